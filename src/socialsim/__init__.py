@@ -1,0 +1,36 @@
+"""socialsim: agent-based simulation of a brand's fans on a social graph.
+
+Test how a brand answers people on social media on a simulated population before doing it
+live: personal engagement spreads through connections, peer identification and advocates.
+
+>>> import socialsim
+>>> model = socialsim.EngagementModel(socialsim.Scenario().replace({"graph.n": 300}), rng=7)
+>>> model.run(days=5)
+>>> sorted(model.kpis().columns)[:3]
+['bad_experiences', 'churned', 'churned_today']
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from socialsim.constraints import ConfigError
+from socialsim.graph import SocialGraph
+from socialsim.kpis import KPIS
+from socialsim.model import EngagementModel
+from socialsim.population import Population, Status
+from socialsim.scenario import Scenario
+
+try:
+    __version__ = version("socialsim")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "KPIS",
+    "ConfigError",
+    "EngagementModel",
+    "Population",
+    "Scenario",
+    "SocialGraph",
+    "Status",
+    "__version__",
+]

@@ -1,0 +1,166 @@
+"""Parameter constraints declared as data, and the one error every bad value raises.
+
+Each parameter of a :class:`~socialsim.scenario.Scenario` section is declared with
+:func:`param`: its default, what it may be, what it means and where the default comes from.
+Validation reads those declarations, so the rules, the error messages and the parameter table
+in ``docs/model.md`` cannot drift apart. Every error is worded the same way::
+
+    The 'wom.negativity' parameter must be a float in [0, 10]. Got -1.0 instead.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Boolean", "ConfigError", "Interval", "Options", "Text", "did_you_mean", "param"]
+
+
+class ConfigError(ValueError):
+    """A scenario, experiment or sweep value that is out of range, mistyped or unknown.
+
+    The message names the key, the value and what is allowed.
+
+    Examples
+    --------
+    >>> from socialsim import Scenario
+    >>> Scenario().replace({"wom.negativity": -1})
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'wom.negativity' parameter must be a float in [0, 10]. Got -1 instead.
+    """
+
+    def __init__(self, key: str, value: Any, allowed: str, hint: str = "") -> None:
+        self.key, self.value, self.allowed = key, value, allowed
+        message = f"The '{key}' parameter must be {allowed}. Got {value!r} instead."
+        super().__init__(message + (f" {hint}" if hint else ""))
+        self.hint = hint
+
+    def __reduce__(self):  # so that errors raised in worker processes reach the parent intact
+        return type(self), (self.key, self.value, self.allowed, self.hint)
+
+
+def did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    """A 'Did you mean ...?' hint for a mistyped name, or an empty string.
+
+    >>> did_you_mean("wom.negatvity", ["wom.negativity", "wom.effect"])
+    "Did you mean 'wom.negativity'?"
+    """
+    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
+    return f"Did you mean '{close[0]}'?" if close else ""
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A number in a range; ``integer=True`` asks for a whole number.
+
+    >>> Interval(0, 1).describe()
+    'a float in [0, 1]'
+    >>> Interval(1, None, integer=True).describe()
+    'an int >= 1'
+    """
+
+    low: float | None
+    high: float | None
+    integer: bool = False
+    closed: str = "both"  # which ends belong to the range: "both", "left", "right" or "neither"
+
+    def describe(self) -> str:
+        kind = "an int" if self.integer else "a float"
+        low_in = self.closed in ("both", "left")
+        high_in = self.closed in ("both", "right")
+        if self.high is None:
+            return f"{kind} {'>=' if low_in else '>'} {_fmt(self.low)}"
+        if self.low is None:
+            return f"{kind} {'<=' if high_in else '<'} {_fmt(self.high)}"
+        left, right = "[" if low_in else "(", "]" if high_in else ")"
+        return f"{kind} in {left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
+
+    def check(self, key: str, value: Any) -> float | int:
+        """Return ``value`` as the declared number type, or raise :class:`ConfigError`."""
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(key, value, self.describe())
+        if self.integer and not isinstance(value, int):
+            raise ConfigError(key, value, self.describe())
+        if not math.isfinite(value):
+            raise ConfigError(key, value, self.describe())
+        low_in = self.closed in ("both", "left")
+        high_in = self.closed in ("both", "right")
+        if self.low is not None and (value < self.low or (value == self.low and not low_in)):
+            raise ConfigError(key, value, self.describe())
+        if self.high is not None and (value > self.high or (value == self.high and not high_in)):
+            raise ConfigError(key, value, self.describe())
+        return int(value) if self.integer else float(value)
+
+
+@dataclass(frozen=True)
+class Options:
+    """One of a fixed set of strings.
+
+    >>> Options(("a", "b")).describe()
+    "one of 'a', 'b'"
+    """
+
+    values: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+    def check(self, key: str, value: Any) -> str:
+        if value not in self.values:
+            hint = did_you_mean(value, self.values) if isinstance(value, str) else ""
+            raise ConfigError(key, value, self.describe(), hint)
+        return value
+
+
+@dataclass(frozen=True)
+class Boolean:
+    """``True`` or ``False`` (not 0 or 1)."""
+
+    def describe(self) -> str:
+        return "a bool (true or false)"
+
+    def check(self, key: str, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise ConfigError(key, value, self.describe())
+        return value
+
+
+@dataclass(frozen=True)
+class Text:
+    """Any string (a file path, a name)."""
+
+    def describe(self) -> str:
+        return "a string"
+
+    def check(self, key: str, value: Any) -> str:
+        if not isinstance(value, str):
+            raise ConfigError(key, value, self.describe())
+        return value
+
+
+Constraint = Interval | Options | Boolean | Text
+
+
+def param(default: Any, constraint: Constraint, doc: str, source: str = "assumption") -> Any:
+    """Declare a scenario parameter: its default, constraint, meaning and source.
+
+    Parameters
+    ----------
+    default : Any
+        The default value.
+    constraint : Interval, Options, Boolean or Text
+        What the value may be.
+    doc : str
+        What the parameter means, with its unit.
+    source : str, default "assumption"
+        Where the default comes from: a citation, or "assumption".
+    """
+    return field(default=default, metadata={"constraint": constraint, "doc": doc, "source": source})
+
+
+def _fmt(x: float | None) -> str:
+    return f"{x:g}" if x is not None else ""

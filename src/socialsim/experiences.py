@@ -1,0 +1,58 @@
+"""Experiences with the brand, and the public posts they lead to.
+
+Each day every fan may have a good or a bad experience (exclusive, at the configured daily
+rates). A bad experience costs loyalty and may be complained about in public; a good one
+adds loyalty and may be praised. Fans and prospects alike may post a need or a question
+("when someone states that they have a need", seed 003). The chance to post grows with a
+person's activity level ``a``: a post that an average person makes with probability ``r`` is
+made with probability ``1 - (1 - r)^a``.
+
+Random draws are made for everyone every day, whatever their state, so that the experience
+stream stays aligned across runs that differ only in strategy (common random numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from socialsim.chance import occurs
+from socialsim.population import Population
+from socialsim.posts import PostKind, Posts
+from socialsim.scenario import ExperienceParams
+
+__all__ = ["live_experiences"]
+
+
+def live_experiences(
+    pop: Population, params: ExperienceParams, *, seed: np.random.Generator
+) -> tuple[Posts, dict[str, int]]:
+    """Draw today's experiences, apply their effect on loyalty and return the posts they cause.
+
+    Returns
+    -------
+    posts : Posts
+        Today's complaints, praise and needs.
+    counts : dict
+        ``good_experiences`` and ``bad_experiences``.
+    """
+    n = len(pop)
+    experience = seed.random(n, dtype=np.float32)
+    posting = seed.standard_exponential(n, dtype=np.float32)
+    asking = seed.standard_exponential(n, dtype=np.float32)
+    hour = seed.random(n, dtype=np.float32)
+    fans = pop.fans
+    bad = np.flatnonzero(fans & (experience < params.bad_rate))
+    good = np.flatnonzero(
+        fans & (experience >= params.bad_rate) & (experience < params.bad_rate + params.good_rate)
+    )
+    pop.shift(bad, -params.bad_impact)
+    pop.shift(good, params.good_impact)
+    complaints = bad[occurs(posting[bad], pop.activity[bad], params.complaint_rate)]
+    praise = good[occurs(posting[good], pop.activity[good], params.praise_rate)]
+    needs = np.flatnonzero(pop.listening & occurs(asking, pop.activity, params.need_rate))
+    posts = Posts.gather(
+        {PostKind.COMPLAINT: complaints, PostKind.PRAISE: praise, PostKind.NEED: needs},
+        hour_of=24.0 * hour,
+    )
+    np.add.at(pop.posts_made, posts.author, 1)  # a person may post a complaint and a need
+    return posts, {"good_experiences": int(good.size), "bad_experiences": int(bad.size)}

@@ -1,0 +1,223 @@
+"""The fans (and prospects) as arrays: one entry per person, no Python object per fan.
+
+Loyalty is kept on the 0–10 likelihood-to-recommend scale of the Net Promoter Score
+(Reichheld 2003). Loyalty is continuous; the score a fan would state is its integer part, so a
+fan is a promoter at loyalty >= 9, a passive in [7, 9) and a detractor below 7.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from enum import IntEnum
+
+import numpy as np
+import pandas as pd
+
+from socialsim.graph import SocialGraph
+from socialsim.scenario import PopulationParams
+
+__all__ = ["DETRACTOR", "PROMOTER", "Population", "Status", "beta_loyalty"]
+
+PROMOTER = 9.0
+"""Loyalty from which a fan is a promoter, and so an advocate."""
+DETRACTOR = 7.0
+"""Loyalty below which a fan is a detractor."""
+
+
+class Status(IntEnum):
+    """Where a person stands with the brand."""
+
+    PROSPECT = 0
+    FAN = 1
+    CHURNED = 2
+
+
+@dataclass(eq=False)
+class Population:
+    """Every person's state, as parallel arrays indexed by node.
+
+    Attributes
+    ----------
+    status : int8
+        A :class:`Status` value.
+    loyalty : float64
+        Likelihood to recommend, in [0, 10]; for a prospect, their attitude to the brand.
+    baseline : float64
+        The loyalty a person drifts back to as memory fades; it follows loyalty slowly.
+    segment : int32
+        Identity segment, for peer identification.
+    activity : float64
+        How often the person posts, relative to the average person (mean 1, heavy-tailed).
+    posts_made, responses_received : int32
+        Interaction history: the person's public posts about the brand, and the brand's answers.
+    last_contact : int32
+        Day of the brand's last contact, -1 if never.
+    churn_day : int32
+        Day the fan churned, -1 if not churned.
+    pitched : bool
+        Whether an advocate has already made its one recruiting pitch (independent cascade).
+    """
+
+    status: np.ndarray
+    loyalty: np.ndarray
+    baseline: np.ndarray
+    segment: np.ndarray
+    activity: np.ndarray
+    posts_made: np.ndarray
+    responses_received: np.ndarray
+    last_contact: np.ndarray
+    churn_day: np.ndarray
+    pitched: np.ndarray
+
+    @classmethod
+    def initialize(
+        cls,
+        params: PopulationParams,
+        n: int,
+        *,
+        seed: np.random.Generator,
+        segment: np.ndarray | None = None,
+        attributes: pd.DataFrame | None = None,
+    ) -> Population:
+        """Draw a population of ``n`` people.
+
+        Parameters
+        ----------
+        params : PopulationParams
+            Fan share, loyalty law, number of segments and activity spread.
+        n : int
+            Number of people.
+        seed : numpy.random.Generator
+            The population stream.
+        segment : numpy.ndarray, optional
+            Segments given by the graph (stochastic block model); drawn uniformly otherwise.
+        attributes : pandas.DataFrame, optional
+            Per-node ``segment``, ``loyalty`` and ``status`` ("fan" or "prospect") that
+            override the drawn values (see :func:`socialsim.loaders.read_attributes`).
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from socialsim.scenario import PopulationParams
+        >>> pop = Population.initialize(PopulationParams(), 1000, seed=np.random.default_rng(0))
+        >>> bool(pop.loyalty.min() >= 0 and pop.loyalty.max() <= 10)
+        True
+        """
+        fan = seed.random(n) < params.initial_fan_share
+        loyalty = beta_loyalty(params.loyalty_mean, params.loyalty_sd, n, seed=seed)
+        if segment is None:
+            segment = seed.integers(0, params.segments, size=n)
+        # lognormal with mean 1: mu = -sigma^2 / 2
+        sigma = params.activity_sigma
+        activity = seed.lognormal(-(sigma**2) / 2, sigma, size=n)
+        status = np.where(fan, Status.FAN, Status.PROSPECT).astype(np.int8)
+        segment = np.asarray(segment, dtype=np.int32)
+        if attributes is not None:
+            rows = attributes.index.to_numpy()
+            if "segment" in attributes:
+                segment[rows] = attributes["segment"].to_numpy()
+            if "loyalty" in attributes:
+                loyalty[rows] = attributes["loyalty"].to_numpy()
+            if "status" in attributes:
+                is_fan = attributes["status"].to_numpy() == "fan"
+                status[rows] = np.where(is_fan, Status.FAN, Status.PROSPECT)
+        return cls(
+            status=status,
+            loyalty=loyalty,
+            baseline=loyalty.copy(),
+            segment=segment,
+            activity=activity,
+            posts_made=np.zeros(n, dtype=np.int32),
+            responses_received=np.zeros(n, dtype=np.int32),
+            last_contact=np.full(n, -1, dtype=np.int32),
+            churn_day=np.full(n, -1, dtype=np.int32),
+            pitched=np.zeros(n, dtype=bool),
+        )
+
+    def __len__(self) -> int:
+        return int(self.status.size)
+
+    # ------------------------------------------------------------------ who is who
+    @property
+    def fans(self) -> np.ndarray:
+        """Mask of current fans."""
+        return self.status == Status.FAN
+
+    @property
+    def prospects(self) -> np.ndarray:
+        """Mask of prospects."""
+        return self.status == Status.PROSPECT
+
+    @property
+    def listening(self) -> np.ndarray:
+        """Mask of people who still hear about the brand (fans and prospects, not churned)."""
+        return self.status != Status.CHURNED
+
+    @property
+    def advocates(self) -> np.ndarray:
+        """Mask of advocates: fans who are promoters."""
+        return self.fans & (self.loyalty >= PROMOTER)
+
+    @property
+    def detractors(self) -> np.ndarray:
+        """Mask of fans who are detractors."""
+        return self.fans & (self.loyalty < DETRACTOR)
+
+    # ------------------------------------------------------------------ changing loyalty
+    def shift(self, who: np.ndarray, delta: np.ndarray | float) -> None:
+        """Move the loyalty of the people at indices ``who`` by ``delta``, within [0, 10].
+
+        An index may repeat (two replies to one person add up). The bounds are the scale's,
+        not a correction of bad input: a fan at 10 who has another good experience stays at 10.
+        """
+        np.add.at(self.loyalty, who, delta)
+        self.loyalty[who] = np.clip(self.loyalty[who], 0.0, 10.0)
+
+    def feel(self, delta: np.ndarray) -> None:
+        """Move everyone's loyalty by ``delta`` (one entry per person), within [0, 10].
+
+        People who no longer listen (churned) are left unchanged.
+        """
+        self.loyalty += np.where(self.listening, delta, 0.0)
+        np.clip(self.loyalty, 0.0, 10.0, out=self.loyalty)
+
+    # ------------------------------------------------------------------ inspection
+    def to_frame(self, graph: SocialGraph) -> pd.DataFrame:
+        """One row per person: state, loyalty category, identity and interaction history."""
+        frame = pd.DataFrame(
+            {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pitched"}
+        )
+        frame["status"] = pd.Categorical.from_codes(
+            frame["status"], [s.name.lower() for s in Status]
+        )
+        frame["score"] = np.floor(self.loyalty).astype(np.int8)
+        category = np.select(
+            [self.loyalty >= PROMOTER, self.loyalty >= DETRACTOR],
+            ["promoter", "passive"],
+            "detractor",
+        )
+        frame["category"] = np.where(self.fans, category, None)
+        frame["audience"] = graph.out_degree
+        frame.index = pd.Index(
+            graph.node_ids if graph.node_ids is not None else np.arange(len(self)), name="node"
+        )
+        return frame
+
+
+def beta_loyalty(mean: float, sd: float, n: int, *, seed: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` loyalties from a Beta law scaled to [0, 10] with the given mean and sd.
+
+    A Beta law keeps draws inside the scale without clipping; its shape parameters come from
+    the method of moments. ``sd = 0`` gives every draw the mean.
+
+    Examples
+    --------
+    >>> x = beta_loyalty(7.5, 1.5, 100_000, seed=np.random.default_rng(1))
+    >>> round(float(x.mean()), 1), round(float(x.std()), 1)
+    (7.5, 1.5)
+    """
+    if sd == 0 or mean in (0.0, 10.0):
+        return np.full(n, float(mean))
+    m, v = mean / 10, (sd / 10) ** 2
+    common = m * (1 - m) / v - 1
+    return 10 * seed.beta(m * common, (1 - m) * common, size=n)

@@ -1,0 +1,111 @@
+"""Advocates recruit: prospects become fans, through one of three canonical rules.
+
+Every rule has an external route, a prospect becoming a fan on their own with daily
+probability ``p = recruitment.spontaneous_rate`` (advertising, search, a shop window), and a
+social route through the graph:
+
+``independent_cascade``
+    Advocates recommend the brand when they talk (:mod:`socialsim.word_of_mouth`); each
+    recommendation a prospect sees converts them with probability ``q``, independently
+    (Goldenberg, Libai & Muller 2001: ``1 − (1 − q)^j`` for ``j`` recommending ties). With
+    ``recruitment.one_chance`` an advocate gets a single chance per tie, as in Kempe,
+    Kleinberg & Tardos (2003): they pitch once, and again only after losing and regaining
+    advocacy. With ``one_chance`` and ``wom.promoter_rate = 1`` the rule is the classic
+    discrete-time independent cascade.
+``threshold``
+    A prospect converts as soon as the share of advocates among the people they see reaches
+    ``φ = recruitment.threshold`` (fractional threshold, Watts 2002; complex contagion,
+    Centola & Macy 2007).
+``bass``
+    A prospect converts with daily probability ``p + q · (share of fans among the people
+    they see)`` (Bass 1969, on a network as in Rand & Rust 2011). The external and social
+    parts are told apart by drawing one uniform ``u``: ``u < p`` is external.
+
+A new fan keeps the loyalty (and baseline) they had as a prospect: their attitude.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from socialsim.graph import SocialGraph
+from socialsim.population import Population, Status
+from socialsim.scenario import RecruitmentParams
+
+__all__ = ["recruit"]
+
+
+def recruit(
+    graph: SocialGraph,
+    pop: Population,
+    params: RecruitmentParams,
+    talkers: np.ndarray,
+    *,
+    seed: np.random.Generator,
+) -> dict[str, int]:
+    """Convert today's prospects; returns ``new_fans_referred`` and ``new_fans_external``.
+
+    Parameters
+    ----------
+    talkers : numpy.ndarray of int
+        Who talked about the brand today; the advocates among them recommend it.
+    """
+    prospects = pop.prospects
+    u = seed.random(len(pop), dtype=np.float32)
+    external = prospects & (u < params.spontaneous_rate)
+    social = _SOCIAL_RULES[params.rule](graph, pop, params, talkers, u, seed)
+    social &= prospects & ~external
+    pop.status[external | social] = Status.FAN
+    return {
+        "new_fans_referred": int(np.count_nonzero(social)),
+        "new_fans_external": int(np.count_nonzero(external)),
+    }
+
+
+def _cascade(
+    graph: SocialGraph,
+    pop: Population,
+    params: RecruitmentParams,
+    talkers: np.ndarray,
+    u: np.ndarray,
+    seed: np.random.Generator,
+) -> np.ndarray:
+    advocates = pop.advocates
+    pitchers = talkers[advocates[talkers]]
+    if params.one_chance:
+        pop.pitched &= advocates  # a fan who is no longer an advocate will pitch again when re-won
+        pitchers = pitchers[~pop.pitched[pitchers]]
+        pop.pitched[pitchers] = True
+    reached = graph.indices[graph.arcs_from(pitchers)]
+    reached = reached[pop.prospects[reached]]
+    converted = np.zeros(len(pop), dtype=bool)
+    converted[reached[seed.random(reached.size) < params.q]] = True
+    return converted
+
+
+def _threshold(
+    graph: SocialGraph,
+    pop: Population,
+    params: RecruitmentParams,
+    talkers: np.ndarray,
+    u: np.ndarray,
+    seed: np.random.Generator,
+) -> np.ndarray:
+    seen = graph.in_degree
+    share = graph.count_from(pop.advocates) / np.maximum(seen, 1)
+    return (seen > 0) & (share >= params.threshold)
+
+
+def _bass(
+    graph: SocialGraph,
+    pop: Population,
+    params: RecruitmentParams,
+    talkers: np.ndarray,
+    u: np.ndarray,
+    seed: np.random.Generator,
+) -> np.ndarray:
+    share = graph.count_from(pop.fans) / np.maximum(graph.in_degree, 1)
+    return u < params.spontaneous_rate + params.q * share
+
+
+_SOCIAL_RULES = {"independent_cascade": _cascade, "threshold": _threshold, "bass": _bass}

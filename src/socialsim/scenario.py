@@ -1,0 +1,501 @@
+"""The whole configuration of a run: typed, immutable, in named sections, validated on creation.
+
+A :class:`Scenario` is a set of sections (``graph``, ``population``, ``wom`` ...), each a frozen
+dataclass whose fields are declared with :func:`~socialsim.constraints.param`. Scenarios load
+from TOML files whose tables are the sections, and change by dotted key::
+
+    scenario = Scenario.from_toml("my.toml").replace({"wom.negativity": 2.0})
+
+Every bad value raises :class:`~socialsim.constraints.ConfigError`; nothing is clamped.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import tomllib
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, ClassVar
+
+from socialsim.constraints import (
+    Boolean,
+    ConfigError,
+    Interval,
+    Options,
+    Text,
+    did_you_mean,
+    param,
+)
+
+__all__ = ["Scenario", "Section", "parse_value"]
+
+PROBABILITY = Interval(0, 1)
+NONNEGATIVE = Interval(0, None)
+LOYALTY = Interval(0, 10)
+
+
+@dataclass(frozen=True)
+class Section:
+    """Base of every scenario section: validates its fields against their declarations."""
+
+    section: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            checked = f.metadata["constraint"].check(
+                f"{self.section}.{f.name}", getattr(self, f.name)
+            )
+            object.__setattr__(self, f.name, checked)
+        self._check_together()
+
+    def _check_together(self) -> None:
+        """Constraints that involve more than one field of the section."""
+
+    @classmethod
+    def parameters(cls) -> Iterator[tuple[str, dataclasses.Field]]:
+        """Each parameter's dotted key and declaration."""
+        for f in fields(cls):
+            yield f"{cls.section}.{f.name}", f
+
+
+@dataclass(frozen=True)
+class RunParams(Section):
+    section: ClassVar[str] = "run"
+    days: int = param(180, Interval(1, None, integer=True), "Horizon in days (one step is a day).")
+    seed: int = param(
+        20261123,
+        Interval(0, None, integer=True),
+        "Root seed of every random draw, used when the model is not handed an `rng`.",
+    )
+
+
+GRAPH_KINDS = (
+    "barabasi_albert",
+    "watts_strogatz",
+    "erdos_renyi",
+    "powerlaw_cluster",
+    "stochastic_block",
+    "configuration",
+    "file",
+)
+
+
+@dataclass(frozen=True)
+class GraphParams(Section):
+    section: ClassVar[str] = "graph"
+    kind: str = param(
+        "barabasi_albert",
+        Options(GRAPH_KINDS),
+        "Graph generator, or `file` to load `graph.path`.",
+        "Barabási & Albert (1999): heavy-tailed audiences, as in follower graphs.",
+    )
+    n: int = param(10_000, Interval(2, None, integer=True), "Number of people (nodes).")
+    m: int = param(
+        5,
+        Interval(1, None, integer=True),
+        "Edges each new node brings (Barabási–Albert, Holme–Kim); mean degree is about 2m.",
+        "assumption (mean degree 10)",
+    )
+    k: int = param(
+        10, Interval(2, None, integer=True), "Ring-lattice degree before rewiring (Watts–Strogatz)."
+    )
+    p_rewire: float = param(0.1, PROBABILITY, "Rewiring probability (Watts–Strogatz).")
+    p_triad: float = param(
+        0.5, PROBABILITY, "Probability of closing a triangle after each attachment (Holme–Kim)."
+    )
+    mean_degree: float = param(
+        10.0,
+        Interval(0, None, closed="neither"),
+        "Mean degree (Erdős–Rényi, stochastic block model).",
+    )
+    homophily: float = param(
+        0.8,
+        PROBABILITY,
+        "Share of a node's ties inside its own segment (stochastic block model).",
+        "assumption; real friendship graphs show strong homophily (McPherson et al. 2001)",
+    )
+    exponent: float = param(
+        2.5,
+        Interval(2, None, closed="neither"),
+        "Power-law exponent of the degree sequence (configuration model).",
+        "typical of social graphs, 2 < γ < 3 (Barabási 2016, ch. 4)",
+    )
+    path: str = param("", Text(), "Edge list, CSV, GraphML or GEXF file (kind = 'file').")
+    directed: bool = param(
+        False, Boolean(), "Read the file's edges as follower arcs u -> v (v sees u's posts)."
+    )
+    attributes: str = param(
+        "", Text(), "CSV of node attributes (node, segment, loyalty, status) for a loaded graph."
+    )
+
+    def _check_together(self) -> None:
+        if self.kind == "file" and not self.path:
+            raise ConfigError("graph.path", self.path, "a file path when graph.kind is 'file'")
+        if self.kind in ("barabasi_albert", "powerlaw_cluster") and self.m >= self.n:
+            raise ConfigError("graph.m", self.m, f"an int < graph.n ({self.n})")
+        if self.kind == "watts_strogatz" and (self.k >= self.n or self.k % 2):
+            raise ConfigError("graph.k", self.k, f"an even int < graph.n ({self.n})")
+
+
+@dataclass(frozen=True)
+class PopulationParams(Section):
+    section: ClassVar[str] = "population"
+    initial_fan_share: float = param(
+        0.3, PROBABILITY, "Share of people who are fans on day 0; the rest are prospects."
+    )
+    loyalty_mean: float = param(
+        8.3,
+        LOYALTY,
+        "Mean initial loyalty (0–10 likelihood to recommend).",
+        "assumption: with loyalty_sd 1.5, 42% promoters and 18% detractors, NPS about +24",
+    )
+    loyalty_sd: float = param(
+        1.5,
+        NONNEGATIVE,
+        "Spread of initial loyalty (a Beta law scaled to [0, 10]); 0 gives everyone the mean.",
+    )
+    segments: int = param(
+        4, Interval(1, None, integer=True), "Number of identity segments (generated graphs)."
+    )
+    activity_sigma: float = param(
+        1.0,
+        NONNEGATIVE,
+        "Spread (log-sd) of the lognormal activity level; mean activity is 1.",
+        "assumption (heavy-tailed activity, few people post most)",
+    )
+
+    def _check_together(self) -> None:
+        limit = self.loyalty_mean * (10 - self.loyalty_mean)
+        if self.loyalty_sd > 0 and self.loyalty_sd**2 >= limit:
+            raise ConfigError(
+                "population.loyalty_sd",
+                self.loyalty_sd,
+                f"a float in [0, {limit**0.5:.3g}) for loyalty_mean {self.loyalty_mean:g} "
+                "(a Beta law on [0, 10] cannot spread further)",
+            )
+
+
+@dataclass(frozen=True)
+class IdentificationParams(Section):
+    section: ClassVar[str] = "identification"
+    cross_segment: float = param(
+        0.3,
+        PROBABILITY,
+        "How much people identify with a peer of another segment (same segment = 1).",
+        "assumption; people identify with similar peers (McPherson et al. 2001)",
+    )
+
+
+@dataclass(frozen=True)
+class ExperienceParams(Section):
+    section: ClassVar[str] = "experiences"
+    good_rate: float = param(0.02, PROBABILITY, "Daily probability of a good experience.")
+    bad_rate: float = param(0.005, PROBABILITY, "Daily probability of a bad experience.")
+    good_impact: float = param(0.3, LOYALTY, "Loyalty gained from a good experience.")
+    bad_impact: float = param(
+        1.5,
+        LOYALTY,
+        "Loyalty lost from a bad experience.",
+        "assumption; negative events weigh more (Baumeister et al. 2001)",
+    )
+    complaint_rate: float = param(
+        0.3,
+        PROBABILITY,
+        "Probability that a bad experience is complained about in public (at activity 1).",
+    )
+    praise_rate: float = param(
+        0.05,
+        PROBABILITY,
+        "Probability that a good experience is praised in public (at activity 1).",
+    )
+    need_rate: float = param(
+        0.002, PROBABILITY, "Daily probability of posting a need or question (at activity 1)."
+    )
+    complaint_effect: float = param(
+        0.2,
+        LOYALTY,
+        "Loyalty an onlooker loses on seeing a complaint of a peer they fully identify with.",
+    )
+
+    def _check_together(self) -> None:
+        if self.good_rate + self.bad_rate > 1:
+            raise ConfigError(
+                "experiences.good_rate",
+                self.good_rate,
+                f"a float in [0, {1 - self.bad_rate:g}] so that good_rate + bad_rate <= 1",
+            )
+
+
+@dataclass(frozen=True)
+class WordOfMouthParams(Section):
+    section: ClassVar[str] = "wom"
+    promoter_rate: float = param(
+        0.03,
+        PROBABILITY,
+        "Daily probability that a promoter talks about the brand (at activity 1).",
+    )
+    passive_rate: float = param(
+        0.003,
+        PROBABILITY,
+        "Daily probability that a passive talks (positive, weakly) (at activity 1).",
+    )
+    detractor_rate: float = param(
+        0.03, PROBABILITY, "Daily probability that a detractor talks (negative) (at activity 1)."
+    )
+    passive_valence: float = param(0.2, PROBABILITY, "Valence of a passive's message.")
+    effect: float = param(
+        0.1, LOYALTY, "Loyalty a listener moves per message from a fully identified peer."
+    )
+    negativity: float = param(
+        1.5,
+        Interval(0, 10),
+        "Weight of a negative message relative to a positive one.",
+        "assumption within mixed evidence: East et al. (2008) find positive WOM often weighs "
+        "more, Chevalier & Mayzlin (2006) one-star reviews more",
+    )
+    max_daily_shift: float = param(
+        1.0,
+        Interval(0, 10, closed="right"),
+        "Most a listener's loyalty can move from word of mouth in one day (attention saturates).",
+    )
+
+
+@dataclass(frozen=True)
+class RecruitmentParams(Section):
+    section: ClassVar[str] = "recruitment"
+    rule: str = param(
+        "independent_cascade",
+        Options(("independent_cascade", "threshold", "bass")),
+        "How advocates turn prospects into fans.",
+        "Kempe et al. (2003); Watts (2002); Bass (1969)",
+    )
+    q: float = param(
+        0.02,
+        PROBABILITY,
+        "Cascade: chance one advocate's pitch converts a prospect. Bass: imitation coefficient.",
+        "assumption; 12–14% of referrals convert (Kumar et al. 2007) but most exposures "
+        "are not referrals",
+    )
+    one_chance: bool = param(
+        False,
+        Boolean(),
+        "Cascade: an advocate pitches each prospect once (Kempe et al. 2003) instead of every "
+        "time they talk (Goldenberg et al. 2001).",
+    )
+    threshold: float = param(
+        0.2, PROBABILITY, "Threshold rule: share of advocate peers that converts a prospect (φ)."
+    )
+    spontaneous_rate: float = param(
+        0.0002,
+        PROBABILITY,
+        "Daily probability that a prospect becomes a fan without advocates (Bass p).",
+        "assumption: about 7% of prospects a year join unprompted",
+    )
+
+
+@dataclass(frozen=True)
+class AdvocacyParams(Section):
+    section: ClassVar[str] = "advocacy"
+    defend_prob: float = param(
+        0.1, PROBABILITY, "Chance that an advocate who sees a complaint answers it."
+    )
+    defence_dampening: float = param(
+        0.5, PROBABILITY, "Share of a complaint's effect on onlookers that a defence removes."
+    )
+    help_prob: float = param(
+        0.05, PROBABILITY, "Chance that an advocate who sees a need or question helps."
+    )
+    help_effect: float = param(0.5, LOYALTY, "Loyalty a helped person gains.")
+
+
+@dataclass(frozen=True)
+class LoyaltyParams(Section):
+    section: ClassVar[str] = "loyalty"
+    memory_days: float = param(
+        30.0,
+        Interval(0, None, closed="neither"),
+        "Time constant (days) of the drift back toward a fan's baseline.",
+        "assumption (a half-life of about three weeks)",
+    )
+    baseline_learning: float = param(
+        0.01, PROBABILITY, "Daily share of the gap by which the baseline follows loyalty."
+    )
+
+
+@dataclass(frozen=True)
+class ChurnParams(Section):
+    section: ClassVar[str] = "churn"
+    base_rate: float = param(
+        0.0004,
+        PROBABILITY,
+        "Daily churn probability at the reference loyalty.",
+        "about 1.2% a month, within US wireless churn of 0.8–1.7% a month",
+    )
+    sensitivity: float = param(
+        0.5, Interval(0, 5), "How fast churn grows per loyalty point below the reference."
+    )
+    reference_loyalty: float = param(7.0, LOYALTY, "Loyalty at which churn equals base_rate.")
+    bitter_days: int = param(
+        30, Interval(0, None, integer=True), "Days a churned fan may keep talking negatively."
+    )
+    bitter_rate: float = param(
+        0.05,
+        PROBABILITY,
+        "Daily probability that a recently churned fan talks negatively (at activity 1).",
+    )
+
+    def _check_together(self) -> None:
+        worst = self.base_rate * 2.718281828459045 ** (self.sensitivity * self.reference_loyalty)
+        if worst > 1:
+            raise ConfigError(
+                "churn.base_rate",
+                self.base_rate,
+                f"small enough that churn at loyalty 0 stays a probability "
+                f"(base_rate * exp(sensitivity * reference_loyalty) = {worst:.3g} > 1)",
+            )
+
+
+SECTIONS: tuple[type[Section], ...] = (
+    RunParams,
+    GraphParams,
+    PopulationParams,
+    IdentificationParams,
+    ExperienceParams,
+    WordOfMouthParams,
+    RecruitmentParams,
+    AdvocacyParams,
+    LoyaltyParams,
+    ChurnParams,
+)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """The full configuration of a run, in named sections.
+
+    Create it with defaults and change what you need by dotted key, or load a TOML file whose
+    tables are the sections. Every value is checked on creation.
+
+    Examples
+    --------
+    >>> s = Scenario()
+    >>> s.wom.negativity
+    1.5
+    >>> s.replace({"wom.negativity": 2.0, "graph.n": 500}).graph.n
+    500
+    >>> Scenario.from_dict({"wom": {"negatvity": 2}})
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'wom.negatvity' parameter must be a known key. Got 2 instead. Did you mean 'wom.negativity'?
+    """
+
+    run: RunParams = field(default_factory=RunParams)
+    graph: GraphParams = field(default_factory=GraphParams)
+    population: PopulationParams = field(default_factory=PopulationParams)
+    identification: IdentificationParams = field(default_factory=IdentificationParams)
+    experiences: ExperienceParams = field(default_factory=ExperienceParams)
+    wom: WordOfMouthParams = field(default_factory=WordOfMouthParams)
+    recruitment: RecruitmentParams = field(default_factory=RecruitmentParams)
+    advocacy: AdvocacyParams = field(default_factory=AdvocacyParams)
+    loyalty: LoyaltyParams = field(default_factory=LoyaltyParams)
+    churn: ChurnParams = field(default_factory=ChurnParams)
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Scenario:
+        """Build from nested tables (``{"wom": {"negativity": 2}}``) or dotted keys."""
+        return cls().replace(data)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> Scenario:
+        """Load a scenario from a TOML file; keys not in the file keep their defaults.
+
+        A relative ``graph.path`` or ``graph.attributes`` is read relative to the file.
+        """
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError("scenario", str(path), "an existing TOML file") from None
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError("scenario", str(path), f"valid TOML ({error})") from None
+        scenario = cls.from_dict(data)
+        relative = {
+            key: str(path.parent / value)
+            for key, value in scenario.flat().items()
+            if key in ("graph.path", "graph.attributes") and value and not Path(value).is_absolute()
+        }
+        return scenario.replace(relative) if relative else scenario
+
+    def replace(self, changes: Mapping[str, Any]) -> Scenario:
+        """A copy with ``changes`` applied, given as dotted keys or nested tables.
+
+        Parameters
+        ----------
+        changes : mapping
+            ``{"wom.negativity": 2.0}`` or ``{"wom": {"negativity": 2.0}}``.
+
+        Returns
+        -------
+        Scenario
+            A new, validated scenario; ``self`` is unchanged.
+        """
+        per_section: dict[str, dict[str, Any]] = {}
+        for key, value in _flatten(changes).items():
+            section, _, name = key.partition(".")
+            if key not in PARAMETERS:
+                raise ConfigError(key, value, "a known key", did_you_mean(key, PARAMETERS))
+            per_section.setdefault(section, {})[name] = value
+        return dataclasses.replace(
+            self,
+            **{
+                section: dataclasses.replace(getattr(self, section), **values)
+                for section, values in per_section.items()
+            },
+        )
+
+    # ------------------------------------------------------------------ reading
+    def flat(self) -> dict[str, Any]:
+        """Every parameter by dotted key.
+
+        >>> Scenario().flat()["graph.n"]
+        10000
+        """
+        return {
+            f"{section.section}.{f.name}": getattr(getattr(self, section.section), f.name)
+            for section in SECTIONS
+            for f in fields(section)
+        }
+
+    def to_dict(self) -> dict[str, dict[str, Any]]:
+        """Nested tables, as in a TOML file."""
+        return {s.section: dataclasses.asdict(getattr(self, s.section)) for s in SECTIONS}
+
+
+PARAMETERS: dict[str, dataclasses.Field] = {
+    key: f for section in SECTIONS for key, f in section.parameters()
+}
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        dotted = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, dotted + "."))
+        else:
+            out[dotted] = value
+    return out
+
+
+def parse_value(text: str) -> Any:
+    """Read a command-line value as TOML (numbers, booleans), else as a plain string.
+
+    >>> parse_value("2.5"), parse_value("true"), parse_value("negatives-first")
+    (2.5, True, 'negatives-first')
+    """
+    try:
+        return tomllib.loads(f"v = {text}")["v"]
+    except tomllib.TOMLDecodeError:
+        return text

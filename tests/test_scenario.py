@@ -1,0 +1,123 @@
+"""The configuration: validation, errors worded one way, TOML, dotted overrides."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from socialsim import ConfigError, Scenario
+from socialsim.scenario import PARAMETERS, SECTIONS, parse_value
+
+
+def test_defaults_are_valid_and_every_parameter_is_declared():
+    flat = Scenario().flat()
+    assert set(flat) == set(PARAMETERS)
+    for key, declaration in PARAMETERS.items():
+        assert declaration.metadata["doc"], key
+        assert declaration.metadata["source"], key
+        # the declared constraint accepts the default it ships with
+        declaration.metadata["constraint"].check(key, flat[key])
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "allowed"),
+    [
+        ("wom.negativity", -1.0, "a float in [0, 10]"),
+        ("wom.negativity", "high", "a float in [0, 10]"),
+        ("graph.n", 10.5, "an int >= 2"),
+        ("graph.n", True, "an int >= 2"),
+        ("recruitment.q", 1.5, "a float in [0, 1]"),
+        ("recruitment.q", float("nan"), "a float in [0, 1]"),
+        ("loyalty.memory_days", 0, "a float > 0"),
+        ("recruitment.one_chance", 1, "a bool (true or false)"),
+    ],
+)
+def test_bad_values_name_key_value_and_allowed(key, value, allowed):
+    with pytest.raises(ConfigError) as caught:
+        Scenario().replace({key: value})
+    message = str(caught.value)
+    assert message.startswith(f"The '{key}' parameter must be {allowed}. Got ")
+    assert repr(value) in message
+    assert caught.value.key == key
+
+
+def test_unknown_key_suggests_the_closest():
+    with pytest.raises(ConfigError, match=r"Did you mean 'wom.negativity'\?"):
+        Scenario().replace({"wom.negatvity": 2})
+    with pytest.raises(ConfigError, match="'nonsense.key' parameter must be a known key"):
+        Scenario().replace({"nonsense.key": 2})
+
+
+def test_unknown_option_suggests_the_closest():
+    with pytest.raises(ConfigError, match=r"Did you mean 'threshold'\?"):
+        Scenario().replace({"recruitment.rule": "treshold"})
+
+
+def test_nothing_is_clamped_cross_field_limits_raise():
+    with pytest.raises(ConfigError, match="experiences.good_rate"):
+        Scenario().replace({"experiences.good_rate": 0.7, "experiences.bad_rate": 0.5})
+    with pytest.raises(ConfigError, match="population.loyalty_sd"):
+        Scenario().replace({"population.loyalty_mean": 9.5, "population.loyalty_sd": 2.5})
+    with pytest.raises(ConfigError, match="churn.base_rate"):
+        Scenario().replace({"churn.base_rate": 0.5})
+    with pytest.raises(ConfigError, match="graph.m"):
+        Scenario().replace({"graph.n": 5, "graph.m": 5})
+    with pytest.raises(ConfigError, match="graph.path"):
+        Scenario().replace({"graph.kind": "file"})
+
+
+def test_replace_returns_a_new_validated_scenario_and_scenarios_are_immutable():
+    base = Scenario()
+    changed = base.replace({"wom.negativity": 2, "graph": {"n": 500}})
+    assert changed.wom.negativity == 2.0 and isinstance(changed.wom.negativity, float)
+    assert changed.graph.n == 500
+    assert base.wom.negativity == 1.5 and base.graph.n == 10_000
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        changed.wom.negativity = 3.0  # type: ignore[misc]
+
+
+def test_sections_validate_when_built_directly():
+    wom_section = next(s for s in SECTIONS if s.section == "wom")
+    with pytest.raises(ConfigError, match="'wom.effect'"):
+        wom_section(effect=-0.1)
+
+
+def test_from_toml_reads_sections_and_resolves_relative_paths(tmp_path):
+    (tmp_path / "edges.txt").write_text("0 1\n")
+    path = tmp_path / "s.toml"
+    path.write_text(
+        '[graph]\nkind = "file"\npath = "edges.txt"\n\n[wom]\nnegativity = 2\n[run]\ndays = 30\n'
+    )
+    scenario = Scenario.from_toml(path)
+    assert scenario.wom.negativity == 2.0
+    assert scenario.run.days == 30
+    assert scenario.graph.path == str(tmp_path / "edges.txt")
+    assert scenario.population == Scenario().population
+
+
+def test_from_toml_errors_name_the_file(tmp_path):
+    with pytest.raises(ConfigError, match="missing.toml"):
+        Scenario.from_toml(tmp_path / "missing.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[wom\nnegativity = 2")
+    with pytest.raises(ConfigError, match=re.escape(repr(str(broken)))):
+        Scenario.from_toml(broken)
+    typo = tmp_path / "typo.toml"
+    typo.write_text("[wom]\nnegatvity = 2\n")
+    with pytest.raises(ConfigError, match="wom.negatvity"):
+        Scenario.from_toml(typo)
+
+
+def test_round_trip_through_nested_tables():
+    scenario = Scenario().replace({"wom.negativity": 2.5, "recruitment.rule": "bass"})
+    assert Scenario.from_dict(scenario.to_dict()) == scenario
+
+
+def test_parse_value_reads_numbers_booleans_and_strings():
+    assert parse_value("3") == 3
+    assert parse_value("0.25") == 0.25
+    assert parse_value("false") is False
+    assert parse_value('"quoted"') == "quoted"
+    assert parse_value("negatives-first") == "negatives-first"
