@@ -73,7 +73,8 @@ def test_kpis_are_tidy_and_consistent_with_the_fans():
     expected_nps = 100 * (kpis["promoters"] - kpis["detractors"]) / kpis["fans"]
     np.testing.assert_allclose(kpis["nps"], expected_nps)
     # stocks change only through the recorded flows
-    flows = kpis["new_fans_referred"] + kpis["new_fans_external"] - kpis["churned_today"]
+    joined = kpis["new_fans_referred"] + kpis["new_fans_external"] + kpis["new_fans_answered"]
+    flows = joined - kpis["churned_today"]
     np.testing.assert_array_equal(kpis["fans"].diff().iloc[1:], flows.iloc[1:])
     np.testing.assert_array_equal(kpis["churned"].diff().iloc[1:], kpis["churned_today"].iloc[1:])
     fans = model.fans()

@@ -58,7 +58,14 @@ def test_invariants_hold_for_any_valid_scenario(scenario, seed):
     assert (kpis["promoters"] + kpis["passives"] + kpis["detractors"] == kpis["fans"]).all()
     assert kpis["nps"].between(-100, 100).all()
     with_fans = kpis["fans"] > 0
-    assert not kpis.loc[with_fans].isna().any().any()
+    defined = kpis.drop(columns=["response_time_median", "response_time_p90"])  # NaN: no replies
+    assert not defined.loc[with_fans].isna().any().any()
+    replied = (
+        kpis[["responses_complaint", "responses_praise", "responses_need", "botched"]].sum(axis=1)
+        > 0
+    )
+    assert not kpis.loc[replied, "response_time_median"].isna().any()
     assert kpis["churned"].is_monotonic_increasing
-    counts = kpis.drop(columns=["nps", "mean_loyalty"])
-    assert (counts >= 0).all().all()
+    changes = [c for c in kpis if c.startswith("loyalty_change")]
+    counts = kpis.drop(columns=["nps", "mean_loyalty", *changes])
+    assert (counts.fillna(0) >= 0).all().all()

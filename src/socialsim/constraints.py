@@ -12,11 +12,21 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Iterable, Iterator
+from dataclasses import Field, dataclass, field, fields
+from typing import Any, ClassVar
 
-__all__ = ["Boolean", "ConfigError", "Interval", "Options", "Text", "did_you_mean", "param"]
+__all__ = [
+    "Boolean",
+    "ConfigError",
+    "Interval",
+    "Options",
+    "Section",
+    "Subset",
+    "Text",
+    "did_you_mean",
+    "param",
+]
 
 
 class ConfigError(ValueError):
@@ -142,7 +152,54 @@ class Text:
         return value
 
 
-Constraint = Interval | Options | Boolean | Text
+@dataclass(frozen=True)
+class Subset:
+    """Some of a fixed set of strings, as a list (kept as a sorted-by-declaration tuple).
+
+    >>> Subset(("a", "b", "c")).check("k", ["c", "a"])
+    ('a', 'c')
+    """
+
+    values: tuple[str, ...]
+
+    def describe(self) -> str:
+        return "a list of " + ", ".join(repr(v) for v in self.values)
+
+    def check(self, key: str, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, list | tuple):
+            raise ConfigError(key, value, self.describe())
+        for item in value:
+            if item not in self.values:
+                hint = did_you_mean(item, self.values) if isinstance(item, str) else ""
+                raise ConfigError(key, value, self.describe(), hint)
+        return tuple(v for v in self.values if v in value)
+
+
+Constraint = Interval | Options | Boolean | Text | Subset
+
+
+@dataclass(frozen=True)
+class Section:
+    """Base of every scenario section: validates its fields against their declarations."""
+
+    section: ClassVar[str] = ""
+
+    def __post_init__(self) -> None:
+        for f in fields(self):
+            checked = f.metadata["constraint"].check(
+                f"{self.section}.{f.name}", getattr(self, f.name)
+            )
+            object.__setattr__(self, f.name, checked)
+        self._check_together()
+
+    def _check_together(self) -> None:
+        """Constraints that involve more than one field of the section."""
+
+    @classmethod
+    def parameters(cls) -> Iterator[tuple[str, Field]]:
+        """Each parameter's dotted key and declaration."""
+        for f in fields(cls):
+            yield f"{cls.section}.{f.name}", f
 
 
 def param(default: Any, constraint: Constraint, doc: str, source: str = "assumption") -> Any:

@@ -24,7 +24,7 @@ __all__ = ["live_experiences"]
 
 
 def live_experiences(
-    pop: Population, params: ExperienceParams, *, seed: np.random.Generator
+    pop: Population, params: ExperienceParams, day: int, *, seed: np.random.Generator
 ) -> tuple[Posts, dict[str, int]]:
     """Draw today's experiences, apply their effect on loyalty and return the posts they cause.
 
@@ -41,13 +41,15 @@ def live_experiences(
     asking = seed.standard_exponential(n, dtype=np.float32)
     hour = seed.random(n, dtype=np.float32)
     fans = pop.fans
-    bad = np.flatnonzero(fans & (experience < params.bad_rate))
+    bad_rate = params.bad_rate_on(day)
+    bad = np.flatnonzero(fans & (experience < bad_rate))
     good = np.flatnonzero(
-        fans & (experience >= params.bad_rate) & (experience < params.bad_rate + params.good_rate)
+        fans & (experience >= bad_rate) & (experience < bad_rate + params.good_rate)
     )
     pop.shift(bad, -params.bad_impact)
     pop.shift(good, params.good_impact)
-    complaints = bad[occurs(posting[bad], pop.activity[bad], params.complaint_rate)]
+    propensity = pop.activity[bad] * pop.complaint_propensity[bad]
+    complaints = bad[occurs(posting[bad], propensity, params.complaint_rate)]
     praise = good[occurs(posting[good], pop.activity[good], params.praise_rate)]
     needs = np.flatnonzero(pop.listening & occurs(asking, pop.activity, params.need_rate))
     posts = Posts.gather(

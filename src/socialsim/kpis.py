@@ -11,7 +11,7 @@ import numpy as np
 
 from socialsim.population import DETRACTOR, PROMOTER, Population
 
-__all__ = ["FLOW_KPIS", "KPIS", "nps", "state_kpis"]
+__all__ = ["BRAND_KPIS", "FLOW_KPIS", "KPIS", "nps", "state_kpis"]
 
 STATE_KPIS: dict[str, str] = {
     "fans": "Current fans.",
@@ -40,7 +40,32 @@ FLOW_KPIS: dict[str, str] = {
     "helps": "Needs or questions that at least one advocate helped with.",
 }
 
-KPIS: dict[str, str] = {**STATE_KPIS, **FLOW_KPIS}
+BRAND_KPIS: dict[str, str] = {
+    "posts_caught": "Relevant posts (complaints, praise, needs) the listening system flagged.",
+    "false_positives": "Irrelevant posts the listening system flagged.",
+    "false_positives_handled": "False positives the team spent a reply slot on.",
+    "responses_complaint": "Complaints answered with a reply that fits them.",
+    "responses_praise": "Praise thanked.",
+    "responses_need": "Needs and questions answered.",
+    "botched": "Replies to the wrong kind of post (the post was mislabelled).",
+    "new_fans_answered": "Prospects who became fans because their need was answered.",
+    "backlog": "Posts waiting in the queue at the end of the day.",
+    "missed": "Posts dropped from the queue today for waiting too long.",
+    "missed_complaints": "Complaints among the missed posts.",
+    "response_time_median": "Median hours from post to reply, over today's replies (NaN if none).",
+    "response_time_p90": "90th percentile of the same (NaN if none).",
+    "onlookers_reached": "Expected people who saw today's public interactions (audience × "
+    "visibility, plus amplified reach).",
+    "loyalty_change_authors": "Total loyalty change of authors from replies and ignored complaints.",
+    "loyalty_change_onlookers": "Total loyalty change of onlookers and identified peers.",
+    "loyalty_change_broadcast": "Total loyalty change from broadcasts.",
+    "proactive_contacts": "Unsolicited contacts made.",
+    "backlash": "Unsolicited contacts that felt intrusive.",
+    "broadcasts": "Broadcasts pushed.",
+    "staff_cost": "Cost of the day: staff hours times hourly cost, plus compensation.",
+}
+
+KPIS: dict[str, str] = {**STATE_KPIS, **FLOW_KPIS, **BRAND_KPIS}
 
 
 def nps(promoters: int, detractors: int, fans: int) -> float:

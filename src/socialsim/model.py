@@ -27,10 +27,11 @@ from tqdm.auto import tqdm
 
 from socialsim import generators, loaders
 from socialsim.advocacy import complaints_seen, needs_helped
+from socialsim.brand import Brand
 from socialsim.churn import lose_fans
 from socialsim.experiences import live_experiences
 from socialsim.graph import SocialGraph
-from socialsim.kpis import FLOW_KPIS, KPIS, state_kpis
+from socialsim.kpis import BRAND_KPIS, FLOW_KPIS, KPIS, state_kpis
 from socialsim.loyalty import fade
 from socialsim.population import Population
 from socialsim.posts import PostKind, Posts
@@ -116,8 +117,11 @@ class EngagementModel(mesa.Model):
             attributes=attributes,
         )
         self.posts = Posts.gather({k: np.empty(0, np.int64) for k in PostKind}, np.empty(0))
+        self.brand = Brand(self)
         self.today: dict[str, float] = {}
-        self._record(dict.fromkeys(FLOW_KPIS, 0))
+        self._record(
+            dict.fromkeys(FLOW_KPIS, 0) | dict.fromkeys(BRAND_KPIS, 0) | self._idle_brand()
+        )
         self.datacollector = mesa.DataCollector(
             model_reporters={name: partial(_kpi, name=name) for name in KPIS}
         )
@@ -145,9 +149,10 @@ class EngagementModel(mesa.Model):
         s, rng, day = self.scenario, self.streams, self.steps
         counts: dict[str, int] = {}
         self.posts, experienced = live_experiences(
-            self.population, s.experiences, seed=rng["experiences"]
+            self.population, s.experiences, day, seed=rng["experiences"]
         )
         counts.update(experienced)
+        counts.update(self.brand.respond(self.posts, day))
         counts["defences"] = complaints_seen(
             self.graph,
             self.population,
@@ -223,6 +228,10 @@ class EngagementModel(mesa.Model):
         raise TypeError(
             f"The 'graph' parameter must be a SocialGraph or a networkx graph. Got {type(graph).__name__} instead."
         )
+
+    def _idle_brand(self) -> dict[str, float]:
+        """The brand's KPIs before its first day: no replies yet, so no response times."""
+        return {"response_time_median": float("nan"), "response_time_p90": float("nan")}
 
     def _record(self, counts: dict[str, int]) -> None:
         self.today = {**state_kpis(self.population), **counts}

@@ -56,6 +56,11 @@ class Population:
         Day the fan churned, -1 if not churned.
     pitched : bool
         Whether an advocate has already made its one recruiting pitch (independent cascade).
+    complaint_propensity : float64
+        Multiplier of the person's chance to complain after a bad experience; answered
+        complaints raise it (the squeaky wheel, :mod:`socialsim.response`).
+    unsolicited_received : int32
+        Contacts the brand made that the person had not asked for.
     """
 
     status: np.ndarray
@@ -68,6 +73,8 @@ class Population:
     last_contact: np.ndarray
     churn_day: np.ndarray
     pitched: np.ndarray
+    complaint_propensity: np.ndarray
+    unsolicited_received: np.ndarray
 
     @classmethod
     def initialize(
@@ -132,6 +139,8 @@ class Population:
             last_contact=np.full(n, -1, dtype=np.int32),
             churn_day=np.full(n, -1, dtype=np.int32),
             pitched=np.zeros(n, dtype=bool),
+            complaint_propensity=np.ones(n),
+            unsolicited_received=np.zeros(n, dtype=np.int32),
         )
 
     def __len__(self) -> int:
@@ -216,8 +225,9 @@ def beta_loyalty(mean: float, sd: float, n: int, *, seed: np.random.Generator) -
     >>> round(float(x.mean()), 1), round(float(x.std()), 1)
     (7.5, 1.5)
     """
-    if sd == 0 or mean in (0.0, 10.0):
-        return np.full(n, float(mean))
     m, v = mean / 10, (sd / 10) ** 2
-    common = m * (1 - m) / v - 1
+    # A spread too small to represent (v underflows, or the shape parameters overflow) is none.
+    common = m * (1 - m) / v - 1 if v > 0 else np.inf
+    if mean in (0.0, 10.0) or not np.isfinite(common):
+        return np.full(n, float(mean))
     return 10 * seed.beta(m * common, (1 - m) * common, size=n)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,40 +23,18 @@ from socialsim.constraints import (
     ConfigError,
     Interval,
     Options,
+    Section,
     Text,
     did_you_mean,
     param,
 )
+from socialsim.policy import PolicyParams, expand_preset
 
-__all__ = ["Scenario", "Section", "parse_value"]
+__all__ = ["Scenario", "parse_value"]
 
 PROBABILITY = Interval(0, 1)
 NONNEGATIVE = Interval(0, None)
 LOYALTY = Interval(0, 10)
-
-
-@dataclass(frozen=True)
-class Section:
-    """Base of every scenario section: validates its fields against their declarations."""
-
-    section: ClassVar[str] = ""
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            checked = f.metadata["constraint"].check(
-                f"{self.section}.{f.name}", getattr(self, f.name)
-            )
-            object.__setattr__(self, f.name, checked)
-        self._check_together()
-
-    def _check_together(self) -> None:
-        """Constraints that involve more than one field of the section."""
-
-    @classmethod
-    def parameters(cls) -> Iterator[tuple[str, dataclasses.Field]]:
-        """Each parameter's dotted key and declaration."""
-        for f in fields(cls):
-            yield f"{cls.section}.{f.name}", f
 
 
 @dataclass(frozen=True)
@@ -218,13 +196,32 @@ class ExperienceParams(Section):
         "Loyalty an onlooker loses on seeing a complaint of a peer they fully identify with.",
     )
 
+    crisis_start: int = param(
+        30, Interval(0, None, integer=True), "Day a crisis (a burst of service failures) starts."
+    )
+    crisis_days: int = param(
+        0, Interval(0, None, integer=True), "How long it lasts (0: no crisis)."
+    )
+    crisis_multiplier: float = param(
+        5.0, Interval(1, None), "How many times more often bad experiences happen in a crisis."
+    )
+
     def _check_together(self) -> None:
-        if self.good_rate + self.bad_rate > 1:
+        worst = self.bad_rate * (self.crisis_multiplier if self.crisis_days else 1.0)
+        if self.good_rate + worst > 1:
             raise ConfigError(
                 "experiences.good_rate",
                 self.good_rate,
-                f"a float in [0, {1 - self.bad_rate:g}] so that good_rate + bad_rate <= 1",
+                f"a float in [0, {1 - worst:g}] so that good_rate + bad_rate "
+                "(times crisis_multiplier during a crisis) <= 1",
             )
+
+    def bad_rate_on(self, day: int) -> float:
+        """The bad-experience rate on a given day, crisis included."""
+        crisis = (
+            self.crisis_days and self.crisis_start <= day < self.crisis_start + self.crisis_days
+        )
+        return self.bad_rate * (self.crisis_multiplier if crisis else 1.0)
 
 
 @dataclass(frozen=True)
@@ -356,6 +353,135 @@ class ChurnParams(Section):
             )
 
 
+@dataclass(frozen=True)
+class ListeningParams(Section):
+    section: ClassVar[str] = "listening"
+    recall: float = param(0.8, PROBABILITY, "Share of relevant posts the listening system catches.")
+    precision: float = param(
+        0.7,
+        Interval(0.01, 1),
+        "Share of flagged posts that are relevant; the rest are false positives that cost time "
+        "(at 0.01, 99 irrelevant posts are flagged for each relevant one).",
+        "assumption; at a 2% base rate a 90%-sensitive, 90%-specific classifier has 15.5% "
+        "precision (references: listening arithmetic)",
+    )
+    label_accuracy: float = param(
+        0.9, PROBABILITY, "Chance a caught post is labelled with its true kind."
+    )
+
+
+@dataclass(frozen=True)
+class TeamParams(Section):
+    section: ClassVar[str] = "team"
+    staff: int = param(2, Interval(0, None, integer=True), "People in the care team.")
+    posts_per_hour: float = param(
+        10.0,
+        Interval(0, None, closed="neither"),
+        "Posts one person handles an hour.",
+        "6-minute handling, the Erlang C anchor in references.md",
+    )
+    hours_per_day: float = param(
+        8.0, Interval(0, 24, closed="right"), "Hours the team works a day."
+    )
+    start_hour: float = param(9.0, Interval(0, 24, closed="left"), "Hour the working day starts.")
+    max_wait_hours: float = param(
+        72.0,
+        Interval(0, None, closed="neither"),
+        "Posts waiting longer are dropped as missed.",
+    )
+    hourly_cost: float = param(30.0, NONNEGATIVE, "Cost of one staff hour (currency units).")
+
+    def _check_together(self) -> None:
+        if self.start_hour + self.hours_per_day > 24:
+            raise ConfigError(
+                "team.hours_per_day",
+                self.hours_per_day,
+                f"a float <= {24 - self.start_hour:g} so the working day ends by midnight "
+                f"(start_hour is {self.start_hour:g})",
+            )
+
+
+@dataclass(frozen=True)
+class ResponseParams(Section):
+    section: ClassVar[str] = "response"
+    speed_hours: float = param(
+        0.25,
+        Interval(0, None, closed="neither"),
+        "Time constant (hours) of the decay of a reply's value with delay.",
+        "Twitter / Applied Marketing Science (2016), stated preferences: a reply within 6 "
+        "minutes was worth about $20 to airline customers, after an hour about $2.33",
+    )
+    speed_floor: float = param(
+        0.1,
+        PROBABILITY,
+        "Share of a reply's value left however late it comes.",
+        "same study: $2.33 / $20 ≈ 0.1",
+    )
+    complaint_fixed_gain: float = param(
+        2.0,
+        LOYALTY,
+        "Loyalty a complainer gains from an immediate reply that fixes the problem.",
+        "assumption; 69% of negative tweeters felt more favourable after a reply (Twitter 2016)",
+    )
+    complaint_reply_gain: float = param(
+        0.3, LOYALTY, "Loyalty a complainer gains from an immediate reply that does not fix it."
+    )
+    compensation_gain: float = param(1.0, LOYALTY, "Extra loyalty from compensation.")
+    compensation_cost: float = param(20.0, NONNEGATIVE, "Cost of one compensation.")
+    thanks_gain: float = param(0.3, LOYALTY, "Loyalty gained from an immediate thank-you.")
+    need_gain: float = param(0.5, LOYALTY, "Loyalty gained from an immediate answer to a need.")
+    need_conversion: float = param(
+        0.2, PROBABILITY, "Chance a prospect whose need is answered becomes a fan (social selling)."
+    )
+    ignored_penalty: float = param(
+        0.5, LOYALTY, "Loyalty a complainer loses when the complaint is ignored or missed."
+    )
+    botch_penalty: float = param(
+        1.0, LOYALTY, "Loyalty lost from a reply to the wrong kind of post (a mislabelled post)."
+    )
+    squeaky_wheel: float = param(
+        0.2,
+        NONNEGATIVE,
+        "Rise in a complainer's future propensity to complain for each answered complaint.",
+        "Ma, Sun & Kekre (2015): answered customers complain more; size an assumption",
+    )
+    visibility: float = param(
+        0.3, PROBABILITY, "Share of the author's audience that sees a public reply."
+    )
+    onlooker_share: float = param(
+        0.3,
+        PROBABILITY,
+        "Share of the author's loyalty change a fully identified onlooker feels.",
+        "direction: Schaefers & Schamari (2016), Hogreve et al. (2019); size an assumption",
+    )
+    amplify_reach: int = param(
+        200,
+        Interval(0, None, integer=True),
+        "People beyond the author's ties who see an amplified interaction.",
+    )
+    unsolicited_gain: float = param(
+        0.3, LOYALTY, "Loyalty gained from a welcome unsolicited contact."
+    )
+    backlash: float = param(
+        0.2,
+        PROBABILITY,
+        "Chance a first unsolicited contact feels intrusive; it compounds with each further one.",
+        "direction: van Noort & Willemsen (2012); size an assumption",
+    )
+    backlash_penalty: float = param(1.0, LOYALTY, "Loyalty lost from an intrusive contact.")
+    broadcast_cost: float = param(
+        20.0, Interval(0, None, closed="neither"), "Staff time of one broadcast, in replies."
+    )
+    broadcast_reach: float = param(0.1, PROBABILITY, "Share of fans who see a broadcast.")
+    broadcast_gain: float = param(0.1, LOYALTY, "Loyalty a fully relevant, fresh broadcast adds.")
+    broadcast_relevance: float = param(0.5, PROBABILITY, "How relevant broadcasts are to fans.")
+    broadcast_wearout: float = param(
+        3.0,
+        Interval(0, None, closed="neither"),
+        "Broadcasts in the past week at which their effect falls to 1/e (wear-out).",
+    )
+
+
 SECTIONS: tuple[type[Section], ...] = (
     RunParams,
     GraphParams,
@@ -367,6 +493,10 @@ SECTIONS: tuple[type[Section], ...] = (
     AdvocacyParams,
     LoyaltyParams,
     ChurnParams,
+    ListeningParams,
+    TeamParams,
+    PolicyParams,
+    ResponseParams,
 )
 
 
@@ -400,6 +530,10 @@ class Scenario:
     advocacy: AdvocacyParams = field(default_factory=AdvocacyParams)
     loyalty: LoyaltyParams = field(default_factory=LoyaltyParams)
     churn: ChurnParams = field(default_factory=ChurnParams)
+    listening: ListeningParams = field(default_factory=ListeningParams)
+    team: TeamParams = field(default_factory=TeamParams)
+    policy: PolicyParams = field(default_factory=PolicyParams)
+    response: ResponseParams = field(default_factory=ResponseParams)
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -442,7 +576,7 @@ class Scenario:
             A new, validated scenario; ``self`` is unchanged.
         """
         per_section: dict[str, dict[str, Any]] = {}
-        for key, value in _flatten(changes).items():
+        for key, value in expand_preset(_flatten(changes)).items():
             section, _, name = key.partition(".")
             if key not in PARAMETERS:
                 raise ConfigError(key, value, "a known key", did_you_mean(key, PARAMETERS))

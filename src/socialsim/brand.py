@@ -1,0 +1,128 @@
+"""The brand: listens, triages, answers, reaches out and broadcasts, once a day.
+
+The brand is the one actor of the model that is a Mesa agent: a single decision-maker with a
+queue and a policy, where the fans are arrays. Its day, in order:
+
+1. listen     :mod:`socialsim.listening`  flag and label the day's posts
+2. triage     :mod:`socialsim.policy`     keep what the policy answers, in its order
+3. work       :mod:`socialsim.care_team`  answer in reply slots; drop what waited too long
+4. respond    :mod:`socialsim.response`   effects on authors, onlookers, identified peers
+5. reach out and broadcast with the capacity the policy sets aside for them
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+import mesa
+import numpy as np
+
+from socialsim.care_team import CareTeam, Queue
+from socialsim.listening import listen
+from socialsim.policy import KINDS, priority
+from socialsim.posts import PostKind, Posts
+from socialsim.response import Spillover, answer, broadcast, ignore, reach_out
+
+if TYPE_CHECKING:
+    from socialsim.model import EngagementModel
+
+__all__ = ["Brand"]
+
+
+class Brand(mesa.Agent):
+    """The brand's social-media team.
+
+    Parameters
+    ----------
+    model : EngagementModel
+        The model the brand acts in; its scenario's ``listening``, ``team``, ``policy`` and
+        ``response`` sections drive the brand.
+
+    Attributes
+    ----------
+    team : CareTeam
+        The team and its queue.
+    """
+
+    def __init__(self, model: EngagementModel) -> None:
+        super().__init__(model)
+        self.team = CareTeam(model.scenario.team)
+        self._broadcasts: deque[int] = deque(maxlen=7)
+
+    def respond(self, posts: Posts, day: int) -> dict[str, float]:
+        """Run the brand's day on today's posts; returns its KPIs."""
+        model: EngagementModel = self.model
+        s, pop, streams = model.scenario, model.population, model.streams
+        policy = s.policy
+        flagged = listen(posts, s.listening, day, seed=streams["listening"])
+        answered_kinds = np.array([KINDS.index(k) for k in policy.answer], dtype=np.int8)
+        kept = np.isin(flagged.label, answered_kinds)
+        history = pop.posts_made + pop.responses_received
+        arrivals = Queue(
+            author=flagged.author[kept],
+            kind=flagged.kind[kept],
+            label=flagged.label[kept],
+            arrival=flagged.arrival[kept],
+            key=priority(
+                policy.order,
+                flagged.author[kept],
+                flagged.label[kept],
+                history,
+                model.graph.out_degree,
+            ),
+        )
+
+        # Proactive contacts and broadcasts take their share of the team's time first.
+        slots = self.team.slots_per_day
+        broadcasts = int(slots * policy.broadcast_share // s.response.broadcast_cost)
+        left = slots - broadcasts * s.response.broadcast_cost
+        contacts = min(policy.unsolicited_per_day, int(left))
+        share = (left - contacts) / slots if slots else 0.0
+        answered, missed = self.team.work(arrivals, day, share)
+        delay = self.team.last_response_time
+        real_delay = delay[answered.author >= 0]
+
+        spillover = Spillover(model.graph, pop, s.identification, s.response)
+        counts = answer(
+            pop, answered, delay, policy, s.response, spillover, day, seed=streams["response"]
+        )
+        queued = flagged.author[kept & (flagged.kind == PostKind.COMPLAINT)]
+        unanswered = np.setdiff1d(posts.of_kind(PostKind.COMPLAINT), queued, assume_unique=True)
+        missed_complaints = missed.author[missed.kind == PostKind.COMPLAINT]
+        counts["loyalty_change_authors"] += ignore(
+            pop, np.concatenate([unanswered, missed_complaints]), s.response, spillover
+        )
+        counts.update(
+            reach_out(
+                pop,
+                contacts,
+                posts.of_kind(PostKind.NEED),
+                s.response,
+                day,
+                seed=streams["response"],
+            )
+        )
+        counts["loyalty_change_broadcast"] = broadcast(
+            pop, broadcasts, sum(self._broadcasts), s.response, seed=streams["response"]
+        )
+        self._broadcasts.append(broadcasts)
+        counts["loyalty_change_onlookers"] = spillover.apply()
+        counts["onlookers_reached"] = spillover.reached
+
+        relevant = flagged.author >= 0
+        counts.update(
+            posts_caught=int(np.count_nonzero(relevant)),
+            false_positives=int(np.count_nonzero(~relevant)),
+            broadcasts=broadcasts,
+            backlog=len(self.team.queue),
+            missed=len(missed),
+            missed_complaints=int(missed_complaints.size),
+            response_time_median=float(np.median(real_delay)) if real_delay.size else float("nan"),
+            response_time_p90=float(np.percentile(real_delay, 90))
+            if real_delay.size
+            else float("nan"),
+            staff_cost=s.team.staff * s.team.hours_per_day * s.team.hourly_cost
+            + counts.pop("compensations") * s.response.compensation_cost,
+        )
+        return counts

@@ -1,0 +1,158 @@
+"""Triage and the care team: a queue worked by a team of limited capacity, in hours.
+
+Flagged posts that the policy answers wait in one queue, ordered by the policy's priority and,
+within a priority, by arrival. The team of ``S`` people, each handling ``h`` posts an hour, works
+``H`` hours a day from ``team.start_hour``; the part of its time not spent on proactive contacts
+or broadcasts is spread evenly over the working day as reply slots. A post is answered in the
+first free slot at or after its arrival that no post of higher priority takes, which is exactly
+a non-preemptive priority queue served at those slots: lower-priority posts never delay it.
+What is not answered carries over to the next day; a post that has waited longer than
+``team.max_wait_hours`` is dropped as missed.
+
+Response time runs from the post's appearance to the end of its handling, in hours, so a post
+answered twenty minutes after it appeared is told apart from one answered two days later.
+With ``S · h · H`` below the day's flagged volume, the backlog grows without bound, as queueing
+theory says (Erlang C; see references.md for the 30 posts an hour anchor).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from socialsim.scenario import TeamParams
+
+__all__ = ["CareTeam", "Queue"]
+
+
+@dataclass(eq=False)
+class Queue:
+    """Posts waiting for the team (one entry per post; see :class:`~socialsim.listening.Flagged`).
+
+    ``key`` is the policy's priority, lower first.
+    """
+
+    author: np.ndarray
+    kind: np.ndarray
+    label: np.ndarray
+    arrival: np.ndarray
+    key: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Queue:
+        return cls(
+            author=np.empty(0, np.int64),
+            kind=np.empty(0, np.int8),
+            label=np.empty(0, np.int8),
+            arrival=np.empty(0),
+            key=np.empty(0),
+        )
+
+    def __len__(self) -> int:
+        return int(self.author.size)
+
+    def take(self, which: np.ndarray) -> Queue:
+        """The entries selected by a mask or index array."""
+        return Queue(**{f.name: getattr(self, f.name)[which] for f in fields(self)})
+
+    def join(self, other: Queue) -> Queue:
+        """This queue followed by ``other``."""
+        return Queue(
+            **{
+                f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
+                for f in fields(self)
+            }
+        )
+
+
+class CareTeam:
+    """The brand's care team and the queue it works.
+
+    Parameters
+    ----------
+    params : TeamParams
+        Team size, speed, hours and patience.
+
+    Examples
+    --------
+    >>> from socialsim.scenario import TeamParams
+    >>> team = CareTeam(TeamParams(staff=1, posts_per_hour=2, hours_per_day=1, start_hour=9))
+    >>> team.slots_per_day
+    2
+    >>> posts = Queue(np.arange(3), np.zeros(3, np.int8), np.zeros(3, np.int8), np.array([8.0, 8.5, 9.2]), np.zeros(3))
+    >>> done, missed = team.work(posts, day=1, share=1.0)
+    >>> done.author.tolist(), np.round(team.last_response_time, 2).tolist(), len(team.queue)
+    ([0, 1], [1.5, 1.5], 1)
+    """
+
+    def __init__(self, params: TeamParams) -> None:
+        self.params = params
+        self.queue = Queue.empty()
+        self.last_response_time = np.empty(0)
+
+    @property
+    def slots_per_day(self) -> int:
+        """Posts the team can handle in a day."""
+        p = self.params
+        return int(p.staff * p.posts_per_hour * p.hours_per_day)
+
+    def work(self, arrivals: Queue, day: int, share: float) -> tuple[Queue, Queue]:
+        """Add today's arrivals, work the queue for one day and drop what waited too long.
+
+        Parameters
+        ----------
+        arrivals : Queue
+            Today's posts that the policy answers, with their priority keys.
+        day : int
+            The day (1 is the first); hours count from the start of day 1.
+        share : float
+            Share of the team's time left for the queue (the rest goes to proactive contacts
+            and broadcasts).
+
+        Returns
+        -------
+        answered, missed : Queue
+            The posts answered today (their response times, in hours, are in
+            :attr:`last_response_time`) and those dropped as missed.
+        """
+        p = self.params
+        queue = self.queue.join(arrivals)
+        slots = int(self.slots_per_day * share)
+        day_start = 24.0 * (day - 1) + p.start_hour
+        times = day_start + p.hours_per_day * np.arange(slots) / max(slots, 1)
+        order = np.lexsort((queue.arrival, queue.key))
+        slot_of = np.full(len(queue), -1)
+        slot_of[order] = _first_free_slots(np.searchsorted(times, queue.arrival[order]), slots)
+        answered = np.flatnonzero(slot_of >= 0)
+        answered = answered[np.argsort(slot_of[answered])]  # in the order they were answered
+        handled_at = times[slot_of[answered]] + 1.0 / p.posts_per_hour
+        self.last_response_time = handled_at - queue.arrival[answered]
+        waiting = queue.take(slot_of < 0)
+        too_old = 24.0 * day - waiting.arrival > p.max_wait_hours
+        self.queue = waiting.take(~too_old)
+        return queue.take(answered), waiting.take(too_old)
+
+
+def _first_free_slots(earliest: np.ndarray, slots: int) -> np.ndarray:
+    """Give each post, in priority order, the first free slot at or after its earliest one.
+
+    A union-find over slots ("next free slot", with path halving) makes each look-up nearly
+    constant time. The loop is over posts, not fans, and stops once every slot is taken, so a
+    day costs at most its slots plus its new posts.
+    """
+    following = list(range(slots + 1))  # following[s]: a slot >= s that may be free; slots = none
+    assigned = [-1] * len(earliest)
+    used = 0
+    for position, start in enumerate(earliest.tolist()):
+        if used == slots:
+            break
+        slot = start
+        while following[slot] != slot:
+            following[slot] = following[following[slot]]
+            slot = following[slot]
+        if slot < slots:
+            assigned[position] = slot
+            following[slot] = slot + 1
+            used += 1
+    return np.asarray(assigned, dtype=np.int64)

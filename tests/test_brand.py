@@ -1,0 +1,316 @@
+"""The brand side: listening, the care team's queue, policies, and what responses do.
+
+Mechanism tests run the whole model on fixed seeds with replicates; strategies compared in one
+test share their seeds (common random numbers), so differences come from the mechanism.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from socialsim import EngagementModel, Scenario
+from socialsim.care_team import CareTeam, Queue
+from socialsim.cli import main
+from socialsim.listening import listen
+from socialsim.policy import PRESETS
+from socialsim.posts import PostKind, Posts
+from socialsim.scenario import ListeningParams, ResponseParams, TeamParams
+
+SMALL = Scenario().replace({"graph.n": 3000, "run.days": 40})
+SEEDS = np.random.SeedSequence(7).spawn(3)
+# A team far too small for the day's posts (8 slots a day for ~40 posts).
+OVERLOADED = {"team.staff": 1, "team.posts_per_hour": 1.0}
+
+
+def totals(scenario: Scenario, *columns: str) -> dict[str, float]:
+    """Each column summed over days, averaged over the replicates."""
+    frames = []
+    for seed in SEEDS:
+        model = EngagementModel(scenario, rng=seed)
+        model.run()
+        frames.append(model.kpis())
+    return {c: float(np.mean([f[c].sum() for f in frames])) for c in columns}
+
+
+def median_over_days(scenario: Scenario, column: str) -> float:
+    values = []
+    for seed in SEEDS:
+        model = EngagementModel(scenario, rng=seed)
+        model.run()
+        values.append(np.nanmedian(model.kpis()[column]))
+    return float(np.mean(values))
+
+
+# --------------------------------------------------------------------- listening
+def test_listening_catches_at_recall_adds_false_positives_and_mislabels():
+    n = 20_000
+    posts = Posts(author=np.arange(n), kind=np.zeros(n, np.int8), hour=np.full(n, 12.0))
+    params = ListeningParams(recall=0.6, precision=0.5, label_accuracy=0.8)
+    flagged = listen(posts, params, day=1, seed=np.random.default_rng(3))
+    relevant = flagged.author >= 0
+    caught = relevant.sum()
+    assert abs(caught / n - 0.6) < 0.02
+    # precision 0.5: as many false positives as caught posts
+    assert abs((~relevant).sum() / caught - 1.0) < 0.05
+    assert abs((flagged.label[relevant] == PostKind.COMPLAINT).mean() - 0.8) < 0.02
+    assert set(np.unique(flagged.label[relevant])) == {0, 1, 2}
+
+
+def test_recall_zero_means_nothing_is_answered():
+    result = totals(
+        SMALL.replace({"listening.recall": 0.0}),
+        "posts_caught",
+        "false_positives",
+        "responses_complaint",
+        "responses_praise",
+        "responses_need",
+    )
+    assert all(value == 0 for value in result.values())
+
+
+# --------------------------------------------------------------------- the queue
+def test_queue_answers_in_priority_order_and_reports_hours():
+    team = CareTeam(TeamParams(staff=1, posts_per_hour=1, hours_per_day=2, start_hour=9))
+    # praise at 1:00, complaint at 3:00; complaints first; two slots at 9:00 and 10:00
+    arrivals = Queue(
+        author=np.array([10, 11]),
+        kind=np.array([1, 0], np.int8),
+        label=np.array([1, 0], np.int8),
+        arrival=np.array([1.0, 3.0]),
+        key=np.array([1.0, 0.0]),
+    )
+    answered, missed = team.work(arrivals, day=1, share=1.0)
+    assert answered.author.tolist() == [11, 10]
+    np.testing.assert_allclose(team.last_response_time, [9 + 1 - 3, 10 + 1 - 1])
+    assert len(missed) == 0 and len(team.queue) == 0
+
+
+def test_queue_carries_over_then_drops_what_waited_too_long():
+    team = CareTeam(
+        TeamParams(staff=1, posts_per_hour=1, hours_per_day=1, start_hour=9, max_wait_hours=30)
+    )
+    arrivals = Queue(
+        author=np.arange(3),
+        kind=np.zeros(3, np.int8),
+        label=np.zeros(3, np.int8),
+        arrival=np.array([0.0, 0.5, 1.0]),
+        key=np.zeros(3),
+    )
+    answered, missed = team.work(arrivals, day=1, share=1.0)
+    assert answered.author.tolist() == [0] and len(team.queue) == 2
+    answered, missed = team.work(Queue.empty(), day=2, share=1.0)
+    # day 2 ends at hour 48: both waited more than 30 hours; one was answered at 33:00 first
+    assert answered.author.tolist() == [1]
+    assert missed.author.tolist() == [2]
+    np.testing.assert_allclose(team.last_response_time, [24 + 9 + 1 - 0.5])
+
+
+def test_a_post_arriving_after_the_working_day_waits_for_the_next():
+    team = CareTeam(TeamParams(staff=1, posts_per_hour=4, hours_per_day=8, start_hour=9))
+    arrivals = Queue(
+        np.array([5]), np.zeros(1, np.int8), np.zeros(1, np.int8), np.array([20.0]), np.zeros(1)
+    )
+    answered, _ = team.work(arrivals, day=1, share=1.0)
+    assert len(answered) == 0
+    answered, _ = team.work(Queue.empty(), day=2, share=1.0)
+    np.testing.assert_allclose(team.last_response_time, [24 + 9 + 0.25 - 20])
+
+
+def test_an_underpowered_team_builds_an_unbounded_backlog():
+    patient = SMALL.replace({**OVERLOADED, "team.max_wait_hours": 1e6})
+    model = EngagementModel(patient, rng=1)
+    model.run()
+    backlog = model.kpis()["backlog"].to_numpy()
+    assert backlog[10] > 10 and backlog[-1] > 2.5 * backlog[10]
+    # with the default patience the backlog levels off and the excess is missed instead
+    model = EngagementModel(SMALL.replace(OVERLOADED), rng=1)
+    model.run()
+    kpis = model.kpis()
+    assert kpis["backlog"].iloc[-1] < backlog[-1] / 2 and kpis["missed"].sum() > 0
+    model = EngagementModel(SMALL, rng=1)
+    model.run()
+    assert model.kpis()["backlog"].max() < 60 and model.kpis()["missed"].sum() == 0
+
+
+def test_doubling_staff_cuts_response_time_when_overloaded():
+    one = median_over_days(SMALL.replace(OVERLOADED), "response_time_median")
+    two = median_over_days(SMALL.replace({**OVERLOADED, "team.staff": 2}), "response_time_median")
+    assert two < 0.8 * one
+
+
+def test_lower_precision_at_fixed_staff_misses_more_complaints():
+    scenario = SMALL.replace({**OVERLOADED, "team.staff": 3, "team.max_wait_hours": 24.0})
+    precise = totals(scenario.replace({"listening.precision": 0.95}), "missed_complaints")
+    sloppy = totals(scenario.replace({"listening.precision": 0.2}), "missed_complaints")
+    assert sloppy["missed_complaints"] > precise["missed_complaints"] + 5
+
+
+# --------------------------------------------------------------------- policies
+@pytest.mark.parametrize("preset", sorted(PRESETS))
+def test_every_preset_runs_and_does_what_it_says(preset):
+    model = EngagementModel(SMALL.replace({"policy.name": preset, "run.days": 20}), rng=2)
+    model.run()
+    k = model.kpis().sum(numeric_only=True)
+    answered = k["responses_complaint"] + k["responses_praise"] + k["responses_need"]
+    policy = model.scenario.policy
+    assert (answered == 0) == (policy.answer == ())
+    if "complaint" not in policy.answer:
+        assert k["responses_complaint"] == 0
+    assert (k["broadcasts"] > 0) == (policy.broadcast_share > 0)
+
+
+def test_presets_set_parts_and_parts_alone_make_a_custom_policy():
+    scenario = Scenario().replace({"policy.name": "negatives-first", "policy.channel": "private"})
+    assert scenario.policy.order == "negatives_first" and scenario.policy.channel == "private"
+    assert Scenario().replace({"policy.answer": ["need"]}).policy.name == "custom"
+    with pytest.raises(ValueError, match=r"Did you mean 'negatives-first'\?"):
+        Scenario().replace({"policy.name": "negative-first"})
+    with pytest.raises(ValueError, match="'policy.answer' parameter must be a list of"):
+        Scenario().replace({"policy.answer": ["complaints"]})
+
+
+def test_presets_and_custom_policies_run_from_the_cli(tmp_path):
+    runner = CliRunner()
+    base = ["run", "--set", "graph.n=300", "--days", "3", "--quiet", "--out", str(tmp_path)]
+    for preset in PRESETS:
+        assert runner.invoke(main, [*base, "--set", f"policy.name={preset}"]).exit_code == 0
+    custom = tmp_path / "custom.toml"
+    custom.write_text(
+        '[policy]\nanswer = ["complaint"]\norder = "influencers_first"\nchannel = "private"\n'
+    )
+    result = runner.invoke(main, ["run", str(custom), *base[1:]])
+    assert result.exit_code == 0, result.output
+    assert '"order": "influencers_first"' in (tmp_path / "scenario.json").read_text()
+
+
+def test_answering_complaints_beats_staying_out_of_them():
+    scenario = SMALL.replace({"run.days": 60})
+    stay_out = totals(scenario.replace({"policy.name": "positives-only"}), "loyalty_change_authors")
+    answer = totals(scenario.replace({"policy.name": "negatives-first"}), "loyalty_change_authors")
+    assert answer["loyalty_change_authors"] > stay_out["loyalty_change_authors"]
+
+
+# --------------------------------------------------------------------- what a response does
+CLEAN = {
+    "listening.label_accuracy": 1.0,
+    "listening.precision": 1.0,
+    "response.ignored_penalty": 0.0,
+}
+
+
+def test_visibility_zero_removes_onlooker_effects():
+    result = totals(
+        SMALL.replace({**CLEAN, "response.visibility": 0.0, "response.ignored_penalty": 0.5}),
+        "loyalty_change_onlookers",
+        "onlookers_reached",
+    )
+    assert result == {"loyalty_change_onlookers": 0.0, "onlookers_reached": 0.0}
+    seen = totals(SMALL.replace(CLEAN), "loyalty_change_onlookers")
+    assert seen["loyalty_change_onlookers"] > 0
+
+
+def test_private_replies_have_no_onlookers():
+    result = totals(
+        SMALL.replace({**CLEAN, "policy.channel": "private"}), "loyalty_change_onlookers"
+    )
+    assert result["loyalty_change_onlookers"] == 0.0
+
+
+def test_stronger_identification_strengthens_spillover():
+    weak = totals(
+        SMALL.replace({**CLEAN, "identification.cross_segment": 0.0}), "loyalty_change_onlookers"
+    )
+    strong = totals(
+        SMALL.replace({**CLEAN, "identification.cross_segment": 1.0}), "loyalty_change_onlookers"
+    )
+    # four equal segments: full identification across them roughly quadruples what is felt
+    ratio = strong["loyalty_change_onlookers"] / weak["loyalty_change_onlookers"]
+    assert 2.5 < ratio < 5.5
+
+
+def test_amplifying_reaches_identified_people_beyond_ties():
+    plain = totals(SMALL.replace({**CLEAN, "policy.name": "positives-only"}), "onlookers_reached")
+    amplified = totals(SMALL.replace({**CLEAN, "policy.name": "amplify"}), "onlookers_reached")
+    assert amplified["onlookers_reached"] > plain["onlookers_reached"] + 100
+
+
+def test_faster_responses_give_larger_loyalty_gains():
+    slow = SMALL.replace({**CLEAN, "team.hours_per_day": 2.0, "team.start_hour": 20.0})
+    fast = SMALL.replace(
+        {**CLEAN, "team.hours_per_day": 24.0, "team.start_hour": 0.0, "team.staff": 4}
+    )
+    columns = (
+        "loyalty_change_authors",
+        "responses_complaint",
+        "responses_praise",
+        "responses_need",
+    )
+    per_reply = {}
+    for name, scenario in (("slow", slow), ("fast", fast)):
+        t = totals(scenario, *columns)
+        per_reply[name] = t["loyalty_change_authors"] / sum(t[c] for c in columns[1:])
+    assert median_over_days(fast, "response_time_median") < median_over_days(
+        slow, "response_time_median"
+    )
+    assert per_reply["fast"] > 2 * per_reply["slow"]
+
+
+def test_speed_factor_decays_to_its_floor():
+    from socialsim.response import speed_factor
+
+    params = ResponseParams(speed_hours=0.5, speed_floor=0.2)
+    values = speed_factor(np.array([0.0, 0.5, 100.0]), params)
+    np.testing.assert_allclose(values, [1.0, 0.2 + 0.8 * np.exp(-1), 0.2])
+
+
+def test_answered_complainers_complain_more_the_squeaky_wheel():
+    scenario = SMALL.replace({**CLEAN, "run.days": 60, "experiences.bad_rate": 0.02})
+    quiet = totals(scenario.replace({"response.squeaky_wheel": 0.0}), "complaints")
+    squeaky = totals(scenario.replace({"response.squeaky_wheel": 2.0}), "complaints")
+    assert squeaky["complaints"] > 1.1 * quiet["complaints"]
+    model = EngagementModel(scenario, rng=1)
+    model.run()
+    answered = model.population.responses_received > 0
+    assert model.population.complaint_propensity[answered].max() > 1
+    assert np.all(model.population.complaint_propensity[~answered] == 1)
+
+
+def test_unsolicited_contact_raises_backlash():
+    results = [
+        totals(SMALL.replace({"policy.unsolicited_per_day": k}), "proactive_contacts", "backlash")
+        for k in (0, 10, 40)
+    ]
+    assert [r["proactive_contacts"] for r in results] == [0, 10 * 40, 40 * 40]
+    backlash = [r["backlash"] for r in results]
+    assert backlash[0] == 0 < backlash[1] < backlash[2]
+    # repeated contact compounds: the backlash rate per contact grows with volume
+    assert backlash[2] / 1600 > backlash[1] / 400
+
+
+def test_answering_a_prospects_need_can_win_a_fan():
+    result = totals(
+        SMALL.replace({"policy.name": "proactive", "response.need_conversion": 1.0}),
+        "new_fans_answered",
+    )
+    assert result["new_fans_answered"] > 0
+    none = totals(
+        SMALL.replace({"policy.name": "ignore", "response.need_conversion": 1.0}),
+        "new_fans_answered",
+    )
+    assert none["new_fans_answered"] == 0
+
+
+def test_broadcast_wears_out_with_repetition():
+    scenario = SMALL.replace({"policy.name": "broadcast", "run.days": 20})
+    model = EngagementModel(scenario, rng=1)
+    model.run()
+    per_day = model.kpis()["loyalty_change_broadcast"].to_numpy()[1:]
+    assert per_day[0] > 0 and per_day[-1] < 0.2 * per_day[0]
+
+
+def test_staff_cost_is_hours_times_rate():
+    model = EngagementModel(SMALL.replace({"team.staff": 3, "team.hourly_cost": 40.0}), rng=1)
+    model.step()
+    assert model.today["staff_cost"] == 3 * 8 * 40.0
