@@ -12,7 +12,9 @@ live: personal engagement spreads through connections, peer identification and a
 
 from importlib.metadata import PackageNotFoundError, version
 
+from socialsim.compare import Comparison, compare
 from socialsim.constraints import ConfigError
+from socialsim.experiment import Experiment, load_experiment
 from socialsim.graph import SocialGraph
 from socialsim.kpis import KPIS
 from socialsim.model import EngagementModel
@@ -26,11 +28,15 @@ except PackageNotFoundError:  # running from a source tree that was not installe
 
 __all__ = [
     "KPIS",
+    "Comparison",
     "ConfigError",
     "EngagementModel",
+    "Experiment",
     "Population",
     "Scenario",
     "SocialGraph",
     "Status",
     "__version__",
+    "compare",
+    "load_experiment",
 ]

@@ -152,3 +152,64 @@ def parameters(prefix: str) -> None:
         meta = PARAMETERS[key].metadata
         click.echo(f"{key} = {defaults[key]!r}    ({meta['constraint'].describe()})")
         click.echo(f"    {meta['doc']}")
+
+
+@main.command(name="compare")
+@click.argument("experiment")
+@click.option("--replicates", type=int, help="Runs per strategy (overrides the experiment file).")
+@click.option(
+    "--jobs", type=int, default=1, show_default=True, help="Parallel processes (-1: one per CPU)."
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("socialsim-compare"),
+    show_default=True,
+    help="Folder for results (Parquet, CSV), summary tables, figures and the report.",
+)
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+def compare_command(
+    experiment: str, replicates: int | None, jobs: int, out: Path, quiet: bool
+) -> None:
+    """Compare strategies on paired replicates and write a report.
+
+    EXPERIMENT is an experiment TOML file or the name of a canned experiment (see `socialsim
+    experiments`). Every strategy runs on the same replicates (common random numbers), so
+    differences come from the strategies, not from luck.
+    """
+    from socialsim.compare import compare
+    from socialsim.experiment import load_experiment
+    from socialsim.loaders import GraphFileError
+
+    try:
+        loaded = load_experiment(experiment)
+        if replicates is not None and replicates < 1:
+            raise ConfigError("--replicates", replicates, "an int >= 1")
+        if jobs != -1 and jobs < 1:
+            raise ConfigError("--jobs", jobs, "an int >= 1 or -1 (one per CPU)")
+        result = compare(loaded, replicates=replicates, jobs=jobs, progress=not quiet)
+    except (ConfigError, GraphFileError) as error:
+        raise InputError(str(error)) from None
+    paths = result.save(out)
+    if not quiet:
+        table = result.differences()
+        table = table[table["strategy"] != loaded.baseline]
+        click.echo(f"{loaded.name}: {loaded.question}")
+        click.echo(f"difference from '{loaded.baseline}' (paired, 95% CI):")
+        for row in table.itertuples():
+            tied = "  (cannot be told from the best)" if row.tied_with_best else ""
+            click.echo(
+                f"  {row.kpi:24} {row.strategy:28} {row.difference:+10.2f} "
+                f"[{row.ci_low:+.2f}, {row.ci_high:+.2f}]  rank {row.rank}{tied}"
+            )
+        click.echo(f"wrote {paths['report_html']} and the tables and data beside it")
+
+
+@main.command()
+def experiments() -> None:
+    """List the canned experiments and the question each one asks."""
+    from socialsim.experiment import canned_experiments, load_experiment
+
+    for name in canned_experiments():
+        click.echo(f"{name:26} {load_experiment(name).question}")
+    click.echo("\nRun one with: socialsim compare NAME --out DIR")

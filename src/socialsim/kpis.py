@@ -8,10 +8,11 @@ line summary and the table in ``docs/model.md`` all read it.
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from socialsim.population import DETRACTOR, PROMOTER, Population
 
-__all__ = ["BRAND_KPIS", "FLOW_KPIS", "KPIS", "nps", "state_kpis"]
+__all__ = ["BRAND_KPIS", "FLOW_KPIS", "KPIS", "better", "nps", "per_run", "state_kpis"]
 
 STATE_KPIS: dict[str, str] = {
     "fans": "Current fans.",
@@ -66,6 +67,78 @@ BRAND_KPIS: dict[str, str] = {
 }
 
 KPIS: dict[str, str] = {**STATE_KPIS, **FLOW_KPIS, **BRAND_KPIS}
+
+LEVELS = (*STATE_KPIS, "backlog")
+"""KPIs that are levels: a run is summed up by its last day (flows by their total)."""
+AVERAGES = ("response_time_median", "response_time_p90")
+"""KPIs that a run sums up by their mean over the days that have one."""
+
+HIGHER_IS_BETTER = frozenset(
+    {
+        "fans",
+        "promoters",
+        "nps",
+        "mean_loyalty",
+        "new_fans_referred",
+        "new_fans_external",
+        "new_fans_answered",
+        "wom_positive",
+        "defences",
+        "helps",
+        "responses_complaint",
+        "responses_praise",
+        "responses_need",
+        "loyalty_change_authors",
+        "loyalty_change_onlookers",
+        "loyalty_change_broadcast",
+    }
+)
+LOWER_IS_BETTER = frozenset(
+    {
+        "churned",
+        "churned_today",
+        "detractors",
+        "wom_negative",
+        "complaints",
+        "botched",
+        "backlog",
+        "missed",
+        "missed_complaints",
+        "response_time_median",
+        "response_time_p90",
+        "backlash",
+        "staff_cost",
+        "bad_experiences",
+    }
+)
+
+
+def better(kpi: str) -> int:
+    """+1 if more of a KPI is better for the brand, -1 if less is, 0 if neither.
+
+    >>> better("nps"), better("churned"), better("needs")
+    (1, -1, 0)
+    """
+    return 1 if kpi in HIGHER_IS_BETTER else -1 if kpi in LOWER_IS_BETTER else 0
+
+
+def per_run(daily: pd.DataFrame) -> pd.Series:
+    """One number per KPI for a run: the last day of levels, the mean of averages, the total of flows.
+
+    >>> frame = pd.DataFrame({"day": [0, 1, 2], "fans": [10, 12, 13], "complaints": [0, 2, 1]})
+    >>> per_run(frame).to_dict()
+    {'fans': 13.0, 'complaints': 3.0}
+    """
+    columns = [c for c in daily.columns if c in KPIS]
+    values = {
+        c: daily[c].iloc[-1]
+        if c in LEVELS
+        else daily[c].iloc[1:].mean()
+        if c in AVERAGES
+        else daily[c].sum()
+        for c in columns
+    }
+    return pd.Series(values, dtype=np.float64)
 
 
 def nps(promoters: int, detractors: int, fans: int) -> float:

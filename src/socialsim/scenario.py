@@ -30,7 +30,7 @@ from socialsim.constraints import (
 )
 from socialsim.policy import PolicyParams, expand_preset
 
-__all__ = ["Scenario", "parse_value"]
+__all__ = ["Scenario", "flatten_keys", "parse_value"]
 
 PROBABILITY = Interval(0, 1)
 NONNEGATIVE = Interval(0, None)
@@ -576,7 +576,7 @@ class Scenario:
             A new, validated scenario; ``self`` is unchanged.
         """
         per_section: dict[str, dict[str, Any]] = {}
-        for key, value in expand_preset(_flatten(changes)).items():
+        for key, value in expand_preset(flatten_keys(changes)).items():
             section, _, name = key.partition(".")
             if key not in PARAMETERS:
                 raise ConfigError(key, value, "a known key", did_you_mean(key, PARAMETERS))
@@ -612,12 +612,17 @@ PARAMETERS: dict[str, dataclasses.Field] = {
 }
 
 
-def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+def flatten_keys(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested tables as dotted keys.
+
+    >>> flatten_keys({"wom": {"negativity": 2}, "graph.n": 5})
+    {'wom.negativity': 2, 'graph.n': 5}
+    """
     out: dict[str, Any] = {}
     for key, value in data.items():
         dotted = f"{prefix}{key}"
         if isinstance(value, Mapping):
-            out.update(_flatten(value, dotted + "."))
+            out.update(flatten_keys(value, dotted + "."))
         else:
             out[dotted] = value
     return out

@@ -1,0 +1,183 @@
+"""Comparing strategies: common random numbers, paired statistics, reports, canned experiments."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import numpy as np
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from socialsim import ConfigError, Scenario
+from socialsim.cli import main
+from socialsim.compare import compare
+from socialsim.experiment import Experiment, canned_experiments, load_experiment
+
+BASE = Scenario().replace({"graph.n": 600})
+
+
+def small(strategies, **kwargs) -> Experiment:
+    settings = {
+        "base": BASE,
+        "days": 15,
+        "replicates": 4,
+        "seed": 3,
+        "kpis": ("nps", "fans", "churned"),
+    }
+    return Experiment(strategies, **{**settings, **kwargs})
+
+
+def test_identical_strategies_differ_by_exactly_zero():
+    result = compare(
+        small({"a": {"policy.name": "respond-all"}, "b": {"policy.name": "respond-all"}}),
+        progress=False,
+    )
+    diffs = result.differences()
+    assert (
+        (diffs["difference"] == 0).all()
+        and (diffs["ci_low"] == 0).all()
+        and (diffs["ci_high"] == 0).all()
+    )
+    assert (diffs.loc[diffs["strategy"] == "b", "p_value"] == 1.0).all()
+    a = (
+        result.daily[result.daily["strategy"] == "a"]
+        .drop(columns="strategy")
+        .reset_index(drop=True)
+    )
+    b = (
+        result.daily[result.daily["strategy"] == "b"]
+        .drop(columns="strategy")
+        .reset_index(drop=True)
+    )
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_pairing_shrinks_the_variance_of_differences():
+    experiment = small(
+        {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}},
+        replicates=8,
+        days=40,
+        kpis=("nps", "mean_loyalty"),
+    )
+    runs = compare(experiment, progress=False).per_run().set_index(["strategy", "replicate"])
+    for kpi in ("nps", "mean_loyalty"):
+        values = runs[kpi].unstack("strategy")
+        paired = np.var(values["answer"] - values["ignore"], ddof=1)
+        unpaired = np.var(values["answer"], ddof=1) + np.var(values["ignore"], ddof=1)
+        assert paired < 0.5 * unpaired, kpi
+
+
+def test_parallel_runs_give_the_same_numbers():
+    experiment = small(
+        {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}
+    )
+    serial = compare(experiment, progress=False).daily
+    parallel = compare(experiment, jobs=2, progress=False).daily
+    pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_summary_and_differences_are_consistent():
+    strategies = {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}
+    result = compare(small(strategies, days=60, replicates=6), progress=False)
+    summary = result.summary().set_index(["strategy", "kpi"])
+    assert (summary["ci_low"] <= summary["mean"]).all() and (
+        summary["mean"] <= summary["ci_high"]
+    ).all()
+    diffs = result.differences().set_index(["strategy", "kpi"])
+    for kpi in ("nps", "fans"):
+        expected = summary.loc[("answer", kpi), "mean"] - summary.loc[("ignore", kpi), "mean"]
+        assert diffs.loc[("answer", kpi), "difference"] == pytest.approx(expected)
+    # answering people wins fans: it ranks first on fans, and the difference is significant
+    assert diffs.loc[("answer", "fans"), "rank"] == 1
+    assert diffs.loc[("answer", "fans"), "ci_low"] > 0
+    assert diffs.loc[("ignore", "fans"), "difference"] == 0
+
+
+def test_report_is_self_contained(tmp_path):
+    result = compare(
+        small({"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}),
+        progress=False,
+    )
+    paths = result.save(tmp_path)
+    html = paths["report_html"].read_text()
+    assert html.count("data:image/png;base64,") == 2 and "answer" in html
+    markdown = paths["report_md"].read_text()
+    assert "| answer" in markdown and "report_trajectories.png" in markdown
+    assert (tmp_path / "report_trajectories.png").exists()
+    daily = pd.read_parquet(paths["daily_parquet"])
+    assert set(daily["strategy"]) == {"ignore", "answer"} and len(daily) == 2 * 4 * 16
+    assert len(pd.read_csv(paths["runs_csv"])) == 8
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"kpis": ("npss",)}, "Did you mean 'nps'?"),
+        (
+            {"baseline": "nobody"},
+            "'experiment.baseline' parameter must be the name of one of the strategies",
+        ),
+        ({"replicates": 0}, "'experiment.replicates' parameter must be an int >= 1"),
+    ],
+)
+def test_bad_experiments_get_one_line_errors(kwargs, message):
+    with pytest.raises(ConfigError, match=message):
+        small({"a": {}}, **kwargs)
+
+
+def test_bad_strategy_override_names_the_strategy():
+    with pytest.raises(
+        ConfigError, match="'strategies.fast.team.staf' parameter must be a known key"
+    ):
+        small({"fast": {"team.staf": 3}})
+
+
+def test_experiment_file_errors(tmp_path):
+    path = tmp_path / "e.toml"
+    path.write_text('[experiment]\nreplicate = 3\n[strategies.a]\npolicy.name = "ignore"\n')
+    with pytest.raises(ConfigError, match=r"Did you mean 'replicates'\?"):
+        Experiment.from_toml(path)
+    path.write_text('[strategy.a]\npolicy.name = "ignore"\n')
+    with pytest.raises(ConfigError, match="one of the tables"):
+        Experiment.from_toml(path)
+    with pytest.raises(ConfigError, match="canned experiment"):
+        load_experiment("stay-out-or-answr")
+
+
+def test_canned_experiments_are_listed_with_their_questions():
+    result = CliRunner().invoke(main, ["experiments"])
+    assert result.exit_code == 0
+    for name in canned_experiments():
+        assert name in result.output
+    assert len(canned_experiments()) == 8
+
+
+@pytest.mark.parametrize("name", sorted(canned_experiments()))
+def test_each_canned_experiment_runs_at_reduced_size(name):
+    experiment = load_experiment(name)
+    reduced = dataclasses.replace(
+        experiment, base=experiment.base.replace({"graph.n": 500}), days=12, replicates=2
+    )
+    result = compare(reduced, progress=False)
+    summary = result.summary()
+    assert set(summary["strategy"]) == set(experiment.strategies)
+    assert set(summary["kpi"]) == set(experiment.kpis)
+    finite = summary[~summary["kpi"].str.startswith("response_time")]
+    assert np.isfinite(finite["mean"]).all()
+
+
+def test_compare_from_the_cli(tmp_path):
+    experiment = tmp_path / "e.toml"
+    experiment.write_text(
+        '[experiment]\nreplicates = 2\ndays = 5\nkpis = ["nps"]\n[base]\ngraph.n = 300\n'
+        '[strategies.ignore]\npolicy.name = "ignore"\n[strategies.answer]\npolicy.name = "respond-all"\n'
+    )
+    result = CliRunner().invoke(main, ["compare", str(experiment), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "difference from 'ignore'" in result.output
+    assert (tmp_path / "out" / "report.html").exists()
+    bad = CliRunner().invoke(
+        main, ["compare", str(experiment), "--replicates", "0", "--out", str(tmp_path)]
+    )
+    assert bad.exit_code == 2 and "--replicates" in bad.output
