@@ -81,7 +81,7 @@ def test_queue_answers_in_priority_order_and_reports_hours():
         arrival=np.array([1.0, 3.0]),
         key=np.array([1.0, 0.0]),
     )
-    answered, missed = team.work(arrivals, day=1, share=1.0)
+    answered, missed = team.work(arrivals, day=1)
     assert answered.author.tolist() == [11, 10]
     np.testing.assert_allclose(team.last_response_time, [9 + 1 - 3, 10 + 1 - 1])
     assert len(missed) == 0 and len(team.queue) == 0
@@ -98,9 +98,9 @@ def test_queue_carries_over_then_drops_what_waited_too_long():
         arrival=np.array([0.0, 0.5, 1.0]),
         key=np.zeros(3),
     )
-    answered, missed = team.work(arrivals, day=1, share=1.0)
+    answered, missed = team.work(arrivals, day=1)
     assert answered.author.tolist() == [0] and len(team.queue) == 2
-    answered, missed = team.work(Queue.empty(), day=2, share=1.0)
+    answered, missed = team.work(Queue.empty(), day=2)
     # day 2 ends at hour 48: both waited more than 30 hours; one was answered at 33:00 first
     assert answered.author.tolist() == [1]
     assert missed.author.tolist() == [2]
@@ -112,9 +112,9 @@ def test_a_post_arriving_after_the_working_day_waits_for_the_next():
     arrivals = Queue(
         np.array([5]), np.zeros(1, np.int8), np.zeros(1, np.int8), np.array([20.0]), np.zeros(1)
     )
-    answered, _ = team.work(arrivals, day=1, share=1.0)
+    answered, _ = team.work(arrivals, day=1)
     assert len(answered) == 0
-    answered, _ = team.work(Queue.empty(), day=2, share=1.0)
+    answered, _ = team.work(Queue.empty(), day=2)
     np.testing.assert_allclose(team.last_response_time, [24 + 9 + 0.25 - 20])
 
 

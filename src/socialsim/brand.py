@@ -78,8 +78,7 @@ class Brand(mesa.Agent):
         broadcasts = int(slots * policy.broadcast_share // s.response.broadcast_cost)
         left = slots - broadcasts * s.response.broadcast_cost
         contacts = min(policy.unsolicited_per_day, int(left))
-        share = (left - contacts) / slots if slots else 0.0
-        answered, missed = self.team.work(arrivals, day, share)
+        answered, missed = self.team.work(arrivals, day, slots=int(left) - contacts)
         delay = self.team.last_response_time
         real_delay = delay[answered.author >= 0]
 

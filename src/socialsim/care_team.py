@@ -81,7 +81,7 @@ class CareTeam:
     >>> team.slots_per_day
     2
     >>> posts = Queue(np.arange(3), np.zeros(3, np.int8), np.zeros(3, np.int8), np.array([8.0, 8.5, 9.2]), np.zeros(3))
-    >>> done, missed = team.work(posts, day=1, share=1.0)
+    >>> done, missed = team.work(posts, day=1)
     >>> done.author.tolist(), np.round(team.last_response_time, 2).tolist(), len(team.queue)
     ([0, 1], [1.5, 1.5], 1)
     """
@@ -97,7 +97,7 @@ class CareTeam:
         p = self.params
         return int(p.staff * p.posts_per_hour * p.hours_per_day)
 
-    def work(self, arrivals: Queue, day: int, share: float) -> tuple[Queue, Queue]:
+    def work(self, arrivals: Queue, day: int, slots: int | None = None) -> tuple[Queue, Queue]:
         """Add today's arrivals, work the queue for one day and drop what waited too long.
 
         Parameters
@@ -106,9 +106,9 @@ class CareTeam:
             Today's posts that the policy answers, with their priority keys.
         day : int
             The day (1 is the first); hours count from the start of day 1.
-        share : float
-            Share of the team's time left for the queue (the rest goes to proactive contacts
-            and broadcasts).
+        slots : int, optional
+            Reply slots left for the queue (the rest of :attr:`slots_per_day` goes to
+            proactive contacts and broadcasts); the whole day's capacity when omitted.
 
         Returns
         -------
@@ -118,7 +118,7 @@ class CareTeam:
         """
         p = self.params
         queue = self.queue.join(arrivals)
-        slots = int(self.slots_per_day * share)
+        slots = self.slots_per_day if slots is None else slots
         day_start = 24.0 * (day - 1) + p.start_hour
         times = day_start + p.hours_per_day * np.arange(slots) / max(slots, 1)
         order = np.lexsort((queue.arrival, queue.key))

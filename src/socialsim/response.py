@@ -93,6 +93,8 @@ class Spillover:
         if reach == 0 or authors.size == 0:
             return
         listeners = np.flatnonzero(self.pop.listening)
+        if listeners.size == 0:
+            return
         targets = listeners[seed.integers(0, listeners.size, size=(authors.size, reach))]
         sources = np.repeat(authors, reach)
         weight = identification(
