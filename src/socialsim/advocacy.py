@@ -18,7 +18,7 @@ import numpy as np
 
 from socialsim.chance import at_least_once
 from socialsim.graph import SocialGraph
-from socialsim.identification import spread
+from socialsim.identification import spread_sparse
 from socialsim.population import Population
 from socialsim.posts import PostKind, Posts
 from socialsim.scenario import AdvocacyParams, ExperienceParams, IdentificationParams
@@ -29,7 +29,7 @@ __all__ = ["advocates_watching", "complaints_seen", "needs_helped"]
 def advocates_watching(graph: SocialGraph, pop: Population, authors: np.ndarray) -> np.ndarray:
     """How many advocates are in each author's audience."""
     arcs = graph.arcs_from(authors)
-    per_arc = pop.advocates[graph.indices[arcs]]
+    per_arc = pop.is_advocate(graph.indices[arcs])
     owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
     return np.bincount(owner, weights=per_arc, minlength=authors.size).astype(np.int64)
 
@@ -59,8 +59,10 @@ def complaints_seen(
     harm = np.where(defended, 1.0 - advocacy.defence_dampening, 1.0) * experiences.complaint_effect
     if effect_scale is not None:
         harm = harm * effect_scale
-    felt = spread(graph, authors, -harm, pop.segment, identification.cross_segment)
-    pop.feel(felt)
+    onlookers, felt = spread_sparse(
+        graph, authors, -harm, pop.segment, identification.cross_segment
+    )
+    pop.feel_at(onlookers, felt)
     return int(np.count_nonzero(defended))
 
 

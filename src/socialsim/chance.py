@@ -2,17 +2,21 @@
 
 A person of activity ``a`` does something that an average person does with probability ``p``
 with probability ``1 − (1 − p)^a``, as if they had ``a`` independent chances (a Poisson process
-whose rate scales with activity). Drawing a standard exponential ``E`` per person and testing
-``E < a · h(p)`` with the hazard ``h(p) = −ln(1 − p)`` gives exactly that probability, and costs a
-multiply and a compare per person instead of a power: this is how the daily processes draw
-events for a million people.
+whose rate scales with activity). A standard exponential ``E`` per person and the test
+``E < a · h(p)`` with the hazard ``h(p) = −ln(1 − p)`` give exactly that probability, at the
+cost of a multiply and a compare per person instead of a power: this is how the daily
+processes draw events for a million people.
+
+``E`` is made from a uniform ``u`` by inversion, ``E = −ln(1 − u)``, because a uniform is
+cheaper to draw than an exponential and ``E ≥ u``: people with ``u ≥ a · h(p)`` cannot act, so
+the logarithm is only taken for the few who might (:func:`who_acts`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["at_least_once", "hazard", "occurs"]
+__all__ = ["at_least_once", "exponential", "hazard", "occurs", "who_acts"]
 
 
 def hazard(p: float | np.ndarray) -> np.ndarray:
@@ -44,13 +48,22 @@ def at_least_once(p: float | np.ndarray, trials: np.ndarray) -> np.ndarray:
     return np.where(trials > 0, chance, 0.0)
 
 
-def occurs(exponentials: np.ndarray, activity: np.ndarray, rate: float | np.ndarray) -> np.ndarray:
-    """Which people act, given one standard exponential draw each: ``P = 1 − (1 − rate)^activity``.
+def exponential(uniforms: np.ndarray) -> np.ndarray:
+    """Standard exponentials from uniforms in [0, 1) by inversion: ``−ln(1 − u)``, in float64.
+
+    >>> exponential(np.array([0.0, 0.5], dtype=np.float32)).round(4).tolist()
+    [0.0, 0.6931]
+    """
+    return -np.log1p(-np.asarray(uniforms, dtype=np.float64))
+
+
+def occurs(uniforms: np.ndarray, activity: np.ndarray, rate: float | np.ndarray) -> np.ndarray:
+    """Which people act, given one uniform draw each: ``P = 1 − (1 − rate)^activity``.
 
     Parameters
     ----------
-    exponentials : numpy.ndarray
-        One standard exponential draw per person.
+    uniforms : numpy.ndarray
+        One uniform draw in [0, 1) per person.
     activity : numpy.ndarray
         Each person's activity level.
     rate : float or numpy.ndarray
@@ -59,9 +72,25 @@ def occurs(exponentials: np.ndarray, activity: np.ndarray, rate: float | np.ndar
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> acts = occurs(rng.standard_exponential(200_000), np.full(200_000, 2.0), 0.5)
+    >>> acts = occurs(rng.random(200_000), np.full(200_000, 2.0), 0.5)
     >>> round(float(acts.mean()), 2)
     0.75
     """
     with np.errstate(invalid="ignore"):  # activity 0 at hazard inf: never acts
-        return exponentials < activity * hazard(rate)
+        return exponential(uniforms) < activity * hazard(rate)
+
+
+def who_acts(uniforms: np.ndarray, activity: np.ndarray, rate: float) -> np.ndarray:
+    """Indices of the people for whom :func:`occurs` holds, at a cost of one compare for most.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> u, a = rng.random(10_000), rng.lognormal(size=10_000)
+    >>> bool((who_acts(u, a, 0.01) == np.flatnonzero(occurs(u, a, 0.01))).all())
+    True
+    """
+    with np.errstate(invalid="ignore"):
+        limit = activity * hazard(rate)
+        maybe = np.flatnonzero(uniforms <= limit)  # E >= u: the rest cannot act
+        return maybe[exponential(uniforms[maybe]) < limit[maybe]]

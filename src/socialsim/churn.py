@@ -34,7 +34,8 @@ def lose_fans(pop: Population, params: ChurnParams, day: int, *, seed: np.random
     # Only draws below the highest possible probability (at loyalty 0) can mean churn, so the
     # exponential is evaluated for those few candidates alone.
     highest = float(churn_probability(np.zeros(1), params)[0])
-    candidates = np.flatnonzero(pop.fans & (u < highest))
+    candidates = np.flatnonzero(u < highest)
+    candidates = candidates[pop.status[candidates] == Status.FAN]
     leaving = candidates[u[candidates] < churn_probability(pop.loyalty[candidates], params)]
     pop.status[leaving] = Status.CHURNED
     pop.churn_day[leaving] = day

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.chance import occurs
-from socialsim.population import Population
+from socialsim.chance import occurs, who_acts
+from socialsim.population import Population, Status
 from socialsim.posts import PostKind, Posts
 from socialsim.scenario import ExperienceParams
 
@@ -37,21 +37,22 @@ def live_experiences(
     """
     n = len(pop)
     experience = seed.random(n, dtype=np.float32)
-    posting = seed.standard_exponential(n, dtype=np.float32)
-    asking = seed.standard_exponential(n, dtype=np.float32)
+    posting = seed.random(n, dtype=np.float32)
+    asking = seed.random(n, dtype=np.float32)
     hour = seed.random(n, dtype=np.float32)
-    fans = pop.fans
     bad_rate = params.bad_rate_on(day)
-    bad = np.flatnonzero(fans & (experience < bad_rate))
-    good = np.flatnonzero(
-        fans & (experience >= bad_rate) & (experience < bad_rate + params.good_rate)
-    )
+    # Only the few whose draw falls under the summed rates have an experience at all.
+    lived = np.flatnonzero(experience < bad_rate + params.good_rate)
+    lived = lived[pop.status[lived] == Status.FAN]
+    was_bad = experience[lived] < bad_rate
+    bad, good = lived[was_bad], lived[~was_bad]
     pop.shift(bad, -params.bad_impact)
     pop.shift(good, params.good_impact)
     propensity = pop.activity[bad] * pop.complaint_propensity[bad]
     complaints = bad[occurs(posting[bad], propensity, params.complaint_rate)]
     praise = good[occurs(posting[good], pop.activity[good], params.praise_rate)]
-    needs = np.flatnonzero(pop.listening & occurs(asking, pop.activity, params.need_rate))
+    needs = who_acts(asking, pop.activity, params.need_rate)
+    needs = needs[pop.status[needs] != Status.CHURNED]
     posts = Posts.gather(
         {PostKind.COMPLAINT: complaints, PostKind.PRAISE: praise, PostKind.NEED: needs},
         hour_of=24.0 * hour,

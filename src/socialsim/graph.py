@@ -12,6 +12,7 @@ hot path: the model touches only the ``indptr`` and ``indices`` arrays.
 
 from __future__ import annotations
 
+import threading
 import warnings
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -23,7 +24,7 @@ import scipy.sparse as sp
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["GraphWarning", "SocialGraph"]
+__all__ = ["GraphWarning", "SocialGraph", "distinct"]
 
 
 class GraphWarning(UserWarning):
@@ -131,7 +132,9 @@ class SocialGraph:
         if not directed:
             src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
             w = None if w is None else np.concatenate([w, w])
-        keys = src * np.int64(n_nodes) + dst
+        # Row in the high 32 bits, column in the low: splitting a key is a shift and a mask, not
+        # a division (indices are int32, so a column always fits).
+        keys = (src << 32) | dst
         # A plain sort and a mask: np.unique is several times slower on tens of millions of keys.
         order = None if w is None else np.argsort(keys, kind="stable")
         keys = np.sort(keys) if order is None else keys[order]
@@ -146,8 +149,8 @@ class SocialGraph:
                 GraphWarning,
                 stacklevel=2,
             )
-        rows = keys // n_nodes
-        indices = (keys - rows * n_nodes).astype(np.int32)
+        rows = keys >> 32
+        indices = (keys & 0xFFFFFFFF).astype(np.int32)
         indptr = np.zeros(n_nodes + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=n_nodes), out=indptr[1:])
         return cls(
@@ -288,3 +291,55 @@ class SocialGraph:
         keep = slice(None) if self.directed else src < self.indices
         graph.add_edges_from(zip(src[keep].tolist(), self.indices[keep].tolist(), strict=True))
         return graph
+
+
+# One work table per thread, reused across calls: a fresh table of n entries a day would be
+# paged in again every time. Its contents mean nothing between calls.
+_work = threading.local()
+
+
+def _table(n_nodes: int) -> np.ndarray:
+    table = getattr(_work, "table", None)
+    if table is None or table.size < n_nodes:
+        table = _work.table = np.empty(n_nodes, dtype=np.int64)
+    return table
+
+
+def distinct(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Each value of ``nodes`` (in ``0 .. n_nodes - 1``) once, in no particular order.
+
+    Costs as much as ``nodes`` is long, without sorting: every value keeps the position that was
+    written last for it in a table of ``n_nodes`` entries.
+
+    Examples
+    --------
+    >>> sorted(distinct(np.array([3, 1, 3, 3, 0]), 5).tolist())
+    [0, 1, 3]
+    """
+    nodes = np.asarray(nodes, dtype=np.int64)
+    table = _table(n_nodes)
+    position = np.arange(nodes.size, dtype=np.int64)
+    table[nodes] = position
+    return nodes[table[nodes] == position]
+
+
+def sum_by(nodes: np.ndarray, values: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``nodes`` and, for each, the sum of its ``values``, in a pass over ``nodes``.
+
+    Equal to ``np.bincount(nodes, values, n_nodes)`` at the distinct nodes, added in the same
+    order, without a table of ``n_nodes`` sums.
+
+    Examples
+    --------
+    >>> people, total = sum_by(np.array([3, 1, 3]), np.array([1.0, 2.0, 4.0]), 5)
+    >>> sorted(zip(people.tolist(), total.tolist()))
+    [(1, 2.0), (3, 5.0)]
+    """
+    nodes = np.asarray(nodes, dtype=np.int64)
+    table = _table(n_nodes)
+    position = np.arange(nodes.size, dtype=np.int64)
+    table[nodes] = position
+    kept = table[nodes]  # for every entry, the one position that stands for its node
+    first = kept == position
+    group = np.cumsum(first) - 1
+    return nodes[first], np.bincount(group[kept], weights=values, minlength=int(first.sum()))

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.graph import SocialGraph
+from socialsim.graph import SocialGraph, sum_by
 
-__all__ = ["identification", "spread"]
+__all__ = ["identification", "spread", "spread_sparse"]
 
 
 def identification(
@@ -63,6 +63,44 @@ def spread(
     >>> spread(g, np.array([0, 1]), 1.0, np.array([0, 1, 0]), 0.5).tolist()
     [0.0, 0.0, 1.5]
     """
+    listeners, per_arc = _per_arc(graph, senders, values, segment, cross_segment)
+    return np.bincount(listeners, weights=per_arc, minlength=graph.n_nodes)
+
+
+def spread_sparse(
+    graph: SocialGraph,
+    senders: np.ndarray,
+    values: np.ndarray | float,
+    segment: np.ndarray,
+    cross_segment: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`spread` for the people who see at least one act, without a pass over everyone.
+
+    Returns
+    -------
+    people : numpy.ndarray of int64
+        Everyone in a sender's audience, once each, in no particular order.
+    felt : numpy.ndarray of float64
+        What each of them feels, equal to ``spread(...)[people]``.
+
+    Examples
+    --------
+    >>> g = SocialGraph.from_edges([0, 1], [2, 2], n_nodes=3, directed=True)
+    >>> people, felt = spread_sparse(g, np.array([0, 1]), 1.0, np.array([0, 1, 0]), 0.5)
+    >>> people.tolist(), felt.tolist()
+    ([2], [1.5])
+    """
+    listeners, per_arc = _per_arc(graph, senders, values, segment, cross_segment)
+    return sum_by(listeners, per_arc, graph.n_nodes)
+
+
+def _per_arc(
+    graph: SocialGraph,
+    senders: np.ndarray,
+    values: np.ndarray | float,
+    segment: np.ndarray,
+    cross_segment: float,
+) -> tuple[np.ndarray, np.ndarray]:
     senders = np.asarray(senders, dtype=np.int64)
     arcs = graph.arcs_from(senders)
     listeners = graph.indices[arcs]
@@ -71,4 +109,4 @@ def spread(
     per_arc = per_arc * identification(segment[sender_of_arc], segment[listeners], cross_segment)
     if graph.weights is not None:
         per_arc *= graph.weights[arcs]
-    return np.bincount(listeners, weights=per_arc, minlength=graph.n_nodes)
+    return listeners, per_arc

@@ -152,11 +152,13 @@ def nps(promoters: int, detractors: int, fans: int) -> float:
 
 def state_kpis(pop: Population) -> dict[str, float]:
     """The state indicators of a population."""
+    # Compares and counts over whole arrays: gathering the fans' loyalties through a mask is
+    # several times slower at a million people.
     fans = pop.fans
-    loyalty = pop.loyalty[fans]
-    n_fans = int(loyalty.size)
-    promoters = int(np.count_nonzero(loyalty >= PROMOTER))
-    detractors = int(np.count_nonzero(loyalty < DETRACTOR))
+    loyalty = pop.loyalty
+    n_fans = int(np.count_nonzero(fans))
+    promoters = int(np.count_nonzero(fans & (loyalty >= PROMOTER)))
+    detractors = int(np.count_nonzero(fans & (loyalty < DETRACTOR)))
     prospects = int(np.count_nonzero(pop.prospects))
     return {
         "fans": n_fans,
@@ -166,5 +168,7 @@ def state_kpis(pop: Population) -> dict[str, float]:
         "passives": n_fans - promoters - detractors,
         "detractors": detractors,
         "nps": nps(promoters, detractors, n_fans),
-        "mean_loyalty": float(loyalty.mean()) if n_fans else float("nan"),
+        "mean_loyalty": float(np.multiply(loyalty, fans).sum() / n_fans)
+        if n_fans
+        else float("nan"),
     }

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.population import Population
+from socialsim.population import Population, Status
 from socialsim.scenario import LoyaltyParams
 
 __all__ = ["fade"]
@@ -25,6 +25,9 @@ __all__ = ["fade"]
 def fade(pop: Population, params: LoyaltyParams) -> None:
     """Let one day of memory fade for everyone still listening."""
     keep = np.exp(-1.0 / params.memory_days)
-    gap = np.where(pop.listening, pop.loyalty - pop.baseline, 0.0)
-    pop.loyalty -= (1.0 - keep) * gap
-    pop.baseline += params.baseline_learning * keep * gap
+    gap = pop.loyalty - pop.baseline
+    gap[pop.status == Status.CHURNED] = 0.0
+    # In place: at a million people every temporary array costs as much as the arithmetic.
+    step = np.multiply(gap, 1.0 - keep)
+    pop.loyalty -= step
+    pop.baseline += np.multiply(gap, params.baseline_learning * keep, out=step)

@@ -167,6 +167,19 @@ class Population:
         """Mask of advocates: fans who are promoters."""
         return self.fans & (self.loyalty >= PROMOTER)
 
+    def is_advocate(self, who: np.ndarray) -> np.ndarray:
+        """Which of the people at indices ``who`` are advocates (same test as :attr:`advocates`).
+
+        Costs as much as ``who`` is long, where :attr:`advocates` costs a pass over everyone.
+
+        >>> import numpy as np
+        >>> pop = Population.initialize(PopulationParams(), 100, seed=np.random.default_rng(0))
+        >>> who = np.arange(100)
+        >>> bool((pop.is_advocate(who) == pop.advocates).all())
+        True
+        """
+        return (self.status[who] == Status.FAN) & (self.loyalty[who] >= PROMOTER)
+
     @property
     def detractors(self) -> np.ndarray:
         """Mask of fans who are detractors."""
@@ -186,9 +199,28 @@ class Population:
         """Move everyone's loyalty by ``delta`` (one entry per person), within [0, 10].
 
         People who no longer listen (churned) are left unchanged.
+
+        >>> import numpy as np
+        >>> pop = Population.initialize(PopulationParams(), 3, seed=np.random.default_rng(0))
+        >>> pop.loyalty[:] = [5.0, 9.5, 1.0]
+        >>> pop.status[2] = Status.CHURNED
+        >>> pop.feel(np.array([1.0, 1.0, 1.0]))
+        >>> pop.loyalty.tolist()
+        [6.0, 10.0, 1.0]
         """
-        self.loyalty += np.where(self.listening, delta, 0.0)
-        np.clip(self.loyalty, 0.0, 10.0, out=self.loyalty)
+        # Most people hear nothing on most days: only the touched entries are read and written.
+        touched = np.flatnonzero(delta != 0.0)  # a compare first: nonzero on floats is slow
+        self.feel_at(touched, delta[touched])
+
+    def feel_at(self, who: np.ndarray, delta: np.ndarray) -> None:
+        """Move the loyalty of the distinct people at indices ``who`` by ``delta``, within [0, 10].
+
+        The sparse form of :meth:`feel`: ``delta`` is aligned with ``who``, which must not
+        repeat an index (use :meth:`shift` for that); churned people are left unchanged.
+        """
+        listening = self.status[who] != Status.CHURNED
+        who, delta = who[listening], delta[listening]
+        self.loyalty[who] = np.clip(self.loyalty[who] + delta, 0.0, 10.0)
 
     # ------------------------------------------------------------------ inspection
     def to_frame(self, graph: SocialGraph) -> pd.DataFrame:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from socialsim.cascade import transmit
 from socialsim.graph import SocialGraph
 from socialsim.population import Population, Status
 from socialsim.scenario import RecruitmentParams
@@ -50,18 +51,20 @@ def recruit(
     talkers : numpy.ndarray of int
         Who talked about the brand today; the advocates among them recommend it.
     """
-    prospects = pop.prospects
     u = seed.random(len(pop), dtype=np.float32)
-    external = prospects & (u < params.spontaneous_rate)
+    external = np.flatnonzero(u < params.spontaneous_rate)
+    external = external[pop.status[external] == Status.PROSPECT]
     social = _SOCIAL_RULES[params.rule](graph, pop, params, talkers, u, seed)
-    social &= prospects & ~external
-    pop.status[external | social] = Status.FAN
-    return {
-        "new_fans_referred": int(np.count_nonzero(social)),
-        "new_fans_external": int(np.count_nonzero(external)),
-    }
+    social = social[
+        (pop.status[social] == Status.PROSPECT) & ~(u[social] < params.spontaneous_rate)
+    ]
+    pop.status[external] = Status.FAN
+    pop.status[social] = Status.FAN
+    return {"new_fans_referred": int(social.size), "new_fans_external": int(external.size)}
 
 
+# Each social rule returns the distinct people it converts, prospects or not; recruit keeps
+# the prospects who did not convert on their own.
 def _cascade(
     graph: SocialGraph,
     pop: Population,
@@ -70,17 +73,14 @@ def _cascade(
     u: np.ndarray,
     seed: np.random.Generator,
 ) -> np.ndarray:
-    advocates = pop.advocates
-    pitchers = talkers[advocates[talkers]]
+    pitchers = talkers[pop.is_advocate(talkers)]
     if params.one_chance:
-        pop.pitched &= advocates  # a fan who is no longer an advocate will pitch again when re-won
+        # A fan who is no longer an advocate will pitch again when re-won.
+        pitched = np.flatnonzero(pop.pitched)
+        pop.pitched[pitched[~pop.is_advocate(pitched)]] = False
         pitchers = pitchers[~pop.pitched[pitchers]]
         pop.pitched[pitchers] = True
-    reached = graph.indices[graph.arcs_from(pitchers)]
-    reached = reached[pop.prospects[reached]]
-    converted = np.zeros(len(pop), dtype=bool)
-    converted[reached[seed.random(reached.size) < params.q]] = True
-    return converted
+    return transmit(graph, pitchers, params.q, seed=seed)
 
 
 def _threshold(
@@ -93,7 +93,7 @@ def _threshold(
 ) -> np.ndarray:
     seen = graph.in_degree
     share = graph.count_from(pop.advocates) / np.maximum(seen, 1)
-    return (seen > 0) & (share >= params.threshold)
+    return np.flatnonzero((seen > 0) & (share >= params.threshold))
 
 
 def _bass(
@@ -105,7 +105,7 @@ def _bass(
     seed: np.random.Generator,
 ) -> np.ndarray:
     share = graph.count_from(pop.fans) / np.maximum(graph.in_degree, 1)
-    return u < params.spontaneous_rate + params.q * share
+    return np.flatnonzero(u < params.spontaneous_rate + params.q * share)
 
 
 _SOCIAL_RULES = {"independent_cascade": _cascade, "threshold": _threshold, "bass": _bass}
