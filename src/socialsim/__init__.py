@@ -19,7 +19,10 @@ from socialsim.graph import SocialGraph
 from socialsim.kpis import KPIS
 from socialsim.model import EngagementModel
 from socialsim.population import Population, Status
+from socialsim.runner import sweep
 from socialsim.scenario import Scenario
+from socialsim.store import load_results
+from socialsim.sweeps import Sweep
 
 try:
     __version__ = version("socialsim")
@@ -36,7 +39,10 @@ __all__ = [
     "Scenario",
     "SocialGraph",
     "Status",
+    "Sweep",
     "__version__",
     "compare",
     "load_experiment",
+    "load_results",
+    "sweep",
 ]

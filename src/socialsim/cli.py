@@ -5,10 +5,13 @@ Every bad value or file ends in a one-line error and exit code 2, never a traceb
 
 from __future__ import annotations
 
+import contextlib
 import json
 import time
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -213,3 +216,138 @@ def experiments() -> None:
     for name in canned_experiments():
         click.echo(f"{name:26} {load_experiment(name).question}")
     click.echo("\nRun one with: socialsim compare NAME --out DIR")
+
+
+@main.command(name="sweep")
+@click.argument("sweep_file", metavar="SWEEP.toml", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder of the results store: new, or the store of this sweep to resume it.",
+)
+@click.option(
+    "--jobs",
+    "-j",
+    type=int,
+    help="Local worker processes (default: every core; 1 runs in this process). With "
+    "--scheduler local, the LocalCluster's workers.",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Run on a Dask cluster: a scheduler's address (tcp://host:8786), or 'local' to start "
+    "a LocalCluster on this machine. Needs socialsim[dask].",
+)
+@click.option("--retry-failed", is_flag=True, help="Run again the runs stored as failed.")
+@click.option("--quiet", is_flag=True, help="No progress bar and no summary.")
+def sweep_command(
+    sweep_file: Path,
+    out: Path,
+    jobs: int | None,
+    scheduler: str | None,
+    retry_failed: bool,
+    quiet: bool,
+) -> None:
+    """Run a parameter sweep into a resumable Parquet results store.
+
+    SWEEP.toml names the base scenario, the parameters to vary, the design (grid, lhs, sobol,
+    saltelli, morris), the replicates, the seed and what to keep; see docs/sweeps.md and
+    experiments/sweeps/. Run the same command again after an interruption: it skips the runs
+    that are stored and finishes the rest. Exit code 1 if runs failed (see --retry-failed).
+    Load the results with socialsim.store.load_results(OUT).
+    """
+    from socialsim.loaders import GraphFileError
+    from socialsim.runner import SweepAborted, open_store, sweep
+    from socialsim.store import ResultsStore, StoreVersionWarning
+    from socialsim.sweeps import Sweep
+
+    if jobs is not None and jobs < 1:
+        raise InputError(f"The '--jobs' option must be an int >= 1. Got {jobs} instead.")
+    if scheduler is not None and scheduler != "local" and jobs is not None:
+        raise InputError(
+            f"The '--jobs' option must be left out with --scheduler {scheduler} (the cluster has "
+            f"its own workers). Got {jobs} instead."
+        )
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            spec = Sweep.from_toml(sweep_file)
+            # Checks the store before a cluster starts (sweep() opens it again, quietly).
+            open_store(spec, out)
+        for warning in caught:
+            click.echo(f"warning: {warning.message}", err=True)
+    except (ConfigError, GraphFileError) as error:
+        raise InputError(str(error)) from None
+    except (FileNotFoundError, IsADirectoryError, PermissionError) as error:
+        raise InputError(f"{error.strerror}: {error.filename}") from None
+
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if scheduler is not None:
+            executor = stack.enter_context(_dask_client(scheduler, jobs))
+        stack.enter_context(warnings.catch_warnings())
+        warnings.simplefilter("ignore", StoreVersionWarning)  # already said above
+        try:
+            report = sweep(
+                spec,
+                out,
+                executor=executor,
+                jobs=jobs if executor is None else None,
+                retry_failed=retry_failed,
+                progress=not quiet,
+            )
+        except KeyboardInterrupt:
+            stored = sum(state == "ok" for state in ResultsStore(out).status().values())
+            click.echo(
+                f"interrupted: {stored:,} of {spec.n_runs:,} runs are stored in {out}; run the "
+                "same command again to finish the rest",
+                err=True,
+            )
+            raise SystemExit(130) from None
+        except ConfigError as error:
+            raise InputError(str(error)) from None
+        except SweepAborted as error:
+            raise click.ClickException(str(error)) from None
+    failed = sum(state == "failed" for state in report.store.status().values())
+    if not quiet:
+        click.echo(str(report))
+    if failed:
+        click.echo(
+            f"{failed:,} runs failed (see the 'error' column); run again with --retry-failed "
+            "to retry them",
+            err=True,
+        )
+        raise SystemExit(1)
+
+
+@contextlib.contextmanager
+def _dask_client(scheduler: str, jobs: int | None) -> Iterator[Any]:
+    """A Dask client, on a LocalCluster it starts and stops or on a running scheduler."""
+    try:
+        from dask.distributed import Client, LocalCluster
+    except ImportError:
+        raise InputError(
+            "The '--scheduler' option needs dask.distributed, which is not installed. Install "
+            "it with: pip install 'socialsim[dask]'"
+        ) from None
+    if scheduler == "local":
+        # One thread per worker process: a run is numpy-bound and holds the GIL in between.
+        # Without --jobs, Dask starts one worker per core.
+        with (
+            LocalCluster(
+                n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            Client(cluster) as client,
+        ):
+            yield client
+        return
+    try:
+        client = Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError, ValueError) as error:
+        raise InputError(
+            f"The '--scheduler' option must be the address of a running Dask scheduler, or "
+            f"'local'. Got {scheduler!r} instead. ({' '.join(str(error).split())})"
+        ) from None
+    with client:
+        yield client

@@ -18,11 +18,10 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 from scipy import stats
 from tqdm.auto import tqdm
 
@@ -30,6 +29,9 @@ from socialsim.experiment import Experiment
 from socialsim.kpis import better, per_run
 from socialsim.model import EngagementModel
 from socialsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 __all__ = ["Comparison", "compare"]
 
@@ -195,6 +197,8 @@ class Comparison:
     # ------------------------------------------------------------------ figures
     def plot(self, kpis: tuple[str, ...] | None = None) -> Figure:
         """KPI trajectories: the mean over replicates with a 95% band, one line per strategy."""
+        import matplotlib.pyplot as plt  # here, not at the top: pool workers need no pyplot
+
         kpis = kpis or self.experiment.kpis
         columns = min(3, len(kpis))
         rows = -(-len(kpis) // columns)
@@ -218,6 +222,8 @@ class Comparison:
 
     def plot_differences(self) -> Figure:
         """Forest plot: each strategy's paired difference from the baseline, with its 95% interval."""
+        import matplotlib.pyplot as plt
+
         table = self.differences()
         table = table[table["strategy"] != self.experiment.baseline]
         kpis = self.experiment.kpis
@@ -271,6 +277,8 @@ class Comparison:
         The Markdown refers to ``path_trajectories.png`` and ``path_differences.png``, written
         beside it; the HTML carries the figures inside, so it can be forwarded alone.
         """
+        import matplotlib.pyplot as plt
+
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         figures = {"trajectories": self.plot(), "differences": self.plot_differences()}
