@@ -270,7 +270,8 @@ class RecruitmentParams(Section):
     q: float = param(
         0.02,
         PROBABILITY,
-        "Cascade: chance one advocate's pitch converts a prospect. Bass: imitation coefficient.",
+        "Cascade: chance one advocate's pitch converts a prospect. Bass: imitation coefficient "
+        "(per day).",
         "assumption; 12–14% of referrals convert (Kumar et al. 2007) but most exposures "
         "are not referrals",
     )
@@ -286,7 +287,7 @@ class RecruitmentParams(Section):
     spontaneous_rate: float = param(
         0.0002,
         PROBABILITY,
-        "Daily probability that a prospect becomes a fan without advocates (Bass p).",
+        "Daily probability that a prospect becomes a fan without advocates (Bass p, per day).",
         "assumption: about 7% of prospects a year join unprompted",
     )
 
@@ -362,8 +363,8 @@ class ListeningParams(Section):
         Interval(0.01, 1),
         "Share of flagged posts that are relevant; the rest are false positives that cost time "
         "(at 0.01, 99 irrelevant posts are flagged for each relevant one).",
-        "assumption; at a 2% base rate a 90%-sensitive, 90%-specific classifier has 15.5% "
-        "precision (references: listening arithmetic)",
+        "assumption; base-rate arithmetic: if 2% of posts need action, a classifier with 90% "
+        "sensitivity and 90% specificity has 15.5% precision",
     )
     label_accuracy: float = param(
         0.9, PROBABILITY, "Chance a caught post is labelled with its true kind."
@@ -378,7 +379,8 @@ class TeamParams(Section):
         10.0,
         Interval(0, None, closed="neither"),
         "Posts one person handles an hour.",
-        "6-minute handling, the Erlang C anchor in references.md",
+        "6-minute handling; Erlang C: 30 posts an hour need 4 such staff (P(wait) 0.51, mean "
+        "wait 3 min), and 3 cannot keep up",
     )
     hours_per_day: float = param(
         8.0, Interval(0, 24, closed="right"), "Hours the team works a day."
@@ -387,7 +389,8 @@ class TeamParams(Section):
     max_wait_hours: float = param(
         72.0,
         Interval(0, None, closed="neither"),
-        "Posts waiting longer are dropped as missed.",
+        "Posts still waiting at the end of a day after more than this many hours are dropped "
+        "as missed.",
     )
     hourly_cost: float = param(30.0, NONNEGATIVE, "Cost of one staff hour (currency units).")
 
@@ -442,11 +445,15 @@ class ResponseParams(Section):
     squeaky_wheel: float = param(
         0.2,
         NONNEGATIVE,
-        "Rise in a complainer's future propensity to complain for each answered complaint.",
+        "Rise in a complainer's propensity to complain (a multiplier of their activity, 1 at "
+        "the start) for each answered complaint.",
         "Ma, Sun & Kekre (2015): answered customers complain more; size an assumption",
     )
     visibility: float = param(
-        0.3, PROBABILITY, "Share of the author's audience that sees a public reply."
+        0.3,
+        PROBABILITY,
+        "Share of the author's audience that sees a public interaction: a public reply, or a "
+        "complaint left unanswered.",
     )
     onlooker_share: float = param(
         0.3,
@@ -457,7 +464,8 @@ class ResponseParams(Section):
     amplify_reach: int = param(
         200,
         Interval(0, None, integer=True),
-        "People beyond the author's ties who see an amplified interaction.",
+        "People drawn at random from everyone still listening (not only the author's ties) "
+        "who also see an amplified interaction.",
     )
     unsolicited_gain: float = param(
         0.3, LOYALTY, "Loyalty gained from a welcome unsolicited contact."
