@@ -33,33 +33,11 @@ import numpy as np
 import pandas as pd
 
 from socialsim import EngagementModel, Scenario, Status
+from socialsim.canonical import canonical_scenario, seeded_model
 from socialsim.graph import SocialGraph
 
-CANONICAL = Scenario().replace(
-    {
-        "population.initial_fan_share": 0.0,
-        "population.loyalty_mean": 10.0,
-        "population.loyalty_sd": 0.0,
-        "experiences.good_rate": 0.0,
-        "experiences.bad_rate": 0.0,
-        "experiences.need_rate": 0.0,
-        "wom.effect": 0.0,
-        "wom.promoter_rate": 1.0,
-        "churn.base_rate": 0.0,
-        "recruitment.spontaneous_rate": 0.0,
-    }
-)
-CASCADE = CANONICAL.replace(
-    {"recruitment.rule": "independent_cascade", "recruitment.one_chance": True}
-)
-THRESHOLD = CANONICAL.replace({"recruitment.rule": "threshold", "recruitment.threshold": 0.5})
-
-
-def seeded(scenario: Scenario, graph: SocialGraph, seeds, rng) -> EngagementModel:
-    """A model on ``graph`` whose only fans are ``seeds``."""
-    model = EngagementModel(scenario, rng=rng, graph=graph)
-    model.population.status[seeds] = Status.FAN
-    return model
+CASCADE = canonical_scenario("independent_cascade")
+THRESHOLD = canonical_scenario("threshold", {"recruitment.threshold": 0.5})
 
 
 def run_until_quiet(model: EngagementModel, max_days: int = 500) -> np.ndarray:
@@ -82,9 +60,7 @@ def save(fig, out: Path, name: str) -> None:
 def bass_figure(out: Path, replicates: int) -> None:
     n, p, q, days = 1000, 0.03, 0.38, 30
     complete = SocialGraph.from_networkx(nx.complete_graph(n))
-    scenario = CANONICAL.replace(
-        {"recruitment.rule": "bass", "recruitment.spontaneous_rate": p, "recruitment.q": q}
-    )
+    scenario = canonical_scenario("bass", {"recruitment.spontaneous_rate": p, "recruitment.q": q})
     runs = []
     for rng in np.random.SeedSequence(6).spawn(replicates):
         model = EngagementModel(scenario, rng=rng, graph=complete)
@@ -143,7 +119,7 @@ def cascade_exact_figure(out: Path, replicates: int) -> None:
     for ax, (name, graph) in zip(axes, graphs.items(), strict=True):
         exact, social = exact_activation(graph, 0, p), SocialGraph.from_networkx(graph)
         hits = sum(
-            run_until_quiet(seeded(scenario, social, [0], rng)).astype(int)
+            run_until_quiet(seeded_model(scenario, social, [0], rng)).astype(int)
             for rng in np.random.SeedSequence(1).spawn(replicates)
         )
         observed = hits / replicates
@@ -194,7 +170,7 @@ def cascade_subcritical_figure(out: Path, replicates: int) -> None:
         scenario = CASCADE.replace({"recruitment.q": float(p)})
         sizes = [
             run_until_quiet(
-                seeded(scenario, graph, seeds_rng.choice(n, n0, replace=False), r)
+                seeded_model(scenario, graph, seeds_rng.choice(n, n0, replace=False), r)
             ).sum()
             for r in np.random.SeedSequence([5, i]).spawn(replicates)
         ]
@@ -269,7 +245,7 @@ def threshold_figure(out: Path, graphs: int) -> None:
     finals, same = [], []
     labels = {0: "ring lattice: socialsim", 1: f"random 4-regular ({graphs} graphs): socialsim"}
     for i, (_, graph, seeds, colour) in enumerate(cases):
-        model = seeded(THRESHOLD, SocialGraph.from_networkx(graph), seeds, 1)
+        model = seeded_model(THRESHOLD, SocialGraph.from_networkx(graph), seeds, 1)
         model.run(days=days)
         # The day-0 row is recorded when the model is built, before the seeds are set: the
         # model's trajectory is the seeds on day 0, then its own KPIs from day 1 on.
@@ -310,7 +286,7 @@ def threshold_figure(out: Path, graphs: int) -> None:
     model_final, reference_final = [], []
     for phi in phis:
         scenario = THRESHOLD.replace({"recruitment.threshold": float(phi)})
-        model = seeded(scenario, SocialGraph.from_networkx(clustered), list(range(10)), 1)
+        model = seeded_model(scenario, SocialGraph.from_networkx(clustered), list(range(10)), 1)
         model_final.append(int(run_until_quiet(model, 300).sum()))
         reference_final.append(threshold_reference(clustered, range(10), phi)[-1])
     right.plot(phis, model_final, "o", color="C0", ms=9, mfc="none", label="socialsim")

@@ -1,7 +1,7 @@
 """Special cases of the model reduce to canonical models; checked against analytic results.
 
 Rand & Rust (2011) ask agent-based marketing models to be docked against the equations they
-generalise. Each test switches off everything but one recruitment rule (``CANONICAL``), seeds
+generalise. Each test switches off everything but one recruitment rule (:func:`socialsim.canonical.canonical_scenario`), seeds
 a few fans, and compares the model with the canonical model's known answer.
 """
 
@@ -14,32 +14,15 @@ import numpy as np
 import pytest
 
 from socialsim import EngagementModel, Scenario, Status
+from socialsim.canonical import canonical_scenario, seeded_model
 from socialsim.graph import SocialGraph
 
-# Every process but recruitment off; everyone at loyalty 10, so every fan is an advocate and
-# talks (recommends) every day.
-CANONICAL = Scenario().replace(
-    {
-        "population.initial_fan_share": 0.0,
-        "population.loyalty_mean": 10.0,
-        "population.loyalty_sd": 0.0,
-        "experiences.good_rate": 0.0,
-        "experiences.bad_rate": 0.0,
-        "experiences.need_rate": 0.0,
-        "wom.effect": 0.0,
-        "wom.promoter_rate": 1.0,
-        "churn.base_rate": 0.0,
-        "recruitment.spontaneous_rate": 0.0,
-    }
-)
-CASCADE = CANONICAL.replace(
-    {"recruitment.rule": "independent_cascade", "recruitment.one_chance": True}
-)
+CASCADE = canonical_scenario("independent_cascade")
+THRESHOLD = canonical_scenario("threshold", {"recruitment.threshold": 0.5})
 
 
 def final_fans(scenario: Scenario, graph: SocialGraph, seeds, rng, days: int) -> np.ndarray:
-    model = EngagementModel(scenario, rng=rng, graph=graph)
-    model.population.status[seeds] = Status.FAN
+    model = seeded_model(scenario, graph, seeds, rng)
     model.run(days=days)
     return model.population.status == Status.FAN
 
@@ -134,9 +117,6 @@ def threshold_reference(graph: nx.Graph, seeds, phi: float) -> set:
         active |= new
 
 
-THRESHOLD = CANONICAL.replace({"recruitment.rule": "threshold", "recruitment.threshold": 0.5})
-
-
 def test_two_adjacent_seeds_take_a_ring_lattice():
     """Centola & Macy (2007): 2 neighbours a side, threshold 2 of 4: the whole ring adopts."""
     ring = nx.watts_strogatz_graph(200, 4, 0.0)
@@ -191,9 +171,7 @@ def test_bass_on_a_complete_graph_follows_the_discrete_time_equation():
     """
     n, p, q, days = 1000, 0.03, 0.38, 25
     complete = SocialGraph.from_networkx(nx.complete_graph(n))
-    scenario = CANONICAL.replace(
-        {"recruitment.rule": "bass", "recruitment.spontaneous_rate": p, "recruitment.q": q}
-    )
+    scenario = canonical_scenario("bass", {"recruitment.spontaneous_rate": p, "recruitment.q": q})
     runs = []
     for rng in np.random.SeedSequence(6).spawn(8):
         model = EngagementModel(scenario, rng=rng, graph=complete)
@@ -208,8 +186,8 @@ def test_bass_on_a_complete_graph_follows_the_discrete_time_equation():
 def test_bass_external_and_social_routes_are_told_apart():
     n = 500
     complete = SocialGraph.from_networkx(nx.complete_graph(n))
-    scenario = CANONICAL.replace(
-        {"recruitment.rule": "bass", "recruitment.spontaneous_rate": 0.05, "recruitment.q": 0.0}
+    scenario = canonical_scenario(
+        "bass", {"recruitment.spontaneous_rate": 0.05, "recruitment.q": 0.0}
     )
     model = EngagementModel(scenario, rng=2, graph=complete)
     model.run(days=10)
