@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import difflib
 import math
+import tomllib
 from collections.abc import Iterable, Iterator
 from dataclasses import Field, dataclass, field, fields
+from pathlib import Path
 from typing import Any, ClassVar
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "Text",
     "did_you_mean",
     "param",
+    "read_toml",
 ]
 
 
@@ -221,3 +224,19 @@ def param(default: Any, constraint: Constraint, doc: str, source: str = "assumpt
 
 def _fmt(x: float | None) -> str:
     return f"{x:g}" if x is not None else ""
+
+
+def read_toml(path: str | Path, what: str) -> dict[str, Any]:
+    """The tables of a TOML file, or a one-line :class:`ConfigError` naming ``what`` it is.
+
+    >>> read_toml("no-such-file.toml", "scenario")
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'scenario' parameter must be an existing TOML file. Got 'no-such-file.toml' instead.
+    """
+    try:
+        return tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (FileNotFoundError, IsADirectoryError):
+        raise ConfigError(what, str(path), "an existing TOML file") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(what, str(path), f"valid TOML ({error})") from None

@@ -24,13 +24,12 @@ Everything is validated on loading, with the same one-line errors as scenarios.
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from socialsim.constraints import ConfigError, Interval, did_you_mean
+from socialsim.constraints import ConfigError, Interval, did_you_mean, read_toml
 from socialsim.kpis import KPIS
 from socialsim.scenario import Scenario, flatten_keys
 
@@ -131,12 +130,7 @@ class Experiment:
     def from_toml(cls, path: str | Path) -> Experiment:
         """Load an experiment file (see the module docstring for its layout)."""
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError("experiment", str(path), "an existing TOML file") from None
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError("experiment", str(path), f"valid TOML ({error})") from None
+        data = read_toml(path, "experiment")
         for table in data:
             if table not in ("experiment", "base", "strategies"):
                 raise ConfigError(

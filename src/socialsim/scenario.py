@@ -27,6 +27,7 @@ from socialsim.constraints import (
     Text,
     did_you_mean,
     param,
+    read_toml,
 )
 from socialsim.policy import PolicyParams, expand_preset
 
@@ -556,12 +557,7 @@ class Scenario:
         A relative ``graph.path`` or ``graph.attributes`` is read relative to the file.
         """
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError("scenario", str(path), "an existing TOML file") from None
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError("scenario", str(path), f"valid TOML ({error})") from None
+        data = read_toml(path, "scenario")
         scenario = cls.from_dict(data)
         relative = {
             key: str(path.parent / value)

@@ -38,7 +38,6 @@ itself, whose state is independent of its children's.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,7 +46,15 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from socialsim.constraints import Boolean, ConfigError, Interval, Options, did_you_mean, param
+from socialsim.constraints import (
+    Boolean,
+    ConfigError,
+    Interval,
+    Options,
+    did_you_mean,
+    param,
+    read_toml,
+)
 from socialsim.designs import DESIGNS, Design, Factor, Range, make_design, parse_factor, python_rows
 from socialsim.kpis import KPIS
 from socialsim.model import EngagementModel
@@ -247,12 +254,7 @@ class Sweep:
         [1.0, 2.0]
         """
         path = Path(path)
-        try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, IsADirectoryError):
-            raise ConfigError("sweep", str(path), "an existing TOML file") from None
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError("sweep", str(path), f"valid TOML ({error})") from None
+        data = read_toml(path, "sweep")
         return cls.from_dict(data, base_dir=path.parent, source=path)
 
     @classmethod
