@@ -129,11 +129,13 @@ def mean_daily(scenario: Scenario, column: str) -> np.ndarray:
 
 
 def test_an_underpowered_team_builds_an_unbounded_backlog():
-    patient = SMALL.replace({**OVERLOADED, "team.max_wait_hours": 1e6})
+    # Long enough for the patient team's growing backlog to leave the levelled one well behind.
+    patient = SMALL.replace({**OVERLOADED, "team.max_wait_hours": 1e6, "run.days": 80})
     backlog = mean_daily(patient, "backlog")
     assert backlog[10] > 10 and backlog[-1] > 2.5 * backlog[10]
     # with the default patience the backlog levels off and the excess is missed instead
-    assert mean_daily(SMALL.replace(OVERLOADED), "backlog")[-1] < backlog[-1] / 2
+    levelled = mean_daily(SMALL.replace({**OVERLOADED, "run.days": 80}), "backlog")
+    assert levelled[-1] < backlog[-1] / 2
     assert mean_daily(SMALL.replace(OVERLOADED), "missed").sum() > 0
     assert mean_daily(SMALL, "backlog").max() < 60 and mean_daily(SMALL, "missed").sum() == 0
 
@@ -272,7 +274,8 @@ def test_speed_factor_decays_to_its_floor():
 def test_answered_complainers_complain_more_the_squeaky_wheel():
     scenario = SMALL.replace({**CLEAN, "run.days": 60, "experiences.bad_rate": 0.02})
     quiet = totals(scenario.replace({"response.squeaky_wheel": 0.0}), "complaints")
-    squeaky = totals(scenario.replace({"response.squeaky_wheel": 2.0}), "complaints")
+    # A strong wheel: about 18% more complaints, against a spread of about 3% over 3 runs.
+    squeaky = totals(scenario.replace({"response.squeaky_wheel": 4.0}), "complaints")
     assert squeaky["complaints"] > 1.1 * quiet["complaints"]
     model = EngagementModel(scenario, rng=1)
     model.run()

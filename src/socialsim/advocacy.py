@@ -18,7 +18,7 @@ import numpy as np
 
 from socialsim.chance import at_least_once
 from socialsim.graph import SocialGraph
-from socialsim.identification import spread_sparse
+from socialsim.identification import spread
 from socialsim.population import Population
 from socialsim.posts import PostKind, Posts
 from socialsim.scenario import AdvocacyParams, ExperienceParams, IdentificationParams
@@ -59,9 +59,7 @@ def complaints_seen(
     harm = np.where(defended, 1.0 - advocacy.defence_dampening, 1.0) * experiences.complaint_effect
     if effect_scale is not None:
         harm = harm * effect_scale
-    onlookers, felt = spread_sparse(
-        graph, authors, -harm, pop.segment, identification.cross_segment
-    )
+    onlookers, felt = spread(graph, authors, -harm, pop.segment, identification.cross_segment)
     pop.feel_at(onlookers, felt)
     return int(np.count_nonzero(defended))
 

@@ -58,19 +58,18 @@ class Brand(mesa.Agent):
         flagged = listen(posts, s.listening, day, seed=streams["listening"])
         answered_kinds = np.array([KINDS.index(k) for k in policy.answer], dtype=np.int8)
         kept = np.isin(flagged.label, answered_kinds)
-        history = pop.posts_made + pop.responses_received
+        author = flagged.author[kept]
+        real = author >= 0
+        who = author[real]
+        engagement, audience = np.zeros(author.size, np.int64), np.zeros(author.size, np.int64)
+        engagement[real] = pop.posts_made[who] + pop.responses_received[who]
+        audience[real] = model.graph.out_degree[who]
         arrivals = Queue(
-            author=flagged.author[kept],
+            author=author,
             kind=flagged.kind[kept],
             label=flagged.label[kept],
             arrival=flagged.arrival[kept],
-            key=priority(
-                policy.order,
-                flagged.author[kept],
-                flagged.label[kept],
-                history,
-                model.graph.out_degree,
-            ),
+            key=priority(policy.order, flagged.label[kept], engagement, audience),
         )
 
         # Proactive contacts and broadcasts take their share of the team's time first.

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from socialsim.chance import hazard
 from socialsim.population import Population, Status
 from socialsim.scenario import ChurnParams
 
@@ -30,13 +31,13 @@ def churn_probability(loyalty: np.ndarray, params: ChurnParams) -> np.ndarray:
 
 def lose_fans(pop: Population, params: ChurnParams, day: int, *, seed: np.random.Generator) -> int:
     """Churn today's leavers; returns how many left."""
-    u = seed.random(len(pop), dtype=np.float32)
-    # Only draws below the highest possible probability (at loyalty 0) can mean churn, so the
-    # exponential is evaluated for those few candidates alone.
+    # Only fans drawn at the highest possible probability (at loyalty 0) can churn; whether
+    # they do is worked out for those few alone.
     highest = float(churn_probability(np.zeros(1), params)[0])
-    candidates = np.flatnonzero(u < highest)
-    candidates = candidates[pop.status[candidates] == Status.FAN]
-    leaving = candidates[u[candidates] < churn_probability(pop.loyalty[candidates], params)]
+    candidates, e = pop.anyone.draw(hazard(highest), seed=seed)
+    fan = pop.status[candidates] == Status.FAN
+    candidates, e = candidates[fan], e[fan]
+    leaving = candidates[e < hazard(churn_probability(pop.loyalty[candidates], params))]
     pop.status[leaving] = Status.CHURNED
     pop.churn_day[leaving] = day
     return int(leaving.size)

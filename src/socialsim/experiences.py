@@ -7,15 +7,17 @@ adds loyalty and may be praised. Fans and prospects alike may post a need or a q
 person's activity level ``a``: a post that an average person makes with probability ``r`` is
 made with probability ``1 - (1 - r)^a``.
 
-Random draws are made for everyone every day, whatever their state, so that the experience
-stream stays aligned across runs that differ only in strategy (common random numbers).
+Which people have an experience, and which post a need, is drawn whatever their state
+(:class:`~socialsim.chance.Arrivals`), and the draws that follow (posting, the hour) are made
+for each of them, fan or not: the experience stream stays aligned across runs that differ only
+in strategy (common random numbers).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from socialsim.chance import occurs, who_acts
+from socialsim.chance import hazard, occurs
 from socialsim.population import Population, Status
 from socialsim.posts import PostKind, Posts
 from socialsim.scenario import ExperienceParams
@@ -35,27 +37,28 @@ def live_experiences(
     counts : dict
         ``good_experiences`` and ``bad_experiences``.
     """
-    n = len(pop)
-    experience = seed.random(n, dtype=np.float32)
-    posting = seed.random(n, dtype=np.float32)
-    asking = seed.random(n, dtype=np.float32)
-    hour = seed.random(n, dtype=np.float32)
     bad_rate = params.bad_rate_on(day)
-    # Only the few whose draw falls under the summed rates have an experience at all.
-    lived = np.flatnonzero(experience < bad_rate + params.good_rate)
-    lived = lived[pop.status[lived] == Status.FAN]
-    was_bad = experience[lived] < bad_rate
+    lived, e = pop.anyone.draw(hazard(bad_rate + params.good_rate), seed=seed)
+    posting = seed.random(lived.size, dtype=np.float32)
+    hour = 24.0 * seed.random(lived.size)
+    fan = pop.status[lived] == Status.FAN
+    lived, e, posting, hour = lived[fan], e[fan], posting[fan], hour[fan]
+    was_bad = e < hazard(bad_rate)
     bad, good = lived[was_bad], lived[~was_bad]
     pop.shift(bad, -params.bad_impact)
     pop.shift(good, params.good_impact)
     propensity = pop.activity[bad] * pop.complaint_propensity[bad]
-    complaints = bad[occurs(posting[bad], propensity, params.complaint_rate)]
-    praise = good[occurs(posting[good], pop.activity[good], params.praise_rate)]
-    needs = who_acts(asking, pop.activity, params.need_rate)
-    needs = needs[pop.status[needs] != Status.CHURNED]
+    complains = occurs(posting[was_bad], propensity, params.complaint_rate)
+    praises = occurs(posting[~was_bad], pop.activity[good], params.praise_rate)
+    needs, _ = pop.by_activity.draw(hazard(params.need_rate), seed=seed)
+    need_hour = 24.0 * seed.random(needs.size)
+    listening = pop.status[needs] != Status.CHURNED
     posts = Posts.gather(
-        {PostKind.COMPLAINT: complaints, PostKind.PRAISE: praise, PostKind.NEED: needs},
-        hour_of=24.0 * hour,
+        {
+            PostKind.COMPLAINT: (bad[complains], hour[was_bad][complains]),
+            PostKind.PRAISE: (good[praises], hour[~was_bad][praises]),
+            PostKind.NEED: (needs[listening], need_hour[listening]),
+        }
     )
     np.add.at(pop.posts_made, posts.author, 1)  # a person may post a complaint and a need
     return posts, {"good_experiences": int(good.size), "bad_experiences": int(bad.size)}

@@ -15,7 +15,7 @@ import numpy as np
 
 from socialsim.graph import SocialGraph, sum_by
 
-__all__ = ["identification", "spread", "spread_sparse"]
+__all__ = ["identification", "spread"]
 
 
 def identification(
@@ -37,8 +37,10 @@ def spread(
     values: np.ndarray | float,
     segment: np.ndarray,
     cross_segment: float,
-) -> np.ndarray:
-    """What each person feels of the senders' public acts: ``Σ_{u→v} tie_uv · ident(u, v) · value_u``.
+) -> tuple[np.ndarray, np.ndarray]:
+    """What people feel of the senders' public acts: ``Σ_{u→v} tie_uv · ident(u, v) · value_u``.
+
+    Only the people in a sender's audience are touched: no pass over everyone.
 
     Parameters
     ----------
@@ -55,38 +57,15 @@ def spread(
 
     Returns
     -------
-    numpy.ndarray of float64, shape (n_nodes,)
-
-    Examples
-    --------
-    >>> g = SocialGraph.from_edges([0, 1], [2, 2], n_nodes=3, directed=True)
-    >>> spread(g, np.array([0, 1]), 1.0, np.array([0, 1, 0]), 0.5).tolist()
-    [0.0, 0.0, 1.5]
-    """
-    listeners, per_arc = _per_arc(graph, senders, values, segment, cross_segment)
-    return np.bincount(listeners, weights=per_arc, minlength=graph.n_nodes)
-
-
-def spread_sparse(
-    graph: SocialGraph,
-    senders: np.ndarray,
-    values: np.ndarray | float,
-    segment: np.ndarray,
-    cross_segment: float,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`spread` for the people who see at least one act, without a pass over everyone.
-
-    Returns
-    -------
     people : numpy.ndarray of int64
         Everyone in a sender's audience, once each, in no particular order.
     felt : numpy.ndarray of float64
-        What each of them feels, equal to ``spread(...)[people]``.
+        What each of them feels.
 
     Examples
     --------
     >>> g = SocialGraph.from_edges([0, 1], [2, 2], n_nodes=3, directed=True)
-    >>> people, felt = spread_sparse(g, np.array([0, 1]), 1.0, np.array([0, 1, 0]), 0.5)
+    >>> people, felt = spread(g, np.array([0, 1]), 1.0, np.array([0, 1, 0]), 0.5)
     >>> people.tolist(), felt.tolist()
     ([2], [1.5])
     """

@@ -116,7 +116,7 @@ class EngagementModel(mesa.Model):
             segment=blocks,
             attributes=attributes,
         )
-        self.posts = Posts.gather({k: np.empty(0, np.int64) for k in PostKind}, np.empty(0))
+        self.posts = Posts.gather({})
         self.brand = Brand(self)
         self.today: dict[str, float] = {}
         self._record(

@@ -96,7 +96,7 @@ class PolicyParams(Section):
 
 
 def priority(
-    order: str, authors: np.ndarray, labels: np.ndarray, history: np.ndarray, audience: np.ndarray
+    order: str, labels: np.ndarray, engagement: np.ndarray, audience: np.ndarray
 ) -> np.ndarray:
     """Sort key of queued posts for an order (lower is answered first; ties by arrival).
 
@@ -104,32 +104,31 @@ def priority(
     ----------
     order : str
         One of :data:`ORDERS`.
-    authors : numpy.ndarray of int
-        Author of each post; -1 for a false positive (no real author).
     labels : numpy.ndarray of int
         The kind listening gave each post (:class:`socialsim.posts.PostKind`).
-    history : numpy.ndarray
-        Each person's interactions so far (posts made plus responses received).
+    engagement : numpy.ndarray
+        Each post's author's interactions so far (posts made plus responses received); 0 for
+        a false positive, which has no real author.
     audience : numpy.ndarray
-        Each person's audience size.
+        Each post's author's audience size; 0 for a false positive.
 
     Examples
     --------
-    >>> priority("negatives_first", np.array([3, 4]), np.array([1, 0]), np.zeros(5), np.zeros(5))
+    >>> priority("negatives_first", np.array([1, 0]), np.zeros(2), np.zeros(2))
     array([1., 0.])
+    >>> priority("engaged_first", np.array([1, 0]), np.array([3, 5]), np.zeros(2))
+    array([-3., -5.])
     """
-    known = authors >= 0
-    who = np.where(known, authors, 0)
     if order == "fifo":
-        return np.zeros(authors.size)
+        return np.zeros(labels.size)
     if order == "negatives_first":
         return (labels != 0).astype(np.float64)
     if order == "needs_first":
         return (labels != 2).astype(np.float64)
     if order == "engaged_first":
-        return np.where(known, -history[who].astype(np.float64), 0.0)
+        return -np.asarray(engagement, dtype=np.float64)
     if order == "influencers_first":
-        return np.where(known, -audience[who].astype(np.float64), 0.0)
+        return -np.asarray(audience, dtype=np.float64)
     raise ValueError(f"The 'order' parameter must be one of {ORDERS}. Got {order!r} instead.")
 
 

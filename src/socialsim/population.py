@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 from enum import IntEnum
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
+from socialsim.chance import Arrivals
 from socialsim.graph import SocialGraph
 from socialsim.scenario import PopulationParams
 
@@ -184,6 +186,17 @@ class Population:
     def detractors(self) -> np.ndarray:
         """Mask of fans who are detractors."""
         return self.fans & (self.loyalty < DETRACTOR)
+
+    # ------------------------------------------------------------------ who acts today
+    @cached_property
+    def anyone(self) -> Arrivals:
+        """Draws of events that are as likely for everyone (experiences, churn, recruitment)."""
+        return Arrivals.of(np.ones(len(self)))
+
+    @cached_property
+    def by_activity(self) -> Arrivals:
+        """Draws of events whose rate grows with activity (posting, talking)."""
+        return Arrivals.of(self.activity)
 
     # ------------------------------------------------------------------ changing loyalty
     def shift(self, who: np.ndarray, delta: np.ndarray | float) -> None:

@@ -37,11 +37,20 @@ class Posts:
     hour: np.ndarray
 
     @classmethod
-    def gather(cls, groups: dict[PostKind, np.ndarray], hour_of: np.ndarray) -> Posts:
-        """Collect the authors of each kind of post; ``hour_of`` gives every fan's hour today."""
-        author = np.concatenate([groups[k] for k in PostKind]).astype(np.int64)
-        kind = np.concatenate([np.full(groups[k].size, k, dtype=np.int8) for k in PostKind])
-        return cls(author=author, kind=kind, hour=hour_of[author])
+    def gather(cls, groups: dict[PostKind, tuple[np.ndarray, np.ndarray]]) -> Posts:
+        """Collect the posts of each kind from their ``(authors, hours)``.
+
+        >>> posts = Posts.gather({PostKind.NEED: (np.array([4]), np.array([9.5]))})
+        >>> posts.author.tolist(), posts.kind.tolist(), posts.hour.tolist()
+        ([4], [2], [9.5])
+        """
+        empty = (np.empty(0, np.int64), np.empty(0))
+        authors, hours = zip(*(groups.get(k, empty) for k in PostKind), strict=True)
+        return cls(
+            author=np.concatenate(authors).astype(np.int64),
+            kind=np.repeat(np.array(list(PostKind), dtype=np.int8), [a.size for a in authors]),
+            hour=np.concatenate(hours).astype(np.float64),
+        )
 
     def __len__(self) -> int:
         return int(self.author.size)

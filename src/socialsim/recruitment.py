@@ -29,6 +29,7 @@ from __future__ import annotations
 import numpy as np
 
 from socialsim.cascade import transmit
+from socialsim.chance import hazard
 from socialsim.graph import SocialGraph
 from socialsim.population import Population, Status
 from socialsim.scenario import RecruitmentParams
@@ -51,14 +52,16 @@ def recruit(
     talkers : numpy.ndarray of int
         Who talked about the brand today; the advocates among them recommend it.
     """
-    u = seed.random(len(pop), dtype=np.float32)
-    external = np.flatnonzero(u < params.spontaneous_rate)
+    # Which prospects the external route (or Bass's whole rule) could reach is drawn whatever
+    # their state; the Bass rule reads the uniform behind each draw, u = 1 - exp(-E).
+    bound = params.spontaneous_rate + (params.q if params.rule == "bass" else 0.0)
+    drawn, e = pop.anyone.draw(hazard(min(bound, 1.0)), seed=seed)
+    u = -np.expm1(-e)
+    external = drawn[u < params.spontaneous_rate]
     external = external[pop.status[external] == Status.PROSPECT]
-    social = _SOCIAL_RULES[params.rule](graph, pop, params, talkers, u, seed)
-    social = social[
-        (pop.status[social] == Status.PROSPECT) & ~(u[social] < params.spontaneous_rate)
-    ]
+    social = _SOCIAL_RULES[params.rule](graph, pop, params, talkers, (drawn, u), seed)
     pop.status[external] = Status.FAN
+    social = social[pop.status[social] == Status.PROSPECT]  # not the external converts
     pop.status[social] = Status.FAN
     return {"new_fans_referred": int(social.size), "new_fans_external": int(external.size)}
 
@@ -70,7 +73,7 @@ def _cascade(
     pop: Population,
     params: RecruitmentParams,
     talkers: np.ndarray,
-    u: np.ndarray,
+    drawn: tuple[np.ndarray, np.ndarray],
     seed: np.random.Generator,
 ) -> np.ndarray:
     pitchers = talkers[pop.is_advocate(talkers)]
@@ -88,7 +91,7 @@ def _threshold(
     pop: Population,
     params: RecruitmentParams,
     talkers: np.ndarray,
-    u: np.ndarray,
+    drawn: tuple[np.ndarray, np.ndarray],
     seed: np.random.Generator,
 ) -> np.ndarray:
     seen = graph.in_degree
@@ -101,11 +104,12 @@ def _bass(
     pop: Population,
     params: RecruitmentParams,
     talkers: np.ndarray,
-    u: np.ndarray,
+    drawn: tuple[np.ndarray, np.ndarray],
     seed: np.random.Generator,
 ) -> np.ndarray:
-    share = graph.count_from(pop.fans) / np.maximum(graph.in_degree, 1)
-    return np.flatnonzero(u < params.spontaneous_rate + params.q * share)
+    who, u = drawn
+    share = graph.count_from(pop.fans)[who] / np.maximum(graph.in_degree[who], 1)
+    return who[u < params.spontaneous_rate + params.q * share]
 
 
 _SOCIAL_RULES = {"independent_cascade": _cascade, "threshold": _threshold, "bass": _bass}

@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from socialsim.care_team import Queue
-from socialsim.graph import SocialGraph
+from socialsim.graph import SocialGraph, sum_by
 from socialsim.identification import identification, spread
 from socialsim.policy import PolicyParams
 from socialsim.population import Population, Status
@@ -72,7 +72,9 @@ class Spillover:
         params: ResponseParams,
     ) -> None:
         self.graph, self.pop, self.ident, self.params = graph, pop, ident, params
-        self.felt = np.zeros(len(pop))
+        # What people felt, as (people, change) pieces: most days touch few people, and a
+        # million-entry total would cost more than the day's interactions.
+        self.pieces: list[tuple[np.ndarray, np.ndarray]] = []
         self.reached = 0.0
 
     def seen_by_audience(self, authors: np.ndarray, author_change: np.ndarray) -> None:
@@ -80,8 +82,14 @@ class Spillover:
         share = self.params.visibility * self.params.onlooker_share
         if share == 0 or authors.size == 0:
             return
-        self.felt += spread(
-            self.graph, authors, share * author_change, self.pop.segment, self.ident.cross_segment
+        self.pieces.append(
+            spread(
+                self.graph,
+                authors,
+                share * author_change,
+                self.pop.segment,
+                self.ident.cross_segment,
+            )
         )
         self.reached += self.params.visibility * float(self.graph.out_degree[authors].sum())
 
@@ -100,18 +108,23 @@ class Spillover:
         weight = identification(
             self.pop.segment[sources], self.pop.segment[targets.ravel()], self.ident.cross_segment
         )
-        np.add.at(
-            self.felt,
-            targets.ravel(),
-            self.params.onlooker_share * np.repeat(author_change, reach) * weight,
+        self.pieces.append(
+            (targets.ravel(), self.params.onlooker_share * np.repeat(author_change, reach) * weight)
         )
         self.reached += float(targets.size)
 
     def apply(self) -> float:
-        """Move the onlookers' loyalty; returns the total change they felt."""
-        self.pop.feel(self.felt)
-        # A product, not a masked gather: the gather is several times slower at a million people.
-        return float(np.multiply(self.felt, self.pop.listening).sum())
+        """Move the onlookers' loyalty; returns the total change felt by those still listening."""
+        if not self.pieces:
+            return 0.0
+        people, felt = sum_by(
+            np.concatenate([p for p, _ in self.pieces]),
+            np.concatenate([f for _, f in self.pieces]),
+            len(self.pop),
+        )
+        listening = self.pop.status[people] != Status.CHURNED
+        self.pop.feel_at(people, felt)
+        return float(felt[listening].sum())
 
 
 def answer(

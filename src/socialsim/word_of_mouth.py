@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.chance import hazard, occurs
+from socialsim.chance import hazard
 from socialsim.graph import SocialGraph
-from socialsim.identification import spread_sparse
+from socialsim.identification import spread
 from socialsim.population import DETRACTOR, PROMOTER, Population, Status
 from socialsim.scenario import ChurnParams, IdentificationParams, WordOfMouthParams
 
@@ -46,11 +46,9 @@ def talk(
         [0.0, params.promoter_rate, params.passive_rate, params.detractor_rate, churn.bitter_rate]
     )
     valence = np.array([0.0, 1.0, params.passive_valence, -params.negativity, -params.negativity])
-    uniforms = seed.random(len(pop), dtype=np.float32)
-    # Nobody talks faster than the fastest role, and the exponential behind a draw is at least
-    # the draw (chance.who_acts): the roles are worked out only for the few who might talk.
-    with np.errstate(invalid="ignore"):  # activity 0 at hazard inf: never talks
-        maybe = np.flatnonzero(uniforms <= pop.activity * hazard(rate.max()))
+    # Nobody talks faster than the fastest role: people are drawn at that rate, and their roles
+    # are worked out for those few alone.
+    maybe, e = pop.by_activity.draw(hazard(rate.max()), seed=seed)
     loyalty, status = pop.loyalty[maybe], pop.status[maybe]
     # Who a person is as a talker: 0 silent, 1 promoter, 2 passive, 3 detractor, 4 bitter.
     role = np.ones(maybe.size, dtype=np.int8)
@@ -58,12 +56,10 @@ def talk(
     role += loyalty < DETRACTOR
     role *= status == Status.FAN
     role[(status == Status.CHURNED) & (day - pop.churn_day[maybe] <= churn.bitter_days)] = 4
-    talks = occurs(uniforms[maybe], pop.activity[maybe], rate[role])
+    talks = e < pop.activity[maybe] * hazard(rate)[role]
     talkers = maybe[talks]
     said = valence[role[talks]]
-    listeners, heard = spread_sparse(
-        graph, talkers, said, pop.segment, identification.cross_segment
-    )
+    listeners, heard = spread(graph, talkers, said, pop.segment, identification.cross_segment)
     cap = params.max_daily_shift
     with np.errstate(over="ignore"):  # a tiny cap saturates: tanh(±inf) = ±1 is right
         pop.feel_at(listeners, cap * np.tanh(params.effect * heard / cap))

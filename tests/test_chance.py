@@ -1,0 +1,70 @@
+"""The event draws of the daily processes: exactly the law of an exponential per person."""
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from socialsim.chance import Arrivals, hazard
+
+WEIGHTS = np.random.default_rng(3).lognormal(-0.5, 1.0, 400)
+WEIGHTS[:20] = 0.0  # people who never act
+
+
+def tally(arrivals: Arrivals, rate: float, days: int, seed: int) -> tuple[np.ndarray, list]:
+    """How often each person had an event, and every event's (person, E)."""
+    rng = np.random.default_rng(seed)
+    counts = np.zeros(arrivals.weights.size)
+    events = []
+    for _ in range(days):
+        who, e = arrivals.draw(rate, seed=rng)
+        assert np.unique(who).size == who.size
+        counts[who] += 1
+        events.append((who, e))
+    return counts, events
+
+
+@pytest.mark.parametrize(
+    ("p", "path"),
+    [(0.02, "sparse: a Poisson process along the line"), (0.5, "dense: a uniform per person")],
+)
+def test_each_person_acts_with_probability_one_minus_exp_of_minus_rate_times_weight(p, path):
+    arrivals = Arrivals.of(WEIGHTS)
+    rate, days = hazard(p), 3000
+    counts, events = tally(arrivals, rate, days, seed=1)
+    chance = -np.expm1(-rate * WEIGHTS)
+    assert counts[:20].sum() == 0
+    acting = slice(20, None)
+    expected = days * chance[acting]
+    z = (counts[acting] - expected) / np.sqrt(expected * (1 - chance[acting]))
+    # One z-score per person: a wrong law shifts their mean or widens their spread.
+    assert abs(z.mean()) < 4 / np.sqrt(z.size)
+    assert 0.85 < z.std() < 1.15
+    # Given an event, E is a standard exponential cut at rate * w: its CDF value is uniform.
+    who = np.concatenate([w for w, _ in events])
+    e = np.concatenate([e for _, e in events])
+    assert (e < rate * WEIGHTS[who]).all()
+    cdf = -np.expm1(-e) / chance[who]
+    assert stats.kstest(cdf, "uniform").pvalue > 1e-3
+
+
+def test_unit_weights_draw_like_one_uniform_per_person():
+    arrivals = Arrivals.of(np.ones(50_000))
+    assert arrivals.bound.tolist() == [1.0]  # no point is wasted
+    counts, _ = tally(arrivals, hazard(0.01), 40, seed=2)
+    assert counts.sum() == pytest.approx(50_000 * 40 * 0.01, rel=0.03)
+
+
+def test_the_draw_depends_on_the_weights_and_the_rate_not_on_anything_else():
+    arrivals = Arrivals.of(WEIGHTS)
+    first = arrivals.draw(0.05, seed=np.random.default_rng(9))
+    again = Arrivals.of(WEIGHTS.copy()).draw(0.05, seed=np.random.default_rng(9))
+    np.testing.assert_array_equal(first[0], again[0])
+    np.testing.assert_array_equal(first[1], again[1])
+
+
+def test_rate_zero_draws_nobody_and_rate_infinity_everybody_with_a_weight():
+    arrivals = Arrivals.of(WEIGHTS)
+    nobody, _ = arrivals.draw(0.0, seed=np.random.default_rng(0))
+    everybody, _ = arrivals.draw(np.inf, seed=np.random.default_rng(0))
+    assert nobody.size == 0
+    assert sorted(everybody.tolist()) == list(range(20, WEIGHTS.size))
