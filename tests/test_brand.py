@@ -321,3 +321,19 @@ def test_staff_cost_is_hours_times_rate():
     model = EngagementModel(SMALL.replace({"team.staff": 3, "team.hourly_cost": 40.0}), rng=1)
     model.step()
     assert model.today["staff_cost"] == 3 * 8 * 40.0
+
+
+def test_a_quiet_day_gives_what_the_full_steps_give_on_no_posts():
+    quiet = Scenario().replace({"graph.n": 300, "experiences.bad_rate": 0.0})
+    model = EngagementModel(quiet, rng=1)
+    posts = Posts.gather({})
+    assert len(model.brand.team.queue) == 0
+    worked = model.brand._work_day(posts, 1, broadcasts=0, contacts=0, reply_slots=10)
+    skipped = model.brand.respond(posts, 1)
+    assert skipped.keys() == worked.keys()
+    for kpi, value in worked.items():
+        assert type(skipped[kpi]) is type(value), kpi
+        assert skipped[kpi] == value or (np.isnan(skipped[kpi]) and np.isnan(value)), kpi
+    # A day with a queue or outreach is not quiet.
+    busy = EngagementModel(quiet.replace({"policy.unsolicited_per_day": 3}), rng=1)
+    assert busy.brand.respond(posts, 1)["proactive_contacts"] == 3

@@ -54,6 +54,8 @@ def complaints_seen(
         it); 1 for every complaint when omitted.
     """
     authors = posts.of_kind(PostKind.COMPLAINT)
+    if authors.size == 0:  # a quiet day: the steps below cost about as much on no posts
+        return 0
     watching = advocates_watching(graph, pop, authors)
     defended = seed.random(authors.size) < at_least_once(advocacy.defend_prob, watching)
     harm = np.where(defended, 1.0 - advocacy.defence_dampening, 1.0) * experiences.complaint_effect
@@ -74,6 +76,8 @@ def needs_helped(
 ) -> np.ndarray:
     """Advocates help people who posted a need; returns a mask, per need post, of those helped."""
     authors = posts.of_kind(PostKind.NEED)
+    if authors.size == 0:
+        return np.zeros(0, dtype=bool)
     watching = advocates_watching(graph, pop, authors)
     helped = seed.random(authors.size) < at_least_once(advocacy.help_prob, watching)
     pop.shift(authors[helped], advocacy.help_effect)

@@ -19,6 +19,7 @@ import mesa
 import numpy as np
 
 from socialsim.care_team import CareTeam, Queue
+from socialsim.kpis import BRAND_KPIS
 from socialsim.listening import listen
 from socialsim.policy import KINDS, priority
 from socialsim.posts import PostKind, Posts
@@ -52,6 +53,37 @@ class Brand(mesa.Agent):
 
     def respond(self, posts: Posts, day: int) -> dict[str, float]:
         """Run the brand's day on today's posts; returns its KPIs."""
+        s = self.model.scenario
+        # Proactive contacts and broadcasts take their share of the team's time first.
+        slots = self.team.slots_per_day
+        broadcasts = int(slots * s.policy.broadcast_share // s.response.broadcast_cost)
+        left = int(slots - broadcasts * s.response.broadcast_cost)
+        contacts = min(s.policy.unsolicited_per_day, left)
+        if len(posts) == 0 and len(self.team.queue) == 0 and contacts == broadcasts == 0:
+            self._broadcasts.append(0)
+            self.team.last_response_time = np.empty(0)
+            return self.quiet_day()
+        return self._work_day(posts, day, broadcasts, contacts, left - contacts)
+
+    def quiet_day(self) -> dict[str, float]:
+        """The KPIs of a day with no posts, no queue and no outreach, without the empty steps.
+
+        Every step would act on nothing (and draw nothing), so this is what :meth:`respond`
+        computes on such a day, at no cost: the days of a population without experiences,
+        or a small one, are mostly quiet.
+        """
+        counts: dict[str, float] = dict.fromkeys(BRAND_KPIS, 0)
+        counts.update(dict.fromkeys(_FLOAT_KPIS, 0.0))
+        counts.update(
+            response_time_median=float("nan"),
+            response_time_p90=float("nan"),
+            staff_cost=self._staff_cost(compensations=0),
+        )
+        return counts
+
+    def _work_day(
+        self, posts: Posts, day: int, broadcasts: int, contacts: int, reply_slots: int
+    ) -> dict[str, float]:
         model: EngagementModel = self.model
         s, pop, streams = model.scenario, model.population, model.streams
         policy = s.policy
@@ -71,13 +103,7 @@ class Brand(mesa.Agent):
             arrival=flagged.arrival[kept],
             key=priority(policy.order, flagged.label[kept], engagement, audience),
         )
-
-        # Proactive contacts and broadcasts take their share of the team's time first.
-        slots = self.team.slots_per_day
-        broadcasts = int(slots * policy.broadcast_share // s.response.broadcast_cost)
-        left = slots - broadcasts * s.response.broadcast_cost
-        contacts = min(policy.unsolicited_per_day, int(left))
-        answered, missed = self.team.work(arrivals, day, slots=int(left) - contacts)
+        answered, missed = self.team.work(arrivals, day, slots=reply_slots)
         delay = self.team.last_response_time
         real_delay = delay[answered.author >= 0]
 
@@ -120,7 +146,22 @@ class Brand(mesa.Agent):
             response_time_p90=float(np.percentile(real_delay, 90))
             if real_delay.size
             else float("nan"),
-            staff_cost=s.team.staff * s.team.hours_per_day * s.team.hourly_cost
-            + counts.pop("compensations") * s.response.compensation_cost,
+            staff_cost=self._staff_cost(counts.pop("compensations")),
         )
         return counts
+
+    def _staff_cost(self, compensations: int) -> float:
+        s = self.model.scenario
+        return (
+            s.team.staff * s.team.hours_per_day * s.team.hourly_cost
+            + compensations * s.response.compensation_cost
+        )
+
+
+# The brand's KPIs that are sums of loyalty changes or reach: floats even on a quiet day.
+_FLOAT_KPIS = (
+    "loyalty_change_authors",
+    "loyalty_change_onlookers",
+    "loyalty_change_broadcast",
+    "onlookers_reached",
+)

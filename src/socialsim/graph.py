@@ -298,7 +298,8 @@ class SocialGraph:
 _work = threading.local()
 
 
-def _table(n_nodes: int) -> np.ndarray:
+def work_table(n_nodes: int) -> np.ndarray:
+    """This thread's scratch table of at least ``n_nodes`` int64 entries, holding stale values."""
     table = getattr(_work, "table", None)
     if table is None or table.size < n_nodes:
         table = _work.table = np.empty(n_nodes, dtype=np.int64)
@@ -317,7 +318,7 @@ def distinct(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
     [0, 1, 3]
     """
     nodes = np.asarray(nodes, dtype=np.int64)
-    table = _table(n_nodes)
+    table = work_table(n_nodes)
     position = np.arange(nodes.size, dtype=np.int64)
     table[nodes] = position
     return nodes[table[nodes] == position]
@@ -336,7 +337,7 @@ def sum_by(nodes: np.ndarray, values: np.ndarray, n_nodes: int) -> tuple[np.ndar
     [(1, 2.0), (3, 5.0)]
     """
     nodes = np.asarray(nodes, dtype=np.int64)
-    table = _table(n_nodes)
+    table = work_table(n_nodes)
     position = np.arange(nodes.size, dtype=np.int64)
     table[nodes] = position
     kept = table[nodes]  # for every entry, the one position that stands for its node

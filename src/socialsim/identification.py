@@ -12,8 +12,9 @@ tie's strength. People identify with similar peers (homophily; McPherson, Smith-
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
-from socialsim.graph import SocialGraph, sum_by
+from socialsim.graph import SocialGraph, work_table
 
 __all__ = ["identification", "spread"]
 
@@ -69,23 +70,58 @@ def spread(
     >>> people.tolist(), felt.tolist()
     ([2], [1.5])
     """
-    listeners, per_arc = _per_arc(graph, senders, values, segment, cross_segment)
-    return sum_by(listeners, per_arc, graph.n_nodes)
+    senders = np.asarray(senders, dtype=np.int64)
+    # A fresh writable array: a read-only broadcast would compile a second version of _spread.
+    values = np.array(np.broadcast_to(values, senders.shape), dtype=np.float64)
+    weighted = graph.weights is not None
+    return _spread(
+        graph.indptr,
+        graph.indices,
+        graph.weights if weighted else np.empty(0, dtype=np.float32),
+        weighted,
+        senders,
+        values,
+        segment,
+        cross_segment,
+        work_table(graph.n_nodes),
+    )
 
 
-def _per_arc(
-    graph: SocialGraph,
+# A loop over the senders' arcs that adds into one entry per listener: the numpy form (repeat
+# the values, gather the segments, compare, multiply, then group by listener) costs several
+# times as much on the few thousand arcs of a day (docs/performance.md).
+@njit(cache=True)
+def _spread(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    weighted: bool,
     senders: np.ndarray,
-    values: np.ndarray | float,
+    values: np.ndarray,
     segment: np.ndarray,
     cross_segment: float,
+    table: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:
-    senders = np.asarray(senders, dtype=np.int64)
-    arcs = graph.arcs_from(senders)
-    listeners = graph.indices[arcs]
-    sender_of_arc = np.repeat(senders, graph.out_degree[senders])
-    per_arc = np.repeat(np.broadcast_to(values, senders.shape), graph.out_degree[senders])
-    per_arc = per_arc * identification(segment[sender_of_arc], segment[listeners], cross_segment)
-    if graph.weights is not None:
-        per_arc *= graph.weights[arcs]
-    return listeners, per_arc
+    arcs = 0
+    for u in senders:
+        arcs += indptr[u + 1] - indptr[u]
+    people = np.empty(arcs, dtype=np.int64)
+    felt = np.empty(arcs)
+    found = 0
+    for k in range(senders.size):
+        u = senders[k]
+        for arc in range(indptr[u], indptr[u + 1]):
+            v = indices[arc]
+            effect = values[k] * (1.0 if segment[u] == segment[v] else cross_segment)
+            if weighted:
+                effect *= weights[arc]
+            # The table's entry for v is trusted only if it points back at v: it holds stale
+            # values from earlier calls, so it needs no clearing.
+            slot = table[v]
+            if 0 <= slot < found and people[slot] == v:
+                felt[slot] += effect
+            else:
+                table[v] = found
+                people[found], felt[found] = v, effect
+                found += 1
+    return people[:found], felt[:found]

@@ -154,10 +154,9 @@ def answer(
         params.complaint_fixed_gain + policy.compensate * params.compensation_gain,
         params.complaint_reply_gain,
     )
-    gain = np.select(
-        [kind == PostKind.COMPLAINT, kind == PostKind.PRAISE, kind == PostKind.NEED],
-        [complaint_gain, params.thanks_gain, params.need_gain],
-    )
+    gain = np.array([0.0, params.thanks_gain, params.need_gain])[kind]
+    complaint = kind == PostKind.COMPLAINT
+    gain[complaint] = complaint_gain[complaint]
     change = np.where(matched, gain * speed, -params.botch_penalty)
     pop.shift(author, change)
     np.add.at(pop.responses_received, author, 1)

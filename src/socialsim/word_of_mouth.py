@@ -12,6 +12,7 @@ linear (``effect · S``) for the few messages most people hear and bounded for h
 from __future__ import annotations
 
 import numpy as np
+from numba import njit
 
 from socialsim.chance import hazard
 from socialsim.graph import SocialGraph
@@ -49,14 +50,16 @@ def talk(
     # Nobody talks faster than the fastest role: people are drawn at that rate, and their roles
     # are worked out for those few alone.
     maybe, e = pop.by_activity.draw(hazard(rate.max()), seed=seed)
-    loyalty, status = pop.loyalty[maybe], pop.status[maybe]
-    # Who a person is as a talker: 0 silent, 1 promoter, 2 passive, 3 detractor, 4 bitter.
-    role = np.ones(maybe.size, dtype=np.int8)
-    role += loyalty < PROMOTER
-    role += loyalty < DETRACTOR
-    role *= status == Status.FAN
-    role[(status == Status.CHURNED) & (day - pop.churn_day[maybe] <= churn.bitter_days)] = 4
-    talks = e < pop.activity[maybe] * hazard(rate)[role]
+    talks, role = _who_talks(
+        maybe,
+        e,
+        pop.loyalty,
+        pop.status,
+        pop.churn_day,
+        pop.activity,
+        hazard(rate),
+        day - churn.bitter_days,
+    )
     talkers = maybe[talks]
     said = valence[role[talks]]
     listeners, heard = spread(graph, talkers, said, pop.segment, identification.cross_segment)
@@ -67,3 +70,33 @@ def talk(
         "wom_positive": int(np.count_nonzero(said > 0)),
         "wom_negative": int(np.count_nonzero(said < 0)),
     }
+
+
+_FAN, _CHURNED = int(Status.FAN), int(Status.CHURNED)
+
+
+# One loop over the few thousand candidates of a day instead of a dozen numpy passes over them,
+# whose fixed cost per call is most of the work at this size (docs/performance.md).
+@njit(cache=True)
+def _who_talks(
+    maybe: np.ndarray,
+    e: np.ndarray,
+    loyalty: np.ndarray,
+    status: np.ndarray,
+    churn_day: np.ndarray,
+    activity: np.ndarray,
+    hazards: np.ndarray,
+    bitter_since: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each candidate talks, and their role: 0 silent, 1 promoter, 2 passive,
+    3 detractor, 4 bitter (churned on or after ``bitter_since``)."""
+    talks = np.zeros(maybe.size, dtype=np.bool_)
+    role = np.zeros(maybe.size, dtype=np.int8)
+    for k in range(maybe.size):
+        i = maybe[k]
+        if status[i] == _FAN:
+            role[k] = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
+        elif status[i] == _CHURNED and churn_day[i] >= bitter_since:
+            role[k] = 4
+        talks[k] = e[k] < activity[i] * hazards[role[k]]
+    return talks, role
