@@ -324,7 +324,17 @@ def machine() -> dict[str, Any]:
                 break
     memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     versions = {}
-    for package in ("socialsim", "numpy", "scipy", "networkx", "mesa", "cynetdiff", "ndlib", "EoN"):
+    for package in (
+        "socialsim",
+        "numpy",
+        "scipy",
+        "numba",
+        "networkx",
+        "mesa",
+        "cynetdiff",
+        "ndlib",
+        "EoN",
+    ):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
