@@ -208,7 +208,7 @@ def _poisson_points(length: float, rate: float, seed: np.random.Generator) -> np
 
 
 # A loop over the points in order: the numpy form (a binary search for each point's bin, then
-# a dozen gathers and masks) costs about seven times as much per point (docs/performance.md).
+# a dozen gathers and masks) costs several times as much per point (docs/performance.md).
 @njit(cache=True)
 def _first_points(
     points: np.ndarray,
