@@ -65,7 +65,7 @@ def _timed(function: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
 
 # ----------------------------------------------------------------------------- ic
 def _ic_socialsim(graph: Any, seeds: np.ndarray, p: float, runs: int, seed: int) -> dict:
-    from socialsim.cascade import independent_cascade
+    from socialsim.fans.cascade import independent_cascade
 
     rng = np.random.default_rng(seed)
     times, sizes = [], []
@@ -154,7 +154,7 @@ IC_PEERS = {
 
 
 def bench_ic(sizes: list[int], runs: int, cap: int) -> list[dict]:
-    from socialsim.generators import barabasi_albert
+    from socialsim.network.generators import barabasi_albert
 
     rows = []
     for n in sizes:
@@ -269,8 +269,8 @@ def graph_setup(n: int, m: int, with_networkx: bool) -> list[dict]:
     """Run in a child process: generate and load one graph, ours then networkx's."""
     import networkx as nx
 
-    from socialsim.generators import barabasi_albert
-    from socialsim.loaders import read_edgelist
+    from socialsim.network.generators import barabasi_albert
+    from socialsim.network.loaders import read_edgelist
 
     rows = []
     elapsed, graph = _timed(barabasi_albert, n, m, seed=np.random.default_rng(1))

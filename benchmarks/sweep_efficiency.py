@@ -28,7 +28,7 @@ import pandas as pd
 
 def build(runs: int, people: int, days: int):
     from socialsim import Scenario
-    from socialsim.sweeps import Sweep
+    from socialsim.studies.sweeps import Sweep
 
     scenario = Scenario().replace({"graph.n": people, "run.days": days})
     parameters = {
@@ -40,8 +40,8 @@ def build(runs: int, people: int, days: int):
 
 def measure(spec, workers: int, out: Path, dask: bool) -> tuple[float, pd.DataFrame]:
     """Wall time of the whole sweep on ``workers`` workers, pool start-up included."""
-    from socialsim.runner import sweep
-    from socialsim.store import load_results
+    from socialsim.studies.runner import sweep
+    from socialsim.studies.store import load_results
 
     started = time.perf_counter()
     if dask and workers > 1:

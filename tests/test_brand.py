@@ -11,10 +11,10 @@ import pytest
 from click.testing import CliRunner
 
 from socialsim import EngagementModel, Scenario
-from socialsim.care_team import CareTeam, Queue
+from socialsim.brand.care_team import CareTeam, Queue
+from socialsim.brand.listening import listen
+from socialsim.brand.policy import PRESETS
 from socialsim.cli import main
-from socialsim.listening import listen
-from socialsim.policy import PRESETS
 from socialsim.posts import PostKind, Posts
 from socialsim.scenario import ListeningParams, ResponseParams, TeamParams
 
@@ -264,7 +264,7 @@ def test_faster_responses_give_larger_loyalty_gains():
 
 
 def test_speed_factor_decays_to_its_floor():
-    from socialsim.response import speed_factor
+    from socialsim.brand.response import speed_factor
 
     params = ResponseParams(speed_hours=0.5, speed_floor=0.2)
     values = speed_factor(np.array([0.0, 0.5, 100.0]), params)

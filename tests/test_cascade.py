@@ -14,9 +14,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from socialsim.cascade import independent_cascade, transmit
-from socialsim.generators import barabasi_albert
-from socialsim.graph import SocialGraph
+from socialsim.fans.cascade import independent_cascade, transmit
+from socialsim.network.generators import barabasi_albert
+from socialsim.network.graph import SocialGraph
 
 GRAPH = barabasi_albert(2_000, 5, seed=np.random.default_rng(11))
 

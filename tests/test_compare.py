@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from socialsim import ConfigError, Scenario
 from socialsim.cli import main
-from socialsim.compare import compare
-from socialsim.experiment import Experiment, canned_experiments, load_experiment
+from socialsim.studies.compare import compare
+from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
 
 BASE = Scenario().replace({"graph.n": 600})
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from socialsim.constraints import ConfigError
-from socialsim.designs import Design, Levels, Range, design_size, make_design, parse_factor
+from socialsim.studies.designs import Design, Levels, Range, design_size, make_design, parse_factor
 
 BOX = {"a": Range(0, 1), "b": Range(-5, 5), "c": Range(0.01, 100, log=True)}
 ONE_LINE = re.compile(r"^The '[^']+' parameter must be .+\. Got .+ instead\.( .+)?$")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from socialsim.constraints import ConfigError
-from socialsim.generators import (
+from socialsim.network.generators import (
     barabasi_albert,
     configuration,
     erdos_renyi,
@@ -18,7 +18,7 @@ from socialsim.generators import (
     stochastic_block,
     watts_strogatz,
 )
-from socialsim.graph import SocialGraph
+from socialsim.network.graph import SocialGraph
 from socialsim.scenario import GraphParams
 
 

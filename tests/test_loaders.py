@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialsim.graph import GraphWarning, SocialGraph
-from socialsim.loaders import (
+from socialsim.network.graph import GraphWarning, SocialGraph
+from socialsim.network.loaders import (
     GraphFileError,
     read_attributes,
     read_csv_edges,

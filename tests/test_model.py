@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from socialsim import KPIS, EngagementModel, Scenario, Status
-from socialsim.graph import SocialGraph
+from socialsim.network.graph import SocialGraph
 from socialsim.population import PROMOTER
 
 SMALL = Scenario().replace({"graph.n": 2000, "run.days": 60})

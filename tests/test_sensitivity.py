@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 from SALib.test_functions import Ishigami
 
-from socialsim.designs import Design, Range, make_design
-from socialsim.sensitivity import (
+from socialsim.studies.designs import Design, Range, make_design
+from socialsim.studies.sensitivity import (
     main_effects,
     morris_indices,
     plot_heatmap,

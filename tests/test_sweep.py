@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 
 from socialsim import EngagementModel, Scenario
-from socialsim import runner as runner_module
 from socialsim.cli import main
 from socialsim.constraints import ConfigError
-from socialsim.runner import SweepAborted, sweep
-from socialsim.store import ResultsStore, load_results
-from socialsim.sweeps import Sweep
+from socialsim.studies import runner as runner_module
+from socialsim.studies.runner import SweepAborted, sweep
+from socialsim.studies.store import ResultsStore, load_results
+from socialsim.studies.sweeps import Sweep
 
 SMALL = Scenario().replace({"graph.n": 200, "run.days": 20})
 KPIS = ("fans", "nps", "churned", "complaints")

@@ -15,7 +15,7 @@ import pytest
 
 from socialsim import EngagementModel, Scenario, Status
 from socialsim.canonical import canonical_scenario, seeded_model
-from socialsim.graph import SocialGraph
+from socialsim.network.graph import SocialGraph
 
 CASCADE = canonical_scenario("independent_cascade")
 THRESHOLD = canonical_scenario("threshold", {"recruitment.threshold": 0.5})

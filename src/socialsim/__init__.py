@@ -12,17 +12,17 @@ live: personal engagement spreads through connections, peer identification and a
 
 from importlib.metadata import PackageNotFoundError, version
 
-from socialsim.compare import Comparison, compare
 from socialsim.constraints import ConfigError
-from socialsim.experiment import Experiment, load_experiment
-from socialsim.graph import SocialGraph
 from socialsim.kpis import KPIS
 from socialsim.model import EngagementModel
+from socialsim.network.graph import SocialGraph
 from socialsim.population import Population, Status
-from socialsim.runner import sweep
 from socialsim.scenario import Scenario
-from socialsim.store import load_results
-from socialsim.sweeps import Sweep
+from socialsim.studies.compare import Comparison, compare
+from socialsim.studies.experiment import Experiment, load_experiment
+from socialsim.studies.runner import sweep
+from socialsim.studies.store import load_results
+from socialsim.studies.sweeps import Sweep
 
 try:
     __version__ = version("socialsim")

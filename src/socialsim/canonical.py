@@ -10,7 +10,7 @@ what Rand & Rust (2011) call docking; ``docs/validation.md`` shows each check.
 Examples
 --------
 >>> import networkx as nx
->>> from socialsim.graph import SocialGraph
+>>> from socialsim.network.graph import SocialGraph
 >>> scenario = canonical_scenario("independent_cascade", {"recruitment.q": 1.0})
 >>> path = SocialGraph.from_networkx(nx.path_graph(5))
 >>> model = seeded_model(scenario, path, seeds=[0], rng=1)
@@ -26,8 +26,8 @@ from typing import Any
 
 import networkx as nx
 
-from socialsim.graph import SocialGraph
 from socialsim.model import EngagementModel
+from socialsim.network.graph import SocialGraph
 from socialsim.population import Status
 from socialsim.scenario import Scenario
 

@@ -94,9 +94,9 @@ def run(
     parameters`); without it the built-in default runs: 10,000 people on a Barabási–Albert
     graph for 180 days.
     """
-    from socialsim.loaders import GraphFileError
     from socialsim.model import EngagementModel
-    from socialsim.plotting import plot_kpis
+    from socialsim.network.loaders import GraphFileError
+    from socialsim.studies.plotting import plot_kpis
 
     try:
         config = _load_scenario(scenario, sets, seed, days)
@@ -180,9 +180,9 @@ def compare_command(
     experiments`). Every strategy runs on the same replicates (common random numbers), so
     differences come from the strategies, not from luck.
     """
-    from socialsim.compare import compare
-    from socialsim.experiment import load_experiment
-    from socialsim.loaders import GraphFileError
+    from socialsim.network.loaders import GraphFileError
+    from socialsim.studies.compare import compare
+    from socialsim.studies.experiment import load_experiment
 
     try:
         loaded = load_experiment(experiment)
@@ -211,7 +211,7 @@ def compare_command(
 @main.command()
 def experiments() -> None:
     """List the canned experiments and the question each one asks."""
-    from socialsim.experiment import canned_experiments, load_experiment
+    from socialsim.studies.experiment import canned_experiments, load_experiment
 
     for name in canned_experiments():
         click.echo(f"{name:26} {load_experiment(name).question}")
@@ -255,12 +255,12 @@ def sweep_command(
     saltelli, morris), the replicates, the seed and what to keep; see docs/sweeps.md and
     experiments/sweeps/. Run the same command again after an interruption: it skips the runs
     that are stored and finishes the rest. Exit code 1 if runs failed (see --retry-failed).
-    Load the results with socialsim.store.load_results(OUT).
+    Load the results with socialsim.studies.store.load_results(OUT).
     """
-    from socialsim.loaders import GraphFileError
-    from socialsim.runner import SweepAborted, open_store, sweep
-    from socialsim.store import ResultsStore, StoreVersionWarning
-    from socialsim.sweeps import Sweep
+    from socialsim.network.loaders import GraphFileError
+    from socialsim.studies.runner import SweepAborted, open_store, sweep
+    from socialsim.studies.store import ResultsStore, StoreVersionWarning
+    from socialsim.studies.sweeps import Sweep
 
     if jobs is not None and jobs < 1:
         raise InputError(f"The '--jobs' option must be an int >= 1. Got {jobs} instead.")

@@ -4,12 +4,12 @@
 (:class:`~socialsim.population.Population`), and each day is a short list of named phases,
 each a function in the module named after it::
 
-    experiences      -> socialsim.experiences     good and bad experiences, public posts
-    advocacy         -> socialsim.advocacy        onlookers see complaints; advocates defend, help
-    word of mouth    -> socialsim.word_of_mouth   fans talk to the people who see their posts
-    recruitment      -> socialsim.recruitment     advocates turn prospects into fans
-    memory           -> socialsim.loyalty         loyalty drifts back toward its baseline
-    churn            -> socialsim.churn           unhappy fans leave
+    experiences      -> socialsim.fans.experiences     good and bad experiences, public posts
+    advocacy         -> socialsim.fans.advocacy        onlookers see complaints; advocates defend, help
+    word of mouth    -> socialsim.fans.word_of_mouth   fans talk to the people who see their posts
+    recruitment      -> socialsim.fans.recruitment     advocates turn prospects into fans
+    memory           -> socialsim.fans.loyalty         loyalty drifts back toward its baseline
+    churn            -> socialsim.fans.churn           unhappy fans leave
 
 ``docs/model.md`` describes the model following the ODD protocol.
 """
@@ -25,20 +25,20 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from socialsim import generators, loaders
-from socialsim.advocacy import complaints_seen, needs_helped
-from socialsim.brand import Brand
-from socialsim.churn import lose_fans
-from socialsim.experiences import live_experiences
-from socialsim.graph import SocialGraph
+from socialsim.brand.agent import Brand
+from socialsim.fans.advocacy import complaints_seen, needs_helped
+from socialsim.fans.churn import lose_fans
+from socialsim.fans.experiences import live_experiences
+from socialsim.fans.loyalty import fade
+from socialsim.fans.recruitment import recruit
+from socialsim.fans.word_of_mouth import talk
 from socialsim.kpis import BRAND_KPIS, FLOW_KPIS, KPIS, state_kpis
-from socialsim.loyalty import fade
+from socialsim.network import generators, loaders
+from socialsim.network.graph import SocialGraph
 from socialsim.population import Population
 from socialsim.posts import PostKind, Posts
-from socialsim.recruitment import recruit
 from socialsim.scenario import Scenario
 from socialsim.streams import root_sequence, spawn_streams
-from socialsim.word_of_mouth import talk
 
 __all__ = ["EngagementModel"]
 

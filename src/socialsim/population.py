@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from socialsim.chance import Arrivals
-from socialsim.graph import SocialGraph
+from socialsim.network.graph import SocialGraph
 from socialsim.scenario import PopulationParams
 
 __all__ = ["DETRACTOR", "PROMOTER", "Population", "Status", "beta_loyalty"]
@@ -60,7 +60,7 @@ class Population:
         Whether an advocate has already made its one recruiting pitch (independent cascade).
     complaint_propensity : float64
         Multiplier of the person's chance to complain after a bad experience; answered
-        complaints raise it (the squeaky wheel, :mod:`socialsim.response`).
+        complaints raise it (the squeaky wheel, :mod:`socialsim.brand.response`).
     unsolicited_received : int32
         Contacts the brand made that the person had not asked for.
     """
@@ -102,7 +102,7 @@ class Population:
             Segments given by the graph (stochastic block model); drawn uniformly otherwise.
         attributes : pandas.DataFrame, optional
             Per-node ``segment``, ``loyalty`` and ``status`` ("fan" or "prospect") that
-            override the drawn values (see :func:`socialsim.loaders.read_attributes`).
+            override the drawn values (see :func:`socialsim.network.loaders.read_attributes`).
 
         Examples
         --------

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
+from socialsim.brand.policy import PolicyParams, expand_preset
 from socialsim.constraints import (
     Boolean,
     ConfigError,
@@ -29,7 +30,6 @@ from socialsim.constraints import (
     param,
     read_toml,
 )
-from socialsim.policy import PolicyParams, expand_preset
 
 __all__ = ["Scenario", "flatten_keys", "parse_value"]
 

@@ -3,10 +3,10 @@
 The brand is the one actor of the model that is a Mesa agent: a single decision-maker with a
 queue and a policy, where the fans are arrays. Its day, in order:
 
-1. listen     :mod:`socialsim.listening`  flag and label the day's posts
-2. triage     :mod:`socialsim.policy`     keep what the policy answers, in its order
-3. work       :mod:`socialsim.care_team`  answer in reply slots; drop what waited too long
-4. respond    :mod:`socialsim.response`   effects on authors, onlookers, identified peers
+1. listen     :mod:`socialsim.brand.listening`  flag and label the day's posts
+2. triage     :mod:`socialsim.brand.policy`     keep what the policy answers, in its order
+3. work       :mod:`socialsim.brand.care_team`  answer in reply slots; drop what waited too long
+4. respond    :mod:`socialsim.brand.response`   effects on authors, onlookers, identified peers
 5. reach out and broadcast with the capacity the policy sets aside for them
 """
 
@@ -18,12 +18,12 @@ from typing import TYPE_CHECKING
 import mesa
 import numpy as np
 
-from socialsim.care_team import CareTeam, Queue
+from socialsim.brand.care_team import CareTeam, Queue
+from socialsim.brand.listening import listen
+from socialsim.brand.policy import KINDS, priority
+from socialsim.brand.response import Spillover, answer, broadcast, ignore, reach_out
 from socialsim.kpis import BRAND_KPIS
-from socialsim.listening import listen
-from socialsim.policy import KINDS, priority
 from socialsim.posts import PostKind, Posts
-from socialsim.response import Spillover, answer, broadcast, ignore, reach_out
 
 if TYPE_CHECKING:
     from socialsim.model import EngagementModel

@@ -36,7 +36,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 
 from socialsim.constraints import ConfigError
-from socialsim.designs import Design
+from socialsim.studies.designs import Design
 
 __all__ = ["ResultsStore", "StoreVersionWarning", "load_results"]
 
@@ -64,7 +64,7 @@ _TYPES: dict[str, pa.DataType] = {
 class ResultsStore:
     """The results of one sweep, in a folder.
 
-    Open an existing store with ``ResultsStore(path)``; :func:`socialsim.runner.sweep` creates
+    Open an existing store with ``ResultsStore(path)``; :func:`socialsim.studies.runner.sweep` creates
     them (through :meth:`prepare`).
 
     Parameters
@@ -83,8 +83,8 @@ class ResultsStore:
     --------
     >>> import tempfile
     >>> from socialsim import Scenario
-    >>> from socialsim.runner import sweep
-    >>> from socialsim.sweeps import Sweep
+    >>> from socialsim.studies.runner import sweep
+    >>> from socialsim.studies.sweeps import Sweep
     >>> spec = Sweep(
     ...     {"wom.negativity": [1.0, 2.0]},
     ...     scenario=Scenario().replace({"graph.n": 200, "run.days": 5}),
@@ -139,7 +139,7 @@ class ResultsStore:
         path : str or Path
             A new or empty folder, or the store of the same sweep.
         spec : mapping
-            The sweep as JSON-ready data (:meth:`socialsim.sweeps.Sweep.to_dict`); a store
+            The sweep as JSON-ready data (:meth:`socialsim.studies.sweeps.Sweep.to_dict`); a store
             refuses a sweep whose spec differs from the one it was started with.
         design : Design
             The design; the manifest keeps it, so the store is read back with the very points
@@ -316,8 +316,8 @@ def load_results(path: str | Path, *, trajectories: bool = False) -> pd.DataFram
     --------
     >>> import tempfile
     >>> from socialsim import Scenario
-    >>> from socialsim.runner import sweep
-    >>> from socialsim.sweeps import Sweep
+    >>> from socialsim.studies.runner import sweep
+    >>> from socialsim.studies.sweeps import Sweep
     >>> small = Scenario().replace({"graph.n": 200, "run.days": 4})
     >>> spec = Sweep({"wom.negativity": [1.0, 2.0]}, scenario=small, keep="trajectories")
     >>> out = tempfile.mkdtemp()

@@ -2,14 +2,14 @@
 brand, help other customers with problems").
 
 A public complaint is seen by the author's audience; each onlooker loses loyalty in proportion
-to how much they identify with the author (:mod:`socialsim.identification`). Every advocate in
+to how much they identify with the author (:mod:`socialsim.fans.identification`). Every advocate in
 that audience answers the complaint with probability ``advocacy.defend_prob``; a defended
 complaint hurts onlookers ``1 - advocacy.defence_dampening`` times as much. Likewise each
 advocate who sees a need or question helps with probability ``advocacy.help_prob``; a helped
 person gains ``advocacy.help_effect``. With ``A`` advocates watching, the chance of at least one
 answer is ``1 - (1 - p)^A``.
 
-Recruiting new fans, the advocates' third role, is in :mod:`socialsim.recruitment`.
+Recruiting new fans, the advocates' third role, is in :mod:`socialsim.fans.recruitment`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 
 from socialsim.chance import at_least_once
-from socialsim.graph import SocialGraph
-from socialsim.identification import spread
+from socialsim.fans.identification import spread
+from socialsim.network.graph import SocialGraph
 from socialsim.population import Population
 from socialsim.posts import PostKind, Posts
 from socialsim.scenario import AdvocacyParams, ExperienceParams, IdentificationParams

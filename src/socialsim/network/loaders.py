@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from socialsim.constraints import did_you_mean
-from socialsim.graph import SocialGraph
+from socialsim.network.graph import SocialGraph
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
@@ -130,7 +130,7 @@ def read_edgelist(path: str | os.PathLike[str], *, directed: bool = False) -> So
     spaces; a ``.gz`` file is decompressed on the fly. Node ids are any non-negative integers
     and are renumbered ``0 .. n - 1`` in increasing order; the originals are kept in
     :attr:`SocialGraph.node_ids`. An optional third column is the tie strength. Self-loops and
-    duplicate edges are dropped with a :class:`~socialsim.graph.GraphWarning` giving their
+    duplicate edges are dropped with a :class:`~socialsim.network.graph.GraphWarning` giving their
     counts.
 
     Parameters

@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from socialsim.graph import SocialGraph, work_table
+from socialsim.network.graph import SocialGraph, work_table
 
 __all__ = ["identification", "spread"]
 

@@ -25,10 +25,10 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
-from socialsim.experiment import Experiment
 from socialsim.kpis import better, per_run
 from socialsim.model import EngagementModel
 from socialsim.scenario import Scenario
+from socialsim.studies.experiment import Experiment
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -66,7 +66,7 @@ def compare(
 
     Examples
     --------
-    >>> from socialsim.experiment import Experiment
+    >>> from socialsim.studies.experiment import Experiment
     >>> from socialsim.scenario import Scenario
     >>> e = Experiment(
     ...     {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}},

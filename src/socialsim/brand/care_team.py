@@ -28,7 +28,7 @@ __all__ = ["CareTeam", "Queue"]
 
 @dataclass(eq=False)
 class Queue:
-    """Posts waiting for the team (one entry per post; see :class:`~socialsim.listening.Flagged`).
+    """Posts waiting for the team (one entry per post; see :class:`~socialsim.brand.listening.Flagged`).
 
     ``key`` is the policy's priority, lower first.
     """

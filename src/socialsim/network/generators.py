@@ -1,4 +1,4 @@
-"""Seeded random graph generators that build :class:`~socialsim.graph.SocialGraph` directly.
+"""Seeded random graph generators that build :class:`~socialsim.network.graph.SocialGraph` directly.
 
 Every generator draws from the ``seed`` it is handed (a :class:`numpy.random.Generator`), so the
 same generator state always gives the same graph, and works on whole numpy arrays: a million
@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from socialsim import loaders
 from socialsim.constraints import ConfigError
-from socialsim.graph import SocialGraph
+from socialsim.network import loaders
+from socialsim.network.graph import SocialGraph
 
 if TYPE_CHECKING:
     from socialsim.scenario import GraphParams
@@ -433,7 +433,7 @@ def generate(
     ----------
     params : GraphParams
         The ``graph`` section: ``kind`` picks the generator (or ``"file"`` to load
-        ``params.path`` with :func:`socialsim.loaders.read_graph`).
+        ``params.path`` with :func:`socialsim.network.loaders.read_graph`).
     segments : int
         Number of blocks of the stochastic block model (``population.segments``).
     seed : numpy.random.Generator

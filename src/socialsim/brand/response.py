@@ -19,12 +19,12 @@ Through connections (seed 001, mechanism 1)
     hurts). A private reply is seen by the author alone.
 Through peer identification (seed 001, mechanism 2)
     What an onlooker feels is scaled by how much they identify with the author
-    (:mod:`socialsim.identification`). An amplified interaction (policy ``amplify``) also
+    (:mod:`socialsim.fans.identification`). An amplified interaction (policy ``amplify``) also
     reaches ``amplify_reach`` people beyond the author's ties, each feeling it in proportion
     to their identification with the author.
 Through advocates (seed 001, mechanism 3)
-    Replies that make promoters feed recruitment and defence (:mod:`socialsim.recruitment`,
-    :mod:`socialsim.advocacy`) without any extra rule.
+    Replies that make promoters feed recruitment and defence (:mod:`socialsim.fans.recruitment`,
+    :mod:`socialsim.fans.advocacy`) without any extra rule.
 
 Proactive outreach to people who asked for nothing wins ``unsolicited_gain`` unless it feels
 intrusive, which a first contact does with probability ``backlash`` and each further contact
@@ -38,10 +38,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.care_team import Queue
-from socialsim.graph import SocialGraph, sum_by
-from socialsim.identification import identification, spread
-from socialsim.policy import PolicyParams
+from socialsim.brand.care_team import Queue
+from socialsim.brand.policy import PolicyParams
+from socialsim.fans.identification import identification, spread
+from socialsim.network.graph import SocialGraph, sum_by
 from socialsim.population import Population, Status
 from socialsim.posts import PostKind
 from socialsim.scenario import IdentificationParams, ResponseParams

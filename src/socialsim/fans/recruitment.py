@@ -5,7 +5,7 @@ probability ``p = recruitment.spontaneous_rate`` (advertising, search, a shop wi
 social route through the graph:
 
 ``independent_cascade``
-    Advocates recommend the brand when they talk (:mod:`socialsim.word_of_mouth`); each
+    Advocates recommend the brand when they talk (:mod:`socialsim.fans.word_of_mouth`); each
     recommendation a prospect sees converts them with probability ``q``, independently
     (Goldenberg, Libai & Muller 2001: ``1 − (1 − q)^j`` for ``j`` recommending ties). With
     ``recruitment.one_chance`` an advocate gets a single chance per tie, as in Kempe,
@@ -28,9 +28,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.cascade import transmit
 from socialsim.chance import hazard
-from socialsim.graph import SocialGraph
+from socialsim.fans.cascade import transmit
+from socialsim.network.graph import SocialGraph
 from socialsim.population import Population, Status
 from socialsim.scenario import RecruitmentParams
 

@@ -10,7 +10,7 @@ attempts.
 
 :func:`transmit` is one round: which distinct nodes the arcs out of a set of senders reach.
 It is shared by :func:`independent_cascade` and by the model's cascade recruitment rule
-(:mod:`socialsim.recruitment`), where the advocates who talk today are the senders.
+(:mod:`socialsim.fans.recruitment`), where the advocates who talk today are the senders.
 
 Which arcs fire is drawn without touching the arcs that do not: the gaps between successes
 in a row of Bernoulli(``p``) trials are geometric, so a round costs a draw per *firing* arc
@@ -21,7 +21,7 @@ function of those numbers, which is how it is checked against a plain reference.
 Examples
 --------
 >>> import numpy as np
->>> from socialsim.graph import SocialGraph
+>>> from socialsim.network.graph import SocialGraph
 >>> path = SocialGraph.from_edges([0, 1, 2], [1, 2, 3], n_nodes=5, directed=False)
 >>> independent_cascade(path, [0], 1.0, seed=np.random.default_rng(0)).tolist()
 [True, True, True, True, False]
@@ -33,7 +33,7 @@ from typing import Protocol
 
 import numpy as np
 
-from socialsim.graph import distinct
+from socialsim.network.graph import distinct
 
 __all__ = ["independent_cascade", "transmit"]
 
@@ -77,7 +77,7 @@ def transmit(
     Examples
     --------
     >>> import numpy as np
-    >>> from socialsim.graph import SocialGraph
+    >>> from socialsim.network.graph import SocialGraph
     >>> star = SocialGraph.from_edges([0, 0, 0], [1, 2, 3], n_nodes=4, directed=True)
     >>> np.sort(transmit(star, [0, 0], 1.0, seed=np.random.default_rng(0))).tolist()
     [1, 2, 3]
@@ -124,7 +124,7 @@ def independent_cascade(
     Examples
     --------
     >>> import numpy as np
-    >>> from socialsim.generators import barabasi_albert
+    >>> from socialsim.network.generators import barabasi_albert
     >>> g = barabasi_albert(2_000, 5, seed=np.random.default_rng(0))
     >>> rng = np.random.default_rng(1)
     >>> int(independent_cascade(g, [0, 1, 2], 0.0, seed=rng).sum())

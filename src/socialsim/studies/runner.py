@@ -2,7 +2,7 @@
 
 :func:`sweep` sends the runs the store does not hold yet to an executor (a process pool by
 default, a Dask cluster, or anything with ``submit``), keeps a bounded number in flight, and
-writes every result to the :class:`~socialsim.store.ResultsStore` from this process alone, so
+writes every result to the :class:`~socialsim.studies.store.ResultsStore` from this process alone, so
 workers need no shared file system. A run that raises is stored with its error and the sweep
 goes on; a broken pool or Ctrl-C stops it with everything finished so far kept, and running
 the same sweep again finishes the rest.
@@ -31,8 +31,8 @@ from socialsim.constraints import ConfigError
 from socialsim.kpis import per_run
 from socialsim.model import EngagementModel
 from socialsim.scenario import Scenario
-from socialsim.store import ResultsStore
-from socialsim.sweeps import Run, Sweep
+from socialsim.studies.store import ResultsStore
+from socialsim.studies.sweeps import Run, Sweep
 
 __all__ = ["SweepAborted", "SweepReport", "open_store", "sweep"]
 

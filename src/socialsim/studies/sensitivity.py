@@ -26,7 +26,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from socialsim.designs import Design
+from socialsim.studies.designs import Design
 
 __all__ = [
     "main_effects",
@@ -58,7 +58,7 @@ def point_means(design: Design, runs: pd.DataFrame, kpi: str) -> np.ndarray:
 
     Examples
     --------
-    >>> from socialsim.designs import make_design
+    >>> from socialsim.studies.designs import make_design
     >>> d = make_design("grid", {"a": [1, 2]})
     >>> runs = pd.DataFrame({"point": [0, 0, 1, 1], "y": [1.0, 3.0, 5.0, 7.0]})
     >>> point_means(d, runs, "y")
@@ -114,7 +114,7 @@ def sobol_indices(
     Examples
     --------
     >>> from SALib.test_functions import Ishigami
-    >>> from socialsim.designs import Range, make_design
+    >>> from socialsim.studies.designs import Range, make_design
     >>> box = {f"x{i}": Range(-np.pi, np.pi) for i in (1, 2, 3)}
     >>> d = make_design("saltelli", box, samples=1024, second_order=False, seed=1)
     >>> runs = pd.DataFrame({"point": range(d.n_points), "y": Ishigami.evaluate(d.values.to_numpy())})
@@ -176,7 +176,7 @@ def morris_indices(
 
     Examples
     --------
-    >>> from socialsim.designs import Range, make_design
+    >>> from socialsim.studies.designs import Range, make_design
     >>> d = make_design("morris", {"a": Range(0, 10), "b": Range(0, 1)}, samples=10, seed=1)
     >>> runs = pd.DataFrame({"point": range(d.n_points), "y": 2 * d.values["a"] - d.values["b"]})
     >>> morris_indices(d, runs, "y")[["mu_star", "mu", "sigma"]].round(6)

@@ -8,7 +8,7 @@ from a Poisson law): false positives with no author to help, which still take a 
 time. Each flagged post gets a label; a caught post is labelled with its true kind with
 probability ``a`` (``listening.label_accuracy``) and with one of the other two kinds otherwise,
 and a false positive gets a random label. Triage acts on labels, so a mislabelled complaint
-can be thanked for its praise (:mod:`socialsim.response`).
+can be thanked for its praise (:mod:`socialsim.brand.response`).
 
 As volume climbs (a growing fan base, a crisis), false positives grow with it, and an
 inaccurate front end floods a fixed team: the chocolate conveyor belt of seed 003.

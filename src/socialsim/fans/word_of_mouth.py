@@ -3,7 +3,7 @@
 Promoters talk positively, passives seldom and mildly, detractors negatively, and recently
 churned fans may keep talking negatively for a while. A listener's loyalty moves by the sum of
 what they hear, each message weighted by tie strength and by how much the listener identifies
-with the talker (:mod:`socialsim.identification`), negative messages weighted
+with the talker (:mod:`socialsim.fans.identification`), negative messages weighted
 ``wom.negativity`` times a positive one. Attention saturates: the day's shift is
 ``max_daily_shift · tanh(effect · S / max_daily_shift)`` for a weighted sum ``S`` of messages,
 linear (``effect · S``) for the few messages most people hear and bounded for hubs.
@@ -15,8 +15,8 @@ import numpy as np
 from numba import njit
 
 from socialsim.chance import hazard
-from socialsim.graph import SocialGraph
-from socialsim.identification import spread
+from socialsim.fans.identification import spread
+from socialsim.network.graph import SocialGraph
 from socialsim.population import DETRACTOR, PROMOTER, Population, Status
 from socialsim.scenario import ChurnParams, IdentificationParams, WordOfMouthParams
 
@@ -39,7 +39,7 @@ def talk(
     -------
     talkers : numpy.ndarray of int64
         Who talked today (advocates among them recommend the brand, see
-        :mod:`socialsim.recruitment`).
+        :mod:`socialsim.fans.recruitment`).
     counts : dict
         ``wom_positive`` and ``wom_negative``: how many talked positively and negatively.
     """

@@ -1,7 +1,7 @@
 """Parameter sweeps: a base scenario, the parameters to vary, a design, replicates and seeds.
 
 A :class:`Sweep` names the base scenario, the parameters to vary (dotted scenario keys, each
-over a :class:`~socialsim.designs.Range` or :class:`~socialsim.designs.Levels`), the design,
+over a :class:`~socialsim.studies.designs.Range` or :class:`~socialsim.studies.designs.Levels`), the design,
 the replicates per point, the seed and what to keep. It is written as a TOML file::
 
     [sweep]
@@ -20,7 +20,7 @@ the replicates per point, the seed and what to keep. It is written as a TOML fil
     "recruitment.q" = { low = 0.005, high = 0.05, log = true }
     "graph.kind" = ["barabasi_albert", "watts_strogatz"]
 
-or built in Python, and run by :func:`socialsim.runner.sweep` (``socialsim sweep`` on the
+or built in Python, and run by :func:`socialsim.studies.runner.sweep` (``socialsim sweep`` on the
 command line). Everything is validated when the sweep is built, every design point included,
 so a bad sweep fails in one line before any run.
 
@@ -55,10 +55,18 @@ from socialsim.constraints import (
     param,
     read_toml,
 )
-from socialsim.designs import DESIGNS, Design, Factor, Range, make_design, parse_factor, python_rows
 from socialsim.kpis import KPIS
 from socialsim.model import EngagementModel
 from socialsim.scenario import PARAMETERS, Scenario, Section
+from socialsim.studies.designs import (
+    DESIGNS,
+    Design,
+    Factor,
+    Range,
+    make_design,
+    parse_factor,
+    python_rows,
+)
 
 __all__ = ["Run", "Sweep", "SweepSettings"]
 
@@ -91,7 +99,9 @@ class SweepSettings(Section):
     """The ``[sweep]`` table: how the design is drawn and run, validated like a scenario."""
 
     section: ClassVar[str] = "sweep"
-    design: str = param("grid", Options(DESIGNS), "Design of experiments (see socialsim.designs).")
+    design: str = param(
+        "grid", Options(DESIGNS), "Design of experiments (see socialsim.studies.designs)."
+    )
     samples: int = param(
         64,
         Interval(1, None, integer=True),
@@ -156,7 +166,7 @@ class Sweep:
     parameters : mapping of str to Range, Levels, list or table
         The parameters to vary, by dotted scenario key: a list of levels, or a range
         ``{"low": ..., "high": ...}`` (optionally ``"num"`` levels for a grid, ``"log": True``).
-        Ranges of integer parameters (``graph.n``) give integers; see :mod:`socialsim.designs`.
+        Ranges of integer parameters (``graph.n``) give integers; see :mod:`socialsim.studies.designs`.
     scenario : Scenario, optional
         The base scenario the parameters change; the built-in default when omitted.
     source : str or Path, optional
