@@ -351,3 +351,15 @@ def _dask_client(scheduler: str, jobs: int | None) -> Iterator[Any]:
         ) from None
     with client:
         yield client
+
+
+@main.command(name="kpis")
+@click.option("--markdown", is_flag=True, help="Print a Markdown table (as in docs/model.md).")
+def kpis_command(markdown: bool) -> None:
+    """List every KPI: its unit, which way is better, how a run sums it up, and its meaning.
+
+    `-` under "better" marks a KPI that is neither better higher nor lower: it is never ranked.
+    """
+    from socialsim.kpis import listing  # here: the other commands do not need it
+
+    click.echo(listing(markdown=markdown))
