@@ -1,0 +1,271 @@
+"""The KPIs the model records every day, declared (see :class:`~socialsim.kpis.declared.Kpi`).
+
+In the order of the daily record: the population's state at the end of the day, what the fans'
+phases count, and what the brand's day counts; then the counts the brand's day is to record
+but does not yet (:data:`AWAITING`).
+"""
+
+from __future__ import annotations
+
+from socialsim.kpis.declared import HIGHER, LOWER, NEUTRAL, Kind, Kpi
+
+__all__ = ["AWAITING", "RECORDED"]
+
+
+def _state(name: str, label: str, unit: str, direction: int, meaning: str) -> Kpi:
+    return Kpi(name, label, meaning, unit, Kind.LEVEL, direction, recorded_by="population")
+
+
+def _fans(name: str, label: str, unit: str, direction: int, meaning: str) -> Kpi:
+    return Kpi(name, label, meaning, unit, Kind.FLOW, direction, recorded_by="fans")
+
+
+def _brand(
+    name: str, label: str, unit: str, direction: int, meaning: str, kind: Kind = Kind.FLOW
+) -> Kpi:
+    return Kpi(name, label, meaning, unit, kind, direction, recorded_by="brand")
+
+
+RECORDED = (
+    # ---------------------------------------------------------------- the population's state
+    _state("fans", "Fans", "fans", HIGHER, "Current fans."),
+    _state("prospects", "Prospects", "people", NEUTRAL, "People who are not (yet) fans."),
+    _state(
+        "churned",
+        "Churned fans",
+        "people",
+        LOWER,
+        "Former fans who churned (cumulative). A count: between strategies that bring different "
+        "numbers of fans, compare churn_rate.",
+    ),
+    _state("promoters", "Promoters", "fans", HIGHER, "Fans with loyalty >= 9 (advocates)."),
+    _state("passives", "Passives", "fans", NEUTRAL, "Fans with loyalty in [7, 9)."),
+    _state("detractors", "Detractors", "fans", LOWER, "Fans with loyalty < 7."),
+    _state(
+        "nps",
+        "NPS",
+        "points",
+        HIGHER,
+        "Net Promoter Score: % promoters − % detractors among fans, in [−100, 100].",
+    ),
+    _state("mean_loyalty", "Mean loyalty", "points", HIGHER, "Mean loyalty of fans (0–10)."),
+    # ---------------------------------------------------------------- the fans' day
+    _fans(
+        "new_fans_referred",
+        "New fans, referred",
+        "fans",
+        HIGHER,
+        "Prospects recruited today through the graph: by advocates (cascade, threshold) or by "
+        "fans (Bass).",
+    ),
+    _fans(
+        "new_fans_external",
+        "New fans, on their own",
+        "fans",
+        HIGHER,
+        "Prospects who became fans today on their own (the external route).",
+    ),
+    _fans("churned_today", "Fans lost", "fans", LOWER, "Fans who churned today."),
+    _fans(
+        "good_experiences",
+        "Good experiences",
+        "people",
+        NEUTRAL,
+        "Fans who had a good experience today.",
+    ),
+    _fans(
+        "bad_experiences",
+        "Bad experiences",
+        "people",
+        LOWER,
+        "Fans who had a bad experience today.",
+    ),
+    _fans("complaints", "Complaints", "posts", LOWER, "Public complaints posted today."),
+    _fans("praise", "Praise", "posts", NEUTRAL, "Public praise posted today."),
+    _fans(
+        "needs",
+        "Needs and questions",
+        "posts",
+        NEUTRAL,
+        "Needs and questions posted today (fans and prospects).",
+    ),
+    _fans(
+        "wom_positive",
+        "Positive talkers",
+        "people",
+        HIGHER,
+        "People who talked positively about the brand today (promoters, passives).",
+    ),
+    _fans(
+        "wom_negative",
+        "Negative talkers",
+        "people",
+        LOWER,
+        "People who talked negatively today (detractors, recently churned).",
+    ),
+    _fans(
+        "defences",
+        "Defences by advocates",
+        "posts",
+        HIGHER,
+        "Complaints that at least one advocate answered in the brand's defence.",
+    ),
+    _fans(
+        "helps",
+        "Helps by advocates",
+        "posts",
+        HIGHER,
+        "Needs or questions that at least one advocate helped with.",
+    ),
+    # ---------------------------------------------------------------- the brand's day
+    _brand(
+        "posts_caught",
+        "Posts caught",
+        "posts",
+        NEUTRAL,
+        "Relevant posts (complaints, praise, needs) the listening system flagged.",
+    ),
+    _brand(
+        "false_positives",
+        "False positives",
+        "posts",
+        NEUTRAL,
+        "Irrelevant posts the listening system flagged.",
+    ),
+    _brand(
+        "false_positives_handled",
+        "False positives handled",
+        "posts",
+        LOWER,
+        "False positives the team spent a reply slot on (staff time lost).",
+    ),
+    _brand(
+        "responses_complaint",
+        "Complaints answered",
+        "posts",
+        HIGHER,
+        "Complaints answered with a reply that fits them.",
+    ),
+    _brand("responses_praise", "Praise thanked", "posts", HIGHER, "Praise thanked."),
+    _brand("responses_need", "Needs answered", "posts", HIGHER, "Needs and questions answered."),
+    _brand(
+        "botched",
+        "Botched replies",
+        "posts",
+        LOWER,
+        "Replies to the wrong kind of post (the post was mislabelled).",
+    ),
+    _brand(
+        "new_fans_answered",
+        "New fans, answered",
+        "fans",
+        HIGHER,
+        "Prospects who became fans because their need was answered.",
+    ),
+    _brand(
+        "backlog",
+        "Backlog",
+        "posts",
+        LOWER,
+        "Posts waiting in the queue at the end of the day.",
+        kind=Kind.LEVEL,
+    ),
+    _brand(
+        "missed",
+        "Posts dropped",
+        "posts",
+        LOWER,
+        "Posts dropped from the queue today for waiting too long.",
+    ),
+    _brand(
+        "missed_complaints",
+        "Complaints dropped",
+        "posts",
+        LOWER,
+        "Complaints among the missed posts (not those never heard: see complaints_unheard_share).",
+    ),
+    _brand(
+        "response_time_median",
+        "Median response time",
+        "hours",
+        LOWER,
+        "Median hours from post to reply, over today's replies (NaN if none); a run's value is "
+        "the mean of its daily medians: compare runs on response_time_mean.",
+        kind=Kind.AVERAGE,
+    ),
+    _brand(
+        "response_time_p90",
+        "90th-percentile response time",
+        "hours",
+        LOWER,
+        "90th percentile of the same (NaN if none).",
+        kind=Kind.AVERAGE,
+    ),
+    _brand(
+        "onlookers_reached",
+        "Onlookers reached",
+        "people",
+        NEUTRAL,
+        "Expected people who saw today's public interactions (audience × visibility, plus "
+        "amplified reach).",
+    ),
+    _brand(
+        "loyalty_change_authors",
+        "Loyalty change, authors",
+        "points",
+        HIGHER,
+        "Total loyalty change of authors from replies and ignored complaints.",
+    ),
+    _brand(
+        "loyalty_change_onlookers",
+        "Loyalty change, onlookers",
+        "points",
+        HIGHER,
+        "Total loyalty change of onlookers and identified peers.",
+    ),
+    _brand(
+        "loyalty_change_broadcast",
+        "Loyalty change, broadcasts",
+        "points",
+        HIGHER,
+        "Total loyalty change from broadcasts.",
+    ),
+    _brand(
+        "proactive_contacts",
+        "Unsolicited contacts",
+        "people",
+        NEUTRAL,
+        "Unsolicited contacts made.",
+    ),
+    _brand("backlash", "Backlash", "people", LOWER, "Unsolicited contacts that felt intrusive."),
+    _brand("broadcasts", "Broadcasts", "posts", NEUTRAL, "Broadcasts pushed."),
+    _brand(
+        "staff_cost",
+        "Staff cost",
+        "currency",
+        LOWER,
+        "Cost of the day: staff hours times hourly cost, plus compensation.",
+        kind=Kind.COST,
+    ),
+    # ---------------------------------------------------------------- awaited from the brand
+    _brand(
+        "response_hours",
+        "Hours to reply, summed",
+        "hours",
+        NEUTRAL,
+        "Hours from post to reply, summed over today's replies to real posts.",
+    ),
+    _brand(
+        "complaints_unheard",
+        "Complaints never heard",
+        "posts",
+        LOWER,
+        "Complaints posted today that the listening system did not flag.",
+    ),
+)
+"""The recorded KPIs, in the order of the daily record."""
+
+AWAITING = frozenset({"response_hours", "complaints_unheard"})
+"""Counts the brand's day is to record but does not yet; the model records the others. Wiring
+one in is adding it to the brand's counts and removing it from here; until then the KPIs that
+need it are not computed."""
