@@ -20,7 +20,6 @@ import numpy.typing as npt
 import pandas as pd
 
 from socialsim.constraints import ConfigError, Interval, Section, param
-from socialsim.kpis import derive
 
 __all__ = ["CostParams", "ValueParams", "cost_per_nps_point", "fan_value", "value_and_cost"]
 
@@ -144,6 +143,9 @@ def value_and_cost(daily: pd.DataFrame, *, value: ValueParams, cost: CostParams)
     >>> out[["fan_value", "total_cost", "net_value"]].iloc[1].round(2).tolist()
     [2.4, 513.0, -510.6]
     """
+    # Imported here: scenario.py registers these sections, and the KPIs import the scenario.
+    from socialsim.kpis import derive
+
     out = daily.copy()
     running = (out["day"] > 0).to_numpy(dtype=np.float64)
     out["fan_value"] = running * fan_value(out, value)
