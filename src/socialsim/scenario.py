@@ -30,6 +30,7 @@ from socialsim.constraints import (
     param,
     read_toml,
 )
+from socialsim.value import CostParams, ValueParams
 
 __all__ = ["Scenario", "flatten_keys", "parse_value"]
 
@@ -506,6 +507,8 @@ SECTIONS: tuple[type[Section], ...] = (
     TeamParams,
     PolicyParams,
     ResponseParams,
+    ValueParams,
+    CostParams,
 )
 
 
@@ -543,6 +546,8 @@ class Scenario:
     team: TeamParams = field(default_factory=TeamParams)
     policy: PolicyParams = field(default_factory=PolicyParams)
     response: ResponseParams = field(default_factory=ResponseParams)
+    value: ValueParams = field(default_factory=ValueParams)
+    cost: CostParams = field(default_factory=CostParams)
 
     # ------------------------------------------------------------------ building
     @classmethod
