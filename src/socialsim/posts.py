@@ -66,6 +66,7 @@ class Posts:
 
 NOT_RELEVANT = -1
 """Kind (and author) of a false positive."""
+_COLUMNS = {"author": np.int64, "kind": np.int8, "label": np.int8, "arrival": np.float64}
 
 
 @dataclass(eq=False)
@@ -91,13 +92,12 @@ class Flagged:
 
     @classmethod
     def empty(cls) -> Flagged:
-        """Nothing flagged."""
-        return cls(
-            author=np.empty(0, np.int64),
-            kind=np.empty(0, np.int8),
-            label=np.empty(0, np.int8),
-            arrival=np.empty(0),
-        )
+        """Nothing flagged.
+
+        >>> len(Flagged.empty()), Flagged.empty().label.dtype
+        (0, dtype('int8'))
+        """
+        return cls(**{name: np.empty(0, dtype) for name, dtype in _COLUMNS.items()})
 
     def __len__(self) -> int:
         return int(self.author.size)
