@@ -18,7 +18,7 @@ class PostKind(IntEnum):
     NEED = 2
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Posts:
     """A day's posts, one entry per post.
 
@@ -69,7 +69,7 @@ NOT_RELEVANT = -1
 _COLUMNS = {"author": np.int64, "kind": np.int8, "label": np.int8, "arrival": np.float64}
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Flagged:
     """The posts listening flagged today (:mod:`socialsim.brand.listening`).
 
