@@ -59,6 +59,11 @@ class Plan:
         Unsolicited contacts to make.
     broadcasts : int
         Broadcasts to push.
+
+    Examples
+    --------
+    >>> Plan(reply_slots=70, contacts=10).broadcasts
+    0
     """
 
     reply_slots: int = 0
@@ -117,6 +122,20 @@ class Day:
         The same for interactions the brand amplified beyond the authors' ties (replies).
     talkers : numpy.ndarray of int64
         Who talked about the brand today (word of mouth).
+
+    Examples
+    --------
+    A day run by hand, as :meth:`~socialsim.model.EngagementModel.step` runs it:
+
+    >>> from socialsim import EngagementModel, Scenario
+    >>> from socialsim.model import PHASES
+    >>> model = EngagementModel(Scenario().replace({"graph.n": 200}), rng=1)
+    >>> day = Day(1, model.scenario, model.graph, model.population, model.brand)
+    >>> counts = {}
+    >>> for p in PHASES:
+    ...     counts.update(p(day, model.streams[p.name]))
+    >>> counts["complaints"] == day.posts.count(0)
+    True
     """
 
     t: int
