@@ -11,6 +11,10 @@ import pandas as pd
 import pytest
 
 from socialsim import KPIS, EngagementModel, Scenario, Status
+from socialsim import model as model_module
+from socialsim.day import Day, phase
+from socialsim.kpis import BRAND_KPIS, FLOW_KPIS
+from socialsim.model import PHASES
 from socialsim.network.graph import SocialGraph
 from socialsim.population import PROMOTER
 
@@ -45,8 +49,40 @@ def test_same_seed_same_numbers_even_in_another_process():
 
 
 def test_scenario_seed_is_the_default_root_and_different_seeds_differ():
-    assert run(SMALL.replace({"run.seed": 5}), rng=None).kpis().equals(run(rng=5).kpis())
+    model = EngagementModel(SMALL.replace({"run.seed": 5}))
+    model.run()
+    assert model.seed == 5 and model.kpis().equals(run(rng=5).kpis())
     assert not run(rng=5).kpis().equals(run(rng=6).kpis())
+
+
+def test_rng_none_draws_a_fresh_seed_that_is_recorded_and_repeats_the_run():
+    tiny = SMALL.replace({"graph.n": 300, "run.days": 5})
+    first, second = run(tiny, rng=None), run(tiny, rng=None)
+    assert first.seed != second.seed
+    assert not first.kpis().equals(second.kpis())
+    recorded = first.datacollector.get_model_vars_dataframe()["seed"]
+    assert (recorded == first.seed).all()
+    pd.testing.assert_frame_equal(run(tiny, rng=int(recorded.iloc[-1])).kpis(), first.kpis())
+    assert "seed" not in first.kpis()  # a run's seed is not a KPI
+
+
+@pytest.mark.filterwarnings("ignore:The `iterations` keyword argument is deprecated")
+def test_mesa_batch_run_iterations_are_independent_replicates():
+    tiny = SMALL.replace({"graph.n": 300})
+    rows = pd.DataFrame(
+        mesa.batch_run(
+            EngagementModel,
+            {"scenario": tiny},
+            iterations=3,
+            max_steps=5,
+            data_collection_period=-1,
+            display_progress=False,
+        )
+    )
+    assert rows["seed"].nunique() == 3
+    assert rows["mean_loyalty"].nunique() == 3
+    again = run(tiny.replace({"run.days": 5}), rng=int(rows["seed"].iloc[1])).kpis().iloc[-1]
+    assert again["mean_loyalty"] == rows["mean_loyalty"].iloc[1]
 
 
 def test_replicates_from_spawned_sequences_differ_but_reproduce():
@@ -101,6 +137,119 @@ def test_overrides_by_dotted_key_as_mesa_batch_run_passes_them():
 def test_rejects_a_graph_of_the_wrong_type():
     with pytest.raises(TypeError, match="The 'graph' parameter must be"):
         EngagementModel(SMALL, rng=1, graph=[(0, 1)])
+
+
+# --------------------------------------------------------------------- the phase contract
+# Every part of the brand at work: all kinds answered publicly and amplified, compensation,
+# outreach and a broadcast (1 of the team's 24 slots left for replies, so posts are dropped),
+# and mislabelled posts.
+BUSY = SMALL.replace(
+    {
+        "graph.n": 1000,
+        "experiences.bad_rate": 0.03,
+        "policy.amplify": True,
+        "policy.compensate": True,
+        "policy.unsolicited_per_day": 3,
+        "policy.broadcast_share": 0.9,
+        "team.staff": 1,
+        "team.posts_per_hour": 3.0,
+        "team.max_wait_hours": 12.0,
+        "listening.precision": 0.6,
+        "listening.label_accuracy": 0.7,
+    }
+)
+# Nothing happens to anyone: every phase takes its shortest path.
+QUIET = SMALL.replace(
+    {
+        "graph.n": 300,
+        "experiences.good_rate": 0.0,
+        "experiences.bad_rate": 0.0,
+        "experiences.need_rate": 0.0,
+        "wom.effect": 0.0,
+    }
+)
+
+
+def phase_counts(scenario: Scenario, days: int) -> list[dict[str, dict[str, float]]]:
+    """Each day, what each phase returned, run by hand on the model's own streams."""
+    model = EngagementModel(scenario, rng=3)
+    out = []
+    for t in range(1, days + 1):
+        day = Day(t, model.scenario, model.graph, model.population, model.brand)
+        out.append({p.name: p(day, model.streams[p.name]) for p in PHASES})
+    return out
+
+
+def test_each_phase_returns_exactly_the_kpis_it_declares_with_stable_types():
+    busy, quiet = phase_counts(BUSY, 10), phase_counts(QUIET, 2)
+    for p in PHASES:
+        for returned in [*busy, *quiet]:
+            assert list(returned[p.name]) == list(p.kpis), p.name
+        for kpi in p.kpis:  # a quiet day's shortcut gives the full path's types
+            assert {type(d[p.name][kpi]) for d in [*busy, *quiet]} in ({int}, {float}), kpi
+    # the busy scenario does reach every part of the brand's day
+    totals = {k: sum(d[p.name][k] for d in busy for p in PHASES if k in p.kpis) for k in BRAND_KPIS}
+    assert all(totals[k] > 0 for k in ("missed", "botched", "backlash", "broadcasts"))
+
+
+def test_the_phases_declare_every_flow_and_brand_kpi_once_and_have_distinct_names():
+    declared = [kpi for p in PHASES for kpi in p.kpis]
+    assert len(declared) == len(set(declared))
+    assert set(declared) == set(FLOW_KPIS) | set(BRAND_KPIS)
+    assert len({p.name for p in PHASES}) == len(PHASES)
+
+
+def test_a_step_is_the_phases_in_order():
+    by_hand = phase_counts(BUSY, 1)[0]
+    model = EngagementModel(BUSY, rng=3)
+    model.step()
+    for p in PHASES:
+        assert {k: model.today[k] for k in p.kpis} == pytest.approx(by_hand[p.name], nan_ok=True)
+
+
+def test_the_brand_holds_no_model():
+    model = EngagementModel(QUIET, rng=1)
+    reachable = [*vars(model.brand).values(), *vars(model.brand.team).values()]
+    assert not any(isinstance(value, mesa.Model) for value in reachable)
+
+
+@phase("greedy")
+def greedy(day: Day, rng: np.random.Generator) -> dict[str, float]:
+    """A new phase that draws a lot and changes nothing."""
+    rng.random(10_000)
+    return {}
+
+
+def test_a_new_phase_or_new_draws_leave_every_other_phase_unchanged(monkeypatch):
+    before = run(BUSY, rng=8).kpis()
+    # a phase added first, whose stream comes from its name
+    monkeypatch.setattr(model_module, "PHASES", (greedy, *PHASES))
+    pd.testing.assert_frame_equal(run(BUSY, rng=8).kpis(), before)
+    # and extra draws inside an existing phase (triage draws nothing of its own today)
+    triage = next(p for p in PHASES if p.name == "triage")
+
+    @phase("triage")
+    def drawing_triage(day, rng):
+        rng.random(1_000)
+        return triage(day, rng)
+
+    phases = tuple(drawing_triage if p is triage else p for p in PHASES)
+    monkeypatch.setattr(model_module, "PHASES", phases)
+    pd.testing.assert_frame_equal(run(BUSY, rng=8).kpis(), before)
+
+
+def test_strategies_share_the_graph_the_population_and_the_fans_first_day():
+    answer_all, ignore = (
+        EngagementModel(BUSY.replace({"policy.name": name}), rng=4)
+        for name in ("respond-all", "ignore")
+    )
+    np.testing.assert_array_equal(answer_all.graph.indices, ignore.graph.indices)
+    np.testing.assert_array_equal(answer_all.population.loyalty, ignore.population.loyalty)
+    answer_all.step()
+    ignore.step()
+    # the brand acts after the day's experiences, so those are the same draws
+    for kpi in ("good_experiences", "bad_experiences", "complaints", "praise", "needs"):
+        assert answer_all.today[kpi] == ignore.today[kpi]
 
 
 # --------------------------------------------------------------------- directions of effect

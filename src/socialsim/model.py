@@ -1,17 +1,11 @@
 """The engagement model: a brand's fans on a social graph, one step per day.
 
 :class:`EngagementModel` is a :class:`mesa.Model`. The fans live in arrays
-(:class:`~socialsim.population.Population`), and each day is a short list of named phases,
-each a function in the module named after it::
+(:class:`~socialsim.population.Population`), and each day is the list of phases
+:data:`PHASES`: functions of one shape (:mod:`socialsim.day`), each in the module of the process
+it models and each drawing from its own named random stream.
 
-    experiences      -> socialsim.fans.experiences     good and bad experiences, public posts
-    advocacy         -> socialsim.fans.advocacy        onlookers see complaints; advocates defend, help
-    word of mouth    -> socialsim.fans.word_of_mouth   fans talk to the people who see their posts
-    recruitment      -> socialsim.fans.recruitment     advocates turn prospects into fans
-    memory           -> socialsim.fans.loyalty         loyalty drifts back toward its baseline
-    churn            -> socialsim.fans.churn           unhappy fans leave
-
-``docs/model.md`` describes the model following the ODD protocol.
+``docs/model.md`` describes the model following the ODD protocol; its section 3 is this list.
 """
 
 from __future__ import annotations
@@ -25,26 +19,55 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
-from socialsim.brand.agent import Brand
-from socialsim.fans.advocacy import complaints_seen, needs_helped
-from socialsim.fans.churn import lose_fans
-from socialsim.fans.experiences import live_experiences
-from socialsim.fans.loyalty import fade
-from socialsim.fans.recruitment import recruit
-from socialsim.fans.word_of_mouth import talk
+from socialsim.brand.agent import Brand, costs, triage, work
+from socialsim.brand.listening import listening
+from socialsim.brand.response import broadcast, onlookers, outreach, replies
+from socialsim.day import Day, Phase
+from socialsim.fans.advocacy import defence, help_needs
+from socialsim.fans.churn import churn
+from socialsim.fans.experiences import experiences
+from socialsim.fans.loyalty import memory
+from socialsim.fans.recruitment import recruitment
+from socialsim.fans.word_of_mouth import word_of_mouth
 from socialsim.kpis import BRAND_KPIS, FLOW_KPIS, KPIS, state_kpis
 from socialsim.network import generators, loaders
 from socialsim.network.graph import SocialGraph
 from socialsim.population import Population
-from socialsim.posts import PostKind, Posts
+from socialsim.posts import Posts
 from socialsim.scenario import Scenario
-from socialsim.streams import root_sequence, spawn_streams
+from socialsim.streams import SETUP_STREAMS, root_sequence, spawn_streams
 
-__all__ = ["EngagementModel"]
+__all__ = ["PHASES", "EngagementModel"]
+
+PHASES: tuple[Phase, ...] = (
+    experiences,  # fans.experiences      good and bad experiences; complaints, praise, needs
+    listening,  # brand.listening         the brand flags and labels the day's posts
+    triage,  # brand.agent                its policy picks what to answer, in what order
+    work,  # brand.agent                  the care team works the queue in reply slots
+    replies,  # brand.response            replies, and complaints left unanswered, move authors
+    outreach,  # brand.response           unsolicited contacts
+    broadcast,  # brand.response          one-way content, worn out by repetition
+    onlookers,  # brand.response          audiences see the day's public interactions
+    defence,  # fans.advocacy             complaints hurt onlookers; advocates defend
+    help_needs,  # fans.advocacy          advocates help people with a need
+    word_of_mouth,  # fans.word_of_mouth  fans talk to the people who see their posts
+    recruitment,  # fans.recruitment      prospects become fans; advocates pitch
+    memory,  # fans.loyalty               loyalty drifts back toward its baseline
+    churn,  # fans.churn                  unhappy fans leave
+    costs,  # brand.agent                 the day's staff and compensation cost
+)
+"""The day, in order: each phase sees every change made by the phases before it."""
+
+# The rng the caller did not give: the scenario's run.seed. None is fresh entropy.
+_SCENARIO_SEED: Any = object()
 
 
 def _kpi(model: EngagementModel, name: str) -> float:
     return model.today[name]
+
+
+def _seed(model: EngagementModel) -> int:
+    return model.seed
 
 
 class EngagementModel(mesa.Model):
@@ -54,9 +77,13 @@ class EngagementModel(mesa.Model):
     ----------
     scenario : Scenario, optional
         The configuration; the built-in default when omitted.
-    rng : int, numpy.random.SeedSequence or numpy.random.Generator, optional
-        Root of every random draw, graph included. Defaults to ``scenario.run.seed``, so a
+    rng : int, numpy.random.SeedSequence, numpy.random.Generator or None, optional
+        Root of every random draw, graph included. When omitted, ``scenario.run.seed``, so a
         scenario alone fixes the numbers. Replicates pass ``SeedSequence(seed).spawn(n)``.
+        ``None`` asks for fresh entropy, as :class:`mesa.Model` does: every such model is an
+        independent replicate (this is what :func:`mesa.batch_run` passes for its
+        iterations), and records the seed it drew in :attr:`seed` and in the DataCollector's
+        ``seed`` column.
     graph : SocialGraph or networkx.Graph, optional
         Use this graph instead of the one the scenario describes.
     **overrides
@@ -71,12 +98,16 @@ class EngagementModel(mesa.Model):
         Who sees whose posts.
     population : Population
         Every person's state.
+    brand : Brand
+        The brand's state from day to day (its care team and queue).
     posts : Posts
-        Today's public posts.
+        The public posts of the last day simulated.
     today : dict
         Today's KPIs (see :data:`socialsim.kpis.KPIS`).
+    seed : int
+        The root seed of this run.
     datacollector : mesa.DataCollector
-        One row of KPIs per day, day 0 being the initial state.
+        One row per day, day 0 being the initial state: the KPIs and the run's ``seed``.
 
     Examples
     --------
@@ -88,19 +119,28 @@ class EngagementModel(mesa.Model):
     (11, 10)
     >>> bool((kpis["fans"] + kpis["prospects"] + kpis["churned"] == 500).all())
     True
+
+    ``rng=None`` gives a new replicate each time, and its recorded seed repeats it:
+
+    >>> fresh = EngagementModel(Scenario().replace({"graph.n": 200}), rng=None)
+    >>> again = EngagementModel(Scenario().replace({"graph.n": 200}), rng=fresh.seed)
+    >>> bool((fresh.population.loyalty == again.population.loyalty).all())
+    True
     """
 
     def __init__(
         self,
         scenario: Scenario | None = None,
         *,
-        rng: int | np.random.SeedSequence | np.random.Generator | None = None,
+        rng: int | np.random.SeedSequence | np.random.Generator | None = _SCENARIO_SEED,
         graph: SocialGraph | nx.Graph | None = None,
         **overrides: Any,
     ) -> None:
         scenario = (scenario if scenario is not None else Scenario()).replace(overrides)
-        self.seed_sequence = root_sequence(scenario.run.seed if rng is None else rng)
-        self.streams = spawn_streams(self.seed_sequence)
+        self.seed_sequence = root_sequence(scenario.run.seed if rng is _SCENARIO_SEED else rng)
+        self.streams = spawn_streams(
+            self.seed_sequence, (*SETUP_STREAMS, *(phase.name for phase in PHASES))
+        )
         super().__init__(rng=self.streams["mesa"])
         self._scenario = scenario
         self.graph, blocks = self._build_graph(graph)
@@ -116,14 +156,14 @@ class EngagementModel(mesa.Model):
             segment=blocks,
             attributes=attributes,
         )
-        self.posts = Posts.gather({})
-        self.brand = Brand(self)
+        self.brand = Brand(scenario.team)
+        self._day = Day(0, scenario, self.graph, self.population, self.brand)
         self.today: dict[str, float] = {}
         self._record(
             dict.fromkeys(FLOW_KPIS, 0) | dict.fromkeys(BRAND_KPIS, 0) | self._idle_brand()
         )
         self.datacollector = mesa.DataCollector(
-            model_reporters={name: partial(_kpi, name=name) for name in KPIS}
+            model_reporters={"seed": _seed} | {name: partial(_kpi, name=name) for name in KPIS}
         )
         self.datacollector.collect(self)
 
@@ -143,47 +183,30 @@ class EngagementModel(mesa.Model):
         """Days simulated so far."""
         return self.steps
 
+    @property
+    def seed(self) -> int:
+        """The root seed this run used: passed back as ``rng``, it repeats the run.
+
+        For a run handed a spawned seed sequence (a replicate), the sequence's spawn key
+        (``seed_sequence.spawn_key``) is needed as well.
+        """
+        return int(self.seed_sequence.entropy)
+
+    @property
+    def posts(self) -> Posts:
+        """The public posts of the last day simulated."""
+        return self._day.posts
+
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
-        """Advance one day: the phases below, in order, then record the KPIs."""
-        s, rng, day = self.scenario, self.streams, self.steps
-        counts: dict[str, int] = {}
-        self.posts, experienced = live_experiences(
-            self.population, s.experiences, day, seed=rng["experiences"]
-        )
-        counts.update(experienced)
-        counts.update(self.brand.respond(self.posts, day))
-        counts["defences"] = complaints_seen(
-            self.graph,
-            self.population,
-            self.posts,
-            s.experiences,
-            s.advocacy,
-            s.identification,
-            seed=rng["advocacy"],
-        )
-        counts["helps"] = int(
-            np.count_nonzero(
-                needs_helped(
-                    self.graph, self.population, self.posts, s.advocacy, seed=rng["advocacy"]
-                )
-            )
-        )
-        talkers, talked = talk(
-            self.graph, self.population, s.wom, s.identification, s.churn, day, seed=rng["wom"]
-        )
-        counts.update(talked)
-        counts.update(
-            recruit(self.graph, self.population, s.recruitment, talkers, seed=rng["recruitment"])
-        )
-        fade(self.population, s.loyalty)
-        counts["churned_today"] = lose_fans(self.population, s.churn, day, seed=rng["churn"])
-        counts["complaints"] = self.posts.count(PostKind.COMPLAINT)
-        counts["praise"] = self.posts.count(PostKind.PRAISE)
-        counts["needs"] = self.posts.count(PostKind.NEED)
+        """Advance one day: each phase of :data:`PHASES` in order, then record the KPIs."""
+        self._day = Day(self.steps, self.scenario, self.graph, self.population, self.brand)
+        counts: dict[str, float] = {}
+        for phase in PHASES:
+            counts.update(phase(self._day, self.streams[phase.name]))
         self._record(counts)
         self.datacollector.collect(self)
-        if self.steps >= s.run.days:
+        if self.steps >= self.scenario.run.days:
             self.running = False
 
     def run(self, days: int | None = None, *, progress: bool = False) -> None:
@@ -204,6 +227,7 @@ class EngagementModel(mesa.Model):
     def kpis(self) -> pd.DataFrame:
         """The KPIs, one row per day (day 0 is the initial state), as a tidy DataFrame."""
         frame = self.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        frame = frame.drop(columns="seed")
         frame.insert(0, "day", np.arange(len(frame)))
         return frame
 
@@ -233,5 +257,5 @@ class EngagementModel(mesa.Model):
         """The brand's KPIs before its first day: no replies yet, so no response times."""
         return {"response_time_median": float("nan"), "response_time_p90": float("nan")}
 
-    def _record(self, counts: dict[str, int]) -> None:
+    def _record(self, counts: dict[str, float]) -> None:
         self.today = {**state_kpis(self.population), **counts}

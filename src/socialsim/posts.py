@@ -1,4 +1,4 @@
-"""What fans post in public about the brand on a given day: the material the brand listens to."""
+"""What fans post in public about the brand on a given day, and what the brand's listening flags."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from enum import IntEnum
 
 import numpy as np
 
-__all__ = ["PostKind", "Posts"]
+__all__ = ["NOT_RELEVANT", "Flagged", "PostKind", "Posts"]
 
 
 class PostKind(IntEnum):
@@ -18,7 +18,7 @@ class PostKind(IntEnum):
     NEED = 2
 
 
-@dataclass(eq=False)
+@dataclass(frozen=True, eq=False)
 class Posts:
     """A day's posts, one entry per post.
 
@@ -62,3 +62,42 @@ class Posts:
     def count(self, kind: PostKind) -> int:
         """How many posts of one kind."""
         return int(np.count_nonzero(self.kind == kind))
+
+
+NOT_RELEVANT = -1
+"""Kind (and author) of a false positive."""
+_COLUMNS = {"author": np.int64, "kind": np.int8, "label": np.int8, "arrival": np.float64}
+
+
+@dataclass(frozen=True, eq=False)
+class Flagged:
+    """The posts listening flagged today (:mod:`socialsim.brand.listening`).
+
+    Attributes
+    ----------
+    author : int64
+        Who posted; -1 for a false positive.
+    kind : int8
+        True :class:`PostKind`; -1 for a false positive.
+    label : int8
+        The kind listening assigned.
+    arrival : float64
+        When the post appeared, in hours since the start of day 1.
+    """
+
+    author: np.ndarray
+    kind: np.ndarray
+    label: np.ndarray
+    arrival: np.ndarray
+
+    @classmethod
+    def empty(cls) -> Flagged:
+        """Nothing flagged.
+
+        >>> len(Flagged.empty()), Flagged.empty().label.dtype
+        (0, dtype('int8'))
+        """
+        return cls(**{name: np.empty(0, dtype) for name, dtype in _COLUMNS.items()})
+
+    def __len__(self) -> int:
+        return int(self.author.size)

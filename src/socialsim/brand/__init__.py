@@ -3,5 +3,5 @@
 :mod:`~socialsim.brand.listening` flags and labels posts, :mod:`~socialsim.brand.policy`
 decides what to answer and in what order, :mod:`~socialsim.brand.care_team` works the queue in
 hours, :mod:`~socialsim.brand.response` applies the effects of replies, outreach and broadcasts,
-and :mod:`~socialsim.brand.agent` runs the brand's day.
+and :mod:`~socialsim.brand.agent` keeps the brand's state and its triage, work and costs phases.
 """

@@ -16,69 +16,55 @@ inaccurate front end floods a fixed team: the chocolate conveyor belt of seed 00
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.posts import PostKind, Posts
+from socialsim.day import Counts, phase
+from socialsim.posts import NOT_RELEVANT, Flagged, PostKind, Posts
 from socialsim.scenario import ListeningParams
 
-__all__ = ["Flagged", "listen"]
+if TYPE_CHECKING:
+    from socialsim.day import Day
 
-NOT_RELEVANT = -1
-"""Kind (and author) of a false positive."""
-
-
-@dataclass(eq=False)
-class Flagged:
-    """The posts listening flagged today.
-
-    Attributes
-    ----------
-    author : int64
-        Who posted; -1 for a false positive.
-    kind : int8
-        True :class:`~socialsim.posts.PostKind`; -1 for a false positive.
-    label : int8
-        The kind listening assigned.
-    arrival : float64
-        When the post appeared, in hours since the start of day 1.
-    """
-
-    author: np.ndarray
-    kind: np.ndarray
-    label: np.ndarray
-    arrival: np.ndarray
-
-    def __len__(self) -> int:
-        return int(self.author.size)
+__all__ = ["Flagged", "listening"]
 
 
-def listen(
-    posts: Posts, params: ListeningParams, day: int, *, seed: np.random.Generator
-) -> Flagged:
-    """Flag and label today's posts.
+@phase("listening", kpis=("posts_caught", "false_positives"))
+def listening(day: Day, rng: np.random.Generator) -> Counts:
+    """Flag and label today's posts (``day.posts``) into ``day.flagged``.
 
     Examples
     --------
-    >>> from socialsim.scenario import ListeningParams
-    >>> posts = Posts(author=np.arange(4), kind=np.array([0, 0, 1, 2], np.int8), hour=np.ones(4))
-    >>> flagged = listen(posts, ListeningParams(recall=1.0, precision=1.0, label_accuracy=1.0), 1, seed=np.random.default_rng(0))
-    >>> flagged.author.tolist(), flagged.label.tolist()
+    >>> from socialsim.day import Day
+    >>> from socialsim.scenario import Scenario
+    >>> perfect = Scenario().replace({"listening.recall": 1.0, "listening.precision": 1.0,
+    ...                               "listening.label_accuracy": 1.0})
+    >>> day = Day(1, perfect, None, None, None)
+    >>> day.posts = Posts(author=np.arange(4), kind=np.array([0, 0, 1, 2], np.int8), hour=np.ones(4))
+    >>> listening(day, np.random.default_rng(0))
+    {'posts_caught': 4, 'false_positives': 0}
+    >>> day.flagged.author.tolist(), day.flagged.label.tolist()
     ([0, 1, 2, 3], [0, 0, 1, 2])
     """
-    caught = seed.random(len(posts)) < params.recall
+    if len(day.posts) == 0:  # a quiet day: nothing to hear, so nothing heard by mistake either
+        return {"posts_caught": 0, "false_positives": 0}
+    day.flagged = _listen(day.posts, day.scenario.listening, day.t, rng)
+    relevant = int(np.count_nonzero(day.flagged.author >= 0))
+    return {"posts_caught": relevant, "false_positives": len(day.flagged) - relevant}
+
+
+def _listen(posts: Posts, params: ListeningParams, t: int, rng: np.random.Generator) -> Flagged:
+    caught = rng.random(len(posts)) < params.recall
     author, kind, hour = posts.author[caught], posts.kind[caught], posts.hour[caught]
-    n_false = int(seed.poisson(author.size * (1 - params.precision) / params.precision))
+    n_false = int(rng.poisson(author.size * (1 - params.precision) / params.precision))
     # A wrong label is one of the other two kinds: shift the kind by 1 or 2, modulo 3.
-    wrong = seed.random(author.size) >= params.label_accuracy
-    shift = np.where(wrong, seed.integers(1, 3, size=author.size), 0)
+    wrong = rng.random(author.size) >= params.label_accuracy
+    shift = np.where(wrong, rng.integers(1, 3, size=author.size), 0)
     label = ((kind + shift) % len(PostKind)).astype(np.int8)
     return Flagged(
         author=np.concatenate([author, np.full(n_false, NOT_RELEVANT)]).astype(np.int64),
         kind=np.concatenate([kind, np.full(n_false, NOT_RELEVANT)]).astype(np.int8),
-        label=np.concatenate([label, seed.integers(0, len(PostKind), size=n_false)]).astype(
-            np.int8
-        ),
-        arrival=24.0 * (day - 1) + np.concatenate([hour, 24.0 * seed.random(n_false)]),
+        label=np.concatenate([label, rng.integers(0, len(PostKind), size=n_false)]).astype(np.int8),
+        arrival=24.0 * (t - 1) + np.concatenate([hour, 24.0 * rng.random(n_false)]),
     )

@@ -36,17 +36,21 @@ broadcasts of the past week: one-way content wears out (seeds 000 and 002).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from socialsim.brand.care_team import Queue
-from socialsim.brand.policy import PolicyParams
+from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
-from socialsim.network.graph import SocialGraph, sum_by
+from socialsim.network.graph import sum_by
 from socialsim.population import Population, Status
 from socialsim.posts import PostKind
-from socialsim.scenario import IdentificationParams, ResponseParams
+from socialsim.scenario import ResponseParams
 
-__all__ = ["answer", "broadcast", "ignore", "reach_out", "speed_factor"]
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["broadcast", "onlookers", "outreach", "replies", "speed_factor"]
 
 
 def speed_factor(delay_hours: np.ndarray, params: ResponseParams) -> np.ndarray:
@@ -61,93 +65,60 @@ def speed_factor(delay_hours: np.ndarray, params: ResponseParams) -> np.ndarray:
     return params.speed_floor + (1 - params.speed_floor) * decay
 
 
-class Spillover:
-    """What the day's interactions do to people other than their authors."""
-
-    def __init__(
-        self,
-        graph: SocialGraph,
-        pop: Population,
-        ident: IdentificationParams,
-        params: ResponseParams,
-    ) -> None:
-        self.graph, self.pop, self.ident, self.params = graph, pop, ident, params
-        # What people felt, as (people, change) pieces: most days touch few people, and a
-        # million-entry total would cost more than the day's interactions.
-        self.pieces: list[tuple[np.ndarray, np.ndarray]] = []
-        self.reached = 0.0
-
-    def seen_by_audience(self, authors: np.ndarray, author_change: np.ndarray) -> None:
-        """A public interaction's effect on the authors' audiences."""
-        share = self.params.visibility * self.params.onlooker_share
-        if share == 0 or authors.size == 0:
-            return
-        self.pieces.append(
-            spread(
-                self.graph,
-                authors,
-                share * author_change,
-                self.pop.segment,
-                self.ident.cross_segment,
-            )
-        )
-        self.reached += self.params.visibility * float(self.graph.out_degree[authors].sum())
-
-    def amplified(
-        self, authors: np.ndarray, author_change: np.ndarray, seed: np.random.Generator
-    ) -> None:
-        """An amplified interaction reaches people beyond the authors' ties."""
-        reach = self.params.amplify_reach
-        if reach == 0 or authors.size == 0:
-            return
-        listeners = np.flatnonzero(self.pop.listening)
-        if listeners.size == 0:
-            return
-        targets = listeners[seed.integers(0, listeners.size, size=(authors.size, reach))]
-        sources = np.repeat(authors, reach)
-        weight = identification(
-            self.pop.segment[sources], self.pop.segment[targets.ravel()], self.ident.cross_segment
-        )
-        self.pieces.append(
-            (targets.ravel(), self.params.onlooker_share * np.repeat(author_change, reach) * weight)
-        )
-        self.reached += float(targets.size)
-
-    def apply(self) -> float:
-        """Move the onlookers' loyalty; returns the total change felt by those still listening."""
-        if not self.pieces:
-            return 0.0
-        people, felt = sum_by(
-            np.concatenate([p for p, _ in self.pieces]),
-            np.concatenate([f for _, f in self.pieces]),
-            len(self.pop),
-        )
-        listening = self.pop.status[people] != Status.CHURNED
-        self.pop.feel_at(people, felt)
-        return float(felt[listening].sum())
+_REPLY_KPIS = (
+    "false_positives_handled",
+    "responses_complaint",
+    "responses_praise",
+    "responses_need",
+    "botched",
+    "new_fans_answered",
+    "loyalty_change_authors",
+)
 
 
-def answer(
-    pop: Population,
-    answered: Queue,
-    delay: np.ndarray,
-    policy: PolicyParams,
-    params: ResponseParams,
-    spillover: Spillover,
-    day: int,
-    *,
-    seed: np.random.Generator,
-) -> dict[str, float]:
-    """Apply the effect of the day's replies; returns counts for the KPIs."""
+@phase("replies", kpis=_REPLY_KPIS)
+def replies(day: Day, rng: np.random.Generator) -> Counts:
+    """What today's replies (``day.answered``) and unanswered complaints do to their authors.
+
+    A complaint is unanswered if it was posted today and did not join the queue (not heard,
+    or not answered by policy) or was dropped from the queue today. Public interactions are
+    left in ``day.seen`` (and ``day.amplified``) for the onlookers.
+    """
+    counts: Counts = dict.fromkeys(_REPLY_KPIS, 0)
+    counts["loyalty_change_authors"] = 0.0
+    if len(day.answered):
+        counts.update(_answer(day, rng))
+    ignored = _ignored_complaints(day)
+    if ignored.size:
+        change = np.full(ignored.size, -day.scenario.response.ignored_penalty)
+        day.population.shift(ignored, change)
+        day.seen.append((ignored, change))
+        counts["loyalty_change_authors"] += float(change.sum())
+    return counts
+
+
+def _ignored_complaints(day: Day) -> np.ndarray:
+    """Authors of complaints posted today that did not join the queue, or dropped from it."""
+    posted = day.posts.of_kind(PostKind.COMPLAINT)
+    if posted.size == 0 and len(day.missed) == 0:
+        return posted
+    queued = day.queued.author[day.queued.kind == PostKind.COMPLAINT]
+    unheard = np.setdiff1d(posted, queued, assume_unique=True)
+    return np.concatenate([unheard, day.missed.author[day.missed.kind == PostKind.COMPLAINT]])
+
+
+def _answer(day: Day, rng: np.random.Generator) -> Counts:
+    pop, policy, params = day.population, day.scenario.policy, day.scenario.response
+    answered = day.answered
     real = answered.author >= 0
     author, kind, label, delay = (
         answered.author[real],
         answered.kind[real],
         answered.label[real],
-        delay[real],
+        day.response_time[real],
     )
     matched = kind == label
-    fixed = seed.random(author.size) < policy.fix_rate
+    fixed = rng.random(author.size) < policy.fix_rate
     speed = speed_factor(delay, params)
     complaint_gain = np.where(
         fixed,
@@ -160,83 +131,62 @@ def answer(
     change = np.where(matched, gain * speed, -params.botch_penalty)
     pop.shift(author, change)
     np.add.at(pop.responses_received, author, 1)
-    pop.last_contact[author] = day
+    pop.last_contact[author] = day.t
 
-    complaints = author[matched & (kind == PostKind.COMPLAINT)]
+    complaints = author[matched & complaint]
     np.add.at(pop.complaint_propensity, complaints, params.squeaky_wheel)
     asked = author[matched & (kind == PostKind.NEED)]
     asked = asked[pop.status[asked] == Status.PROSPECT]
-    won = asked[seed.random(asked.size) < params.need_conversion]
+    won = asked[rng.random(asked.size) < params.need_conversion]
     pop.status[won] = Status.FAN
 
     if policy.channel == "public":
-        spillover.seen_by_audience(author, change)
+        day.seen.append((author, change))
         if policy.amplify:
             praised = matched & (kind == PostKind.PRAISE)
-            spillover.amplified(author[praised], change[praised], seed)
-    compensated = (
-        int(np.count_nonzero(matched & fixed & (kind == PostKind.COMPLAINT))) * policy.compensate
-    )
+            day.amplified.append((author[praised], change[praised]))
+    day.compensations = int(np.count_nonzero(matched & fixed & complaint)) * policy.compensate
     return {
         "false_positives_handled": int(np.count_nonzero(~real)),
-        "responses_complaint": int(np.count_nonzero(matched & (kind == PostKind.COMPLAINT))),
+        "responses_complaint": int(np.count_nonzero(matched & complaint)),
         "responses_praise": int(np.count_nonzero(matched & (kind == PostKind.PRAISE))),
         "responses_need": int(np.count_nonzero(matched & (kind == PostKind.NEED))),
         "botched": int(np.count_nonzero(~matched)),
         "new_fans_answered": int(won.size),
         "loyalty_change_authors": float(change.sum()),
-        "compensations": compensated,
     }
 
 
-def ignore(
-    pop: Population, complainers: np.ndarray, params: ResponseParams, spillover: Spillover
-) -> float:
-    """Complaints nobody answered: the authors, and onlookers, hold it against the brand."""
-    change = np.full(complainers.size, -params.ignored_penalty)
-    pop.shift(complainers, change)
-    spillover.seen_by_audience(complainers, change)
-    return float(change.sum())
-
-
-def reach_out(
-    pop: Population,
-    contacts: int,
-    asked: np.ndarray,
-    params: ResponseParams,
-    day: int,
-    *,
-    seed: np.random.Generator,
-) -> dict[str, float]:
-    """Contact ``contacts`` fans who asked for nothing today (``asked`` lists who did)."""
-    if contacts == 0:  # the usual case; finding the candidates costs a pass over everyone
+@phase("outreach", kpis=("proactive_contacts", "backlash"))
+def outreach(day: Day, rng: np.random.Generator) -> Counts:
+    """Contact ``day.plan.contacts`` fans who asked for nothing today."""
+    if day.plan.contacts == 0:  # the usual case; finding the candidates costs a pass over everyone
         return {"proactive_contacts": 0, "backlash": 0}
+    pop, params = day.population, day.scenario.response
     candidates = np.flatnonzero(pop.fans)
-    candidates = candidates[~np.isin(candidates, asked)]
-    chosen = seed.choice(candidates, size=min(contacts, candidates.size), replace=False)
-    intrusive = seed.random(chosen.size) < 1 - (1 - params.backlash) ** (
+    candidates = candidates[~np.isin(candidates, day.posts.of_kind(PostKind.NEED))]
+    chosen = rng.choice(candidates, size=min(day.plan.contacts, candidates.size), replace=False)
+    intrusive = rng.random(chosen.size) < 1 - (1 - params.backlash) ** (
         1 + pop.unsolicited_received[chosen]
     )
     change = np.where(intrusive, -params.backlash_penalty, params.unsolicited_gain)
     pop.shift(chosen, change)
     pop.unsolicited_received[chosen] += 1
-    pop.last_contact[chosen] = day
+    pop.last_contact[chosen] = day.t
     return {"proactive_contacts": int(chosen.size), "backlash": int(np.count_nonzero(intrusive))}
 
 
-def broadcast(
-    pop: Population,
-    count: int,
-    past_week: int,
-    params: ResponseParams,
-    *,
-    seed: np.random.Generator,
-) -> float:
-    """Push ``count`` broadcasts to fans; returns the total loyalty change."""
+@phase("broadcast", kpis=("broadcasts", "loyalty_change_broadcast"))
+def broadcast(day: Day, rng: np.random.Generator) -> Counts:
+    """Push ``day.plan.broadcasts`` broadcasts to fans, worn out by the past week's."""
+    count, params = day.plan.broadcasts, day.scenario.response
+    past_week = sum(day.brand.broadcasts)
+    day.brand.broadcasts.append(count)
     if count == 0:
-        return 0.0
+        return {"broadcasts": 0, "loyalty_change_broadcast": 0.0}
+    pop = day.population
     fans = np.flatnonzero(pop.fans)
-    seen = seed.binomial(count, params.broadcast_reach, size=fans.size)
+    seen = rng.binomial(count, params.broadcast_reach, size=fans.size)
     worth = (
         params.broadcast_gain
         * params.broadcast_relevance
@@ -245,4 +195,60 @@ def broadcast(
     change = np.zeros(len(pop))
     change[fans] = seen * worth
     pop.feel(change)
-    return float(change.sum())
+    return {"broadcasts": count, "loyalty_change_broadcast": float(change.sum())}
+
+
+@phase("onlookers", kpis=("loyalty_change_onlookers", "onlookers_reached"))
+def onlookers(day: Day, rng: np.random.Generator) -> Counts:
+    """What the day's public interactions (``day.seen``, ``day.amplified``) do to others.
+
+    Everyone's share is summed first and applied at once, so the order of the interactions
+    does not matter. What people felt is kept as (people, change) pieces: most days touch few
+    people, and a million-entry total would cost more than the day's interactions.
+    """
+    params = day.scenario.response
+    share = params.visibility * params.onlooker_share
+    pieces: list[tuple[np.ndarray, np.ndarray]] = []
+    reached = 0.0
+    if day.seen and share != 0:
+        authors = np.concatenate([a for a, _ in day.seen])
+        change = np.concatenate([c for _, c in day.seen])
+        cross = day.scenario.identification.cross_segment
+        pieces.append(spread(day.graph, authors, share * change, day.population.segment, cross))
+        reached += params.visibility * float(day.graph.out_degree[authors].sum())
+    for authors, change in day.amplified:
+        felt = _amplify(day, authors, change, rng)
+        if felt is not None:
+            pieces.append(felt)
+            reached += float(felt[0].size)
+    return {"loyalty_change_onlookers": _feel(day.population, pieces), "onlookers_reached": reached}
+
+
+def _amplify(
+    day: Day, authors: np.ndarray, change: np.ndarray, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray] | None:
+    """An amplified interaction reaches ``amplify_reach`` random listeners per author."""
+    pop, reach = day.population, day.scenario.response.amplify_reach
+    if reach == 0 or authors.size == 0:
+        return None
+    listeners = np.flatnonzero(pop.listening)
+    if listeners.size == 0:
+        return None
+    targets = listeners[rng.integers(0, listeners.size, size=(authors.size, reach))].ravel()
+    sources = np.repeat(authors, reach)
+    cross = day.scenario.identification.cross_segment
+    weight = identification(pop.segment[sources], pop.segment[targets], cross)
+    share = day.scenario.response.onlooker_share
+    return targets, share * np.repeat(change, reach) * weight
+
+
+def _feel(pop: Population, pieces: list[tuple[np.ndarray, np.ndarray]]) -> float:
+    """Move the onlookers' loyalty; returns the total change felt by those still listening."""
+    if not pieces:
+        return 0.0
+    people, felt = sum_by(
+        np.concatenate([p for p, _ in pieces]), np.concatenate([f for _, f in pieces]), len(pop)
+    )
+    listening = pop.status[people] != Status.CHURNED
+    pop.feel_at(people, felt)
+    return float(felt[listening].sum())

@@ -14,16 +14,21 @@ Recruiting new fans, the advocates' third role, is in :mod:`socialsim.fans.recru
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from socialsim.chance import at_least_once
+from socialsim.day import Counts, phase
 from socialsim.fans.identification import spread
 from socialsim.network.graph import SocialGraph
 from socialsim.population import Population
-from socialsim.posts import PostKind, Posts
-from socialsim.scenario import AdvocacyParams, ExperienceParams, IdentificationParams
+from socialsim.posts import PostKind
 
-__all__ = ["advocates_watching", "complaints_seen", "needs_helped"]
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["advocates_watching", "defence", "help_needs"]
 
 
 def advocates_watching(graph: SocialGraph, pop: Population, authors: np.ndarray) -> np.ndarray:
@@ -34,51 +39,30 @@ def advocates_watching(graph: SocialGraph, pop: Population, authors: np.ndarray)
     return np.bincount(owner, weights=per_arc, minlength=authors.size).astype(np.int64)
 
 
-def complaints_seen(
-    graph: SocialGraph,
-    pop: Population,
-    posts: Posts,
-    experiences: ExperienceParams,
-    advocacy: AdvocacyParams,
-    identification: IdentificationParams,
-    *,
-    seed: np.random.Generator,
-    effect_scale: np.ndarray | None = None,
-) -> int:
-    """Onlookers see today's complaints, some of which advocates defend; returns the defences.
-
-    Parameters
-    ----------
-    effect_scale : numpy.ndarray, optional
-        A factor per complaint on its effect on onlookers (the brand's public reply changes
-        it); 1 for every complaint when omitted.
-    """
-    authors = posts.of_kind(PostKind.COMPLAINT)
+@phase("defence", kpis=("defences",))
+def defence(day: Day, rng: np.random.Generator) -> Counts:
+    """Onlookers see today's complaints, some of which advocates defend."""
+    authors = day.posts.of_kind(PostKind.COMPLAINT)
     if authors.size == 0:  # a quiet day: the steps below cost about as much on no posts
-        return 0
-    watching = advocates_watching(graph, pop, authors)
-    defended = seed.random(authors.size) < at_least_once(advocacy.defend_prob, watching)
-    harm = np.where(defended, 1.0 - advocacy.defence_dampening, 1.0) * experiences.complaint_effect
-    if effect_scale is not None:
-        harm = harm * effect_scale
-    onlookers, felt = spread(graph, authors, -harm, pop.segment, identification.cross_segment)
+        return {"defences": 0}
+    s, pop = day.scenario, day.population
+    watching = advocates_watching(day.graph, pop, authors)
+    defended = rng.random(authors.size) < at_least_once(s.advocacy.defend_prob, watching)
+    dampening = np.where(defended, 1.0 - s.advocacy.defence_dampening, 1.0)
+    harm = dampening * s.experiences.complaint_effect
+    onlookers, felt = spread(day.graph, authors, -harm, pop.segment, s.identification.cross_segment)
     pop.feel_at(onlookers, felt)
-    return int(np.count_nonzero(defended))
+    return {"defences": int(np.count_nonzero(defended))}
 
 
-def needs_helped(
-    graph: SocialGraph,
-    pop: Population,
-    posts: Posts,
-    advocacy: AdvocacyParams,
-    *,
-    seed: np.random.Generator,
-) -> np.ndarray:
-    """Advocates help people who posted a need; returns a mask, per need post, of those helped."""
-    authors = posts.of_kind(PostKind.NEED)
+@phase("help", kpis=("helps",))
+def help_needs(day: Day, rng: np.random.Generator) -> Counts:
+    """Advocates help people who posted a need today."""
+    authors = day.posts.of_kind(PostKind.NEED)
     if authors.size == 0:
-        return np.zeros(0, dtype=bool)
-    watching = advocates_watching(graph, pop, authors)
-    helped = seed.random(authors.size) < at_least_once(advocacy.help_prob, watching)
-    pop.shift(authors[helped], advocacy.help_effect)
-    return helped
+        return {"helps": 0}
+    pop, params = day.population, day.scenario.advocacy
+    watching = advocates_watching(day.graph, pop, authors)
+    helped = rng.random(authors.size) < at_least_once(params.help_prob, watching)
+    pop.shift(authors[helped], params.help_effect)
+    return {"helps": int(np.count_nonzero(helped))}

@@ -9,13 +9,19 @@ stops buying and listening, and for ``churn.bitter_days`` may keep talking negat
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from socialsim.chance import hazard
-from socialsim.population import Population, Status
+from socialsim.day import Counts, phase
+from socialsim.population import Status
 from socialsim.scenario import ChurnParams
 
-__all__ = ["churn_probability", "lose_fans"]
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["churn", "churn_probability"]
 
 
 def churn_probability(loyalty: np.ndarray, params: ChurnParams) -> np.ndarray:
@@ -29,15 +35,17 @@ def churn_probability(loyalty: np.ndarray, params: ChurnParams) -> np.ndarray:
     return params.base_rate * np.exp(params.sensitivity * (params.reference_loyalty - loyalty))
 
 
-def lose_fans(pop: Population, params: ChurnParams, day: int, *, seed: np.random.Generator) -> int:
-    """Churn today's leavers; returns how many left."""
+@phase("churn", kpis=("churned_today",))
+def churn(day: Day, rng: np.random.Generator) -> Counts:
+    """Today's leavers churn."""
+    pop, params = day.population, day.scenario.churn
     # Only fans drawn at the highest possible probability (at loyalty 0) can churn; whether
     # they do is worked out for those few alone.
     highest = float(churn_probability(np.zeros(1), params)[0])
-    candidates, e = pop.anyone.draw(hazard(highest), seed=seed)
+    candidates, e = pop.anyone.draw(hazard(highest), seed=rng)
     fan = pop.status[candidates] == Status.FAN
     candidates, e = candidates[fan], e[fan]
     leaving = candidates[e < hazard(churn_probability(pop.loyalty[candidates], params))]
     pop.status[leaving] = Status.CHURNED
-    pop.churn_day[leaving] = day
-    return int(leaving.size)
+    pop.churn_day[leaving] = day.t
+    return {"churned_today": int(leaving.size)}

@@ -15,32 +15,32 @@ in strategy (common random numbers).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from socialsim.chance import hazard, occurs
-from socialsim.population import Population, Status
+from socialsim.day import Counts, phase
+from socialsim.population import Status
 from socialsim.posts import PostKind, Posts
-from socialsim.scenario import ExperienceParams
 
-__all__ = ["live_experiences"]
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["experiences"]
 
 
-def live_experiences(
-    pop: Population, params: ExperienceParams, day: int, *, seed: np.random.Generator
-) -> tuple[Posts, dict[str, int]]:
-    """Draw today's experiences, apply their effect on loyalty and return the posts they cause.
-
-    Returns
-    -------
-    posts : Posts
-        Today's complaints, praise and needs.
-    counts : dict
-        ``good_experiences`` and ``bad_experiences``.
-    """
-    bad_rate = params.bad_rate_on(day)
-    lived, e = pop.anyone.draw(hazard(bad_rate + params.good_rate), seed=seed)
-    posting = seed.random(lived.size, dtype=np.float32)
-    hour = 24.0 * seed.random(lived.size)
+@phase(
+    "experiences",
+    kpis=("good_experiences", "bad_experiences", "complaints", "praise", "needs"),
+)
+def experiences(day: Day, rng: np.random.Generator) -> Counts:
+    """Draw today's experiences, apply their effect on loyalty and post about them (``day.posts``)."""
+    pop, params = day.population, day.scenario.experiences
+    bad_rate = params.bad_rate_on(day.t)
+    lived, e = pop.anyone.draw(hazard(bad_rate + params.good_rate), seed=rng)
+    posting = rng.random(lived.size, dtype=np.float32)
+    hour = 24.0 * rng.random(lived.size)
     fan = pop.status[lived] == Status.FAN
     lived, e, posting, hour = lived[fan], e[fan], posting[fan], hour[fan]
     was_bad = e < hazard(bad_rate)
@@ -50,15 +50,21 @@ def live_experiences(
     propensity = pop.activity[bad] * pop.complaint_propensity[bad]
     complains = occurs(posting[was_bad], propensity, params.complaint_rate)
     praises = occurs(posting[~was_bad], pop.activity[good], params.praise_rate)
-    needs, _ = pop.by_activity.draw(hazard(params.need_rate), seed=seed)
-    need_hour = 24.0 * seed.random(needs.size)
+    needs, _ = pop.by_activity.draw(hazard(params.need_rate), seed=rng)
+    need_hour = 24.0 * rng.random(needs.size)
     listening = pop.status[needs] != Status.CHURNED
-    posts = Posts.gather(
+    day.posts = Posts.gather(
         {
             PostKind.COMPLAINT: (bad[complains], hour[was_bad][complains]),
             PostKind.PRAISE: (good[praises], hour[~was_bad][praises]),
             PostKind.NEED: (needs[listening], need_hour[listening]),
         }
     )
-    np.add.at(pop.posts_made, posts.author, 1)  # a person may post a complaint and a need
-    return posts, {"good_experiences": int(good.size), "bad_experiences": int(bad.size)}
+    np.add.at(pop.posts_made, day.posts.author, 1)  # a person may post a complaint and a need
+    return {
+        "good_experiences": int(good.size),
+        "bad_experiences": int(bad.size),
+        "complaints": int(np.count_nonzero(complains)),
+        "praise": int(np.count_nonzero(praises)),
+        "needs": int(np.count_nonzero(listening)),
+    }

@@ -14,19 +14,27 @@ Both stay within [0, 10] because each is a convex combination of values in it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
 
-from socialsim.population import Population, Status
-from socialsim.scenario import LoyaltyParams
+from socialsim.day import Counts, phase
+from socialsim.population import Status
 
-__all__ = ["fade"]
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["memory"]
 
 
-def fade(pop: Population, params: LoyaltyParams) -> None:
+@phase("memory")
+def memory(day: Day, rng: np.random.Generator) -> Counts:
     """Let one day of memory fade for everyone still listening."""
+    pop, params = day.population, day.scenario.loyalty
     keep = np.exp(-1.0 / params.memory_days)
     _fade(pop.loyalty, pop.baseline, pop.status, keep, params.baseline_learning)
+    return {}
 
 
 _CHURNED = int(Status.CHURNED)

@@ -26,40 +26,35 @@ A new fan keeps the loyalty (and baseline) they had as a prospect: their attitud
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from socialsim.chance import hazard
+from socialsim.day import Counts, phase
 from socialsim.fans.cascade import transmit
 from socialsim.network.graph import SocialGraph
 from socialsim.population import Population, Status
 from socialsim.scenario import RecruitmentParams
 
-__all__ = ["recruit"]
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["recruitment"]
 
 
-def recruit(
-    graph: SocialGraph,
-    pop: Population,
-    params: RecruitmentParams,
-    talkers: np.ndarray,
-    *,
-    seed: np.random.Generator,
-) -> dict[str, int]:
-    """Convert today's prospects; returns ``new_fans_referred`` and ``new_fans_external``.
-
-    Parameters
-    ----------
-    talkers : numpy.ndarray of int
-        Who talked about the brand today; the advocates among them recommend it.
-    """
+@phase("recruitment", kpis=("new_fans_referred", "new_fans_external"))
+def recruitment(day: Day, rng: np.random.Generator) -> Counts:
+    """Convert today's prospects; the advocates among today's talkers (``day.talkers``) pitch."""
+    graph, pop, params = day.graph, day.population, day.scenario.recruitment
     # Which prospects the external route (or Bass's whole rule) could reach is drawn whatever
     # their state; the Bass rule reads the uniform behind each draw, u = 1 - exp(-E).
     bound = params.spontaneous_rate + (params.q if params.rule == "bass" else 0.0)
-    drawn, e = pop.anyone.draw(hazard(min(bound, 1.0)), seed=seed)
+    drawn, e = pop.anyone.draw(hazard(min(bound, 1.0)), seed=rng)
     u = -np.expm1(-e)
     external = drawn[u < params.spontaneous_rate]
     external = external[pop.status[external] == Status.PROSPECT]
-    social = _SOCIAL_RULES[params.rule](graph, pop, params, talkers, (drawn, u), seed)
+    social = _SOCIAL_RULES[params.rule](graph, pop, params, day.talkers, (drawn, u), rng)
     pop.status[external] = Status.FAN
     social = social[pop.status[social] == Status.PROSPECT]  # not the external converts
     pop.status[social] = Status.FAN

@@ -11,45 +11,37 @@ linear (``effect · S``) for the few messages most people hear and bounded for h
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 from numba import njit
 
 from socialsim.chance import hazard
+from socialsim.day import Counts, phase
 from socialsim.fans.identification import spread
-from socialsim.network.graph import SocialGraph
-from socialsim.population import DETRACTOR, PROMOTER, Population, Status
-from socialsim.scenario import ChurnParams, IdentificationParams, WordOfMouthParams
+from socialsim.population import DETRACTOR, PROMOTER, Status
 
-__all__ = ["talk"]
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["word_of_mouth"]
 
 
-def talk(
-    graph: SocialGraph,
-    pop: Population,
-    params: WordOfMouthParams,
-    identification: IdentificationParams,
-    churn: ChurnParams,
-    day: int,
-    *,
-    seed: np.random.Generator,
-) -> tuple[np.ndarray, dict[str, int]]:
-    """One day of word of mouth.
+@phase("word_of_mouth", kpis=("wom_positive", "wom_negative"))
+def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
+    """One day of word of mouth: who talks (``day.talkers``), and what their listeners feel.
 
-    Returns
-    -------
-    talkers : numpy.ndarray of int64
-        Who talked today (advocates among them recommend the brand, see
-        :mod:`socialsim.fans.recruitment`).
-    counts : dict
-        ``wom_positive`` and ``wom_negative``: how many talked positively and negatively.
+    The advocates among the talkers recommend the brand (:mod:`socialsim.fans.recruitment`).
+    ``wom_positive`` and ``wom_negative`` count who talked positively and negatively.
     """
+    pop, params, churn = day.population, day.scenario.wom, day.scenario.churn
     rate = np.array(
         [0.0, params.promoter_rate, params.passive_rate, params.detractor_rate, churn.bitter_rate]
     )
     valence = np.array([0.0, 1.0, params.passive_valence, -params.negativity, -params.negativity])
     # Nobody talks faster than the fastest role: people are drawn at that rate, and their roles
     # are worked out for those few alone.
-    maybe, e = pop.by_activity.draw(hazard(rate.max()), seed=seed)
+    maybe, e = pop.by_activity.draw(hazard(rate.max()), seed=rng)
     talks, role = _who_talks(
         maybe,
         e,
@@ -58,15 +50,17 @@ def talk(
         pop.churn_day,
         pop.activity,
         hazard(rate),
-        day - churn.bitter_days,
+        day.t - churn.bitter_days,
     )
     talkers = maybe[talks]
     said = valence[role[talks]]
-    listeners, heard = spread(graph, talkers, said, pop.segment, identification.cross_segment)
+    cross = day.scenario.identification.cross_segment
+    listeners, heard = spread(day.graph, talkers, said, pop.segment, cross)
     cap = params.max_daily_shift
     with np.errstate(over="ignore"):  # a tiny cap saturates: tanh(±inf) = ±1 is right
         pop.feel_at(listeners, cap * np.tanh(params.effect * heard / cap))
-    return talkers, {
+    day.talkers = talkers
+    return {
         "wom_positive": int(np.count_nonzero(said > 0)),
         "wom_negative": int(np.count_nonzero(said < 0)),
     }
