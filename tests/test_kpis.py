@@ -13,7 +13,6 @@ from socialsim import EngagementModel, Scenario
 from socialsim.cli import main
 from socialsim.constraints import ConfigError
 from socialsim.kpis import (
-    AWAITING,
     DECLARED,
     KPIS,
     NEUTRAL,
@@ -38,7 +37,7 @@ def daily() -> pd.DataFrame:
 
 
 def test_the_model_records_every_declared_daily_kpi_and_only_declared_ones(daily):
-    recorded = [n for n, k in DECLARED.items() if not k.derived and n not in AWAITING]
+    recorded = [n for n, k in DECLARED.items() if not k.derived]
     assert list(KPIS) == recorded
     assert [c for c in daily.columns if c in recorded] == recorded
     others = set(daily.columns) - {"day", *recorded}  # derived ones, if the model adds them
@@ -47,11 +46,10 @@ def test_the_model_records_every_declared_daily_kpi_and_only_declared_ones(daily
 
 def test_every_declared_kpi_is_computed_from_a_run_once_value_and_cost_are_added(daily):
     full = value_and_cost(daily, value=ValueParams(), cost=CostParams())
-    daily_kpis = {n for n, k in DECLARED.items() if not k.run_only and n not in AWAITING}
+    daily_kpis = {n for n, k in DECLARED.items() if not k.run_only}
     assert daily_kpis <= set(full.columns)
     runs = per_run(full)
-    waiting = {n for n, k in DECLARED.items() if AWAITING & {n, *k.inputs}}
-    assert set(runs.index) == set(DECLARED) - waiting
+    assert set(runs.index) == set(DECLARED)
 
 
 def test_a_rate_over_a_run_is_the_ratio_of_totals_not_the_mean_of_daily_ratios():
@@ -127,9 +125,9 @@ def test_neutral_kpis_have_no_direction_and_rates_costs_and_values_have_one():
             assert kpi.direction != NEUTRAL, kpi.name
 
 
-def test_a_kpi_that_awaits_a_brand_count_says_so():
+def test_a_kpi_whose_inputs_are_missing_names_them_and_where_they_come_from():
     frame = pd.DataFrame({"day": [0, 1], "complaints": [0, 3]})
-    with pytest.raises(ValueError, match="complaints_unheard.*does not record it yet"):
+    with pytest.raises(ValueError, match="complaints_unheard.*recorded by the model"):
         per_run(frame, ["complaints_unheard_share"])
     with pytest.raises(ConfigError, match="'kpi' parameter.*Did you mean 'churn_rate'"):
         per_run(frame, ["chrun_rate"])

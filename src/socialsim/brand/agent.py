@@ -105,6 +105,7 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
         "missed_complaints",
         "response_time_median",
         "response_time_p90",
+        "response_hours",
     ),
 )
 def work(day: Day, rng: np.random.Generator) -> Counts:
@@ -118,6 +119,7 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
             "missed_complaints": 0,
             "response_time_median": float("nan"),
             "response_time_p90": float("nan"),
+            "response_hours": 0.0,
         }
     day.answered, day.missed = team.work(day.queued, day.t, slots=day.plan.reply_slots)
     day.response_time = team.last_response_time
@@ -128,6 +130,8 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
         "missed_complaints": int(np.count_nonzero(day.missed.kind == PostKind.COMPLAINT)),
         "response_time_median": float(np.median(real_delay)) if real_delay.size else np.nan,
         "response_time_p90": float(np.percentile(real_delay, 90)) if real_delay.size else np.nan,
+        # the sum, so that a run's mean response time weighs every reply alike
+        "response_hours": float(real_delay.sum()),
     }
 
 

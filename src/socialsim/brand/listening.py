@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Flagged", "listening"]
 
 
-@phase("listening", kpis=("posts_caught", "false_positives"))
+@phase("listening", kpis=("posts_caught", "false_positives", "complaints_unheard"))
 def listening(day: Day, rng: np.random.Generator) -> Counts:
     """Flag and label today's posts (``day.posts``) into ``day.flagged``.
 
@@ -43,15 +43,20 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
     >>> day = Day(1, perfect, None, None, None)
     >>> day.posts = Posts(author=np.arange(4), kind=np.array([0, 0, 1, 2], np.int8), hour=np.ones(4))
     >>> listening(day, np.random.default_rng(0))
-    {'posts_caught': 4, 'false_positives': 0}
+    {'posts_caught': 4, 'false_positives': 0, 'complaints_unheard': 0}
     >>> day.flagged.author.tolist(), day.flagged.label.tolist()
     ([0, 1, 2, 3], [0, 0, 1, 2])
     """
     if len(day.posts) == 0:  # a quiet day: nothing to hear, so nothing heard by mistake either
-        return {"posts_caught": 0, "false_positives": 0}
+        return {"posts_caught": 0, "false_positives": 0, "complaints_unheard": 0}
     day.flagged = _listen(day.posts, day.scenario.listening, day.t, rng)
     relevant = int(np.count_nonzero(day.flagged.author >= 0))
-    return {"posts_caught": relevant, "false_positives": len(day.flagged) - relevant}
+    heard = int(np.count_nonzero(day.flagged.kind == PostKind.COMPLAINT))
+    return {
+        "posts_caught": relevant,
+        "false_positives": len(day.flagged) - relevant,
+        "complaints_unheard": day.posts.count(PostKind.COMPLAINT) - heard,
+    }
 
 
 def _listen(posts: Posts, params: ListeningParams, t: int, rng: np.random.Generator) -> Flagged:

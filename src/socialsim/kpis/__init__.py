@@ -10,13 +10,12 @@ sums declared from those, :func:`socialsim.value.value_and_cost` the value and c
 
 from __future__ import annotations
 
-from socialsim.kpis.catalogue import AWAITING, DECLARED
+from socialsim.kpis.catalogue import DECLARED
 from socialsim.kpis.declared import HIGHER, LOWER, NEUTRAL, UNITS, Kind, Kpi, Summary
 from socialsim.kpis.state import nps, state_kpis
 from socialsim.kpis.summary import better, derive, listing, per_run
 
 __all__ = [
-    "AWAITING",
     "BRAND_KPIS",
     "DECLARED",
     "FLOW_KPIS",
@@ -39,11 +38,7 @@ __all__ = [
 
 
 def _recorded(by: str) -> dict[str, str]:
-    return {
-        name: kpi.meaning
-        for name, kpi in DECLARED.items()
-        if kpi.recorded_by == by and name not in AWAITING
-    }
+    return {name: kpi.meaning for name, kpi in DECLARED.items() if kpi.recorded_by == by}
 
 
 STATE_KPIS: dict[str, str] = _recorded("population")

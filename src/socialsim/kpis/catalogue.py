@@ -8,9 +8,9 @@ only per run, as ratios of totals.
 from __future__ import annotations
 
 from socialsim.kpis.declared import HIGHER, LOWER, NEUTRAL, Kind, Kpi, Summary
-from socialsim.kpis.recorded import AWAITING, RECORDED
+from socialsim.kpis.recorded import RECORDED
 
-__all__ = ["AWAITING", "DECLARED"]
+__all__ = ["DECLARED"]
 
 
 def _share(

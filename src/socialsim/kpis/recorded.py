@@ -1,15 +1,14 @@
 """The KPIs the model records every day, declared (see :class:`~socialsim.kpis.declared.Kpi`).
 
 In the order of the daily record: the population's state at the end of the day, what the fans'
-phases count, and what the brand's day counts; then the counts the brand's day is to record
-but does not yet (:data:`AWAITING`).
+phases count, and what the brand's day counts.
 """
 
 from __future__ import annotations
 
 from socialsim.kpis.declared import HIGHER, LOWER, NEUTRAL, Kind, Kpi
 
-__all__ = ["AWAITING", "RECORDED"]
+__all__ = ["RECORDED"]
 
 
 def _state(name: str, label: str, unit: str, direction: int, meaning: str) -> Kpi:
@@ -247,7 +246,6 @@ RECORDED = (
         "Cost of the day: staff hours times hourly cost, plus compensation.",
         kind=Kind.COST,
     ),
-    # ---------------------------------------------------------------- awaited from the brand
     _brand(
         "response_hours",
         "Hours to reply, summed",
@@ -264,8 +262,3 @@ RECORDED = (
     ),
 )
 """The recorded KPIs, in the order of the daily record."""
-
-AWAITING = frozenset({"response_hours", "complaints_unheard"})
-"""Counts the brand's day is to record but does not yet; the model records the others. Wiring
-one in is adding it to the brand's counts and removing it from here; until then the KPIs that
-need it are not computed."""

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from socialsim.constraints import ConfigError, did_you_mean
-from socialsim.kpis.catalogue import AWAITING, DECLARED
+from socialsim.kpis.catalogue import DECLARED
 from socialsim.kpis.declared import HIGHER, LOWER, Kpi, Summary
 
 __all__ = ["better", "derive", "listing", "per_run"]
@@ -139,8 +139,6 @@ def _require(kpi: Kpi, frame: pd.DataFrame) -> None:
 def _origin(name: str) -> str:
     """Where a daily column comes from, for an error message."""
     kpi = DECLARED.get(name)
-    if name in AWAITING:
-        return "the brand's day does not record it yet"
     if kpi is not None and kpi.priced:
         return "added by socialsim.value.value_and_cost"
     if kpi is not None and kpi.terms is not None:
@@ -188,7 +186,7 @@ def listing(markdown: bool = False) -> str:
     """
     head = ("kpi", "unit", "better", "per run", "meaning")
     rows = [
-        (k.name, k.unit, _DIRECTION[k.direction], str(k.summary), _meaning(k))
+        (k.name, k.unit, _DIRECTION[k.direction], str(k.summary), k.meaning)
         for k in DECLARED.values()
     ]
     if markdown:
@@ -200,7 +198,3 @@ def listing(markdown: bool = False) -> str:
         "".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + r[4]
         for r in (head, *rows)
     )
-
-
-def _meaning(kpi: Kpi) -> str:
-    return kpi.meaning + (" (not recorded yet)" if kpi.name in AWAITING else "")
