@@ -118,7 +118,7 @@ def test_report_is_self_contained(tmp_path):
             {"baseline": "nobody"},
             "'experiment.baseline' parameter must be the name of one of the strategies",
         ),
-        ({"replicates": 0}, "'experiment.replicates' parameter must be an int >= 1"),
+        ({"replicates": 0}, "'experiment.replicates' parameter must be an int in \\[1, 10000\\]"),
     ],
 )
 def test_bad_experiments_get_one_line_errors(kwargs, message):

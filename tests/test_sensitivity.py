@@ -75,6 +75,78 @@ def test_morris_statistics_are_exact_for_an_additive_function_and_see_interactio
     assert (stats["mu_star_conf"] >= 0).all()
 
 
+@pytest.mark.parametrize("num_levels", [4, 6])
+def test_morris_effects_of_integers_and_levels_are_not_biased(num_levels):
+    # The Morris grid falls unevenly on 0, 1, 2 (at 0, 1/3, 2/3, 1 four levels give 0, 1, 2,
+    # 2): dividing by the design's step gave mu* = 2.25 and sigma = 0.76 for y = x.
+    box = {"x": Range(0, 2, integer=True), "b": [False, True], "z": Range(0, 1)}
+    design = make_design("morris", box, samples=30, num_levels=num_levels, seed=2)
+    v = design.values
+    runs = store_shaped(design, (v["x"] + 3 * v["b"]).to_numpy(dtype=float))
+    stats = morris_indices(design, runs, "y")
+    assert stats["mu_star"].tolist() == [2.0, 3.0, 0.0]
+    assert stats["mu"].tolist() == [2.0, 3.0, 0.0]
+    assert stats["sigma"].tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_sweep_over_an_integer_parameter_gives_unbiased_morris_effects():
+    from socialsim import Scenario
+    from socialsim.studies.sweeps import Sweep
+
+    spec = Sweep(
+        {"team.staff": {"low": 0, "high": 2}, "wom.negativity": {"low": 1, "high": 2}},
+        scenario=Scenario().replace({"graph.n": 200}),
+        design="morris",
+        samples=20,
+        seed=5,
+    )
+    runs = store_shaped(spec.design, spec.design.values["team.staff"].to_numpy(dtype=float))
+    stats = morris_indices(spec.design, runs, "y")
+    assert stats.loc["team.staff", ["mu_star", "sigma"]].tolist() == [2.0, 0.0]
+
+
+def test_morris_statistics_of_float_ranges_are_salibs():
+    from SALib.analyze import morris
+
+    box = {"a": Range(0, 10), "b": Range(-1, 1), "c": Range(0.1, 10, log=True)}
+    design = make_design("morris", box, samples=30, seed=3)
+    v = design.values
+    y = (v["a"] * v["b"] + np.sin(v["c"])).to_numpy()
+    ours = morris_indices(design, store_shaped(design, y), "y")
+    theirs = morris.analyze(design.problem(), design.unit, y, num_levels=4, seed=1)
+    for column in ("mu_star", "mu", "sigma"):
+        assert np.allclose(ours[column], theirs[column], rtol=1e-9, atol=1e-12)
+
+
+def test_an_infinite_kpi_is_refused_like_a_missing_one():
+    design = make_design("morris", BOX, samples=4)
+    runs = store_shaped(design, np.ones(design.n_points), replicates=2)
+    runs.loc[19, "y"] = np.inf  # point 3, replicate 1
+    with pytest.raises(ValueError) as caught:
+        morris_indices(design, runs, "y")
+    assert str(caught.value) == (
+        "The 'y' KPI is infinite in 1 of 32 successful runs (first: point 3, replicate 1); "
+        "sensitivity indices need a finite value in every run."
+    )
+
+
+def test_a_kpi_undefined_by_construction_says_so():
+    design = make_design("saltelli", BOX, samples=4, second_order=False)
+    runs = store_shaped(design, np.ones(design.n_points)).rename(
+        columns={"y": "response_time_median"}
+    )
+    runs.loc[[2, 7], "response_time_median"] = np.nan  # no replies in those runs
+    with pytest.raises(ValueError) as caught:
+        sobol_indices(design, runs, "response_time_median")
+    assert str(caught.value) == (
+        "The 'response_time_median' KPI is undefined (NaN) in 2 of 20 successful runs (first: "
+        "point 2, replicate 0): a run's response time is undefined when the brand sent no "
+        "reply in it (no staff, or a policy that answers nothing). Rerunning will not change "
+        "that: analyse another KPI, or narrow the parameters' ranges to where it is defined."
+    )
+    assert "--retry-failed" not in str(caught.value)
+
+
 def test_indices_need_the_matching_design_and_every_point():
     morris = make_design("morris", BOX, samples=4)
     with pytest.raises(ValueError, match="must be a saltelli design"):

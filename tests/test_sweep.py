@@ -271,7 +271,7 @@ def test_leftovers_of_a_killed_writer_are_tidied(tmp_path):
         ({"wom.negativity": [1.0, 11.0]}, {}, r"'wom.negativity'.*\[0, 10\]\. Got 11.0.*levels"),
         ({"graph.n": {"low": 1, "high": 5}}, {}, r"'graph.n'.*>= 2\. Got 1 .*low end"),
         ({"wom.negativity": [1.0]}, {"design": "factorial"}, r"'sweep.design'"),
-        ({"wom.negativity": [1.0]}, {"replicates": 0}, r"'sweep.replicates'.*>= 1"),
+        ({"wom.negativity": [1.0]}, {"replicates": 0}, r"'sweep.replicates'.*\[1, 1000000\]"),
         ({"wom.negativity": [1.0]}, {"seeds": "shared"}, r"'sweep.seeds'"),
         ({"wom.negativity": [1.0]}, {"kpis": ["nsp"]}, r"'sweep.kpis'.*Did you mean 'nps'"),
         ({"wom.negativity": [1.0]}, {"repilcates": 2}, r"'sweep.repilcates'.*'replicates'"),
@@ -308,10 +308,11 @@ def test_sweep_files_read_quoted_and_dotted_keys_and_a_base_scenario(tmp_path):
 
 # ---------------------------------------------------------------------- the command
 def test_the_command_runs_resumes_and_reports_failures(tmp_path):
+    (tmp_path / "bad.txt").write_text("a b c d\n")  # exists, so only running it fails
     sweep_file = tmp_path / "s.toml"
     sweep_file.write_text(
         '[sweep]\ndesign = "grid"\nkpis = ["fans"]\n'
-        '[base]\ngraph.n = 200\nrun.days = 10\ngraph.path = "nowhere.txt"\n'
+        '[base]\ngraph.n = 200\nrun.days = 10\ngraph.path = "bad.txt"\n'
         '[parameters]\n"graph.kind" = ["barabasi_albert", "file"]\n'
     )
     invoke = CliRunner().invoke
@@ -324,7 +325,7 @@ def test_the_command_runs_resumes_and_reports_failures(tmp_path):
     assert result.exit_code == 1 and "1 already stored" in result.output
     runs = load_results(tmp_path / "o")
     assert runs["status"].tolist() == ["ok", "failed"]
-    assert "nowhere.txt" in runs["error"].iloc[1]
+    assert "bad.txt, line 1" in runs["error"].iloc[1]
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import difflib
 import math
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
@@ -22,10 +22,13 @@ __all__ = [
     "Boolean",
     "ConfigError",
     "Interval",
+    "Names",
+    "Optional",
     "Options",
     "Section",
     "Subset",
     "Text",
+    "check_tables",
     "did_you_mean",
     "param",
     "read_toml",
@@ -83,6 +86,8 @@ class Interval:
 
     def describe(self) -> str:
         kind = "an int" if self.integer else "a float"
+        if self.low is None and self.high is None:
+            return kind if self.integer else "a finite float"
         low_in = self.closed in ("both", "left")
         high_in = self.closed in ("both", "right")
         if self.high is None:
@@ -178,7 +183,65 @@ class Subset:
         return tuple(v for v in self.values if v in value)
 
 
-Constraint = Interval | Options | Boolean | Text | Subset
+@dataclass(frozen=True)
+class Names:
+    """A non-empty list of distinct names from a fixed set, kept in the order given.
+
+    >>> kpis = Names(("fans", "nps"), "KPI names")
+    >>> kpis.check("k", ["nps", "fans"])
+    ('nps', 'fans')
+    >>> kpis.check("k", ["nps", "npss"])
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'k' parameter must be a non-empty list of distinct KPI names. Got ['nps', 'npss'] instead. 'npss' is not one. Did you mean 'nps'?
+    """
+
+    values: tuple[str, ...]
+    what: str
+
+    def describe(self) -> str:
+        return f"a non-empty list of distinct {self.what}"
+
+    def check(self, key: str, value: Any) -> tuple[str, ...]:
+        if isinstance(value, str) or not isinstance(value, list | tuple) or not value:
+            raise ConfigError(key, value, self.describe())
+        for i, item in enumerate(value):
+            if item not in self.values:
+                hint = did_you_mean(item, self.values) if isinstance(item, str) else ""
+                raise ConfigError(
+                    key,
+                    value,
+                    self.describe(),
+                    " ".join(filter(None, [f"{item!r} is not one.", hint])),
+                )
+            if item in value[:i]:
+                raise ConfigError(key, value, self.describe(), f"{item!r} is listed twice.")
+        return tuple(value)
+
+
+@dataclass(frozen=True)
+class Optional:
+    """What ``constraint`` allows, or None (a setting left out).
+
+    >>> Optional(Interval(1, None, integer=True)).check("k", None) is None
+    True
+    """
+
+    constraint: Interval | Options | Boolean | Text | Subset | Names
+
+    def describe(self) -> str:
+        return f"{self.constraint.describe()}, or left out"
+
+    def check(self, key: str, value: Any) -> Any:
+        if value is None:
+            return None
+        try:
+            return self.constraint.check(key, value)
+        except ConfigError as error:
+            raise ConfigError(key, value, self.describe(), error.hint) from None
+
+
+Constraint = Interval | Options | Boolean | Text | Subset | Names | Optional
 
 
 @dataclass(frozen=True)
@@ -223,6 +286,8 @@ def param(default: Any, constraint: Constraint, doc: str, source: str = "assumpt
 
 
 def _fmt(x: float | None) -> str:
+    if isinstance(x, int):  # whole bounds in full: 10000000, not 1e+07
+        return str(x)
     return f"{x:g}" if x is not None else ""
 
 
@@ -238,5 +303,29 @@ def read_toml(path: str | Path, what: str) -> dict[str, Any]:
         return tomllib.loads(Path(path).read_text(encoding="utf-8"))
     except (FileNotFoundError, IsADirectoryError):
         raise ConfigError(what, str(path), "an existing TOML file") from None
+    except UnicodeDecodeError:
+        raise ConfigError(what, str(path), "a TOML file (UTF-8 text)") from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(what, str(path), f"valid TOML ({error})") from None
+
+
+def check_tables(data: Mapping[str, Any], tables: Mapping[str, str]) -> None:
+    """Check that a file's top level holds only the named tables, each written as a table.
+
+    ``tables`` maps each allowed name to what its table holds (for the error message).
+
+    >>> check_tables({"base": 5}, {"base": "scenario overrides"})
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'base' parameter must be a table [base] of scenario overrides. Got 5 instead.
+    """
+    for key, value in data.items():
+        if key not in tables:
+            raise ConfigError(
+                key,
+                value,
+                "one of the tables " + ", ".join(f"[{name}]" for name in tables),
+                did_you_mean(key, tables),
+            )
+        if not isinstance(value, Mapping):
+            raise ConfigError(key, value, f"a table [{key}] of {tables[key]}")

@@ -32,7 +32,7 @@ from socialsim.constraints import (
 )
 from socialsim.value import CostParams, ValueParams
 
-__all__ = ["Scenario", "flatten_keys", "parse_value"]
+__all__ = ["Scenario", "flatten_keys", "missing_files", "parse_value", "resolve_paths"]
 
 PROBABILITY = Interval(0, 1)
 NONNEGATIVE = Interval(0, None)
@@ -559,17 +559,11 @@ class Scenario:
     def from_toml(cls, path: str | Path) -> Scenario:
         """Load a scenario from a TOML file; keys not in the file keep their defaults.
 
-        A relative ``graph.path`` or ``graph.attributes`` is read relative to the file.
+        A relative ``graph.path`` or ``graph.attributes`` is read relative to the file
+        (:func:`resolve_paths`).
         """
         path = Path(path)
-        data = read_toml(path, "scenario")
-        scenario = cls.from_dict(data)
-        relative = {
-            key: str(path.parent / value)
-            for key, value in scenario.flat().items()
-            if key in ("graph.path", "graph.attributes") and value and not Path(value).is_absolute()
-        }
-        return scenario.replace(relative) if relative else scenario
+        return cls.from_dict(resolve_paths(read_toml(path, "scenario"), path.parent))
 
     def replace(self, changes: Mapping[str, Any]) -> Scenario:
         """A copy with ``changes`` applied, given as dotted keys or nested tables.
@@ -635,6 +629,39 @@ def flatten_keys(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
         else:
             out[dotted] = value
     return out
+
+
+PATHS = ("graph.path", "graph.attributes")
+"""The parameters that name files."""
+
+
+def resolve_paths(changes: Mapping[str, Any], folder: str | Path) -> dict[str, Any]:
+    """Overrides with their relative file paths read against ``folder``, made absolute.
+
+    A file that names another file (a scenario, experiment or sweep file naming a graph) means
+    it relative to itself, whatever the working directory; absolute paths also make a sweep's
+    record the same when it is resumed from elsewhere.
+
+    >>> resolve_paths({"graph": {"path": "g.txt"}, "graph.n": 5}, "/data")
+    {'graph.path': '/data/g.txt', 'graph.n': 5}
+    """
+    flat = flatten_keys(changes)
+    for key in PATHS:
+        value = flat.get(key)
+        if isinstance(value, str) and value and not Path(value).is_absolute():
+            flat[key] = str((Path(folder) / value).resolve())
+    return flat
+
+
+def missing_files(scenario: Scenario) -> dict[str, str]:
+    """The files a scenario names that do not exist, by parameter: run it and it would fail.
+
+    >>> missing_files(Scenario().replace({"graph.kind": "file", "graph.path": "/nowhere.txt"}))
+    {'graph.path': '/nowhere.txt'}
+    """
+    named = {"graph.path": scenario.graph.path if scenario.graph.kind == "file" else ""}
+    named["graph.attributes"] = scenario.graph.attributes
+    return {key: path for key, path in named.items() if path and not Path(path).is_file()}
 
 
 def parse_value(text: str) -> Any:

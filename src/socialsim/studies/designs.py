@@ -1,8 +1,10 @@
 """Designs of experiments: which parameter values each design point of a sweep gets.
 
-A parameter varies over a :class:`Range` (numbers between two ends) or a list of
-:class:`Levels` (any values: numbers, strings, booleans). A :class:`Design` is a table of
-points, one row per point and one column per parameter, built by :func:`make_design`:
+A parameter varies over a :class:`~socialsim.studies.factors.Range` (numbers between two
+ends) or a list of :class:`~socialsim.studies.factors.Levels` (any values: numbers, strings,
+booleans); :mod:`socialsim.studies.factors` says how each maps from the unit interval. A
+:class:`Design` is a table of points, one row per point and one column per parameter, built by
+:func:`make_design`:
 
 ==========  ==========================================================  =====================
 kind        points                                                      library
@@ -15,36 +17,43 @@ saltelli    Saltelli's scheme for Sobol' indices: N(2d+2) points, or    SALib
 morris      ``samples`` Morris trajectories of d+1 points each          SALib
 ==========  ==========================================================  =====================
 
-Every design but the grid is drawn in the unit hypercube [0, 1]^d and mapped to values
-parameter by parameter (:meth:`Range.from_unit`, :meth:`Levels.from_unit`):
-
-- a float range is linear, or logarithmic with ``log=True``;
-- an integer range (``integer=True``; a sweep sets it for integer scenario parameters such as
-  ``graph.n``) gives every integer in ``[low, high]`` the same share of the unit interval:
-  ``low + floor(u (high - low + 1))``. Rounding ``low + u (high - low)`` instead would give
-  the two ends half the weight of the other integers;
-- levels split the unit interval into equal parts, one per level.
+How a design is drawn (kind, samples, second order, Morris levels) is declared in
+:class:`DesignSettings`, the part of a sweep file's ``[sweep]`` table that a design reads, and
+checked like every scenario parameter. A design's size is computed from those settings before
+anything is drawn, and one of more than :data:`~socialsim.studies.factors.MAX_POINTS` points
+is refused.
 """
 
 from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
 
-from socialsim.constraints import ConfigError, did_you_mean
+from socialsim.constraints import Boolean, ConfigError, Interval, Options, Section, param
+from socialsim.studies.factors import (
+    MAX_POINTS,
+    Factor,
+    Levels,
+    Range,
+    grid_size,
+    parse_factor,
+)
 
 __all__ = [
     "DESIGNS",
+    "MAX_LEVELS",
     "Design",
+    "DesignSettings",
     "Factor",
     "Levels",
     "Range",
+    "design_size",
     "make_design",
     "parse_factor",
     "python_rows",
@@ -52,184 +61,53 @@ __all__ = [
 
 DESIGNS: tuple[str, ...] = ("grid", "lhs", "sobol", "saltelli", "morris")
 
-# Beyond this a design is almost surely a mistake (a grid of ten parameters at ten levels),
-# and building it would exhaust memory before saying so.
-MAX_POINTS = 10_000_000
+MAX_LEVELS = 1000
+"""Most levels of a Morris grid: SALib keeps an array of half as many starting levels, and
+screening designs use 4 to 10 (Saltelli et al. 2004, Sensitivity Analysis in Practice, §4.2)."""
 
 
 @dataclass(frozen=True)
-class Range:
-    """Numbers from ``low`` to ``high``.
+class DesignSettings(Section):
+    """How a design is drawn: the design part of a sweep's ``[sweep]`` table.
 
-    Parameters
-    ----------
-    low, high : float
-        The ends, ``low < high``; both are reachable.
-    num : int, optional
-        Evenly spaced levels for a grid design (ignored by the other designs).
-    log : bool, default False
-        Spread the values evenly on a log scale (``low > 0``), for rates that span orders of
-        magnitude.
-    integer : bool, default False
-        Whole numbers only; see the module notes for how the unit interval maps to them.
-
-    Examples
-    --------
-    >>> Range(0, 10).from_unit(np.array([0.0, 0.25, 1.0]))
-    array([ 0. ,  2.5, 10. ])
-    >>> Range(1, 3, integer=True).from_unit(np.array([0.0, 0.34, 0.67, 0.999, 1.0]))
-    array([1, 2, 3, 3, 3])
-    >>> Range(0.001, 0.1, num=3, log=True).grid()
-    [0.001, 0.01, 0.1]
-    """
-
-    low: float
-    high: float
-    num: int | None = None
-    log: bool = False
-    integer: bool = False
-
-    def check(self, name: str) -> Range:
-        """Return ``self`` if it is a usable range, else raise :class:`ConfigError`."""
-        key = f"parameters.{name}"
-        for end in (self.low, self.high):
-            if isinstance(end, bool) or not isinstance(end, int | float) or not math.isfinite(end):
-                raise ConfigError(key, self.to_dict(), "a range of two finite numbers")
-        if not self.low < self.high:
-            raise ConfigError(key, self.to_dict(), "a range with low < high")
-        if self.log and self.low <= 0:
-            raise ConfigError(key, self.to_dict(), "a range with low > 0 when log = true")
-        if self.num is not None and (
-            isinstance(self.num, bool) or not isinstance(self.num, int) or self.num < 2
-        ):
-            raise ConfigError(key, self.to_dict(), "a range whose 'num' is an int >= 2")
-        return self
-
-    def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map points of [0, 1] to values of the range (vectorized)."""
-        u = np.asarray(u, dtype=float)
-        if self.integer:
-            low, high = int(self.low), int(self.high)
-            if self.log:
-                # log-uniform over [low, high + 1), floored: integer k gets log((k+1)/k).
-                values = np.floor(np.exp(np.log(low) + u * (np.log(high + 1) - np.log(low))))
-            else:
-                values = low + np.floor(u * (high - low + 1))
-            return np.clip(values, low, high).astype(np.int64)
-        if self.log:
-            values = np.exp(np.log(self.low) + u * (np.log(self.high) - np.log(self.low)))
-            # exp(log(high)) can round just past high, which the scenario would refuse.
-            return np.clip(values, self.low, self.high)
-        return self.low + u * (self.high - self.low)
-
-    def grid(self) -> list[Any]:
-        """The grid levels: ``num`` evenly spaced values, rounded and deduplicated if integer."""
-        if self.num is None:
-            raise ConfigError(
-                "parameters",
-                self.to_dict(),
-                "a list of levels, or a range with 'num' levels, for a grid design",
-            )
-        spaced = (np.geomspace if self.log else np.linspace)(self.low, self.high, self.num)
-        if self.integer:
-            return [int(v) for v in np.unique(np.rint(spaced))]
-        return [float(v) for v in spaced]
-
-    def to_dict(self) -> dict[str, Any]:
-        """The TOML form: ``{low, high}`` and whichever options differ from the defaults."""
-        out: dict[str, Any] = {"low": self.low, "high": self.high}
-        if self.num is not None:
-            out["num"] = self.num
-        if self.log:
-            out["log"] = True
-        return out
-
-
-@dataclass(frozen=True)
-class Levels:
-    """A list of values, each taken by an equal share of the points.
-
-    Examples
-    --------
-    >>> Levels(("a", "b", "c")).from_unit(np.array([0.0, 0.5, 0.99, 1.0])).tolist()
-    ['a', 'b', 'c', 'c']
-    """
-
-    values: tuple[Any, ...]
-
-    def check(self, name: str) -> Levels:
-        """Return ``self`` if it is a usable list of levels, else raise :class:`ConfigError`."""
-        key = f"parameters.{name}"
-        if not self.values:
-            raise ConfigError(key, list(self.values), "a non-empty list of levels")
-        for value in self.values:
-            if not isinstance(value, bool | int | float | str):
-                raise ConfigError(key, list(self.values), "a list of numbers, strings or booleans")
-        # Compare by type as well as value: 1 == 1.0 == True in Python but not as levels.
-        if len({(type(v), v) for v in self.values}) < len(self.values):
-            raise ConfigError(key, list(self.values), "a list of distinct levels")
-        return self
-
-    def from_unit(self, u: np.ndarray) -> np.ndarray:
-        """Map points of [0, 1] to levels: equal shares of the unit interval, in order."""
-        k = len(self.values)
-        index = np.clip(np.floor(np.asarray(u, dtype=float) * k).astype(np.int64), 0, k - 1)
-        return np.array(self.values, dtype=object)[index]
-
-    def grid(self) -> list[Any]:
-        """Every level, in order."""
-        return list(self.values)
-
-    def to_dict(self) -> list[Any]:
-        """The TOML form: a list."""
-        return list(self.values)
-
-
-Factor = Range | Levels
-
-_RANGE_KEYS = ("low", "high", "num", "log")
-
-
-def parse_factor(name: str, spec: Any) -> Factor:
-    """Read one parameter's variation as written in a sweep file or a Python call.
-
-    A list or tuple gives :class:`Levels`; a table ``{low, high}`` (optionally ``num``,
-    ``log``) a :class:`Range`; a table ``{levels = [...]}`` levels.
-
-    Examples
-    --------
-    >>> parse_factor("wom.negativity", {"low": 0.5, "high": 3})
-    Range(low=0.5, high=3, num=None, log=False, integer=False)
-    >>> parse_factor("graph.kind", ["barabasi_albert", "watts_strogatz"])
-    Levels(values=('barabasi_albert', 'watts_strogatz'))
-    >>> parse_factor("wom.negativity", {"low": 0.5, "hihg": 3})
+    >>> DesignSettings(design="sobol", samples=10)
     Traceback (most recent call last):
     ...
-    socialsim.constraints.ConfigError: The 'parameters.wom.negativity.hihg' parameter must be one of 'low', 'high', 'num', 'log'. Got 3 instead. Did you mean 'high'?
+    socialsim.constraints.ConfigError: The 'sweep.samples' parameter must be a power of 2 for a sobol design (it keeps the sequence balanced). Got 10 instead.
     """
-    if isinstance(spec, Range | Levels):
-        return spec.check(name)
-    if isinstance(spec, Sequence) and not isinstance(spec, str):
-        return Levels(tuple(spec)).check(name)
-    if isinstance(spec, Mapping):
-        if set(spec) == {"levels"} and isinstance(spec["levels"], Sequence):
-            return Levels(tuple(spec["levels"])).check(name)
-        for key, value in spec.items():
-            if key not in _RANGE_KEYS:
-                raise ConfigError(
-                    f"parameters.{name}.{key}",
-                    value,
-                    "one of " + ", ".join(repr(k) for k in _RANGE_KEYS),
-                    did_you_mean(key, _RANGE_KEYS),
-                )
-        if "low" not in spec or "high" not in spec:
-            raise ConfigError(f"parameters.{name}", dict(spec), "a range with both low and high")
-        if not isinstance(spec.get("log", False), bool):
-            raise ConfigError(f"parameters.{name}.log", spec["log"], "a bool (true or false)")
-        return Range(spec["low"], spec["high"], spec.get("num"), spec.get("log", False)).check(name)
-    raise ConfigError(
-        f"parameters.{name}", spec, "a list of levels or a range {low = ..., high = ...}"
+
+    section: ClassVar[str] = "sweep"
+    design: str = param(
+        "grid", Options(DESIGNS), "Design of experiments (see socialsim.studies.designs)."
     )
+    samples: int = param(
+        64,
+        Interval(1, MAX_POINTS, integer=True),
+        "Points (lhs, sobol), base sample N (saltelli: N(2d+2) points, N(d+2) without second "
+        "order) or trajectories (morris: N(d+1) points); a grid ignores it.",
+        "assumption: 64 points are a first look; the upper bound is the design-size limit",
+    )
+    second_order: bool = param(
+        True, Boolean(), "Saltelli: also the points second-order Sobol' indices need."
+    )
+    num_levels: int = param(
+        4,
+        Interval(2, MAX_LEVELS, integer=True),
+        "Morris: levels of the grid trajectories move on (even).",
+        "Saltelli et al. (2004), §4.2: p = 4 with a jump of p / (2 (p - 1))",
+    )
+
+    def _check_together(self) -> None:
+        if self.design in ("sobol", "saltelli") and self.samples & (self.samples - 1):
+            raise ConfigError(
+                "sweep.samples",
+                self.samples,
+                f"a power of 2 for a {self.design} design (it keeps the sequence balanced)",
+            )
+        if self.num_levels % 2:  # odd levels put Morris jumps off the grid (SALib warns)
+            raise ConfigError(
+                "sweep.num_levels", self.num_levels, f"an even int in [2, {MAX_LEVELS}]"
+            )
 
 
 @dataclass(frozen=True)
@@ -275,6 +153,21 @@ class Design:
             "bounds": [[0.0, 1.0]] * len(self.factors),
         }
 
+    def positions(self) -> np.ndarray | None:
+        """Where each point's values sit in their parameters' ranges, shape ``(n_points, d)``.
+
+        The unit coordinates, except for integers and levels, whose position is that of the
+        value actually drawn (see :mod:`socialsim.studies.factors`). None for a grid.
+
+        >>> d = make_design("morris", {"a": Range(0, 2, integer=True)}, samples=2, seed=1)
+        >>> d.unit[:, 0].round(2).tolist(), d.positions()[:, 0].tolist()
+        ([1.0, 0.33, 0.0, 0.67], [1.0, 0.5, 0.0, 1.0])
+        """
+        if self.unit is None:
+            return None
+        columns = [f.position(self.unit[:, j]) for j, f in enumerate(self.factors.values())]
+        return np.column_stack(columns)
+
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready record from which :meth:`from_dict` rebuilds the same design."""
         return {
@@ -307,7 +200,7 @@ class Design:
             for name, f in factors.items()
         }
         values = pd.DataFrame(data["values"], columns=list(data["columns"]))
-        dtypes = data.get("dtypes") or {n: _dtype(f) for n, f in factors.items()}
+        dtypes = data.get("dtypes") or {n: f.dtype() for n, f in factors.items()}
         values = values.astype(dtypes)
         unit = None if data["unit"] is None else np.asarray(data["unit"], dtype=float)
         return cls(data["kind"], factors, values, unit, dict(data["options"]))
@@ -358,28 +251,13 @@ def make_design(
     ...
     socialsim.constraints.ConfigError: The 'sweep.samples' parameter must be a power of 2 for a sobol design (it keeps the sequence balanced). Got 10 instead.
     """
-    if kind not in DESIGNS:
-        raise ConfigError(
-            "sweep.design",
-            kind,
-            "one of " + ", ".join(map(repr, DESIGNS)),
-            did_you_mean(kind, DESIGNS),
-        )
+    settings = DesignSettings(
+        design=kind, samples=samples, second_order=second_order, num_levels=num_levels
+    )
     factors = {name: parse_factor(name, spec) for name, spec in factors.items()}
     if not factors:
         raise ConfigError("parameters", {}, "at least one parameter to vary")
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise ConfigError("sweep.samples", samples, "an int >= 1")
-    if kind == "grid":
-        for name, f in factors.items():
-            if isinstance(f, Range) and f.num is None:
-                raise ConfigError(
-                    f"parameters.{name}",
-                    f.to_dict(),
-                    "a list of levels, or a range with 'num' levels, for a grid design",
-                )
-    d = len(factors)
-    n = design_size(kind, factors, samples=samples, second_order=second_order)
+    n = design_size(settings, factors)
     if n > MAX_POINTS:
         raise ConfigError(
             "sweep.design",
@@ -387,25 +265,12 @@ def make_design(
             f"a design of at most {MAX_POINTS:,} points",
             f"This one has {n:,}.",
         )
-    if kind in ("sobol", "saltelli") and samples & (samples - 1):
-        raise ConfigError(
-            "sweep.samples",
-            samples,
-            f"a power of 2 for a {kind} design (it keeps the sequence balanced)",
-        )
-    if kind == "morris" and (
-        isinstance(num_levels, bool)
-        or not isinstance(num_levels, int)
-        or num_levels < 2
-        or num_levels % 2
-    ):
-        raise ConfigError("sweep.num_levels", num_levels, "an even int >= 2")
-
+    d = len(factors)
     options: dict[str, Any] = {}
     if kind == "grid":
         rows = list(itertools.product(*(f.grid() for f in factors.values())))
         values = pd.DataFrame(rows, columns=list(factors))
-        values = values.astype({n_: _dtype(f) for n_, f in factors.items()})
+        values = values.astype({n_: f.dtype() for n_, f in factors.items()})
         return Design(kind, factors, values, None, options)
 
     from scipy.stats import qmc  # imported here: only the sampling designs need scipy.stats
@@ -430,24 +295,33 @@ def make_design(
     values = pd.DataFrame(
         {name: f.from_unit(unit[:, j]) for j, (name, f) in enumerate(factors.items())}
     )
-    values = values.astype({n_: _dtype(f) for n_, f in factors.items()})
+    values = values.astype({n_: f.dtype() for n_, f in factors.items()})
     return Design(kind, factors, values, np.asarray(unit, dtype=float), options)
 
 
-def design_size(
-    kind: str, factors: Mapping[str, Factor], *, samples: int, second_order: bool = True
-) -> int:
+def design_size(settings: DesignSettings, factors: Mapping[str, Factor]) -> int:
     """Number of points a design will have, computed without drawing it.
 
-    >>> design_size("grid", {"a": Levels((1, 2)), "b": Levels((1, 2, 3))}, samples=0)
+    A grid needs every range to have ``num`` levels; it is refused here otherwise.
+
+    >>> design_size(DesignSettings(), {"a": Levels((1, 2)), "b": Levels((1, 2, 3))})
     6
+    >>> design_size(DesignSettings(design="morris", samples=10), {"a": Range(0, 1)})
+    20
     """
-    d = len(factors)
-    if kind == "grid":
-        return math.prod(len(f.grid()) for f in factors.values())
-    if kind == "saltelli":
-        return samples * (2 * d + 2 if second_order else d + 2)
-    if kind == "morris":
+    d, samples = len(factors), settings.samples
+    if settings.design == "grid":
+        for name, f in factors.items():
+            if isinstance(f, Range) and f.num is None:
+                raise ConfigError(
+                    f"parameters.{name}",
+                    f.to_dict(),
+                    "a list of levels, or a range with 'num' levels, for a grid design",
+                )
+        return grid_size(factors)
+    if settings.design == "saltelli":
+        return samples * (2 * d + 2 if settings.second_order else d + 2)
+    if settings.design == "morris":
         return samples * (d + 1)
     return samples
 
@@ -462,17 +336,3 @@ def python_rows(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
     """
     columns = [frame[c].tolist() for c in frame.columns]  # tolist gives Python scalars
     return list(zip(*columns, strict=True)) if columns else [()] * len(frame)
-
-
-def _dtype(factor: Factor) -> Any:
-    """The column type of a parameter: int64, float64, bool, or object for strings and mixes."""
-    if isinstance(factor, Range):
-        return np.int64 if factor.integer else np.float64
-    kinds = {type(v) for v in factor.values}
-    if kinds == {bool}:
-        return bool
-    if kinds == {int}:
-        return np.int64
-    if kinds <= {int, float}:
-        return np.float64
-    return object

@@ -19,24 +19,93 @@ An experiment file is TOML::
     [strategies.negatives-first]
     "policy.name" = "negatives-first"
 
-Everything is validated on loading, with the same one-line errors as scenarios.
+The ``[experiment]`` settings are declared in :class:`ExperimentSettings` and checked by the
+same code as scenario parameters, with the same one-line errors; so are the strategies'
+overrides, and the files they name (``graph.path``, ``graph.attributes``, read relative to the
+experiment file) must exist. All of it is checked on loading, before any run.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from socialsim.constraints import ConfigError, Interval, did_you_mean, read_toml
+from socialsim.constraints import (
+    ConfigError,
+    Interval,
+    Names,
+    Optional,
+    Section,
+    Text,
+    check_tables,
+    did_you_mean,
+    param,
+    read_toml,
+)
 from socialsim.kpis import KPIS
-from socialsim.scenario import Scenario, flatten_keys
+from socialsim.scenario import PARAMETERS, Scenario, missing_files, resolve_paths
 
-__all__ = ["Experiment", "canned_experiments", "load_experiment"]
+__all__ = [
+    "KPI_NAMES",
+    "MAX_REPLICATES",
+    "Experiment",
+    "ExperimentSettings",
+    "canned_experiments",
+    "load_experiment",
+]
 
-DEFAULT_KPIS = ("fans", "nps", "mean_loyalty", "churned", "staff_cost")
-SETTINGS = {"question", "replicates", "seed", "days", "kpis", "baseline", "name"}
+KPI_NAMES = Names(tuple(KPIS), "KPI names (see socialsim.KPIS)")
+"""What a list of KPIs to keep or report may be, in an experiment or a sweep file."""
+
+MAX_REPLICATES = 10_000
+"""Most replicates per strategy. A comparison keeps every run's daily KPIs in memory, so the
+cost grows with strategies × replicates × days; paired comparisons settle with tens."""
+
+TABLES = {
+    "experiment": "settings (question, replicates, days, kpis ...)",
+    "base": "scenario overrides shared by every strategy",
+    "strategies": "strategies, each a table of scenario overrides",
+}
+
+
+@dataclass(frozen=True)
+class ExperimentSettings(Section):
+    """The ``[experiment]`` table, declared and checked like every scenario parameter."""
+
+    section: ClassVar[str] = "experiment"
+    question: str = param("", Text(), "What the experiment asks.")
+    replicates: int = param(
+        10,
+        Interval(1, MAX_REPLICATES, integer=True),
+        "Runs per strategy; replicate r of every strategy uses the same seed.",
+        "assumption: enough to tell strategies apart in the canned experiments",
+    )
+    seed: int = param(
+        1,
+        Interval(0, None, integer=True),
+        "Root seed: replicate seeds are SeedSequence(seed).spawn(replicates).",
+    )
+    days: int | None = param(
+        None,
+        Optional(PARAMETERS["run.days"].metadata["constraint"]),
+        "Horizon in days; the base scenario's run.days when left out.",
+    )
+    kpis: tuple[str, ...] = param(
+        ("fans", "nps", "mean_loyalty", "churned", "staff_cost"),
+        KPI_NAMES,
+        "KPIs to summarise and plot.",
+    )
+    baseline: str = param(
+        "", Text(), "The strategy the others are compared with; the first one when empty."
+    )
+    name: str = param("experiment", Text(), "What the experiment is called (its file's name).")
+
+
+_DEFAULT = ExperimentSettings()
+SETTINGS = tuple(f.name for f in dataclasses.fields(ExperimentSettings))
 
 
 @dataclass(frozen=True)
@@ -49,18 +118,12 @@ class Experiment:
         Each strategy's scenario overrides, by dotted key.
     base : Scenario, optional
         The scenario every strategy starts from.
-    replicates : int, default 10
-        Runs per strategy; replicate ``r`` of every strategy uses the same seed.
-    seed : int, default 1
-        Root seed: replicate seeds are ``SeedSequence(seed).spawn(replicates)``.
-    days : int, optional
-        Horizon; the base scenario's ``run.days`` when omitted.
-    kpis : tuple of str
-        KPIs to summarise and plot.
-    baseline : str, optional
-        The strategy the others are compared with; the first one when omitted.
-    name, question : str
-        What the experiment is called and asks.
+    replicates, seed, days, kpis, baseline, name, question
+        The settings of :class:`ExperimentSettings`: runs per strategy (replicate ``r`` of
+        every strategy uses the same seed, ``SeedSequence(seed).spawn(replicates)[r]``), the
+        horizon (the base scenario's ``run.days`` when None), the KPIs to summarise, the
+        strategy the others are compared with (the first one when empty), and what the
+        experiment is called and asks.
 
     Examples
     --------
@@ -70,34 +133,25 @@ class Experiment:
     >>> Experiment({"a": {}}, kpis=("npss",))
     Traceback (most recent call last):
     ...
-    socialsim.constraints.ConfigError: The 'experiment.kpis' parameter must be a list of KPI names (see socialsim.KPIS). Got 'npss' instead. Did you mean 'nps'?
+    socialsim.constraints.ConfigError: The 'experiment.kpis' parameter must be a non-empty list of distinct KPI names (see socialsim.KPIS). Got ('npss',) instead. 'npss' is not one. Did you mean 'nps'?
     """
 
     strategies: dict[str, dict[str, Any]]
     base: Scenario = field(default_factory=Scenario)
-    replicates: int = 10
-    seed: int = 1
-    days: int | None = None
-    kpis: tuple[str, ...] = DEFAULT_KPIS
-    baseline: str = ""
-    name: str = "experiment"
-    question: str = ""
+    replicates: int = _DEFAULT.replicates
+    seed: int = _DEFAULT.seed
+    days: int | None = _DEFAULT.days
+    kpis: tuple[str, ...] = _DEFAULT.kpis
+    baseline: str = _DEFAULT.baseline
+    name: str = _DEFAULT.name
+    question: str = _DEFAULT.question
 
     def __post_init__(self) -> None:
-        Interval(1, None, integer=True).check("experiment.replicates", self.replicates)
-        Interval(0, None, integer=True).check("experiment.seed", self.seed)
-        if self.days is not None:
-            Interval(1, None, integer=True).check("experiment.days", self.days)
-        if not self.strategies:
+        settings = ExperimentSettings(**{key: getattr(self, key) for key in SETTINGS})
+        for key in SETTINGS:
+            object.__setattr__(self, key, getattr(settings, key))
+        if not isinstance(self.strategies, dict) or not self.strategies:
             raise ConfigError("strategies", self.strategies, "at least one strategy")
-        for kpi in self.kpis:
-            if kpi not in KPIS:
-                raise ConfigError(
-                    "experiment.kpis",
-                    kpi,
-                    "a list of KPI names (see socialsim.KPIS)",
-                    did_you_mean(kpi, KPIS),
-                )
         if not self.baseline:
             object.__setattr__(self, "baseline", next(iter(self.strategies)))
         if self.baseline not in self.strategies:
@@ -109,11 +163,14 @@ class Experiment:
             )
         for name in self.strategies:
             try:
-                self.scenario(name)
+                scenario = self.scenario(name)
             except ConfigError as error:
                 raise ConfigError(
                     f"strategies.{name}.{error.key}", error.value, error.allowed, error.hint
                 ) from None
+            for key, path in missing_files(scenario).items():
+                named_by = f"strategies.{name}" if key in self.strategies[name] else "base"
+                raise ConfigError(f"{named_by}.{key}", path, "an existing file")
 
     def scenario(self, strategy: str) -> Scenario:
         """The full scenario of one strategy."""
@@ -128,30 +185,29 @@ class Experiment:
 
     @classmethod
     def from_toml(cls, path: str | Path) -> Experiment:
-        """Load an experiment file (see the module docstring for its layout)."""
+        """Load an experiment file (see the module docstring for its layout).
+
+        File names in ``[base]`` and in the strategies (``graph.path``, ``graph.attributes``)
+        are read relative to the file.
+        """
         path = Path(path)
         data = read_toml(path, "experiment")
-        for table in data:
-            if table not in ("experiment", "base", "strategies"):
-                raise ConfigError(
-                    table, data[table], "one of the tables [experiment], [base], [strategies]"
-                )
-        settings = data.get("experiment", {})
+        check_tables(data, TABLES)
+        settings = dict(data.get("experiment", {}))
         for key in settings:
             if key not in SETTINGS:
                 raise ConfigError(
                     f"experiment.{key}", settings[key], "a known key", did_you_mean(key, SETTINGS)
                 )
-        if "kpis" in settings:
-            settings["kpis"] = tuple(settings["kpis"])
+        strategies = {}
+        for name, overrides in data.get("strategies", {}).items():
+            if not isinstance(overrides, dict):
+                raise ConfigError(f"strategies.{name}", overrides, "a table of scenario overrides")
+            strategies[name] = resolve_paths(overrides, path.parent)
         return cls(
-            strategies={
-                name: flatten_keys(overrides)
-                for name, overrides in data.get("strategies", {}).items()
-            },
-            base=Scenario.from_dict(data.get("base", {})),
-            name=settings.pop("name", path.stem),
-            **settings,
+            strategies=strategies,
+            base=Scenario.from_dict(resolve_paths(data.get("base", {}), path.parent)),
+            **{"name": path.stem, **settings},
         )
 
 

@@ -1,18 +1,11 @@
 """How a sweep's KPIs depend on its parameters: sensitivity indices, main effects, plots.
 
-- :func:`sobol_indices`: Sobol' first-order (S1) and total-order (ST) indices of a Saltelli
-  design, with bootstrap confidence intervals (SALib). S1 is the share of the KPI's variance
-  a parameter explains alone; ST adds its interactions with the others.
-- :func:`morris_indices`: Morris elementary effects of a Morris design (SALib): μ* (mean
-  absolute effect) with its confidence interval, μ and σ (spread: nonlinearity and
-  interactions). Effects are per unit of the design's unit interval, that is the change of
-  the KPI when a parameter moves across its whole range, extrapolated linearly.
+- :func:`sobol_indices`, :func:`morris_indices`: Sobol' and Morris indices, from
+  :mod:`socialsim.studies.indices` (where the rules on undefined KPIs and on integer
+  parameters are).
 - :func:`main_effects`: the KPI's mean, with a confidence band, along one parameter (levels,
   or quantile bins of a continuous range); works on any design.
 - :func:`plot_main_effects`, :func:`plot_heatmap`, :func:`plot_indices`: the figures.
-
-Indices are computed on each design point's KPI averaged over its successful replicates;
-every point needs at least one, since Sobol' and Morris estimators pair points up.
 """
 
 from __future__ import annotations
@@ -26,9 +19,17 @@ import pandas as pd
 from matplotlib.figure import Figure
 from scipy import stats
 
-from socialsim.studies.designs import Design
+from socialsim.studies.indices import (
+    UNDEFINED_WHEN,
+    elementary_effects,
+    morris_indices,
+    point_means,
+    sobol_indices,
+)
 
 __all__ = [
+    "UNDEFINED_WHEN",
+    "elementary_effects",
     "main_effects",
     "morris_indices",
     "plot_heatmap",
@@ -37,171 +38,6 @@ __all__ = [
     "point_means",
     "sobol_indices",
 ]
-
-
-def point_means(design: Design, runs: pd.DataFrame, kpi: str) -> np.ndarray:
-    """The KPI of each design point, averaged over its successful replicates, in point order.
-
-    Parameters
-    ----------
-    design : Design
-        The sweep's design (``ResultsStore(path).design``).
-    runs : pandas.DataFrame
-        The runs (``ResultsStore(path).load()``): a ``point`` column and the KPI; rows whose
-        ``status`` is not "ok" are left out.
-    kpi : str
-        The column to average.
-
-    Returns
-    -------
-    numpy.ndarray of shape (n_points,)
-
-    Examples
-    --------
-    >>> from socialsim.studies.designs import make_design
-    >>> d = make_design("grid", {"a": [1, 2]})
-    >>> runs = pd.DataFrame({"point": [0, 0, 1, 1], "y": [1.0, 3.0, 5.0, 7.0]})
-    >>> point_means(d, runs, "y")
-    array([2., 6.])
-    """
-    if kpi not in runs.columns:
-        raise KeyError(f"The 'kpi' parameter must be a column of the runs. Got {kpi!r} instead.")
-    if "status" in runs.columns:
-        runs = runs[runs["status"] == "ok"]
-    means = runs.groupby("point")[kpi].mean().reindex(range(design.n_points))
-    missing = np.flatnonzero(means.isna().to_numpy())
-    if missing.size:
-        raise ValueError(
-            f"Every design point needs a successful run with a finite {kpi!r}; "
-            f"{missing.size} of {design.n_points} have none (first: point {missing[0]}). "
-            "Finish the sweep (rerun it, with --retry-failed for failed runs) first."
-        )
-    return means.to_numpy(dtype=float)
-
-
-def sobol_indices(
-    design: Design,
-    runs: pd.DataFrame,
-    kpi: str,
-    *,
-    conf_level: float = 0.95,
-    num_resamples: int = 1000,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Sobol' first- and total-order indices of a KPI, from a Saltelli design.
-
-    Parameters
-    ----------
-    design : Design
-        A ``"saltelli"`` design.
-    runs : pandas.DataFrame
-        The runs, as :func:`point_means` reads them.
-    kpi : str
-        The output to analyse.
-    conf_level : float, default 0.95
-        Level of the bootstrap confidence intervals.
-    num_resamples : int, default 1000
-        Bootstrap resamples.
-    seed : int, default 0
-        Seed of the bootstrap.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per parameter: ``S1``, ``S1_conf``, ``ST``, ``ST_conf`` (the ``_conf``
-        columns are half-widths of the confidence intervals).
-
-    Examples
-    --------
-    >>> from SALib.test_functions import Ishigami
-    >>> from socialsim.studies.designs import Range, make_design
-    >>> box = {f"x{i}": Range(-np.pi, np.pi) for i in (1, 2, 3)}
-    >>> d = make_design("saltelli", box, samples=1024, second_order=False, seed=1)
-    >>> runs = pd.DataFrame({"point": range(d.n_points), "y": Ishigami.evaluate(d.values.to_numpy())})
-    >>> sobol_indices(d, runs, "y")[["S1", "ST"]].round(1)
-         S1   ST
-    x1  0.3  0.6
-    x2  0.4  0.4
-    x3  0.0  0.2
-    """
-    from SALib.analyze import sobol
-
-    _require(design, "saltelli", "Sobol' indices")
-    y = point_means(design, runs, kpi)
-    result = sobol.analyze(
-        design.problem(),
-        y,
-        calc_second_order=design.options.get("second_order", True),
-        num_resamples=num_resamples,
-        conf_level=conf_level,
-        # A Generator, not the int: SALib's Sobol' analysis falls back on numpy's global
-        # random state when its seed is falsy (0), which would make the intervals unrepeatable.
-        seed=np.random.default_rng(seed),
-    )
-    columns = ["S1", "S1_conf", "ST", "ST_conf"]
-    return pd.DataFrame({c: result[c] for c in columns}, index=pd.Index(design.names))
-
-
-def morris_indices(
-    design: Design,
-    runs: pd.DataFrame,
-    kpi: str,
-    *,
-    conf_level: float = 0.95,
-    num_resamples: int = 1000,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Morris elementary-effect statistics of a KPI, from a Morris design.
-
-    Parameters
-    ----------
-    design : Design
-        A ``"morris"`` design.
-    runs : pandas.DataFrame
-        The runs, as :func:`point_means` reads them.
-    kpi : str
-        The output to analyse.
-    conf_level : float, default 0.95
-        Level of the bootstrap confidence interval of μ*.
-    num_resamples : int, default 1000
-        Bootstrap resamples.
-    seed : int, default 0
-        Seed of the bootstrap.
-
-    Returns
-    -------
-    pandas.DataFrame
-        One row per parameter: ``mu_star``, ``mu_star_conf`` (half-width), ``mu``, ``sigma``;
-        effects are KPI changes across a parameter's whole range.
-
-    Examples
-    --------
-    >>> from socialsim.studies.designs import Range, make_design
-    >>> d = make_design("morris", {"a": Range(0, 10), "b": Range(0, 1)}, samples=10, seed=1)
-    >>> runs = pd.DataFrame({"point": range(d.n_points), "y": 2 * d.values["a"] - d.values["b"]})
-    >>> morris_indices(d, runs, "y")[["mu_star", "mu", "sigma"]].round(6)
-       mu_star    mu  sigma
-    a     20.0  20.0    0.0
-    b      1.0  -1.0    0.0
-    """
-    from SALib.analyze import morris
-
-    _require(design, "morris", "Morris indices")
-    y = point_means(design, runs, kpi)
-    result = morris.analyze(
-        design.problem(),
-        design.unit,
-        y,
-        num_resamples=num_resamples,
-        conf_level=conf_level,
-        num_levels=design.options.get("num_levels", 4),
-        seed=np.random.default_rng(seed),
-    )
-    columns = ["mu_star", "mu_star_conf", "mu", "sigma"]
-    return pd.DataFrame(
-        {c: np.asarray(result[c], dtype=float) for c in columns},
-        index=pd.Index(design.names),
-    )
 
 
 def main_effects(
@@ -412,11 +248,3 @@ def _axis(values: pd.Series, bins: int) -> tuple[pd.Series, list[str]]:
     binned = pd.qcut(values, bins, duplicates="drop")
     labels = [f"{iv.mid:.3g}" for iv in binned.cat.categories]
     return binned, labels
-
-
-def _require(design: Design, kind: str, what: str) -> None:
-    if design.kind != kind:
-        raise ValueError(
-            f"The 'design' parameter must be a {kind} design for {what}. Got a {design.kind} "
-            "design instead."
-        )

@@ -38,7 +38,7 @@ itself, whose state is independent of its children's.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -51,65 +51,55 @@ from socialsim.constraints import (
     ConfigError,
     Interval,
     Options,
+    Text,
+    check_tables,
     did_you_mean,
     param,
     read_toml,
 )
 from socialsim.kpis import KPIS
 from socialsim.model import EngagementModel
-from socialsim.scenario import PARAMETERS, Scenario, Section
+from socialsim.scenario import PARAMETERS, PATHS, Scenario, missing_files, resolve_paths
 from socialsim.studies.designs import (
-    DESIGNS,
     Design,
+    DesignSettings,
     Factor,
     Range,
+    design_size,
     make_design,
     parse_factor,
     python_rows,
 )
+from socialsim.studies.experiment import KPI_NAMES
 
-__all__ = ["Run", "Sweep", "SweepSettings"]
+__all__ = ["MAX_RUNS", "Run", "Sweep", "SweepSettings"]
 
 _FACTOR_KEYS = frozenset(("low", "high", "num", "log", "levels"))
-_TABLES = ("sweep", "base", "parameters")
+TABLES = {
+    "sweep": "settings (design, samples, replicates ...)",
+    "base": "scenario overrides",
+    "parameters": "parameters to vary",
+}
+
+MAX_RUNS = 1_000_000
+"""Most runs (design points × replicates) a sweep may have. A store keeps a file per run, and
+the sweep builds and checks every point's scenario first (about 0.1 ms each), so a million
+runs is hours of computing at the very least; more is almost surely a typo."""
 
 
 @dataclass(frozen=True)
-class _KpiNames:
-    """A non-empty list of distinct KPI names (the KPIs a sweep keeps)."""
+class SweepSettings(DesignSettings):
+    """The ``[sweep]`` table: how the design is drawn and run, validated like a scenario.
 
-    def describe(self) -> str:
-        return "a non-empty list of distinct KPI names (see socialsim.kpis.KPIS)"
-
-    def check(self, key: str, value: Any) -> tuple[str, ...]:
-        if isinstance(value, str) or not isinstance(value, Iterable):
-            raise ConfigError(key, value, self.describe())
-        names = tuple(value)
-        for name in names:
-            if name not in KPIS:
-                hint = did_you_mean(name, KPIS) if isinstance(name, str) else ""
-                raise ConfigError(key, name, "a KPI name (see socialsim.kpis.KPIS)", hint)
-        if not names or len(set(names)) < len(names):
-            raise ConfigError(key, list(names), self.describe())
-        return names
-
-
-@dataclass(frozen=True)
-class SweepSettings(Section):
-    """The ``[sweep]`` table: how the design is drawn and run, validated like a scenario."""
+    The design's own settings (``design``, ``samples``, ``second_order``, ``num_levels``)
+    are those of :class:`~socialsim.studies.designs.DesignSettings`.
+    """
 
     section: ClassVar[str] = "sweep"
-    design: str = param(
-        "grid", Options(DESIGNS), "Design of experiments (see socialsim.studies.designs)."
-    )
-    samples: int = param(
-        64,
-        Interval(1, None, integer=True),
-        "Points (lhs, sobol), base sample N (saltelli: N(2d+2) points, N(d+2) without second "
-        "order) or trajectories (morris: N(d+1) points); a grid ignores it.",
-    )
     replicates: int = param(
-        1, Interval(1, None, integer=True), "Runs per design point, each with its own seed."
+        1,
+        Interval(1, MAX_RUNS, integer=True),
+        "Runs per design point, each with its own seed; at most MAX_RUNS runs in all.",
     )
     seed: int = param(20261123, Interval(0, None, integer=True), "Root of every random draw.")
     seeds: str = param(
@@ -124,19 +114,12 @@ class SweepSettings(Section):
         "'final': one number per KPI and run (socialsim.kpis.per_run); 'trajectories': also "
         "its daily KPIs.",
     )
-    kpis: tuple[str, ...] = param(tuple(KPIS), _KpiNames(), "KPIs to keep.")
-    second_order: bool = param(
-        True, Boolean(), "Saltelli: also the points second-order Sobol' indices need."
-    )
-    num_levels: int = param(
-        4, Interval(2, None, integer=True), "Morris: levels of the grid trajectories move on."
-    )
+    kpis: tuple[str, ...] = param(tuple(KPIS), KPI_NAMES, "KPIs to keep.")
 
     def _check_together(self) -> None:
+        super()._check_together()
         if self.seed >= 2**63:  # the store keeps seeds as int64
             raise ConfigError("sweep.seed", self.seed, "an int in [0, 2**63)")
-        if self.num_levels % 2:
-            raise ConfigError("sweep.num_levels", self.num_levels, "an even int >= 2")
 
 
 @dataclass(frozen=True)
@@ -240,6 +223,7 @@ class Sweep:
             name: self._check_factor(name, spec) for name, spec in parameters.items()
         }
         s = self.settings
+        _check_size(s, design_size(s, self.parameters))
         design = make_design(
             s.design,
             self.parameters,
@@ -280,28 +264,25 @@ class Sweep:
         ``base`` may also be a flat table of every scenario parameter (as in
         :meth:`to_dict`), so a sweep round-trips through its dictionary.
         """
-        for key, value in data.items():
-            if key not in _TABLES:
-                raise ConfigError(
-                    key,
-                    value,
-                    "one of the tables 'sweep', 'base', 'parameters'",
-                    did_you_mean(key, _TABLES),
-                )
+        check_tables(data, TABLES)
         settings = dict(data.get("sweep", {}))
         scenario_file = settings.pop("scenario", None)
         if scenario_file is None:
             scenario = Scenario()
-        elif not isinstance(scenario_file, str):
-            raise ConfigError("sweep.scenario", scenario_file, "a path to a scenario TOML file")
         else:
-            scenario_path = Path(scenario_file)
+            scenario_path = Path(Text().check("sweep.scenario", scenario_file))
             if base_dir is not None and not scenario_path.is_absolute():
                 scenario_path = Path(base_dir) / scenario_path
             scenario = Scenario.from_toml(scenario_path)
-        scenario = scenario.replace(data.get("base", {}))
+        base = data.get("base", {})
         parameters = _factor_tables(data.get("parameters", {}))
-        return cls(parameters, scenario=scenario, source=source, **settings)
+        if base_dir is not None:  # file names are relative to the sweep file
+            base = resolve_paths(base, base_dir)
+            for name in PATHS:
+                if isinstance(parameters.get(name), list):
+                    levels = [{name: level} for level in parameters[name]]
+                    parameters[name] = [resolve_paths(c, base_dir)[name] for c in levels]
+        return cls(parameters, scenario=scenario.replace(base), source=source, **settings)
 
     def _check_factor(self, name: str, spec: Any) -> Factor:
         if name == "run.seed":
@@ -344,13 +325,20 @@ class Sweep:
         return the values as the scenario holds them (levels ``[1, 2]`` of a float are floats)."""
         names = list(values.columns)
         checked: list[list[Any]] = []
+        files: set[tuple[str, str, str]] = set()  # the files named, checked once each
         for point, row in enumerate(python_rows(values)):
             overrides = dict(zip(names, row, strict=True))
             try:
-                flat = self.scenario.replace(overrides).flat()
+                scenario = self.scenario.replace(overrides)
             except ConfigError as error:
                 raise _located(error, f"(at design point {point}: {overrides})") from None
+            flat = scenario.flat()
             checked.append([flat[name] for name in names])
+            named = (flat["graph.kind"], flat["graph.path"], flat["graph.attributes"])
+            if named not in files:
+                files.add(named)
+                for key, path in missing_files(scenario).items():
+                    raise ConfigError(key, path, "an existing file", f"(at design point {point})")
         frame = pd.DataFrame(checked, columns=names, index=values.index)
         return frame.astype({name: _PANDAS[_column_type(name)] for name in names})
 
@@ -453,6 +441,24 @@ def _column_type(name: str) -> str:
     if isinstance(constraint, Interval):
         return "int64" if constraint.integer else "float64"
     return "bool" if isinstance(constraint, Boolean) else "string"
+
+
+def _check_size(settings: SweepSettings, points: int) -> None:
+    """Refuse a sweep of more than :data:`MAX_RUNS` runs before its design is drawn."""
+    if points > MAX_RUNS:
+        raise ConfigError(
+            "sweep.design",
+            settings.design,
+            f"a design of at most {MAX_RUNS:,} points in a sweep",
+            f"This one has {points:,}.",
+        )
+    if points * settings.replicates > MAX_RUNS:
+        raise ConfigError(
+            "sweep.replicates",
+            settings.replicates,
+            f"an int <= {MAX_RUNS // points:,} for a design of {points:,} points (a sweep has "
+            f"at most {MAX_RUNS:,} runs)",
+        )
 
 
 def _located(error: ConfigError, where: str) -> ConfigError:
