@@ -26,8 +26,8 @@ def test_defaults_are_valid_and_every_parameter_is_declared():
     [
         ("wom.negativity", -1.0, "a float in [0, 10]"),
         ("wom.negativity", "high", "a float in [0, 10]"),
-        ("graph.n", 10.5, "an int >= 2"),
-        ("graph.n", True, "an int >= 2"),
+        ("graph.n", 10.5, "an int in [2, 2147483647]"),
+        ("graph.n", True, "an int in [2, 2147483647]"),
         ("recruitment.q", 1.5, "a float in [0, 1]"),
         ("recruitment.q", float("nan"), "a float in [0, 1]"),
         ("loyalty.memory_days", 0, "a float > 0"),

@@ -24,7 +24,10 @@ import scipy.sparse as sp
 if TYPE_CHECKING:
     import networkx as nx
 
-__all__ = ["GraphWarning", "SocialGraph", "distinct"]
+__all__ = ["MAX_NODES", "GraphWarning", "SocialGraph", "distinct"]
+
+#: The most nodes a graph can have: node positions are stored as 32-bit ints (``indices``).
+MAX_NODES = 2**31 - 1
 
 
 class GraphWarning(UserWarning):
