@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from numba import njit
 
+from socialsim.kernels import njit
 from socialsim.population import DETRACTOR, PROMOTER, Population, Status
 
 __all__ = ["BRAND_KPIS", "FLOW_KPIS", "KPIS", "better", "nps", "per_run", "state_kpis"]

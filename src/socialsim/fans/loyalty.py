@@ -15,8 +15,8 @@ Both stay within [0, 10] because each is a convex combination of values in it.
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from socialsim.kernels import njit
 from socialsim.population import Population, Status
 from socialsim.scenario import LoyaltyParams
 

@@ -12,10 +12,10 @@ linear (``effect · S``) for the few messages most people hear and bounded for h
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
 from socialsim.chance import hazard
 from socialsim.fans.identification import spread
+from socialsim.kernels import njit
 from socialsim.network.graph import SocialGraph
 from socialsim.population import DETRACTOR, PROMOTER, Population, Status
 from socialsim.scenario import ChurnParams, IdentificationParams, WordOfMouthParams
