@@ -171,7 +171,7 @@ class PopulationParams(Section):
         Interval(
             0,
             limit,
-            closed="left",
+            closed="left" if limit > 0 else "both",  # 0 (no spread) is always allowed
             why=f"for loyalty_mean {self.loyalty_mean:g}, a Beta law on [0, 10] cannot spread "
             "further",
         ).check("population.loyalty_sd", self.loyalty_sd)
