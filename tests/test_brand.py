@@ -66,6 +66,7 @@ def test_listening_catches_at_recall_adds_false_positives_and_mislabels():
     assert set(np.unique(flagged.label[relevant])) == {0, 1, 2}
 
 
+@pytest.mark.slow
 def test_recall_zero_means_nothing_is_answered():
     result = totals(
         SMALL.replace({"listening.recall": 0.0}),
@@ -136,6 +137,7 @@ def mean_daily(scenario: Scenario, column: str) -> np.ndarray:
     return np.mean(runs, axis=0)
 
 
+@pytest.mark.slow
 def test_an_underpowered_team_builds_an_unbounded_backlog():
     # Long enough for the patient team's growing backlog to leave the levelled one well behind.
     patient = SMALL.replace({**OVERLOADED, "team.max_wait_hours": 1e6, "run.days": 80})
@@ -185,6 +187,7 @@ def test_presets_set_parts_and_parts_alone_make_a_custom_policy():
         Scenario().replace({"policy.answer": ["complaints"]})
 
 
+@pytest.mark.slow
 def test_presets_and_custom_policies_run_from_the_cli(tmp_path):
     runner = CliRunner()
     base = ["run", "--set", "graph.n=300", "--days", "3", "--quiet", "--out", str(tmp_path)]

@@ -56,7 +56,7 @@ def test_scenario_file_and_set_combine(tmp_path):
         ),
         (["--set", "wom.negatvity=1"], "Did you mean 'wom.negativity'?"),
         (["--set", "novalue"], "The '--set' option must be KEY=VALUE"),
-        (["--days", "0"], "The 'run.days' parameter must be an int >= 1"),
+        (["--days", "0"], "The 'run.days' parameter must be an int in [1, 36500]"),
         (["missing.toml"], "missing.toml"),
         (["--set", "graph.kind=file", "--set", "graph.path=nowhere.txt"], "nowhere.txt"),
     ],

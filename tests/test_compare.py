@@ -68,6 +68,7 @@ def test_pairing_shrinks_the_variance_of_differences():
         assert paired < 0.5 * unpaired, kpi
 
 
+@pytest.mark.slow
 def test_parallel_runs_give_the_same_numbers():
     experiment = small(
         {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}
@@ -94,6 +95,7 @@ def test_summary_and_differences_are_consistent():
     assert diffs.loc[("ignore", "fans"), "difference"] == 0
 
 
+@pytest.mark.slow
 def test_report_is_self_contained(tmp_path):
     result = compare(
         small({"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}),

@@ -66,12 +66,14 @@ def paired_p_values(changes: dict[str, float] | None = None) -> dict[str, float]
     return {k: float(stats.ttest_1samp(d, 0.0).pvalue) for k, d in differences.items()}
 
 
+@pytest.mark.slow
 def test_engine_and_per_agent_mesa_model_agree():
     p_values = paired_p_values()
     assert min(p_values.values()) > ALPHA, p_values
 
 
 @pytest.mark.parametrize("changes", [{"q": 0.1}], ids=["recruitment-q-doubled"])
+@pytest.mark.slow
 def test_docking_detects_a_changed_rule(changes):
     p_values = paired_p_values(changes)
     assert min(p_values.values()) < ALPHA, p_values

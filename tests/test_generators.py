@@ -130,7 +130,11 @@ def test_barabasi_albert_smallest_case():
     ("n", "m", "message"),
     [
         (10, 0, r"The 'm' parameter must be an int >= 1\. Got 0 instead\."),
-        (5, 5, r"The 'n' parameter must be an int > m \(5\)\. Got 5 instead\."),
+        (
+            5,
+            5,
+            r"The 'n' parameter must be an int in \[6, 2147483647\] \(more than m = 5\)\. Got 5 instead\.",
+        ),
         (10, 2.0, "The 'm' parameter"),
         (10, True, "The 'm' parameter"),
     ],

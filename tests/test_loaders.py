@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from socialsim import EngagementModel, Scenario
 from socialsim.network.graph import GraphWarning, SocialGraph
 from socialsim.network.loaders import (
     GraphFileError,
@@ -36,9 +37,14 @@ def arcs(g: SocialGraph) -> set[tuple]:
     labels = np.arange(g.n_nodes) if g.node_ids is None else g.node_ids
     weights = np.ones(g.n_arcs) if g.weights is None else g.weights
     return {
-        (labels[u].item(), labels[v].item(), float(w))
+        (plain(labels[u]), plain(labels[v]), float(w))
         for u, v, w in zip(g.sources, g.indices, weights, strict=True)
     }
+
+
+def plain(label):
+    """A label as a Python object (numpy scalars from int64 labels, objects as they are)."""
+    return label.item() if isinstance(label, np.generic) else label
 
 
 def nx_arcs(graph: nx.Graph) -> set[tuple]:
@@ -244,6 +250,125 @@ def test_read_graph_bad_graphml(tmp_path):
         read_graph(path)
 
 
+# ---------------------------------------------------------------------------- edge weights
+GRAPHML = """<?xml version='1.0' encoding='utf-8'?>
+<graphml xmlns="http://graphml.graphdrawing.org/xmlns">
+<key id="w" for="edge" attr.name="weight" attr.type="{type}"/>
+<graph edgedefault="undirected">
+<node id="a"/><node id="b"/><node id="c"/>
+<edge source="a" target="b"><data key="w">1.5</data></edge>
+<edge source="b" target="c">{data}</edge>
+</graph></graphml>"""
+GEXF = """<?xml version='1.0' encoding='utf-8'?>
+<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2"><graph defaultedgetype="undirected">
+<nodes><node id="a" label="a"/><node id="b" label="b"/><node id="c" label="c"/></nodes>
+<edges><edge id="0" source="a" target="b" weight="1.5"/><edge id="1" source="b" target="c" {weight}/>
+</edges></graph></gexf>"""
+
+
+def write_weighted(path: Path, weight: str | None, kind: str = "double") -> Path:
+    """A three-node path a - b - c whose edge b c has ``weight`` (None: no weight)."""
+    if path.suffix == ".gexf":
+        path.write_text(GEXF.format(weight="" if weight is None else f'weight="{weight}"'))
+    else:
+        data = "" if weight is None else f'<data key="w">{weight}</data>'
+        path.write_text(GRAPHML.format(type=kind, data=data))
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".graphml", ".gexf", ".txt", ".csv"])
+@pytest.mark.parametrize("weight", ["NaN", "inf", "-1", "abc"])
+def test_every_reader_refuses_bad_weights_naming_the_file_and_edge(tmp_path, suffix, weight):
+    path = tmp_path / f"g{suffix}"
+    if suffix == ".txt":
+        path.write_text(f"1 2 1.5\n2 3 {weight}\n")
+        where = "g.txt, line 2: "
+    elif suffix == ".csv":
+        path.write_text(f"u,v,w\n1,2,1.5\n2,3,{weight}\n")
+        where = "g.csv, line 3: "
+    else:
+        write_weighted(path, weight)
+        where = f"g{suffix}: edge 'b' 'c': "
+    with pytest.raises(GraphFileError) as caught:
+        if suffix == ".csv":
+            read_csv_edges(path, weight="w")
+        else:
+            read_graph(path)
+    assert str(caught.value).startswith(where + "expected a non-negative number as weight, got ")
+
+
+def test_graphml_weights_typed_as_text_are_read_as_numbers(tmp_path):
+    g = read_graph(write_weighted(tmp_path / "g.graphml", "0.5", kind="string"))
+    assert sorted(g.weights.tolist()) == [0.5, 0.5, 1.5, 1.5]
+    with pytest.raises(GraphFileError, match=r"edge 'b' 'c': .*got 'abc'"):
+        read_graph(write_weighted(tmp_path / "g.graphml", "abc", kind="string"))
+
+
+@pytest.mark.parametrize("suffix", [".gexf", ".graphml"])
+def test_an_edge_without_a_weight_takes_the_default_1(tmp_path, suffix):
+    g = read_graph(write_weighted(tmp_path / f"g{suffix}", None))
+    assert arcs(g) == {("a", "b", 1.5), ("b", "a", 1.5), ("b", "c", 1.0), ("c", "b", 1.0)}
+
+
+def test_networkx_graphs_follow_the_same_weight_rule():
+    graph = nx.Graph([(1, 2, {"weight": 2.0}), (2, 3)])
+    assert arcs(SocialGraph.from_networkx(graph)) == {
+        (1, 2, 2.0),
+        (2, 1, 2.0),
+        (2, 3, 1.0),
+        (3, 2, 1.0),
+    }
+    for bad in (float("nan"), float("inf"), -0.5, "heavy", None, True):
+        graph.edges[2, 3]["weight"] = bad
+        if bad is None:
+            continue  # a missing weight is 1
+        with pytest.raises(GraphFileError, match=r"^the networkx graph: edge 2 3: expected"):
+            EngagementModel(Scenario().replace({"run.days": 1}), graph=graph)
+    with pytest.raises(GraphFileError, match=r"edge 0 1: expected .*, got nan"):
+        SocialGraph.from_edges([0], [1], 2, directed=True, weights=[float("nan")])
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_conflicting_duplicates_keep_the_first_listed_weight(tmp_path, directed):
+    path = tmp_path / "conflict.txt"
+    path.write_text("1 2 0.5\n2 1 3.0\n2 3 1.0\n3 2 1.0\n1 2 7.0\n")
+    with pytest.warns(GraphWarning, match="the first listed weight of each is kept"):
+        g = read_edgelist(path, directed=directed)
+    adjacency = g.to_scipy().toarray()
+    if directed:  # two arcs each way: 1 -> 2 listed first with 0.5, 2 -> 1 with 3.0
+        assert adjacency[0, 1] == 0.5 and adjacency[1, 0] == 3.0
+    else:  # one edge, one strength: the first listing's
+        assert adjacency[0, 1] == adjacency[1, 0] == 0.5
+        assert np.array_equal(adjacency, adjacency.T)
+
+
+# ---------------------------------------------------------------------------- node labels
+def test_node_labels_of_any_hashable_type_are_kept_as_they_are():
+    grid = nx.grid_2d_graph(4, 5)
+    model = EngagementModel(Scenario().replace({"run.days": 1}), graph=grid)
+    assert model.fans().index.tolist() == list(grid.nodes)
+    mixed = nx.relabel_nodes(nx.path_graph(4), {0: "a", 1: (1, 2), 2: 2.5})
+    frame = EngagementModel(Scenario().replace({"run.days": 1}), graph=mixed).fans()
+    assert frame.index.tolist() == ["a", (1, 2), 2.5, 3]
+    assert [type(x) for x in frame.index] == [str, tuple, float, int]
+    assert SocialGraph.from_networkx(nx.path_graph([3, 1, 2])).node_ids.dtype == np.int64
+
+
+# ---------------------------------------------------------------------------- node ids
+@pytest.mark.parametrize("big", ["9223372036854775808", "18446744073709551616", "1" + "0" * 30])
+@pytest.mark.parametrize("suffix", [".txt", ".csv"])
+def test_node_ids_beyond_int64_are_refused_naming_the_line(tmp_path, big, suffix):
+    path = tmp_path / f"ids{suffix}"
+    separator = "," if suffix == ".csv" else " "
+    path.write_text(("u,v\n" if suffix == ".csv" else "") + f"1{separator}2\n2{separator}{big}\n")
+    line = 3 if suffix == ".csv" else 2
+    with pytest.raises(GraphFileError) as caught:
+        read_graph(path)
+    assert str(caught.value) == (
+        f"ids{suffix}, line {line}: node id {big} is above 9223372036854775807, the largest allowed"
+    )
+
+
 # ---------------------------------------------------------------------------- attributes
 @pytest.fixture
 def graph(tmp_path) -> SocialGraph:
@@ -299,6 +424,10 @@ def test_read_attributes_with_text_labels(tmp_path):
         ("node,segment\n10,1\n20,1\n10,2\n", 4, "node 10 is listed twice"),
         ("node,segment\n10,1\n20,-1\n", 3, "segment must be an integer >= 0, got '-1'"),
         ("node,segment\n10,1.5\n", 2, "segment must be an integer >= 0, got '1.5'"),
+        # the population keeps segments as 32-bit ints: nothing beyond, nor beyond int64
+        ("node,segment\n10,2147483648\n", 2, "segment must be at most 2147483647"),
+        ("node,segment\n10,18446744073709551616\n", 2, "segment must be at most 2147483647"),
+        ("node,segment\n10,1\n9223372036854775808,1\n", 3, "is not in the graph (ids are at"),
         ("node,loyalty\n10,5\n20,high\n", 3, "loyalty must be a number in [0, 10], got 'high'"),
         ("node,loyalty\n10,5\n\n20,10.5\n", 4, "loyalty must be a number in [0, 10], got '10.5'"),
         ("node,status\n10,fan\n20,Fan\n", 3, "status must be 'fan' or 'prospect', got 'Fan'"),

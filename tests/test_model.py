@@ -40,6 +40,7 @@ def test_is_a_mesa_model_with_a_datacollector():
     assert set(KPIS) <= set(model.datacollector.get_model_vars_dataframe().columns)
 
 
+@pytest.mark.slow
 def test_same_seed_same_numbers_even_in_another_process():
     first = run(rng=11).kpis()
     pd.testing.assert_frame_equal(first, run(rng=11).kpis())

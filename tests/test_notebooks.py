@@ -25,6 +25,7 @@ def execute(name: str, folder: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     )
 
 
+@pytest.mark.slow
 def test_what_if_notebook_compares_a_new_strategy_and_writes_its_report(tmp_path, monkeypatch):
     text = execute("01_what_if.ipynb", tmp_path, monkeypatch)
     assert "private-fix-4-staff" in text
@@ -32,6 +33,7 @@ def test_what_if_notebook_compares_a_new_strategy_and_writes_its_report(tmp_path
     assert "data:image/png;base64" in report.read_text(encoding="utf-8")
 
 
+@pytest.mark.slow
 def test_sweep_notebook_runs_resumes_and_fills_its_stores(tmp_path, monkeypatch):
     text = execute("02_parameter_sweep.ipynb", tmp_path, monkeypatch)
     assert "44 runs: 0 already stored, 44 finished" in text  # 4 trajectories x 11 points

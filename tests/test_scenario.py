@@ -6,8 +6,11 @@ import dataclasses
 import re
 
 import pytest
+from click.testing import CliRunner
 
 from socialsim import ConfigError, Scenario
+from socialsim.cli import main
+from socialsim.constraints import Boolean, Interval, Options, Subset, Text
 from socialsim.scenario import PARAMETERS, SECTIONS, parse_value
 
 
@@ -26,8 +29,8 @@ def test_defaults_are_valid_and_every_parameter_is_declared():
     [
         ("wom.negativity", -1.0, "a float in [0, 10]"),
         ("wom.negativity", "high", "a float in [0, 10]"),
-        ("graph.n", 10.5, "an int >= 2"),
-        ("graph.n", True, "an int >= 2"),
+        ("graph.n", 10.5, "an int in [2, 2147483647]"),
+        ("graph.n", True, "an int in [2, 2147483647]"),
         ("recruitment.q", 1.5, "a float in [0, 1]"),
         ("recruitment.q", float("nan"), "a float in [0, 1]"),
         ("loyalty.memory_days", 0, "a float > 0"),
@@ -121,3 +124,59 @@ def test_parse_value_reads_numbers_booleans_and_strings():
     assert parse_value("false") is False
     assert parse_value('"quoted"') == "quoted"
     assert parse_value("negatives-first") == "negatives-first"
+
+
+# ---------------------------------------------------------------------- every parameter
+def invalid_values(constraint) -> list:
+    """Values the declaration refuses: out of range on each side, of the wrong type, unknown."""
+    if isinstance(constraint, Interval):
+        values = ["text", True, float("nan"), float("inf")]
+        if constraint.integer:
+            values.append(1.5)
+        if constraint.low is not None:
+            values.append(
+                constraint.low - 1 if constraint.closed in ("both", "left") else constraint.low
+            )
+        if constraint.high is not None:
+            values.append(
+                constraint.high + 1 if constraint.closed in ("both", "right") else constraint.high
+            )
+        return values
+    if isinstance(constraint, Options):
+        return ["no-such-option", 3]
+    if isinstance(constraint, Boolean):
+        return [1, "yes"]
+    if isinstance(constraint, Text):
+        return [5, ["a"]]
+    if isinstance(constraint, Subset):
+        return [constraint.values[0], ["no-such-option"], 5]
+    raise AssertionError(f"no invalid values for {constraint!r}")
+
+
+def as_toml(value) -> str:
+    """A value as --set reads it (TOML)."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(as_toml(v) for v in value) + "]"
+    return repr(value)
+
+
+CASES = [
+    (key, value)
+    for key, declaration in PARAMETERS.items()
+    for value in invalid_values(declaration.metadata["constraint"])
+]
+
+
+@pytest.mark.parametrize(("key", "value"), CASES, ids=[f"{k}={v!r}" for k, v in CASES])
+def test_every_parameter_refuses_every_kind_of_bad_value_in_one_line(key, value):
+    with pytest.raises(ConfigError) as caught:
+        Scenario().replace({key: value})
+    message = str(caught.value)
+    assert message.startswith(f"The '{key}' parameter must be ") and "\n" not in message
+    result = CliRunner().invoke(main, ["run", "--set", f"{key}={as_toml(value)}", "--quiet"])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and f"The '{key}' parameter must be" in result.output

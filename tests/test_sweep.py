@@ -81,6 +81,7 @@ def test_common_random_numbers_make_points_of_a_replicate_share_their_start(refe
     assert reference["fans"].nunique() > 1
 
 
+@pytest.mark.slow
 def test_process_pool_and_dask_agree_with_a_serial_run(reference, tmp_path):
     distributed = pytest.importorskip("dask.distributed")
     sweep(small_sweep(), tmp_path / "pool", jobs=2, progress=False)
@@ -161,6 +162,7 @@ def test_ctrl_c_keeps_what_finished(reference, tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(numbers(load_results(tmp_path)), numbers(reference))
 
 
+@pytest.mark.slow
 def test_a_killed_command_resumes_where_it_stopped(tmp_path):
     sweep_file = tmp_path / "sweep.toml"
     sweep_file.write_text(
@@ -269,7 +271,7 @@ def test_leftovers_of_a_killed_writer_are_tidied(tmp_path):
         ({"run.seed": [1, 2]}, {}, r"'parameters.run.seed'.*left out"),
         ({"graph.kind": {"low": 0, "high": 1}}, {}, r"'parameters.graph.kind'.*a list of levels"),
         ({"wom.negativity": [1.0, 11.0]}, {}, r"'wom.negativity'.*\[0, 10\]\. Got 11.0.*levels"),
-        ({"graph.n": {"low": 1, "high": 5}}, {}, r"'graph.n'.*>= 2\. Got 1 .*low end"),
+        ({"graph.n": {"low": 1, "high": 5}}, {}, r"'graph.n'.*\[2, 2147483647\]\. Got 1 .*low end"),
         ({"wom.negativity": [1.0]}, {"design": "factorial"}, r"'sweep.design'"),
         ({"wom.negativity": [1.0]}, {"replicates": 0}, r"'sweep.replicates'.*\[1, 1000000\]"),
         ({"wom.negativity": [1.0]}, {"seeds": "shared"}, r"'sweep.seeds'"),

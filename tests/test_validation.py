@@ -49,6 +49,7 @@ def exact_activation(graph: nx.Graph, seed: int, p: float) -> np.ndarray:
     ],
     ids=["bowtie", "ring-with-chords"],
 )
+@pytest.mark.slow
 def test_cascade_matches_exact_enumeration_on_tiny_graphs(graph):
     p, replicates = 0.5, 1200
     exact = exact_activation(graph, 0, p)
@@ -162,6 +163,7 @@ def bass_continuous(p: float, q: float, t: np.ndarray) -> np.ndarray:
     return (1 - decay) / (1 + q / p * decay)
 
 
+@pytest.mark.slow
 def test_bass_on_a_complete_graph_follows_the_discrete_time_equation():
     """The agent model on a complete graph docks with the discrete-time Bass equation.
 

@@ -16,7 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from numba import njit
+
+from socialsim.kernels import njit
 
 __all__ = ["Arrivals", "at_least_once", "exponential", "hazard", "occurs"]
 

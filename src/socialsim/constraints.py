@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import numbers
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
+
+import numpy as np
 
 __all__ = [
     "Boolean",
@@ -51,12 +54,22 @@ class ConfigError(ValueError):
 
     def __init__(self, key: str, value: Any, allowed: str, hint: str = "") -> None:
         self.key, self.value, self.allowed = key, value, allowed
-        message = f"The '{key}' parameter must be {allowed}. Got {value!r} instead."
+        message = f"The '{key}' parameter must be {allowed}. Got {_show(value)} instead."
         super().__init__(message + (f" {hint}" if hint else ""))
         self.hint = hint
 
     def __reduce__(self):  # so that errors raised in worker processes reach the parent intact
         return type(self), (self.key, self.value, self.allowed, self.hint)
+
+
+def _show(value: Any) -> str:
+    """A value as an error message shows it: numpy scalars as plain numbers, and an int so
+    long it would hide the message (400 digits) cut in the middle."""
+    value = value.item() if isinstance(value, np.generic) else value
+    text = repr(value)
+    if isinstance(value, int) and len(text) > 60:
+        return f"{text[:28]}...{text[-28:]}"
+    return text
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
@@ -71,47 +84,92 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
 
 @dataclass(frozen=True)
 class Interval:
-    """A number in a range; ``integer=True`` asks for a whole number.
+    """A number in a range; ``integer=True`` asks for a whole number, ``even=True`` an even one.
+
+    numpy numbers are accepted like Python ones (bools are not numbers here). ``why`` says,
+    in the message, where a bound that depends on other values comes from.
 
     >>> Interval(0, 1).describe()
     'a float in [0, 1]'
     >>> Interval(1, None, integer=True).describe()
     'an int >= 1'
+    >>> Interval(2, 2**31 - 1, integer=True, even=True, why="below n").describe()
+    'an even int in [2, 2147483647] (below n)'
     """
 
     low: float | None
     high: float | None
     integer: bool = False
     closed: str = "both"  # which ends belong to the range: "both", "left", "right" or "neither"
+    even: bool = False
+    why: str = ""
 
     def describe(self) -> str:
-        kind = "an int" if self.integer else "a float"
+        kind = ("an even int" if self.even else "an int") if self.integer else "a float"
         if self.low is None and self.high is None:
             return kind if self.integer else "a finite float"
         low_in = self.closed in ("both", "left")
         high_in = self.closed in ("both", "right")
         if self.high is None:
-            return f"{kind} {'>=' if low_in else '>'} {_fmt(self.low)}"
-        if self.low is None:
-            return f"{kind} {'<=' if high_in else '<'} {_fmt(self.high)}"
-        left, right = "[" if low_in else "(", "]" if high_in else ")"
-        return f"{kind} in {left}{_fmt(self.low)}, {_fmt(self.high)}{right}"
+            text = f"{kind} {'>=' if low_in else '>'} {self._fmt(self.low)}"
+        elif self.low is None:
+            text = f"{kind} {'<=' if high_in else '<'} {self._fmt(self.high)}"
+        else:
+            left, right = "[" if low_in else "(", "]" if high_in else ")"
+            text = f"{kind} in {left}{self._fmt(self.low)}, {self._fmt(self.high)}{right}"
+        return f"{text} ({self.why})" if self.why else text
 
     def check(self, key: str, value: Any) -> float | int:
-        """Return ``value`` as the declared number type, or raise :class:`ConfigError`."""
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(key, value, self.describe())
-        if self.integer and not isinstance(value, int):
-            raise ConfigError(key, value, self.describe())
-        if not math.isfinite(value):
+        """Return ``value`` as the declared number type, or raise :class:`ConfigError`.
+
+        >>> Interval(0, 1).check("p", np.float32(0.5)), Interval(0, None, integer=True).check("n", np.int8(3))
+        (0.5, 3)
+        >>> Interval(0, 1).check("p", 10**400)
+        Traceback (most recent call last):
+        ...
+        socialsim.constraints.ConfigError: The 'p' parameter must be a float in [0, 1]. Got 1000000000000000000000000000...0000000000000000000000000000 instead.
+        """
+        number = self._number(value)
+        if number is None:
             raise ConfigError(key, value, self.describe())
         low_in = self.closed in ("both", "left")
         high_in = self.closed in ("both", "right")
-        if self.low is not None and (value < self.low or (value == self.low and not low_in)):
+        if (
+            (self.low is not None and (number < self.low or (number == self.low and not low_in)))
+            or (
+                self.high is not None
+                and (number > self.high or (number == self.high and not high_in))
+            )
+            or (self.even and number % 2)
+        ):
             raise ConfigError(key, value, self.describe())
-        if self.high is not None and (value > self.high or (value == self.high and not high_in)):
-            raise ConfigError(key, value, self.describe())
-        return int(value) if self.integer else float(value)
+        return number
+
+    def _number(self, value: Any) -> float | int | None:
+        """The value as a Python int or finite float of the declared type, or None."""
+        if isinstance(value, bool | np.bool_):
+            return None
+        if isinstance(value, numbers.Integral):
+            # A Python int of any size stays exact: no float conversion that could overflow.
+            return int(value) if self.integer else _finite_float(int(value))
+        if isinstance(value, numbers.Real) and not self.integer:
+            return _finite_float(value)
+        return None
+
+    def _fmt(self, x: float | None) -> str:
+        if x is None:
+            return ""
+        # whole bounds in full: 10000000, not 1e+07
+        whole = isinstance(x, int) or (self.integer and float(x).is_integer())
+        return str(int(x)) if whole else f"{x:g}"
+
+
+def _finite_float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except OverflowError:  # an int beyond the float range
+        return None
+    return number if math.isfinite(number) else None
 
 
 @dataclass(frozen=True)
@@ -283,12 +341,6 @@ def param(default: Any, constraint: Constraint, doc: str, source: str = "assumpt
         Where the default comes from: a citation, or "assumption".
     """
     return field(default=default, metadata={"constraint": constraint, "doc": doc, "source": source})
-
-
-def _fmt(x: float | None) -> str:
-    if isinstance(x, int):  # whole bounds in full: 10000000, not 1e+07
-        return str(x)
-    return f"{x:g}" if x is not None else ""
 
 
 def read_toml(path: str | Path, what: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ Every bad value raises :class:`~socialsim.constraints.ConfigError`; nothing is c
 from __future__ import annotations
 
 import dataclasses
+import math
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
@@ -30,6 +31,7 @@ from socialsim.constraints import (
     param,
     read_toml,
 )
+from socialsim.network.graph import MAX_NODES
 from socialsim.value import CostParams, ValueParams
 
 __all__ = ["Scenario", "flatten_keys", "missing_files", "parse_value", "resolve_paths"]
@@ -37,16 +39,24 @@ __all__ = ["Scenario", "flatten_keys", "missing_files", "parse_value", "resolve_
 PROBABILITY = Interval(0, 1)
 NONNEGATIVE = Interval(0, None)
 LOYALTY = Interval(0, 10)
+#: The longest horizon: a century. The daily processes are set on months to years, and the bound
+#: stops a mistyped horizon (1e9 days) at once instead of after weeks of running.
+MAX_DAYS = 36_500
 
 
 @dataclass(frozen=True)
 class RunParams(Section):
     section: ClassVar[str] = "run"
-    days: int = param(180, Interval(1, None, integer=True), "Horizon in days (one step is a day).")
+    days: int = param(
+        180,
+        Interval(1, MAX_DAYS, integer=True),
+        "Horizon in days (one step is a day); at most a century.",
+    )
     seed: int = param(
         20261123,
-        Interval(0, None, integer=True),
-        "Root seed of every random draw, used when the model is not handed an `rng`.",
+        Interval(0, 2**63 - 1, integer=True),
+        "Root seed of every random draw, used when the model is not handed an `rng`; a 64-bit "
+        "int, as results stores keep it.",
     )
 
 
@@ -70,7 +80,11 @@ class GraphParams(Section):
         "Graph generator, or `file` to load `graph.path`.",
         "Barabási & Albert (1999): heavy-tailed audiences, as in follower graphs.",
     )
-    n: int = param(10_000, Interval(2, None, integer=True), "Number of people (nodes).")
+    n: int = param(
+        10_000,
+        Interval(2, MAX_NODES, integer=True),
+        "Number of people (nodes); at most 2^31 - 1, as the graph numbers nodes with 32-bit ints.",
+    )
     m: int = param(
         5,
         Interval(1, None, integer=True),
@@ -87,7 +101,8 @@ class GraphParams(Section):
     mean_degree: float = param(
         10.0,
         Interval(0, None, closed="neither"),
-        "Mean degree (Erdős–Rényi, stochastic block model).",
+        "Mean degree (Erdős–Rényi, stochastic block model); the generator checks it against "
+        "graph.n.",
     )
     homophily: float = param(
         0.8,
@@ -112,10 +127,11 @@ class GraphParams(Section):
     def _check_together(self) -> None:
         if self.kind == "file" and not self.path:
             raise ConfigError("graph.path", self.path, "a file path when graph.kind is 'file'")
-        if self.kind in ("barabasi_albert", "powerlaw_cluster") and self.m >= self.n:
-            raise ConfigError("graph.m", self.m, f"an int < graph.n ({self.n})")
-        if self.kind == "watts_strogatz" and (self.k >= self.n or self.k % 2):
-            raise ConfigError("graph.k", self.k, f"an even int < graph.n ({self.n})")
+        below_n = f"below graph.n = {self.n}"
+        if self.kind in ("barabasi_albert", "powerlaw_cluster"):
+            Interval(1, self.n - 1, integer=True, why=below_n).check("graph.m", self.m)
+        if self.kind == "watts_strogatz":
+            Interval(2, self.n - 1, integer=True, even=True, why=below_n).check("graph.k", self.k)
 
 
 @dataclass(frozen=True)
@@ -136,24 +152,30 @@ class PopulationParams(Section):
         "Spread of initial loyalty (a Beta law scaled to [0, 10]); 0 gives everyone the mean.",
     )
     segments: int = param(
-        4, Interval(1, None, integer=True), "Number of identity segments (generated graphs)."
+        4,
+        Interval(1, MAX_NODES, integer=True),
+        "Number of identity segments (generated graphs); segments are 32-bit ints.",
     )
     activity_sigma: float = param(
         1.0,
-        NONNEGATIVE,
-        "Spread (log-sd) of the lognormal activity level; mean activity is 1.",
+        Interval(0, 10),
+        "Spread (log-sd) of the lognormal activity level; mean activity is 1. At 10 the median "
+        "person is e^-50 times as active as the mean one; beyond, the draws overflow.",
         "assumption (heavy-tailed activity, few people post most)",
     )
 
     def _check_together(self) -> None:
-        limit = self.loyalty_mean * (10 - self.loyalty_mean)
-        if self.loyalty_sd > 0 and self.loyalty_sd**2 >= limit:
-            raise ConfigError(
-                "population.loyalty_sd",
-                self.loyalty_sd,
-                f"a float in [0, {limit**0.5:.3g}) for loyalty_mean {self.loyalty_mean:g} "
-                "(a Beta law on [0, 10] cannot spread further)",
-            )
+        if self.loyalty_sd == 0:
+            return
+        # A Beta law on [0, 10] with mean m has a variance below m (10 - m).
+        limit = math.sqrt(self.loyalty_mean * (10 - self.loyalty_mean))
+        Interval(
+            0,
+            limit,
+            closed="left" if limit > 0 else "both",  # 0 (no spread) is always allowed
+            why=f"for loyalty_mean {self.loyalty_mean:g}, a Beta law on [0, 10] cannot spread "
+            "further",
+        ).check("population.loyalty_sd", self.loyalty_sd)
 
 
 @dataclass(frozen=True)
@@ -209,14 +231,16 @@ class ExperienceParams(Section):
     )
 
     def _check_together(self) -> None:
-        worst = self.bad_rate * (self.crisis_multiplier if self.crisis_days else 1.0)
-        if self.good_rate + worst > 1:
-            raise ConfigError(
-                "experiences.good_rate",
-                self.good_rate,
-                f"a float in [0, {1 - worst:g}] so that good_rate + bad_rate "
-                "(times crisis_multiplier during a crisis) <= 1",
-            )
+        multiplier = self.crisis_multiplier if self.crisis_days else 1.0
+        if self.crisis_days and self.bad_rate > 0:
+            Interval(
+                1, 1 / self.bad_rate, why="so that bad_rate times crisis_multiplier <= 1"
+            ).check("experiences.crisis_multiplier", self.crisis_multiplier)
+        Interval(
+            0,
+            1 - self.bad_rate * multiplier,
+            why="so that good_rate + bad_rate (times crisis_multiplier during a crisis) <= 1",
+        ).check("experiences.good_rate", self.good_rate)
 
     def bad_rate_on(self, day: int) -> float:
         """The bad-experience rate on a given day, crisis included."""
@@ -337,7 +361,9 @@ class ChurnParams(Section):
     )
     reference_loyalty: float = param(7.0, LOYALTY, "Loyalty at which churn equals base_rate.")
     bitter_days: int = param(
-        30, Interval(0, None, integer=True), "Days a churned fan may keep talking negatively."
+        30,
+        Interval(0, MAX_DAYS, integer=True),
+        "Days a churned fan may keep talking negatively (at most run.days can matter).",
     )
     bitter_rate: float = param(
         0.05,
@@ -346,14 +372,12 @@ class ChurnParams(Section):
     )
 
     def _check_together(self) -> None:
-        worst = self.base_rate * 2.718281828459045 ** (self.sensitivity * self.reference_loyalty)
-        if worst > 1:
-            raise ConfigError(
-                "churn.base_rate",
-                self.base_rate,
-                f"small enough that churn at loyalty 0 stays a probability "
-                f"(base_rate * exp(sensitivity * reference_loyalty) = {worst:.3g} > 1)",
-            )
+        Interval(
+            0,
+            math.exp(-self.sensitivity * self.reference_loyalty),
+            why="so that churn at loyalty 0, base_rate * exp(sensitivity * reference_loyalty), "
+            "stays a probability",
+        ).check("churn.base_rate", self.base_rate)
 
 
 @dataclass(frozen=True)
@@ -376,11 +400,15 @@ class ListeningParams(Section):
 @dataclass(frozen=True)
 class TeamParams(Section):
     section: ClassVar[str] = "team"
-    staff: int = param(2, Interval(0, None, integer=True), "People in the care team.")
+    staff: int = param(
+        2,
+        Interval(0, 1_000_000, integer=True),
+        "People in the care team (at most a million, more than any brand employs).",
+    )
     posts_per_hour: float = param(
         10.0,
-        Interval(0, None, closed="neither"),
-        "Posts one person handles an hour.",
+        Interval(0, 3600, closed="right"),
+        "Posts one person handles an hour (at most one a second).",
         "6-minute handling; Erlang C: 30 posts an hour need 4 such staff (P(wait) 0.51, mean "
         "wait 3 min), and 3 cannot keep up",
     )
@@ -397,13 +425,12 @@ class TeamParams(Section):
     hourly_cost: float = param(30.0, NONNEGATIVE, "Cost of one staff hour (currency units).")
 
     def _check_together(self) -> None:
-        if self.start_hour + self.hours_per_day > 24:
-            raise ConfigError(
-                "team.hours_per_day",
-                self.hours_per_day,
-                f"a float <= {24 - self.start_hour:g} so the working day ends by midnight "
-                f"(start_hour is {self.start_hour:g})",
-            )
+        Interval(
+            0,
+            24 - self.start_hour,
+            closed="right",
+            why=f"so the working day ends by midnight; start_hour is {self.start_hour:g}",
+        ).check("team.hours_per_day", self.hours_per_day)
 
 
 @dataclass(frozen=True)
@@ -465,9 +492,10 @@ class ResponseParams(Section):
     )
     amplify_reach: int = param(
         200,
-        Interval(0, None, integer=True),
+        Interval(0, 100_000, integer=True),
         "People drawn at random from everyone still listening (not only the author's ties) "
-        "who also see an amplified interaction.",
+        "who also see an amplified interaction; at most 100,000, as each is drawn (a day costs "
+        "amplified posts times reach).",
     )
     unsolicited_gain: float = param(
         0.3, LOYALTY, "Loyalty gained from a welcome unsolicited contact."
@@ -480,7 +508,10 @@ class ResponseParams(Section):
     )
     backlash_penalty: float = param(1.0, LOYALTY, "Loyalty lost from an intrusive contact.")
     broadcast_cost: float = param(
-        20.0, Interval(0, None, closed="neither"), "Staff time of one broadcast, in replies."
+        20.0,
+        Interval(0.01, None),
+        "Staff time of one broadcast, in replies; at least a hundredth of one, which keeps a "
+        "day's broadcasts a countable number.",
     )
     broadcast_reach: float = param(0.1, PROBABILITY, "Share of fans who see a broadcast.")
     broadcast_gain: float = param(0.1, LOYALTY, "Loyalty a fully relevant, fresh broadcast adds.")

@@ -13,6 +13,9 @@ Response time runs from the post's appearance to the end of its handling, in hou
 answered twenty minutes after it appeared is told apart from one answered two days later.
 With ``S · h · H`` below the day's flagged volume, the backlog grows without bound, as queueing
 theory says (Erlang C; see references.md for the 30 posts an hour anchor).
+
+A day costs as much as its posts, whatever the team's capacity: slot times are computed, not
+listed, and only the slots that posts take are remembered.
 """
 
 from __future__ import annotations
@@ -119,14 +122,13 @@ class CareTeam:
         p = self.params
         queue = self.queue.join(arrivals)
         slots = self.slots_per_day if slots is None else slots
-        day_start = 24.0 * (day - 1) + p.start_hour
-        times = day_start + p.hours_per_day * np.arange(slots) / max(slots, 1)
+        times = _SlotTimes(24.0 * (day - 1) + p.start_hour, p.hours_per_day, slots)
         order = np.lexsort((queue.arrival, queue.key))
         slot_of = np.full(len(queue), -1)
-        slot_of[order] = _first_free_slots(np.searchsorted(times, queue.arrival[order]), slots)
+        slot_of[order] = _first_free_slots(times.first_at_or_after(queue.arrival[order]), slots)
         answered = np.flatnonzero(slot_of >= 0)
         answered = answered[np.argsort(slot_of[answered])]  # in the order they were answered
-        handled_at = times[slot_of[answered]] + 1.0 / p.posts_per_hour
+        handled_at = times.time(slot_of[answered]) + 1.0 / p.posts_per_hour
         self.last_response_time = handled_at - queue.arrival[answered]
         waiting = queue.take(slot_of < 0)
         too_old = 24.0 * day - waiting.arrival > p.max_wait_hours
@@ -134,22 +136,55 @@ class CareTeam:
         return queue.take(answered), waiting.take(too_old)
 
 
+@dataclass(frozen=True)
+class _SlotTimes:
+    """A working day's ``slots`` reply slots, spread evenly from ``start`` over ``hours``.
+
+    Slot ``i`` opens at ``start + hours · i / slots``, computed on demand: a team of a million
+    has a hundred million slots a day, and a day should not cost them.
+    """
+
+    start: float
+    hours: float
+    slots: int
+
+    def time(self, slot: np.ndarray) -> np.ndarray:
+        """When each slot opens, in hours."""
+        return self.start + self.hours * np.asarray(slot, dtype=np.float64) / max(self.slots, 1)
+
+    def first_at_or_after(self, when: np.ndarray) -> np.ndarray:
+        """The first slot opening at or after each time; ``slots`` when none does."""
+        if self.slots == 0:
+            return np.zeros(when.size, dtype=np.int64)
+        guess = np.ceil((when - self.start) / self.hours * self.slots)
+        slot = np.clip(np.nan_to_num(guess), 0, self.slots).astype(np.int64)
+        # The guess is off by rounding at most; step to the exact first slot, as a binary search
+        # over the listed times would find it.
+        while True:
+            back = (slot > 0) & (self.time(slot - 1) >= when)
+            ahead = (slot < self.slots) & (self.time(np.minimum(slot, self.slots - 1)) < when)
+            if not (back.any() or ahead.any()):
+                return slot
+            slot = slot - back + ahead
+
+
 def _first_free_slots(earliest: np.ndarray, slots: int) -> np.ndarray:
     """Give each post, in priority order, the first free slot at or after its earliest one.
 
-    A union-find over slots ("next free slot", with path halving) makes each look-up nearly
-    constant time. The loop is over posts, not fans, and stops once every slot is taken, so a
-    day costs at most its slots plus its new posts.
+    A union-find over the taken slots ("next free slot", with path halving) makes each look-up
+    nearly constant time. Only taken slots have an entry, and the loop is over posts, not fans,
+    and stops once every slot is taken, so a day costs its posts, whatever the capacity.
     """
-    following = list(range(slots + 1))  # following[s]: a slot >= s that may be free; slots = none
+    following: dict[int, int] = {}  # a taken slot s -> a slot > s that may be free
     assigned = [-1] * len(earliest)
     used = 0
     for position, start in enumerate(earliest.tolist()):
         if used == slots:
             break
         slot = start
-        while following[slot] != slot:
-            following[slot] = following[following[slot]]
+        while slot in following:
+            ahead = following[slot]
+            following[slot] = following.get(ahead, ahead)
             slot = following[slot]
         if slot < slots:
             assigned[position] = slot

@@ -12,8 +12,8 @@ tie's strength. People identify with similar peers (homophily; McPherson, Smith-
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from socialsim.kernels import njit
 from socialsim.network.graph import SocialGraph, work_table
 
 __all__ = ["identification", "spread"]

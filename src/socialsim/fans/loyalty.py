@@ -17,9 +17,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
 
 from socialsim.day import Counts, phase
+from socialsim.kernels import njit
 from socialsim.population import Status
 
 if TYPE_CHECKING:

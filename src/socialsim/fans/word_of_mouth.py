@@ -14,11 +14,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from numba import njit
 
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import spread
+from socialsim.kernels import njit
 from socialsim.population import DETRACTOR, PROMOTER, Status
 
 if TYPE_CHECKING:

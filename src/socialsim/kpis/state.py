@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from numba import njit
 
+from socialsim.kernels import njit
 from socialsim.population import DETRACTOR, PROMOTER, Population, Status
 
 __all__ = ["nps", "state_kpis"]

@@ -19,14 +19,13 @@ Examples
 from __future__ import annotations
 
 import math
-import numbers
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from socialsim.constraints import ConfigError
+from socialsim.constraints import ConfigError, Interval
 from socialsim.network import loaders
-from socialsim.network.graph import SocialGraph
+from socialsim.network.graph import MAX_NODES, SocialGraph
 
 if TYPE_CHECKING:
     from socialsim.scenario import GraphParams
@@ -41,6 +40,10 @@ __all__ = [
     "watts_strogatz",
 ]
 
+_PROBABILITY = Interval(0, 1)
+# Below this edge probability, geometric gaps between kept pairs could pass 2^63 (numpy caps
+# them there, and their sums wrap); the kept pairs are then drawn as a binomial count.
+_TINY_P = 1e-12
 # Redraw rounds before Watts–Strogatz gives up on a rewiring that keeps colliding with existing
 # edges; only nearly complete graphs get there.
 _MAX_REWIRE_ROUNDS = 100
@@ -86,8 +89,8 @@ def barabasi_albert(n: int, m: int, *, seed: np.random.Generator) -> SocialGraph
     9.97
     """
     _check_seed(seed)
-    m = _check_int("m", m, 1, None, "an int >= 1")
-    n = _check_int("n", n, m + 1, None, f"an int > m ({m})")
+    m = Interval(1, None, integer=True).check("m", m)
+    n = _nodes(n, m + 1, f"more than m = {m}")
     n_edges = m * (n - m)
     # The list of edge endpoints is [src[0], tgt[0], src[1], tgt[1], ...]: entry 2e is the node
     # that brought edge e, entry 2e + 1 its far end.
@@ -154,11 +157,9 @@ def watts_strogatz(n: int, k: int, p_rewire: float, *, seed: np.random.Generator
     [1, 2, 98, 99]
     """
     _check_seed(seed)
-    k = _check_int("k", k, 2, None, "an even int >= 2")
-    if k % 2:
-        raise ConfigError("k", k, "an even int >= 2")
-    n = _check_int("n", n, k + 1, None, f"an int > k ({k})")
-    p_rewire = _check_float("p_rewire", p_rewire, 0.0, 1.0, "a float in [0, 1]")
+    k = Interval(2, None, integer=True, even=True).check("k", k)
+    n = _nodes(n, k + 1, f"more than k = {k}")
+    p_rewire = _PROBABILITY.check("p_rewire", p_rewire)
     half = k // 2
     u = np.repeat(np.arange(n, dtype=np.int64), half)
     v = (u + np.tile(np.arange(1, half + 1, dtype=np.int64), n)) % n
@@ -217,10 +218,8 @@ def erdos_renyi(n: int, mean_degree: float, *, seed: np.random.Generator) -> Soc
     True
     """
     _check_seed(seed)
-    n = _check_int("n", n, 2, None, "an int >= 2")
-    mean_degree = _check_float(
-        "mean_degree", mean_degree, 0.0, n - 1, f"a float in (0, {n - 1}] (n - 1)", open_low=True
-    )
+    n = _nodes(n)
+    mean_degree = Interval(0, n - 1, closed="right", why="n - 1").check("mean_degree", mean_degree)
     position = np.arange(n, dtype=np.int64)
     u, v = _bernoulli_pairs(position + 1, n - 1 - position, mean_degree / (n - 1), seed)
     return SocialGraph.from_edges(u, v, n, directed=False)
@@ -260,9 +259,9 @@ def powerlaw_cluster(n: int, m: int, p_triad: float, *, seed: np.random.Generato
     import networkx as nx
 
     _check_seed(seed)
-    m = _check_int("m", m, 1, None, "an int >= 1")
-    n = _check_int("n", n, m + 1, None, f"an int > m ({m})")
-    p_triad = _check_float("p_triad", p_triad, 0.0, 1.0, "a float in [0, 1]")
+    m = Interval(1, None, integer=True).check("m", m)
+    n = _nodes(n, m + 1, f"more than m = {m}")
+    p_triad = _PROBABILITY.check("p_triad", p_triad)
     graph = nx.powerlaw_cluster_graph(n, m, p_triad, seed=seed)
     # The networkx nodes are 0 .. n - 1 already: build from the edges so no labels are kept.
     edges = np.array(graph.edges(), dtype=np.int64).reshape(-1, 2)
@@ -319,12 +318,10 @@ def stochastic_block(
     0.9
     """
     _check_seed(seed)
-    n = _check_int("n", n, 2, None, "an int >= 2")
-    segments = _check_int("segments", segments, 1, n, f"an int in [1, {n}] (n)")
-    mean_degree = _check_float(
-        "mean_degree", mean_degree, 0.0, math.inf, "a float > 0", open_low=True
-    )
-    homophily = _check_float("homophily", homophily, 0.0, 1.0, "a float in [0, 1]")
+    n = _nodes(n)
+    segments = Interval(1, n, integer=True, why="n").check("segments", segments)
+    mean_degree = Interval(0, None, closed="neither").check("mean_degree", mean_degree)
+    homophily = _PROBABILITY.check("homophily", homophily)
     if segments == 1:
         homophily = 1.0
     sizes = np.full(segments, n // segments, dtype=np.int64)
@@ -341,15 +338,13 @@ def stochastic_block(
         limits.append(inside_pairs / (homophily * n) if inside_pairs else 0.0)
     if homophily < 1:
         limits.append(across_pairs / ((1 - homophily) * n))
-    max_degree = min(limits)
-    if mean_degree > max_degree:
-        raise ConfigError(
-            "mean_degree",
-            mean_degree,
-            f"a float in (0, {max_degree:.6g}] with {segments} blocks of about "
-            f"{n // segments} nodes and homophily {homophily:g}, or the tie probabilities "
-            "would exceed 1",
-        )
+    Interval(
+        0,
+        min(limits),
+        closed="right",
+        why=f"with {segments} blocks of about {n // segments} nodes and homophily "
+        f"{homophily:g}, or the tie probabilities would exceed 1",
+    ).check("mean_degree", mean_degree)
     p_in = homophily * mean_degree * n / inside_pairs if homophily > 0 else 0.0
     p_out = (1 - homophily) * mean_degree * n / across_pairs if homophily < 1 else 0.0
     position = np.arange(n, dtype=np.int64)
@@ -405,14 +400,16 @@ def configuration(
     True
     """
     _check_seed(seed)
-    n = _check_int("n", n, 2, None, "an int >= 2")
-    exponent = _check_float("exponent", exponent, 1.0, math.inf, "a float > 1", open_low=True)
+    n = _nodes(n)
+    exponent = Interval(1, None, closed="neither").check("exponent", exponent)
     cap = math.isqrt(n)
-    min_degree = _check_int(
-        "min_degree", min_degree, 1, cap, f"an int in [1, {cap}] (floor(sqrt(n)) for n = {n})"
+    min_degree = Interval(1, cap, integer=True, why=f"floor(sqrt(n)) for n = {n}").check(
+        "min_degree", min_degree
     )
     support = np.arange(min_degree, cap + 1, dtype=np.int64)
-    weight = support.astype(np.float64) ** -exponent
+    # Relative to the smallest degree, so the weights stay positive for any exponent: a huge
+    # one leaves all the weight on min_degree instead of underflowing to 0 / 0.
+    weight = (support / min_degree) ** -exponent
     degree = seed.choice(support, size=n, p=weight / weight.sum())
     if degree.sum() % 2:
         below = np.flatnonzero(degree < cap)
@@ -484,7 +481,7 @@ def generate(
             raise
         # Name the scenario key the user can change, not the generator's argument.
         key = "population.segments" if error.key == "segments" else f"graph.{error.key}"
-        raise ConfigError(key, error.value, error.allowed) from None
+        raise ConfigError(key, error.value, error.allowed, error.hint) from None
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -495,25 +492,9 @@ def _check_seed(seed: Any) -> None:
         )
 
 
-def _check_int(key: str, value: Any, low: int, high: int | None, allowed: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ConfigError(key, value, allowed)
-    if value < low or (high is not None and value > high):
-        raise ConfigError(key, value, allowed)
-    return int(value)
-
-
-def _check_float(
-    key: str, value: Any, low: float, high: float, allowed: str, *, open_low: bool = False
-) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise ConfigError(key, value, allowed)
-    value = float(value)
-    if math.isnan(value) or value < low or value > high or (open_low and value == low):
-        raise ConfigError(key, value, allowed)
-    if math.isinf(value):
-        raise ConfigError(key, value, allowed)
-    return value
+def _nodes(n: Any, low: int = 2, why: str = "") -> int:
+    """The node count checked as ``graph.n`` is, with a generator's own lower bound."""
+    return Interval(low, MAX_NODES, integer=True, why=why).check("n", n)
 
 
 def _pair_keys(u: np.ndarray, v: np.ndarray, n: int) -> np.ndarray:
@@ -547,6 +528,10 @@ def _bernoulli_pairs(
         return empty, empty
     if p >= 1:
         kept = np.arange(total, dtype=np.int64)
+    elif p < _TINY_P:
+        # Gaps of mean 1/p would overflow 64-bit positions. A binomial count of distinct
+        # uniform positions is the same law, at a cost of the pairs kept.
+        kept = np.sort(seed.choice(total, size=seed.binomial(total, p), replace=False))
     else:
         parts = []
         last = -1

@@ -19,12 +19,18 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
+
+from socialsim.constraints import Interval
+from socialsim.network.inputs import check_weights, labels, read_weight
 
 if TYPE_CHECKING:
     import networkx as nx
+    import scipy.sparse as sp
 
-__all__ = ["GraphWarning", "SocialGraph", "distinct"]
+__all__ = ["MAX_NODES", "GraphWarning", "SocialGraph", "distinct"]
+
+#: The most nodes a graph can have: node positions are stored as 32-bit ints (``indices``).
+MAX_NODES = 2**31 - 1
 
 
 class GraphWarning(UserWarning):
@@ -96,24 +102,35 @@ class SocialGraph:
         directed : bool
             Keep arcs one-way (True) or store both directions of every edge (False).
         weights : array_like of float, optional
-            Tie strength of each edge. Where an edge is duplicated, the first weight is kept.
+            Tie strength of each edge: finite and non-negative. Where an edge is listed more
+            than once, the first listed weight is kept; in an undirected graph ``u v`` and
+            ``v u`` are the same edge, so both arcs get the same strength.
         node_ids : numpy.ndarray, optional
             Original labels of the nodes, kept for output.
         warn : bool, default False
             Warn with the counts of dropped self-loops and duplicates.
         origin : str
-            How to name the input in the warning.
+            How to name the input in the warning and errors.
 
         Returns
         -------
         SocialGraph
+
+        Raises
+        ------
+        socialsim.network.inputs.GraphFileError
+            For a weight that is negative, infinite or NaN, naming ``origin`` and the edge.
 
         Examples
         --------
         >>> g = SocialGraph.from_edges([0, 0, 1], [1, 1, 1], n_nodes=2, directed=True)
         >>> g.n_edges
         1
+        >>> g = SocialGraph.from_edges([1, 2], [2, 1], 3, directed=False, weights=[0.5, 3.0])
+        >>> g.weights.tolist()
+        [0.5, 0.5]
         """
+        n_nodes = Interval(0, MAX_NODES, integer=True).check("n_nodes", n_nodes)
         src = np.asarray(sources, dtype=np.int64).ravel()
         dst = np.asarray(targets, dtype=np.int64).ravel()
         if src.shape != dst.shape:
@@ -121,7 +138,11 @@ class SocialGraph:
                 f"sources and targets must have the same length. "
                 f"Got {src.size} and {dst.size} instead."
             )
-        w = None if weights is None else np.asarray(weights, dtype=np.float32).ravel()
+        w = None
+        if weights is not None:
+            w = np.asarray(weights, dtype=np.float64).ravel()
+            check_weights(w, src, dst, node_ids, origin)
+            w = w.astype(np.float32)
         loops = src == dst
         n_loops = int(np.count_nonzero(loops))
         if n_loops:
@@ -129,6 +150,11 @@ class SocialGraph:
             src, dst = src[keep], dst[keep]
             w = None if w is None else w[keep]
         n_given = src.size
+        if not directed and w is not None:
+            # u v and v u are one edge: keep its first listing for both arcs, never two strengths.
+            low, high = np.minimum(src, dst), np.maximum(src, dst)
+            first = _first_of_each((low << 32) | high)
+            src, dst, w = low[first], high[first], w[first]
         if not directed:
             src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
             w = None if w is None else np.concatenate([w, w])
@@ -136,16 +162,17 @@ class SocialGraph:
         # a division (indices are int32, so a column always fits).
         keys = (src << 32) | dst
         # A plain sort and a mask: np.unique is several times slower on tens of millions of keys.
-        order = None if w is None else np.argsort(keys, kind="stable")
-        keys = np.sort(keys) if order is None else keys[order]
-        fresh = np.empty(keys.size, dtype=bool)
-        fresh[:1] = True
-        np.not_equal(keys[1:], keys[:-1], out=fresh[1:])
-        keys = keys[fresh]
+        if w is None:
+            keys = np.sort(keys)
+            keys = keys[_fresh(keys)]
+        else:
+            first = _first_of_each(keys)
+            keys, w = keys[first], w[first]
         n_dupes = n_given - (keys.size if directed else keys.size // 2)
         if warn and (n_loops or n_dupes):
+            kept = " (the first listed weight of each is kept)" if n_dupes and w is not None else ""
             warnings.warn(
-                f"{origin}: dropped {n_loops} self-loop(s) and {n_dupes} duplicate edge(s).",
+                f"{origin}: dropped {n_loops} self-loop(s) and {n_dupes} duplicate edge(s){kept}.",
                 GraphWarning,
                 stacklevel=2,
             )
@@ -158,7 +185,7 @@ class SocialGraph:
             indices=indices,
             directed=directed,
             node_ids=node_ids,
-            weights=None if w is None else w[order[fresh]],
+            weights=w,
         )
 
     @classmethod
@@ -167,14 +194,27 @@ class SocialGraph:
     ) -> SocialGraph:
         """Convert a networkx graph; node labels are kept in :attr:`node_ids`.
 
+        Labels may be any hashable objects (tuples from ``grid_2d_graph``, ints and strings
+        mixed): :attr:`node_ids` holds them as they are, in an int64 array when every label is
+        an int and an object array otherwise.
+
         Parameters
         ----------
         graph : networkx.Graph or networkx.DiGraph
             A directed graph's arc ``u -> v`` means that ``v`` sees ``u``'s posts.
         weight : str or None, default "weight"
-            Edge attribute read as tie strength, when every edge has it.
+            Edge attribute read as tie strength. When some edge has it, every weight must be a
+            finite non-negative number (or text that reads as one), and an edge without it has
+            strength 1 (GEXF's default, and networkx's); when no edge has it, the graph is
+            unweighted.
         origin : str
-            How to name the input in the warning about dropped self-loops and duplicates.
+            How to name the input in the warning about dropped self-loops and duplicates, and
+            in errors.
+
+        Raises
+        ------
+        socialsim.network.inputs.GraphFileError
+            For a bad weight, naming ``origin`` and the edge.
 
         Examples
         --------
@@ -182,6 +222,13 @@ class SocialGraph:
         >>> g = SocialGraph.from_networkx(nx.path_graph(["a", "b", "c"]))
         >>> g.node_ids.tolist(), g.audience(1).tolist()
         (['a', 'b', 'c'], [0, 2])
+        >>> SocialGraph.from_networkx(nx.grid_2d_graph(2, 2)).node_ids.tolist()
+        [(0, 0), (0, 1), (1, 0), (1, 1)]
+        >>> bad = nx.Graph([(1, 2, {"weight": float("nan")})])
+        >>> SocialGraph.from_networkx(bad)
+        Traceback (most recent call last):
+        ...
+        socialsim.network.inputs.GraphFileError: the networkx graph: edge 1 2: expected a non-negative number as weight, got nan
         """
         nodes = list(graph.nodes)
         if not nodes:
@@ -193,15 +240,17 @@ class SocialGraph:
         src = np.fromiter((position[e[0]] for e in edges), dtype=np.int64, count=len(edges))
         dst = np.fromiter((position[e[1]] for e in edges), dtype=np.int64, count=len(edges))
         weights = None
-        if weight and edges and all(e[2] is not None for e in edges):
-            weights = np.fromiter((e[2] for e in edges), dtype=np.float32, count=len(edges))
+        if weight and any(e[2] is not None for e in edges):
+            weights = np.fromiter(
+                (read_weight(e[2], e, origin) for e in edges), dtype=np.float64, count=len(edges)
+            )
         return cls.from_edges(
             src,
             dst,
             len(nodes),
             directed=graph.is_directed(),
             weights=weights,
-            node_ids=np.asarray(nodes),
+            node_ids=labels(nodes),
             warn=True,
             origin=origin,
         )
@@ -278,6 +327,8 @@ class SocialGraph:
     # ------------------------------------------------------------------ conversion
     def to_scipy(self) -> sp.csr_array:
         """The adjacency as a :class:`scipy.sparse.csr_array` (tie strengths as data)."""
+        import scipy.sparse as sp  # only here: importing socialsim need not pay for scipy
+
         data = np.ones(self.n_arcs, dtype=np.float32) if self.weights is None else self.weights
         return sp.csr_array((data, self.indices, self.indptr), shape=(self.n_nodes,) * 2)
 
@@ -291,6 +342,20 @@ class SocialGraph:
         keep = slice(None) if self.directed else src < self.indices
         graph.add_edges_from(zip(src[keep].tolist(), self.indices[keep].tolist(), strict=True))
         return graph
+
+
+def _fresh(ordered: np.ndarray) -> np.ndarray:
+    """Mask of the first entry of each run of equal values in a sorted array."""
+    fresh = np.empty(ordered.size, dtype=bool)
+    fresh[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=fresh[1:])
+    return fresh
+
+
+def _first_of_each(keys: np.ndarray) -> np.ndarray:
+    """Positions of the first occurrence of each distinct key, in key order."""
+    order = np.argsort(keys, kind="stable")
+    return order[_fresh(keys[order])]
 
 
 # One work table per thread, reused across calls: a fresh table of n entries a day would be

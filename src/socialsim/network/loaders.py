@@ -36,6 +36,7 @@ import pandas as pd
 
 from socialsim.constraints import did_you_mean
 from socialsim.network.graph import SocialGraph
+from socialsim.network.inputs import GraphFileError, weight_error
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
@@ -51,41 +52,11 @@ ATTRIBUTE_COLUMNS = ("segment", "loyalty", "status")
 STATUSES = ("fan", "prospect")
 
 _NODE_ID = re.compile(r"\d+")
+_LARGEST_ID = 2**63 - 1  # node ids are read as int64
+_LARGEST_SEGMENT = 2**31 - 1  # the population keeps segments as int32
 # Map ids to positions through a lookup table (linear time) rather than a sort while the largest
 # id is below this many times the number of edge ends; the table costs 9 bytes per possible id.
 _DENSE_LOOKUP_FACTOR = 2
-
-
-class GraphFileError(ValueError):
-    """A graph or attributes file that is missing, empty or malformed.
-
-    The message names the file and, when the problem is on one line, its number (1-based; the
-    header of a CSV file is line 1).
-
-    Attributes
-    ----------
-    file : str
-        The file, as named in the message.
-    line : int or None
-        The first bad line, when there is one.
-    problem : str
-        What is wrong.
-
-    Examples
-    --------
-    >>> str(GraphFileError("edges.txt", "expected two non-negative integer node ids, got 'a b'", 7))
-    "edges.txt, line 7: expected two non-negative integer node ids, got 'a b'"
-    """
-
-    def __init__(self, file: str, problem: str, line: int | None = None) -> None:
-        self.file, self.problem, self.line = file, problem, line
-        where = file if line is None else f"{file}, line {line}"
-        super().__init__(f"{where}: {problem}")
-
-    def __reduce__(self) -> tuple[type[GraphFileError], tuple[str, str, int | None]]:
-        # Rebuild from the parts, not the message, so the error survives being sent back from
-        # a worker process.
-        return type(self), (self.file, self.problem, self.line)
 
 
 # ---------------------------------------------------------------------------------- graphs
@@ -338,7 +309,9 @@ def read_attributes(path: str | os.PathLike[str], graph: SocialGraph) -> pd.Data
     if node_ids.dtype.kind in "iu":
         is_id = nodes.str.fullmatch(_NODE_ID.pattern).to_numpy(dtype=bool)
         flag("node", ~is_id, "node ids are non-negative integers, got {!r}")
-        keys = pd.to_numeric(nodes.where(is_id, "-1"), errors="coerce")
+        too_large = _beyond(nodes, is_id, _LARGEST_ID)
+        flag("node", too_large, f"node {{}} is not in the graph (ids are at most {_LARGEST_ID})")
+        keys = pd.to_numeric(nodes.where(is_id & ~too_large, "-1"), errors="coerce")
     else:  # labels from GraphML or GEXF: match them as text
         keys = nodes
         node_ids = np.asarray([str(label) for label in node_ids], dtype=object)
@@ -355,7 +328,10 @@ def read_attributes(path: str | os.PathLike[str], graph: SocialGraph) -> pd.Data
         text = frame["segment"]
         whole = text.str.fullmatch(_NODE_ID.pattern).to_numpy(dtype=bool)
         flag("segment", ~whole, "segment must be an integer >= 0, got {!r}")
-        result["segment"] = pd.to_numeric(text.where(whole, "0")).to_numpy(dtype=np.int64)
+        too_large = _beyond(text, whole, _LARGEST_SEGMENT)
+        flag("segment", too_large, f"segment must be at most {_LARGEST_SEGMENT}, got {{!r}}")
+        fine = whole & ~too_large
+        result["segment"] = pd.to_numeric(text.where(fine, "0")).to_numpy(dtype=np.int64)
     if "loyalty" in header:
         number = pd.to_numeric(frame["loyalty"], errors="coerce").to_numpy(dtype=np.float64)
         with np.errstate(invalid="ignore"):  # NaN from text that is not a number
@@ -404,7 +380,8 @@ def _edge_columns(
     ends = []
     for column in (source, target):
         values = frame[column].to_numpy()
-        if values.dtype.kind not in "iu" or (values.dtype.kind == "i" and values.min() < 0):
+        # uint64 holds ids beyond int64: the scan names their line
+        if values.dtype.kind != "i" or values.min() < 0:
             return None
         ends.append(values)
     weights = None
@@ -489,12 +466,7 @@ def _scan_edgelist(path: Path) -> None:
                     number,
                 )
             expected = len(fields)
-            if not (_NODE_ID.fullmatch(fields[0]) and _NODE_ID.fullmatch(fields[1])):
-                raise GraphFileError(
-                    path.name,
-                    f"expected two non-negative integer node ids, got {' '.join(fields[:2])!r}",
-                    number,
-                )
+            _check_node_ids(path, fields[:2], number)
             if len(fields) == 3 and not _is_weight(fields[2]):
                 raise GraphFileError(
                     path.name,
@@ -554,13 +526,7 @@ def _scan_csv_edges(path: Path, n_fields: int, wanted: tuple[str, str, str | Non
             if not row:
                 continue
             seen = True
-            ends = [row[at[0]].strip(), row[at[1]].strip()]
-            if not all(_NODE_ID.fullmatch(end) for end in ends):
-                raise GraphFileError(
-                    path.name,
-                    f"expected two non-negative integer node ids, got {' '.join(ends)!r}",
-                    reader.line_num,
-                )
+            _check_node_ids(path, [row[at[0]].strip(), row[at[1]].strip()], reader.line_num)
             if at[2] is not None and not _is_weight(row[at[2]]):
                 raise GraphFileError(
                     path.name,
@@ -569,6 +535,31 @@ def _scan_csv_edges(path: Path, n_fields: int, wanted: tuple[str, str, str | Non
                 )
     if not seen:
         raise GraphFileError(path.name, "the graph is empty (no edges)")
+
+
+def _check_node_ids(path: Path, ends: list[str], line: int) -> None:
+    """Raise GraphFileError unless both ends are integer node ids in [0, 2^63 - 1]."""
+    if not all(_NODE_ID.fullmatch(end) for end in ends):
+        raise GraphFileError(
+            path.name, f"expected two non-negative integer node ids, got {' '.join(ends)!r}", line
+        )
+    for end in ends:
+        if int(end) > _LARGEST_ID:
+            raise GraphFileError(
+                path.name, f"node id {end} is above {_LARGEST_ID}, the largest allowed", line
+            )
+
+
+def _beyond(text: pd.Series, whole: np.ndarray, largest: int) -> np.ndarray:
+    """Which of the digit strings (where ``whole``) stand for a number above ``largest``.
+
+    Compared as text, so that no number is converted before it is known to fit.
+    """
+    digits = text.where(whole, "0").str.lstrip("0")
+    limit = str(largest)
+    length = digits.str.len().to_numpy()
+    longer = length > len(limit)
+    return longer | ((length == len(limit)) & (digits > limit).to_numpy())
 
 
 def _is_weight(text: str) -> bool:
@@ -587,8 +578,38 @@ def _read_networkx(path: Path, kind: str) -> SocialGraph:
     reader = nx.read_graphml if kind == "GraphML" else nx.read_gexf
     try:
         graph = reader(path)
-    except (ET.ParseError, nx.NetworkXError, ValueError, KeyError, OSError, EOFError) as error:
+    except ValueError as error:
+        _scan_xml_weights(path)  # a weight that is not a number: name its edge
+        raise GraphFileError(path.name, f"cannot read the file as {kind} ({error})") from None
+    except (ET.ParseError, nx.NetworkXError, KeyError, OSError, EOFError) as error:
         raise GraphFileError(path.name, f"cannot read the file as {kind} ({error})") from None
     if graph.number_of_edges() == 0:
         raise GraphFileError(path.name, "the graph is empty (no edges)")
     return SocialGraph.from_networkx(graph, origin=path.name)
+
+
+def _scan_xml_weights(path: Path) -> None:
+    """Raise GraphFileError at the first GraphML or GEXF edge with a bad weight.
+
+    GEXF keeps the weight in the edge's ``weight`` attribute; GraphML in a ``data`` child
+    whose key is declared for edges with ``attr.name="weight"``.
+    """
+    import xml.etree.ElementTree as ET
+
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    weight_keys: set[str] = set()
+    with opener(path, "rb") as handle:
+        for _, element in ET.iterparse(handle):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if tag == "key" and element.get("attr.name") == "weight":
+                weight_keys.add(element.get("id", ""))
+            elif tag == "edge":
+                texts = [element.get("weight")] + [
+                    child.text
+                    for child in element
+                    if child.tag.rsplit("}", 1)[-1] == "data" and child.get("key") in weight_keys
+                ]
+                for text in texts:
+                    if text is not None and not _is_weight(text):
+                        source, target = element.get("source"), element.get("target")
+                        raise weight_error(path.name, source, target, text)

@@ -1,0 +1,273 @@
+"""Cost grows with the work, not with a parameter's size; what cannot run is refused up front.
+
+Every integer and float scenario parameter either has an algorithm whose cost does not depend
+on its magnitude, or a documented upper bound in its declaration (checked before anything runs,
+exit 2 from the command line). The care team works only the posts that exist, whatever its
+capacity; tiny edge probabilities do not overflow the generators' gaps.
+"""
+
+from __future__ import annotations
+
+import math
+import signal
+import tracemalloc
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from socialsim import ConfigError, EngagementModel, Scenario
+from socialsim.brand.care_team import CareTeam, Queue, _SlotTimes
+from socialsim.cli import main
+from socialsim.constraints import Interval
+from socialsim.network.generators import (
+    _bernoulli_pairs,
+    configuration,
+    erdos_renyi,
+    stochastic_block,
+)
+from socialsim.scenario import PARAMETERS, TeamParams
+
+# Unbounded parameters and why their size costs nothing: each is only compared or multiplied.
+COST_FREE = {
+    "graph.m": "checked below graph.n",
+    "graph.k": "checked below graph.n",
+    "graph.mean_degree": "checked below graph.n - 1 by the generator; tiny values drawn by count",
+    "graph.exponent": "only weights the degree law",
+    "population.loyalty_sd": "checked against loyalty_mean",
+    "experiences.crisis_start": "compared with the day",
+    "experiences.crisis_days": "compared with the day",
+    "experiences.crisis_multiplier": "checked so that bad_rate times it <= 1",
+    "loyalty.memory_days": "a time constant",
+    "team.max_wait_hours": "compared with waiting times",
+    "team.hourly_cost": "multiplied into the staff cost",
+    "response.speed_hours": "a time constant",
+    "response.squeaky_wheel": "added to a propensity",
+    "response.compensation_cost": "multiplied into the staff cost",
+    "response.broadcast_cost": "divides the capacity; at least 0.01",
+    "response.broadcast_wearout": "a time constant",
+    "policy.unsolicited_per_day": "capped by the team's capacity and the fans",
+    "value.promoter_per_day": "multiplied into the fan value",
+    "cost.listening_tool_per_day": "added to the day's cost",
+    "cost.content_per_broadcast": "multiplied into the content cost",
+    "cost.advocates_per_day": "added to the day's cost",
+}
+NUMERIC = {
+    key: f for key, f in PARAMETERS.items() if isinstance(f.metadata["constraint"], Interval)
+}
+# Parameters that are the size of the work itself (bounded, and costing what they say).
+WORK = {"graph.n", "run.days"}
+
+# A small run that exercises every part of the brand's day: answering, amplifying, outreach,
+# broadcasts, and enough posts to fill a queue.
+BUSY = Scenario().replace(
+    {
+        "graph.n": 60,
+        "run.days": 3,
+        "policy.amplify": True,
+        "policy.broadcast_share": 0.5,
+        "policy.unsolicited_per_day": 5,
+        "experiences.good_rate": 0.3,
+        "experiences.bad_rate": 0.2,
+        "experiences.complaint_rate": 0.9,
+        "experiences.praise_rate": 0.9,
+        "experiences.need_rate": 0.2,
+    }
+)
+# The graph kind that reads each graph parameter.
+KIND = {
+    "graph.mean_degree": "erdos_renyi",
+    "graph.homophily": "stochastic_block",
+    "population.segments": "stochastic_block",
+    "graph.exponent": "configuration",
+    "graph.k": "watts_strogatz",
+    "graph.p_rewire": "watts_strogatz",
+    "graph.p_triad": "powerlaw_cluster",
+}
+
+
+def extremes(constraint: Interval) -> list[float | int]:
+    """The smallest and largest values a declaration allows (or huge ones where unbounded)."""
+    low_in = constraint.closed in ("both", "left")
+    high_in = constraint.closed in ("both", "right")
+    values: list[float | int] = []
+    if constraint.low is not None:
+        tiny = 1e-300 if constraint.low == 0 else math.nextafter(constraint.low, math.inf)
+        values.append(constraint.low if low_in else tiny)
+    if constraint.high is None:
+        values.append(2**70 if constraint.integer else 1e300)
+    else:
+        values.append(constraint.high if high_in else math.nextafter(constraint.high, -math.inf))
+    return values
+
+
+def test_every_numeric_parameter_is_bounded_or_costs_nothing_by_its_size():
+    unbounded = {key for key, f in NUMERIC.items() if f.metadata["constraint"].high is None}
+    assert unbounded == set(COST_FREE)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("key", sorted(set(NUMERIC) - WORK))
+def test_extreme_values_run_small_or_are_refused_in_one_line(key):
+    for value in extremes(NUMERIC[key].metadata["constraint"]):
+        changes = {key: value, **({"graph.kind": KIND[key]} if key in KIND else {})}
+        tracemalloc.start()
+        try:
+            model = EngagementModel(BUSY.replace(changes), rng=1)
+            model.run()
+        except ConfigError as error:  # refused, naming a parameter, on one line
+            assert "\n" not in str(error) and str(error).startswith("The '")
+        finally:
+            peak = tracemalloc.get_traced_memory()[1]
+            tracemalloc.stop()
+        assert peak < 50e6, (key, value, peak)
+
+
+# --------------------------------------------------------------------- the care team
+def listed_slots_reference(posts: Queue, day: int, params: TeamParams, slots: int):
+    """The team's day as first written: every slot time listed, each post given the first free
+    slot at or after it in priority order."""
+    start = 24.0 * (day - 1) + params.start_hour
+    times = start + params.hours_per_day * np.arange(slots) / max(slots, 1)
+    free = np.ones(slots, dtype=bool)
+    slot_of = np.full(len(posts), -1)
+    for i in np.lexsort((posts.arrival, posts.key)):
+        candidates = np.flatnonzero(free[np.searchsorted(times, posts.arrival[i]) :])
+        if candidates.size:
+            slot = candidates[0] + np.searchsorted(times, posts.arrival[i])
+            slot_of[i], free[slot] = slot, False
+    answered = np.flatnonzero(slot_of >= 0)
+    answered = answered[np.argsort(slot_of[answered])]
+    return answered, times[slot_of[answered]] + 1 / params.posts_per_hour - posts.arrival[answered]
+
+
+def random_queue(rng: np.random.Generator, size: int, day: int) -> Queue:
+    return Queue(
+        author=np.arange(size),
+        kind=rng.integers(0, 3, size).astype(np.int8),
+        label=rng.integers(0, 3, size).astype(np.int8),
+        arrival=24.0 * (day - 1) + rng.uniform(-30, 24, size),
+        key=rng.integers(0, 3, size).astype(np.float64),
+    )
+
+
+@pytest.mark.parametrize(
+    ("staff", "per_hour", "hours", "start"),
+    [(1, 2.0, 8.0, 9.0), (3, 0.7, 10.5, 6.25), (2, 10.0, 24.0, 0.0), (0, 5.0, 8.0, 9.0)],
+)
+def test_care_team_answers_as_with_every_slot_listed(staff, per_hour, hours, start):
+    rng = np.random.default_rng(staff)
+    params = TeamParams(staff=staff, posts_per_hour=per_hour, hours_per_day=hours, start_hour=start)
+    for day in (1, 5):
+        posts = random_queue(rng, 60, day)
+        team = CareTeam(params)
+        answered, _ = team.work(posts, day)
+        expected, delay = listed_slots_reference(posts, day, params, team.slots_per_day)
+        assert answered.author.tolist() == posts.author[expected].tolist()
+        assert np.array_equal(team.last_response_time, delay)
+
+
+def test_slot_search_matches_a_search_over_listed_times():
+    rng = np.random.default_rng(0)
+    for slots in (1, 7, 160, 100_003):
+        day = _SlotTimes(24.0 * 3 + 9.0, 8.0, slots)
+        listed = day.time(np.arange(slots))
+        when = np.concatenate([rng.uniform(70, 100, 500), listed[rng.integers(0, slots, 50)]])
+        assert np.array_equal(day.first_at_or_after(when), np.searchsorted(listed, when))
+
+
+def test_care_team_cost_does_not_depend_on_its_capacity():
+    # A million people handling a post a second: 86.4 billion slots a day, 100 posts.
+    params = TeamParams(staff=1_000_000, posts_per_hour=3600.0, hours_per_day=24.0, start_hour=0)
+    team = CareTeam(params)
+    posts = random_queue(np.random.default_rng(1), 100, day=2)
+    tracemalloc.start()
+    answered, missed = team.work(posts, day=2)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 1e6
+    assert len(answered) == 100 and len(missed) == 0
+    # Posts of the day wait at most a slot (1 / 86.4e9 day) plus one handling (1 / 3600 h).
+    same_day = posts.arrival[answered.author] >= 24.0
+    assert team.last_response_time[same_day].max() <= 1 / 3600 + 1e-6
+
+
+def test_a_huge_team_runs_in_the_memory_of_a_small_one():
+    tracemalloc.start()
+    model = EngagementModel(
+        BUSY.replace({"team.staff": 1_000_000, "team.posts_per_hour": 3600.0}), rng=1
+    )
+    model.run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert peak < 20e6
+
+
+# --------------------------------------------------------------------- bounds, up front
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [
+        ("team.staff", 1_000_001),
+        ("team.posts_per_hour", 1e308),
+        ("response.amplify_reach", 10**12),
+        ("response.broadcast_cost", 1e-300),
+        ("run.days", 10**9),
+        ("graph.n", 2**31),
+        ("population.segments", 2**63),
+        ("churn.bitter_days", 2**70),
+        ("population.activity_sigma", 1e308),
+        ("population.loyalty_sd", 1e308),
+        ("wom.negativity", 10**400),
+        ("run.seed", 10**400),
+    ],
+)
+def test_values_beyond_a_documented_bound_exit_2_before_running(key, value):
+    with pytest.raises(ConfigError, match=rf"^The '{key}' parameter must be .*\. Got .* instead\."):
+        Scenario().replace({key: value})
+    result = CliRunner().invoke(main, ["run", "--set", f"{key}={value}", "--quiet"])
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1 and f"'{key}'" in result.output
+
+
+def test_a_huge_int_is_shown_shortened():
+    with pytest.raises(ConfigError) as caught:
+        Scenario().replace({"run.seed": 10**400})
+    assert len(str(caught.value)) < 200 and "..." in str(caught.value)
+
+
+# --------------------------------------------------------------------- generators
+def test_tiny_mean_degree_ends_at_once_with_no_edges():
+    # Once an endless loop: geometric gaps of mean 1e300 overflowed 64-bit positions.
+    def give_up(signum, frame):
+        raise TimeoutError("the generator did not finish in 30 s")
+
+    previous = signal.signal(signal.SIGALRM, give_up)
+    signal.alarm(30)
+    try:
+        seed = np.random.default_rng(0)
+        assert erdos_renyi(1_000_000, 1e-300, seed=seed).n_edges == 0
+        assert stochastic_block(100_000, 4, 1e-300, 0.8, seed=seed)[0].n_edges == 0
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def test_tiny_edge_probabilities_keep_each_pair_with_probability_p():
+    # 10 rows of 10^13 candidate pairs at p = 5e-13: 50 pairs kept on average, evenly spread.
+    rows, per_row, p = 10, 10**13, 5e-13
+    count = np.full(rows, per_row, dtype=np.int64)
+    kept = [
+        _bernoulli_pairs(np.zeros(rows, np.int64), count, p, np.random.default_rng(s))
+        for s in range(200)
+    ]
+    sizes = np.array([u.size for u, _ in kept])
+    assert abs(sizes.mean() - rows * per_row * p) < 4 * math.sqrt(50 / 200)
+    u = np.concatenate([u for u, _ in kept])
+    v = np.concatenate([v for _, v in kept])
+    assert abs(np.bincount(u, minlength=rows).std() - math.sqrt(1000)) < 20
+    assert v.min() >= 0 and v.max() < per_row
+
+
+def test_a_huge_exponent_puts_every_degree_at_the_minimum():
+    g = configuration(400, 1e300, seed=np.random.default_rng(0), min_degree=3)
+    assert g.out_degree.max() <= 3 and np.mean(g.out_degree == 3) > 0.9
