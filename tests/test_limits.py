@@ -20,12 +20,8 @@ from socialsim import ConfigError, EngagementModel, Scenario
 from socialsim.brand.care_team import CareTeam, Queue, _SlotTimes
 from socialsim.cli import main
 from socialsim.constraints import Interval
-from socialsim.network.generators import (
-    _bernoulli_pairs,
-    configuration,
-    erdos_renyi,
-    stochastic_block,
-)
+from socialsim.network.random_graphs import configuration, erdos_renyi, stochastic_block
+from socialsim.network.sampling import bernoulli_pairs
 from socialsim.scenario import PARAMETERS, TeamParams
 
 # Unbounded parameters and why their size costs nothing: each is only compared or multiplied.
@@ -257,7 +253,7 @@ def test_tiny_edge_probabilities_keep_each_pair_with_probability_p():
     rows, per_row, p = 10, 10**13, 5e-13
     count = np.full(rows, per_row, dtype=np.int64)
     kept = [
-        _bernoulli_pairs(np.zeros(rows, np.int64), count, p, np.random.default_rng(s))
+        bernoulli_pairs(np.zeros(rows, np.int64), count, p, np.random.default_rng(s))
         for s in range(200)
     ]
     sizes = np.array([u.size for u, _ in kept])

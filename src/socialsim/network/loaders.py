@@ -21,22 +21,28 @@ Examples
 
 from __future__ import annotations
 
-import csv
-import gzip
-import math
 import os
-import re
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
 import numpy as np
 import pandas as pd
 
 from socialsim.constraints import did_you_mean
 from socialsim.network.graph import SocialGraph
-from socialsim.network.inputs import GraphFileError, weight_error
+from socialsim.network.inputs import GraphFileError
+from socialsim.network.scans import (
+    LARGEST_ID,
+    NODE_ID,
+    beyond,
+    csv_header,
+    existing,
+    pick_columns,
+    scan_csv_edges,
+    scan_csv_fields,
+    scan_edgelist,
+    scan_xml_weights,
+    separators,
+)
 
 __all__ = [
     "ATTRIBUTE_COLUMNS",
@@ -51,8 +57,6 @@ __all__ = [
 ATTRIBUTE_COLUMNS = ("segment", "loyalty", "status")
 STATUSES = ("fan", "prospect")
 
-_NODE_ID = re.compile(r"\d+")
-_LARGEST_ID = 2**63 - 1  # node ids are read as int64
 _LARGEST_SEGMENT = 2**31 - 1  # the population keeps segments as int32
 # Map ids to positions through a lookup table (linear time) rather than a sort while the largest
 # id is below this many times the number of edge ends; the table costs 9 bytes per possible id.
@@ -85,7 +89,7 @@ def read_graph(path: str | os.PathLike[str], *, directed: bool = False) -> Socia
     GraphFileError
         If the file is missing, empty or malformed.
     """
-    path = _existing(path)
+    path = existing(path)
     name = path.name.lower().removesuffix(".gz")
     if name.endswith((".graphml", ".gexf")):
         return _read_networkx(path, "GraphML" if name.endswith(".graphml") else "GEXF")
@@ -129,9 +133,9 @@ def read_edgelist(path: str | os.PathLike[str], *, directed: bool = False) -> So
     >>> g.node_ids.tolist(), g.audience(0).tolist(), g.weights.tolist()
     ([5, 7, 9], [1], [0.5, 2.0])
     """
-    path = _existing(path)
+    path = existing(path)
     name = path.name
-    for separator in _separators(path):
+    for separator in separators(path):
         try:
             frame = pd.read_csv(
                 path, sep=separator, comment="#", header=None, engine="c", compression="infer"
@@ -146,7 +150,7 @@ def read_edgelist(path: str | os.PathLike[str], *, directed: bool = False) -> So
             columns = _edge_columns(frame, 0, 1, 2 if frame.shape[1] == 3 else None)
             if columns is not None:
                 return _build(*columns, directed=directed, origin=name)
-    _scan_edgelist(path)
+    scan_edgelist(path)
     raise GraphFileError(name, "cannot read the file as an edge list")
 
 
@@ -190,7 +194,7 @@ def read_csv_edges(
     >>> read_csv_edges(path).n_edges
     2
     """
-    path = _existing(path)
+    path = existing(path)
     name = path.name
     try:
         frame = pd.read_csv(path, skipinitialspace=True, compression="infer")
@@ -200,13 +204,13 @@ def read_csv_edges(
         frame = None
     except (OSError, EOFError) as error:
         raise GraphFileError(name, f"cannot read the file ({error})") from None
-    header = _csv_header(path) if frame is None else [str(c) for c in frame.columns]
-    wanted = _pick_columns(name, header, source, target, weight)
+    header = csv_header(path) if frame is None else [str(c) for c in frame.columns]
+    wanted = pick_columns(name, header, source, target, weight)
     if frame is not None and frame.empty:
         raise GraphFileError(name, "the graph is empty (no edges)")
     columns = None if frame is None else _edge_columns(frame, *wanted)
     if columns is None:
-        _scan_csv_edges(path, len(header), wanted)
+        scan_csv_edges(path, len(header), wanted)
         raise GraphFileError(name, "cannot read the file as a CSV edge table")
     return _build(*columns, directed=directed, origin=name)
 
@@ -251,9 +255,9 @@ def read_attributes(path: str | os.PathLike[str], graph: SocialGraph) -> pd.Data
     2      9.5       fan
     0      3.0  prospect
     """
-    path = _existing(path)
+    path = existing(path)
     name = path.name
-    header = [column.strip() for column in _csv_header(path)]
+    header = [column.strip() for column in csv_header(path)]
     if not header:
         raise GraphFileError(name, "the file is empty (expected a header line with 'node')", 1)
     known = ("node", *ATTRIBUTE_COLUMNS)
@@ -281,7 +285,7 @@ def read_attributes(path: str | os.PathLike[str], graph: SocialGraph) -> pd.Data
             compression="infer",
         )
     except pd.errors.ParserError:
-        _scan_csv_fields(path, len(header))
+        scan_csv_fields(path, len(header))
         raise GraphFileError(name, "cannot read the file as CSV") from None
     except (OSError, EOFError, UnicodeDecodeError) as error:
         raise GraphFileError(name, f"cannot read the file ({error})") from None
@@ -307,10 +311,10 @@ def read_attributes(path: str | os.PathLike[str], graph: SocialGraph) -> pd.Data
     node_ids = np.arange(graph.n_nodes) if graph.node_ids is None else graph.node_ids
     nodes = frame["node"]
     if node_ids.dtype.kind in "iu":
-        is_id = nodes.str.fullmatch(_NODE_ID.pattern).to_numpy(dtype=bool)
+        is_id = nodes.str.fullmatch(NODE_ID.pattern).to_numpy(dtype=bool)
         flag("node", ~is_id, "node ids are non-negative integers, got {!r}")
-        too_large = _beyond(nodes, is_id, _LARGEST_ID)
-        flag("node", too_large, f"node {{}} is not in the graph (ids are at most {_LARGEST_ID})")
+        too_large = beyond(nodes, is_id, LARGEST_ID)
+        flag("node", too_large, f"node {{}} is not in the graph (ids are at most {LARGEST_ID})")
         keys = pd.to_numeric(nodes.where(is_id & ~too_large, "-1"), errors="coerce")
     else:  # labels from GraphML or GEXF: match them as text
         keys = nodes
@@ -326,9 +330,9 @@ def read_attributes(path: str | os.PathLike[str], graph: SocialGraph) -> pd.Data
     result = {}
     if "segment" in header:
         text = frame["segment"]
-        whole = text.str.fullmatch(_NODE_ID.pattern).to_numpy(dtype=bool)
+        whole = text.str.fullmatch(NODE_ID.pattern).to_numpy(dtype=bool)
         flag("segment", ~whole, "segment must be an integer >= 0, got {!r}")
-        too_large = _beyond(text, whole, _LARGEST_SEGMENT)
+        too_large = beyond(text, whole, _LARGEST_SEGMENT)
         flag("segment", too_large, f"segment must be at most {_LARGEST_SEGMENT}, got {{!r}}")
         fine = whole & ~too_large
         result["segment"] = pd.to_numeric(text.where(fine, "0")).to_numpy(dtype=np.int64)
@@ -356,21 +360,6 @@ def read_attributes(path: str | os.PathLike[str], graph: SocialGraph) -> pd.Data
 
 
 # ---------------------------------------------------------------------------------- helpers
-def _existing(path: str | os.PathLike[str]) -> Path:
-    path = Path(path)
-    if not path.is_file():
-        raise GraphFileError(str(path), "no such file" if not path.exists() else "not a file")
-    return path
-
-
-@contextmanager
-def _open_text(path: Path) -> Iterator[IO[str]]:
-    """The file as text, decompressed if it ends in .gz; undecodable bytes become U+FFFD."""
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    with opener(path, "rt", encoding="utf-8", errors="replace", newline="") as handle:
-        yield handle
-
-
 def _edge_columns(
     frame: pd.DataFrame | None, source: int | str, target: int | str, weight: int | str | None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None] | None:
@@ -425,151 +414,6 @@ def _build(
     )
 
 
-def _separators(path: Path) -> tuple[str, ...]:
-    """Field separators to try: a tab alone first when the first edge line is tab-separated.
-
-    pandas splits on a single tab about twice as fast as on any run of whitespace, and SNAP
-    files are tab-separated; the general pattern is the fallback for anything else.
-    """
-    try:
-        with _open_text(path) as handle:
-            for line in handle:
-                text = line.rstrip("\r\n")
-                if text.strip() and not text.lstrip().startswith("#"):
-                    if "\t" in text and " " not in text and "#" not in text:
-                        return ("\t", r"\s+")
-                    break
-    except (OSError, EOFError):
-        pass  # reported by the reader
-    return (r"\s+",)
-
-
-def _scan_edgelist(path: Path) -> None:
-    """Raise GraphFileError at the first line that is not ``u v`` or ``u v weight``."""
-    expected = None
-    with _open_text(path) as handle:
-        for number, line in enumerate(handle, start=1):
-            fields = line.split("#", 1)[0].split()
-            if not fields:
-                continue
-            shown = " ".join(fields)
-            if len(fields) not in (2, 3):
-                raise GraphFileError(
-                    path.name,
-                    f"expected two node ids and an optional weight, got {shown!r}",
-                    number,
-                )
-            if expected is not None and len(fields) != expected:
-                raise GraphFileError(
-                    path.name,
-                    f"expected {expected} columns like the first edge line, got {shown!r}",
-                    number,
-                )
-            expected = len(fields)
-            _check_node_ids(path, fields[:2], number)
-            if len(fields) == 3 and not _is_weight(fields[2]):
-                raise GraphFileError(
-                    path.name,
-                    f"expected a non-negative number as weight, got {fields[2]!r}",
-                    number,
-                )
-    if expected is None:
-        raise GraphFileError(path.name, "the graph is empty (no edges)")
-
-
-def _csv_header(path: Path) -> list[str]:
-    with _open_text(path) as handle:
-        return next(csv.reader(handle, skipinitialspace=True), [])
-
-
-def _pick_columns(
-    name: str, header: list[str], source: str | None, target: str | None, weight: str | None
-) -> tuple[str, str, str | None]:
-    if len(header) < 2 and (source is None or target is None):
-        raise GraphFileError(name, f"expected at least two columns, got the header {header!r}", 1)
-    picked = (header[0] if source is None else source, header[1] if target is None else target)
-    for column in (*picked, weight):
-        if column is not None and column not in header:
-            hint = did_you_mean(column, header)
-            raise GraphFileError(
-                name,
-                f"no column {column!r} (the columns are {', '.join(map(repr, header))})"
-                + (f". {hint}" if hint else ""),
-                1,
-            )
-    return picked[0], picked[1], weight
-
-
-def _scan_csv_fields(path: Path, n_fields: int) -> None:
-    """Raise GraphFileError at the first row whose field count differs from the header's."""
-    with _open_text(path) as handle:
-        reader = csv.reader(handle, skipinitialspace=True)
-        next(reader, None)
-        for row in reader:
-            if row and len(row) != n_fields:
-                raise GraphFileError(
-                    path.name,
-                    f"expected {n_fields} fields like the header, got {','.join(row)!r}",
-                    reader.line_num,
-                )
-
-
-def _scan_csv_edges(path: Path, n_fields: int, wanted: tuple[str, str, str | None]) -> None:
-    """Raise GraphFileError at the first bad row of a CSV edge table."""
-    _scan_csv_fields(path, n_fields)
-    with _open_text(path) as handle:
-        reader = csv.reader(handle, skipinitialspace=True)
-        header = next(reader, [])
-        at = [header.index(column) if column is not None else None for column in wanted]
-        seen = False
-        for row in reader:
-            if not row:
-                continue
-            seen = True
-            _check_node_ids(path, [row[at[0]].strip(), row[at[1]].strip()], reader.line_num)
-            if at[2] is not None and not _is_weight(row[at[2]]):
-                raise GraphFileError(
-                    path.name,
-                    f"expected a non-negative number as weight, got {row[at[2]]!r}",
-                    reader.line_num,
-                )
-    if not seen:
-        raise GraphFileError(path.name, "the graph is empty (no edges)")
-
-
-def _check_node_ids(path: Path, ends: list[str], line: int) -> None:
-    """Raise GraphFileError unless both ends are integer node ids in [0, 2^63 - 1]."""
-    if not all(_NODE_ID.fullmatch(end) for end in ends):
-        raise GraphFileError(
-            path.name, f"expected two non-negative integer node ids, got {' '.join(ends)!r}", line
-        )
-    for end in ends:
-        if int(end) > _LARGEST_ID:
-            raise GraphFileError(
-                path.name, f"node id {end} is above {_LARGEST_ID}, the largest allowed", line
-            )
-
-
-def _beyond(text: pd.Series, whole: np.ndarray, largest: int) -> np.ndarray:
-    """Which of the digit strings (where ``whole``) stand for a number above ``largest``.
-
-    Compared as text, so that no number is converted before it is known to fit.
-    """
-    digits = text.where(whole, "0").str.lstrip("0")
-    limit = str(largest)
-    length = digits.str.len().to_numpy()
-    longer = length > len(limit)
-    return longer | ((length == len(limit)) & (digits > limit).to_numpy())
-
-
-def _is_weight(text: str) -> bool:
-    try:
-        value = float(text)
-    except ValueError:
-        return False
-    return math.isfinite(value) and value >= 0
-
-
 def _read_networkx(path: Path, kind: str) -> SocialGraph:
     import xml.etree.ElementTree as ET
 
@@ -579,37 +423,10 @@ def _read_networkx(path: Path, kind: str) -> SocialGraph:
     try:
         graph = reader(path)
     except ValueError as error:
-        _scan_xml_weights(path)  # a weight that is not a number: name its edge
+        scan_xml_weights(path)  # a weight that is not a number: name its edge
         raise GraphFileError(path.name, f"cannot read the file as {kind} ({error})") from None
     except (ET.ParseError, nx.NetworkXError, KeyError, OSError, EOFError) as error:
         raise GraphFileError(path.name, f"cannot read the file as {kind} ({error})") from None
     if graph.number_of_edges() == 0:
         raise GraphFileError(path.name, "the graph is empty (no edges)")
     return SocialGraph.from_networkx(graph, origin=path.name)
-
-
-def _scan_xml_weights(path: Path) -> None:
-    """Raise GraphFileError at the first GraphML or GEXF edge with a bad weight.
-
-    GEXF keeps the weight in the edge's ``weight`` attribute; GraphML in a ``data`` child
-    whose key is declared for edges with ``attr.name="weight"``.
-    """
-    import xml.etree.ElementTree as ET
-
-    opener = gzip.open if path.name.lower().endswith(".gz") else open
-    weight_keys: set[str] = set()
-    with opener(path, "rb") as handle:
-        for _, element in ET.iterparse(handle):
-            tag = element.tag.rsplit("}", 1)[-1]
-            if tag == "key" and element.get("attr.name") == "weight":
-                weight_keys.add(element.get("id", ""))
-            elif tag == "edge":
-                texts = [element.get("weight")] + [
-                    child.text
-                    for child in element
-                    if child.tag.rsplit("}", 1)[-1] == "data" and child.get("key") in weight_keys
-                ]
-                for text in texts:
-                    if text is not None and not _is_weight(text):
-                        source, target = element.get("source"), element.get("target")
-                        raise weight_error(path.name, source, target, text)
