@@ -60,7 +60,9 @@ def test_pairing_shrinks_the_variance_of_differences():
         days=40,
         kpis=("nps", "mean_loyalty"),
     )
-    runs = compare(experiment, progress=False).per_run().set_index(["strategy", "replicate"])
+    runs = (
+        compare(experiment, jobs=1, progress=False).per_run().set_index(["strategy", "replicate"])
+    )
     for kpi in ("nps", "mean_loyalty"):
         values = runs[kpi].unstack("strategy")
         paired = np.var(values["answer"] - values["ignore"], ddof=1)
@@ -72,14 +74,14 @@ def test_parallel_runs_give_the_same_numbers():
     experiment = small(
         {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}
     )
-    serial = compare(experiment, progress=False).daily
+    serial = compare(experiment, jobs=1, progress=False).daily
     parallel = compare(experiment, jobs=2, progress=False).daily
     pd.testing.assert_frame_equal(serial, parallel)
 
 
 def test_summary_and_differences_are_consistent():
     strategies = {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}
-    result = compare(small(strategies, days=60, replicates=6), progress=False)
+    result = compare(small(strategies, days=60, replicates=6), jobs=1, progress=False)
     summary = result.summary().set_index(["strategy", "kpi"])
     assert (summary["ci_low"] <= summary["mean"]).all() and (
         summary["mean"] <= summary["ci_high"]
@@ -159,7 +161,7 @@ def test_each_canned_experiment_runs_at_reduced_size(name):
     reduced = dataclasses.replace(
         experiment, base=experiment.base.replace({"graph.n": 500}), days=12, replicates=2
     )
-    result = compare(reduced, progress=False)
+    result = compare(reduced, jobs=1, progress=False)
     summary = result.summary()
     assert set(summary["strategy"]) == set(experiment.strategies)
     assert set(summary["kpi"]) == set(experiment.kpis)

@@ -274,7 +274,8 @@ def sweep_command(
             warnings.simplefilter("always")
             spec = Sweep.from_toml(sweep_file)
             # Checks the store before a cluster starts (sweep() opens it again, quietly).
-            open_store(spec, out)
+            with open_store(spec, out):
+                pass
         for warning in caught:
             click.echo(f"warning: {warning.message}", err=True)
     except (ConfigError, GraphFileError) as error:
