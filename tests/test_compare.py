@@ -182,4 +182,4 @@ def test_compare_from_the_cli(tmp_path):
     bad = CliRunner().invoke(
         main, ["compare", str(experiment), "--replicates", "0", "--out", str(tmp_path)]
     )
-    assert bad.exit_code == 2 and "--replicates" in bad.output
+    assert bad.exit_code == 2 and "'experiment.replicates' parameter must be" in bad.output

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 
 import mesa
 import numpy as np
@@ -130,7 +131,7 @@ class DyingExecutor:
             self.survive -= 1
             future.set_result(fn(*args))
         else:
-            future.set_exception(cf.process.BrokenProcessPool("a worker died"))
+            future.set_exception(BrokenProcessPool("a worker died"))
         return future
 
 
@@ -404,7 +405,7 @@ def test_the_command_runs_resumes_and_reports_failures(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--jobs", "0"], "The '--jobs' option must be an int >= 1. Got 0 instead."),
+        (["--jobs", "0"], "The 'jobs' parameter must be an int >= 1. Got 0 instead."),
         (["--scheduler", "nonsense://x"], "The '--scheduler' option must be the address"),
         (["--scheduler", "tcp://h:1", "--jobs", "2"], "The '--jobs' option must be left out"),
     ],
