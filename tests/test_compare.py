@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pandas as pd
@@ -11,7 +12,7 @@ from click.testing import CliRunner
 
 from socialsim import ConfigError, Scenario
 from socialsim.cli import main
-from socialsim.studies.compare import compare
+from socialsim.studies.compare import Comparison, compare
 from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
 
 BASE = Scenario().replace({"graph.n": 600})
@@ -183,3 +184,59 @@ def test_compare_from_the_cli(tmp_path):
         main, ["compare", str(experiment), "--replicates", "0", "--out", str(tmp_path)]
     )
     assert bad.exit_code == 2 and "'experiment.replicates' parameter must be" in bad.output
+
+
+# ---------------------------------------------------------------------- rankings and the report
+def comparison_of(runs: dict[str, list[float]], kpi: str = "nps", **settings) -> Comparison:
+    """A comparison whose runs are given: one KPI value per replicate, on days 0 and 1."""
+    rows = [
+        {"strategy": name, "replicate": r, "day": day, kpi: value}
+        for name, values in runs.items()
+        for r, value in enumerate(values)
+        for day in (0, 1)
+    ]
+    replicates = len(next(iter(runs.values())))
+    experiment = Experiment(
+        {name: {} for name in runs}, kpis=(kpi,), replicates=replicates, **settings
+    )
+    return Comparison(experiment, pd.DataFrame(rows))
+
+
+def ranks(comparison: Comparison) -> dict[str, object]:
+    table = comparison.differences()
+    return {row.strategy: (row.rank, row.tied_with_best) for row in table.itertuples()}
+
+
+@pytest.mark.parametrize("kpi", ["nps", "churned"])
+def test_a_strategy_with_an_undefined_kpi_is_never_ranked_first(kpi):
+    nan = float("nan")
+    runs = {"undefined": [nan] * 3, "partly": [nan, 1.0, 1.0], "low": [1, 2, 3], "high": [5, 6, 7]}
+    for order in itertools.permutations(runs):
+        got = ranks(comparison_of({name: runs[name] for name in order}, kpi))
+        assert got["undefined"][0] is pd.NA and got["partly"][0] is pd.NA, order
+        best, worst = ("high", "low") if kpi == "nps" else ("low", "high")
+        assert got[best] == (1, False) and got[worst] == (2, False), order
+
+
+def test_rankings_do_not_depend_on_the_order_strategies_are_listed_in():
+    # a and b have the same mean; c is told apart from b but not from a
+    runs = {"a": [1.0, 2.0, 3.0], "b": [3.0, 2.0, 1.0], "c": [2.5, 1.5, 0.6]}
+    seen = {
+        tuple(sorted(ranks(comparison_of({n: runs[n] for n in order})).items()))
+        for order in itertools.permutations(runs)
+    }
+    assert seen == {(("a", (1, False)), ("b", (1, False)), ("c", (1, True)))}
+
+
+def test_the_html_report_shows_names_and_questions_as_text(tmp_path):
+    result = comparison_of(
+        {"<i>plain</i>": [1.0, 2.0, 3.0], "answer": [2.0, 3.0, 5.0]},
+        name="<script>name()</script>",
+        question="Is <script>alert(1)</script> & co shown?",
+    )
+    html = result.report(tmp_path / "report")["report_html"].read_text()
+    assert "<script>" not in html and "<i>plain" not in html
+    assert "<title>&lt;script&gt;name()&lt;/script&gt;</title>" in html
+    assert "<p>Is &lt;script&gt;alert(1)&lt;/script&gt; &amp; co shown?</p>" in html
+    assert "&lt;i&gt;plain&lt;/i&gt;" in html
+    assert html.count("data:image/png;base64,") == 2

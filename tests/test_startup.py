@@ -40,3 +40,12 @@ def test_every_public_name_resolves():
     assert socialsim.compare.__module__ == "socialsim.studies.compare"
     with pytest.raises(AttributeError, match="has no attribute 'nothing'"):
         socialsim.nothing  # noqa: B018
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--version"], ["compare", "--help"]])
+def test_the_command_line_answers_help_without_heavy_libraries(args):
+    code = (
+        f"import sys\nsys.argv = ['socialsim', *{args!r}]\nfrom socialsim.cli import main\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass"
+    )
+    assert loaded_after(code) == []
