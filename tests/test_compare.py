@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from socialsim import ConfigError, Scenario
+from socialsim import ConfigError, Scenario, load_results
 from socialsim.cli import main
 from socialsim.studies.compare import Comparison, compare
 from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
@@ -29,29 +29,28 @@ def small(strategies, **kwargs) -> Experiment:
     return Experiment(strategies, **{**settings, **kwargs})
 
 
-def test_identical_strategies_differ_by_exactly_zero():
-    result = compare(
-        small({"a": {"policy.name": "respond-all"}, "b": {"policy.name": "respond-all"}}),
-        progress=False,
-    )
-    diffs = result.differences()
-    assert (
-        (diffs["difference"] == 0).all()
-        and (diffs["ci_low"] == 0).all()
-        and (diffs["ci_high"] == 0).all()
-    )
-    assert (diffs.loc[diffs["strategy"] == "b", "p_value"] == 1.0).all()
-    a = (
-        result.daily[result.daily["strategy"] == "a"]
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_identical_strategies_differ_by_exactly_zero(tmp_path, jobs):
+    """Common random numbers: replicate r of every strategy shares its seed, so two identical
+    strategies give identical runs, in this process or on a pool, and a third one does not."""
+    same = {"policy.name": "respond-all"}
+    experiment = small({"a": same, "b": same, "c": {"policy.name": "ignore"}})
+    result = compare(experiment, out=tmp_path, jobs=jobs, progress=False)
+    diffs = result.differences().query("strategy == 'b'")
+    assert (diffs[["difference", "ci_low", "ci_high"]] == 0).all().all()
+    assert (diffs["p_value"] == 1.0).all()
+    a, b, c = (
+        result.daily[result.daily["strategy"] == name]
         .drop(columns="strategy")
         .reset_index(drop=True)
-    )
-    b = (
-        result.daily[result.daily["strategy"] == "b"]
-        .drop(columns="strategy")
-        .reset_index(drop=True)
+        for name in "abc"
     )
     pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+    runs = load_results(tmp_path)  # every strategy of a replicate ran on its seed
+    assert runs.groupby("replicate")["spawn_key"].agg(
+        lambda k: {tuple(x) for x in k}
+    ).to_dict() == {r: {(r,)} for r in range(4)}
 
 
 def test_pairing_shrinks_the_variance_of_differences():
@@ -176,7 +175,9 @@ def test_compare_from_the_cli(tmp_path):
         '[experiment]\nreplicates = 2\ndays = 5\nkpis = ["nps"]\n[base]\ngraph.n = 300\n'
         '[strategies.ignore]\npolicy.name = "ignore"\n[strategies.answer]\npolicy.name = "respond-all"\n'
     )
-    result = CliRunner().invoke(main, ["compare", str(experiment), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        main, ["compare", str(experiment), "-j", "1", "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     assert "difference from 'ignore'" in result.output
     assert (tmp_path / "out" / "report.html").exists()

@@ -261,7 +261,7 @@ def test_of_two_sweeps_started_at_once_into_one_new_folder_the_second_changes_no
     arrives while the first is creating the store fails and leaves it as the first made it."""
     first, second = small_sweep(samples=2, replicates=1), small_sweep(samples=3, replicates=1)
     creating, go_on = threading.Event(), threading.Event()
-    write = store_module._write_bytes
+    write = store_module.write_bytes
 
     def slow_manifest(path, data):
         if path.name == "manifest.json" and threading.current_thread() is not main:
@@ -270,7 +270,7 @@ def test_of_two_sweeps_started_at_once_into_one_new_folder_the_second_changes_no
         write(path, data)
 
     main = threading.current_thread()
-    monkeypatch.setattr(store_module, "_write_bytes", slow_manifest)
+    monkeypatch.setattr(store_module, "write_bytes", slow_manifest)
     winner = threading.Thread(
         target=sweep, args=(first, tmp_path), kwargs={"jobs": 1, "progress": False}
     )

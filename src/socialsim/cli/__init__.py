@@ -69,8 +69,8 @@ def run(
     """
     from socialsim.model import EngagementModel
     from socialsim.scenario import Scenario
+    from socialsim.studies.folders import writable_folder
     from socialsim.studies.plotting import plot_kpis
-    from socialsim.studies.store import writable_folder
 
     with one_line_errors():
         config = Scenario.from_toml(scenario) if scenario is not None else Scenario()

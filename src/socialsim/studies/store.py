@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import tempfile
 import warnings
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
@@ -41,6 +40,7 @@ import pyarrow.parquet as pq
 
 from socialsim.constraints import ConfigError
 from socialsim.studies.designs import Design
+from socialsim.studies.folders import atomic, locked, writable_folder, write_bytes
 
 __all__ = [
     "RUN_COLUMNS",
@@ -48,7 +48,6 @@ __all__ = [
     "StoreVersionWarning",
     "columns",
     "load_results",
-    "writable_folder",
 ]
 
 FORMAT = 1
@@ -226,7 +225,7 @@ class ResultsStore:
         """
         path = writable_folder(path)
         spec = json.loads(json.dumps(spec))  # the form it takes once read back from JSON
-        with _locked(path):
+        with locked(path):
             if (path / MANIFEST).is_file():
                 store = cls(path)
                 _check_same(store, kind, spec, version)
@@ -234,7 +233,7 @@ class ResultsStore:
                 (path / RUNS).mkdir(exist_ok=True)
                 (path / TRAJECTORIES).mkdir(exist_ok=True)
                 if source is not None:
-                    _write_bytes(path / f"{kind}.toml", source.encode())
+                    write_bytes(path / f"{kind}.toml", source.encode())
                 runs, daily = columns(design, kpis)
                 manifest = {
                     "format": FORMAT,
@@ -245,7 +244,7 @@ class ResultsStore:
                     "design": design.to_dict(),
                 }
                 # The manifest goes last: a folder without one was never a started store.
-                _write_bytes(path / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+                write_bytes(path / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
                 store = cls(path)
             else:
                 raise ConfigError("out", str(path), f"a new or empty folder, or a {kind}'s store")
@@ -367,55 +366,6 @@ def load_results(path: str | Path, *, trajectories: bool = False) -> pd.DataFram
     return store.trajectories() if trajectories else store.load()
 
 
-def writable_folder(path: str | Path, key: str = "out") -> Path:
-    """Make sure ``path`` is a folder this process can write to, creating it if need be.
-
-    Checked before any simulation, so a bad ``--out`` costs no work.
-
-    >>> writable_folder("/proc/socialsim")
-    Traceback (most recent call last):
-    ...
-    socialsim.constraints.ConfigError: The 'out' parameter must be a folder that can be written. Got '/proc/socialsim' instead. (No such file or directory)
-    """
-    path = Path(path)
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path):
-            pass
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise ConfigError(key, str(path), "a folder that can be written", f"({reason})") from None
-    return path
-
-
-@contextlib.contextmanager
-def _locked(path: Path) -> Iterator[None]:
-    """Hold a folder's lock file; another holder makes this fail at once.
-
-    An OS file lock, released even if the process is killed.
-    """
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory locks; one study per store is up to the user
-        fcntl = None
-    with open(path / ".lock", "a+") as handle:
-        if fcntl is not None:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                raise ConfigError(
-                    "out",
-                    str(path),
-                    "a store that no other sweep or comparison is writing",
-                    "Wait for the other one to end, or use another --out.",
-                ) from None
-        try:
-            yield
-        finally:
-            if fcntl is not None:
-                fcntl.flock(handle, fcntl.LOCK_UN)
-
-
 def _check_same(store: ResultsStore, kind: str, spec: Mapping[str, Any], version: str) -> None:
     """Refuse to complete a store with another study than the one it was started with."""
     path = store.path
@@ -461,30 +411,8 @@ def _read(files: list[Path], schema: pa.Schema, order: list[str]) -> pd.DataFram
 
 
 def _write_table(table: pa.Table, path: Path) -> None:
-    with _atomic(path) as handle:
+    with atomic(path) as handle:
         pq.write_table(table, handle)
-
-
-def _write_bytes(path: Path, data: bytes) -> None:
-    with _atomic(path) as handle:
-        handle.write(data)
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Any]:
-    """A file that appears under ``path`` complete or not at all."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            yield handle
-            handle.flush()
-            # Without fsync a power cut after the rename could leave an empty file behind.
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
 
 
 def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
