@@ -18,13 +18,9 @@ from click.testing import CliRunner
 from socialsim import EngagementModel, load_results
 from socialsim.cli import main
 from socialsim.studies import workers
-from socialsim.studies.compare import (
-    Comparison,
-    IncompleteComparison,
-    compare,
-    run_comparison,
-)
+from socialsim.studies.compare import Comparison, IncompleteComparison, compare, study
 from socialsim.studies.experiment import Experiment
+from socialsim.studies.runner import run_study
 from socialsim.studies.store import ResultsStore
 
 COMMAND = [sys.executable, "-c", "from socialsim.cli import main; main()"]
@@ -70,21 +66,20 @@ def stamps(out: Path) -> dict[str, int]:
 def test_ctrl_c_keeps_finished_runs_and_the_same_call_finishes_them(
     tmp_path, monkeypatch, file, reference
 ):
-    execute, calls = workers.execute, []
+    write = ResultsStore.write
 
-    def interrupted(task):
-        calls.append(task)
-        if len(calls) == 5:
-            raise KeyboardInterrupt
-        return execute(task)
+    def four_then_ctrl_c(store, record, trajectory=None):
+        if stored(store.path) == 4:
+            raise KeyboardInterrupt  # as if pressed while the fifth run is being stored
+        write(store, record, trajectory)
 
-    monkeypatch.setattr(workers, "execute", interrupted)
+    monkeypatch.setattr(ResultsStore, "write", four_then_ctrl_c)
     experiment = Experiment.from_toml(file)
     with pytest.raises(KeyboardInterrupt):
         compare(experiment, out=tmp_path, jobs=1, progress=False)
     monkeypatch.undo()
     assert stored(tmp_path) == 4
-    report = run_comparison(experiment, tmp_path, jobs=1, progress=False)
+    report = run_study(study(experiment), tmp_path, jobs=1, progress=False)
     assert (report.skipped, report.completed, report.failed) == (4, 8, 0)
     pd.testing.assert_frame_equal(Comparison.load(tmp_path).daily, reference.daily)
 
@@ -118,7 +113,7 @@ def test_failed_runs_are_recorded_kept_failed_and_retried(tmp_path, monkeypatch,
 
 
 def test_replicate_r_of_every_strategy_shares_its_seed_in_the_store(tmp_path, file):
-    run_comparison(Experiment.from_toml(file), tmp_path, jobs=1, progress=False)
+    run_study(study(Experiment.from_toml(file)), tmp_path, jobs=1, progress=False)
     runs = load_results(tmp_path)
     assert len(runs) == 12 and (runs["seed"] == 4).all()
     keys = runs.groupby("replicate")["spawn_key"].agg(lambda keys: {tuple(k) for k in keys})
@@ -127,7 +122,7 @@ def test_replicate_r_of_every_strategy_shares_its_seed_in_the_store(tmp_path, fi
 
 def test_a_store_refuses_another_comparison_and_a_sweep_refuses_it(tmp_path, file):
     experiment = Experiment.from_toml(file)
-    run_comparison(experiment.with_replicates(1), tmp_path, jobs=1, progress=False)
+    run_study(study(experiment.with_replicates(1)), tmp_path, jobs=1, progress=False)
     result = CliRunner().invoke(main, ["compare", str(file), "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert result.output.strip().splitlines() == [
@@ -187,8 +182,7 @@ def test_ctrl_c_stops_compare_with_130_and_says_what_is_kept(tmp_path, file, ref
 
 
 @pytest.mark.slow
-def test_a_killed_compare_on_a_dask_cluster_resumes_on_another(tmp_path):
-    distributed = pytest.importorskip("dask.distributed")
+def test_a_killed_compare_on_a_dask_cluster_resumes_on_another(tmp_path, dask_client):
     file = experiment_file(tmp_path, replicates=10, days=20, n=300)
     experiment = Experiment.from_toml(file)
     out = tmp_path / "out"
@@ -205,17 +199,7 @@ def test_a_killed_compare_on_a_dask_cluster_resumes_on_another(tmp_path):
         process.wait()
     before = stored(out)
     assert 3 <= before < 20
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        report = run_comparison(experiment, out, executor=client, progress=False)
+    report = run_study(study(experiment), out, executor=dask_client, progress=False)
     assert (report.skipped, report.completed) == (before, 20 - before)
     reference = compare(experiment, jobs=1, progress=False)
     pd.testing.assert_frame_equal(Comparison.load(out).daily, reference.daily)

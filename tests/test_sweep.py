@@ -85,21 +85,10 @@ def test_common_random_numbers_make_points_of_a_replicate_share_their_start(refe
     assert reference["fans"].nunique() > 1
 
 
-def test_process_pool_and_dask_agree_with_a_serial_run(reference, tmp_path):
-    distributed = pytest.importorskip("dask.distributed")
+def test_process_pool_and_dask_agree_with_a_serial_run(reference, tmp_path, dask_client):
     sweep(small_sweep(), tmp_path / "pool", jobs=2, progress=False)
     pd.testing.assert_frame_equal(numbers(load_results(tmp_path / "pool")), numbers(reference))
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        report = sweep(small_sweep(), tmp_path / "dask", executor=client, progress=False)
+    report = sweep(small_sweep(), tmp_path / "dask", executor=dask_client, progress=False)
     assert report.completed == 12
     pd.testing.assert_frame_equal(numbers(load_results(tmp_path / "dask")), numbers(reference))
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -65,7 +65,7 @@ def compare_command(
     """
     import pandas as pd
 
-    from socialsim.studies.compare import Comparison, run_comparison, study
+    from socialsim.studies.compare import Comparison, study
     from socialsim.studies.experiment import load_experiment
 
     check_jobs(jobs, scheduler)
@@ -80,21 +80,7 @@ def compare_command(
             base=loaded.base.replace(changes),
             **{k: v for k, v in settings.items() if v is not None},
         )
-    report = _many_runs(
-        study(loaded),
-        out,
-        lambda executor: run_comparison(
-            loaded,
-            out,
-            executor=executor,
-            jobs=jobs if executor is None else None,
-            retry_failed=retry_failed,
-            progress=not quiet,
-        ),
-        scheduler,
-        jobs,
-        quiet,
-    )
+    report = _many_runs(study(loaded), out, scheduler, jobs, retry_failed, quiet)
     result = Comparison.from_store(loaded, report.store)
     paths = result.save(out)
     if quiet:
@@ -141,7 +127,7 @@ def sweep_command(
     finishes the rest. Exit code 1 if runs failed (see --retry-failed). Load the results with
     socialsim.load_results(OUT).
     """
-    from socialsim.studies.runner import Study, sweep
+    from socialsim.studies.runner import Study
     from socialsim.studies.sweeps import Sweep
 
     check_jobs(jobs, scheduler)
@@ -161,36 +147,22 @@ def sweep_command(
             )
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
-    _many_runs(
-        Study.of_sweep(spec),
-        out,
-        lambda executor: sweep(
-            spec,
-            out,
-            executor=executor,
-            jobs=jobs if executor is None else None,
-            retry_failed=retry_failed,
-            progress=not quiet,
-        ),
-        scheduler,
-        jobs,
-        quiet,
-    )
+    _many_runs(Study.of_sweep(spec), out, scheduler, jobs, retry_failed, quiet)
 
 
 def _many_runs(
     study: Any,
     out: Path,
-    start: Callable[[Any], Any],
     scheduler: str | None,
     jobs: int | None,
+    retry_failed: bool,
     quiet: bool,
 ) -> Any:
     """Check the store, run a study on a cluster or a pool, and say how it went.
 
     Exits 130 on Ctrl-C and 1 if runs failed (both with what is stored kept), 2 on bad input.
     """
-    from socialsim.studies.runner import SweepAborted, open_store
+    from socialsim.studies.runner import SweepAborted, open_store, run_study
     from socialsim.studies.store import ResultsStore, StoreVersionWarning
 
     with one_line_errors(), warnings.catch_warnings(record=True) as caught:
@@ -204,7 +176,14 @@ def _many_runs(
         stack.enter_context(warnings.catch_warnings())
         warnings.simplefilter("ignore", StoreVersionWarning)  # already said above
         try:
-            report = start(executor)
+            report = run_study(
+                study,
+                out,
+                executor=executor,
+                jobs=jobs if executor is None else None,
+                retry_failed=retry_failed,
+                progress=not quiet,
+            )
         except KeyboardInterrupt:
             stored = sum(state == "ok" for state in ResultsStore(out).status().values())
             raise interrupted(

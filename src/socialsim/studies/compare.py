@@ -17,6 +17,7 @@ independent means.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -29,14 +30,14 @@ from socialsim.kpis import KPIS, better, per_run
 from socialsim.scenario import Scenario
 from socialsim.studies.designs import make_design
 from socialsim.studies.experiment import Experiment
-from socialsim.studies.runner import Study, SweepReport, run_study
+from socialsim.studies.runner import Study, run_study
 from socialsim.studies.store import ResultsStore
 from socialsim.studies.sweeps import Run
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Comparison", "IncompleteComparison", "compare", "run_comparison", "study"]
+__all__ = ["Comparison", "IncompleteComparison", "compare", "study"]
 
 CONFIDENCE = 0.95
 
@@ -47,6 +48,9 @@ class IncompleteComparison(RuntimeError):
 
 def study(experiment: Experiment) -> Study:
     """An experiment as a study: one factor, the strategy, and common seeds.
+
+    :func:`~socialsim.studies.runner.run_study` runs it into a store (what :func:`compare`
+    does), :meth:`Comparison.load` reads it back.
 
     Examples
     --------
@@ -72,32 +76,6 @@ def study(experiment: Experiment) -> Study:
         overrides=[experiment.scenario(name).flat() for name in names],
         kpis=tuple(KPIS),
         trajectories=True,
-    )
-
-
-def run_comparison(
-    experiment: Experiment,
-    out: str | Path,
-    *,
-    executor: Any = None,
-    jobs: int | None = None,
-    retry_failed: bool = False,
-    progress: bool = True,
-) -> SweepReport:
-    """Run the strategies of an experiment into a results store in ``out``, resumably.
-
-    Every (strategy, replicate) is stored as it finishes; running the same experiment into
-    the same folder again skips what is stored. The arguments are those of
-    :func:`~socialsim.studies.runner.run_study`; read the results with
-    :meth:`Comparison.load`.
-    """
-    return run_study(
-        study(experiment),
-        out,
-        executor=executor,
-        jobs=jobs,
-        retry_failed=retry_failed,
-        progress=progress,
     )
 
 
@@ -153,12 +131,17 @@ def compare(
     """
     if replicates is not None:
         experiment = experiment.with_replicates(replicates)
-    options = {"executor": executor, "jobs": jobs, "retry_failed": retry_failed}
-    if out is not None:
-        report = run_comparison(experiment, out, progress=progress, **options)
-        return Comparison.from_store(experiment, report.store)
-    with tempfile.TemporaryDirectory(prefix="socialsim-compare-") as folder:
-        report = run_comparison(experiment, folder, progress=progress, **options)
+    with contextlib.ExitStack() as stack:
+        if out is None:
+            out = stack.enter_context(tempfile.TemporaryDirectory(prefix="socialsim-compare-"))
+        report = run_study(
+            study(experiment),
+            out,
+            executor=executor,
+            jobs=jobs,
+            retry_failed=retry_failed,
+            progress=progress,
+        )
         return Comparison.from_store(experiment, report.store)
 
 

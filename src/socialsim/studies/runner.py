@@ -20,7 +20,7 @@ import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 import pandas as pd
 from tqdm.auto import tqdm
@@ -31,7 +31,16 @@ from socialsim.studies.store import ResultsStore
 from socialsim.studies.sweeps import Run, Sweep
 from socialsim.studies.workers import JOBS, SweepAborted, Task, run_all
 
-__all__ = ["JOBS", "Study", "SweepAborted", "SweepReport", "open_store", "run_study", "sweep"]
+__all__ = [
+    "JOBS",
+    "RunOptions",
+    "Study",
+    "SweepAborted",
+    "SweepReport",
+    "open_store",
+    "run_study",
+    "sweep",
+]
 
 
 @dataclass(frozen=True)
@@ -147,16 +156,17 @@ def open_store(study: Study | Sweep, out: str | Path) -> Iterator[ResultsStore]:
         yield store
 
 
-def sweep(
-    spec: Sweep | str | Path,
-    out: str | Path,
-    *,
-    executor: Any = None,
-    jobs: int | None = None,
-    retry_failed: bool = False,
-    progress: bool = True,
-    max_pending: int | None = None,
-) -> SweepReport:
+class RunOptions(TypedDict, total=False):
+    """How :func:`run_study` runs a study: see its parameters."""
+
+    executor: Any
+    jobs: int | None
+    retry_failed: bool
+    progress: bool
+    max_pending: int | None
+
+
+def sweep(spec: Sweep | str | Path, out: str | Path, **options: Unpack[RunOptions]) -> SweepReport:
     """Run a sweep into a results store, skipping the runs the store already holds.
 
     Parameters
@@ -166,8 +176,9 @@ def sweep(
     out : str or Path
         The store's folder: new or empty, or the store of this same sweep, which is then
         completed (an interrupted sweep resumes where it stopped).
-    executor, jobs, retry_failed, progress, max_pending
-        As for :func:`run_study`.
+    **options
+        ``executor``, ``jobs``, ``retry_failed``, ``progress``, ``max_pending``: as for
+        :func:`run_study`.
 
     Returns
     -------
@@ -176,11 +187,7 @@ def sweep(
     Raises
     ------
     ConfigError
-        The sweep is invalid, or ``out`` holds another study or another study is writing it.
-    SweepAborted
-        The executor broke; what finished is stored, and running the sweep again finishes it.
-    KeyboardInterrupt
-        After cancelling what was pending; what finished is stored.
+        The sweep file is invalid; and what :func:`run_study` raises.
 
     Examples
     --------
@@ -196,15 +203,7 @@ def sweep(
     """
     if isinstance(spec, str | Path):
         spec = Sweep.from_toml(spec)
-    return run_study(
-        Study.of_sweep(spec),
-        out,
-        executor=executor,
-        jobs=jobs,
-        retry_failed=retry_failed,
-        progress=progress,
-        max_pending=max_pending,
-    )
+    return run_study(Study.of_sweep(spec), out, **options)
 
 
 def run_study(
