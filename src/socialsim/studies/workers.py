@@ -180,8 +180,13 @@ def _worker_init() -> None:
     """Set up a worker process of the pool a study starts itself.
 
     Ctrl-C is the parent's to handle (it cancels what is pending and keeps what is stored),
-    and a worker whose parent was killed exits instead of waiting forever for work.
+    and a worker whose parent was killed exits instead of waiting forever for work. tqdm
+    gets a thread lock: its default, a multiprocessing semaphore, would outlive a worker the
+    parent terminates and make the resource tracker warn of a leak after Ctrl-C.
     """
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
