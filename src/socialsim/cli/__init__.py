@@ -28,7 +28,6 @@ from socialsim.cli.options import (
     overrides,
 )
 from socialsim.cli.studies import compare_command, sweep_command
-from socialsim.constraints import ConfigError
 
 __all__ = ["main"]
 
@@ -159,7 +158,7 @@ def experiments(context: click.Context) -> None:
 @click.argument("name")
 def show(name: str) -> None:
     """Print the TOML file of the canned experiment NAME."""
-    from socialsim.constraints import did_you_mean
+    from socialsim.constraints import ConfigError, did_you_mean
     from socialsim.studies.experiment import canned_experiments
 
     canned = canned_experiments()

@@ -1,4 +1,8 @@
-"""What the commands share: options, one-line errors, and what Ctrl-C says."""
+"""What the commands share: options, one-line errors, and what Ctrl-C says.
+
+Nothing outside the command line is imported at the top of its modules, so that --help
+loads click alone.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import click
-
-from socialsim.constraints import ConfigError
 
 __all__ = [
     "DAYS",
@@ -35,6 +37,7 @@ class InputError(click.ClickException):
 @contextlib.contextmanager
 def one_line_errors() -> Iterator[None]:
     """Turn a bad setting, graph file or path into :class:`InputError`."""
+    from socialsim.constraints import ConfigError
     from socialsim.network.loaders import GraphFileError
 
     try:
@@ -117,6 +120,8 @@ def overrides(pairs: tuple[str, ...]) -> dict[str, object]:
 def base_changes(sets: tuple[str, ...], fixed: dict[str, str]) -> dict[str, object]:
     """``--set`` for many runs: it changes the base scenario, never what the study varies
     (``fixed``: key -> who sets it) nor the seed and horizon, which have options."""
+    from socialsim.constraints import ConfigError
+
     changes = overrides(sets)
     fixed = {"run.seed": "the --seed option", "run.days": "the --days option", **fixed}
     for key, value in changes.items():

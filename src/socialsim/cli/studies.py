@@ -27,7 +27,6 @@ from socialsim.cli.options import (
     one_line_errors,
     out_option,
 )
-from socialsim.constraints import ConfigError
 
 __all__ = ["compare_command", "sweep_command"]
 
@@ -162,6 +161,7 @@ def _many_runs(
 
     Exits 130 on Ctrl-C and 1 if runs failed (both with what is stored kept), 2 on bad input.
     """
+    from socialsim.constraints import ConfigError
     from socialsim.studies.runner import SweepAborted, open_store, run_study
     from socialsim.studies.store import ResultsStore, StoreVersionWarning
 
