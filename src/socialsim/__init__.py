@@ -72,12 +72,7 @@ __all__ = [
 
 def __getattr__(name: str) -> Any:
     if name == "__version__":
-        from importlib.metadata import PackageNotFoundError, version
-
-        try:
-            value = version("socialsim")
-        except PackageNotFoundError:  # running from a source tree that was not installed
-            value = "0+unknown"
+        from socialsim._version import __version__ as value
     elif name in _HOMES:
         value = getattr(importlib.import_module(_HOMES[name]), name)
     else:

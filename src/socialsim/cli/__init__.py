@@ -17,6 +17,7 @@ from typing import Any
 
 import click
 
+from socialsim._version import __version__
 from socialsim.cli.options import (
     DAYS,
     QUIET,
@@ -33,7 +34,7 @@ __all__ = ["main"]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.version_option(package_name="socialsim")
+@click.version_option(__version__, prog_name="socialsim")
 def main() -> None:
     """socialsim: simulate a brand's fans on a social graph and test how to answer them.
 
