@@ -41,14 +41,9 @@ import pyarrow.parquet as pq
 from socialsim.constraints import ConfigError
 from socialsim.studies.designs import Design
 from socialsim.studies.folders import atomic, locked, writable_folder, write_bytes
+from socialsim.studies.schema import arrow_schema, columns
 
-__all__ = [
-    "RUN_COLUMNS",
-    "ResultsStore",
-    "StoreVersionWarning",
-    "columns",
-    "load_results",
-]
+__all__ = ["ResultsStore", "StoreVersionWarning", "load_results"]
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -61,59 +56,9 @@ DONE = ".parquet"
 KINDS = ("sweep", "comparison")
 """What a store can hold; the manifest keeps the study's description under this key."""
 
-RUN_COLUMNS: dict[str, str] = {
-    "run_id": "string",
-    "point": "int64",
-    "replicate": "int64",
-    "seed": "int64",
-    "spawn_key": "list<int64>",
-    "status": "string",
-    "error": "string",
-    "traceback": "string",
-    "warnings": "string",
-    "elapsed_s": "float64",
-    "version": "string",
-}
-"""The bookkeeping columns of every stored run, before its factors and KPIs."""
-
 
 class StoreVersionWarning(UserWarning):
     """A store is being completed by another socialsim version than the one that began it."""
-
-
-_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "list<int64>": pa.list_(pa.int64()),
-}
-
-
-def columns(design: Design, kpis: Iterable[str]) -> tuple[dict[str, str], dict[str, str]]:
-    """The columns of a study's runs and of its daily trajectories, with their types.
-
-    The one place that decides them: the bookkeeping columns (:data:`RUN_COLUMNS`), one per
-    factor of the design, typed as the design's values are, then one float per KPI (a KPI can
-    be undefined, NaN, in a run).
-
-    Examples
-    --------
-    >>> from socialsim.studies.designs import make_design
-    >>> runs, daily = columns(make_design("grid", {"strategy": ["a", "b"]}), ["nps"])
-    >>> list(runs)[-2:], daily
-    (['strategy', 'nps'], {'run_id': 'string', 'point': 'int64', 'replicate': 'int64', 'day': 'int64', 'nps': 'float64'})
-    """
-    kpis = list(kpis)
-    factors = {name: _store_type(dtype) for name, dtype in design.values.dtypes.items()}
-    runs = {**RUN_COLUMNS, **factors, **dict.fromkeys(kpis, "float64")}
-    daily = {"run_id": "string", "point": "int64", "replicate": "int64", "day": "int64"}
-    return runs, {**daily, **dict.fromkeys(kpis, "float64")}
-
-
-def _store_type(dtype: Any) -> str:
-    kind = getattr(dtype, "kind", "O")
-    return {"i": "int64", "u": "int64", "f": "float64", "b": "bool"}.get(kind, "string")
 
 
 class ResultsStore:
@@ -173,10 +118,8 @@ class ResultsStore:
                 "It was written by another version.",
             )
         self.kind: str = next(k for k in KINDS if k in self.manifest)
-        self.schema = pa.schema([(n, _TYPES[t]) for n, t in self.manifest["columns"].items()])
-        self.trajectory_schema = pa.schema(
-            [(n, _TYPES[t]) for n, t in self.manifest["trajectory_columns"].items()]
-        )
+        self.schema = arrow_schema(self.manifest["columns"])
+        self.trajectory_schema = arrow_schema(self.manifest["trajectory_columns"])
 
     # ------------------------------------------------------------------ creating
     @classmethod
