@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import json
+import os
+from pathlib import Path
+
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
+from socialsim import EngagementModel, Experiment, load_experiment, load_results
 from socialsim.cli import main
+from socialsim.studies.experiment import canned_experiments
 
 SMALL = ["--set", "graph.n=300", "--days", "5", "--quiet"]
 
@@ -80,3 +86,151 @@ def test_help_explains_every_option():
     result = invoke("run", "--help")
     for option in ("--set", "--seed", "--days", "--out", "--fans"):
         assert option in result.output
+
+
+# ---------------------------------------------------------------------- the shared options
+EXPERIMENT = (
+    '[experiment]\nreplicates = 2\nseed = 1\ndays = 5\nkpis = ["nps"]\n[base]\ngraph.n = 200\n'
+    '[strategies.ignore]\npolicy.name = "ignore"\n[strategies.answer]\npolicy.name = "respond-all"\n'
+)
+SWEEP = (
+    '[sweep]\ndesign = "grid"\nkpis = ["fans"]\n[base]\ngraph.n = 200\nrun.days = 5\n'
+    '[parameters]\n"wom.negativity" = [1.0, 2.0]\n'
+)
+
+
+@pytest.fixture
+def files(tmp_path):
+    (tmp_path / "e.toml").write_text(EXPERIMENT)
+    (tmp_path / "s.toml").write_text(SWEEP)
+    return {"compare": str(tmp_path / "e.toml"), "sweep": str(tmp_path / "s.toml"), "run": None}
+
+
+def command_line(command: str, files: dict, *args: str) -> list[str]:
+    return [command, *([files[command]] if files[command] else []), *args]
+
+
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+def test_every_command_that_runs_the_model_has_the_shared_options(command, files):
+    text = invoke(*command_line(command, files, "--help")).output
+    for option in ("--set KEY=VALUE", "--days", "--seed", "--out", "-q, --quiet"):
+        assert option in text, option
+    for option in ("-j, --jobs", "--scheduler", "--retry-failed"):
+        assert (option in text) == (command != "run"), option
+
+
+def test_compare_takes_set_days_seed_and_replicates(tmp_path, files):
+    out = tmp_path / "out"
+    result = invoke(
+        *command_line("compare", files, "--set", "graph.n=150", "--days", "3", "--seed", "9"),
+        *("--replicates", "1", "-j", "1", "--out", str(out), "-q"),
+    )
+    assert result.exit_code == 0 and result.output == ""
+    spec = json.loads((out / "manifest.json").read_text())["comparison"]
+    assert spec["base"]["graph.n"] == 150
+    assert (spec["experiment"]["days"], spec["experiment"]["seed"]) == (3, 9)
+    daily = pd.read_parquet(out / "daily.parquet")
+    assert daily["day"].max() == 3 and len(daily) == 2 * 1 * 4
+    assert (load_results(out)["seed"] == 9).all()
+
+
+def test_sweep_takes_set_days_and_seed(tmp_path, files):
+    out = tmp_path / "out"
+    result = invoke(
+        *command_line("sweep", files, "--set", "graph.n=150", "--days", "3", "--seed", "9"),
+        *("-j", "1", "--out", str(out), "-q"),
+    )
+    assert result.exit_code == 0 and result.output == ""
+    spec = json.loads((out / "manifest.json").read_text())["sweep"]
+    assert (spec["base"]["graph.n"], spec["base"]["run.days"], spec["sweep"]["seed"]) == (150, 3, 9)
+    assert (load_results(out)["seed"] == 9).all()
+
+
+@pytest.mark.parametrize(
+    ("command", "key", "who"),
+    [
+        ("compare", "policy.name=ignore", "strategy 'answer'"),
+        ("compare", "run.days=9", "the --days option"),
+        ("sweep", "wom.negativity=3", "the sweep's [parameters]"),
+        ("sweep", "run.seed=3", "the --seed option"),
+    ],
+)
+def test_set_refuses_what_the_study_sets_itself(tmp_path, files, command, key, who):
+    result = CliRunner().invoke(
+        main, command_line(command, files, "--set", key, "--out", str(tmp_path / "o"))
+    )
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"Error: The '--set' parameter must be a scenario parameter that the study does not set "
+        f"itself. Got '{key}' instead. '{key.split('=')[0]}' is set by {who}."
+    ]
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("command", ["compare", "sweep"])
+def test_jobs_follow_one_rule(tmp_path, files, command):
+    result = CliRunner().invoke(
+        main, command_line(command, files, "-j", "-1", "--out", str(tmp_path / "o"))
+    )
+    assert result.exit_code == 2
+    assert result.output.strip() == (
+        "Error: The 'jobs' parameter must be an int >= 1. Got -1 instead."
+    )
+
+
+# ---------------------------------------------------------------------- --out, Ctrl-C
+def unwritable(tmp_path, where: str) -> Path:
+    if where == "below a file":
+        (tmp_path / "file").write_text("")
+        return tmp_path / "file" / "out"
+    if where == "under /proc":
+        return Path("/proc/socialsim-out")
+    if os.geteuid() == 0:
+        pytest.skip("root writes to read-only folders")
+    (tmp_path / "ro").mkdir(mode=0o555)
+    return tmp_path / "ro" / "out"
+
+
+@pytest.mark.parametrize("where", ["below a file", "under /proc", "read-only"])
+@pytest.mark.parametrize("command", ["run", "compare", "sweep"])
+def test_an_unwritable_out_fails_before_any_simulation(
+    tmp_path, monkeypatch, files, command, where
+):
+    out = unwritable(tmp_path, where)
+    built = []
+    monkeypatch.setattr(EngagementModel, "__init__", lambda *args, **kwargs: built.append(1))
+    result = CliRunner().invoke(main, command_line(command, files, *SMALL, "--out", str(out)))
+    assert result.exit_code == 2, result.output
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(
+        f"Error: The 'out' parameter must be a folder that can be written. Got '{out}' instead. ("
+    )
+    assert built == []
+
+
+def test_ctrl_c_stops_run_with_130_and_a_short_message(tmp_path, monkeypatch):
+    def interrupted(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(EngagementModel, "run", interrupted)
+    result = CliRunner().invoke(main, ["run", *SMALL, "--out", str(tmp_path / "o")])
+    assert result.exit_code == 130
+    assert result.output.strip().splitlines() == [
+        "interrupted: nothing was written (a run's files are written when it ends)"
+    ]
+    assert list((tmp_path / "o").iterdir()) == []
+
+
+# ---------------------------------------------------------------------- canned experiments
+def test_experiments_show_prints_a_canned_experiment_to_copy(tmp_path):
+    result = invoke("experiments", "show", "crisis")
+    assert result.output == canned_experiments()["crisis"].read_text()
+    (tmp_path / "mine.toml").write_text(result.output)
+    copied, canned = Experiment.from_toml(tmp_path / "mine.toml"), load_experiment("crisis")
+    assert (copied.strategies, copied.kpis) == (canned.strategies, canned.kpis)
+    bad = CliRunner().invoke(main, ["experiments", "show", "crisys"])
+    assert bad.exit_code == 2
+    assert bad.output.strip() == (
+        "Error: The 'experiment' parameter must be the name of a canned experiment (see "
+        "socialsim experiments). Got 'crisys' instead. Did you mean 'crisis'?"
+    )

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from socialsim import ConfigError, Scenario
+from socialsim import ConfigError, Scenario, load_results
 from socialsim.cli import main
-from socialsim.studies.compare import compare
+from socialsim.studies.compare import Comparison, compare
 from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
 
 BASE = Scenario().replace({"graph.n": 600})
@@ -28,29 +29,28 @@ def small(strategies, **kwargs) -> Experiment:
     return Experiment(strategies, **{**settings, **kwargs})
 
 
-def test_identical_strategies_differ_by_exactly_zero():
-    result = compare(
-        small({"a": {"policy.name": "respond-all"}, "b": {"policy.name": "respond-all"}}),
-        progress=False,
-    )
-    diffs = result.differences()
-    assert (
-        (diffs["difference"] == 0).all()
-        and (diffs["ci_low"] == 0).all()
-        and (diffs["ci_high"] == 0).all()
-    )
-    assert (diffs.loc[diffs["strategy"] == "b", "p_value"] == 1.0).all()
-    a = (
-        result.daily[result.daily["strategy"] == "a"]
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_identical_strategies_differ_by_exactly_zero(tmp_path, jobs):
+    """Common random numbers: replicate r of every strategy shares its seed, so two identical
+    strategies give identical runs, in this process or on a pool, and a third one does not."""
+    same = {"policy.name": "respond-all"}
+    experiment = small({"a": same, "b": same, "c": {"policy.name": "ignore"}})
+    result = compare(experiment, out=tmp_path, jobs=jobs, progress=False)
+    diffs = result.differences().query("strategy == 'b'")
+    assert (diffs[["difference", "ci_low", "ci_high"]] == 0).all().all()
+    assert (diffs["p_value"] == 1.0).all()
+    a, b, c = (
+        result.daily[result.daily["strategy"] == name]
         .drop(columns="strategy")
         .reset_index(drop=True)
-    )
-    b = (
-        result.daily[result.daily["strategy"] == "b"]
-        .drop(columns="strategy")
-        .reset_index(drop=True)
+        for name in "abc"
     )
     pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(c)
+    runs = load_results(tmp_path)  # every strategy of a replicate ran on its seed
+    assert runs.groupby("replicate")["spawn_key"].agg(
+        lambda k: {tuple(x) for x in k}
+    ).to_dict() == {r: {(r,)} for r in range(4)}
 
 
 def test_pairing_shrinks_the_variance_of_differences():
@@ -60,7 +60,9 @@ def test_pairing_shrinks_the_variance_of_differences():
         days=40,
         kpis=("nps", "mean_loyalty"),
     )
-    runs = compare(experiment, progress=False).per_run().set_index(["strategy", "replicate"])
+    runs = (
+        compare(experiment, jobs=1, progress=False).per_run().set_index(["strategy", "replicate"])
+    )
     for kpi in ("nps", "mean_loyalty"):
         values = runs[kpi].unstack("strategy")
         paired = np.var(values["answer"] - values["ignore"], ddof=1)
@@ -73,14 +75,14 @@ def test_parallel_runs_give_the_same_numbers():
     experiment = small(
         {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}
     )
-    serial = compare(experiment, progress=False).daily
+    serial = compare(experiment, jobs=1, progress=False).daily
     parallel = compare(experiment, jobs=2, progress=False).daily
     pd.testing.assert_frame_equal(serial, parallel)
 
 
 def test_summary_and_differences_are_consistent():
     strategies = {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}}
-    result = compare(small(strategies, days=60, replicates=6), progress=False)
+    result = compare(small(strategies, days=60, replicates=6), jobs=1, progress=False)
     summary = result.summary().set_index(["strategy", "kpi"])
     assert (summary["ci_low"] <= summary["mean"]).all() and (
         summary["mean"] <= summary["ci_high"]
@@ -161,7 +163,7 @@ def test_each_canned_experiment_runs_at_reduced_size(name):
     reduced = dataclasses.replace(
         experiment, base=experiment.base.replace({"graph.n": 500}), days=12, replicates=2
     )
-    result = compare(reduced, progress=False)
+    result = compare(reduced, jobs=1, progress=False)
     summary = result.summary()
     assert set(summary["strategy"]) == set(experiment.strategies)
     assert set(summary["kpi"]) == set(experiment.kpis)
@@ -175,11 +177,69 @@ def test_compare_from_the_cli(tmp_path):
         '[experiment]\nreplicates = 2\ndays = 5\nkpis = ["nps"]\n[base]\ngraph.n = 300\n'
         '[strategies.ignore]\npolicy.name = "ignore"\n[strategies.answer]\npolicy.name = "respond-all"\n'
     )
-    result = CliRunner().invoke(main, ["compare", str(experiment), "--out", str(tmp_path / "out")])
+    result = CliRunner().invoke(
+        main, ["compare", str(experiment), "-j", "1", "--out", str(tmp_path / "out")]
+    )
     assert result.exit_code == 0, result.output
     assert "difference from 'ignore'" in result.output
     assert (tmp_path / "out" / "report.html").exists()
     bad = CliRunner().invoke(
         main, ["compare", str(experiment), "--replicates", "0", "--out", str(tmp_path)]
     )
-    assert bad.exit_code == 2 and "--replicates" in bad.output
+    assert bad.exit_code == 2 and "'experiment.replicates' parameter must be" in bad.output
+
+
+# ---------------------------------------------------------------------- rankings and the report
+def comparison_of(runs: dict[str, list[float]], kpi: str = "nps", **settings) -> Comparison:
+    """A comparison whose runs are given: one KPI value per replicate, on days 0 and 1."""
+    rows = [
+        {"strategy": name, "replicate": r, "day": day, kpi: value}
+        for name, values in runs.items()
+        for r, value in enumerate(values)
+        for day in (0, 1)
+    ]
+    replicates = len(next(iter(runs.values())))
+    experiment = Experiment(
+        {name: {} for name in runs}, kpis=(kpi,), replicates=replicates, **settings
+    )
+    return Comparison(experiment, pd.DataFrame(rows))
+
+
+def ranks(comparison: Comparison) -> dict[str, object]:
+    table = comparison.differences()
+    return {row.strategy: (row.rank, row.tied_with_best) for row in table.itertuples()}
+
+
+@pytest.mark.parametrize("kpi", ["nps", "churned"])
+def test_a_strategy_with_an_undefined_kpi_is_never_ranked_first(kpi):
+    nan = float("nan")
+    runs = {"undefined": [nan] * 3, "partly": [nan, 1.0, 1.0], "low": [1, 2, 3], "high": [5, 6, 7]}
+    for order in itertools.permutations(runs):
+        got = ranks(comparison_of({name: runs[name] for name in order}, kpi))
+        assert got["undefined"][0] is pd.NA and got["partly"][0] is pd.NA, order
+        best, worst = ("high", "low") if kpi == "nps" else ("low", "high")
+        assert got[best] == (1, False) and got[worst] == (2, False), order
+
+
+def test_rankings_do_not_depend_on_the_order_strategies_are_listed_in():
+    # a and b have the same mean; c is told apart from b but not from a
+    runs = {"a": [1.0, 2.0, 3.0], "b": [3.0, 2.0, 1.0], "c": [2.5, 1.5, 0.6]}
+    seen = {
+        tuple(sorted(ranks(comparison_of({n: runs[n] for n in order})).items()))
+        for order in itertools.permutations(runs)
+    }
+    assert seen == {(("a", (1, False)), ("b", (1, False)), ("c", (1, True)))}
+
+
+def test_the_html_report_shows_names_and_questions_as_text(tmp_path):
+    result = comparison_of(
+        {"<i>plain</i>": [1.0, 2.0, 3.0], "answer": [2.0, 3.0, 5.0]},
+        name="<script>name()</script>",
+        question="Is <script>alert(1)</script> & co shown?",
+    )
+    html = result.report(tmp_path / "report")["report_html"].read_text()
+    assert "<script>" not in html and "<i>plain" not in html
+    assert "<title>&lt;script&gt;name()&lt;/script&gt;</title>" in html
+    assert "<p>Is &lt;script&gt;alert(1)&lt;/script&gt; &amp; co shown?</p>" in html
+    assert "&lt;i&gt;plain&lt;/i&gt;" in html
+    assert html.count("data:image/png;base64,") == 2

@@ -9,7 +9,9 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
+from concurrent.futures.process import BrokenProcessPool
 
 import mesa
 import numpy as np
@@ -21,6 +23,8 @@ from socialsim import EngagementModel, Scenario
 from socialsim.cli import main
 from socialsim.constraints import ConfigError
 from socialsim.studies import runner as runner_module
+from socialsim.studies import store as store_module
+from socialsim.studies import workers
 from socialsim.studies.runner import SweepAborted, sweep
 from socialsim.studies.store import ResultsStore, load_results
 from socialsim.studies.sweeps import Sweep
@@ -82,21 +86,10 @@ def test_common_random_numbers_make_points_of_a_replicate_share_their_start(refe
 
 
 @pytest.mark.slow
-def test_process_pool_and_dask_agree_with_a_serial_run(reference, tmp_path):
-    distributed = pytest.importorskip("dask.distributed")
+def test_process_pool_and_dask_agree_with_a_serial_run(reference, tmp_path, dask_client):
     sweep(small_sweep(), tmp_path / "pool", jobs=2, progress=False)
     pd.testing.assert_frame_equal(numbers(load_results(tmp_path / "pool")), numbers(reference))
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        report = sweep(small_sweep(), tmp_path / "dask", executor=client, progress=False)
+    report = sweep(small_sweep(), tmp_path / "dask", executor=dask_client, progress=False)
     assert report.completed == 12
     pd.testing.assert_frame_equal(numbers(load_results(tmp_path / "dask")), numbers(reference))
 
@@ -128,12 +121,12 @@ class DyingExecutor:
             self.survive -= 1
             future.set_result(fn(*args))
         else:
-            future.set_exception(cf.process.BrokenProcessPool("a worker died"))
+            future.set_exception(BrokenProcessPool("a worker died"))
         return future
 
 
 def test_a_broken_executor_stops_the_sweep_and_a_rerun_finishes_it(reference, tmp_path):
-    with pytest.raises(SweepAborted, match="run the same sweep again"):
+    with pytest.raises(SweepAborted, match="run the same command again"):
         sweep(small_sweep(), tmp_path, executor=DyingExecutor(5), progress=False)
     assert len(ResultsStore(tmp_path).status()) == 5
     report = sweep(small_sweep(), tmp_path, executor=DyingExecutor(100), progress=False)
@@ -145,7 +138,7 @@ def test_a_broken_executor_stops_the_sweep_and_a_rerun_finishes_it(reference, tm
 
 
 def test_ctrl_c_keeps_what_finished(reference, tmp_path, monkeypatch):
-    execute, calls = runner_module._execute, []
+    execute, calls = workers.execute, []
 
     def interrupted(task):
         calls.append(task)
@@ -153,7 +146,7 @@ def test_ctrl_c_keeps_what_finished(reference, tmp_path, monkeypatch):
             raise KeyboardInterrupt
         return execute(task)
 
-    monkeypatch.setattr(runner_module, "_execute", interrupted)
+    monkeypatch.setattr(workers, "execute", interrupted)
     with pytest.raises(KeyboardInterrupt):
         sweep(small_sweep(), tmp_path, jobs=1, progress=False)
     monkeypatch.undo()
@@ -201,7 +194,7 @@ def test_a_failing_run_is_recorded_and_retried(reference, tmp_path, monkeypatch)
                 raise RuntimeError("flaky\nrun")
             super().__init__(scenario, **kwargs)
 
-    monkeypatch.setattr(runner_module, "EngagementModel", Flaky)
+    monkeypatch.setattr(workers, "EngagementModel", Flaky)
     report = sweep(small_sweep(), tmp_path, jobs=1, progress=False)
     assert (report.completed, report.failed) == (10, 2)
     failed = load_results(tmp_path).query("status == 'failed'")
@@ -245,16 +238,87 @@ def test_a_store_refuses_another_sweep_and_foreign_folders(tmp_path):
 
 def test_a_store_is_written_by_one_sweep_at_a_time(tmp_path):
     spec = small_sweep(samples=2, replicates=1)
-    store = runner_module.open_store(spec, tmp_path)
-    with store.lock(), pytest.raises(ConfigError, match="no other sweep is writing"):
+    with (
+        runner_module.open_store(spec, tmp_path),
+        pytest.raises(ConfigError, match="no other sweep or comparison is writing"),
+    ):
         sweep(spec, tmp_path, jobs=1, progress=False)
+
+
+def test_of_two_sweeps_started_at_once_into_one_new_folder_the_second_changes_nothing(
+    tmp_path, monkeypatch
+):
+    """The manifest is checked and written while the store's lock is held: a second sweep that
+    arrives while the first is creating the store fails and leaves it as the first made it."""
+    first, second = small_sweep(samples=2, replicates=1), small_sweep(samples=3, replicates=1)
+    creating, go_on = threading.Event(), threading.Event()
+    write = store_module.write_bytes
+
+    def slow_manifest(path, data):
+        if path.name == "manifest.json" and threading.current_thread() is not main:
+            creating.set()
+            go_on.wait(30)
+        write(path, data)
+
+    main = threading.current_thread()
+    monkeypatch.setattr(store_module, "write_bytes", slow_manifest)
+    winner = threading.Thread(
+        target=sweep, args=(first, tmp_path), kwargs={"jobs": 1, "progress": False}
+    )
+    winner.start()
+    try:
+        assert creating.wait(30)
+        with pytest.raises(ConfigError, match="no other sweep or comparison is writing") as caught:
+            sweep(second, tmp_path, jobs=1, progress=False)
+        assert ONE_LINE.match(str(caught.value))
+        assert not (tmp_path / "manifest.json").exists()  # the loser wrote nothing
+    finally:
+        go_on.set()
+        winner.join()
+    store = ResultsStore(tmp_path)
+    assert store.manifest["sweep"]["sweep"]["samples"] == 2
+    assert sorted(store.status()) == [run.run_id for run in first.runs()]
+
+
+@pytest.mark.slow
+def test_concurrent_sweep_commands_into_one_new_folder(tmp_path):
+    """Two commands with different sweep files at once: one exits 0, the other exits 2 with
+    one line, and the store holds the winner's manifest and only the winner's runs."""
+    command = [sys.executable, "-c", "from socialsim.cli import main; main()", "sweep"]
+    files = []
+    for levels in ("[1.0, 2.0]", "[1.5, 2.5, 3.0]"):
+        files.append(tmp_path / f"{len(files)}.toml")
+        files[-1].write_text(
+            f'[sweep]\ndesign = "grid"\nkpis = ["fans"]\n[base]\ngraph.n = 200\nrun.days = 5\n'
+            f'[parameters]\n"wom.negativity" = {levels}\n'
+        )
+    for attempt in range(3):
+        out = tmp_path / f"out{attempt}"
+        processes = [
+            subprocess.Popen(
+                [*command, str(f), "--out", str(out), "-j", "1", "--quiet"],
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for f in files
+        ]
+        codes = [p.wait(120) for p in processes]
+        assert sorted(codes) == [0, 2], codes
+        loser = processes[codes.index(2)].stderr.read().strip().splitlines()
+        assert len(loser) == 1 and loser[0].startswith("Error: The 'out' parameter must be ")
+        winner = Sweep.from_toml(files[codes.index(0)])
+        assert ResultsStore(out).manifest["sweep"]["parameters"] == winner.to_dict()["parameters"]
+        runs = load_results(out)
+        assert runs["wom.negativity"].tolist() == winner.design.values["wom.negativity"].tolist()
+        for p in processes:
+            p.stderr.close()
 
 
 def test_leftovers_of_a_killed_writer_are_tidied(tmp_path):
     spec = small_sweep(samples=2, replicates=1)
-    store = runner_module.open_store(spec, tmp_path)
-    (tmp_path / "runs" / ".p000000-r00.parquet.123.tmp").write_bytes(b"half a file")
-    assert store.status() == {}
+    with runner_module.open_store(spec, tmp_path) as store:
+        (tmp_path / "runs" / ".p000000-r00.parquet.123.tmp").write_bytes(b"half a file")
+        assert store.status() == {}
     sweep(spec, tmp_path, jobs=1, progress=False)
     assert sorted(os.listdir(tmp_path / "runs")) == ["p000000-r00.parquet", "p000001-r00.parquet"]
 
@@ -333,7 +397,7 @@ def test_the_command_runs_resumes_and_reports_failures(tmp_path):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--jobs", "0"], "The '--jobs' option must be an int >= 1. Got 0 instead."),
+        (["--jobs", "0"], "The 'jobs' parameter must be an int >= 1. Got 0 instead."),
         (["--scheduler", "nonsense://x"], "The '--scheduler' option must be the address"),
         (["--scheduler", "tcp://h:1", "--jobs", "2"], "The '--jobs' option must be left out"),
     ],

@@ -1,5 +1,10 @@
 """Compare strategies before using them live: paired runs, honest uncertainty, a forwardable report.
 
+A comparison is a study with one factor, the strategy, and common seeds: it runs on the same
+runner and into the same resumable results store as a sweep (:mod:`socialsim.studies.runner`),
+so each finished (strategy, replicate) is stored as it completes, an interrupted comparison
+resumes where it stopped, and it runs on a process pool or a Dask cluster alike.
+
 Every strategy runs on the same replicates: replicate ``r`` of every strategy gets the seed
 ``SeedSequence(seed).spawn(replicates)[r]``, and inside a run each purpose (graph, experiences,
 word of mouth, listening ...) draws from its own child stream (:mod:`socialsim.streams`). The
@@ -12,40 +17,77 @@ independent means.
 
 from __future__ import annotations
 
-import base64
-import io
-import multiprocessing
-import os
-from concurrent.futures import ProcessPoolExecutor
+import contextlib
+import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
-from tqdm.auto import tqdm
 
-from socialsim.kpis import better, per_run
-from socialsim.model import EngagementModel
+from socialsim.constraints import ConfigError
+from socialsim.kpis import KPIS, better, per_run
 from socialsim.scenario import Scenario
+from socialsim.studies.designs import make_design
 from socialsim.studies.experiment import Experiment
+from socialsim.studies.runner import Study, run_study
+from socialsim.studies.store import ResultsStore
+from socialsim.studies.sweeps import Run
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Comparison", "compare"]
+__all__ = ["Comparison", "IncompleteComparison", "compare", "study"]
 
 CONFIDENCE = 0.95
 
 
-def _run(scenario: Scenario, seed: np.random.SeedSequence) -> pd.DataFrame:
-    model = EngagementModel(scenario, rng=seed)
-    model.run()
-    return model.kpis()
+class IncompleteComparison(RuntimeError):
+    """Some runs of a comparison failed, so its strategies cannot be compared on every replicate."""
+
+
+def study(experiment: Experiment) -> Study:
+    """An experiment as a study: one factor, the strategy, and common seeds.
+
+    :func:`~socialsim.studies.runner.run_study` runs it into a store (what :func:`compare`
+    does), :meth:`Comparison.load` reads it back.
+
+    Examples
+    --------
+    >>> e = Experiment({"a": {}, "b": {"team.staff": 4}}, replicates=2, seed=5)
+    >>> [(r.run_id, r.values["strategy"], r.spawn_key) for r in study(e).runs]
+    [('p000000-r00', 'a', (0,)), ('p000001-r00', 'b', (0,)), ('p000000-r01', 'a', (1,)), ('p000001-r01', 'b', (1,))]
+    """
+    if experiment.seed >= 2**63:  # the store keeps seeds as int64
+        raise ConfigError("experiment.seed", experiment.seed, "an int in [0, 2**63)")
+    names = list(experiment.strategies)
+    runs = [
+        Run(f"p{point:06d}-r{r:02d}", point, r, {"strategy": name}, experiment.seed, (r,))
+        for r in range(experiment.replicates)  # whole replicates first, as in a sweep
+        for point, name in enumerate(names)
+    ]
+    return Study(
+        kind="comparison",
+        spec=_spec(experiment),
+        design=make_design("grid", {"strategy": names}),
+        runs=runs,
+        base=experiment.base,
+        # Every parameter of the strategy's scenario, so a worker rebuilds exactly it.
+        overrides=[experiment.scenario(name).flat() for name in names],
+        kpis=tuple(KPIS),
+        trajectories=True,
+    )
 
 
 def compare(
-    experiment: Experiment, *, replicates: int | None = None, jobs: int = 1, progress: bool = True
+    experiment: Experiment,
+    *,
+    replicates: int | None = None,
+    jobs: int | None = None,
+    out: str | Path | None = None,
+    executor: Any = None,
+    retry_failed: bool = False,
+    progress: bool = True,
 ) -> Comparison:
     """Run every strategy of an experiment on the same replicates.
 
@@ -55,8 +97,16 @@ def compare(
         The strategies, base scenario, seed and KPIs.
     replicates : int, optional
         Override the experiment's number of replicates.
-    jobs : int, default 1
-        Parallel processes (``-1``: one per CPU).
+    jobs : int, optional
+        Worker processes; default every available core, ``1`` runs in this process.
+    out : str or Path, optional
+        A results store to run into and keep (new, or that of this same comparison, which is
+        then completed); without it the runs are kept in a temporary one.
+    executor : Executor-like, optional
+        Run on it instead (a ``dask.distributed.Client``); see
+        :func:`~socialsim.studies.runner.run_study`.
+    retry_failed : bool, default False
+        Run again the runs ``out`` holds as failed.
     progress : bool, default True
         Show a progress bar with runs done and time left.
 
@@ -64,49 +114,35 @@ def compare(
     -------
     Comparison
 
+    Raises
+    ------
+    IncompleteComparison
+        A run failed (``out`` keeps it with its error, and every run that finished).
+
     Examples
     --------
-    >>> from socialsim.studies.experiment import Experiment
     >>> from socialsim.scenario import Scenario
     >>> e = Experiment(
     ...     {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}},
     ...     base=Scenario().replace({"graph.n": 400}), days=10, replicates=3, kpis=("nps", "churned"))
-    >>> result = compare(e, progress=False)
+    >>> result = compare(e, jobs=1, progress=False)
     >>> result.summary()[["strategy", "kpi"]].head(2).values.tolist()
     [['ignore', 'nps'], ['ignore', 'churned']]
     """
     if replicates is not None:
         experiment = experiment.with_replicates(replicates)
-    seeds = np.random.SeedSequence(experiment.seed).spawn(experiment.replicates)
-    tasks = [(name, r) for name in experiment.strategies for r in range(experiment.replicates)]
-    scenarios = {name: experiment.scenario(name) for name in experiment.strategies}
-    if jobs != -1 and (isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1):
-        raise ValueError(
-            f"The 'jobs' parameter must be an int >= 1 or -1 (one per CPU). Got {jobs!r} instead."
+    with contextlib.ExitStack() as stack:
+        if out is None:
+            out = stack.enter_context(tempfile.TemporaryDirectory(prefix="socialsim-compare-"))
+        report = run_study(
+            study(experiment),
+            out,
+            executor=executor,
+            jobs=jobs,
+            retry_failed=retry_failed,
+            progress=progress,
         )
-    workers = (os.cpu_count() or 1) if jobs == -1 else jobs
-    bar = tqdm(total=len(tasks), desc="runs", unit="run", disable=not progress)
-    frames: dict[tuple[str, int], pd.DataFrame] = {}
-    if workers == 1:
-        for name, r in tasks:
-            frames[name, r] = _run(scenarios[name], seeds[r])
-            bar.update()
-    else:
-        # forkserver: forking a process that runs threads (BLAS, tqdm) can deadlock the child
-        with ProcessPoolExecutor(
-            workers, mp_context=multiprocessing.get_context("forkserver")
-        ) as pool:
-            futures = {(name, r): pool.submit(_run, scenarios[name], seeds[r]) for name, r in tasks}
-            for key, future in futures.items():
-                frames[key] = future.result()
-                bar.update()
-    bar.close()
-    daily = pd.concat(
-        [frame.assign(strategy=name, replicate=r) for (name, r), frame in frames.items()],
-        ignore_index=True,
-    )
-    front = ["strategy", "replicate", "day"]
-    return Comparison(experiment, daily[front + [c for c in daily.columns if c not in front]])
+        return Comparison.from_store(experiment, report.store)
 
 
 class Comparison:
@@ -124,6 +160,56 @@ class Comparison:
         self.experiment = experiment
         self.daily = daily
 
+    @classmethod
+    def from_store(cls, experiment: Experiment, store: ResultsStore) -> Comparison:
+        """The comparison held by a results store, which must hold every run, finished.
+
+        Raises
+        ------
+        IncompleteComparison
+            A run failed or is missing.
+        """
+        runs = store.load()
+        total = len(experiment.strategies) * experiment.replicates
+        failed = runs[runs["status"] != "ok"]
+        if len(failed) or len(runs) < total:
+            first = f"; the first: {failed['error'].iloc[0]}" if len(failed) else ""
+            raise IncompleteComparison(
+                f"{len(runs) - len(failed)} of {total} runs of '{experiment.name}' finished and "
+                f"{len(failed)} failed{first}. Every run that finished is stored in "
+                f"{store.path}; run the comparison again with --retry-failed (retry_failed=True) "
+                "once the cause is fixed."
+            )
+        daily = store.trajectories().drop(columns="run_id")
+        names = dict(enumerate(experiment.strategies))
+        daily.insert(0, "strategy", daily.pop("point").map(names))
+        return cls(experiment, daily.reset_index(drop=True))
+
+    @classmethod
+    def load(cls, path: str | Path) -> Comparison:
+        """Read back the comparison a results store holds (the ``--out`` of ``socialsim compare``).
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from socialsim.scenario import Scenario
+        >>> e = Experiment({"a": {}, "b": {"team.staff": 3}}, base=Scenario().replace(
+        ...     {"graph.n": 200}), days=4, replicates=2, kpis=("nps",))
+        >>> out = tempfile.mkdtemp()
+        >>> first = compare(e, out=out, jobs=1, progress=False)
+        >>> Comparison.load(out).daily.equals(first.daily)
+        True
+        """
+        store = ResultsStore(path)
+        if store.kind != "comparison":
+            raise ConfigError("store", str(path), "the store of a comparison", "It holds a sweep.")
+        spec = store.manifest["comparison"]
+        settings = dict(spec["experiment"], kpis=tuple(spec["experiment"]["kpis"]))
+        experiment = Experiment(
+            spec["strategies"], base=Scenario.from_dict(spec["base"]), **settings
+        )
+        return cls.from_store(experiment, store)
+
     # ------------------------------------------------------------------ numbers
     def per_run(self) -> pd.DataFrame:
         """One row per strategy and replicate: each KPI summed up over the run.
@@ -136,13 +222,8 @@ class Comparison:
             for (name, r), frame in self.daily.groupby(["strategy", "replicate"], sort=False)
         ]
         table = pd.concat(rows, ignore_index=True)
-        return table[
-            [
-                "strategy",
-                "replicate",
-                *[c for c in table.columns if c not in ("strategy", "replicate")],
-            ]
-        ]
+        front = ["strategy", "replicate"]
+        return table[[*front, *[c for c in table.columns if c not in front]]]
 
     def summary(self) -> pd.DataFrame:
         """Each KPI's mean and 95% confidence interval per strategy (t interval over replicates)."""
@@ -162,22 +243,26 @@ class Comparison:
 
         ``rank`` orders the strategies for each KPI from best to worst for the brand (by
         :func:`socialsim.kpis.better`, or from highest to lowest for a KPI that is neither
-        good nor bad); a strategy whose paired difference with the best one has an interval
-        containing 0 shares rank 1 and is marked ``tied_with_best``: the replicates cannot
-        tell it from the best.
+        good nor bad). Equal means share a rank, so the ranking does not depend on the order
+        the strategies are listed in. A strategy whose paired difference with a best one has
+        an interval containing 0 shares rank 1 and is marked ``tied_with_best``: the
+        replicates cannot tell it from the best. A strategy whose KPI is undefined (NaN) in
+        any replicate has no rank (``<NA>``): it is never ranked first.
         """
         runs = self.per_run().set_index(["strategy", "replicate"])
         base = self.experiment.baseline
         rows = []
         for kpi in self.experiment.kpis:
             values = runs[kpi].unstack("strategy")
-            means = values.mean()
-            direction = better(kpi) or 1
-            order = sorted(self.experiment.strategies, key=lambda s: -direction * means[s])
-            best = order[0]
+            means = values.mean(skipna=False)
+            # rank 1 is the best; NaN means stay unranked
+            ranks = ((better(kpi) or 1) * -means).rank(method="min", na_option="keep")
+            best = [name for name in ranks.index if ranks[name] == 1]
             for name in self.experiment.strategies:
                 mean, low, high, p = _paired(values[name] - values[base])
-                _, tie_low, tie_high, _ = _paired(values[name] - values[best])
+                tied = name not in best and any(
+                    _includes_zero(values[name] - values[b]) for b in best
+                )
                 rows.append(
                     {
                         "strategy": name,
@@ -186,70 +271,30 @@ class Comparison:
                         "ci_low": low,
                         "ci_high": high,
                         "p_value": p,
-                        "rank": order.index(name) + 1,
-                        "tied_with_best": name != best and bool(tie_low <= 0 <= tie_high),
+                        "rank": 1 if tied else ranks[name],
+                        "tied_with_best": tied,
                     }
                 )
         table = pd.DataFrame(rows)
-        table.loc[table["tied_with_best"], "rank"] = 1
+        table["rank"] = table["rank"].astype("Int64")
         return table
 
     # ------------------------------------------------------------------ figures
     def plot(self, kpis: tuple[str, ...] | None = None) -> Figure:
         """KPI trajectories: the mean over replicates with a 95% band, one line per strategy."""
-        import matplotlib.pyplot as plt  # here, not at the top: pool workers need no pyplot
+        from socialsim.studies.plotting import plot_trajectories
 
-        kpis = kpis or self.experiment.kpis
-        columns = min(3, len(kpis))
-        rows = -(-len(kpis) // columns)
-        fig, axes = plt.subplots(
-            rows, columns, figsize=(4.2 * columns, 3.2 * rows), squeeze=False, layout="constrained"
-        )
-        for ax, kpi in zip(axes.flat, kpis, strict=False):
-            for name, group in self.daily.groupby("strategy", sort=False):
-                by_day = group.groupby("day")[kpi]
-                mean, sem, n = by_day.mean(), by_day.sem(), by_day.count()
-                half = sem * stats.t.ppf(0.5 + CONFIDENCE / 2, np.maximum(n - 1, 1))
-                ax.plot(mean.index, mean, label=name)
-                ax.fill_between(mean.index, mean - half.fillna(0), mean + half.fillna(0), alpha=0.2)
-            ax.set_title(kpi.replace("_", " "))
-            ax.set_xlabel("day")
-            ax.grid(alpha=0.3)
-        for ax in axes.flat[len(kpis) :]:
-            ax.set_visible(False)
-        axes.flat[0].legend(frameon=False, fontsize="small")
-        return fig
+        return plot_trajectories(self.daily, kpis or self.experiment.kpis, CONFIDENCE)
 
     def plot_differences(self) -> Figure:
         """Forest plot: each strategy's paired difference from the baseline, with its 95% interval."""
-        import matplotlib.pyplot as plt
+        from socialsim.studies.plotting import plot_differences
 
+        baseline = self.experiment.baseline
         table = self.differences()
-        table = table[table["strategy"] != self.experiment.baseline]
-        kpis = self.experiment.kpis
-        fig, axes = plt.subplots(
-            1,
-            len(kpis),
-            figsize=(3.2 * len(kpis), 0.5 * table["strategy"].nunique() + 1.6),
-            squeeze=False,
-            layout="constrained",
+        return plot_differences(
+            table[table["strategy"] != baseline], baseline, self.experiment.kpis
         )
-        for ax, kpi in zip(axes.flat, kpis, strict=True):
-            mine = table[table["kpi"] == kpi].reset_index(drop=True)
-            y = np.arange(len(mine))
-            ax.errorbar(
-                mine["difference"],
-                y,
-                xerr=[mine["difference"] - mine["ci_low"], mine["ci_high"] - mine["difference"]],
-                fmt="o",
-                capsize=3,
-            )
-            ax.axvline(0, color="grey", lw=0.8)
-            ax.set_yticks(y, mine["strategy"] if ax is axes.flat[0] else [""] * len(y))
-            ax.set_title(kpi.replace("_", " "), fontsize="medium")
-            ax.invert_yaxis()
-        fig.suptitle(f"Difference from '{self.experiment.baseline}' (paired, 95% CI)")
-        return fig
 
     # ------------------------------------------------------------------ output
     def save(self, out: str | Path) -> dict[str, Path]:
@@ -274,96 +319,34 @@ class Comparison:
     def report(self, path: str | Path) -> dict[str, Path]:
         """A self-contained report, ``path.md`` and ``path.html`` (figures embedded in the HTML).
 
-        The Markdown refers to ``path_trajectories.png`` and ``path_differences.png``, written
-        beside it; the HTML carries the figures inside, so it can be forwarded alone.
+        See :func:`socialsim.studies.report.write_report`.
         """
-        import matplotlib.pyplot as plt
+        from socialsim.studies.report import write_report
 
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        figures = {"trajectories": self.plot(), "differences": self.plot_differences()}
-        encoded = {}
-        for name, fig in figures.items():
-            fig.savefig(path.parent / f"{path.name}_{name}.png", dpi=110)
-            buffer = io.BytesIO()
-            fig.savefig(buffer, format="png", dpi=110)
-            encoded[name] = base64.b64encode(buffer.getvalue()).decode()
-            plt.close(fig)
-        e = self.experiment
-        summary = self.summary()
-        summary["mean (95% CI)"] = [
-            f"{m:,.2f} [{lo:,.2f}, {hi:,.2f}]"
-            for m, lo, hi in summary[["mean", "ci_low", "ci_high"]].to_numpy()
-        ]
-        wide = summary.pivot(index="strategy", columns="kpi", values="mean (95% CI)").loc[
-            list(e.strategies), list(e.kpis)
-        ]
-        diffs = self.differences()
-        diffs["difference (95% CI)"] = [
-            f"{d:+,.2f} [{lo:+,.2f}, {hi:+,.2f}]"
-            for d, lo, hi in diffs[["difference", "ci_low", "ci_high"]].to_numpy()
-        ]
-        diffs["p"] = diffs["p_value"].map(lambda p: "–" if np.isnan(p) else f"{p:.3g}")
-        diffs["rank"] = [
-            f"{r}{' (tied)' if t else ''}" for r, t in diffs[["rank", "tied_with_best"]].to_numpy()
-        ]
-        shown = diffs[["kpi", "strategy", "difference (95% CI)", "p", "rank"]]
-        intro = [
-            f"# {e.name}",
-            "",
-            e.question,
-            "",
-            f"{len(e.strategies)} strategies, {e.replicates} paired replicates each (common random numbers, "
-            f"seed {e.seed}), {int(self.daily['day'].max())} days. Baseline: **{e.baseline}**.",
-            "",
-            "Levels (fans, NPS ...) are read on the last day; flows (complaints, cost ...) are totals over the "
-            "run; intervals are 95% t intervals over replicates. Differences are paired by replicate. "
-            "Rank 1 (tied) means the replicates cannot tell the strategy from the best one.",
-        ]
-        markdown = "\n".join(
-            [
-                *intro,
-                "",
-                "## KPIs by strategy",
-                "",
-                wide.to_markdown(),
-                "",
-                f"## Difference from {e.baseline}",
-                "",
-                shown.to_markdown(index=False),
-                "",
-                f"![trajectories]({path.name}_trajectories.png)",
-                "",
-                f"![differences]({path.name}_differences.png)",
-                "",
-            ]
-        )
-        html = "\n".join(
-            [
-                "<!doctype html><html><head><meta charset='utf-8'>",
-                f"<title>{e.name}</title>",
-                "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;}"
-                "table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px}</style>",
-                "</head><body>",
-                f"<h1>{e.name}</h1><p>{e.question}</p><p>{intro[4]}</p><p>{intro[6]}</p>",
-                "<h2>KPIs by strategy</h2>",
-                wide.to_html(),
-                f"<h2>Difference from {e.baseline}</h2>",
-                shown.to_html(index=False),
-                *(
-                    f"<p><img alt='{n}' src='data:image/png;base64,{b}' style='max-width:100%'></p>"
-                    for n, b in encoded.items()
-                ),
-                "</body></html>",
-            ]
-        )
-        md_path, html_path = path.with_suffix(".md"), path.with_suffix(".html")
-        md_path.write_text(markdown, encoding="utf-8")
-        html_path.write_text(html, encoding="utf-8")
-        return {"report_md": md_path, "report_html": html_path}
+        return write_report(self, path)
+
+
+def _spec(experiment: Experiment) -> dict[str, Any]:
+    """The experiment as JSON-ready tables; a store refuses to complete another one."""
+    e = experiment
+    return {
+        "experiment": {
+            "name": e.name,
+            "question": e.question,
+            "replicates": e.replicates,
+            "seed": e.seed,
+            "days": e.days,
+            "kpis": list(e.kpis),
+            "baseline": e.baseline,
+        },
+        "base": e.base.flat(),
+        "strategies": {name: dict(overrides) for name, overrides in e.strategies.items()},
+    }
 
 
 def _mean_interval(values: np.ndarray) -> tuple[float, float, float]:
+    from scipy import stats  # here: importing socialsim should not pay for scipy.stats
+
     mean = float(np.mean(values))
     if values.size < 2 or np.ptp(values) == 0:
         return mean, mean, mean
@@ -371,8 +354,15 @@ def _mean_interval(values: np.ndarray) -> tuple[float, float, float]:
     return mean, float(low), float(high)
 
 
+def _includes_zero(difference: pd.Series) -> bool:
+    _, low, high, _ = _paired(difference)
+    return bool(low <= 0 <= high)
+
+
 def _paired(difference: pd.Series) -> tuple[float, float, float, float]:
     """Mean of paired differences, its 95% interval and the p-value of 'no difference'."""
+    from scipy import stats
+
     values = difference.to_numpy(dtype=np.float64)
     mean = float(values.mean())
     if values.size < 2 or np.ptp(values) == 0:  # identical runs: the difference is known exactly

@@ -1,9 +1,10 @@
-"""A sweep's results store: one Parquet file per run, written atomically, resumable.
+"""A study's results store: one Parquet file per run, written atomically, resumable.
 
-Layout of a store folder::
+Sweeps and strategy comparisons keep their runs the same way. Layout of a store folder::
 
-    DIR/manifest.json             the sweep (settings, base scenario, parameters), its design
-                                  and the columns; written once, when the sweep starts
+    DIR/manifest.json             what was run (a sweep's settings, base scenario and
+                                  parameters, or a comparison's experiment), its design and
+                                  the columns; written once, when the study starts
     DIR/sweep.toml                a copy of the sweep file, when the sweep came from one
     DIR/runs/<run id>.parquet         one finished run: a single row
     DIR/runs/<run id>.failed.parquet  one run that raised, with its error
@@ -12,12 +13,14 @@ Layout of a store folder::
 Every file is written to a hidden temporary name in the same folder, flushed to disk, then
 renamed over its final name (:func:`os.replace` is atomic), so a file under its final name is
 always complete: a process killed mid-write leaves at most a hidden temporary, which the next
-run of the sweep removes. A run is done when its file exists, so a rerun finds what is left by
+run of the study removes. A run is done when its file exists, so a rerun finds what is left by
 listing ``runs/``, and since the name is the run id a run is stored once however often it is
 attempted. The trajectory file is written before the run file, which commits the run.
 
-Only the process that drives the sweep writes (workers return their results to it), so the
-store needs no shared file system on a cluster; a lock file keeps a second sweep out.
+Only the process that drives the study writes (workers return their results to it), so the
+store needs no shared file system on a cluster. An OS lock on ``DIR/.lock`` is taken before
+the manifest is read or written and held until the study ends, so of two studies started at
+once into one folder the second changes nothing and fails with :class:`ConfigError`.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ import contextlib
 import json
 import os
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +40,8 @@ import pyarrow.parquet as pq
 
 from socialsim.constraints import ConfigError
 from socialsim.studies.designs import Design
+from socialsim.studies.folders import atomic, locked, writable_folder, write_bytes
+from socialsim.studies.schema import arrow_schema, columns
 
 __all__ = ["ResultsStore", "StoreVersionWarning", "load_results"]
 
@@ -48,36 +53,32 @@ FAILED = ".failed.parquet"
 DONE = ".parquet"
 
 
+KINDS = ("sweep", "comparison")
+"""What a store can hold; the manifest keeps the study's description under this key."""
+
+
 class StoreVersionWarning(UserWarning):
     """A store is being completed by another socialsim version than the one that began it."""
 
 
-_TYPES: dict[str, pa.DataType] = {
-    "string": pa.string(),
-    "int64": pa.int64(),
-    "float64": pa.float64(),
-    "bool": pa.bool_(),
-    "list<int64>": pa.list_(pa.int64()),
-}
-
-
 class ResultsStore:
-    """The results of one sweep, in a folder.
+    """The results of one study (a sweep or a comparison), in a folder.
 
-    Open an existing store with ``ResultsStore(path)``; :func:`socialsim.studies.runner.sweep` creates
-    them (through :meth:`prepare`).
+    Open an existing store with ``ResultsStore(path)``; :func:`socialsim.studies.runner.sweep`
+    and :func:`socialsim.compare` create them (through :meth:`open`).
 
     Parameters
     ----------
     path : str or Path
-        The store's folder (the ``--out`` of ``socialsim sweep``).
+        The store's folder (the ``--out`` of ``socialsim sweep`` or ``socialsim compare``).
 
     Attributes
     ----------
     path : Path
         The folder.
     manifest : dict
-        What ``manifest.json`` holds: ``sweep``, ``design``, ``columns``, ``socialsim``.
+        What ``manifest.json`` holds: ``sweep`` or ``comparison``, ``design``, ``columns``,
+        ``socialsim``.
 
     Examples
     --------
@@ -103,9 +104,11 @@ class ResultsStore:
         self.path = Path(path)
         try:
             self.manifest: dict[str, Any] = json.loads((self.path / MANIFEST).read_text())
-        except FileNotFoundError:
+        except (FileNotFoundError, NotADirectoryError):
             raise ConfigError(
-                "store", str(path), "a folder written by 'socialsim sweep' (with manifest.json)"
+                "store",
+                str(path),
+                "a folder written by 'socialsim sweep' or 'socialsim compare' (with manifest.json)",
             ) from None
         if self.manifest.get("format") != FORMAT:
             raise ConfigError(
@@ -114,85 +117,87 @@ class ResultsStore:
                 f"a store of format {FORMAT}",
                 "It was written by another version.",
             )
-        self.schema = pa.schema([(n, _TYPES[t]) for n, t in self.manifest["columns"].items()])
-        self.trajectory_schema = pa.schema(
-            [(n, _TYPES[t]) for n, t in self.manifest["trajectory_columns"].items()]
-        )
+        self.kind: str = next(k for k in KINDS if k in self.manifest)
+        self.schema = arrow_schema(self.manifest["columns"])
+        self.trajectory_schema = arrow_schema(self.manifest["trajectory_columns"])
 
     # ------------------------------------------------------------------ creating
     @classmethod
-    def prepare(
+    @contextlib.contextmanager
+    def open(
         cls,
         path: str | Path,
+        kind: str,
         spec: Mapping[str, Any],
         design: Design,
-        columns: Mapping[str, str],
-        trajectory_columns: Mapping[str, str],
+        kpis: Iterable[str],
         *,
         version: str,
         source: str | None = None,
-    ) -> ResultsStore:
-        """Create the store of a sweep, or open it again if it holds this same sweep.
+    ) -> Iterator[ResultsStore]:
+        """Create the store of a study, or open it again if it holds this same study, and
+        hold it until the block ends.
+
+        The store's lock is taken first, so the manifest is checked and written by one study
+        at a time: a second study on the same folder fails at once and changes nothing.
 
         Parameters
         ----------
         path : str or Path
-            A new or empty folder, or the store of the same sweep.
+            A new or empty folder, or the store of the same study.
+        kind : {"sweep", "comparison"}
+            What the study is.
         spec : mapping
-            The sweep as JSON-ready data (:meth:`socialsim.studies.sweeps.Sweep.to_dict`); a store
-            refuses a sweep whose spec differs from the one it was started with.
+            The study as JSON-ready data (:meth:`socialsim.studies.sweeps.Sweep.to_dict`, or
+            a comparison's experiment); a store refuses a study whose spec differs from the
+            one it was started with.
         design : Design
             The design; the manifest keeps it, so the store is read back with the very points
             it was run with.
-        columns, trajectory_columns : mapping of str to str
-            Column names and types ("string", "int64", "float64", "bool", "list<int64>").
+        kpis : iterable of str
+            The KPIs each run keeps (see :func:`columns`).
         version : str
-            The socialsim version that runs the sweep.
+            The socialsim version that runs the study.
         source : str, optional
-            The sweep file's text, copied to ``sweep.toml``.
+            The study file's text, copied to ``<kind>.toml``.
+
+        Raises
+        ------
+        ConfigError
+            ``path`` cannot be written, holds something else, or another study holds it.
         """
-        path = Path(path)
+        path = writable_folder(path)
         spec = json.loads(json.dumps(spec))  # the form it takes once read back from JSON
-        if (path / MANIFEST).is_file():
-            store = cls(path)
-            if store.manifest["sweep"] != spec:
-                raise ConfigError(
-                    "out",
-                    str(path),
-                    "a new folder, or the store of this same sweep",
-                    f"It holds a different sweep ({_differences(store.manifest['sweep'], spec)}); "
-                    "use another --out, or the sweep file it was started with.",
-                )
-            if store.manifest["socialsim"] != version:
-                warnings.warn(
-                    f"{path} was started with socialsim {store.manifest['socialsim']}; "
-                    f"the runs added now use {version} (see the 'version' column).",
-                    StoreVersionWarning,
-                    stacklevel=2,
-                )
-            return store
-        if path.exists() and not _unstarted(path):
-            raise ConfigError("out", str(path), "a new or empty folder, or a sweep's store")
-        (path / RUNS).mkdir(parents=True, exist_ok=True)
-        (path / TRAJECTORIES).mkdir(exist_ok=True)
-        if source is not None:
-            _write_bytes(path / "sweep.toml", source.encode())
-        manifest = {
-            "format": FORMAT,
-            "socialsim": version,
-            "sweep": spec,
-            "columns": dict(columns),
-            "trajectory_columns": dict(trajectory_columns),
-            "design": design.to_dict(),
-        }
-        # The manifest goes last: a folder without one was never a started store.
-        _write_bytes(path / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
-        return cls(path)
+        with locked(path):
+            if (path / MANIFEST).is_file():
+                store = cls(path)
+                _check_same(store, kind, spec, version)
+            elif _unstarted(path):
+                (path / RUNS).mkdir(exist_ok=True)
+                (path / TRAJECTORIES).mkdir(exist_ok=True)
+                if source is not None:
+                    write_bytes(path / f"{kind}.toml", source.encode())
+                runs, daily = columns(design, kpis)
+                manifest = {
+                    "format": FORMAT,
+                    "socialsim": version,
+                    kind: spec,
+                    "columns": runs,
+                    "trajectory_columns": daily,
+                    "design": design.to_dict(),
+                }
+                # The manifest goes last: a folder without one was never a started store.
+                write_bytes(path / MANIFEST, (json.dumps(manifest, indent=1) + "\n").encode())
+                store = cls(path)
+            else:
+                raise ConfigError("out", str(path), f"a new or empty folder, or a {kind}'s store")
+            store._tidy()
+            yield store
 
     # ------------------------------------------------------------------ reading
     @property
     def design(self) -> Design:
-        """The design the sweep was run with."""
+        """The design the study was run with."""
         return Design.from_dict(self.manifest["design"])
 
     def status(self) -> dict[str, str]:
@@ -213,7 +218,8 @@ class ResultsStore:
 
         Columns: ``run_id``, ``point``, ``replicate``, ``seed``, ``spawn_key``, ``status``
         ("ok" or "failed"), ``error``, ``traceback``, ``warnings``, ``elapsed_s``, ``version``,
-        then one column per swept parameter (dotted keys) and one per kept KPI, summed up
+        then one column per factor (a sweep's parameters by dotted key, a comparison's
+        ``strategy``) and one per kept KPI, summed up
         over the run as :func:`socialsim.kpis.per_run` does: the last day of a level (fans,
         NPS), the total of a flow (complaints), the mean of an average (response times).
         """
@@ -255,37 +261,9 @@ class ResultsStore:
                 self.path / RUNS / f"{run_id}{FAILED}",
             )
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
-        """Hold the store for one sweep; a second sweep on the same folder fails at once.
-
-        The lock is an OS file lock, released even if the process is killed. On entry, the
-        temporary files a killed writer left behind are removed and a run stored both as
-        failed and as finished keeps its success only.
-        """
-        try:
-            import fcntl
-        except ImportError:  # Windows: no advisory locks; one sweep per store is up to the user
-            fcntl = None
-        with open(self.path / ".lock", "a+") as handle:
-            if fcntl is not None:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                except BlockingIOError:
-                    raise ConfigError(
-                        "out",
-                        str(self.path),
-                        "a store that no other sweep is writing",
-                        "Wait for the other sweep to end, or use another --out.",
-                    ) from None
-            self._tidy()
-            try:
-                yield
-            finally:
-                if fcntl is not None:
-                    fcntl.flock(handle, fcntl.LOCK_UN)
-
     def _tidy(self) -> None:
+        """Remove what a killed writer left: hidden temporaries, and a failure record beside
+        a success of the same run (the success is kept)."""
         for folder in (self.path / RUNS, self.path / TRAJECTORIES):
             for entry in os.scandir(folder):
                 if entry.name.startswith(".") and entry.name.endswith(".tmp"):
@@ -297,12 +275,12 @@ class ResultsStore:
 
 
 def load_results(path: str | Path, *, trajectories: bool = False) -> pd.DataFrame:
-    """Read a sweep's store back as a DataFrame.
+    """Read a study's store back as a DataFrame.
 
     Parameters
     ----------
     path : str or Path
-        The store's folder (the ``--out`` of ``socialsim sweep``).
+        The store's folder (the ``--out`` of ``socialsim sweep`` or ``socialsim compare``).
     trajectories : bool, default False
         Return the daily KPIs of each finished run (``keep = "trajectories"``) instead of one
         row per run.
@@ -331,14 +309,39 @@ def load_results(path: str | Path, *, trajectories: bool = False) -> pd.DataFram
     return store.trajectories() if trajectories else store.load()
 
 
+def _check_same(store: ResultsStore, kind: str, spec: Mapping[str, Any], version: str) -> None:
+    """Refuse to complete a store with another study than the one it was started with."""
+    path = store.path
+    if store.kind != kind:
+        raise ConfigError(
+            "out",
+            str(path),
+            f"a new folder, or the store of this same {kind}",
+            f"It holds a {store.kind}; use another --out.",
+        )
+    if store.manifest[kind] != spec:
+        raise ConfigError(
+            "out",
+            str(path),
+            f"a new folder, or the store of this same {kind}",
+            f"It holds a different {kind} ({_differences(store.manifest[kind], spec)}); "
+            f"use another --out, or the {kind} it was started with.",
+        )
+    if store.manifest["socialsim"] != version:
+        warnings.warn(
+            f"{path} was started with socialsim {store.manifest['socialsim']}; "
+            f"the runs added now use {version} (see the 'version' column).",
+            StoreVersionWarning,
+            stacklevel=4,
+        )
+
+
 def _unstarted(path: Path) -> bool:
-    """An empty folder, or one a sweep began to lay out but was stopped before its manifest."""
-    if not path.is_dir():
-        return False
+    """An empty folder, or one a study began to lay out but was stopped before its manifest."""
     for entry in path.iterdir():
         if entry.name in (RUNS, TRAJECTORIES) and entry.is_dir() and not any(entry.iterdir()):
             continue
-        if entry.name != "sweep.toml" and not entry.name.startswith("."):
+        if entry.name not in {f"{k}.toml" for k in KINDS} and not entry.name.startswith("."):
             return False
     return True
 
@@ -351,34 +354,12 @@ def _read(files: list[Path], schema: pa.Schema, order: list[str]) -> pd.DataFram
 
 
 def _write_table(table: pa.Table, path: Path) -> None:
-    with _atomic(path) as handle:
+    with atomic(path) as handle:
         pq.write_table(table, handle)
 
 
-def _write_bytes(path: Path, data: bytes) -> None:
-    with _atomic(path) as handle:
-        handle.write(data)
-
-
-@contextlib.contextmanager
-def _atomic(path: Path) -> Iterator[Any]:
-    """A file that appears under ``path`` complete or not at all."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            yield handle
-            handle.flush()
-            # Without fsync a power cut after the rename could leave an empty file behind.
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp.unlink()
-        raise
-
-
 def _differences(old: Mapping[str, Any], new: Mapping[str, Any]) -> str:
-    """A short account of what changed between two sweep specs."""
+    """A short account of what changed between two study specs."""
     a, b = _flat(old), _flat(new)
     changed = [k for k in sorted(set(a) | set(b)) if a.get(k, "(unset)") != b.get(k, "(unset)")]
     parts = [f"{k} was {a.get(k, '(unset)')!r}, now {b.get(k, '(unset)')!r}" for k in changed[:3]]

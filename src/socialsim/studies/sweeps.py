@@ -397,19 +397,6 @@ class Sweep:
             "parameters": {name: f.to_dict() for name, f in self.parameters.items()},
         }
 
-    def columns(self) -> dict[str, str]:
-        """The store's columns and their types: run bookkeeping, parameters, KPIs."""
-        return {
-            **RUN_COLUMNS,
-            **{name: _column_type(name) for name in self.parameters},
-            **dict.fromkeys(self.settings.kpis, "float64"),
-        }
-
-    def trajectory_columns(self) -> dict[str, str]:
-        """The columns of the daily trajectories."""
-        base = {"run_id": "string", "point": "int64", "replicate": "int64", "day": "int64"}
-        return {**base, **dict.fromkeys(self.settings.kpis, "float64")}
-
     def __repr__(self) -> str:
         s = self.settings
         return (
@@ -417,21 +404,6 @@ class Sweep:
             f"replicates={s.replicates}, seed={s.seed})"
         )
 
-
-RUN_COLUMNS: dict[str, str] = {
-    "run_id": "string",
-    "point": "int64",
-    "replicate": "int64",
-    "seed": "int64",
-    "spawn_key": "list<int64>",
-    "status": "string",
-    "error": "string",
-    "traceback": "string",
-    "warnings": "string",
-    "elapsed_s": "float64",
-    "version": "string",
-}
-"""The bookkeeping columns of every stored run, before its parameters and KPIs."""
 
 _PANDAS: dict[str, Any] = {"int64": np.int64, "float64": np.float64, "bool": bool, "string": object}
 

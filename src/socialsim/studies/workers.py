@@ -1,0 +1,280 @@
+"""One run in a worker process, and many runs kept in flight on any executor.
+
+:func:`run_all` runs tasks in this process (one job), on a process pool it starts and stops,
+or on any executor with ``submit`` (a Dask cluster). It keeps a bounded number in flight and
+hands each result to a callback in this process, which stores it. :func:`execute` runs one
+model and never raises for a bad run: the error becomes the run's record.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import contextlib
+import multiprocessing
+import os
+import signal
+import threading
+import time
+import traceback
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from socialsim.constraints import Interval
+from socialsim.kpis import per_run
+from socialsim.model import EngagementModel
+from socialsim.scenario import Scenario
+from socialsim.studies.sweeps import Run
+
+__all__ = ["JOBS", "SweepAborted", "Task", "cpu_count", "execute", "run_all"]
+
+JOBS = Interval(1, None, integer=True)
+"""The one rule for ``jobs`` (``--jobs``): worker processes, when given; every available core
+when not. Checked with :meth:`~socialsim.constraints.Interval.check`, so the error reads like
+any other bad setting."""
+
+Keep = Callable[[dict[str, Any], pd.DataFrame | None], None]
+
+
+class SweepAborted(RuntimeError):
+    """The executor broke (a worker pool died); what finished is stored, the rest is not."""
+
+
+def run_all(
+    tasks: Iterable[Task],
+    keep: Keep,
+    *,
+    executor: Any = None,
+    jobs: int | None = None,
+    max_pending: int | None = None,
+) -> None:
+    """Run every task and hand each result to ``keep`` as it arrives, in this process.
+
+    Parameters
+    ----------
+    tasks : iterable of Task
+        Drawn lazily, as room frees up.
+    keep : callable
+        Called with each run's record and trajectory (None unless kept).
+    executor : Executor-like, optional
+        Anything with ``submit``; a ``dask.distributed.Client`` is used through its
+        ``get_executor``. Not shut down.
+    jobs : int, optional
+        Without an executor: worker processes of a pool started and stopped here (default
+        every available core); ``1`` runs in this process.
+    max_pending : int, optional
+        Runs in flight (default four per worker).
+
+    Raises
+    ------
+    SweepAborted
+        The executor broke; the results that arrived were handed to ``keep``.
+    """
+    if executor is None and (jobs or cpu_count()) == 1:
+        for task in tasks:
+            keep(*execute(task))
+    elif executor is not None:
+        if hasattr(executor, "get_executor"):  # a dask.distributed.Client
+            # pure=False: Dask need not hash every task to look for duplicates.
+            executor = executor.get_executor(pure=False)
+        _drive(executor, tasks, max_pending or 4 * _worker_count(executor), keep)
+    else:
+        workers = jobs or cpu_count()
+        pool = cf.ProcessPoolExecutor(
+            workers,
+            # spawn, the one start method: fresh interpreters, the same on every platform,
+            # and no fork of a parent that holds threads (tqdm's monitor, a Dask client's loop).
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=_worker_init,
+        )
+        try:
+            _drive(pool, tasks, max_pending or 4 * workers, keep)
+        except BaseException:
+            _terminate(pool)
+            raise
+        pool.shutdown(wait=True)
+
+
+# ---------------------------------------------------------------------- one run, in a worker
+@dataclass(frozen=True)
+class Task:
+    """One run to do: its place in the study, its scenario (``base`` changed by
+    ``overrides``) and what to keep. Small, so that sending it to a worker is cheap."""
+
+    run: Run
+    base: Scenario
+    overrides: Mapping[str, Any]
+    kpis: tuple[str, ...]
+    trajectories: bool
+    version: str
+
+    def record(self) -> dict[str, Any]:
+        """The bookkeeping and factor columns of this run's store record."""
+        run = self.run
+        return {
+            "run_id": run.run_id,
+            "point": run.point,
+            "replicate": run.replicate,
+            "seed": run.seed,
+            "spawn_key": list(run.spawn_key),
+            "version": self.version,
+            **run.values,
+        }
+
+
+def execute(task: Task) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """Run one model and return its store record (and daily KPIs), never raising for a bad
+    run: the error goes into the record, so one failure does not stop the study."""
+    run = task.run
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = EngagementModel(task.base.replace(task.overrides), rng=run.seed_sequence())
+            model.run()
+            daily = model.kpis()
+        except Exception as error:
+            return _failed(task, error, caught, time.perf_counter() - started)
+    record = task.record() | {
+        "status": "ok",
+        "error": None,
+        "traceback": None,
+        "warnings": _joined(caught),
+        "elapsed_s": time.perf_counter() - started,
+    }
+    record.update(per_run(daily[["day", *task.kpis]]).to_dict())
+    if not task.trajectories:
+        return record, None
+    trajectory = daily[["day", *task.kpis]].astype(dict.fromkeys(task.kpis, "float64"))
+    trajectory.insert(0, "run_id", run.run_id)
+    trajectory.insert(1, "point", run.point)
+    trajectory.insert(2, "replicate", run.replicate)
+    return record, trajectory
+
+
+def _failed(
+    task: Task,
+    error: BaseException,
+    caught: Iterable[warnings.WarningMessage] = (),
+    elapsed_s: float = float("nan"),
+) -> tuple[dict[str, Any], None]:
+    """The store record of a run that raised, or whose execution did (a lost worker)."""
+    record = task.record() | {
+        "status": "failed",
+        "error": " ".join(f"{type(error).__name__}: {error}".split()),
+        "traceback": "".join(traceback.format_exception(error)),
+        "warnings": _joined(caught),
+        "elapsed_s": elapsed_s,
+    }
+    return record, None
+
+
+def _joined(caught: Iterable[warnings.WarningMessage]) -> str | None:
+    return "; ".join(dict.fromkeys(str(w.message) for w in caught)) or None
+
+
+def _worker_init() -> None:
+    """Set up a worker process of the pool a study starts itself.
+
+    Ctrl-C is the parent's to handle (it cancels what is pending and keeps what is stored),
+    and a worker whose parent was killed exits instead of waiting forever for work. tqdm
+    gets a thread lock: its default, a multiprocessing semaphore, would outlive a worker the
+    parent terminates and make the resource tracker warn of a leak after Ctrl-C.
+    """
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), daemon=True).start()
+
+
+def _exit_with(parent: multiprocessing.process.BaseProcess) -> None:
+    parent.join()
+    os._exit(1)
+
+
+# ---------------------------------------------------------------------- many runs
+def _drive(
+    executor: Any,
+    tasks: Iterable[Task],
+    window: int,
+    keep: Keep,
+) -> None:
+    """Keep ``window`` runs in flight and store each result as it arrives."""
+    pending: dict[cf.Future, Task] = {}
+    source = iter(tasks)
+
+    def fill() -> None:
+        while len(pending) < window:
+            task = next(source, None)
+            if task is None:
+                return
+            pending[executor.submit(execute, task)] = task
+
+    try:
+        fill()
+        while pending:
+            done, _ = cf.wait(pending, return_when=cf.FIRST_COMPLETED)
+            broken: BaseException | None = None
+            for future in done:
+                task = pending.pop(future)
+                if future.cancelled():
+                    continue
+                error = future.exception()
+                if error is None:
+                    keep(*future.result())
+                elif isinstance(error, cf.BrokenExecutor):
+                    broken = error  # after storing the runs that finished alongside
+                else:
+                    # The run did not raise (execute catches that): its execution did, e.g. a
+                    # Dask worker that died too often (KilledWorker). Record it so that the
+                    # study goes on and retry_failed can try it again.
+                    keep(*_failed(task, error))
+            if broken is not None:
+                raise SweepAborted(
+                    f"The worker pool broke ({type(broken).__name__}: {broken}); the runs that "
+                    "finished are stored: run the same command again to finish the rest."
+                ) from broken
+            fill()
+    except BaseException:
+        for future in pending:
+            future.cancel()
+        raise
+
+
+def _terminate(pool: cf.ProcessPoolExecutor) -> None:
+    """Stop a pool now, running runs included (Ctrl-C should not wait for long runs)."""
+    terminate = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if terminate is not None:
+        terminate()
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):
+        with contextlib.suppress(Exception):
+            process.terminate()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def cpu_count() -> int:
+    if hasattr(os, "process_cpu_count"):  # Python >= 3.13: honours CPU affinity
+        return os.process_cpu_count() or 1
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def _worker_count(executor: Any) -> int:
+    """How many runs the executor works on at once, as far as it says."""
+    workers = getattr(executor, "_max_workers", None)  # process and thread pools
+    if isinstance(workers, int):
+        return workers
+    client = getattr(executor, "_client", None)  # dask.distributed's ClientExecutor
+    if client is not None:
+        with contextlib.suppress(Exception):
+            return max(1, sum(client.nthreads().values()))
+    return cpu_count()
