@@ -1,0 +1,177 @@
+"""A picture of the social graph a class can read: a few hundred people, laid out once.
+
+The whole graph of thousands of people is a hairball on screen, so the dashboard draws a
+connected sample of it (:func:`sample`), placed once by a force-directed layout, and only the
+colours change from day to day (:func:`styles`): where each person stands with the brand, how
+loyal they are, who posted today and who the brand answered.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass
+
+import matplotlib as mpl
+import networkx as nx
+import numpy as np
+import scipy.sparse as sp
+
+from socialsim.network.graph import SocialGraph
+from socialsim.population import Population, Status
+from socialsim.posts import PostKind, Posts
+
+__all__ = ["KIND_COLOURS", "LEGEND", "Sample", "sample", "styles"]
+
+SAMPLE_SIZE = 300
+"""People drawn: enough to show clusters and hubs, few enough to tell apart on a laptop screen."""
+FANOUT = 6
+"""Neighbours a sampled person brings in at most, so one hub does not fill the sample alone."""
+
+PROSPECT_COLOUR = "#c7ccd1"
+CHURNED_COLOUR = "#3b3b3b"
+REPLY_COLOUR = "#7b2cbf"
+KIND_COLOURS = {
+    PostKind.COMPLAINT: "#d62728",
+    PostKind.PRAISE: "#2ca02c",
+    PostKind.NEED: "#1f77b4",
+}
+"""Ring colour of a person who posted today, by the kind of post."""
+_LOYALTY = mpl.colormaps["RdYlGn"]
+LEGEND = (
+    *((f"fan, loyalty {level}", mpl.colors.to_hex(_LOYALTY(level / 10))) for level in (10, 5, 0)),
+    ("prospect", PROSPECT_COLOUR),
+    ("churned", CHURNED_COLOUR),
+    *((f"ring: {kind.name.lower()}", colour) for kind, colour in KIND_COLOURS.items()),
+    ("ring: the brand replied", REPLY_COLOUR),
+)
+"""What the picture's colours mean, for its key."""
+
+
+@dataclass(frozen=True, eq=False)
+class Sample:
+    """People drawn from a graph, the ties between them and where each is drawn.
+
+    Attributes
+    ----------
+    nodes : numpy.ndarray of int64, shape (k,)
+        The people drawn (graph node indices).
+    edges : numpy.ndarray of int64, shape (m, 2)
+        Ties between them, as positions into ``nodes`` (each tie once).
+    xy : numpy.ndarray of float64, shape (k, 2)
+        Layout coordinates, in [-1, 1].
+    """
+
+    nodes: np.ndarray
+    edges: np.ndarray
+    xy: np.ndarray
+
+
+def sample(graph: SocialGraph, size: int = SAMPLE_SIZE, *, seed: int = 0) -> Sample:
+    """A connected sample of ``graph`` (a capped snowball) and its force-directed layout.
+
+    Parameters
+    ----------
+    graph : SocialGraph
+        The graph to draw from; ties are read in both directions.
+    size : int, default 300
+        People to draw (fewer if the graph is smaller).
+    seed : int, default 0
+        Seed of the start person, the order neighbours are taken in, and the layout.
+
+    Returns
+    -------
+    Sample
+
+    Notes
+    -----
+    A snowball from one random person, taking at most :data:`FANOUT` new neighbours from each
+    person reached, restarted from another random person when a component runs out. The
+    layout is networkx's ``spring_layout`` (Fruchterman & Reingold 1991).
+
+    Examples
+    --------
+    >>> g = SocialGraph.from_edges(np.arange(99), np.arange(1, 100), n_nodes=100, directed=False)
+    >>> s = sample(g, 20, seed=1)
+    >>> s.nodes.size, s.xy.shape, len(s.edges) >= 19
+    (20, (20, 2), True)
+    """
+    rng = np.random.default_rng(seed)
+    size = min(size, graph.n_nodes)
+    arcs = graph.to_scipy()
+    ties = (arcs + arcs.T).tocsr()  # whose posts one sees, or who sees one's: a tie either way
+    chosen: dict[int, None] = {}
+    queue: deque[int] = deque()
+    while len(chosen) < size:
+        if not queue:
+            left = np.setdiff1d(np.arange(graph.n_nodes), np.fromiter(chosen, dtype=np.int64))
+            start = int(rng.choice(left))
+            chosen[start] = None
+            queue.append(start)
+        person = queue.popleft()
+        around = ties.indices[ties.indptr[person] : ties.indptr[person + 1]]
+        fresh = [int(n) for n in rng.permutation(around) if int(n) not in chosen][:FANOUT]
+        for neighbour in fresh[: size - len(chosen)]:
+            chosen[neighbour] = None
+            queue.append(neighbour)
+    nodes = np.fromiter(chosen, dtype=np.int64, count=len(chosen))
+    within = sp.triu(ties[nodes][:, nodes], k=1).tocoo()
+    edges = np.column_stack([within.row, within.col]).astype(np.int64)
+    drawn = nx.Graph()
+    drawn.add_nodes_from(range(nodes.size))
+    drawn.add_edges_from(edges.tolist())
+    layout = nx.spring_layout(drawn, seed=seed)
+    xy = np.array([layout[i] for i in range(nodes.size)], dtype=np.float64).reshape(-1, 2)
+    return Sample(nodes=nodes, edges=edges, xy=xy)
+
+
+def styles(
+    drawn: Sample, population: Population, posts: Posts, answered: np.ndarray
+) -> dict[str, list]:
+    """How to draw each sampled person today.
+
+    Parameters
+    ----------
+    drawn : Sample
+        The people drawn.
+    population : Population
+        Everyone's status and loyalty.
+    posts : Posts
+        Today's posts.
+    answered : numpy.ndarray of bool, shape (n_people,)
+        Who the brand answered or contacted today.
+
+    Returns
+    -------
+    dict
+        ``colour`` (fill: grey for prospects, dark for churned fans, red to green by loyalty
+        0–10 for fans), ``ring`` (colour of today's post, the reply colour if the brand
+        answered, or ``None``) and ``status``, one entry per sampled person.
+
+    Examples
+    --------
+    >>> from socialsim.scenario import PopulationParams
+    >>> pop = Population.initialize(PopulationParams(), 3, seed=np.random.default_rng(0))
+    >>> pop.status[:] = [Status.FAN, Status.PROSPECT, Status.CHURNED]
+    >>> pop.loyalty[0] = 10.0
+    >>> drawn = Sample(np.arange(3), np.empty((0, 2), np.int64), np.zeros((3, 2)))
+    >>> posts = Posts.gather({PostKind.COMPLAINT: (np.array([1]), np.array([9.0]))})
+    >>> s = styles(drawn, pop, posts, np.array([True, False, False]))
+    >>> s["colour"][1:], s["ring"]
+    (['#c7ccd1', '#3b3b3b'], ['#7b2cbf', '#d62728', None])
+    """
+    who = drawn.nodes
+    status = population.status[who]
+    fill = np.array([mpl.colors.to_hex(c) for c in _LOYALTY(population.loyalty[who] / 10.0)])
+    fill[status == Status.PROSPECT] = PROSPECT_COLOUR
+    fill[status == Status.CHURNED] = CHURNED_COLOUR
+    ring = np.full(who.size, None, dtype=object)
+    position = {int(person): i for i, person in enumerate(who)}
+    for author, kind in zip(posts.author.tolist(), posts.kind.tolist(), strict=True):
+        if author in position:
+            ring[position[author]] = KIND_COLOURS[PostKind(kind)]
+    ring[answered[who]] = REPLY_COLOUR
+    return {
+        "colour": fill.tolist(),
+        "ring": ring.tolist(),
+        "status": [Status(s).name.lower() for s in status],
+    }
