@@ -35,7 +35,9 @@ SMALL = Scenario().replace({"graph.n": 400, "run.days": 30})
 def test_every_declared_parameter_but_free_text_is_a_lever_on_one_side_or_shared():
     first, more = strategy_levers()
     per_side = {item.key for item in first + more}
-    shared = {item.key for items in world_levers().values() for item in items}
+    first_shared, sections = world_levers()
+    shared = {item.key for item in first_shared}
+    shared |= {item.key for items in sections.values() for item in items}
     offered_keys = {key for key in PARAMETERS if offered(key)}
     assert per_side | shared | {"graph.n", "run.seed"} == offered_keys
     assert not per_side & shared

@@ -9,6 +9,7 @@ temporary folder (and to ``$SOCIALSIM_SCREENSHOT`` when set).
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import os
@@ -69,28 +70,36 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 COMMAND = "from socialsim.cli import main; main()"  # `socialsim`, with this interpreter
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """The dashboard, started from the command line on a free port; its URL and start time."""
-    folder = tmp_path_factory.mktemp("dashboard")
-    scenario = folder / "small.toml"
-    scenario.write_text("[graph]\nn = 1500\n\n[run]\ndays = 60\n")
+@contextlib.contextmanager
+def serving(folder: Path, *args: str):
+    """``socialsim dashboard ARGS --port 0`` in ``folder``: its URL, start time and folder."""
     started = time.perf_counter()
+    log = folder / "server.log"
     process = subprocess.Popen(
-        [sys.executable, "-c", COMMAND, "dashboard", str(scenario), "--port", "0"],
+        [sys.executable, "-c", COMMAND, "dashboard", *args, "--port", "0"],
         cwd=folder,
         stdout=subprocess.PIPE,
-        stderr=(folder / "server.log").open("w"),
+        stderr=log.open("w"),
         text=True,
     )
     try:
         line = process.stdout.readline()  # the address, printed once the port is bound
         match = re.search(r"http://127\.0\.0\.1:\d+/", line)
-        assert match, f"no address in {line!r}: {(folder / 'server.log').read_text()}"
-        yield {"url": match[0], "started": started, "folder": folder, "process": process}
+        assert match, f"no address in {line!r}: {log.read_text()}"
+        yield {"url": match[0], "started": started, "folder": folder}
     finally:
         process.terminate()
         process.wait(timeout=30)
+    assert "Could not load URL" not in log.read_text()  # nothing was fetched from outside
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The dashboard on a small scenario file, started from the command line."""
+    folder = tmp_path_factory.mktemp("dashboard")
+    (folder / "small.toml").write_text("[graph]\nn = 1500\n\n[run]\ndays = 60\n")
+    with serving(folder, "small.toml") as served:
+        yield served
 
 
 @pytest.fixture(scope="module")
@@ -210,4 +219,26 @@ def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(app, 
     ]
     assert not outside, outside
     assert not failures, failures  # a missing asset would send the server to the internet
-    assert "Could not load URL" not in (app["folder"] / "server.log").read_text()
+
+
+def test_a_class_can_watch_both_sides_of_5000_fans_step_at_least_5_days_a_second(tmp_path, browser):
+    # 16,700 people, of whom 30% (the default initial fan share) are fans: about 5,000 fans.
+    with serving(tmp_path, "--people", "16700") as served:
+        browser.get(served["url"])
+        wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".socialsim-day"))
+        print(
+            f"\ncommand to a working page at 16,700 people: {time.perf_counter() - served['started']:.1f} s"
+        )
+        assert "16,700 people" in day(browser)
+        speed = browser.find_element(By.CSS_SELECTOR, ".socialsim-transport [role=slider]")
+        speed.click()
+        speed.send_keys(Keys.END)  # the fastest speed the slider offers
+        browser.find_element(By.XPATH, "//button[contains(., 'Play')]").click()
+        wait_for(browser, lambda d: int(day(d).split()[1]) >= 1)
+        first, started = int(day(browser).split()[1]), time.perf_counter()
+        time.sleep(8)
+        last, elapsed = int(day(browser).split()[1]), time.perf_counter() - started
+        browser.find_element(By.XPATH, "//button[contains(., 'Pause')]").click()
+    rate = (last - first) / elapsed
+    print(f"both sides, redrawn live: {rate:.1f} simulated days a second")
+    assert rate >= 5

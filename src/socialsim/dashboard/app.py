@@ -95,6 +95,7 @@ def Dashboard(
     with solara.Column(style="padding: 12px; max-width: 1600px;", classes=["socialsim-dashboard"]):
         ExperimentBar(workshop, config, scenario, people, change)
         Transport(workshop, tick, playing, speed, change)
+        WorldControls(workshop, config, change)
         if error.value:
             solara.Error(error.value, classes=["socialsim-error"])
         with solara.Columns([1, 1]):
@@ -104,7 +105,7 @@ def Dashboard(
                     NetworkView(workshop, index, tick)
         Legend()
         KpiViews(workshop, tick, config)
-        WorldControls(workshop, config, change)
+        WorldDetails(workshop, config, change)
 
 
 @solara.component
@@ -202,12 +203,12 @@ def SideControls(workshop: Workshop, index: int, config, change) -> None:
 
 @solara.component
 def WorldControls(workshop: Workshop, config, change) -> None:
-    """What both sides share: population size, seed and every other declared parameter."""
+    """What both sides share, first part: population size, seed, horizon and a crisis."""
     _ = config.value
     values = workshop.shared.flat()
-    solara.HTML(tag="h3", unsafe_innerHTML="The world both sides share")
-    with solara.Row(style="align-items: center; flex-wrap: wrap;"):
-        with solara.Column(style="min-width: 320px;", classes=["socialsim-people"]):
+    first, _sections = world_levers()
+    with solara.Row(style="align-items: flex-start; flex-wrap: wrap;"):
+        with solara.Column(style="min-width: 280px;", classes=["socialsim-people"]):
             low, high, step = PEOPLE
             solara.SliderInt(
                 "People",
@@ -218,21 +219,40 @@ def WorldControls(workshop: Workshop, config, change) -> None:
                 on_value=lambda n: change(workshop.set_shared, "graph.n", n),
                 disabled=workshop.shared.graph.kind == "file",
             )
-        solara.InputInt(
-            "Seed",
-            value=workshop.shared.run.seed,
-            on_value=lambda seed: change(workshop.set_shared, "run.seed", seed),
-            classes=["socialsim-seed"],
-        )
-    for section, items in world_levers().items():
+            solara.Text("Population size of both sides (graph.n).", style=SMALL)
+        with solara.Column(style="max-width: 160px;"):
+            solara.InputInt(
+                "Seed",
+                value=workshop.shared.run.seed,
+                on_value=lambda seed: change(workshop.set_shared, "run.seed", seed),
+                classes=["socialsim-seed"],
+            )
+            solara.Text("Same seed, same graph and people (run.seed).", style=SMALL)
+        for item in first:
+            with solara.Column(style="max-width: 220px;"):
+                _shared_widget(workshop, values, item, change)
+
+
+@solara.component
+def WorldDetails(workshop: Workshop, config, change) -> None:
+    """What both sides share, the rest: every other declared parameter, by section."""
+    _ = config.value
+    values = workshop.shared.flat()
+    _first, sections = world_levers()
+    solara.HTML(tag="h3", unsafe_innerHTML="Everything else both sides share")
+    for section, items in sections.items():
         with solara.Details(f"{section} ({len(items)})"):
             for item in items:
-                LeverWidget(
-                    item,
-                    values[item.key],
-                    lambda value, key=item.key: change(workshop.set_shared, key, value),
-                    f"world-{item.key}",
-                )
+                _shared_widget(workshop, values, item, change)
+
+
+def _shared_widget(workshop: Workshop, values: dict[str, Any], item: Lever, change) -> None:
+    LeverWidget(
+        item,
+        values[item.key],
+        lambda value, key=item.key: change(workshop.set_shared, key, value),
+        f"world-{item.key}",
+    )
 
 
 @solara.component

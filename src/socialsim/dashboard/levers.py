@@ -18,6 +18,7 @@ from socialsim.scenario import PARAMETERS
 
 __all__ = [
     "FIRST",
+    "FIRST_SHARED",
     "STRATEGY_SECTIONS",
     "Lever",
     "coerce",
@@ -41,6 +42,14 @@ FIRST = (
     "policy.unsolicited_per_day",
 )
 """The levers shown first on each side, when they are declared; the rest fold away."""
+
+FIRST_SHARED = (
+    "run.days",
+    "experiences.crisis_days",
+    "experiences.crisis_start",
+    "experiences.crisis_multiplier",
+)
+"""The shared parameters shown first (the horizon and a crisis), when they are declared."""
 
 # Shown by the dashboard's own controls (population size, seed), not in the parameter panels.
 OWN_CONTROLS = ("graph.n", "run.seed")
@@ -197,18 +206,20 @@ def strategy_levers(extra: tuple[str, ...] = ()) -> tuple[list[Lever], list[Leve
     ]
 
 
-def world_levers() -> dict[str, list[Lever]]:
-    """The shared parameters, by section, in declaration order.
+def world_levers() -> tuple[list[Lever], dict[str, list[Lever]]]:
+    """The shared parameters: those shown first, then the rest by section, in declaration order.
 
-    >>> sections = world_levers()
-    >>> "wom" in sections and "team" not in sections
-    True
+    >>> first, sections = world_levers()
+    >>> first[0].key, "wom" in sections and "team" not in sections
+    ('run.days', True)
     """
+    first = [lever(key) for key in FIRST_SHARED if key in PARAMETERS and offered(key)]
     sections: dict[str, list[Lever]] = {}
     for key in PARAMETERS:
-        if not is_strategy(key) and key not in OWN_CONTROLS and offered(key):
+        shown = key in OWN_CONTROLS or key in FIRST_SHARED
+        if not is_strategy(key) and not shown and offered(key):
             sections.setdefault(key.partition(".")[0], []).append(lever(key))
-    return sections
+    return first, sections
 
 
 def coerce(item: Lever, value: Any) -> Any:

@@ -31,6 +31,7 @@ def serve(
     scenario: Scenario | None = None,
     *,
     experiment: str | None = None,
+    people: int | None = None,
     host: str = "127.0.0.1",
     port: int = 8765,
     echo: Callable[[str], object] = print,
@@ -43,6 +44,8 @@ def serve(
         The world both sides start from; the built-in default when omitted.
     experiment : str, optional
         A canned experiment to open in workshop mode.
+    people : int, optional
+        Population size (default: the scenario's, at most 5,000).
     host : str, default "127.0.0.1"
         Address to listen on; the default lets only this machine in.
     port : int, default 8765
@@ -77,7 +80,7 @@ def serve(
     from socialsim.dashboard import app
 
     app.LAUNCH.clear()
-    app.LAUNCH.update(scenario=scenario, experiment=experiment)
+    app.LAUNCH.update(scenario=scenario, experiment=experiment, people=people)
     # Solara asks for samesite=none cookies, which need https, and falls back to lax, which is
     # what a page on this machine needs: the warning it prints on every page load says nothing.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none")
