@@ -183,10 +183,10 @@ def test_a_sample_keeps_only_ties_within_it_and_reaches_other_components():
 
 # ---------------------------------------------------------------------------- figures
 def test_kpi_chart_has_a_line_per_side_with_gaps_for_days_without_a_value():
-    option = kpi_chart("response_time_median", {"A": [np.nan, 2.0], "B": [np.nan, 3.0]})
+    option = kpi_chart({"A": [np.nan, 2.0], "B": [np.nan, 3.0]})
     assert [s["name"] for s in option["series"]] == ["A", "B"]
     assert option["series"][0]["data"] == [[0, None], [1, 2.0]]
-    assert "reply" in option["title"]["subtext"]
+    assert option["series"][0]["color"] != option["series"][1]["color"]
 
 
 def test_network_svg_draws_every_sampled_person_and_tie():

@@ -11,9 +11,11 @@ import html
 import math
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import solara
+import solara.lab
 
 from socialsim.constraints import ConfigError
 from socialsim.dashboard.charts import SIDE_COLOURS, kpi_chart, network_svg
@@ -84,35 +86,48 @@ def Dashboard(
         while playing.value and not cancel.is_set():
             started = time.perf_counter()
             days = max(1, round(speed.value * FRAME))
-            if workshop.step(days) == 0:
+            stepped = workshop.step(days)
+            tick.set(tick.value + 1)
+            if stepped < days:  # the horizon
                 playing.set(False)
                 return
-            tick.set(tick.value + 1)
             cancel.wait(max(0.0, days / speed.value - (time.perf_counter() - started)))
 
     solara.use_thread(play, dependencies=[playing.value], intrusive_cancel=False)
 
-    with solara.Column(style="padding: 12px; max-width: 1600px;", classes=["socialsim-dashboard"]):
-        ExperimentBar(workshop, config, scenario, people, change)
-        Transport(workshop, tick, playing, speed, change)
-        WorldControls(workshop, config, change)
-        if error.value:
-            solara.Error(error.value, classes=["socialsim-error"])
-        with solara.Columns([1, 1]):
-            for index in range(2):
-                with solara.Column():
-                    SideControls(workshop, index, config, change)
+    with solara.Columns([1, 3], style="padding: 8px;", classes=["socialsim-dashboard"]):
+        with solara.Column(style="min-width: 300px;"):
+            ExperimentChoice(workshop, config, scenario, people, change)
+            WorldControls(workshop, config, change)
+            ControlTabs(workshop, config, change)
+        with solara.Column():
+            Question(workshop, config)
+            Transport(workshop, tick, playing, speed, change)
+            if error.value:
+                solara.Error(error.value, classes=["socialsim-error"])
+            with solara.Columns([1, 1]):
+                for index in range(2):
                     NetworkView(workshop, index, tick)
-        Legend()
-        KpiViews(workshop, tick, config)
-        WorldDetails(workshop, config, change)
+            Legend()
+            KpiViews(workshop, tick, config)
 
 
 @solara.component
-def ExperimentBar(workshop: Workshop, config, scenario, people, change) -> None:
-    """Workshop mode: pick a canned experiment; its question and what to watch."""
+def ControlTabs(workshop: Workshop, config, change) -> None:
+    """A tab of levers for each side, named after its strategy, and one for the rest."""
     _ = config.value
-    names = [FREE, *canned_experiments()]
+    with solara.lab.Tabs(lazy=True):
+        for index, side in enumerate(workshop.sides):
+            with solara.lab.Tab(side.name, classes=[f"socialsim-tab-{index}"]):
+                SideControls(workshop, index, config, change)
+        with solara.lab.Tab("World", classes=["socialsim-tab-world"]):
+            WorldDetails(workshop, config, change)
+
+
+@solara.component
+def ExperimentChoice(workshop: Workshop, config, scenario, people, change) -> None:
+    """Workshop mode: pick a canned experiment, whose first two strategies become the sides."""
+    _ = config.value
 
     def choose(name: str) -> None:
         if name == FREE:
@@ -120,33 +135,36 @@ def ExperimentBar(workshop: Workshop, config, scenario, people, change) -> None:
         else:
             change(workshop.load, name)
 
-    with solara.Row(style="align-items: center; flex-wrap: wrap;"):
-        solara.Select(
-            "Canned experiment",
-            values=names,
-            value=workshop.experiment or FREE,
-            on_value=choose,
-            style="min-width: 320px; max-width: 420px;",
-            classes=["socialsim-experiment"],
+    solara.Select(
+        "Canned experiment",
+        values=[FREE, *canned_experiments()],
+        value=workshop.experiment or FREE,
+        on_value=choose,
+        classes=["socialsim-experiment"],
+    )
+
+
+@solara.component
+def Question(workshop: Workshop, config) -> None:
+    """What the class is asked and what to watch, or how free mode works."""
+    _ = config.value
+    a, b = (html.escape(side.name) for side in workshop.sides)
+    sides = (
+        f"<span style='color:{SIDE_COLOURS[0]}'>■</span> {a} against "
+        f"<span style='color:{SIDE_COLOURS[1]}'>■</span> {b}"
+    )
+    if workshop.question:
+        text = (
+            f"<b>{html.escape(workshop.experiment)}</b>: {html.escape(workshop.question)}<br>"
+            f"<span style='{SMALL}'>{sides}. Watch {html.escape(', '.join(workshop.watch))}."
+            "</span>"
         )
-        if workshop.question:
-            with solara.Column(gap="2px", classes=["socialsim-question"]):
-                solara.HTML(
-                    tag="div",
-                    unsafe_innerHTML=f"<b>{html.escape(workshop.experiment)}</b>: "
-                    f"{html.escape(workshop.question)}",
-                )
-                solara.Text(
-                    "Watch: " + ", ".join(workshop.watch) + ". Left: "
-                    f"{workshop.sides[0].name}; right: {workshop.sides[1].name}.",
-                    style=SMALL,
-                )
-        else:
-            solara.Text(
-                "Both sides start the same (same seed, same graph, same people): move a lever "
-                "on one side and watch what the strategy alone changes.",
-                style=SMALL,
-            )
+    else:
+        text = (
+            f"{sides}: both start the same (same seed, same graph, same people). Move a lever "
+            "of one side and watch what the strategy alone changes."
+        )
+    solara.HTML(tag="div", unsafe_innerHTML=text, classes=["socialsim-question"])
 
 
 @solara.component
@@ -163,7 +181,7 @@ def Transport(workshop: Workshop, tick, playing, speed, change) -> None:
         solara.Button("Step", on_click=lambda: change(workshop.step, 1), disabled=playing.value)
         solara.Button("Reset", on_click=lambda: change(workshop.reset))
         with solara.Column(style="min-width: 260px;"):
-            solara.SliderInt("Days a second", value=speed, min=1, max=30)
+            solara.SliderInt(f"{speed.value} days a second", value=speed, min=1, max=30)
         people = workshop.sides[0].model.graph.n_nodes
         solara.Text(
             f"Day {workshop.day} of {workshop.horizon} · {people:,} people",
@@ -179,12 +197,6 @@ def SideControls(workshop: Workshop, index: int, config, change) -> None:
     side = workshop.sides[index]
     values = side.scenario.flat()
     first, more = strategy_levers(tuple(key for key in side.overrides if key in values))
-    colour = SIDE_COLOURS[index]
-    solara.HTML(
-        tag="h3",
-        unsafe_innerHTML=f"<span style='color:{colour}'>■</span> {html.escape(side.name)}",
-        classes=[f"socialsim-side-{index}"],
-    )
 
     def widget(item: Lever) -> None:
         LeverWidget(
@@ -196,9 +208,7 @@ def SideControls(workshop: Workshop, index: int, config, change) -> None:
 
     for item in first:
         widget(item)
-    with solara.Details(f"More levers ({len(more)})"):
-        for item in more:
-            widget(item)
+    Folded(f"More levers ({len(more)})", lambda: [widget(item) for item in more])
 
 
 @solara.component
@@ -207,8 +217,8 @@ def WorldControls(workshop: Workshop, config, change) -> None:
     _ = config.value
     values = workshop.shared.flat()
     first, _sections = world_levers()
-    with solara.Row(style="align-items: flex-start; flex-wrap: wrap;"):
-        with solara.Column(style="min-width: 280px;", classes=["socialsim-people"]):
+    with solara.Column(gap="4px"):
+        with solara.Column(classes=["socialsim-people"]):
             low, high, step = PEOPLE
             solara.SliderInt(
                 "People",
@@ -220,7 +230,7 @@ def WorldControls(workshop: Workshop, config, change) -> None:
                 disabled=workshop.shared.graph.kind == "file",
             )
             solara.Text("Population size of both sides (graph.n).", style=SMALL)
-        with solara.Column(style="max-width: 160px;"):
+        with solara.Column():
             solara.InputInt(
                 "Seed",
                 value=workshop.shared.run.seed,
@@ -229,8 +239,7 @@ def WorldControls(workshop: Workshop, config, change) -> None:
             )
             solara.Text("Same seed, same graph and people (run.seed).", style=SMALL)
         for item in first:
-            with solara.Column(style="max-width: 220px;"):
-                _shared_widget(workshop, values, item, change)
+            _shared_widget(workshop, values, item, change)
 
 
 @solara.component
@@ -239,11 +248,12 @@ def WorldDetails(workshop: Workshop, config, change) -> None:
     _ = config.value
     values = workshop.shared.flat()
     _first, sections = world_levers()
-    solara.HTML(tag="h3", unsafe_innerHTML="Everything else both sides share")
+    solara.Text("Everything else both sides share, by section:", style=SMALL)
     for section, items in sections.items():
-        with solara.Details(f"{section} ({len(items)})"):
-            for item in items:
-                _shared_widget(workshop, values, item, change)
+        Folded(
+            f"{section} ({len(items)})",
+            lambda items=items: [_shared_widget(workshop, values, item, change) for item in items],
+        )
 
 
 def _shared_widget(workshop: Workshop, values: dict[str, Any], item: Lever, change) -> None:
@@ -253,6 +263,25 @@ def _shared_widget(workshop: Workshop, values: dict[str, Any], item: Lever, chan
         lambda value, key=item.key: change(workshop.set_shared, key, value),
         f"world-{item.key}",
     )
+
+
+@solara.component
+def Folded(title: str, body: Callable[[], object]) -> None:
+    """A title that opens onto ``body``'s widgets, which are built only once it is open.
+
+    A page holds over a hundred parameters; building the folded ones on demand keeps the first
+    page quick to appear.
+    """
+    shown = solara.use_reactive(False)
+    solara.Button(
+        f"{'▾' if shown.value else '▸'} {title}",
+        on_click=lambda: shown.set(not shown.value),
+        text=True,
+        style="justify-content: flex-start; text-transform: none;",
+    )
+    if shown.value:
+        with solara.Column(style="padding-left: 16px;"):
+            body()
 
 
 @solara.component
@@ -353,12 +382,15 @@ def LatestTable(workshop: Workshop, tick, kpis: tuple[str, ...]) -> None:
 
 @solara.component
 def KpiChart(workshop: Workshop, tick, kpi: str) -> None:
-    """One KPI over time, a line per side."""
+    """One KPI over time, a line per side, under its name and meaning."""
     _ = tick.value
-    solara.FigureEcharts(
-        option=kpi_chart(kpi, workshop.series(kpi)),
-        attributes={"class": f"socialsim-kpi socialsim-kpi-{kpi}", "style": "height: 240px;"},
-    )
+    with solara.Column(gap="0px"):
+        solara.Text(kpi, style="font-weight: 600; text-align: center;")
+        solara.Text(KPIS.get(kpi, ""), style=f"{SMALL} text-align: center; min-height: 2.4em;")
+        solara.FigureEcharts(
+            option=kpi_chart(workshop.series(kpi)),
+            attributes={"class": f"socialsim-kpi socialsim-kpi-{kpi}", "style": "height: 200px;"},
+        )
 
 
 def _number(value: float, *, sign: bool = False) -> str:

@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import html
 import math
-import textwrap
 
 from socialsim.dashboard.picture import Sample
-from socialsim.kpis import KPIS
 
 __all__ = ["SIDE_COLOURS", "kpi_chart", "network_svg"]
 
@@ -19,13 +17,11 @@ SIDE_COLOURS = ("#1f4e79", "#e07b00")
 """Line colours of the two sides: a dark blue and an orange, told apart in greyscale too."""
 
 
-def kpi_chart(kpi: str, series: dict[str, list[float]]) -> dict:
+def kpi_chart(series: dict[str, list[float]]) -> dict:
     """One KPI over the days so far, a line per side.
 
     Parameters
     ----------
-    kpi : str
-        A KPI name (:data:`socialsim.KPIS`); its description is the chart's subtitle.
     series : dict of str to list of float
         Each side's values from day 0; NaN (no value that day) leaves a gap.
 
@@ -36,11 +32,9 @@ def kpi_chart(kpi: str, series: dict[str, list[float]]) -> dict:
 
     Examples
     --------
-    >>> option = kpi_chart("nps", {"A": [20.0, 21.5], "B": [20.0, float("nan")]})
+    >>> option = kpi_chart({"A": [20.0, 21.5], "B": [20.0, float("nan")]})
     >>> option["series"][1]["data"]
     [[0, 20.0], [1, None]]
-    >>> option["title"]["text"]
-    'nps'
     """
     lines = [
         {
@@ -57,16 +51,9 @@ def kpi_chart(kpi: str, series: dict[str, list[float]]) -> dict:
     ]
     return {
         "animation": False,
-        "title": {
-            "text": kpi,
-            "subtext": textwrap.fill(KPIS.get(kpi, ""), 70),
-            "left": "center",
-            "textStyle": {"fontSize": 13},
-            "subtextStyle": {"fontSize": 10},
-        },
         "tooltip": {"trigger": "axis"},
         "legend": {"bottom": 0, "textStyle": {"fontSize": 10}},
-        "grid": {"top": 78, "left": 52, "right": 12, "bottom": 42},
+        "grid": {"top": 12, "left": 52, "right": 16, "bottom": 42},
         "xAxis": {"type": "value", "name": "day", "nameGap": 4, "minInterval": 1},
         "yAxis": {"type": "value", "scale": True},
         "series": lines,

@@ -58,7 +58,7 @@ class Sample:
     edges : numpy.ndarray of int64, shape (m, 2)
         Ties between them, as positions into ``nodes`` (each tie once).
     xy : numpy.ndarray of float64, shape (k, 2)
-        Layout coordinates, in [-1, 1].
+        Layout coordinates, within the unit circle.
     """
 
     nodes: np.ndarray
@@ -121,7 +121,24 @@ def sample(graph: SocialGraph, size: int = SAMPLE_SIZE, *, seed: int = 0) -> Sam
     drawn.add_edges_from(edges.tolist())
     layout = nx.spring_layout(drawn, seed=seed)
     xy = np.array([layout[i] for i in range(nodes.size)], dtype=np.float64).reshape(-1, 2)
-    return Sample(nodes=nodes, edges=edges, xy=xy)
+    return Sample(nodes=nodes, edges=edges, xy=_spread(xy))
+
+
+def _spread(xy: np.ndarray) -> np.ndarray:
+    """Centre the layout and scale it so that most people fill the picture.
+
+    A few people hanging off the sample on one tie each land far out, and scaling to them
+    would shrink everyone else into the middle: the 95th percentile of the distance from the
+    centre goes to 0.9, and the few beyond the edge are pulled back onto it.
+    """
+    xy = xy - np.median(xy, axis=0)
+    radius = np.hypot(xy[:, 0], xy[:, 1])
+    reach = np.percentile(radius, 95) if radius.size else 0.0
+    if reach == 0:
+        return xy
+    xy = xy * (0.9 / reach)
+    radius = np.maximum(radius * (0.9 / reach), 1.0)
+    return xy / radius[:, None]
 
 
 def styles(
