@@ -12,6 +12,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future
 from typing import Any
 
 import solara
@@ -31,7 +32,7 @@ from socialsim.kpis import KPIS
 from socialsim.scenario import Scenario
 from socialsim.studies.experiment import canned_experiments
 
-__all__ = ["LAUNCH", "Dashboard", "Page"]
+__all__ = ["LAUNCH", "Dashboard", "Page", "prepare"]
 
 LAUNCH: dict[str, Any] = {}
 """What ``socialsim dashboard`` was started with (scenario, experiment), for :func:`Page`."""
@@ -44,16 +45,43 @@ FREE = "(none: the scenario as loaded)"
 SMALL = "font-size: 0.75em; color: #555; line-height: 1.2;"
 
 
+_first: list[Future[Workshop]] = []
+
+
+def prepare() -> None:
+    """Start building the first visitor's :class:`Workshop` now, in the background.
+
+    ``socialsim dashboard`` calls this once it listens: the build (and the first call of every
+    compiled function it runs) then overlaps the browser's loading of the page's scripts.
+    """
+    future: Future[Workshop] = Future()
+
+    def build() -> None:
+        workshop = Workshop(**LAUNCH)
+        workshop.picture(0)
+        future.set_result(workshop)
+
+    threading.Thread(target=build, name="socialsim-prepare", daemon=True).start()
+    _first.append(future)
+
+
+def _prepared() -> Workshop | None:
+    return _first.pop().result() if _first else None
+
+
 @solara.component
 def Page() -> None:
     """The page ``socialsim dashboard`` serves."""
     solara.Title("socialsim dashboard")
-    Dashboard(**LAUNCH)
+    Dashboard(**LAUNCH, workshop=solara.use_memo(_prepared, []))
 
 
 @solara.component
 def Dashboard(
-    scenario: Scenario | None = None, experiment: str | None = None, people: int | None = None
+    scenario: Scenario | None = None,
+    experiment: str | None = None,
+    people: int | None = None,
+    workshop: Workshop | None = None,
 ) -> None:
     """Two strategies side by side, stepped live, with their controls.
 
@@ -65,8 +93,13 @@ def Dashboard(
         A canned experiment to open in workshop mode.
     people : int, optional
         Population size (default: the scenario's, at most 5,000).
+    workshop : Workshop, optional
+        The state to show and drive, instead of a new one made from the arguments above (which
+        still say what choosing no experiment returns to); a notebook can keep it to read it.
     """
-    workshop = solara.use_memo(lambda: Workshop(scenario, experiment=experiment, people=people), [])
+    workshop = solara.use_memo(
+        lambda: workshop or Workshop(scenario, experiment=experiment, people=people), []
+    )
     tick = solara.use_reactive(0)  # bumped after every step: the live views re-read the state
     config = solara.use_reactive(0)  # bumped after every change of a parameter
     playing = solara.use_reactive(False)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass
 
-import matplotlib as mpl
 import networkx as nx
 import numpy as np
 import scipy.sparse as sp
@@ -20,7 +19,7 @@ from socialsim.network.graph import SocialGraph
 from socialsim.population import Population, Status
 from socialsim.posts import PostKind, Posts
 
-__all__ = ["KIND_COLOURS", "LEGEND", "Sample", "sample", "styles"]
+__all__ = ["KIND_COLOURS", "LEGEND", "Sample", "loyalty_colours", "sample", "styles"]
 
 SAMPLE_SIZE = 300
 """People drawn: enough to show clusters and hubs, few enough to tell apart on a laptop screen."""
@@ -36,9 +35,38 @@ KIND_COLOURS = {
     PostKind.NEED: "#1f77b4",
 }
 """Ring colour of a person who posted today, by the kind of post."""
-_LOYALTY = mpl.colormaps["RdYlGn"]
+# ColorBrewer's 11-class red-yellow-green (Brewer 2002), one colour per loyalty point 0 .. 10:
+# a diverging scale that reads the same in print, on a projector and for most colour-blind eyes.
+_RAMP = np.array(
+    [
+        [int(code[i : i + 2], 16) for i in (1, 3, 5)]
+        for code in (
+            "#a50026", "#d73027", "#f46d43", "#fdae61", "#fee08b", "#ffffbf",
+            "#d9ef8b", "#a6d96a", "#66bd63", "#1a9850", "#006837",
+        )
+    ],
+    dtype=np.float64,
+)  # fmt: skip
+
+
+def loyalty_colours(loyalty: np.ndarray) -> list[str]:
+    """The colour of each loyalty in [0, 10], interpolated between the ramp's eleven points.
+
+    >>> loyalty_colours(np.array([0.0, 10.0, 9.5]))  # 9.5: halfway between #1a9850 and #006837
+    ['#a50026', '#006837', '#0d8044']
+    """
+    levels = np.arange(_RAMP.shape[0], dtype=np.float64)
+    rgb = np.column_stack([np.interp(loyalty, levels, _RAMP[:, c]) for c in range(3)])
+    return [f"#{r:02x}{g:02x}{b:02x}" for r, g, b in np.rint(rgb).astype(int)]
+
+
 LEGEND = (
-    *((f"fan, loyalty {level}", mpl.colors.to_hex(_LOYALTY(level / 10))) for level in (10, 5, 0)),
+    *(
+        (f"fan, loyalty {level}", colour)
+        for level, colour in zip(
+            (10, 5, 0), loyalty_colours(np.array([10.0, 5.0, 0.0])), strict=True
+        )
+    ),
     ("prospect", PROSPECT_COLOUR),
     ("churned", CHURNED_COLOUR),
     *((f"ring: {kind.name.lower()}", colour) for kind, colour in KIND_COLOURS.items()),
@@ -178,7 +206,7 @@ def styles(
     """
     who = drawn.nodes
     status = population.status[who]
-    fill = np.array([mpl.colors.to_hex(c) for c in _LOYALTY(population.loyalty[who] / 10.0)])
+    fill = np.array(loyalty_colours(population.loyalty[who]))
     fill[status == Status.PROSPECT] = PROSPECT_COLOUR
     fill[status == Status.CHURNED] = CHURNED_COLOUR
     ring = np.full(who.size, None, dtype=object)

@@ -88,5 +88,6 @@ def serve(
         uvicorn.Config("solara.server.starlette:app", log_level="warning", access_log=False)
     )
     shown = f"[{host}]" if ":" in host else host
+    app.prepare()
     echo(f"socialsim dashboard: http://{shown}:{port}/  (Ctrl+C to stop)")
     server.run(sockets=[listener])
