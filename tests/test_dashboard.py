@@ -144,8 +144,16 @@ def test_workshop_mode_loads_an_experiment_s_first_two_strategies_and_question()
     for side, name in zip(w.sides, names, strict=True):
         expected = experiment.scenario(name).replace({"graph.n": 500, "run.seed": experiment.seed})
         assert side.scenario == expected
+    third = list(experiment.strategies)[2]
+    w.choose(1, third)
+    assert [side.name for side in w.sides] == [names[0], third]
+    expected = experiment.scenario(third).replace({"graph.n": 500, "run.seed": experiment.seed})
+    assert w.sides[1].scenario == expected
+    with pytest.raises(ConfigError, match="strategy"):
+        w.choose(0, "no such strategy")
     w.start(SMALL)
     assert w.question == "" and [side.name for side in w.sides] == ["A", "B"]
+    assert w.strategies == {}
     with pytest.raises(ConfigError, match="experiment"):
         w.load("no-such-experiment")
 
@@ -239,3 +247,20 @@ def test_the_components_render_without_a_browser_as_in_a_notebook():
     drawn = [p for p in pictures if "socialsim-network-1" in p.attributes.get("class", "")]
     assert len(drawn) == 1 and drawn[0].unsafe_innerHTML.count("<circle") == 300
     rc.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+def test_a_notebook_cell_shows_the_dashboard_as_a_widget(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    cell = (
+        "from socialsim.dashboard.app import Dashboard\n"
+        "Dashboard(experiment='speed-matters', people=300)"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": tmp_path}}).execute()
+    outputs = notebook.cells[0].outputs
+    assert [o.output_type for o in outputs if o.output_type == "error"] == []
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)

@@ -139,7 +139,7 @@ def latest(driver, kpi: str) -> list[str]:
     raise AssertionError(f"no row for {kpi} in the table")
 
 
-def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(app, browser):
+def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(browser, app):
     browser.get(app["url"])
     wait_for(browser, lambda d: d.find_elements(By.CSS_SELECTOR, ".socialsim-day"))
     loaded = time.perf_counter() - app["started"]

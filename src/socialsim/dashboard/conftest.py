@@ -2,4 +2,4 @@
 
 from importlib.util import find_spec
 
-collect_ignore = [] if find_spec("solara") else ["app.py", "server.py"]
+collect_ignore = [] if find_spec("solara") else ["app.py", "controls.py", "server.py", "views.py"]

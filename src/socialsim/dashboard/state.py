@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from socialsim.constraints import ConfigError
 from socialsim.dashboard.picture import Sample, sample, styles
 from socialsim.kpis import KPIS
 from socialsim.model import EngagementModel
@@ -105,6 +106,8 @@ class Workshop:
         The KPIs to plot.
     experiment : str
         The experiment's name (empty outside workshop mode).
+    strategies : dict of str to dict
+        The experiment's strategies, by name (empty outside workshop mode).
 
     Examples
     --------
@@ -175,6 +178,7 @@ class Workshop:
         with self.lock:
             scenario = scenario if scenario is not None else Scenario()
             self._build(_live(scenario, people), [("A", {}), ("B", {})])
+            self.strategies: dict[str, dict[str, Any]] = {}
             self.question, self.experiment = "", ""
             self.watch = tuple(kpi for kpi in PLOTTED if kpi in KPIS)
 
@@ -196,8 +200,26 @@ class Workshop:
             sides.append((f"{names[0]} (again)", dict(sides[0][1])))
         with self.lock:
             self._build(_live(base, people), sides)
+            self.strategies = {name: dict(changes) for name, changes in loaded.strategies.items()}
             self.question, self.experiment = loaded.question, loaded.name
             self.watch = loaded.kpis
+
+    def choose(self, index: int, strategy: str) -> None:
+        """Workshop mode: put another of the experiment's strategies on a side, from day 0.
+
+        Raises
+        ------
+        ConfigError
+            If the experiment has no such strategy.
+        """
+        with self.lock:
+            if strategy not in self.strategies:
+                raise ConfigError(
+                    "strategy", strategy, f"one of the experiment's: {', '.join(self.strategies)}"
+                )
+            specs = self._side_specs()
+            specs[index] = (strategy, dict(self.strategies[strategy]))
+            self._build(self.shared, specs)
 
     def set_lever(self, index: int, key: str, value: Any) -> None:
         """Set one parameter on one side (by its index), and start both sides again.
