@@ -220,6 +220,18 @@ def test_the_command_refuses_bad_input_in_one_line():
     assert result.exit_code == 2 and "existing TOML file" in result.output
 
 
+def test_without_the_extra_the_command_says_how_to_install_it(monkeypatch):
+    import importlib.util
+
+    def no_solara(name, *args):
+        return None if name == "solara" else find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_solara)
+    result = invoke("--port", "0")
+    assert result.exit_code == 2
+    assert "pip install 'socialsim[dashboard]'" in result.output
+
+
 @pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
 def test_the_command_says_so_when_the_port_is_taken():
     with socket.socket() as taken:

@@ -376,13 +376,6 @@ def dashboard_command(
     from socialsim.scenario import Scenario
     from socialsim.studies.experiment import load_experiment
 
-    if find_spec("solara") is None:
-        raise InputError(
-            "The dashboard needs Solara, which is not installed. Install it with: "
-            "pip install 'socialsim[dashboard]'"
-        )
-    from socialsim.dashboard.server import serve
-
     if not 0 <= port <= 65535:
         raise InputError(f"The '--port' option must be an int in [0, 65535]. Got {port} instead.")
     try:
@@ -391,6 +384,16 @@ def dashboard_command(
             config = config.replace({"graph.n": people})
         if experiment is not None:
             load_experiment(experiment)
+    except ConfigError as error:
+        raise InputError(str(error)) from None
+    if find_spec("solara") is None:
+        raise InputError(
+            "The dashboard needs Solara, which is not installed. Install it with: "
+            "pip install 'socialsim[dashboard]'"
+        )
+    from socialsim.dashboard.server import serve
+
+    try:
         serve(config, experiment=experiment, people=people, host=host, port=port, echo=click.echo)
     except ConfigError as error:
         raise InputError(str(error)) from None
