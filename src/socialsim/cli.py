@@ -218,6 +218,52 @@ def experiments() -> None:
     click.echo("\nRun one with: socialsim compare NAME --out DIR")
 
 
+@main.command(name="dashboard")
+@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--experiment", help="Open a canned experiment (workshop mode), e.g. crisis.")
+@click.option(
+    "--people", type=int, help="Population size (default: the scenario's, at most 5,000)."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option(
+    "--port", type=int, default=8765, show_default=True, help="Port to listen on (0: any free)."
+)
+def dashboard_command(
+    scenario: Path | None, experiment: str | None, people: int | None, host: str, port: int
+) -> None:
+    """Serve the live workshop dashboard: two strategies side by side, in a browser.
+
+    SCENARIO is the world both sides start from (see `socialsim parameters`). Only this
+    machine can open the page unless --host says otherwise. Needs socialsim[dashboard].
+    """
+    from importlib.util import find_spec
+
+    from socialsim.scenario import Scenario
+    from socialsim.studies.experiment import load_experiment
+
+    if not 0 <= port <= 65535:
+        raise InputError(f"The '--port' option must be an int in [0, 65535]. Got {port} instead.")
+    try:
+        config = Scenario.from_toml(scenario) if scenario is not None else Scenario()
+        if people is not None:
+            config = config.replace({"graph.n": people})
+        if experiment is not None:
+            load_experiment(experiment)
+    except ConfigError as error:
+        raise InputError(str(error)) from None
+    if find_spec("solara") is None:
+        raise InputError(
+            "The dashboard needs Solara, which is not installed. Install it with: "
+            "pip install 'socialsim[dashboard]'"
+        )
+    from socialsim.dashboard.server import serve
+
+    try:
+        serve(config, experiment=experiment, people=people, host=host, port=port, echo=click.echo)
+    except ConfigError as error:
+        raise InputError(str(error)) from None
+
+
 @main.command(name="sweep")
 @click.argument("sweep_file", metavar="SWEEP.toml", type=click.Path(dir_okay=False, path_type=Path))
 @click.option(
@@ -351,49 +397,3 @@ def _dask_client(scheduler: str, jobs: int | None) -> Iterator[Any]:
         ) from None
     with client:
         yield client
-
-
-@main.command(name="dashboard")
-@click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option("--experiment", help="Open a canned experiment (workshop mode), e.g. crisis.")
-@click.option(
-    "--people", type=int, help="Population size (default: the scenario's, at most 5,000)."
-)
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option(
-    "--port", type=int, default=8765, show_default=True, help="Port to listen on (0: any free)."
-)
-def dashboard_command(
-    scenario: Path | None, experiment: str | None, people: int | None, host: str, port: int
-) -> None:
-    """Serve the live workshop dashboard: two strategies side by side, in a browser.
-
-    SCENARIO is the world both sides start from (see `socialsim parameters`). Only this
-    machine can open the page unless --host says otherwise. Needs socialsim[dashboard].
-    """
-    from importlib.util import find_spec
-
-    from socialsim.scenario import Scenario
-    from socialsim.studies.experiment import load_experiment
-
-    if not 0 <= port <= 65535:
-        raise InputError(f"The '--port' option must be an int in [0, 65535]. Got {port} instead.")
-    try:
-        config = Scenario.from_toml(scenario) if scenario is not None else Scenario()
-        if people is not None:
-            config = config.replace({"graph.n": people})
-        if experiment is not None:
-            load_experiment(experiment)
-    except ConfigError as error:
-        raise InputError(str(error)) from None
-    if find_spec("solara") is None:
-        raise InputError(
-            "The dashboard needs Solara, which is not installed. Install it with: "
-            "pip install 'socialsim[dashboard]'"
-        )
-    from socialsim.dashboard.server import serve
-
-    try:
-        serve(config, experiment=experiment, people=people, host=host, port=port, echo=click.echo)
-    except ConfigError as error:
-        raise InputError(str(error)) from None
