@@ -68,12 +68,14 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
+ASSETS = Path(sys.prefix, "share", "solara", "cdn")  # where solara-assets puts its files
 COMMAND = "from socialsim.cli import main; main()"  # `socialsim`, with this interpreter
 
 
 @contextlib.contextmanager
 def serving(folder: Path, *args: str):
     """``socialsim dashboard ARGS --port 0`` in ``folder``: its URL, start time and folder."""
+    cached = set(ASSETS.rglob("*"))
     started = time.perf_counter()
     log = folder / "server.log"
     process = subprocess.Popen(
@@ -91,7 +93,10 @@ def serving(folder: Path, *args: str):
     finally:
         process.terminate()
         process.wait(timeout=30)
-    assert "Could not load URL" not in log.read_text()  # nothing was fetched from outside
+    # Nothing was fetched from outside: the server would have logged a failure, or added a
+    # file to the assets it serves (Solara caches what it fetches beside them).
+    assert "Could not load URL" not in log.read_text()
+    assert set(ASSETS.rglob("*")) == cached
 
 
 @pytest.fixture(scope="module")
