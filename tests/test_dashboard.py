@@ -216,6 +216,8 @@ def test_the_command_refuses_bad_input_in_one_line():
     assert result.exit_code == 2 and "'--port'" in result.output
     result = invoke("--experiment", "no-such-experiment", "--port", "0")
     assert result.exit_code == 2 and "experiment" in result.output
+    result = invoke("--people", "1", "--port", "0")
+    assert result.exit_code == 2 and "'--people'" in result.output
     result = invoke("no-such-file.toml", "--port", "0")
     assert result.exit_code == 2 and "existing TOML file" in result.output
 

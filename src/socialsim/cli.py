@@ -246,6 +246,8 @@ def dashboard_command(
     try:
         config = Scenario.from_toml(scenario) if scenario is not None else Scenario()
         if people is not None:
+            if people < 2:
+                raise ConfigError("--people", people, "an int >= 2")
             config = config.replace({"graph.n": people})
         if experiment is not None:
             load_experiment(experiment)
