@@ -123,7 +123,13 @@ def KpiChart(workshop: Workshop, tick, kpi: str) -> None:
 
 
 def _number(value: float, *, sign: bool = False) -> str:
+    """A value as the table shows it: whole numbers bare, others to one decimal, no "-0".
+
+    >>> _number(1440.0), _number(-1e-15, sign=True), _number(2.25, sign=True), _number(float("nan"))
+    ('1,440', '+0', '+2.2', '–')
+    """
     if math.isnan(value):
         return "–"
+    value = round(value, 1) + 0.0  # + 0.0 turns -0.0 into 0.0
     digits = 0 if value.is_integer() else 1
     return f"{value:+,.{digits}f}" if sign else f"{value:,.{digits}f}"
