@@ -1,0 +1,282 @@
+"""The dashboard without a browser: its controls, its state and stepping, its figures, its view."""
+
+from __future__ import annotations
+
+import socket
+from importlib.util import find_spec
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from socialsim import ConfigError, Scenario
+from socialsim.cli import main
+from socialsim.constraints import Interval
+from socialsim.dashboard import Workshop
+from socialsim.dashboard.charts import kpi_chart, network_svg
+from socialsim.dashboard.levers import (
+    FIRST,
+    coerce,
+    is_strategy,
+    lever,
+    offered,
+    strategy_levers,
+    world_levers,
+)
+from socialsim.dashboard.picture import sample
+from socialsim.network.graph import SocialGraph
+from socialsim.scenario import PARAMETERS
+from socialsim.studies.experiment import load_experiment
+
+SMALL = Scenario().replace({"graph.n": 400, "run.days": 30})
+
+
+# ---------------------------------------------------------------------------- levers
+def test_every_declared_parameter_but_free_text_is_a_lever_on_one_side_or_shared():
+    first, more = strategy_levers()
+    per_side = {item.key for item in first + more}
+    first_shared, sections = world_levers()
+    shared = {item.key for item in first_shared}
+    shared |= {item.key for items in sections.values() for item in items}
+    offered_keys = {key for key in PARAMETERS if offered(key)}
+    assert per_side | shared | {"graph.n", "run.seed"} == offered_keys
+    assert not per_side & shared
+    assert all(is_strategy(key) for key in per_side)
+    assert [item.key for item in first] == [key for key in FIRST if key in PARAMETERS]
+    assert {"graph.path", "graph.attributes"} - offered_keys == {"graph.path", "graph.attributes"}
+
+
+def test_sliders_stay_inside_the_declared_ranges():
+    checked = 0
+    for key in PARAMETERS:
+        if not offered(key) or not lever(key).slider:
+            continue
+        low, high, step = lever(key).slider_range()
+        constraint = PARAMETERS[key].metadata["constraint"]
+        assert isinstance(constraint, Interval)
+        for end in (low, high):
+            constraint.check(key, int(end) if constraint.integer else float(end))
+        assert 0 < step <= (high - low) / 10
+        checked += 1
+    assert checked > 20
+
+
+def test_unbounded_or_huge_ranges_are_fields_and_widget_values_take_the_declared_type():
+    assert not lever("team.staff").slider  # bounded at a million: a field, not a slider
+    assert not lever("team.max_wait_hours").slider  # unbounded
+    assert lever("listening.recall").slider
+    with pytest.raises(ValueError, match="team.staff"):
+        lever("team.staff").slider_range()
+    assert coerce(lever("listening.recall"), 1) == 1.0 and isinstance(
+        coerce(lever("listening.recall"), 1), float
+    )
+    assert lever("policy.name").kind == "choice" and "ignore" in lever("policy.name").options
+
+
+# ---------------------------------------------------------------------------- state
+def test_both_sides_share_graph_and_people_and_run_identically_until_a_lever_moves():
+    w = Workshop(SMALL)
+    a, b = w.sides
+    assert np.array_equal(a.model.graph.indices, b.model.graph.indices)
+    assert np.array_equal(a.model.population.loyalty, b.model.population.loyalty)
+    w.step(10)
+    assert a.history.keys() == b.history.keys()
+    for kpi in a.history:
+        np.testing.assert_array_equal(a.history[kpi], b.history[kpi])
+
+    w.set_lever(1, "policy.name", "ignore")
+    assert w.day == 0  # a change starts both sides again, still paired
+    a, b = w.sides
+    w.step(10)
+    assert a.history["fans"][0] == b.history["fans"][0]
+    replies = ("responses_complaint", "responses_praise", "responses_need")
+    assert sum(sum(b.history[k]) for k in replies) == 0 < sum(sum(a.history[k]) for k in replies)
+    assert a.scenario.policy.name == "respond-all" and b.scenario.policy.name == "ignore"
+
+
+def test_a_preset_then_a_part_makes_a_custom_policy_that_keeps_the_preset_s_other_parts():
+    w = Workshop(SMALL)
+    w.set_lever(1, "policy.name", "positives-only")
+    w.set_lever(1, "policy.order", "negatives_first")
+    policy = w.sides[1].scenario.policy
+    assert (policy.name, policy.answer, policy.order) == ("custom", ("praise",), "negatives_first")
+    w.set_shared("wom.negativity", 2.0)  # a world change keeps each side's strategy
+    assert w.sides[1].scenario.policy == policy
+    assert w.sides[0].scenario.wom.negativity == w.sides[1].scenario.wom.negativity == 2.0
+
+
+def test_a_rejected_value_changes_nothing():
+    w = Workshop(SMALL)
+    w.step(3)
+    models = [side.model for side in w.sides]
+    with pytest.raises(ConfigError, match="team.hours_per_day"):
+        w.set_lever(0, "team.hours_per_day", 20.0)  # 9 o'clock + 20 hours passes midnight
+    with pytest.raises(ConfigError, match="graph.n"):
+        w.set_shared("graph.n", 1)
+    assert [side.model for side in w.sides] == models and w.day == 3
+
+
+def test_steps_stop_at_the_horizon_and_reset_replays_the_same_numbers():
+    w = Workshop(Scenario().replace({"graph.n": 300, "run.days": 4}))
+    assert w.step(10) == 4 and w.done and w.step() == 0
+    first = w.series("nps")
+    w.reset()
+    assert w.day == 0
+    w.step(4)
+    assert w.series("nps") == first
+
+
+def test_people_and_seed_change_both_sides():
+    w = Workshop(SMALL)
+    w.set_shared("graph.n", 600)
+    assert [side.model.graph.n_nodes for side in w.sides] == [600, 600]
+    before = w.sides[0].model.population.loyalty.copy()
+    w.set_shared("run.seed", 5)
+    assert not np.array_equal(before, w.sides[0].model.population.loyalty)
+    assert Workshop().sides[0].model.graph.n_nodes == 5_000  # the default 10,000, capped
+
+
+def test_workshop_mode_loads_an_experiment_s_first_two_strategies_and_question():
+    experiment = load_experiment("crisis")
+    w = Workshop(experiment="crisis", people=500)
+    names = list(experiment.strategies)[:2]
+    assert [side.name for side in w.sides] == names
+    assert w.question == experiment.question and w.watch == experiment.kpis
+    assert w.horizon == experiment.days and w.shared.run.seed == experiment.seed
+    for side, name in zip(w.sides, names, strict=True):
+        expected = experiment.scenario(name).replace({"graph.n": 500, "run.seed": experiment.seed})
+        assert side.scenario == expected
+    third = list(experiment.strategies)[2]
+    w.choose(1, third)
+    assert [side.name for side in w.sides] == [names[0], third]
+    expected = experiment.scenario(third).replace({"graph.n": 500, "run.seed": experiment.seed})
+    assert w.sides[1].scenario == expected
+    with pytest.raises(ConfigError, match="strategy"):
+        w.choose(0, "no such strategy")
+    w.start(SMALL)
+    assert w.question == "" and [side.name for side in w.sides] == ["A", "B"]
+    assert w.strategies == {}
+    with pytest.raises(ConfigError, match="experiment"):
+        w.load("no-such-experiment")
+
+
+def test_the_picture_is_sampled_and_laid_out_once_and_rings_today_s_posts_and_replies():
+    w = Workshop(SMALL.replace({"experiences.need_rate": 0.05}))
+    drawn, style = w.picture(0)
+    assert drawn.nodes.size == 300 == np.unique(drawn.nodes).size
+    assert w.picture(1)[0] is drawn  # same graph on both sides: one layout
+    w.step(3)
+    assert w.picture(0)[0] is drawn
+    rings = w.picture(0)[1]["ring"]
+    authors = set(w.sides[0].model.posts.author.tolist())
+    answered = set(np.flatnonzero(w.sides[0].answered).tolist())
+    assert answered  # the default policy answers someone within three days
+    for person, ring in zip(drawn.nodes.tolist(), rings, strict=True):
+        assert (ring is not None) == (person in authors or person in answered)
+    assert set(style["status"]) <= {"fan", "prospect", "churned"}
+
+
+def test_a_sample_keeps_only_ties_within_it_and_reaches_other_components():
+    # two separate paths of 10 people: a sample of 15 must restart in the second one
+    left, right = np.arange(9), np.arange(10, 19)
+    graph = SocialGraph.from_edges(
+        np.r_[left, right], np.r_[left + 1, right + 1], n_nodes=20, directed=False
+    )
+    drawn = sample(graph, 15, seed=3)
+    assert drawn.nodes.size == 15
+    assert np.all(drawn.edges[:, 0] < drawn.edges[:, 1])
+    for a, b in drawn.edges:
+        assert abs(int(drawn.nodes[a]) - int(drawn.nodes[b])) == 1
+    assert len(drawn.edges) == 15 - 2  # two paths: every tie between sampled neighbours
+    assert np.abs(drawn.xy).max() <= 1.0 + 1e-9
+
+
+# ---------------------------------------------------------------------------- figures
+def test_kpi_chart_has_a_line_per_side_with_gaps_for_days_without_a_value():
+    option = kpi_chart({"A": [np.nan, 2.0], "B": [np.nan, 3.0]})
+    assert [s["name"] for s in option["series"]] == ["A", "B"]
+    assert option["series"][0]["data"] == [[0, None], [1, 2.0]]
+    assert option["series"][0]["color"] != option["series"][1]["color"]
+
+
+def test_network_svg_draws_every_sampled_person_and_tie():
+    w = Workshop(SMALL)
+    drawn, style = w.picture(0)
+    svg = network_svg(drawn, style, "A")
+    assert svg.count("<circle") == drawn.nodes.size
+    assert svg.count("M") == len(drawn.edges)
+    assert svg.count('fill="#c7ccd1"') == style["status"].count("prospect")
+
+
+# ---------------------------------------------------------------------------- the command
+def invoke(*args: str):
+    return CliRunner().invoke(main, ["dashboard", *args], catch_exceptions=False)
+
+
+def test_the_command_refuses_bad_input_in_one_line():
+    result = invoke("--port", "70000")
+    assert result.exit_code == 2 and "'--port'" in result.output
+    result = invoke("--experiment", "no-such-experiment", "--port", "0")
+    assert result.exit_code == 2 and "experiment" in result.output
+    result = invoke("--people", "1", "--port", "0")
+    assert result.exit_code == 2 and "'--people'" in result.output
+    result = invoke("no-such-file.toml", "--port", "0")
+    assert result.exit_code == 2 and "existing TOML file" in result.output
+
+
+def test_without_the_extra_the_command_says_how_to_install_it(monkeypatch):
+    import importlib.util
+
+    def no_solara(name, *args):
+        return None if name == "solara" else find_spec(name, *args)
+
+    monkeypatch.setattr(importlib.util, "find_spec", no_solara)
+    result = invoke("--port", "0")
+    assert result.exit_code == 2
+    assert "pip install 'socialsim[dashboard]'" in result.output
+
+
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+def test_the_command_says_so_when_the_port_is_taken():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = invoke("--port", str(taken.getsockname()[1]))
+    assert result.exit_code == 2 and "a free port" in result.output
+    assert "Traceback" not in result.output
+
+
+# ---------------------------------------------------------------------------- the view
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+def test_the_components_render_without_a_browser_as_in_a_notebook():
+    import ipyvuetify as v
+    import solara
+
+    from socialsim.dashboard.app import Dashboard
+
+    _, rc = solara.render(Dashboard(SMALL), handle_error=False)
+    day = rc.find(v.Html, class_="socialsim-day")
+    assert day.widget.children == ["Day 0 of 30 · 400 people"]
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    assert day.widget.children == ["Day 1 of 30 · 400 people"]
+    pictures = rc.find(solara.widgets.HTML).widgets
+    drawn = [p for p in pictures if "socialsim-network-1" in p.attributes.get("class", "")]
+    assert len(drawn) == 1 and drawn[0].unsafe_innerHTML.count("<circle") == 300
+    rc.close()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+def test_a_notebook_cell_shows_the_dashboard_as_a_widget(tmp_path):
+    import nbformat
+    from nbclient import NotebookClient
+
+    cell = (
+        "from socialsim.dashboard.app import Dashboard\n"
+        "Dashboard(experiment='speed-matters', people=300)"
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(cell)])
+    NotebookClient(notebook, timeout=120, resources={"metadata": {"path": tmp_path}}).execute()
+    outputs = notebook.cells[0].outputs
+    assert [o.output_type for o in outputs if o.output_type == "error"] == []
+    assert any("application/vnd.jupyter.widget-view+json" in o.get("data", {}) for o in outputs)
