@@ -120,7 +120,7 @@ class Workshop:
     >>> w.set_lever(0, "team.staff", -1)
     Traceback (most recent call last):
     ...
-    socialsim.constraints.ConfigError: The 'team.staff' parameter must be an int >= 0. Got -1 instead.
+    socialsim.constraints.ConfigError: The 'team.staff' parameter must be an int in [0, 1000000]. Got -1 instead.
     >>> w.day  # a rejected value changes nothing
     5
     """
