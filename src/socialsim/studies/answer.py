@@ -79,14 +79,17 @@ def format_p(p: float) -> str:
 
 
 def _decimals(spreads: Iterable[float], values: Iterable[float]) -> int:
-    """Two significant digits of the smallest positive half-width; without one, three of the
-    largest value. Between 0 and 3."""
+    """Two significant digits of the smallest positive half-width; without one (every
+    replicate alike), none for whole numbers, else three significant digits of the largest
+    value. Between 0 and 3."""
     positive = [s for s in spreads if np.isfinite(s) and s > 0]
+    sizes = [abs(v) for v in values if np.isfinite(v) and v != 0]
     if positive:
         digits = 1 - math.floor(math.log10(min(positive)))
+    elif sizes and not all(float(v).is_integer() for v in sizes):
+        digits = 2 - math.floor(math.log10(max(sizes)))
     else:
-        sizes = [abs(v) for v in values if np.isfinite(v) and v != 0]
-        digits = 2 - math.floor(math.log10(max(sizes))) if sizes else 0
+        digits = 0
     return min(max(digits, 0), 3)
 
 
