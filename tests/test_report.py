@@ -239,3 +239,10 @@ def test_a_robustness_analysis_appears_in_its_section_and_the_headline(stay_out,
     assert headline_of(page)["negatives-first"].endswith("This holds in 87% of plausible worlds.")
     assert "Across 200 &lt;worlds&gt; drawn" in page
     assert "<td>87%</td>" in page and "Not run for this report" not in page
+
+
+def test_the_answer_in_plain_text_is_the_reports(stay_out):
+    result, page = stay_out
+    lines = result.answer().splitlines()
+    assert lines[0].startswith("Compared with ignore, over 20 days and 3 paired replicates")
+    assert lines[1:] == [f"{name} {text}" for name, text in headline_of(page).items()]

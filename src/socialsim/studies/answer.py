@@ -102,6 +102,8 @@ class Formats:
     >>> f = Formats({"nps": 1})
     >>> f.number("nps", -2.345, signed=True), f.interval("nps", 2.345, 1.2, 3.5)
     ('−2.3', '+2.3 [+1.2, +3.5]')
+    >>> f.interval("nps", 0.01, -0.04, 0.0)  # rounded zeros have no sign
+    '0.0 [0.0, 0.0]'
     """
 
     decimals: Mapping[str, int]
@@ -123,8 +125,8 @@ class Formats:
             return "–"
         digits = self.decimals.get(kpi, 2)
         text = f"{value:{'+' if signed else ''},.{digits}f}"
-        if float(text.replace(",", "")) == 0:  # no "−0.0": a rounded zero has no sign
-            text = f"{0:{'+' if signed else ''}.{digits}f}"
+        if float(text.replace(",", "")) == 0:  # a zero, rounded or not, has no sign
+            text = f"{0:.{digits}f}"
         return text.replace("-", MINUS)
 
     def interval(self, kpi: str, value: float, low: float, high: float, signed: bool = True) -> str:

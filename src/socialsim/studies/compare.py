@@ -358,6 +358,13 @@ class Comparison:
         paths.update(self.report(out / "report", robustness))
         return paths
 
+    def answer(self, robustness: Robustness | None = None) -> str:
+        """The report's answer to the experiment's question, as plain text: a paragraph
+        generated from :meth:`differences` (see :func:`socialsim.studies.report.answer`)."""
+        from socialsim.studies.report import answer
+
+        return answer(self, robustness)
+
     def report(self, path: str | Path, robustness: Robustness | None = None) -> dict[str, Path]:
         """A self-contained report, ``path.md`` and ``path.html`` (figures embedded in the HTML),
         with a robustness section when one is given.

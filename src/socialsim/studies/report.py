@@ -27,6 +27,7 @@ from socialsim.kpis import DECLARED
 from socialsim.studies.answer import (
     ALPHA,
     Formats,
+    Sentence,
     direction_word,
     format_p,
     headline,
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 
     from socialsim.studies.compare import Comparison
 
-__all__ = ["Robustness", "write_report"]
+__all__ = ["Robustness", "answer", "write_report"]
 
 DPI = 200
 """Figures are drawn at twice the resolution they are shown at, so they stay sharp on a
@@ -69,8 +70,8 @@ MULTIPLICITY = (
 
 READING = (
     "Differences are paired: replicate r of every strategy ran on the same simulated fans "
-    "(common random numbers), and the interval is that of the mean paired difference. Rank 1 "
-    "is best for the brand; '(tied)' means the replicates cannot tell the strategy from the "
+    "(common random numbers), and the interval is that of the mean paired difference. Ranks "
+    "are among all the strategies, the baseline included; rank 1 is best for the brand; '(tied)' means the replicates cannot tell the strategy from the "
     "best; '–' means not ranked: the KPI is neither good nor bad (see 'Better when'), or it is "
     "undefined in a replicate. A difference shown without an interval is the same in every "
     "replicate."
@@ -202,6 +203,38 @@ def _figure(fig: Figure, title: str, caption: str, png: Path | None = None) -> d
     return {"title": title, "caption": caption, "data": data, "width": width}
 
 
+def answer(comparison: Comparison, robustness: Robustness | None = None) -> str:
+    """The report's answer as plain text: one line to say what is compared, then one per
+    strategy (see :func:`socialsim.studies.answer.headline`)."""
+    preface, sentences, _, _ = _answer(comparison, comparison.differences(), robustness)
+    return "\n".join([preface, *(f"{s.strategy} {s.text}" for s in sentences)])
+
+
+def _answer(
+    comparison: Comparison, differences: pd.DataFrame, robustness: Robustness | None
+) -> tuple[str, list[Sentence], Formats, dict[str, float]]:
+    """The headline's preface and sentences, the formats of the differences, and the cost per
+    NPS point of the strategies whose NPS difference is distinguishable."""
+    e = comparison.experiment
+    others = differences[differences["strategy"] != e.baseline]
+    formats = Formats.of(others)
+    per_point: dict[str, float] = {}
+    if {"nps", "total_cost"} <= set(e.kpis):
+        # a cost per point is said only where the NPS difference is more than noise
+        clear = set(others[(others["kpi"] == "nps") & (others["p_holm"] < ALPHA)]["strategy"])
+        per_point = {
+            name: value for name, value in comparison.cost_per_nps_point().items() if name in clear
+        }
+    days = int(comparison.daily["day"].max())
+    preface = (
+        f"Compared with {e.baseline}, over {days} days and {e.replicates} paired replicates, "
+        "with 95% intervals:"
+    )
+    holds = robustness.holds if robustness is not None else None
+    sentences = headline(differences, formats, e.kpis, e.baseline, per_point, holds)
+    return preface, sentences, formats, per_point
+
+
 def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str, Any]:
     """Everything the templates show, as text: numbers are formatted once, here."""
     from markupsafe import Markup
@@ -209,28 +242,13 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
     e = comparison.experiment
     differences, summary = comparison.differences(), comparison.summary()
     others = differences[differences["strategy"] != e.baseline]
-    formats = Formats.of(others)
-    per_point: dict[str, float] = {}
-    if {"nps", "total_cost"} <= set(e.kpis):
-        per_point = comparison.cost_per_nps_point().to_dict()
-    # a cost per point is shown only where the NPS difference is more than noise
-    clear_nps = others[(others["kpi"] == "nps") & (others["p_holm"] < ALPHA)]["strategy"]
+    preface, sentences, formats, per_point = _answer(comparison, differences, robustness)
     days = int(comparison.daily["day"].max())
     tests = int(others["p_value"].notna().sum())
     return {
         "e": e,
-        "preface": (
-            f"Compared with {e.baseline}, over {days} days and {e.replicates} paired "
-            f"replicates, with 95% intervals:"
-        ),
-        "sentences": headline(
-            differences,
-            formats,
-            e.kpis,
-            e.baseline,
-            per_point,
-            robustness.holds if robustness is not None else None,
-        ),
+        "preface": preface,
+        "sentences": sentences,
         "noise": NOISE,
         "robust_missing": ROBUST_MISSING,
         "multiplicity": MULTIPLICITY.format(m=tests, alpha=ALPHA),
@@ -242,9 +260,7 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
         "reading": READING,
         "differences": _difference_groups(others, formats, e.kpis),
         "per_point": [
-            (name, formats.number("total_cost", value))
-            for name, value in per_point.items()
-            if name in set(clear_nps)
+            (name, formats.number("total_cost", value)) for name, value in per_point.items()
         ],
         "per_point_note": PER_POINT.format(baseline=e.baseline),
         "strategies": list(e.strategies),
