@@ -15,7 +15,7 @@ from socialsim import EngagementModel, Scenario
 from socialsim.kpis import DECLARED, per_run
 from socialsim.studies.answer import Formats, name_in_text
 from socialsim.studies.compare import Comparison, compare
-from socialsim.studies.experiment import Experiment, load_experiment
+from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
 from socialsim.studies.paired import holm
 from socialsim.studies.plotting import so_far
 from socialsim.studies.report import Robustness
@@ -175,13 +175,16 @@ def headline_of(page: str) -> dict[str, str]:
     }
 
 
-def test_the_headline_says_the_numbers_of_the_differences_table(stay_out):
-    result, page = stay_out
+def assert_headline_is_the_table(result: Comparison, page: str) -> None:
+    """Every number of the report's headline is the differences table's, rounded as shown:
+    each clause is parsed, its KPI found by name, its sign read from its verb."""
+    e = result.experiment
     table = result.differences().set_index(["strategy", "kpi"])
-    decimals = Formats.of(table.reset_index().query("strategy != 'ignore'")).decimals
-    by_name = {name_in_text(k): k for k in result.experiment.kpis}
+    decimals = Formats.of(table.reset_index().query("strategy != @e.baseline")).decimals
+    by_name = {name_in_text(k): k for k in e.kpis}
+    per_point = result.cost_per_nps_point() if "nps" in e.kpis else None
     sentences = headline_of(page)
-    assert set(sentences) == {"positives-only", "negatives-first"}
+    assert list(sentences) == [s for s in e.strategies if s != e.baseline]
     checked = 0
     for strategy, text in sentences.items():
         for pattern in CLAUSES:
@@ -198,6 +201,9 @@ def test_the_headline_says_the_numbers_of_the_differences_table(stay_out):
                 assert got == pytest.approx(want, abs=tolerance), (strategy, kpi, text)
                 checked += 1
             text = pattern.sub("", text)
+        for match in re.finditer(rf"\((?P<x>{NUMBER}) per NPS point\)", text):
+            assert number(match["x"]) == pytest.approx(per_point[strategy], abs=0.5)
+        text = re.sub(rf"\({NUMBER} per NPS point\)", "", text)
         assert not re.search(r"\d", text), text  # every number was one of the table's
         same = re.findall(r"leaves ([a-zA-Z() ]+?) unchanged", text)
         same += ["total cost"] * ("costs the same" in text)
@@ -205,7 +211,29 @@ def test_the_headline_says_the_numbers_of_the_differences_table(stay_out):
             row = table.loc[(strategy, by_name[name])]
             assert row["difference"] == row["ci_low"] == row["ci_high"] == 0, (name, text)
             checked += 1
-    assert checked >= 2 * 3  # NPS, cost and net value for each strategy, at least
+        for name in re.findall(r"leaves ([a-zA-Z() ]+?) undefined", text):
+            assert np.isnan(table.loc[(strategy, by_name[name]), "difference"])
+            checked += 1
+    lead = {e.kpis[0], "total_cost", "net_value"}
+    assert checked >= len(lead) * len(sentences)  # each of them, for each strategy
+
+
+def test_the_headline_says_the_numbers_of_the_differences_table(stay_out):
+    assert_headline_is_the_table(*stay_out)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", sorted(canned_experiments()))
+def test_every_canned_report_shows_cost_net_value_and_the_tables_numbers(name, tmp_path):
+    experiment = load_experiment(name)
+    small = dataclasses.replace(
+        experiment, base=experiment.base.replace({"graph.n": 400}), days=10, replicates=2
+    )
+    result = compare(small, jobs=1, progress=False)
+    page = result.report(tmp_path / "report")["report_html"].read_text(encoding="utf-8")
+    for label in ("Total cost", "Net value"):
+        assert f'<td class="kpi" rowspan="{len(small.strategies) - 1}">{label}<' in page
+    assert_headline_is_the_table(result, page)
 
 
 def test_the_report_shows_cost_and_net_value_with_labels_and_units(stay_out):

@@ -27,12 +27,14 @@ def mean_interval(values: npt.ArrayLike) -> tuple[float, float, float]:
     [2.0, -0.48, 4.48]
     >>> mean_interval([2.0, 2.0])  # identical replicates: the mean is known exactly
     (2.0, 2.0, 2.0)
+    >>> mean_interval([0.1 + 0.2, 0.3])  # equal but for rounding
+    (0.30000000000000004, 0.30000000000000004, 0.30000000000000004)
     """
     from scipy import stats  # here: importing socialsim should not pay for scipy.stats
 
     values = np.asarray(values, dtype=np.float64)
     mean = float(np.mean(values))
-    if values.size < 2 or np.ptp(values) == 0:
+    if values.size < 2 or _alike(values):
         return mean, mean, mean
     low, high = stats.ttest_1samp(values, mean).confidence_interval(CONFIDENCE)
     return mean, float(low), float(high)
@@ -62,11 +64,17 @@ def paired(difference: npt.ArrayLike) -> tuple[float, float, float, float]:
 
     values = np.asarray(difference, dtype=np.float64)
     mean = float(values.mean())
-    if values.size < 2 or np.ptp(values) == 0:
+    if values.size < 2 or _alike(values):
         return mean, mean, mean, (1.0 if mean == 0 else 0.0)
     test = stats.ttest_1samp(values, 0.0)
     low, high = test.confidence_interval(CONFIDENCE)
     return mean, float(low), float(high), float(test.pvalue)
+
+
+def _alike(values: np.ndarray) -> bool:
+    """Whether replicates agree up to rounding: sums of money over a run differ in their last
+    digits when only their order of addition does, and a t test on such noise is meaningless."""
+    return bool(np.ptp(values) <= 1e-9 * max(1.0, float(np.max(np.abs(values)))))
 
 
 def holm(p_values: npt.ArrayLike) -> np.ndarray:
