@@ -101,6 +101,47 @@ def test_false_positives_handled_rank_lowest_first():
     assert ranks(result, kpi) == {"accurate": 1, "sloppy": 2}
 
 
+# ---------------------------------------------------------------------- wiring
+def test_each_strategy_is_priced_with_its_own_cost_parameters():
+    """A worker prices a run with its scenario's value and cost sections: a dearer listening
+    tool costs exactly its extra price a day, in every replicate."""
+    strategies = {"cheap": {}, "dear": {"cost.listening_tool_per_day": 100.0}}
+    experiment = Experiment(
+        strategies,
+        base=Scenario().replace({"graph.n": 300}),
+        days=6,
+        replicates=2,
+        kpis=("total_cost", "net_value"),
+    )
+    table = compare(experiment, jobs=1, progress=False).differences().set_index(["strategy", "kpi"])
+    extra = (100.0 - Scenario().cost.listening_tool_per_day) * 6
+    for kpi, sign in (("total_cost", 1), ("net_value", -1)):
+        row = table.loc[("dear", kpi)]
+        assert row["difference"] == pytest.approx(sign * extra)
+        assert row["ci_low"] == row["ci_high"] == row["difference"]  # the same in every replicate
+
+
+def test_a_sweep_keeps_rates_per_run_and_priced_kpis_day_by_day(tmp_path):
+    from socialsim import load_results, sweep
+    from socialsim.studies.store import ResultsStore
+    from socialsim.studies.sweeps import Sweep
+
+    spec = Sweep(
+        {"team.staff": [1, 3]},
+        scenario=Scenario().replace({"graph.n": 300, "run.days": 5}),
+        kpis=["churn_rate", "net_value"],
+        keep="trajectories",
+    )
+    sweep(spec, tmp_path, jobs=1, progress=False)
+    runs = load_results(tmp_path)
+    assert runs["net_value"].notna().all() and runs["churn_rate"].between(0, 100).all()
+    daily = ResultsStore(tmp_path).trajectories()
+    assert "net_value" in daily and "churn_rate" not in daily  # a rate has no daily value
+    assert daily.groupby("run_id")["net_value"].sum().to_numpy() == pytest.approx(
+        runs.set_index("run_id").loc[sorted(runs["run_id"]), "net_value"].to_numpy()
+    )
+
+
 # ---------------------------------------------------------------------- statistics
 def test_holm_lies_between_the_raw_p_values_and_bonferroni():
     rng = np.random.default_rng(5)
