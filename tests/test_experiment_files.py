@@ -81,7 +81,7 @@ def test_experiments_and_sweeps_check_kpi_names_alike():
         Sweep({"wom.negativity": [1.0]}, scenario=SMALL, kpis=["nps", "npss"])
     expected = (
         "The '{}.kpis' parameter must be a non-empty list of distinct KPI names (see "
-        "socialsim.KPIS). Got ['nps', 'npss'] instead. 'npss' is not one. Did you mean 'nps'?"
+        "`socialsim kpis`). Got ['nps', 'npss'] instead. 'npss' is not one. Did you mean 'nps'?"
     )
     assert str(experiment.value) == expected.format("experiment")
     assert str(sweep.value) == expected.format("sweep")
@@ -164,17 +164,17 @@ def test_sizes_that_drive_cost_are_bounded_before_anything_is_built(build, messa
         (
             '[experiment]\nkpis = "nps"\n' + STRATEGY,
             "The 'experiment.kpis' parameter must be a non-empty list of distinct KPI names "
-            "(see socialsim.KPIS). Got 'nps' instead.",
+            "(see `socialsim kpis`). Got 'nps' instead.",
         ),
         (
             "[experiment]\nkpis = []\n" + STRATEGY,
             "The 'experiment.kpis' parameter must be a non-empty list of distinct KPI names "
-            "(see socialsim.KPIS). Got [] instead.",
+            "(see `socialsim kpis`). Got [] instead.",
         ),
         (
             '[experiment]\nkpis = ["nps", "fans", "nps"]\n' + STRATEGY,
             "The 'experiment.kpis' parameter must be a non-empty list of distinct KPI names "
-            "(see socialsim.KPIS). Got ['nps', 'fans', 'nps'] instead. 'nps' is listed twice.",
+            "(see `socialsim kpis`). Got ['nps', 'fans', 'nps'] instead. 'nps' is listed twice.",
         ),
         (
             "[experiment]\nquestion = 5\n" + STRATEGY,
@@ -210,7 +210,7 @@ def test_malformed_experiment_files_fail_in_one_line(tmp_path, text, message):
         (
             '[sweep]\nkpis = "nps"\n[parameters]\n"wom.negativity" = [1.0]\n',
             "The 'sweep.kpis' parameter must be a non-empty list of distinct KPI names (see "
-            "socialsim.KPIS). Got 'nps' instead.",
+            "`socialsim kpis`). Got 'nps' instead.",
         ),
         (
             '[sweep]\nscenario = 5\n[parameters]\n"wom.negativity" = [1.0]\n',

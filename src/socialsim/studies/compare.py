@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from socialsim.constraints import ConfigError
-from socialsim.kpis import KPIS, better, per_run
+from socialsim.kpis import DECLARED, better, per_run
 from socialsim.scenario import Scenario
 from socialsim.studies.designs import make_design
 from socialsim.studies.experiment import Experiment
+from socialsim.studies.paired import CONFIDENCE, holm, mean_interval, paired
 from socialsim.studies.runner import Study, run_study
 from socialsim.studies.store import ResultsStore
 from socialsim.studies.sweeps import Run
@@ -37,9 +38,9 @@ from socialsim.studies.sweeps import Run
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["Comparison", "IncompleteComparison", "compare", "study"]
+    from socialsim.studies.report import Robustness
 
-CONFIDENCE = 0.95
+__all__ = ["CONFIDENCE", "Comparison", "IncompleteComparison", "compare", "study"]
 
 
 class IncompleteComparison(RuntimeError):
@@ -74,7 +75,9 @@ def study(experiment: Experiment) -> Study:
         base=experiment.base,
         # Every parameter of the strategy's scenario, so a worker rebuilds exactly it.
         overrides=[experiment.scenario(name).flat() for name in names],
-        kpis=tuple(KPIS),
+        # Every declared KPI: the daily ones are kept day by day (value and costs priced with
+        # each strategy's own parameters), so any KPI can be reported from the store later.
+        kpis=tuple(DECLARED),
         trajectories=True,
     )
 
@@ -214,8 +217,9 @@ class Comparison:
     def per_run(self) -> pd.DataFrame:
         """One row per strategy and replicate: each KPI summed up over the run.
 
-        Levels (fans, NPS, backlog ...) are taken on the last day, flows (complaints, cost ...)
-        are totals over the run, response times are means of the daily values.
+        As each KPI's declaration says (:func:`socialsim.kpis.per_run`): a level (fans, NPS)
+        on the last day, a flow, cost or value as the total over the run, a rate as the ratio
+        of its totals (churn rate = fans lost / fans exposed).
         """
         rows = [
             per_run(frame).rename(None).to_frame().T.assign(strategy=name, replicate=r)
@@ -232,34 +236,41 @@ class Comparison:
         for name in self.experiment.strategies:
             mine = runs[runs["strategy"] == name]
             for kpi in self.experiment.kpis:
-                mean, low, high = _mean_interval(mine[kpi].to_numpy())
+                mean, low, high = mean_interval(mine[kpi].to_numpy())
                 rows.append(
                     {"strategy": name, "kpi": kpi, "mean": mean, "ci_low": low, "ci_high": high}
                 )
         return pd.DataFrame(rows)
 
     def differences(self) -> pd.DataFrame:
-        """Paired differences against the baseline: mean, 95% interval, p-value, and a ranking.
+        """Paired differences against the baseline: mean, 95% interval, p-values, and a ranking.
 
-        ``rank`` orders the strategies for each KPI from best to worst for the brand (by
-        :func:`socialsim.kpis.better`, or from highest to lowest for a KPI that is neither
-        good nor bad). Equal means share a rank, so the ranking does not depend on the order
-        the strategies are listed in. A strategy whose paired difference with a best one has
-        an interval containing 0 shares rank 1 and is marked ``tied_with_best``: the
-        replicates cannot tell it from the best. A strategy whose KPI is undefined (NaN) in
-        any replicate has no rank (``<NA>``): it is never ranked first.
+        ``p_value`` is each paired t test's own; ``p_holm`` is adjusted for every test in the
+        table (each strategy but the baseline, on each KPI) by Holm's method
+        (:func:`~socialsim.studies.paired.holm`). The baseline's rows have no test (NaN).
+
+        ``rank`` orders the strategies for each KPI from best to worst for the brand, as the
+        KPI's declaration says (:func:`socialsim.kpis.better`); a KPI that is neither good nor
+        bad (``better(kpi) == 0``, e.g. posts handled) is never ranked. Equal means share a
+        rank, so the ranking does not depend on the order the strategies are listed in. A
+        strategy whose paired difference with a best one has an interval containing 0 shares
+        rank 1 and is marked ``tied_with_best``: the replicates cannot tell it from the best.
+        A strategy whose KPI is undefined (NaN) in any replicate has no rank (``<NA>``): it is
+        never ranked first.
         """
         runs = self.per_run().set_index(["strategy", "replicate"])
         base = self.experiment.baseline
         rows = []
         for kpi in self.experiment.kpis:
             values = runs[kpi].unstack("strategy")
-            means = values.mean(skipna=False)
-            # rank 1 is the best; NaN means stay unranked
-            ranks = ((better(kpi) or 1) * -means).rank(method="min", na_option="keep")
+            direction = better(kpi)
+            # rank 1 is the best; NaN means stay unranked, and so does every neutral KPI
+            ranks = (-direction * values.mean(skipna=False)).rank(method="min", na_option="keep")
+            if not direction:
+                ranks[:] = np.nan
             best = [name for name in ranks.index if ranks[name] == 1]
             for name in self.experiment.strategies:
-                mean, low, high, p = _paired(values[name] - values[base])
+                mean, low, high, p = paired(values[name] - values[base])
                 tied = name not in best and any(
                     _includes_zero(values[name] - values[b]) for b in best
                 )
@@ -270,24 +281,55 @@ class Comparison:
                         "difference": mean,
                         "ci_low": low,
                         "ci_high": high,
-                        "p_value": p,
+                        "p_value": np.nan if name == base else p,
                         "rank": 1 if tied else ranks[name],
                         "tied_with_best": tied,
                     }
                 )
         table = pd.DataFrame(rows)
+        table.insert(table.columns.get_loc("p_value") + 1, "p_holm", holm(table["p_value"]))
         table["rank"] = table["rank"].astype("Int64")
         return table
 
+    def cost_per_nps_point(self) -> pd.Series:
+        """What one point of NPS gained costs each strategy against the baseline.
+
+        The ratio of the mean paired differences in total cost and in NPS
+        (:func:`socialsim.value.cost_per_nps_point`), by strategy, the baseline left out;
+        NaN where NPS does not differ. It means little when the NPS difference is within
+        noise: read it beside that difference's interval.
+        """
+        from socialsim.value import cost_per_nps_point
+
+        runs = self.per_run().set_index(["strategy", "replicate"])
+        cost, nps = runs["total_cost"].unstack("strategy"), runs["nps"].unstack("strategy")
+        base = self.experiment.baseline
+        return pd.Series(
+            {
+                name: cost_per_nps_point(cost[name], nps[name], cost[base], nps[base])
+                for name in self.experiment.strategies
+                if name != base
+            },
+            name="cost_per_nps_point",
+            dtype=np.float64,
+        )
+
     # ------------------------------------------------------------------ figures
     def plot(self, kpis: tuple[str, ...] | None = None) -> Figure:
-        """KPI trajectories: the mean over replicates with a 95% band, one line per strategy."""
+        """Each strategy's paired difference from the baseline, day by day, with its 95% band.
+
+        One panel per KPI, each read as the run sums it up so far (the total to date of a
+        flow, the rate over the days to date), so a line ends at the report's difference.
+        """
         from socialsim.studies.plotting import plot_trajectories
 
-        return plot_trajectories(self.daily, kpis or self.experiment.kpis, CONFIDENCE)
+        return plot_trajectories(
+            self.daily, kpis or self.experiment.kpis, self.experiment.baseline, CONFIDENCE
+        )
 
     def plot_differences(self) -> Figure:
-        """Forest plot: each strategy's paired difference from the baseline, with its 95% interval."""
+        """Forest plot: each strategy's paired difference from the baseline, with its 95% interval,
+        one panel per KPI."""
         from socialsim.studies.plotting import plot_differences
 
         baseline = self.experiment.baseline
@@ -297,7 +339,7 @@ class Comparison:
         )
 
     # ------------------------------------------------------------------ output
-    def save(self, out: str | Path) -> dict[str, Path]:
+    def save(self, out: str | Path, robustness: Robustness | None = None) -> dict[str, Path]:
         """Write the tidy results (Parquet and CSV), the tables, the figures and the report."""
         out = Path(out)
         out.mkdir(parents=True, exist_ok=True)
@@ -313,17 +355,25 @@ class Comparison:
         self.per_run().to_csv(paths["runs_csv"], index=False)
         self.summary().to_csv(paths["summary_csv"], index=False)
         self.differences().to_csv(paths["differences_csv"], index=False)
-        paths.update(self.report(out / "report"))
+        paths.update(self.report(out / "report", robustness))
         return paths
 
-    def report(self, path: str | Path) -> dict[str, Path]:
-        """A self-contained report, ``path.md`` and ``path.html`` (figures embedded in the HTML).
+    def answer(self, robustness: Robustness | None = None) -> str:
+        """The report's answer to the experiment's question, as plain text: a paragraph
+        generated from :meth:`differences` (see :func:`socialsim.studies.report.answer`)."""
+        from socialsim.studies.report import answer
+
+        return answer(self, robustness)
+
+    def report(self, path: str | Path, robustness: Robustness | None = None) -> dict[str, Path]:
+        """A self-contained report, ``path.md`` and ``path.html`` (figures embedded in the HTML),
+        with a robustness section when one is given.
 
         See :func:`socialsim.studies.report.write_report`.
         """
         from socialsim.studies.report import write_report
 
-        return write_report(self, path)
+        return write_report(self, path, robustness)
 
 
 def _spec(experiment: Experiment) -> dict[str, Any]:
@@ -344,29 +394,6 @@ def _spec(experiment: Experiment) -> dict[str, Any]:
     }
 
 
-def _mean_interval(values: np.ndarray) -> tuple[float, float, float]:
-    from scipy import stats  # here: importing socialsim should not pay for scipy.stats
-
-    mean = float(np.mean(values))
-    if values.size < 2 or np.ptp(values) == 0:
-        return mean, mean, mean
-    low, high = stats.ttest_1samp(values, mean).confidence_interval(CONFIDENCE)
-    return mean, float(low), float(high)
-
-
 def _includes_zero(difference: pd.Series) -> bool:
-    _, low, high, _ = _paired(difference)
+    _, low, high, _ = paired(difference)
     return bool(low <= 0 <= high)
-
-
-def _paired(difference: pd.Series) -> tuple[float, float, float, float]:
-    """Mean of paired differences, its 95% interval and the p-value of 'no difference'."""
-    from scipy import stats
-
-    values = difference.to_numpy(dtype=np.float64)
-    mean = float(values.mean())
-    if values.size < 2 or np.ptp(values) == 0:  # identical runs: the difference is known exactly
-        return mean, mean, mean, (1.0 if mean == 0 else 0.0)
-    test = stats.ttest_1samp(values, 0.0)
-    low, high = test.confidence_interval(CONFIDENCE)
-    return mean, float(low), float(high), float(test.pvalue)

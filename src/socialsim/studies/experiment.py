@@ -45,7 +45,7 @@ from socialsim.constraints import (
     param,
     read_toml,
 )
-from socialsim.kpis import KPIS
+from socialsim.kpis import DECLARED
 from socialsim.scenario import PARAMETERS, Scenario, missing_files, resolve_paths
 
 __all__ = [
@@ -57,8 +57,9 @@ __all__ = [
     "load_experiment",
 ]
 
-KPI_NAMES = Names(tuple(KPIS), "KPI names (see socialsim.KPIS)")
-"""What a list of KPIs to keep or report may be, in an experiment or a sweep file."""
+KPI_NAMES = Names(tuple(DECLARED), "KPI names (see `socialsim kpis`)")
+"""What a list of KPIs to keep or report may be, in an experiment or a sweep file: any declared
+KPI, recorded every day or derived (rates, value and cost; :data:`socialsim.kpis.DECLARED`)."""
 
 MAX_REPLICATES = 10_000
 """Most replicates per strategy. A comparison keeps every run's daily KPIs in memory, so the
@@ -94,9 +95,9 @@ class ExperimentSettings(Section):
         "Horizon in days; the base scenario's run.days when left out.",
     )
     kpis: tuple[str, ...] = param(
-        ("fans", "nps", "mean_loyalty", "churned", "staff_cost"),
+        ("nps", "fans", "mean_loyalty", "churn_rate", "total_cost", "net_value"),
         KPI_NAMES,
-        "KPIs to summarise and plot.",
+        "KPIs to summarise and plot; the first is the one the report's answer leads with.",
     )
     baseline: str = param(
         "", Text(), "The strategy the others are compared with; the first one when empty."
@@ -133,7 +134,7 @@ class Experiment:
     >>> Experiment({"a": {}}, kpis=("npss",))
     Traceback (most recent call last):
     ...
-    socialsim.constraints.ConfigError: The 'experiment.kpis' parameter must be a non-empty list of distinct KPI names (see socialsim.KPIS). Got ('npss',) instead. 'npss' is not one. Did you mean 'nps'?
+    socialsim.constraints.ConfigError: The 'experiment.kpis' parameter must be a non-empty list of distinct KPI names (see `socialsim kpis`). Got ('npss',) instead. 'npss' is not one. Did you mean 'nps'?
     """
 
     strategies: dict[str, dict[str, Any]]

@@ -1,58 +1,120 @@
-"""A comparison's report: Markdown beside its figures, and one self-contained HTML page.
+"""A comparison's report: one self-contained HTML page, and Markdown beside its figures.
 
-The HTML is rendered by Jinja2 with autoescaping on, so whatever an experiment file says (its
-name, question, strategy names) reaches the page as text, never as markup: a ``<script>`` in
-a question is shown, not run. The tables come from :meth:`pandas.DataFrame.to_html`, which
-escapes their cells.
+The report answers the experiment's question first, in a paragraph generated from the
+numbers (:func:`socialsim.studies.answer.headline`), then gives the differences from the
+baseline with readable KPI names, units, Holm-adjusted p-values and ranks, the figures, each
+strategy's KPIs, a robustness section and what every KPI means.
+
+Both are rendered from the Jinja2 templates in ``studies/templates``; the HTML with
+autoescaping on, so whatever an experiment file says (its name, question, strategy names)
+reaches the page as text, never as markup: a ``<script>`` in a question is shown, not run.
+The HTML carries its figures inside and has a print style sheet, so it can be forwarded
+alone and printed.
 """
 
 from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from socialsim.kpis import DECLARED
+from socialsim.studies.answer import (
+    ALPHA,
+    Formats,
+    Sentence,
+    direction_word,
+    format_p,
+    headline,
+    unit_of,
+)
+
 if TYPE_CHECKING:
+    from markupsafe import Markup
+    from matplotlib.figure import Figure
+
     from socialsim.studies.compare import Comparison
 
-__all__ = ["write_report"]
+__all__ = ["Robustness", "answer", "write_report"]
 
-_HTML = """<!doctype html>
-<html><head><meta charset="utf-8">
-<title>{{ e.name }}</title>
-<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;}
-table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding:3px 8px}</style>
-</head><body>
-<h1>{{ e.name }}</h1>
-<p>{{ e.question }}</p>
-<p>{{ design }} Baseline: <strong>{{ e.baseline }}</strong>.</p>
-<p>{{ reading }}</p>
-<h2>KPIs by strategy</h2>
-{{ kpis | safe }}
-<h2>Difference from {{ e.baseline }}</h2>
-{{ differences | safe }}
-{% for name, data in figures.items() -%}
-<p><img alt="{{ name }}" src="data:image/png;base64,{{ data }}" style="max-width:100%"></p>
-{% endfor -%}
-</body></html>
-"""
+DPI = 200
+"""Figures are drawn at twice the resolution they are shown at, so they stay sharp on a
+high-density screen and on paper."""
 
-_READING = (
-    "Levels (fans, NPS ...) are read on the last day; flows (complaints, cost ...) are totals "
-    "over the run; intervals are 95% t intervals over replicates. Differences are paired by "
-    "replicate. Rank 1 (tied) means the replicates cannot tell the strategy from the best one; "
-    "a strategy whose KPI is undefined in a replicate has no rank (–)."
+NOISE = (
+    "The intervals and p-values cover simulation noise only: how much the answer varies "
+    "between replicates of the same model with the same parameters. They do not cover doubt "
+    "about the model itself or about the roughly hundred parameters whose values are "
+    "assumptions (each is listed, with its plausible range, by `socialsim parameters`). "
+    "Whether the answer holds when those vary is what the robustness analysis checks:"
+)
+
+ROBUST_MISSING = (
+    "Not run for this report. `socialsim compare EXPERIMENT --robust` runs every strategy "
+    "again in many plausible worlds, each drawing the assumed parameters from their plausible "
+    "ranges, and reports in what share of them the answer above holds."
+)
+
+MULTIPLICITY = (
+    "This report makes {m} tests (each strategy against the baseline on each KPI). Their "
+    "p-values are adjusted for multiplicity by Holm's step-down method (Holm 1979), which "
+    "keeps the chance of any false 'distinguishable' at most {alpha:.0%}; 'distinguishable' "
+    "means an adjusted p below {alpha:g}. Each interval is a 95% interval for its comparison "
+    "alone."
+)
+
+READING = (
+    "Differences are paired: replicate r of every strategy ran on the same simulated fans "
+    "(common random numbers), and the interval is that of the mean paired difference. Ranks "
+    "are among all the strategies, the baseline included; rank 1 is best for the brand; '(tied)' means the replicates cannot tell the strategy from the "
+    "best; '–' means not ranked: the KPI is neither good nor bad (see 'Better when'), or it is "
+    "undefined in a replicate. A difference shown without an interval is the same in every "
+    "replicate."
+)
+
+PER_POINT = (
+    "Mean paired difference in total cost divided by that in NPS, against {baseline}; "
+    "a ratio of two noisy numbers, with no interval: read it beside the NPS difference above. "
+    "Amounts are in the currency units of team.hourly_cost."
 )
 
 
-def write_report(comparison: Comparison, path: str | Path) -> dict[str, Path]:
-    """Write ``path.md`` and ``path.html`` for a comparison, and its figures beside them.
+@dataclass(frozen=True)
+class Robustness:
+    """What a robustness analysis (``compare --robust``, issue 18) adds to a report.
 
-    The Markdown refers to ``path_trajectories.png`` and ``path_differences.png``, written
-    beside it; the HTML carries the figures inside, so it can be forwarded alone.
+    Attributes
+    ----------
+    holds : mapping of str to float
+        Per strategy (the baseline's left out), the share in [0, 1] of plausible worlds in
+        which the headline's answer holds; the headline then says "This holds in 87% of
+        plausible worlds".
+    paragraphs : sequence of str
+        Plain text (escaped, never read as markup), shown first in the robustness section.
+    table : pandas.DataFrame, optional
+        Shown after them.
+    figures : mapping of str to Figure, optional
+        Caption -> figure, inlined after the table.
+    """
+
+    holds: Mapping[str, float] = field(default_factory=dict)
+    paragraphs: Sequence[str] = ()
+    table: pd.DataFrame | None = None
+    figures: Mapping[str, Figure] = field(default_factory=dict)
+
+
+def write_report(
+    comparison: Comparison, path: str | Path, robustness: Robustness | None = None
+) -> dict[str, Path]:
+    """Write ``path.html`` and ``path.md`` for a comparison, and its figures beside them.
+
+    The Markdown refers to ``path_differences.png`` and ``path_trajectories.png``, written
+    beside it; the HTML carries every figure inside, so it can be forwarded alone.
 
     Parameters
     ----------
@@ -60,93 +122,212 @@ def write_report(comparison: Comparison, path: str | Path) -> dict[str, Path]:
         What to report.
     path : str or Path
         The reports' path without suffix; its folder is created if need be.
+    robustness : Robustness, optional
+        The robustness analysis, shown in its section and in the headline.
 
     Returns
     -------
     dict of str to Path
         ``report_md`` and ``report_html``.
     """
-    import jinja2
-    import matplotlib.pyplot as plt
-
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    figures = {"trajectories": comparison.plot(), "differences": comparison.plot_differences()}
-    encoded = {}
-    for name, fig in figures.items():
-        fig.savefig(path.parent / f"{path.name}_{name}.png", dpi=110)
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110)
-        encoded[name] = base64.b64encode(buffer.getvalue()).decode()
-        plt.close(fig)
-    e = comparison.experiment
-    wide, shown = _tables(comparison)
-    days = int(comparison.daily["day"].max())
-    design = (
-        f"{len(e.strategies)} strategies, {e.replicates} paired replicates each (common random "
-        f"numbers, seed {e.seed}), {days} days."
-    )
-    markdown = "\n".join(
-        [
-            f"# {e.name}",
-            "",
-            e.question,
-            "",
-            f"{design} Baseline: **{e.baseline}**.",
-            "",
-            _READING,
-            "",
-            "## KPIs by strategy",
-            "",
-            wide.to_markdown(),
-            "",
-            f"## Difference from {e.baseline}",
-            "",
-            shown.to_markdown(index=False),
-            "",
-            f"![trajectories]({path.name}_trajectories.png)",
-            "",
-            f"![differences]({path.name}_differences.png)",
-            "",
+    context = _context(comparison, robustness)
+    figures = {
+        "differences": (
+            comparison.plot_differences(),
+            f"Paired difference from {comparison.experiment.baseline} on each KPI, with its 95% "
+            "interval. A filled dot is distinguishable after Holm's adjustment, a hollow one is "
+            "not; the arrow under each panel points to the side that is better for the brand.",
+        ),
+        "trajectories": (
+            comparison.plot(),
+            "The same differences day by day: each KPI as the run sums it up so far (a total "
+            "to date, a rate over the days to date), the mean over paired replicates and its "
+            "95% band. Each line ends at the difference in the table.",
+        ),
+    }
+    context["figures"] = [
+        _figure(fig, name, caption, path.parent / f"{path.name}_{name}.png")
+        for name, (fig, caption) in figures.items()
+    ]
+    if robustness is not None:
+        context["robustness_figures"] = [
+            _figure(fig, caption, caption) for caption, fig in robustness.figures.items()
         ]
-    )
-    html = (
-        jinja2.Environment(autoescape=True)
-        .from_string(_HTML)
-        .render(
-            e=e,
-            design=design,
-            reading=_READING,
-            kpis=wide.to_html(escape=True),
-            differences=shown.to_html(index=False, escape=True),
-            figures=encoded,
-        )
-    )
-    md_path, html_path = path.with_suffix(".md"), path.with_suffix(".html")
-    md_path.write_text(markdown, encoding="utf-8")
-    html_path.write_text(html, encoding="utf-8")
+    html_path, md_path = path.with_suffix(".html"), path.with_suffix(".md")
+    html_path.write_text(_render("report.html", context), encoding="utf-8")
+    md_path.write_text(_render("report.md", {**context, "stem": path.name}), encoding="utf-8")
     return {"report_md": md_path, "report_html": html_path}
 
 
-def _tables(comparison: Comparison) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The two tables of the report: KPIs by strategy, and differences from the baseline."""
+def _render(template: str, context: Mapping[str, Any]) -> str:
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("socialsim.studies", "templates"),
+        # HTML is escaped; Markdown is not HTML, and its cells escape their own pipes.
+        autoescape=jinja2.select_autoescape(["html"], default=False),
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["cell"] = lambda text: str(text).replace("|", "\\|")
+    environment.filters["code"] = _code_spans
+    return environment.get_template(template).render(context)
+
+
+def _code_spans(text: str) -> Markup:
+    """Plain text for HTML, escaped, with its `code` spans set as code (never other markup).
+
+    >>> str(_code_spans("run `socialsim kpis` <now>"))
+    'run <code>socialsim kpis</code> &lt;now&gt;'
+    """
+    from markupsafe import Markup, escape
+
+    parts = str(escape(text)).split("`")
+    return Markup("".join(f"<code>{p}</code>" if i % 2 else p for i, p in enumerate(parts)))
+
+
+def _figure(fig: Figure, title: str, caption: str, png: Path | None = None) -> dict[str, Any]:
+    """A figure inlined as a PNG at :data:`DPI`, shown at half its pixel width."""
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=DPI)
+    if png is not None:
+        png.write_bytes(buffer.getvalue())
+    width = round(fig.get_figwidth() * DPI / 2)
+    plt.close(fig)
+    data = base64.b64encode(buffer.getvalue()).decode()
+    return {"title": title, "caption": caption, "data": data, "width": width}
+
+
+def answer(comparison: Comparison, robustness: Robustness | None = None) -> str:
+    """The report's answer as plain text: one line to say what is compared, then one per
+    strategy (see :func:`socialsim.studies.answer.headline`)."""
+    preface, sentences, _, _ = _answer(comparison, comparison.differences(), robustness)
+    return "\n".join([preface, *(f"{s.strategy} {s.text}" for s in sentences)])
+
+
+def _answer(
+    comparison: Comparison, differences: pd.DataFrame, robustness: Robustness | None
+) -> tuple[str, list[Sentence], Formats, dict[str, float]]:
+    """The headline's preface and sentences, the formats of the differences, and the cost per
+    NPS point of the strategies whose NPS difference is distinguishable."""
     e = comparison.experiment
-    summary = comparison.summary()
-    summary["mean (95% CI)"] = [
-        f"{m:,.2f} [{lo:,.2f}, {hi:,.2f}]"
-        for m, lo, hi in summary[["mean", "ci_low", "ci_high"]].to_numpy()
+    others = differences[differences["strategy"] != e.baseline]
+    formats = Formats.of(others)
+    per_point: dict[str, float] = {}
+    if {"nps", "total_cost"} <= set(e.kpis):
+        # a cost per point is said only where the NPS difference is more than noise
+        clear = set(others[(others["kpi"] == "nps") & (others["p_holm"] < ALPHA)]["strategy"])
+        per_point = {
+            name: value for name, value in comparison.cost_per_nps_point().items() if name in clear
+        }
+    days = int(comparison.daily["day"].max())
+    preface = (
+        f"Compared with {e.baseline}, over {days} days and {e.replicates} paired replicates, "
+        "with 95% intervals:"
+    )
+    holds = robustness.holds if robustness is not None else None
+    sentences = headline(differences, formats, e.kpis, e.baseline, per_point, holds)
+    return preface, sentences, formats, per_point
+
+
+def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str, Any]:
+    """Everything the templates show, as text: numbers are formatted once, here."""
+    from markupsafe import Markup
+
+    e = comparison.experiment
+    differences, summary = comparison.differences(), comparison.summary()
+    others = differences[differences["strategy"] != e.baseline]
+    preface, sentences, formats, per_point = _answer(comparison, differences, robustness)
+    days = int(comparison.daily["day"].max())
+    tests = int(others["p_value"].notna().sum())
+    return {
+        "e": e,
+        "preface": preface,
+        "sentences": sentences,
+        "noise": NOISE,
+        "robust_missing": ROBUST_MISSING,
+        "multiplicity": MULTIPLICITY.format(m=tests, alpha=ALPHA),
+        "holm_title": "Adjusted for every test in this table by Holm's method (Holm 1979).",
+        "design": (
+            f"{len(e.strategies)} strategies, {e.replicates} paired replicates each (common "
+            f"random numbers, seed {e.seed}), {days} days. Baseline: {e.baseline}."
+        ),
+        "reading": READING,
+        "differences": _difference_groups(others, formats, e.kpis),
+        "per_point": [
+            (name, formats.number("total_cost", value)) for name, value in per_point.items()
+        ],
+        "per_point_note": PER_POINT.format(baseline=e.baseline),
+        "strategies": list(e.strategies),
+        "means": _mean_rows(summary, Formats.of(summary, "mean"), e.kpis, list(e.strategies)),
+        "glossary": [
+            {
+                "label": DECLARED[k].label,
+                "unit": unit_of(k),
+                "summary": f"per run: {DECLARED[k].summary}",
+                "meaning": DECLARED[k].meaning,
+            }
+            for k in e.kpis
+        ],
+        "robustness": robustness,
+        "robustness_table": (
+            Markup(robustness.table.to_html(index=False, escape=True, border=0))
+            if robustness is not None and robustness.table is not None
+            else None
+        ),
+        "robustness_figures": [],
+    }
+
+
+def _difference_groups(
+    table: pd.DataFrame, formats: Formats, kpis: Sequence[str]
+) -> list[dict[str, Any]]:
+    groups = []
+    for kpi in kpis:
+        rows = table[table["kpi"] == kpi]
+        groups.append(
+            {
+                "kpi": kpi,
+                "label": DECLARED[kpi].label,
+                "unit": unit_of(kpi, difference=True) or "currency units",
+                "better": direction_word(kpi),
+                "rows": [
+                    {
+                        "strategy": r.strategy,
+                        "difference": formats.interval(kpi, r.difference, r.ci_low, r.ci_high),
+                        "p": format_p(r.p_holm),
+                        "rank": _rank(r.rank, r.tied_with_best),
+                    }
+                    for r in rows.itertuples()
+                ],
+            }
+        )
+    return groups
+
+
+def _mean_rows(
+    summary: pd.DataFrame, formats: Formats, kpis: Sequence[str], strategies: list[str]
+) -> list[dict[str, Any]]:
+    cells = {
+        (r.strategy, r.kpi): formats.interval(r.kpi, r.mean, r.ci_low, r.ci_high, signed=False)
+        for r in summary.itertuples()
+    }
+    return [
+        {
+            "label": DECLARED[k].label,
+            "unit": unit_of(k),
+            "cells": [cells[(name, k)] for name in strategies],
+        }
+        for k in kpis
     ]
-    wide = summary.pivot(index="strategy", columns="kpi", values="mean (95% CI)").loc[
-        list(e.strategies), list(e.kpis)
-    ]
-    diffs = comparison.differences()
-    diffs["difference (95% CI)"] = [
-        f"{d:+,.2f} [{lo:+,.2f}, {hi:+,.2f}]"
-        for d, lo, hi in diffs[["difference", "ci_low", "ci_high"]].to_numpy()
-    ]
-    diffs["p"] = diffs["p_value"].map(lambda p: "–" if pd.isna(p) else f"{p:.3g}")
-    diffs["rank"] = [
-        "–" if pd.isna(r) else f"{r}{' (tied)' if t else ''}"
-        for r, t in zip(diffs["rank"], diffs["tied_with_best"], strict=True)
-    ]
-    return wide, diffs[["kpi", "strategy", "difference (95% CI)", "p", "rank"]]
+
+
+def _rank(rank: Any, tied: bool) -> str:
+    if pd.isna(rank):
+        return "–"
+    return f"{rank} (tied)" if tied else str(rank)

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from socialsim.studies.designs import Design
 
-__all__ = ["RUN_COLUMNS", "arrow_schema", "columns"]
+__all__ = ["RUN_COLUMNS", "arrow_schema", "columns", "daily_kpis"]
 
 RUN_COLUMNS: dict[str, str] = {
     "run_id": "string",
@@ -60,7 +60,21 @@ def columns(design: Design, kpis: Iterable[str]) -> tuple[dict[str, str], dict[s
     factors = {name: _store_type(dtype) for name, dtype in design.values.dtypes.items()}
     runs = {**RUN_COLUMNS, **factors, **dict.fromkeys(kpis, "float64")}
     daily = {"run_id": "string", "point": "int64", "replicate": "int64", "day": "int64"}
-    return runs, {**daily, **dict.fromkeys(kpis, "float64")}
+    return runs, {**daily, **dict.fromkeys(daily_kpis(kpis), "float64")}
+
+
+def daily_kpis(kpis: Iterable[str]) -> list[str]:
+    """The KPIs among ``kpis`` that have a value every day: all but the rates that exist only
+    per run, as ratios of totals (:attr:`socialsim.kpis.Kpi.run_only`).
+
+    Examples
+    --------
+    >>> daily_kpis(["nps", "churn_rate", "total_cost"])
+    ['nps', 'total_cost']
+    """
+    from socialsim.kpis import DECLARED  # here: the package's kernels need not load with a store
+
+    return [k for k in kpis if k not in DECLARED or not DECLARED[k].run_only]
 
 
 def _store_type(dtype: Any) -> str:

@@ -27,7 +27,9 @@ from socialsim.constraints import Interval
 from socialsim.kpis import per_run
 from socialsim.model import EngagementModel
 from socialsim.scenario import Scenario
+from socialsim.studies.schema import daily_kpis
 from socialsim.studies.sweeps import Run
+from socialsim.value import value_and_cost
 
 __all__ = ["JOBS", "SweepAborted", "Task", "cpu_count", "execute", "run_all"]
 
@@ -133,9 +135,12 @@ def execute(task: Task) -> tuple[dict[str, Any], pd.DataFrame | None]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model = EngagementModel(task.base.replace(task.overrides), rng=run.seed_sequence())
+            scenario = task.base.replace(task.overrides)
+            model = EngagementModel(scenario, rng=run.seed_sequence())
             model.run()
-            daily = model.kpis()
+            # The fans' value and the brand's costs are priced here, from the run's own value
+            # and cost parameters, so a study can keep them and the KPIs derived from them.
+            daily = value_and_cost(model.kpis(), value=scenario.value, cost=scenario.cost)
         except Exception as error:
             return _failed(task, error, caught, time.perf_counter() - started)
     record = task.record() | {
@@ -145,10 +150,11 @@ def execute(task: Task) -> tuple[dict[str, Any], pd.DataFrame | None]:
         "warnings": _joined(caught),
         "elapsed_s": time.perf_counter() - started,
     }
-    record.update(per_run(daily[["day", *task.kpis]]).to_dict())
+    record.update(per_run(daily, task.kpis).to_dict())
     if not task.trajectories:
         return record, None
-    trajectory = daily[["day", *task.kpis]].astype(dict.fromkeys(task.kpis, "float64"))
+    kept = daily_kpis(task.kpis)  # a rate exists only per run: it has no daily column
+    trajectory = daily[["day", *kept]].astype(dict.fromkeys(kept, "float64"))
     trajectory.insert(0, "run_id", run.run_id)
     trajectory.insert(1, "point", run.point)
     trajectory.insert(2, "replicate", run.replicate)
