@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 from tqdm.auto import tqdm
 
+from socialsim.brand.policies.protocol import describe
 from socialsim.kpis import better, per_run
 from socialsim.model import EngagementModel
 from socialsim.scenario import Scenario
@@ -38,10 +39,11 @@ __all__ = ["Comparison", "compare"]
 CONFIDENCE = 0.95
 
 
-def _run(scenario: Scenario, seed: np.random.SeedSequence) -> pd.DataFrame:
+def _run(scenario: Scenario, seed: np.random.SeedSequence) -> tuple[pd.DataFrame, dict]:
+    """One run's daily KPIs, and the record of the policy it followed."""
     model = EngagementModel(scenario, rng=seed)
     model.run()
-    return model.kpis()
+    return model.kpis(), describe(model.policy)
 
 
 def compare(
@@ -87,9 +89,10 @@ def compare(
     workers = (os.cpu_count() or 1) if jobs == -1 else jobs
     bar = tqdm(total=len(tasks), desc="runs", unit="run", disable=not progress)
     frames: dict[tuple[str, int], pd.DataFrame] = {}
+    policies: dict[str, dict] = {}
     if workers == 1:
         for name, r in tasks:
-            frames[name, r] = _run(scenarios[name], seeds[r])
+            frames[name, r], policies[name] = _run(scenarios[name], seeds[r])
             bar.update()
     else:
         # forkserver: forking a process that runs threads (BLAS, tqdm) can deadlock the child
@@ -98,7 +101,7 @@ def compare(
         ) as pool:
             futures = {(name, r): pool.submit(_run, scenarios[name], seeds[r]) for name, r in tasks}
             for key, future in futures.items():
-                frames[key] = future.result()
+                frames[key], policies[key[0]] = future.result()
                 bar.update()
     bar.close()
     daily = pd.concat(
@@ -106,7 +109,9 @@ def compare(
         ignore_index=True,
     )
     front = ["strategy", "replicate", "day"]
-    return Comparison(experiment, daily[front + [c for c in daily.columns if c not in front]])
+    return Comparison(
+        experiment, daily[front + [c for c in daily.columns if c not in front]], policies
+    )
 
 
 class Comparison:
@@ -118,31 +123,34 @@ class Comparison:
         What was compared.
     daily : pandas.DataFrame
         One row per strategy, replicate and day, with every KPI.
+    policies : dict of str to dict
+        Each strategy's policy record (:func:`socialsim.brand.policies.describe`): its name,
+        class and parameters.
     """
 
-    def __init__(self, experiment: Experiment, daily: pd.DataFrame) -> None:
+    def __init__(
+        self, experiment: Experiment, daily: pd.DataFrame, policies: dict[str, dict] | None = None
+    ) -> None:
         self.experiment = experiment
         self.daily = daily
+        self.policies = policies or {}
 
     # ------------------------------------------------------------------ numbers
     def per_run(self) -> pd.DataFrame:
         """One row per strategy and replicate: each KPI summed up over the run.
 
         Levels (fans, NPS, backlog ...) are taken on the last day, flows (complaints, cost ...)
-        are totals over the run, response times are means of the daily values.
+        are totals over the run, response times are means of the daily values. ``policy`` is
+        the name of the policy the strategy followed.
         """
         rows = [
             per_run(frame).rename(None).to_frame().T.assign(strategy=name, replicate=r)
             for (name, r), frame in self.daily.groupby(["strategy", "replicate"], sort=False)
         ]
         table = pd.concat(rows, ignore_index=True)
-        return table[
-            [
-                "strategy",
-                "replicate",
-                *[c for c in table.columns if c not in ("strategy", "replicate")],
-            ]
-        ]
+        table["policy"] = table["strategy"].map(lambda s: self.policies.get(s, {}).get("name"))
+        front = ("strategy", "replicate", "policy")
+        return table[[*front, *[c for c in table.columns if c not in front]]]
 
     def summary(self) -> pd.DataFrame:
         """Each KPI's mean and 95% confidence interval per strategy (t interval over replicates)."""
@@ -314,7 +322,10 @@ class Comparison:
             e.question,
             "",
             f"{len(e.strategies)} strategies, {e.replicates} paired replicates each (common random numbers, "
-            f"seed {e.seed}), {int(self.daily['day'].max())} days. Baseline: **{e.baseline}**.",
+            f"seed {e.seed}), {int(self.daily['day'].max())} days. Baseline: **{e.baseline}**. "
+            "Policies: "
+            + ", ".join(f"{s} = {self.policies.get(s, {}).get('name', '?')}" for s in e.strategies)
+            + ".",
             "",
             "Levels (fans, NPS ...) are read on the last day; flows (complaints, cost ...) are totals over the "
             "run; intervals are 95% t intervals over replicates. Differences are paired by replicate. "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import json
 import multiprocessing
 import os
 import signal
@@ -27,6 +28,7 @@ from typing import Any
 import pandas as pd
 from tqdm.auto import tqdm
 
+from socialsim.brand.policies.protocol import describe
 from socialsim.constraints import ConfigError
 from socialsim.kpis import per_run
 from socialsim.model import EngagementModel
@@ -257,6 +259,7 @@ def _execute(task: _Task) -> tuple[dict[str, Any], pd.DataFrame | None]:
         except Exception as error:
             return _failed(task, error, caught, time.perf_counter() - started)
     record = task.record() | {
+        "policy": json.dumps(describe(model.policy)),
         "status": "ok",
         "error": None,
         "traceback": None,

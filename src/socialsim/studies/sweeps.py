@@ -442,8 +442,10 @@ RUN_COLUMNS: dict[str, str] = {
     "warnings": "string",
     "elapsed_s": "float64",
     "version": "string",
+    "policy": "string",
 }
-"""The bookkeeping columns of every stored run, before its parameters and KPIs."""
+"""The bookkeeping columns of every stored run, before its parameters and KPIs; ``policy`` is
+the JSON record of the policy it followed (:func:`socialsim.brand.policies.describe`)."""
 
 _PANDAS: dict[str, Any] = {"int64": np.int64, "float64": np.float64, "bool": bool, "string": object}
 
