@@ -9,8 +9,11 @@ from __future__ import annotations
 import dataclasses
 import json
 import pickle
+import re
 import sys
+import types
 from collections.abc import Mapping
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -477,3 +480,15 @@ def test_triage_keeps_the_queue_in_step_with_the_decision():
     assert np.array_equal(queue.key, (queue.label != PostKind.COMPLAINT).astype(float))
     assert np.all(queue.shown[queue.author >= 0] == queue.author[queue.author >= 0])
     assert np.all(queue.shown >= 0)
+
+
+# --------------------------------------------------------------------- the guide's examples run
+GUIDE = Path(__file__).parents[1] / "docs" / "policies.md"
+EXAMPLES = re.findall(r"```python\n(.*?)```", GUIDE.read_text(), flags=re.S)
+
+
+@pytest.mark.parametrize("block", EXAMPLES, ids=[f"example-{i}" for i in range(len(EXAMPLES))])
+def test_every_python_example_of_the_guide_runs(block, monkeypatch):
+    guide = types.ModuleType("guide")  # a module of its own, as a notebook's cells have
+    monkeypatch.setitem(sys.modules, "guide", guide)
+    exec(compile(block, str(GUIDE), "exec"), guide.__dict__)

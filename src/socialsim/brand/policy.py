@@ -179,13 +179,14 @@ class PolicyParams(Section):
         "assumption: a week spans the weekly cycle; plausible 3-28",
     )
     crisis_order: str = param(
-        "negatives_first", Options(ORDERS), "Order of the queue on crisis days."
+        "negatives_first", Options(ORDERS), "Order of the queue on crisis days.", "a lever"
     )
     surge_staff: int = param(
         0,
         Interval(0, None, integer=True),
         "Extra staff booked when the backlog reaches surge_backlog or a day's caught complaints "
         "reach surge_complaints, unless extra staff are already booked; 0: never.",
+        "a lever; off by default",
     )
     surge_backlog: int = param(
         100,
@@ -199,6 +200,7 @@ class PolicyParams(Section):
         Interval(0, None, integer=True),
         "Caught complaints (items labelled complaint) in a day that book surge staff; 0: not a "
         "trigger.",
+        "a lever; off by default",
     )
     surge_lag_days: int = param(
         2,
