@@ -336,6 +336,8 @@ def test_a_file_names_a_registered_policy_but_never_a_module(installed_policy, t
     assert model.policy.describe()["parameters"]["base"]["name"] == "acme-vip"
     model.run(days=5)
     assert model.kpis()["responses_praise"].sum() == 0
+    with pytest.raises(ConfigError, match="'policy.order' parameter must be left at 'fifo'"):
+        Scenario().replace({"policy.name": "acme-vip", "policy.order": "negatives_first"})
     scenario_file.write_text('[policy]\nname = "acme_policies:VIP"\n')
     sys.modules.pop("acme_policies", None)
     with pytest.raises(ConfigError, match="A file never imports a module"):

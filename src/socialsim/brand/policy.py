@@ -224,6 +224,15 @@ class PolicyParams(Section):
     )
 
     def _check_together(self) -> None:
+        if self.name not in PRESETS and self.name != "custom":  # a registered policy decides
+            for part, neutral in {**NEUTRAL, "compensate": False}.items():
+                if getattr(self, part) != neutral:
+                    raise ConfigError(
+                        f"policy.{part}",
+                        getattr(self, part),
+                        f"left at {neutral!r} when policy.name names a registered policy "
+                        f"('{self.name}' decides instead of the parts)",
+                    )
         if self.surge_staff and not (self.surge_backlog or self.surge_complaints):
             raise ConfigError(
                 "policy.surge_backlog",
