@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from socialsim import ConfigError, Scenario
+from socialsim.brand.policy import PolicyName
 from socialsim.cli import main
 from socialsim.constraints import Boolean, Interval, Options, Subset, Text
 from socialsim.scenario import PARAMETERS, SECTIONS, parse_value
@@ -142,7 +143,7 @@ def invalid_values(constraint) -> list:
                 constraint.high + 1 if constraint.closed in ("both", "right") else constraint.high
             )
         return values
-    if isinstance(constraint, Options):
+    if isinstance(constraint, Options | PolicyName):
         return ["no-such-option", 3]
     if isinstance(constraint, Boolean):
         return [1, "yes"]

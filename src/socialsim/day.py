@@ -19,9 +19,11 @@ Adding a phase is: a field of :class:`Day` for what it leaves to later phases (i
 a function with the decorator, its KPIs in :mod:`socialsim.kpis`, and one line in
 :data:`socialsim.model.PHASES`.
 
-The brand's phases see the brand's own state and what listening gives them; the world's
-ground truth is in the same context for the phases that model the world, so keeping a policy
-from reading it is the policy's interface's job, not this one's.
+The world's ground truth is in this context for the phases that model the world. The brand's
+policy never gets it: the triage phase hands the policy an
+:class:`~socialsim.brand.observation.Observation` built from it (labels, not kinds; no author
+ids; stand-in metadata for false positives), and what the policy decides comes back as
+:class:`Plan`, ``queued`` and the queue's order and handling.
 """
 
 from __future__ import annotations
@@ -49,7 +51,12 @@ Counts = dict[str, float]
 
 @dataclass(frozen=True)
 class Plan:
-    """How the brand's policy splits the team's day (set by the triage phase).
+    """How the team's day is split, as the policy decided (set by the triage phase).
+
+    The policy's :class:`~socialsim.brand.policies.protocol.Decision` asks for broadcasts and
+    contacts; they take the team's time first, in that order, as far as the day holds, and the
+    rest is reply slots. The later phases act on this plan: outreach makes the contacts, the
+    broadcast phase pushes the broadcasts (what a content calendar would decide).
 
     Attributes
     ----------
@@ -100,7 +107,8 @@ class Day:
     population : Population
         Everyone's state.
     brand : Brand
-        The brand's own state: its care team and queue, its recent broadcasts.
+        The brand's own state: its policy, care team and queue, staffing, its own record and
+        recent broadcasts.
     posts : Posts
         Today's public posts (experiences).
     flagged : Flagged
@@ -108,7 +116,8 @@ class Day:
     plan : Plan
         The split of the team's day (triage).
     queued : Queue
-        Today's flagged posts that the policy answers, with their priority (triage).
+        Today's flagged posts that the policy answers, with their priority and handling
+        (triage).
     answered, missed : Queue
         Posts answered today, and posts dropped for waiting too long (work).
     response_time : numpy.ndarray

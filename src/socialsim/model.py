@@ -21,6 +21,8 @@ from tqdm.auto import tqdm
 
 from socialsim.brand.agent import Brand, costs, triage, work
 from socialsim.brand.listening import listening
+from socialsim.brand.policies.protocol import PolicyLike
+from socialsim.brand.policies.registry import build as build_policy
 from socialsim.brand.response import broadcast, onlookers, outreach, replies
 from socialsim.day import Day, Phase
 from socialsim.fans.advocacy import defence, help_needs
@@ -86,6 +88,11 @@ class EngagementModel(mesa.Model):
         ``seed`` column.
     graph : SocialGraph or networkx.Graph, optional
         Use this graph instead of the one the scenario describes.
+    policy : policy or str, optional
+        The brand's response policy (:mod:`socialsim.brand.policies`): an object with
+        ``decide(seen) -> Decision``, a preset's or a registered policy's name, or an import
+        path ``"module:attribute"``. When omitted, the scenario's: the object it carries
+        (:meth:`Scenario.with_policy`), or the one its ``[policy]`` section describes.
     **overrides
         Dotted-key changes to the scenario (``**{"wom.negativity": 2.0}``); this is how
         :func:`mesa.batch_run` passes its parameters.
@@ -100,6 +107,8 @@ class EngagementModel(mesa.Model):
         Every person's state.
     brand : Brand
         The brand's state from day to day (its care team and queue).
+    policy : policy
+        The policy this run follows (its own copy); ``policy.describe()`` is its record.
     posts : Posts
         The public posts of the last day simulated.
     today : dict
@@ -134,6 +143,7 @@ class EngagementModel(mesa.Model):
         *,
         rng: int | np.random.SeedSequence | np.random.Generator | None = _SCENARIO_SEED,
         graph: SocialGraph | nx.Graph | None = None,
+        policy: PolicyLike | str | None = None,
         **overrides: Any,
     ) -> None:
         scenario = (scenario if scenario is not None else Scenario()).replace(overrides)
@@ -156,7 +166,8 @@ class EngagementModel(mesa.Model):
             segment=blocks,
             attributes=attributes,
         )
-        self.brand = Brand(scenario.team)
+        self.policy = build_policy(policy, scenario)
+        self.brand = Brand(scenario.team, self.policy)
         self._day = Day(0, scenario, self.graph, self.population, self.brand)
         self.today: dict[str, float] = {}
         self._record(

@@ -579,6 +579,9 @@ class Scenario:
     response: ResponseParams = field(default_factory=ResponseParams)
     value: ValueParams = field(default_factory=ValueParams)
     cost: CostParams = field(default_factory=CostParams)
+    policy_object: Any = None
+    """A policy given as a Python object (:meth:`with_policy`), which decides instead of the
+    ``[policy]`` section; not a parameter, so not in :meth:`flat` or a file."""
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -609,8 +612,12 @@ class Scenario:
         Scenario
             A new, validated scenario; ``self`` is unchanged.
         """
+        changes = flatten_keys(changes)
+        if "policy" in changes:  # an object, from Python (a [policy] table is flattened)
+            scenario = self.with_policy(changes.pop("policy"))
+            return scenario.replace(changes) if changes else scenario
         per_section: dict[str, dict[str, Any]] = {}
-        for key, value in expand_preset(flatten_keys(changes)).items():
+        for key, value in expand_preset(changes).items():
             section, _, name = key.partition(".")
             if key not in PARAMETERS:
                 raise ConfigError(key, value, "a known key", did_you_mean(key, PARAMETERS))
@@ -622,6 +629,28 @@ class Scenario:
                 for section, values in per_section.items()
             },
         )
+
+    def with_policy(self, policy: Any) -> Scenario:
+        """A copy whose brand follows ``policy``, a Python policy object (None: the
+        ``[policy]`` section again). ``replace({"policy": policy})`` does the same, which is
+        how an experiment's strategy names one.
+
+        >>> from socialsim.brand.policies import preset
+        >>> Scenario().with_policy(preset("ignore")).policy_object.name
+        'ignore'
+        >>> Scenario().replace({"policy": "ignore"})
+        Traceback (most recent call last):
+        ...
+        socialsim.constraints.ConfigError: The 'policy' parameter must be a policy object (from Python: anything with decide(seen)). Got 'ignore' instead. A file names a preset or a registered policy with policy.name.
+        """
+        if policy is not None and not callable(getattr(policy, "decide", None)):
+            raise ConfigError(
+                "policy",
+                policy,
+                "a policy object (from Python: anything with decide(seen))",
+                "A file names a preset or a registered policy with policy.name.",
+            )
+        return dataclasses.replace(self, policy_object=policy)
 
     # ------------------------------------------------------------------ reading
     def flat(self) -> dict[str, Any]:

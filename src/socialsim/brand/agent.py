@@ -6,14 +6,15 @@ holds no reference to the model: each of its phases gets the day's context
 Its pipeline, one phase each, in the order of :data:`socialsim.model.PHASES`:
 
 1. listen     :mod:`socialsim.brand.listening`  flag and label the day's posts
-2. triage     :func:`triage` (here)              the policy keeps what it answers, in its
-              order, and splits the team's day between replies, contacts and broadcasts
+2. triage     :func:`triage` (here)              the policy decides on what the brand sees
+              (:mod:`socialsim.brand.observation`): what joins the queue, in what order, how
+              it is answered, the day's contacts and broadcasts, extra staff
 3. work       :func:`work` (here)                the care team answers in reply slots
               (:mod:`socialsim.brand.care_team`) and drops what waited too long
 4. respond    :mod:`socialsim.brand.response`   replies, outreach, broadcasts and their
               effects on authors, onlookers and identified peers
 
-and :func:`costs` (here) at the end of the day.
+and :func:`costs` (here) at the end of the day, which also keeps the brand's own record.
 """
 
 from __future__ import annotations
@@ -24,15 +25,62 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
-from socialsim.brand.policy import KINDS, priority
+from socialsim.brand.observation import History, TeamView, observe, read_only
+from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of
 from socialsim.day import Counts, Plan, phase
-from socialsim.posts import PostKind
+from socialsim.posts import PostKind, Posts
 from socialsim.scenario import TeamParams
 
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["Brand", "costs", "triage", "work"]
+__all__ = ["Brand", "Staffing", "costs", "triage", "work"]
+
+_NO_BOOKING = read_only(np.empty(0, np.int64))
+
+
+class Staffing:
+    """Who works on each day: the team's own staff, and extra staff booked for given days.
+
+    Parameters
+    ----------
+    staff : int
+        The team's own people (``team.staff``), on duty every day.
+
+    Examples
+    --------
+    >>> staffing = Staffing(2)
+    >>> staffing.book(Hire(3, after_days=1, days=2), on=5)
+    >>> [staffing.on_duty(day) for day in (5, 6, 7, 8)], staffing.booked_after(5).tolist()
+    ([2, 5, 5, 2], [3, 3])
+    """
+
+    def __init__(self, staff: int) -> None:
+        self.staff = staff
+        self._extra: dict[int, int] = {}
+
+    def book(self, hire: Hire, on: int) -> None:
+        """Book extra staff, as a policy asked on day ``on``."""
+        for day in hire.days_worked(on).tolist():
+            self._extra[day] = self._extra.get(day, 0) + hire.staff
+
+    def extra_on(self, day: int) -> int:
+        """Extra staff working on ``day``."""
+        return self._extra.get(day, 0)
+
+    def on_duty(self, day: int) -> int:
+        """Everyone working on ``day``."""
+        return self.staff + self._extra.get(day, 0)
+
+    def booked_after(self, day: int) -> np.ndarray:
+        """Extra staff on each day after ``day`` up to the last booked one (read-only)."""
+        if not self._extra:
+            return _NO_BOOKING
+        for past in [d for d in self._extra if d < day]:  # bookings worked: forget them
+            del self._extra[past]
+        last = max(self._extra, default=day)
+        booked = [self._extra.get(d, 0) for d in range(day + 1, last + 1)]
+        return read_only(np.array(booked, dtype=np.int64))
 
 
 class Brand:
@@ -42,59 +90,111 @@ class Brand:
     ----------
     team : TeamParams
         The care team's size, speed, hours and patience.
+    policy : policy
+        What it decides each day (:mod:`socialsim.brand.policies`); the model gives it its
+        own copy.
 
     Attributes
     ----------
     team : CareTeam
         The team and its queue.
+    policy : policy
+        The policy.
+    staffing : Staffing
+        The team's own staff and the extra staff booked.
+    history : History
+        The brand's own record of earlier days, for the policy.
     broadcasts : collections.deque of int
         Broadcasts pushed on each of the last seven days, for wear-out.
 
     Examples
     --------
-    >>> brand = Brand(TeamParams(staff=2))
-    >>> len(brand.team.queue), list(brand.broadcasts)
-    (0, [])
+    >>> from socialsim.brand.policies import preset
+    >>> brand = Brand(TeamParams(staff=2), preset("respond-all"))
+    >>> len(brand.team.queue), list(brand.broadcasts), brand.staffing.on_duty(1)
+    (0, [], 2)
     """
 
-    def __init__(self, team: TeamParams) -> None:
+    def __init__(self, team: TeamParams, policy: PolicyLike) -> None:
         self.team = CareTeam(team)
+        self.policy = policy
+        self.staffing = Staffing(team.staff)
+        self.history = History()
+        self.team_view: TeamView | None = None  # the last day's, reused while it holds
         self.broadcasts: deque[int] = deque(maxlen=7)
 
 
 @phase("triage")
 def triage(day: Day, rng: np.random.Generator) -> Counts:
-    """The policy decides: what joins the queue, in what order, and how the day is split.
+    """The policy decides on what the brand sees (``day.plan``, ``day.queued``, the queue's order).
 
-    Proactive contacts and broadcasts take their share of the team's time first; the rest is
-    reply slots (``day.plan``). Of the flagged posts, those whose *label* the policy answers
-    join the queue with the policy's priority key (``day.queued``).
+    The policy sees the waiting items and today's flagged ones
+    (:func:`~socialsim.brand.observation.observe`); a false positive is shown the metadata of
+    a stand-in author drawn from this phase's stream. Of today's items, those it answers join
+    the queue (``day.queued``); every item, waiting ones included, takes the priority and the
+    handling it decides. Broadcasts, then proactive contacts, take their share of the team's
+    time; the rest is reply slots (``day.plan``).
     """
-    s = day.scenario
-    slots = day.brand.team.slots_per_day
-    broadcasts = int(slots * s.policy.broadcast_share // s.response.broadcast_cost)
-    left = int(slots - broadcasts * s.response.broadcast_cost)
-    contacts = min(s.policy.unsolicited_per_day, left)
+    brand, t = day.brand, day.t
+    team = brand.team
+    team.staff = brand.staffing.on_duty(t)
+    waiting = len(team.queue)
+    candidates = team.queue.join(_today(day, rng)) if len(day.flagged) else team.queue
+    decision = brand.policy.decide(observe(day, candidates, waiting))
+    if not isinstance(decision, Decision):
+        raise TypeError(
+            f"The policy '{name_of(brand.policy)}' must return a Decision from decide(seen). "
+            f"Got {type(decision).__name__} instead."
+        )
+    decision.check_day(name_of(brand.policy))
+    if decision.hire is not None:
+        brand.staffing.book(decision.hire, t)
+        team.staff = brand.staffing.on_duty(t)
+    slots, cost = team.slots_per_day, day.scenario.response.broadcast_cost
+    broadcasts = min(decision.broadcasts, int(slots // cost))
+    left = int(slots - broadcasts * cost)
+    contacts = min(decision.contacts, left)
     day.plan = Plan(reply_slots=left - contacts, contacts=contacts, broadcasts=broadcasts)
-    if len(day.flagged) == 0:
-        return {}
-    flagged, pop = day.flagged, day.population
-    answered_kinds = np.array([KINDS.index(k) for k in s.policy.answer], dtype=np.int8)
-    kept = np.isin(flagged.label, answered_kinds)
-    author = flagged.author[kept]
-    real = author >= 0
-    who = author[real]
-    engagement, audience = np.zeros(author.size, np.int64), np.zeros(author.size, np.int64)
-    engagement[real] = pop.posts_made[who] + pop.responses_received[who]
-    audience[real] = day.graph.out_degree[who]
-    day.queued = Queue(
-        author=author,
-        kind=flagged.kind[kept],
-        label=flagged.label[kept],
-        arrival=flagged.arrival[kept],
-        key=priority(s.policy.order, flagged.label[kept], engagement, audience),
-    )
+    if len(candidates):
+        answer, key, how = decision.per_item(len(candidates), name_of(brand.policy))
+        candidates.key, candidates.how = key.copy(), how
+        team.queue = candidates.take(np.arange(waiting))
+        day.queued = candidates.take(waiting + np.flatnonzero(answer[waiting:]))
     return {}
+
+
+def _today(day: Day, rng: np.random.Generator) -> Queue:
+    """Today's flagged posts as queue entries, each false positive with a stand-in author."""
+    flagged = day.flagged
+    shown = flagged.author.copy()
+    false = np.flatnonzero(shown < 0)
+    if false.size:
+        shown[false] = _stand_ins(day.posts, flagged.label[false], rng)
+    return Queue(
+        author=flagged.author,
+        kind=flagged.kind,
+        label=flagged.label,
+        arrival=flagged.arrival,
+        key=np.zeros(len(flagged)),
+        shown=shown,
+    )
+
+
+def _stand_ins(posts: Posts, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each false positive, someone who posted today a post of the kind it is labelled
+    (anyone who posted, if nobody posted that kind): the brand sees their metadata, drawn
+    like a real post's, so it cannot tell the false positive by its author.
+
+    A false positive exists only if a real post was caught, so someone posted today.
+    """
+    people = np.empty(labels.size, np.int64)
+    for kind in PostKind:
+        mine = np.flatnonzero(labels == kind)
+        if mine.size:
+            pool = posts.of_kind(kind)
+            pool = pool if pool.size else posts.author
+            people[mine] = pool[rng.integers(0, pool.size, size=mine.size)]
+    return people
 
 
 @phase(
@@ -135,11 +235,31 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     }
 
 
-@phase("costs", kpis=("staff_cost",))
+@phase("costs", kpis=("staff_cost", "staff_on_duty"))
 def costs(day: Day, rng: np.random.Generator) -> Counts:
-    """The day's cost: staff hours times the hourly cost, plus compensation paid."""
-    team, response = day.scenario.team, day.scenario.response
-    return {
-        "staff_cost": team.staff * team.hours_per_day * team.hourly_cost
+    """The day's cost: staff hours times the hourly cost (extra staff at
+    ``policy.surge_premium`` times it), plus compensation paid; and the brand's own record."""
+    brand, team, response = day.brand, day.scenario.team, day.scenario.response
+    extra = brand.staffing.extra_on(day.t)
+    hourly = team.hours_per_day * team.hourly_cost
+    staff_cost = (
+        brand.staffing.staff * hourly
+        + extra * hourly * day.scenario.policy.surge_premium
         + day.compensations * response.compensation_cost
-    }
+    )
+    flagged = day.flagged.label
+    labels = np.bincount(flagged, minlength=len(PostKind)) if flagged.size else (0, 0, 0)
+    brand.history.append(
+        (
+            len(day.flagged),
+            *labels,
+            len(day.answered),
+            len(day.missed),
+            len(brand.team.queue),
+            brand.team.staff,
+            staff_cost,
+            day.plan.contacts,
+            day.plan.broadcasts,
+        )
+    )
+    return {"staff_cost": staff_cost, "staff_on_duty": brand.team.staff}

@@ -33,7 +33,10 @@ __all__ = ["CareTeam", "Queue"]
 class Queue:
     """Posts waiting for the team (one entry per post; see :class:`~socialsim.brand.listening.Flagged`).
 
-    ``key`` is the policy's priority, lower first.
+    ``key`` is the policy's priority, lower first. ``shown`` is the person whose metadata the
+    brand sees for the post (its author, or a false positive's stand-in) and ``how`` the way
+    the policy answers it (:class:`~socialsim.brand.policies.protocol.Handling` flags); they
+    default to the author and 0.
     """
 
     author: np.ndarray
@@ -41,6 +44,14 @@ class Queue:
     label: np.ndarray
     arrival: np.ndarray
     key: np.ndarray
+    shown: np.ndarray = None  # type: ignore[assignment]
+    how: np.ndarray = None  # type: ignore[assignment]
+
+    def __post_init__(self) -> None:
+        if self.shown is None:
+            self.shown = self.author
+        if self.how is None:
+            self.how = np.zeros(self.author.size, np.uint8)
 
     @classmethod
     def empty(cls) -> Queue:
@@ -50,6 +61,8 @@ class Queue:
             label=np.empty(0, np.int8),
             arrival=np.empty(0),
             key=np.empty(0),
+            shown=np.empty(0, np.int64),
+            how=np.empty(0, np.uint8),
         )
 
     def __len__(self) -> int:
@@ -93,12 +106,14 @@ class CareTeam:
         self.params = params
         self.queue = Queue.empty()
         self.last_response_time = np.empty(0)
+        self.staff = params.staff
+        """People on duty today: ``params.staff`` unless the brand's staffing sets it."""
 
     @property
     def slots_per_day(self) -> int:
-        """Posts the team can handle in a day."""
+        """Posts the staff on duty can handle in a day."""
         p = self.params
-        return int(p.staff * p.posts_per_hour * p.hours_per_day)
+        return int(self.staff * p.posts_per_hour * p.hours_per_day)
 
     def work(self, arrivals: Queue, day: int, slots: int | None = None) -> tuple[Queue, Queue]:
         """Add today's arrivals, work the queue for one day and drop what waited too long.

@@ -1,9 +1,11 @@
-"""Response policies: which posts the brand answers, in what order, how, and what else it does.
+"""The ``[policy]`` section: a response policy as declared settings, and the named presets.
 
-A policy is a handful of composable parts (the fields of :class:`PolicyParams`), and every
+A policy is code (:mod:`socialsim.brand.policies`: each day it decides on what the brand sees);
+this section is how a scenario file builds one. Its parts (answer which labels, in what order,
+on which channel ...) make a :class:`~socialsim.brand.policies.presets.Rules` policy, and every
 named preset is nothing but a setting of those parts (:data:`PRESETS`), so presets and custom
-policies run through the same code. Setting ``policy.name`` to a preset sets its parts; changing
-a part without naming a preset makes the policy ``custom``::
+settings run through the same code. Setting ``policy.name`` to a preset sets its parts;
+changing a part without naming a preset makes the policy ``custom``::
 
     [policy]                       # in a scenario TOML file
     name = "negatives-first"       # start from a preset ...
@@ -13,18 +15,41 @@ a part without naming a preset makes the policy ``custom``::
     answer = ["complaint", "need"]
     order = "influencers_first"
     unsolicited_per_day = 20
+
+The adaptive settings (``sla_hours``, ``crisis_*``, ``surge_*``) wrap that policy in the
+building blocks of :mod:`socialsim.brand.policies.adaptive`; they are off by default. A file may
+also name a policy that an installed package registers under the entry point group
+``socialsim.policies``; it never names a module to import.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from importlib.metadata import entry_points
 from typing import Any, ClassVar
 
 import numpy as np
 
-from socialsim.constraints import Boolean, Interval, Options, Section, Subset, param
+from socialsim.constraints import (
+    Boolean,
+    ConfigError,
+    Interval,
+    Options,
+    Section,
+    Subset,
+    did_you_mean,
+    param,
+)
 
-__all__ = ["ORDERS", "PRESETS", "PolicyParams", "priority"]
+__all__ = [
+    "ENTRY_POINTS",
+    "ORDERS",
+    "PRESETS",
+    "PolicyParams",
+    "checked",
+    "priority",
+    "registered",
+]
 
 KINDS = ("complaint", "praise", "need")
 ORDERS = ("fifo", "negatives_first", "needs_first", "engaged_first", "influencers_first")
@@ -47,6 +72,48 @@ PRESETS: dict[str, dict[str, Any]] = {
     # one-way content pushed to all fans ("spray and pray", seeds 000 and 002)
     "broadcast": {"answer": (), "broadcast_share": 1.0},
 }
+ENTRY_POINTS = "socialsim.policies"
+"""The entry point group under which installed packages register policies by name."""
+
+
+def registered() -> tuple[str, ...]:
+    """Names of the policies installed packages register (:data:`ENTRY_POINTS`), sorted.
+
+    Listing them imports nothing; a policy's module is imported only when a run uses it.
+
+    >>> isinstance(registered(), tuple)
+    True
+    """
+    return tuple(sorted(entry_points(group=ENTRY_POINTS).names))
+
+
+@dataclass(frozen=True)
+class PolicyName:
+    """A preset, ``custom``, or the name of a registered policy."""
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Every name allowed now: the presets, ``custom`` and the registered policies."""
+        return (*PRESETS, "custom", *registered())
+
+    def describe(self) -> str:
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+    def check(self, key: str, value: Any) -> str:
+        if isinstance(value, str) and (value in PRESETS or value == "custom"):
+            return value  # the usual case, decided without looking at what is installed
+        known = self.values
+        if value not in known:
+            hint = did_you_mean(value, known) if isinstance(value, str) else ""
+            if isinstance(value, str) and ":" in value:
+                hint = (
+                    "A file never imports a module: register the policy under the entry point "
+                    f"group '{ENTRY_POINTS}', or pass the object from Python."
+                )
+            raise ConfigError(key, value, self.describe(), hint)
+        return value
+
+
 NEUTRAL: dict[str, Any] = {
     "answer": KINDS,
     "order": "fifo",
@@ -64,8 +131,10 @@ class PolicyParams(Section):
     section: ClassVar[str] = "policy"
     name: str = param(
         "respond-all",
-        Options((*PRESETS, "custom")),
-        "A preset that sets the parts below, or 'custom'.",
+        PolicyName(),
+        "A preset that sets the parts below, 'custom', or a policy an installed package "
+        "registers (entry point group 'socialsim.policies'), which then decides instead of the "
+        "parts.",
     )
     answer: tuple[str, ...] = param(
         KINDS, Subset(KINDS), "Kinds of post the team answers (as labelled by listening)."
@@ -93,24 +162,121 @@ class PolicyParams(Section):
     broadcast_share: float = param(
         0.0, Interval(0, 1), "Share of the team's capacity spent on one-way broadcast content."
     )
+    sla_hours: float = param(
+        0.0,
+        Interval(0, None),
+        "Service level: items whose deadline (arrival + sla_hours) falls before the end of the "
+        "day's shift go first, earliest first; 0: no escalation.",
+        "off by default; when used, 1 h is KLM's promise and what 53-72% of people who tweet a "
+        "brand expect (Lithium 2013); plausible 0.5-24 h",
+    )
+    crisis_factor: float = param(
+        0.0,
+        Interval(0, None),
+        "Work the queue in crisis_order on days when caught complaints exceed this many times "
+        "their mean over the previous crisis_window days; 0: never.",
+        "off by default; assumption 3 when used, plausible 1.5-5",
+    )
+    crisis_window: int = param(
+        7,
+        Interval(1, 36_500, integer=True, why="a century of days"),
+        "Days over which the baseline of caught complaints is averaged.",
+        "assumption: a week spans the weekly cycle; plausible 3-28",
+    )
+    crisis_order: str = param(
+        "negatives_first", Options(ORDERS), "Order of the queue on crisis days.", "a lever"
+    )
+    surge_staff: int = param(
+        0,
+        Interval(0, 1_000_000, integer=True, why="as team.staff"),
+        "Extra staff booked when the backlog reaches surge_backlog or a day's caught complaints "
+        "reach surge_complaints, unless extra staff are already booked; 0: never.",
+        "a lever; off by default",
+    )
+    surge_backlog: int = param(
+        100,
+        Interval(0, None, integer=True),
+        "Items waiting at the start of a day that book surge staff; 0: not a trigger.",
+        "assumption: about two-thirds of a day of the default team (160 replies); plausible "
+        "20-1000",
+    )
+    surge_complaints: int = param(
+        0,
+        Interval(0, None, integer=True),
+        "Caught complaints (items labelled complaint) in a day that book surge staff; 0: not a "
+        "trigger.",
+        "a lever; off by default",
+    )
+    surge_lag_days: int = param(
+        2,
+        Interval(0, 36_500, integer=True, why="a century of days"),
+        "Days from booking surge staff to their first day of work (0: the same day).",
+        "assumption: the own team's overtime can start the next day, agency staff take days; "
+        "plausible 0-14",
+    )
+    surge_days: int = param(
+        7,
+        Interval(1, 36_500, integer=True, why="a century of days"),
+        "Days surge staff work once they start; their cost is counted on those days only.",
+        "assumption; plausible 1-30",
+    )
+    surge_premium: float = param(
+        1.5,
+        Interval(0, None),
+        "Cost of an hour of surge staff, in hours of team.hourly_cost (whatever policy books "
+        "them).",
+        "time and a half, the US overtime rate (Fair Labor Standards Act); plausible 1-2",
+    )
+
+    def _check_together(self) -> None:
+        if self.name not in PRESETS and self.name != "custom":  # a registered policy decides
+            for part, neutral in {**NEUTRAL, "compensate": False}.items():
+                if getattr(self, part) != neutral:
+                    raise ConfigError(
+                        f"policy.{part}",
+                        getattr(self, part),
+                        f"left at {neutral!r} when policy.name names a registered policy "
+                        f"('{self.name}' decides instead of the parts)",
+                    )
+        if self.surge_staff and not (self.surge_backlog or self.surge_complaints):
+            raise ConfigError(
+                "policy.surge_backlog",
+                self.surge_backlog,
+                "an int >= 1 (or surge_complaints >= 1) when surge_staff is set, so that "
+                "something can book the surge",
+            )
+
+
+def checked(name: str, value: Any) -> Any:
+    """``value`` checked like the ``policy.<name>`` parameter (a policy object's settings are
+    held to the same rules as the scenario's).
+
+    >>> checked("surge_lag_days", -1)
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'policy.surge_lag_days' parameter must be an int in [0, 36500] (a century of days). Got -1 instead.
+    """
+    declared = PolicyParams.__dataclass_fields__[name]
+    return declared.metadata["constraint"].check(f"policy.{name}", value)
 
 
 def priority(
     order: str, labels: np.ndarray, engagement: np.ndarray, audience: np.ndarray
 ) -> np.ndarray:
-    """Sort key of queued posts for an order (lower is answered first; ties by arrival).
+    """Sort key of queued items for an order (lower is answered first; ties by arrival).
 
     Parameters
     ----------
     order : str
         One of :data:`ORDERS`.
     labels : numpy.ndarray of int
-        The kind listening gave each post (:class:`socialsim.posts.PostKind`).
+        The kind listening gave each item (:class:`socialsim.posts.PostKind`).
     engagement : numpy.ndarray
-        Each post's author's interactions so far (posts made plus responses received); 0 for
-        a false positive, which has no real author.
+        Each item's listed author's history with the brand (posts about it, plus replies and
+        contacts received), as the brand sees it
+        (:class:`~socialsim.brand.observation.Items`): a false positive's is a stand-in's.
     audience : numpy.ndarray
-        Each post's author's audience size; 0 for a false positive.
+        Each item's listed author's audience size, likewise.
 
     Examples
     --------

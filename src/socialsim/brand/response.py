@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socialsim.brand.policies.protocol import Handling
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
 from socialsim.network.graph import sum_by
@@ -108,21 +109,24 @@ def _ignored_complaints(day: Day) -> np.ndarray:
 
 
 def _answer(day: Day, rng: np.random.Generator) -> Counts:
-    pop, policy, params = day.population, day.scenario.policy, day.scenario.response
+    """Each reply as the policy decided it (``day.answered.how``): channel, fix, compensation."""
+    pop, params = day.population, day.scenario.response
     answered = day.answered
     real = answered.author >= 0
-    author, kind, label, delay = (
+    author, kind, label, delay, how = (
         answered.author[real],
         answered.kind[real],
         answered.label[real],
         day.response_time[real],
+        answered.how[real],
     )
     matched = kind == label
-    fixed = rng.random(author.size) < policy.fix_rate
+    attempted, compensated = (how & Handling.FIX) > 0, (how & Handling.COMPENSATE) > 0
+    fixed = (rng.random(author.size) < day.scenario.policy.fix_rate) & attempted
     speed = speed_factor(delay, params)
     complaint_gain = np.where(
         fixed,
-        params.complaint_fixed_gain + policy.compensate * params.compensation_gain,
+        params.complaint_fixed_gain + compensated * params.compensation_gain,
         params.complaint_reply_gain,
     )
     gain = np.array([0.0, params.thanks_gain, params.need_gain])[kind]
@@ -140,12 +144,13 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     won = asked[rng.random(asked.size) < params.need_conversion]
     pop.status[won] = Status.FAN
 
-    if policy.channel == "public":
-        day.seen.append((author, change))
-        if policy.amplify:
-            praised = matched & (kind == PostKind.PRAISE)
-            day.amplified.append((author[praised], change[praised]))
-    day.compensations = int(np.count_nonzero(matched & fixed & complaint)) * policy.compensate
+    public = (how & Handling.PRIVATE) == 0
+    if public.any():
+        day.seen.append((author[public], change[public]))
+        amplified = public & ((how & Handling.AMPLIFY) > 0) & matched & (kind == PostKind.PRAISE)
+        if amplified.any():
+            day.amplified.append((author[amplified], change[amplified]))
+    day.compensations = int(np.count_nonzero(matched & fixed & complaint & compensated))
     return {
         "false_positives_handled": int(np.count_nonzero(~real)),
         "responses_complaint": int(np.count_nonzero(matched & complaint)),

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from socialsim.brand.policy import PolicyName
 from socialsim.constraints import Boolean, Interval, Options, Subset
 from socialsim.scenario import PARAMETERS
 
@@ -166,7 +167,7 @@ def lever(key: str) -> Lever:
             closed=constraint.closed,
             **common,
         )
-    if isinstance(constraint, Options):
+    if isinstance(constraint, Options | PolicyName):
         return Lever(kind="choice", options=constraint.values, **common)
     if isinstance(constraint, Subset):
         return Lever(kind="choices", options=constraint.values, **common)

@@ -243,8 +243,17 @@ RECORDED = (
         "Staff cost",
         "currency",
         LOWER,
-        "Cost of the day: staff hours times hourly cost, plus compensation.",
+        "Cost of the day: staff hours times hourly cost (surge staff at policy.surge_premium "
+        "times it), plus compensation.",
         kind=Kind.COST,
+    ),
+    _brand(
+        "staff_on_duty",
+        "Staff on duty",
+        "people",
+        NEUTRAL,
+        "People in the care team today, surge staff included.",
+        kind=Kind.AVERAGE,
     ),
     _brand(
         "response_hours",

@@ -18,6 +18,7 @@ independent means.
 from __future__ import annotations
 
 import contextlib
+import json
 import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -25,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from socialsim.brand.policies.protocol import describe
 from socialsim.constraints import ConfigError
 from socialsim.kpis import DECLARED, better, per_run
 from socialsim.scenario import Scenario
@@ -74,7 +76,7 @@ def study(experiment: Experiment) -> Study:
         runs=runs,
         base=experiment.base,
         # Every parameter of the strategy's scenario, so a worker rebuilds exactly it.
-        overrides=[experiment.scenario(name).flat() for name in names],
+        overrides=[_overrides(experiment.scenario(name)) for name in names],
         # Every declared KPI: the daily ones are kept day by day (value and costs priced with
         # each strategy's own parameters), so any KPI can be reported from the store later.
         kpis=tuple(DECLARED),
@@ -157,11 +159,17 @@ class Comparison:
         What was compared.
     daily : pandas.DataFrame
         One row per strategy, replicate and day, with every KPI.
+    policies : dict of str to dict
+        Each strategy's policy record (:func:`socialsim.brand.policies.describe`): its name,
+        class and parameters, as stored with its runs.
     """
 
-    def __init__(self, experiment: Experiment, daily: pd.DataFrame) -> None:
+    def __init__(
+        self, experiment: Experiment, daily: pd.DataFrame, policies: dict[str, dict] | None = None
+    ) -> None:
         self.experiment = experiment
         self.daily = daily
+        self.policies = policies or {}
 
     @classmethod
     def from_store(cls, experiment: Experiment, store: ResultsStore) -> Comparison:
@@ -186,7 +194,11 @@ class Comparison:
         daily = store.trajectories().drop(columns="run_id")
         names = dict(enumerate(experiment.strategies))
         daily.insert(0, "strategy", daily.pop("point").map(names))
-        return cls(experiment, daily.reset_index(drop=True))
+        first = runs.sort_values("replicate").drop_duplicates("point")
+        policies = {
+            names[p]: json.loads(r) for p, r in zip(first["point"], first["policy"], strict=True)
+        }
+        return cls(experiment, daily.reset_index(drop=True), policies)
 
     @classmethod
     def load(cls, path: str | Path) -> Comparison:
@@ -208,9 +220,12 @@ class Comparison:
             raise ConfigError("store", str(path), "the store of a comparison", "It holds a sweep.")
         spec = store.manifest["comparison"]
         settings = dict(spec["experiment"], kpis=tuple(spec["experiment"]["kpis"]))
-        experiment = Experiment(
-            spec["strategies"], base=Scenario.from_dict(spec["base"]), **settings
-        )
+        # A policy object was stored as its record; the runs it made are read, not rerun.
+        strategies = {
+            name: {k: v for k, v in overrides.items() if not isinstance(v, dict)}
+            for name, overrides in spec["strategies"].items()
+        }
+        experiment = Experiment(strategies, base=Scenario.from_dict(spec["base"]), **settings)
         return cls.from_store(experiment, store)
 
     # ------------------------------------------------------------------ numbers
@@ -226,7 +241,8 @@ class Comparison:
             for (name, r), frame in self.daily.groupby(["strategy", "replicate"], sort=False)
         ]
         table = pd.concat(rows, ignore_index=True)
-        front = ["strategy", "replicate"]
+        table["policy"] = table["strategy"].map(lambda s: self.policies.get(s, {}).get("name"))
+        front = ["strategy", "replicate", "policy"]
         return table[[*front, *[c for c in table.columns if c not in front]]]
 
     def summary(self) -> pd.DataFrame:
@@ -390,8 +406,25 @@ def _spec(experiment: Experiment) -> dict[str, Any]:
             "baseline": e.baseline,
         },
         "base": e.base.flat(),
-        "strategies": {name: dict(overrides) for name, overrides in e.strategies.items()},
+        # A policy object is kept as its record: JSON, and what a reader needs to know of it.
+        "strategies": {
+            name: {k: _plain_policy(v) if k == "policy" else v for k, v in overrides.items()}
+            for name, overrides in e.strategies.items()
+        },
     }
+
+
+def _plain_policy(policy: Any) -> Any:
+    return policy if isinstance(policy, str) else describe(policy)
+
+
+def _overrides(scenario: Scenario) -> dict[str, Any]:
+    """Every parameter of a strategy's scenario, and its policy object if it has one, so a
+    worker rebuilds exactly it (an object travels pickled, or as its import path)."""
+    flat = scenario.flat()
+    if scenario.policy_object is not None:
+        flat["policy"] = scenario.policy_object
+    return flat
 
 
 def _includes_zero(difference: pd.Series) -> bool:

@@ -29,8 +29,10 @@ RUN_COLUMNS: dict[str, str] = {
     "warnings": "string",
     "elapsed_s": "float64",
     "version": "string",
+    "policy": "string",
 }
-"""The bookkeeping columns of every stored run, before its factors and KPIs."""
+"""The bookkeeping columns of every stored run, before its factors and KPIs; ``policy`` is the
+JSON record of the policy the run followed (:func:`socialsim.brand.policies.describe`)."""
 
 
 _TYPES: dict[str, pa.DataType] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
+import json
 import multiprocessing
 import os
 import signal
@@ -23,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from socialsim.brand.policies.protocol import describe
 from socialsim.constraints import Interval
 from socialsim.kpis import per_run
 from socialsim.model import EngagementModel
@@ -144,6 +146,7 @@ def execute(task: Task) -> tuple[dict[str, Any], pd.DataFrame | None]:
         except Exception as error:
             return _failed(task, error, caught, time.perf_counter() - started)
     record = task.record() | {
+        "policy": json.dumps(describe(model.policy)),
         "status": "ok",
         "error": None,
         "traceback": None,
@@ -169,6 +172,7 @@ def _failed(
 ) -> tuple[dict[str, Any], None]:
     """The store record of a run that raised, or whose execution did (a lost worker)."""
     record = task.record() | {
+        "policy": None,
         "status": "failed",
         "error": " ".join(f"{type(error).__name__}: {error}".split()),
         "traceback": "".join(traceback.format_exception(error)),

@@ -1,0 +1,284 @@
+"""What the brand sees: the one object a response policy gets each day.
+
+A policy decides on the brand's side of the line between the world and what listening gives the
+brand (``docs/policies.md``). The world's ground truth (a post's true kind, whether it is a false
+positive, who wrote it, anyone's loyalty) is in the day's context for the phases that model the
+world; a policy gets an :class:`Observation` instead, built here and nowhere else, which holds:
+
+- the items the brand could answer, waiting ones first, then today's flagged posts, each with
+  what a listening tool shows about it: the *label* listening gave it, when it appeared, and its
+  author's audience, past interactions with the brand and posts about the brand. A false
+  positive has no author the brand could help, but its listed author looks like anyone else's:
+  the brand shows it the metadata of a stand-in, a person who posted today a post of the kind
+  the false positive is labelled (drawn by :func:`socialsim.brand.agent.triage` on its own
+  stream), so that metadata cannot tell a false positive from a real post;
+- the team: who is on duty today, extra staff booked for the coming days, its capacity;
+- the brand's own record of earlier days (flagged posts by label, answered, dropped, backlog,
+  staff, cost): what the brand can count itself, never what only the world knows.
+
+The observation is frozen, its arrays are read-only copies or read-only views of the brand's
+own record, and it holds no author id, no population, no scenario and no reference to the day:
+a policy cannot read the truth, even by accident.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from socialsim.brand.care_team import Queue
+    from socialsim.day import Day
+
+__all__ = [
+    "HISTORY",
+    "History",
+    "Items",
+    "Observation",
+    "TeamView",
+    "items_of",
+    "observe",
+    "read_only",
+]
+
+
+def read_only(array: np.ndarray) -> np.ndarray:
+    """``array`` marked read-only (in place) and returned.
+
+    >>> read_only(np.zeros(2)).flags.writeable
+    False
+    """
+    array.flags.writeable = False
+    return array
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Items:
+    """The items a policy may answer, one entry per item: waiting ones first, then today's.
+
+    Attributes
+    ----------
+    label : numpy.ndarray of int8
+        The kind listening gave the item (a :class:`~socialsim.posts.PostKind` value), which
+        may be wrong; never its true kind.
+    arrival : numpy.ndarray of float64
+        When the post appeared, in hours since the start of day 1.
+    waiting : numpy.ndarray of bool
+        The item was queued on an earlier day and is still waiting (it stays in the queue:
+        a policy re-orders and re-handles it, it cannot withdraw it).
+    key : numpy.ndarray of float64
+        A waiting item's current priority (lower first); NaN for today's items.
+    audience : numpy.ndarray of int64
+        The listed author's audience (followers who see their posts).
+    interactions : numpy.ndarray of int64
+        The listed author's past interactions with the brand: replies and proactive contacts
+        received.
+    posts : numpy.ndarray of int64
+        The listed author's public posts about the brand so far, this one included.
+    """
+
+    label: np.ndarray
+    arrival: np.ndarray
+    waiting: np.ndarray
+    key: np.ndarray
+    audience: np.ndarray
+    interactions: np.ndarray
+    posts: np.ndarray
+
+    def __len__(self) -> int:
+        return int(self.label.size)
+
+    @property
+    def new(self) -> np.ndarray:
+        """Today's items (not waiting), as a mask."""
+        return ~self.waiting
+
+
+@dataclass(frozen=True, slots=True)
+class TeamView:
+    """The care team as the brand plans it today.
+
+    Attributes
+    ----------
+    staff : int
+        People on duty today, extra staff included.
+    extra : int
+        Extra (surge) staff among them.
+    booked : numpy.ndarray of int64
+        Extra staff booked for each coming day, tomorrow first (empty when none are booked).
+    slots_per_day : int
+        Items the staff on duty can handle today (replies, contacts and broadcasts share them).
+    posts_per_hour, hours_per_day, start_hour, max_wait_hours : float
+        The team's speed, working day and patience (``team.*``).
+    broadcast_cost : float
+        Slots one broadcast takes (``response.broadcast_cost``).
+    """
+
+    staff: int
+    extra: int
+    booked: np.ndarray
+    slots_per_day: int
+    posts_per_hour: float
+    hours_per_day: float
+    start_hour: float
+    max_wait_hours: float
+    broadcast_cost: float
+
+
+HISTORY = (
+    "flagged",
+    "flagged_complaint",
+    "flagged_praise",
+    "flagged_need",
+    "answered",
+    "missed",
+    "backlog",
+    "staff",
+    "staff_cost",
+    "contacts",
+    "broadcasts",
+)
+"""The brand's own daily record, by name: flagged items (all, and by label), items answered and
+dropped, the backlog at the end of the day, staff on duty, the day's staff cost, proactive
+contacts and broadcasts."""
+
+
+class History:
+    """The brand's own record of the days before today, one value per day and name.
+
+    Examples
+    --------
+    >>> history = History()
+    >>> history.append(range(len(HISTORY)))
+    >>> history.append([3.0] * len(HISTORY))
+    >>> seen = history.view()
+    >>> seen["backlog"].tolist(), history.days
+    ([6.0, 3.0], 2)
+    >>> seen["backlog"].flags.writeable
+    False
+    """
+
+    def __init__(self) -> None:
+        self._table = read_only(np.zeros((16, len(HISTORY))))
+        self.days = 0
+        self._view: Mapping[str, np.ndarray] | None = None
+
+    def append(self, day: Sequence[float]) -> None:
+        """Record one day: a value for each name of :data:`HISTORY`, in that order."""
+        if self.days == len(self._table):  # full: double the room
+            self._table = read_only(np.concatenate([self._table, np.zeros_like(self._table)]))
+        self._table.flags.writeable = True
+        self._table[self.days] = day
+        self._table.flags.writeable = False
+        self.days += 1
+        self._view = None
+
+    def view(self) -> Mapping[str, np.ndarray]:
+        """The record so far as a read-only mapping of read-only arrays, day 1 first."""
+        if self._view is None:
+            rows = self._table[: self.days]
+            self._view = MappingProxyType({name: rows[:, i] for i, name in enumerate(HISTORY)})
+        return self._view
+
+
+@dataclass(frozen=True, slots=True)
+class Observation:
+    """Everything a policy sees on one day (see the module docstring for what it leaves out).
+
+    Attributes
+    ----------
+    day : int
+        Today (1 is the first day); item hours count from the start of day 1.
+    items : Items
+        The items it may answer: waiting ones first, then today's flagged posts.
+    team : TeamView
+        The team on duty today and the staff booked.
+    history : Mapping of str to numpy.ndarray
+        The brand's own record of earlier days (:data:`HISTORY`), one entry per day.
+    """
+
+    day: int
+    items: Items
+    team: TeamView
+    history: Mapping[str, np.ndarray]
+
+    @property
+    def shift_end(self) -> float:
+        """When today's working day ends, in hours since the start of day 1."""
+        return 24.0 * (self.day - 1) + self.team.start_hour + self.team.hours_per_day
+
+
+def items_of(**columns: np.ndarray) -> Items:
+    """:class:`Items` from its columns, each made read-only.
+
+    >>> one = items_of(label=np.array([0]), arrival=np.array([3.0]), waiting=np.array([False]),
+    ...                key=np.array([np.nan]), audience=np.array([12]),
+    ...                interactions=np.array([0]), posts=np.array([1]))
+    >>> len(one), one.audience.flags.writeable
+    (1, False)
+    """
+    return Items(**{f.name: read_only(columns[f.name]) for f in fields(Items)})
+
+
+_NO_ITEMS = items_of(
+    label=np.empty(0, np.int8),
+    arrival=np.empty(0),
+    waiting=np.empty(0, np.bool_),
+    key=np.empty(0),
+    audience=np.empty(0, np.int64),
+    interactions=np.empty(0, np.int64),
+    posts=np.empty(0, np.int64),
+)
+
+
+def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
+    """What the brand sees today: the only place where the world's state becomes the brand's view.
+
+    Parameters
+    ----------
+    day : Day
+        Today's context; its population and graph give the listed authors' metadata.
+    candidates : Queue
+        The items, waiting ones first (``waiting`` of them), then today's; ``shown`` is the
+        person whose metadata each item lists (a false positive's stand-in).
+    waiting : int
+        How many of ``candidates`` were waiting from earlier days.
+    """
+    brand, pop = day.brand, day.population
+    team, staffing, p = brand.team, brand.staffing, brand.team.params
+    if len(candidates) == 0:
+        items = _NO_ITEMS
+    else:
+        shown = candidates.shown
+        is_waiting = np.zeros(len(candidates), np.bool_)
+        is_waiting[:waiting] = True
+        items = items_of(
+            label=candidates.label.copy(),
+            arrival=candidates.arrival.copy(),
+            waiting=is_waiting,
+            key=np.where(is_waiting, candidates.key, np.nan),
+            audience=day.graph.out_degree[shown].astype(np.int64),
+            interactions=pop.responses_received[shown].astype(np.int64)
+            + pop.unsolicited_received[shown],
+            posts=pop.posts_made[shown].astype(np.int64),
+        )
+    extra, booked = staffing.extra_on(day.t), staffing.booked_after(day.t)
+    view = brand.team_view  # most days the team is as it was: the same view
+    if view is None or (view.staff, view.extra) != (team.staff, extra) or booked.size:
+        view = TeamView(
+            staff=team.staff,
+            extra=extra,
+            booked=booked,
+            slots_per_day=team.slots_per_day,
+            posts_per_hour=p.posts_per_hour,
+            hours_per_day=p.hours_per_day,
+            start_hour=p.start_hour,
+            max_wait_hours=p.max_wait_hours,
+            broadcast_cost=day.scenario.response.broadcast_cost,
+        )
+        brand.team_view = view
+    return Observation(day.t, items, view, brand.history.view())

@@ -1,0 +1,300 @@
+"""The policy protocol: each day, what the brand sees in, what it does out.
+
+A policy is any object with a method ``decide(seen) -> Decision``: it gets the day's
+:class:`~socialsim.brand.observation.Observation` (what listening and the brand's own books
+show, never the world's truth) and returns a :class:`Decision` for every item it sees: answer it
+or not, in what order, on which channel, with a fix attempt and compensation or not; and for
+the day, how many proactive contacts and broadcasts, and extra staff to book. Ten lines make one:
+
+>>> import numpy as np
+>>> from socialsim import EngagementModel, Scenario
+>>> from socialsim.posts import PostKind
+>>> class LoudComplaintsFirst(Policy):
+...     '''Answer everything; complaints from authors with more than 50 followers first.'''
+...     name = "loud-complaints-first"
+...     def decide(self, seen):
+...         items = seen.items
+...         loud = (items.label == PostKind.COMPLAINT) & (items.audience > 50)
+...         return Decision(priority=np.where(loud, 0.0, 1.0))
+>>> model = EngagementModel(Scenario().replace({"graph.n": 300}), rng=1, policy=LoudComplaintsFirst())
+>>> model.run(days=5)
+>>> model.policy.describe()["name"]
+'loud-complaints-first'
+
+Deriving from :class:`Policy` is optional: it gives :meth:`Policy.describe`, the record of the
+policy's name and parameters that every result keeps. A policy that holds state between days
+may: the model works on its own copy of the policy, so state never passes between runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+from enum import IntFlag
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from socialsim.brand.observation import Observation
+
+__all__ = ["Decision", "Handling", "Hire", "Policy", "PolicyLike", "describe", "name_of"]
+
+
+@runtime_checkable
+class PolicyLike(Protocol):
+    """Anything with ``decide(seen) -> Decision`` is a policy."""
+
+    def decide(self, seen: Observation) -> Decision: ...
+
+
+@dataclass(frozen=True)
+class Hire:
+    """Extra staff to book: ``staff`` people from ``after_days`` days on, for ``days`` days.
+
+    Attributes
+    ----------
+    staff : int
+        Extra people (>= 1).
+    after_days : int, default 0
+        Days before they start: 0 is today, 1 tomorrow.
+    days : int, default 1
+        Days they work; their cost is counted on those days only.
+
+    Examples
+    --------
+    >>> Hire(2, after_days=1, days=3).days_worked(on=10).tolist()
+    [11, 12, 13]
+    """
+
+    staff: int
+    after_days: int = 0
+    days: int = 1
+
+    def __post_init__(self) -> None:
+        for name, low in (("staff", 1), ("after_days", 0), ("days", 1)):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < low:
+                raise ValueError(
+                    f"The 'hire.{name}' parameter must be an int >= {low}. Got {value!r} instead."
+                )
+
+    def days_worked(self, on: int) -> np.ndarray:
+        """The days the extra staff work, for a booking made on day ``on``."""
+        return on + self.after_days + np.arange(self.days)
+
+
+class Handling(IntFlag):
+    """How an item is answered, as the brand's queue keeps it (one small int per item)."""
+
+    PUBLIC = 0
+    PRIVATE = 1
+    FIX = 2
+    COMPENSATE = 4
+    AMPLIFY = 8
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What a policy decides for one day. Per-item fields take one value for every item or an
+    array with one entry per item of ``seen.items`` (waiting items first, then today's).
+
+    Attributes
+    ----------
+    answer : bool or numpy.ndarray of bool, default True
+        Which of today's items join the queue. Waiting items stay queued whatever it says.
+    priority : float or numpy.ndarray, default 0.0
+        Sort key of every item, waiting ones included (lower is answered first; ties by
+        arrival). NaN is refused; ``-inf`` and ``inf`` are keys like any other.
+    private : bool or numpy.ndarray of bool, default False
+        Answer in private (seen by the author alone) instead of in public.
+    fix : bool or numpy.ndarray of bool, default True
+        Attempt to fix the problem of an answered complaint (it succeeds with probability
+        ``policy.fix_rate``).
+    compensate : bool or numpy.ndarray of bool, default False
+        Offer compensation with a successful fix.
+    amplify : bool or numpy.ndarray of bool, default False
+        Share an answered praise beyond the author's ties (public replies only).
+    contacts : int, default 0
+        Proactive contacts to fans who asked for nothing, one slot each.
+    broadcasts : int, default 0
+        One-way broadcasts to push today, ``response.broadcast_cost`` slots each.
+    hire : Hire, optional
+        Extra staff to book for the coming days.
+
+    The team's day goes to broadcasts first, then contacts, then replies: a decision that asks
+    for more than the day holds gets what fits, in that order.
+
+    Examples
+    --------
+    >>> Decision().answer, Decision(contacts=3).contacts
+    (True, 3)
+    """
+
+    answer: bool | np.ndarray = True
+    priority: float | np.ndarray = 0.0
+    private: bool | np.ndarray = False
+    fix: bool | np.ndarray = True
+    compensate: bool | np.ndarray = False
+    amplify: bool | np.ndarray = False
+    contacts: int = 0
+    broadcasts: int = 0
+    hire: Hire | None = None
+
+    def check_day(self, policy: str) -> None:
+        """Refuse, naming the policy and the field, a count that is not an int >= 0 or a
+        ``hire`` that is not a :class:`Hire`.
+
+        >>> Decision(contacts=-1).check_day("mine")
+        Traceback (most recent call last):
+        ...
+        ValueError: The 'contacts' decision of policy 'mine' must be an int >= 0. Got -1 instead.
+        """
+        for name in ("contacts", "broadcasts"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+                _refuse(policy, name, value, "an int >= 0")
+        if self.hire is not None and not isinstance(self.hire, Hire):
+            _refuse(policy, "hire", self.hire, "a Hire or None")
+
+    def per_item(self, n: int, policy: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The per-item fields as arrays of ``n``: answer, priority and :class:`Handling` flags.
+
+        Raises ``ValueError`` (naming the policy and the field) for a wrong shape or type, or
+        a NaN priority.
+
+        >>> answer, key, how = Decision(priority=np.array([2.0, 1.0]), private=True).per_item(2, "p")
+        >>> answer.tolist(), key.tolist(), [Handling(int(h)) for h in how]
+        ([True, True], [2.0, 1.0], [<Handling.PRIVATE|FIX: 3>, <Handling.PRIVATE|FIX: 3>])
+        """
+        answer = _column(policy, "answer", self.answer, n, np.bool_)
+        priority = _column(policy, "priority", self.priority, n, np.float64)
+        if np.isnan(priority).any():
+            _refuse(policy, "priority", "NaN", "a sort key without NaN")
+        # Scalars (the usual case) are summed as ints; arrays only where a policy gave one.
+        how: Any = 0
+        for name, flag in _FLAGS:
+            value = _column(policy, name, getattr(self, name), n, np.bool_, scalar=True)
+            how = how + (
+                flag * value.astype(np.uint8) if isinstance(value, np.ndarray) else flag * value
+            )
+        return answer, priority, np.full(n, how, np.uint8) if isinstance(how, int) else how
+
+
+_FLAGS = (
+    ("private", int(Handling.PRIVATE)),
+    ("fix", int(Handling.FIX)),
+    ("compensate", int(Handling.COMPENSATE)),
+    ("amplify", int(Handling.AMPLIFY)),
+)
+
+
+def _column(policy: str, name: str, value: Any, n: int, dtype: type, scalar: bool = False) -> Any:
+    """One per-item field as an array of ``n`` entries of ``dtype`` (a plain bool, with
+    ``scalar``, when one value was given for all), or a one-line error."""
+    kind = "bool" if dtype is np.bool_ else "number"
+    if dtype is np.bool_ and isinstance(value, bool | np.bool_):
+        return bool(value) if scalar else np.full(n, value, np.bool_)
+    if dtype is np.float64 and isinstance(value, int | float) and not isinstance(value, bool):
+        return np.full(n, value, np.float64)
+    array = np.asarray(value)
+    wanted = f"a {kind} or an array of {n} {kind}s (one per item)"
+    if array.ndim > 1 or (array.ndim == 1 and array.size != n):
+        _refuse(policy, name, f"an array of shape {array.shape}", wanted)
+    if dtype is np.bool_ and array.dtype != np.bool_:
+        _refuse(policy, name, f"{array.dtype} values", wanted)
+    if dtype is np.float64 and not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == np.bool_
+    ):
+        _refuse(policy, name, f"{array.dtype} values", wanted)
+    if array.ndim == 0:
+        return _column(policy, name, array.astype(dtype).item(), n, dtype, scalar)
+    return array.astype(dtype, copy=False)
+
+
+def _refuse(policy: str, name: str, value: Any, allowed: str) -> None:
+    raise ValueError(
+        f"The '{name}' decision of policy '{policy}' must be {allowed}. Got {value!s} instead."
+    )
+
+
+class Policy:
+    """Base class of policies: subclasses define :meth:`decide`, and may set ``name``.
+
+    Its parameters, for :meth:`describe`, are the fields of a dataclass subclass, or otherwise
+    the public attributes of the instance.
+    """
+
+    name: str = ""
+    """What results call the policy; the class name, in lower case with hyphens, when empty."""
+
+    def decide(self, seen: Observation) -> Decision:
+        """Today's decision on what the brand sees."""
+        raise NotImplementedError(f"{type(self).__name__} must define decide(seen) -> Decision")
+
+    def describe(self) -> dict[str, Any]:
+        """The policy's name, class and parameters, as JSON-ready data (kept with every result).
+
+        >>> class Quiet(Policy):
+        ...     def __init__(self, hours=2.0):
+        ...         self.hours = hours
+        >>> Quiet().describe()["name"], Quiet().describe()["parameters"]
+        ('quiet', {'hours': 2.0})
+        """
+        if dataclasses.is_dataclass(self):
+            values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        else:
+            values = {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        values.pop("name", None)
+        kind = type(self)
+        return {
+            "name": name_of(self),
+            "class": f"{kind.__module__}:{kind.__qualname__}",
+            "parameters": {k: _plain(v) for k, v in values.items()},
+        }
+
+
+def name_of(policy: Any) -> str:
+    """A policy's name: its ``name``, or its class name in lower case with hyphens.
+
+    >>> class VipFirst:
+    ...     pass
+    >>> name_of(VipFirst())
+    'vip-first'
+    """
+    name = getattr(policy, "name", "")
+    if isinstance(name, str) and name:
+        return name
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", type(policy).__name__).lower()
+
+
+def describe(policy: Any) -> dict[str, Any]:
+    """The record of any policy: its own :meth:`~Policy.describe`, or its name and class.
+
+    >>> class Bare:
+    ...     def decide(self, seen):
+    ...         return Decision()
+    >>> describe(Bare())["name"]
+    'bare'
+    """
+    own = getattr(policy, "describe", None)
+    if callable(own):
+        return own()
+    kind = type(policy)
+    return {"name": name_of(policy), "class": f"{kind.__module__}:{kind.__qualname__}"}
+
+
+def _plain(value: Any) -> Any:
+    """A parameter as JSON-ready data (a nested policy as its own record)."""
+    if isinstance(value, PolicyLike):
+        return describe(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | list):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return repr(value)
