@@ -124,3 +124,362 @@ def test_a_world_varies_only_what_the_scenario_reads_and_what_is_not_held():
         varied(Scenario(), hold=["wom.negatvity"])
     with pytest.raises(ConfigError, match="It is fixed"):
         varied(Scenario(), hold=["graph.path"])
+
+
+# ---------------------------------------------------------------------- a toy with a known answer
+def _toy_runs(
+    worlds: pd.DataFrame, key: str, threshold: float, replicates: int = 3
+) -> pd.DataFrame:
+    """Two strategies whose winner flips exactly at ``threshold`` of one assumption.
+
+    Both share each replicate's noise (common random numbers) and a level that depends on
+    other assumptions; 'answer' beats 'ignore' on NPS by ``x - threshold``.
+    """
+    rng = np.random.default_rng(11)
+    rows = []
+    for world, values in worlds.iterrows():
+        level = 30 * values["wom.effect"] - 5 * values["experiences.bad_impact"]
+        for r in range(replicates):
+            noise = rng.normal(0, 3)
+            rows.append(
+                {"world": world, "strategy": "ignore", "replicate": r, "nps": level + noise}
+            )
+            edge = values[key] - threshold
+            rows.append(
+                {"world": world, "strategy": "answer", "replicate": r, "nps": level + noise + edge}
+            )
+    return pd.DataFrame(rows)
+
+
+def _share_above(key: str, threshold: float) -> float:
+    """The prior probability that the assumption exceeds the threshold (a fine quadrature)."""
+    prior = role(key)
+    u = (np.arange(200_000) + 0.5) / 200_000
+    integer = PARAMETERS[key].metadata["constraint"].integer
+    return float((prior.sample(u, integer) > threshold).mean())
+
+
+@pytest.mark.parametrize(
+    ("key", "threshold"),
+    [("wom.negativity", 1.2), ("response.speed_hours", 2.0), ("graph.m", 5.5)],
+)
+def test_a_toy_comparison_flipping_at_a_known_threshold_is_found(key, threshold):
+    from socialsim.studies.flips import flip_boxes, rank_sensitivity
+    from socialsim.studies.wins import regrets, win_shares, world_means
+
+    worlds = draw_worlds(Scenario(), 64, seed=5).values
+    means = world_means(_toy_runs(worlds, key, threshold), ["nps"])
+    x = worlds[key]
+
+    share = _share_above(key, threshold)  # the known share of worlds 'answer' wins
+    wins = win_shares(means, ["nps"]).set_index(["strategy", "versus"])
+    answer = wins.loc[("answer", "ignore")]
+    assert answer["wins"] == (x > threshold).sum()  # a world's winner: the mean of replicates
+    assert answer["low"] <= share <= answer["high"]
+
+    box = flip_boxes(means, worlds.reset_index(), [("answer", "ignore", "nps")])
+    assert box["parameter"].tolist() == [key]  # that one assumption, and no other
+    limit = box.iloc[0]
+    assert box["density"].iloc[0] == box["coverage"].iloc[0] == 1.0
+    majority = "beats" if share >= 0.5 else "does not beat"
+    assert limit["answer"] == majority
+    side = "high" if majority == "beats" else "low"  # the reversals lie below, or above
+    out, kept = limit[f"{side}_gap_out"], limit[f"{side}_gap_in"]
+    assert min(out, kept) <= threshold <= max(out, kept)  # within the sampling resolution
+    # the resolution is the gap between neighbouring worlds across the threshold
+    assert {out, kept} == {x[x <= threshold].max(), x[x > threshold].min()}
+    assert key in limit["description"]
+
+    regret = regrets(means, ["nps"]).set_index("strategy")
+    expected = np.maximum(0, -(x - threshold)).mean()  # answer falls short only below it
+    assert regret.loc["answer", "mean_regret"] == pytest.approx(expected)
+    sensitivity = rank_sensitivity(means, worlds.reset_index(), [("answer", "ignore", "nps")])
+    assert sensitivity["parameter"].iloc[0] == key and sensitivity["rho"].iloc[0] > 0.99
+
+
+def test_win_shares_count_ties_apart_skip_undefined_worlds_and_follow_the_direction():
+    from socialsim.studies.wins import regrets, win_shares
+
+    means = pd.DataFrame(
+        {
+            "world": np.repeat([0, 1, 2, 3], 2),
+            "strategy": ["a", "b"] * 4,
+            "churn_rate": [1.0, 2.0, 1.0, 1.0, np.nan, 1.0, 3.0, 2.0],  # lower is better
+        }
+    )
+    wins = win_shares(means, ["churn_rate"]).set_index("strategy")
+    assert wins.loc["a", ["worlds", "wins", "losses", "ties"]].tolist() == [3, 1, 1, 1]
+    regret = regrets(means, ["churn_rate"]).set_index("strategy")
+    assert regret.loc["a", "worst_regret"] == 1.0 and regret.loc["b", "worst_regret"] == 1.0
+    assert regret["rank"].tolist() == [1, 1]  # equal regrets share a rank
+    assert win_shares(means.rename(columns={"churn_rate": "needs"}), ["needs"]).empty  # neutral
+
+
+def test_the_answer_reversed_by_a_minority_is_described_in_words():
+    from socialsim.studies.flips import flip_boxes
+
+    worlds = draw_worlds(Scenario(), 40, seed=2).values
+    runs = _toy_runs(worlds, "wom.negativity", 2.2)  # answer wins only above 2.2: a minority
+    from socialsim.studies.wins import world_means
+
+    table = flip_boxes(
+        world_means(runs, ["nps"]), worlds.reset_index(), [("answer", "ignore", "nps")]
+    )
+    text = table["description"].iloc[0]
+    assert table["answer"].iloc[0] == "does not beat"
+    assert text.startswith("answer beats ignore on nps when wom.negativity > 2.")
+    assert "of plausible worlds" in text and "(density)" in text and "(coverage)" in text
+
+
+# ---------------------------------------------------------------------- on the runner
+def _experiment(**settings):
+    from socialsim.studies.experiment import Experiment
+
+    return Experiment(
+        {
+            "ignore": {"policy.name": "ignore"},
+            "answer": {"policy.name": "negatives-first"},
+            "programme": {"policy.name": "respond-all", "advocacy.defend_prob": 0.2},
+        },
+        base=Scenario().replace({"graph.n": 200}),
+        **{"days": 6, "replicates": 2, "seed": 9, "kpis": ("nps", "churned"), **settings},
+    )
+
+
+@pytest.fixture(scope="module")
+def serial():
+    from socialsim.studies.robust import robust_compare
+
+    return robust_compare(_experiment(), 4, jobs=1, progress=False)
+
+
+def _tables(robust) -> dict[str, pd.DataFrame]:
+    return {
+        "runs": robust.runs,
+        "worlds": robust.worlds,
+        "wins": robust.wins(),
+        "regret": robust.regret(),
+        "flips": robust.flips(),
+        "sensitivity": robust.sensitivity(),
+    }
+
+
+def test_a_robust_study_is_worlds_times_strategies_times_replicates_on_common_seeds(serial):
+    from socialsim.studies.robust import study
+
+    plan = study(_experiment(), 4)
+    assert len(plan.runs) == 4 * 3 * 2 and plan.kind == "robust"
+    assert {run.spawn_key for run in plan.runs if run.replicate == 1} == {(1,)}
+    # a strategy's own setting of an assumption is what it compares: never sampled
+    assert "advocacy.defend_prob" not in serial.worlds.columns
+    assert "advocacy.defend_prob" in serial.drawn["held"]
+    overrides = {
+        (r.values["world"], r.values["strategy"]): plan.overrides[r.point] for r in plan.runs
+    }
+    assert overrides[(0, "ignore")]["advocacy.defend_prob"] == 0.1  # the base's value
+    assert overrides[(0, "programme")]["advocacy.defend_prob"] == 0.2
+    # every strategy of a world sees the same assumptions, and worlds differ
+    assert overrides[(1, "ignore")]["wom.negativity"] == overrides[(1, "answer")]["wom.negativity"]
+    assert overrides[(0, "ignore")]["wom.negativity"] != overrides[(1, "ignore")]["wom.negativity"]
+    assert len(serial.runs) == 24 and serial.runs["nps"].notna().all()
+
+
+@pytest.mark.slow
+def test_the_same_seed_gives_identical_robust_results_on_two_processes_and_on_dask(
+    serial, dask_client
+):
+    from socialsim.studies.robust import robust_compare
+
+    for options in ({"jobs": 2}, {"executor": dask_client}):
+        again = robust_compare(_experiment(), 4, progress=False, **options)
+        for name, table in _tables(serial).items():
+            pd.testing.assert_frame_equal(_tables(again)[name], table, obj=name)
+
+
+def test_an_interrupted_robust_comparison_resumes_without_recomputing(
+    tmp_path, monkeypatch, serial
+):
+    from socialsim.studies.robust import RobustComparison, study
+    from socialsim.studies.runner import run_study
+    from socialsim.studies.store import ResultsStore
+
+    write = ResultsStore.write
+
+    def five_then_ctrl_c(store, record, trajectory=None):
+        if len(store.status()) == 5:
+            raise KeyboardInterrupt
+        write(store, record, trajectory)
+
+    monkeypatch.setattr(ResultsStore, "write", five_then_ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        run_study(study(_experiment(), 4), tmp_path, jobs=1, progress=False)
+    monkeypatch.undo()
+    kept = {f.name: f.stat().st_mtime_ns for f in (tmp_path / "runs").iterdir()}
+    report = run_study(study(_experiment(), 4), tmp_path, jobs=1, progress=False)
+    assert (report.skipped, report.completed, report.failed) == (5, 19, 0)
+    assert {n: (tmp_path / "runs" / n).stat().st_mtime_ns for n in kept} == kept
+    resumed = RobustComparison.load(tmp_path)
+    for name, table in _tables(serial).items():
+        pd.testing.assert_frame_equal(_tables(resumed)[name], table, obj=name)
+    with pytest.raises(ConfigError, match="It holds a different robust"):
+        run_study(study(_experiment(), 5), tmp_path, jobs=1, progress=False)
+
+
+def test_posterior_draws_replace_the_priors_they_cover():
+    posterior = pd.DataFrame(
+        {
+            "wom.negativity": [0.7, 1.1, 2.9, 1.9],
+            "churn.base_rate": [0.0003, 0.0004, 0.0005, 0.00045],
+            "weight": [0.5, 0.5, 0.0, 1.0],
+        }
+    )
+    worlds = draw_worlds(Scenario(), 40, seed=1, posterior=posterior)
+    drawn = worlds.values[["wom.negativity", "churn.base_rate"]]
+    pairs = set(map(tuple, posterior[["wom.negativity", "churn.base_rate"]].to_numpy()))
+    assert set(map(tuple, drawn.to_numpy())) <= pairs - {(2.9, 0.0005)}  # rows kept whole
+    counts = drawn["wom.negativity"].value_counts()
+    assert counts[1.9] == 20 and counts[0.7] == counts[1.1] == 10  # stratified by weight
+    assert worlds.posterior == ("wom.negativity", "churn.base_rate")
+    assert "wom.negativity" not in worlds.priors and "wom.effect" in worlds.priors
+    other = posterior.assign(weight=[0.5, 0.5, 1.0, 0.0])
+    assert draw_worlds(Scenario(), 40, seed=1, posterior=other).digest != worlds.digest
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"team.staff": [2]}, "It is a lever"),
+        (
+            {"wom.negativity": [11.0]},
+            r"'wom.negativity' parameter must be a float in \[0, 10\]\. Got 11\.0 instead\. \(row 0",
+        ),
+        ({"wom.negativity": [1.0], "weight": [-1.0]}, "non-negative numbers"),
+        ({"wom.negativity": []}, "at least one draw"),
+    ],
+)
+def test_a_bad_posterior_is_one_clear_error(table, message):
+    from socialsim.studies.worlds import read_posterior
+
+    with pytest.raises(ConfigError, match=message):
+        read_posterior(pd.DataFrame(table))
+
+
+# ---------------------------------------------------------------------- command and report
+def _file(folder) -> str:
+    path = folder / "experiment.toml"
+    path.write_text(
+        '[experiment]\nreplicates = 1\nseed = 3\ndays = 4\nkpis = ["nps", "fans"]\n'
+        '[base]\ngraph.n = 200\n[strategies.ignore]\npolicy.name = "ignore"\n'
+        '[strategies.answer]\npolicy.name = "negatives-first"\n'
+    )
+    return str(path)
+
+
+def test_compare_robust_writes_win_shares_regret_and_flips_to_the_report_and_parquet(tmp_path):
+    posterior = tmp_path / "posterior.parquet"
+    pd.DataFrame({"wom.negativity": [1.0, 2.0], "weight": [0.5, 0.5]}).to_parquet(posterior)
+    out = tmp_path / "out"
+    args = ["compare", _file(tmp_path), "--robust", "3", "--priors", str(posterior), "-j", "1"]
+    result = CliRunner().invoke(main, [*args, "--hold", "wom.effect", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (
+        "across 3 plausible worlds:" in result.output
+        and "plausible worlds (95% interval" in result.output
+    )
+    for name in ("wins", "regret", "worlds", "runs"):
+        assert not pd.read_parquet(out / "robust" / f"{name}.parquet").empty, name
+    flips = pd.read_parquet(out / "robust" / "flips.parquet")
+    assert flips["kpi"].unique().tolist() == ["nps"] and flips["description"].str.len().all()
+    assert (out / "robust" / "sensitivity.parquet").is_file()
+    worlds = pd.read_parquet(out / "robust" / "worlds.parquet")
+    assert set(worlds["wom.negativity"]) <= {1.0, 2.0} and "wom.effect" not in worlds
+    report = (out / "report.md").read_text()
+    assert "## Across plausible worlds" in report and "### What flips the answer" in report
+    html = (out / "report.html").read_text()
+    assert "Who beats whom" in html and "data:image/png;base64," in html
+    from socialsim.studies.compare import Comparison
+
+    assert Comparison.load(out).robust.n_worlds == 3
+
+
+def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path):
+    result = CliRunner().invoke(
+        main,
+        [
+            "compare",
+            "stay-out-or-answer",
+            "--out",
+            str(tmp_path),
+            "--replicates",
+            "1",
+            "--days",
+            "2",
+            "--set",
+            "graph.n=200",
+            "-j",
+            "1",
+            "-q",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "report.md").read_text()
+    assert (
+        "socialsim compare stay-out-or-answer --robust 16 --replicates 2  (96 more runs)" in report
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--hold", "wom.effect"], "Error: The '--priors' and '--hold' options need --robust N."),
+        (
+            ["--robust", "1"],
+            "Error: The 'robust' parameter must be an int in [2, 100000]. Got 1 instead.",
+        ),
+        (
+            ["--robust", "2", "--hold", "team.staff"],
+            "Error: The 'hold' parameter must be assumptions with a prior (socialsim parameters says which). Got 'team.staff' instead. It is a lever: the brand decides it.",
+        ),
+        (
+            ["--robust", "2", "--priors", "nowhere.parquet"],
+            "Error: The 'priors' parameter must be a Parquet file of posterior draws. Got 'nowhere.parquet' instead.",
+        ),
+    ],
+)
+def test_bad_robust_options_are_one_line_and_exit_2(tmp_path, extra, message):
+    result = CliRunner().invoke(
+        main, ["compare", _file(tmp_path), "--out", str(tmp_path / "o"), *extra]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip().startswith(message), result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.slow
+def test_a_killed_robust_compare_command_resumes_without_recomputing(tmp_path):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    file, out = _file(tmp_path), tmp_path / "out"
+    command = [sys.executable, "-c", "from socialsim.cli import main; main()", "compare", file]
+    args = ["--robust", "12", "--out", str(out), "-j", "1", "-q"]
+    process = subprocess.Popen([*command, *args])
+    runs = out / "robust" / "runs"
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and process.poll() is None:
+            if runs.is_dir() and len(list(runs.iterdir())) >= 3:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, "the command ended before it could be stopped"
+        process.send_signal(signal.SIGKILL)
+    finally:
+        process.wait()
+    kept = {f.name: f.stat().st_mtime_ns for f in runs.iterdir() if not f.name.startswith(".")}
+    assert 3 <= len(kept) < 24
+    result = CliRunner().invoke(main, ["compare", file, *args[:-1]])
+    assert result.exit_code == 0, result.output
+    assert f"24 runs: {len(kept)} already stored, {24 - len(kept)} finished" in result.output
+    assert {n: (runs / n).stat().st_mtime_ns for n in kept} == kept

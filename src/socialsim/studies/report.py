@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from socialsim.studies.robust_report import robustness_section
+
 if TYPE_CHECKING:
     from socialsim.studies.compare import Comparison
 
@@ -30,6 +32,7 @@ table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding
 <p>{{ e.question }}</p>
 <p>{{ design }} Baseline: <strong>{{ e.baseline }}</strong>.</p>
 <p>{{ reading }}</p>
+{% if robust_headline %}<p><strong>{{ robust_headline }}</strong></p>{% endif %}
 <h2>KPIs by strategy</h2>
 {{ kpis | safe }}
 <h2>Difference from {{ e.baseline }}</h2>
@@ -37,6 +40,7 @@ table{border-collapse:collapse;font-size:90%}td,th{border:1px solid #ccc;padding
 {% for name, data in figures.items() -%}
 <p><img alt="{{ name }}" src="data:image/png;base64,{{ data }}" style="max-width:100%"></p>
 {% endfor -%}
+{{ robustness | safe }}
 </body></html>
 """
 
@@ -80,6 +84,7 @@ def write_report(comparison: Comparison, path: str | Path) -> dict[str, Path]:
         encoded[name] = base64.b64encode(buffer.getvalue()).decode()
         plt.close(fig)
     e = comparison.experiment
+    robustness = robustness_section(comparison, path)  # the robustness section, its one call
     wide, shown = _tables(comparison)
     days = int(comparison.daily["day"].max())
     design = (
@@ -96,6 +101,7 @@ def write_report(comparison: Comparison, path: str | Path) -> dict[str, Path]:
             "",
             _READING,
             "",
+            f"**{robustness.headline}**\n" if robustness.headline else "",
             "## KPIs by strategy",
             "",
             wide.to_markdown(),
@@ -108,6 +114,7 @@ def write_report(comparison: Comparison, path: str | Path) -> dict[str, Path]:
             "",
             f"![differences]({path.name}_differences.png)",
             "",
+            robustness.markdown,
         ]
     )
     html = (
@@ -120,6 +127,8 @@ def write_report(comparison: Comparison, path: str | Path) -> dict[str, Path]:
             kpis=wide.to_html(escape=True),
             differences=shown.to_html(index=False, escape=True),
             figures=encoded,
+            robust_headline=robustness.headline,
+            robustness=robustness.html,
         )
     )
     md_path, html_path = path.with_suffix(".md"), path.with_suffix(".html")
