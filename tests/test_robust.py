@@ -483,3 +483,24 @@ def test_a_killed_robust_compare_command_resumes_without_recomputing(tmp_path):
     assert result.exit_code == 0, result.output
     assert f"24 runs: {len(kept)} already stored, {24 - len(kept)} finished" in result.output
     assert {n: (runs / n).stat().st_mtime_ns for n in kept} == kept
+
+
+def test_the_report_section_reads_from_plain_tables_and_escapes_names(tmp_path):
+    from types import SimpleNamespace
+
+    from socialsim.studies.experiment import Experiment
+    from socialsim.studies.robust import RobustComparison
+    from socialsim.studies.robust_report import robustness_section
+
+    worlds = draw_worlds(Scenario(), 24, seed=1).values
+    runs = _toy_runs(worlds, "wom.negativity", 1.2).replace({"answer": "<b>answer</b>"})
+    experiment = Experiment({"ignore": {}, "<b>answer</b>": {}}, kpis=("nps",))
+    drawn = {"n": 24, "seed": 1, "priors": {"wom.negativity": {}}, "posterior": [], "held": []}
+    robust = RobustComparison(experiment, worlds.reset_index(), runs, drawn)
+    section = robustness_section(
+        SimpleNamespace(experiment=experiment, robust=robust), tmp_path / "r"
+    )
+    assert section.headline.startswith("On nps, <b>answer</b> beats ignore in ")
+    assert "<b>answer</b>" not in section.html and "&lt;b&gt;answer&lt;/b&gt;" in section.html
+    assert "stops beating ignore on nps when wom.negativity < 1." in section.markdown
+    assert (tmp_path / "r_robust_sensitivity.png").is_file()

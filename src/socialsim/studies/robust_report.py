@@ -111,12 +111,12 @@ def robustness_section(comparison: Comparison, path: str | Path) -> RobustnessSe
             f"A box found in {robust.n_worlds} worlds is a hint, not a finding: a limit whose "
             "quasi-p-value is above 0.05 may be chance, and more worlds sharpen every boundary."
         )
-    figures = _figures(robust, path)
+    figures = _figures(robust, flips, path)
     sensitivity = (
         "Spearman's rank correlation of each headline advantage (the strategy's edge over the "
         "baseline in a world, positive when it is better) with each assumption, over the "
-        "worlds (Helton & Davis 2003); the second figure shows the advantage along the three "
-        "assumptions that move it most."
+        "worlds (Helton & Davis 2003); the second figure shows, for the comparison the most "
+        "worlds reverse, the advantage along the three assumptions that move it most."
     )
     markdown = [
         "## Across plausible worlds",
@@ -173,20 +173,19 @@ def _design(robust: RobustComparison) -> str:
 
 
 def _wins(robust: RobustComparison) -> pd.DataFrame:
+    """Per KPI, a matrix: the share of worlds the row's strategy beats the column's."""
     table = robust.wins()
-    return pd.DataFrame(
-        {
-            "KPI": table["kpi"],
-            "strategy": table["strategy"],
-            "beats": table["versus"],
-            "in (95% CI)": [
-                f"{s:.0%} [{lo:.0%}, {hi:.0%}]"
-                for s, lo, hi in table[["share", "low", "high"]].to_numpy()
-            ],
-            "ties": table["ties"],
-            "worlds": table["worlds"],
-        }
-    )
+    table["cell"] = [
+        f"{row.share:.0%} [{row.low:.0%}, {row.high:.0%}]"
+        + (f", {row.ties} tied" if row.ties else "")
+        for row in table.itertuples()
+    ]
+    names = list(robust.experiment.strategies)
+    wide = table.pivot(index=["kpi", "strategy"], columns="versus", values="cell")
+    order = [(k, n) for k in dict.fromkeys(table["kpi"]) for n in names]
+    wide = wide.reindex(index=order, columns=names).fillna("–")
+    wide.index.names, wide.columns.name = ["KPI", "strategy beats"], None
+    return wide.reset_index()
 
 
 def _regret(robust: RobustComparison) -> pd.DataFrame:
@@ -228,8 +227,9 @@ def _limits(flips: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _figures(robust: RobustComparison, path: Path) -> dict[str, str]:
-    """The sensitivity figures, written beside the report and encoded for the HTML."""
+def _figures(robust: RobustComparison, flips: pd.DataFrame, path: Path) -> dict[str, str]:
+    """The sensitivity figures, written beside the report and encoded for the HTML: the rank
+    correlations, and the main effects for the headline comparison the most worlds reverse."""
     import matplotlib.pyplot as plt
 
     from socialsim.studies.sensitivity import plot_main_effects
@@ -238,14 +238,22 @@ def _figures(robust: RobustComparison, path: Path) -> dict[str, str]:
     figures: dict[str, Figure] = {"sensitivity": robust.plot_sensitivity()}
     table = robust.sensitivity()
     if len(table):
-        strategy, versus, kpi = table[["strategy", "versus", "kpi"]].iloc[0]
-        top = list(table[(table["strategy"] == strategy) & (table["kpi"] == kpi)]["parameter"][:3])
+        shown = table[["strategy", "versus", "kpi"]].drop_duplicates()
+        reversals = flips.drop_duplicates(["strategy", "versus", "kpi"])
+        shown = shown.merge(reversals, on=["strategy", "versus", "kpi"])
+        strategy, versus, kpi = shown.loc[shown["reversed"].idxmax(), ["strategy", "versus", "kpi"]]
+        mine = table[(table["strategy"] == strategy) & (table["kpi"] == kpi)]
         edge = advantage(robust.means(), strategy, versus, kpi).rename("advantage")
         frame = robust.worlds.set_index("world").join(edge, how="inner")
-        label = f"advantage of {strategy} over {versus} on {kpi}"
-        figures["effects"] = plot_main_effects(
-            frame.rename(columns={"advantage": label}), top, label, bins=max(2, len(frame) // 5)
+        fig = plot_main_effects(
+            frame, list(mine["parameter"][:3]), "advantage", bins=max(2, len(frame) // 5)
         )
+        fig.suptitle(
+            f"Advantage of {strategy} over {versus} on {kpi} along the assumptions that move it "
+            "most (worlds in quantile bins)",
+            fontsize=10,
+        )
+        figures["effects"] = fig
     encoded = {}
     path.parent.mkdir(parents=True, exist_ok=True)
     for name, fig in figures.items():
