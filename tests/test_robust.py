@@ -504,3 +504,14 @@ def test_the_report_section_reads_from_plain_tables_and_escapes_names(tmp_path):
     assert "<b>answer</b>" not in section.html and "&lt;b&gt;answer&lt;/b&gt;" in section.html
     assert "stops beating ignore on nps when wom.negativity < 1." in section.markdown
     assert (tmp_path / "r_robust_sensitivity.png").is_file()
+
+
+def test_the_python_api_runs_the_worlds_beside_the_comparison(tmp_path):
+    from socialsim import compare
+
+    experiment = _experiment(replicates=1, days=3)
+    with pytest.raises(ConfigError, match="'robust' parameter must be a number of worlds"):
+        compare(experiment, hold=["wom.effect"], jobs=1, progress=False)
+    result = compare(experiment, robust=2, jobs=1, progress=False, out=tmp_path)
+    assert result.robust.n_worlds == 2 and len(result.robust.runs) == 2 * 3
+    assert (tmp_path / "robust" / "manifest.json").is_file()
