@@ -17,9 +17,12 @@ import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import Field, dataclass, field, fields
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from socialsim.assumptions import Role
 
 __all__ = [
     "Boolean",
@@ -326,8 +329,14 @@ class Section:
             yield f"{cls.section}.{f.name}", f
 
 
-def param(default: Any, constraint: Constraint, doc: str, source: str = "assumption") -> Any:
-    """Declare a scenario parameter: its default, constraint, meaning and source.
+def param(
+    default: Any,
+    constraint: Constraint,
+    doc: str,
+    source: str = "assumption",
+    prior: Role | None = None,
+) -> Any:
+    """Declare a scenario parameter: its default, constraint, meaning, source and role.
 
     Parameters
     ----------
@@ -339,8 +348,13 @@ def param(default: Any, constraint: Constraint, doc: str, source: str = "assumpt
         What the parameter means, with its unit.
     source : str, default "assumption"
         Where the default comes from: a citation, or "assumption".
+    prior : Uniform, Triangular, LogUniform, Lever or Fixed, optional
+        What the parameter is (:mod:`socialsim.assumptions`): an assumption's plausible range
+        and distribution, with the range's source; ``LEVER``, a decision of the brand; or
+        ``Fixed(reason)``. A robust comparison samples the priors and nothing else.
     """
-    return field(default=default, metadata={"constraint": constraint, "doc": doc, "source": source})
+    metadata = {"constraint": constraint, "doc": doc, "source": source, "prior": prior}
+    return field(default=default, metadata=metadata)
 
 
 def read_toml(path: str | Path, what: str) -> dict[str, Any]:

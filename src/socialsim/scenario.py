@@ -19,6 +19,7 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
+from socialsim.assumptions import Fixed, Lever, LogUniform, Triangular, Uniform
 from socialsim.brand.policy import PolicyParams, expand_preset
 from socialsim.constraints import (
     Boolean,
@@ -43,6 +44,11 @@ LOYALTY = Interval(0, 10)
 #: stops a mistyped horizon (1e9 days) at once instead of after weeks of running.
 MAX_DAYS = 36_500
 
+# Roles shared by many declarations (socialsim.assumptions); a prior's why cites its range.
+HALF = "judgement: half to twice the default"
+TOOL = Lever("the listening tool and its setup are the brand's to buy")
+TEAM = Lever("the care team is the brand's to staff and run")
+
 
 @dataclass(frozen=True)
 class RunParams(Section):
@@ -51,12 +57,14 @@ class RunParams(Section):
         180,
         Interval(1, MAX_DAYS, integer=True),
         "Horizon in days (one step is a day); at most a century.",
+        prior=Lever("the horizon the question asks about"),
     )
     seed: int = param(
         20261123,
         Interval(0, 2**63 - 1, integer=True),
         "Root seed of every random draw, used when the model is not handed an `rng`; a 64-bit "
         "int, as results stores keep it.",
+        prior=Fixed("the root of the random draws; studies set it per replicate"),
     )
 
 
@@ -69,6 +77,15 @@ GRAPH_KINDS = (
     "configuration",
     "file",
 )
+# The settings under which a graph or recruitment parameter is read at all (a prior's only_if).
+BY_ATTACHMENT = ("graph.kind", ("barabasi_albert", "powerlaw_cluster"))
+BY_SMALL_WORLD = ("graph.kind", ("watts_strogatz",))
+BY_CLUSTERING = ("graph.kind", ("powerlaw_cluster",))
+BY_MEAN_DEGREE = ("graph.kind", ("erdos_renyi", "stochastic_block"))
+BY_BLOCKS = ("graph.kind", ("stochastic_block",))
+BY_DEGREES = ("graph.kind", ("configuration",))
+BY_PITCHES = ("recruitment.rule", ("independent_cascade", "bass"))
+BY_THRESHOLD = ("recruitment.rule", ("threshold",))
 
 
 @dataclass(frozen=True)
@@ -79,49 +96,77 @@ class GraphParams(Section):
         Options(GRAPH_KINDS),
         "Graph generator, or `file` to load `graph.path`.",
         "Barabási & Albert (1999): heavy-tailed audiences, as in follower graphs.",
+        prior=Lever("the modeller's choice for the brand's audience"),
     )
     n: int = param(
         10_000,
         Interval(2, MAX_NODES, integer=True),
         "Number of people (nodes); at most 2^31 - 1, as the graph numbers nodes with 32-bit ints.",
+        prior=Lever("the size of the audience studied"),
     )
     m: int = param(
         5,
         Interval(1, None, integer=True),
         "Edges each new node brings (Barabási–Albert, Holme–Kim); mean degree is about 2m.",
         "assumption (mean degree 10)",
+        prior=Uniform(2, 10, "judgement: a mean degree of 4–20", only_if=BY_ATTACHMENT),
     )
     k: int = param(
-        10, Interval(2, None, integer=True), "Ring-lattice degree before rewiring (Watts–Strogatz)."
+        10,
+        Interval(2, None, integer=True),
+        "Ring-lattice degree before rewiring (Watts–Strogatz).",
+        prior=Uniform(4, 20, "judgement: as graph.m", step=2, only_if=BY_SMALL_WORLD),
     )
-    p_rewire: float = param(0.1, PROBABILITY, "Rewiring probability (Watts–Strogatz).")
+    p_rewire: float = param(
+        0.1,
+        PROBABILITY,
+        "Rewiring probability (Watts–Strogatz).",
+        prior=LogUniform(0.01, 0.3, "judgement: small worlds", only_if=BY_SMALL_WORLD),
+    )
     p_triad: float = param(
-        0.5, PROBABILITY, "Probability of closing a triangle after each attachment (Holme–Kim)."
+        0.5,
+        PROBABILITY,
+        "Probability of closing a triangle after each attachment (Holme–Kim).",
+        prior=Uniform(0.2, 0.8, "judgement: clustered", only_if=BY_CLUSTERING),
     )
     mean_degree: float = param(
         10.0,
         Interval(0, None, closed="neither"),
         "Mean degree (Erdős–Rényi, stochastic block model); the generator checks it against "
         "graph.n.",
+        prior=Uniform(4, 20, "judgement: as graph.m", only_if=BY_MEAN_DEGREE),
     )
     homophily: float = param(
         0.8,
         PROBABILITY,
         "Share of a node's ties inside its own segment (stochastic block model).",
         "assumption; real friendship graphs show strong homophily (McPherson et al. 2001)",
+        prior=Uniform(0.6, 0.95, "judgement, as the source", only_if=BY_BLOCKS),
     )
     exponent: float = param(
         2.5,
         Interval(2, None, closed="neither"),
         "Power-law exponent of the degree sequence (configuration model).",
         "typical of social graphs, 2 < γ < 3 (Barabási 2016, ch. 4)",
+        prior=Uniform(2.1, 3.0, "as the source", only_if=BY_DEGREES),
     )
-    path: str = param("", Text(), "Edge list, CSV, GraphML or GEXF file (kind = 'file').")
+    path: str = param(
+        "",
+        Text(),
+        "Edge list, CSV, GraphML or GEXF file (kind = 'file').",
+        prior=Fixed("a file name, not a quantity"),
+    )
     directed: bool = param(
-        False, Boolean(), "Read the file's edges as follower arcs u -> v (v sees u's posts)."
+        False,
+        Boolean(),
+        "Read the file's edges as follower arcs u -> v (v sees u's posts).",
+        prior=Fixed("how the file's edges read: a fact of the data"),
     )
     attributes: str = param(
-        "", Text(), "CSV of node attributes (node, segment, loyalty, status) for a loaded graph."
+        "",
+        Text(),
+        "CSV of node attributes (node, segment, loyalty, status) for a loaded graph.",
+        prior=Fixed("a file name, not a quantity"),
     )
 
     def _check_together(self) -> None:
@@ -138,23 +183,29 @@ class GraphParams(Section):
 class PopulationParams(Section):
     section: ClassVar[str] = "population"
     initial_fan_share: float = param(
-        0.3, PROBABILITY, "Share of people who are fans on day 0; the rest are prospects."
+        0.3,
+        PROBABILITY,
+        "Share of people who are fans on day 0; the rest are prospects.",
+        prior=Uniform(0.15, 0.45, "judgement: ±50% of the default"),
     )
     loyalty_mean: float = param(
         8.3,
         LOYALTY,
         "Mean initial loyalty (0–10 likelihood to recommend).",
         "assumption: with loyalty_sd 1.5, 42% promoters and 18% detractors, NPS about +24",
+        prior=Uniform(7.6, 9.0, "judgement: a starting NPS of about −15 to +60"),
     )
     loyalty_sd: float = param(
         1.5,
         NONNEGATIVE,
         "Spread of initial loyalty (a Beta law scaled to [0, 10]); 0 gives everyone the mean.",
+        prior=Uniform(1.0, 2.0, "judgement"),
     )
     segments: int = param(
         4,
         Interval(1, MAX_NODES, integer=True),
         "Number of identity segments (generated graphs); segments are 32-bit ints.",
+        prior=Uniform(2, 8, "judgement: a few identity groups"),
     )
     activity_sigma: float = param(
         1.0,
@@ -162,6 +213,7 @@ class PopulationParams(Section):
         "Spread (log-sd) of the lognormal activity level; mean activity is 1. At 10 the median "
         "person is e^-50 times as active as the mean one; beyond, the draws overflow.",
         "assumption (heavy-tailed activity, few people post most)",
+        prior=Uniform(1.0, 3.0, "the top 1% post 9–75% (references-brand.md §9)"),
     )
 
     def _check_together(self) -> None:
@@ -186,48 +238,77 @@ class IdentificationParams(Section):
         PROBABILITY,
         "How much people identify with a peer of another segment (same segment = 1).",
         "assumption; people identify with similar peers (McPherson et al. 2001)",
+        prior=Uniform(0.1, 0.6, "judgement"),
     )
 
 
 @dataclass(frozen=True)
 class ExperienceParams(Section):
     section: ClassVar[str] = "experiences"
-    good_rate: float = param(0.02, PROBABILITY, "Daily probability of a good experience.")
-    bad_rate: float = param(0.005, PROBABILITY, "Daily probability of a bad experience.")
-    good_impact: float = param(0.3, LOYALTY, "Loyalty gained from a good experience.")
+    good_rate: float = param(
+        0.02,
+        PROBABILITY,
+        "Daily probability of a good experience.",
+        prior=Uniform(0.01, 0.04, HALF),
+    )
+    bad_rate: float = param(
+        0.005,
+        PROBABILITY,
+        "Daily probability of a bad experience.",
+        prior=Uniform(0.0025, 0.01, HALF),
+    )
+    good_impact: float = param(
+        0.3, LOYALTY, "Loyalty gained from a good experience.", prior=Uniform(0.15, 0.6, HALF)
+    )
     bad_impact: float = param(
         1.5,
         LOYALTY,
         "Loyalty lost from a bad experience.",
         "assumption; negative events weigh more (Baumeister et al. 2001)",
+        prior=Uniform(0.75, 3.0, HALF),
     )
     complaint_rate: float = param(
         0.3,
         PROBABILITY,
         "Probability that a bad experience is complained about in public (at activity 1).",
+        prior=Uniform(0.1, 0.5, "judgement"),
     )
     praise_rate: float = param(
         0.05,
         PROBABILITY,
         "Probability that a good experience is praised in public (at activity 1).",
+        prior=Uniform(0.025, 0.1, HALF),
     )
     need_rate: float = param(
-        0.002, PROBABILITY, "Daily probability of posting a need or question (at activity 1)."
+        0.002,
+        PROBABILITY,
+        "Daily probability of posting a need or question (at activity 1).",
+        prior=Uniform(0.001, 0.004, HALF),
     )
     complaint_effect: float = param(
         0.2,
         LOYALTY,
         "Loyalty an onlooker loses on seeing a complaint of a peer they fully identify with.",
+        prior=Uniform(0.1, 0.4, HALF),
     )
 
     crisis_start: int = param(
-        30, Interval(0, None, integer=True), "Day a crisis (a burst of service failures) starts."
+        30,
+        Interval(0, None, integer=True),
+        "Day a crisis (a burst of service failures) starts.",
+        prior=Fixed("a what-if the experiment sets"),
     )
     crisis_days: int = param(
-        0, Interval(0, None, integer=True), "How long it lasts (0: no crisis)."
+        0,
+        Interval(0, None, integer=True),
+        "How long it lasts (0: no crisis).",
+        prior=Fixed("a what-if the experiment sets"),
     )
     crisis_multiplier: float = param(
-        5.0, Interval(1, None), "How many times more often bad experiences happen in a crisis."
+        5.0,
+        Interval(1, None),
+        "How many times more often bad experiences happen in a crisis.",
+        prior=Uniform(2.0, 10.0, "judgement: no rate found (references-brand.md §2)"),
     )
 
     def _check_together(self) -> None:
@@ -257,18 +338,28 @@ class WordOfMouthParams(Section):
         0.03,
         PROBABILITY,
         "Daily probability that a promoter talks about the brand (at activity 1).",
+        prior=Uniform(0.015, 0.06, HALF),
     )
     passive_rate: float = param(
         0.003,
         PROBABILITY,
         "Daily probability that a passive talks (positive, weakly) (at activity 1).",
+        prior=Uniform(0.0015, 0.006, HALF),
     )
     detractor_rate: float = param(
-        0.03, PROBABILITY, "Daily probability that a detractor talks (negative) (at activity 1)."
+        0.03,
+        PROBABILITY,
+        "Daily probability that a detractor talks (negative) (at activity 1).",
+        prior=Uniform(0.015, 0.06, HALF),
     )
-    passive_valence: float = param(0.2, PROBABILITY, "Valence of a passive's message.")
+    passive_valence: float = param(
+        0.2, PROBABILITY, "Valence of a passive's message.", prior=Uniform(0.1, 0.4, HALF)
+    )
     effect: float = param(
-        0.1, LOYALTY, "Loyalty a listener moves per message from a fully identified peer."
+        0.1,
+        LOYALTY,
+        "Loyalty a listener moves per message from a fully identified peer.",
+        prior=Uniform(0.05, 0.2, HALF),
     )
     negativity: float = param(
         1.5,
@@ -276,11 +367,13 @@ class WordOfMouthParams(Section):
         "Weight of a negative message relative to a positive one.",
         "assumption within mixed evidence: East et al. (2008) find positive WOM often weighs "
         "more, Chevalier & Mayzlin (2006) one-star reviews more",
+        prior=Triangular(0.5, 3.0, "as the source; references.md centres it on 1–2", mode=1.5),
     )
     max_daily_shift: float = param(
         1.0,
         Interval(0, 10, closed="right"),
         "Most a listener's loyalty can move from word of mouth in one day (attention saturates).",
+        prior=Uniform(0.5, 2.0, HALF),
     )
 
 
@@ -292,6 +385,7 @@ class RecruitmentParams(Section):
         Options(("independent_cascade", "threshold", "bass")),
         "How advocates turn prospects into fans.",
         "Kempe et al. (2003); Watts (2002); Bass (1969)",
+        prior=Fixed("a modelling choice among published rules; sweep it"),
     )
     q: float = param(
         0.02,
@@ -300,21 +394,27 @@ class RecruitmentParams(Section):
         "(per day).",
         "assumption; 12–14% of referrals convert (Kumar et al. 2007) but most exposures "
         "are not referrals",
+        prior=LogUniform(0.005, 0.05, "judgement, as the source", only_if=BY_PITCHES),
     )
     one_chance: bool = param(
         False,
         Boolean(),
         "Cascade: an advocate pitches each prospect once (Kempe et al. 2003) instead of every "
         "time they talk (Goldenberg et al. 2001).",
+        prior=Fixed("a modelling choice between published rules"),
     )
     threshold: float = param(
-        0.2, PROBABILITY, "Threshold rule: share of advocate peers that converts a prospect (φ)."
+        0.2,
+        PROBABILITY,
+        "Threshold rule: share of advocate peers that converts a prospect (φ).",
+        prior=Uniform(0.1, 0.4, "judgement", only_if=BY_THRESHOLD),
     )
     spontaneous_rate: float = param(
         0.0002,
         PROBABILITY,
         "Daily probability that a prospect becomes a fan without advocates (Bass p, per day).",
         "assumption: about 7% of prospects a year join unprompted",
+        prior=LogUniform(0.0001, 0.0004, "judgement: 3.5–14% of prospects a year"),
     )
 
 
@@ -322,15 +422,26 @@ class RecruitmentParams(Section):
 class AdvocacyParams(Section):
     section: ClassVar[str] = "advocacy"
     defend_prob: float = param(
-        0.1, PROBABILITY, "Chance that an advocate who sees a complaint answers it."
+        0.1,
+        PROBABILITY,
+        "Chance that an advocate who sees a complaint answers it.",
+        prior=LogUniform(0.005, 0.1, "references-brand.md §9"),
     )
     defence_dampening: float = param(
-        0.5, PROBABILITY, "Share of a complaint's effect on onlookers that a defence removes."
+        0.5,
+        PROBABILITY,
+        "Share of a complaint's effect on onlookers that a defence removes.",
+        prior=Uniform(0.25, 0.75, "judgement: Colliander & Wien (2013) give no rate"),
     )
     help_prob: float = param(
-        0.05, PROBABILITY, "Chance that an advocate who sees a need or question helps."
+        0.05,
+        PROBABILITY,
+        "Chance that an advocate who sees a need or question helps.",
+        prior=LogUniform(0.005, 0.1, "references-brand.md §9"),
     )
-    help_effect: float = param(0.5, LOYALTY, "Loyalty a helped person gains.")
+    help_effect: float = param(
+        0.5, LOYALTY, "Loyalty a helped person gains.", prior=Uniform(0.25, 1.0, HALF)
+    )
 
 
 @dataclass(frozen=True)
@@ -341,9 +452,13 @@ class LoyaltyParams(Section):
         Interval(0, None, closed="neither"),
         "Time constant (days) of the drift back toward a fan's baseline.",
         "assumption (a half-life of about three weeks)",
+        prior=LogUniform(10.0, 90.0, "judgement: a half-life of a week to two months"),
     )
     baseline_learning: float = param(
-        0.01, PROBABILITY, "Daily share of the gap by which the baseline follows loyalty."
+        0.01,
+        PROBABILITY,
+        "Daily share of the gap by which the baseline follows loyalty.",
+        prior=LogUniform(0.005, 0.02, HALF),
     )
 
 
@@ -355,20 +470,31 @@ class ChurnParams(Section):
         PROBABILITY,
         "Daily churn probability at the reference loyalty.",
         "about 1.2% a month, within US wireless churn of 0.8–1.7% a month",
+        prior=Uniform(0.000267, 0.000567, "0.8–1.7% a month, as the source"),
     )
     sensitivity: float = param(
-        0.5, Interval(0, 5), "How fast churn grows per loyalty point below the reference."
+        0.5,
+        Interval(0, 5),
+        "How fast churn grows per loyalty point below the reference.",
+        prior=Uniform(0.25, 0.9, "judgement; churn at loyalty 0 stays a probability"),
     )
-    reference_loyalty: float = param(7.0, LOYALTY, "Loyalty at which churn equals base_rate.")
+    reference_loyalty: float = param(
+        7.0,
+        LOYALTY,
+        "Loyalty at which churn equals base_rate.",
+        prior=Uniform(6.0, 8.0, "judgement: the passive band and below"),
+    )
     bitter_days: int = param(
         30,
         Interval(0, MAX_DAYS, integer=True),
         "Days a churned fan may keep talking negatively (at most run.days can matter).",
+        prior=Uniform(10, 60, "judgement: ten days to two months"),
     )
     bitter_rate: float = param(
         0.05,
         PROBABILITY,
         "Daily probability that a recently churned fan talks negatively (at activity 1).",
+        prior=Uniform(0.02, 0.1, HALF),
     )
 
     def _check_together(self) -> None:
@@ -383,7 +509,9 @@ class ChurnParams(Section):
 @dataclass(frozen=True)
 class ListeningParams(Section):
     section: ClassVar[str] = "listening"
-    recall: float = param(0.8, PROBABILITY, "Share of relevant posts the listening system catches.")
+    recall: float = param(
+        0.8, PROBABILITY, "Share of relevant posts the listening system catches.", prior=TOOL
+    )
     precision: float = param(
         0.7,
         Interval(0.01, 1),
@@ -391,9 +519,10 @@ class ListeningParams(Section):
         "(at 0.01, 99 irrelevant posts are flagged for each relevant one).",
         "assumption; base-rate arithmetic: if 2% of posts need action, a classifier with 90% "
         "sensitivity and 90% specificity has 15.5% precision",
+        prior=TOOL,
     )
     label_accuracy: float = param(
-        0.9, PROBABILITY, "Chance a caught post is labelled with its true kind."
+        0.9, PROBABILITY, "Chance a caught post is labelled with its true kind.", prior=TOOL
     )
 
 
@@ -404,6 +533,7 @@ class TeamParams(Section):
         2,
         Interval(0, 1_000_000, integer=True),
         "People in the care team (at most a million, more than any brand employs).",
+        prior=TEAM,
     )
     posts_per_hour: float = param(
         10.0,
@@ -411,18 +541,24 @@ class TeamParams(Section):
         "Posts one person handles an hour (at most one a second).",
         "6-minute handling; Erlang C: 30 posts an hour need 4 such staff (P(wait) 0.51, mean "
         "wait 3 min), and 3 cannot keep up",
+        prior=TEAM,
     )
     hours_per_day: float = param(
-        8.0, Interval(0, 24, closed="right"), "Hours the team works a day."
+        8.0, Interval(0, 24, closed="right"), "Hours the team works a day.", prior=TEAM
     )
-    start_hour: float = param(9.0, Interval(0, 24, closed="left"), "Hour the working day starts.")
+    start_hour: float = param(
+        9.0, Interval(0, 24, closed="left"), "Hour the working day starts.", prior=TEAM
+    )
     max_wait_hours: float = param(
         72.0,
         Interval(0, None, closed="neither"),
         "Posts still waiting at the end of a day after more than this many hours are dropped "
         "as missed.",
+        prior=TEAM,
     )
-    hourly_cost: float = param(30.0, NONNEGATIVE, "Cost of one staff hour (currency units).")
+    hourly_cost: float = param(
+        30.0, NONNEGATIVE, "Cost of one staff hour (currency units).", prior=TEAM
+    )
 
     def _check_together(self) -> None:
         Interval(
@@ -442,34 +578,63 @@ class ResponseParams(Section):
         "Time constant (hours) of the decay of a reply's value with delay.",
         "Twitter / Applied Marketing Science (2016), stated preferences: a reply within 6 "
         "minutes was worth about $20 to airline customers, after an hour about $2.33",
+        prior=LogUniform(0.25, 6.0, "references-brand.md §1: 0.25–1.5 h (pay) to 2–6 h"),
     )
     speed_floor: float = param(
         0.1,
         PROBABILITY,
         "Share of a reply's value left however late it comes.",
         "same study: $2.33 / $20 ≈ 0.1",
+        prior=Uniform(0.1, 0.3, "references-brand.md §1: late replies keep 12–20%"),
     )
     complaint_fixed_gain: float = param(
         2.0,
         LOYALTY,
         "Loyalty a complainer gains from an immediate reply that fixes the problem.",
         "assumption; 69% of negative tweeters felt more favourable after a reply (Twitter 2016)",
+        prior=Uniform(1.0, 3.0, "judgement: ±50% of the default"),
     )
     complaint_reply_gain: float = param(
-        0.3, LOYALTY, "Loyalty a complainer gains from an immediate reply that does not fix it."
+        0.3,
+        LOYALTY,
+        "Loyalty a complainer gains from an immediate reply that does not fix it.",
+        prior=Uniform(0.1, 0.6, HALF),
     )
-    compensation_gain: float = param(1.0, LOYALTY, "Extra loyalty from compensation.")
-    compensation_cost: float = param(20.0, NONNEGATIVE, "Cost of one compensation.")
-    thanks_gain: float = param(0.3, LOYALTY, "Loyalty gained from an immediate thank-you.")
-    need_gain: float = param(0.5, LOYALTY, "Loyalty gained from an immediate answer to a need.")
+    compensation_gain: float = param(
+        1.0, LOYALTY, "Extra loyalty from compensation.", prior=Uniform(0.5, 2.0, HALF)
+    )
+    compensation_cost: float = param(
+        20.0,
+        NONNEGATIVE,
+        "Cost of one compensation.",
+        prior=Lever("what the brand offers is its choice"),
+    )
+    thanks_gain: float = param(
+        0.3, LOYALTY, "Loyalty gained from an immediate thank-you.", prior=Uniform(0.1, 0.6, HALF)
+    )
+    need_gain: float = param(
+        0.5,
+        LOYALTY,
+        "Loyalty gained from an immediate answer to a need.",
+        prior=Uniform(0.25, 1.0, HALF),
+    )
     need_conversion: float = param(
-        0.2, PROBABILITY, "Chance a prospect whose need is answered becomes a fan (social selling)."
+        0.2,
+        PROBABILITY,
+        "Chance a prospect whose need is answered becomes a fan (social selling).",
+        prior=Uniform(0.05, 0.3, "judgement near referrals' 12–14% (Kumar et al. 2007)"),
     )
     ignored_penalty: float = param(
-        0.5, LOYALTY, "Loyalty a complainer loses when the complaint is ignored or missed."
+        0.5,
+        LOYALTY,
+        "Loyalty a complainer loses when the complaint is ignored or missed.",
+        prior=Uniform(0.25, 1.0, HALF),
     )
     botch_penalty: float = param(
-        1.0, LOYALTY, "Loyalty lost from a reply to the wrong kind of post (a mislabelled post)."
+        1.0,
+        LOYALTY,
+        "Loyalty lost from a reply to the wrong kind of post (a mislabelled post).",
+        prior=Uniform(0.5, 2.0, HALF),
     )
     squeaky_wheel: float = param(
         0.2,
@@ -477,18 +642,21 @@ class ResponseParams(Section):
         "Rise in a complainer's propensity to complain (a multiplier of their activity, 1 at "
         "the start) for each answered complaint.",
         "Ma, Sun & Kekre (2015): answered customers complain more; size an assumption",
+        prior=Uniform(0.05, 0.5, "judgement: the source gives no usable size"),
     )
     visibility: float = param(
         0.3,
         PROBABILITY,
         "Share of the author's audience that sees a public interaction: a public reply, or a "
         "complaint left unanswered.",
+        prior=LogUniform(0.05, 0.5, "judgement (organic reach: references-brand.md §6)"),
     )
     onlooker_share: float = param(
         0.3,
         PROBABILITY,
         "Share of the author's loyalty change a fully identified onlooker feels.",
         "direction: Schaefers & Schamari (2016), Hogreve et al. (2019); size an assumption",
+        prior=Uniform(0.1, 0.5, "judgement: the sources give the direction"),
     )
     amplify_reach: int = param(
         200,
@@ -496,30 +664,54 @@ class ResponseParams(Section):
         "People drawn at random from everyone still listening (not only the author's ties) "
         "who also see an amplified interaction; at most 100,000, as each is drawn (a day costs "
         "amplified posts times reach).",
+        prior=LogUniform(50, 800, "judgement"),
     )
     unsolicited_gain: float = param(
-        0.3, LOYALTY, "Loyalty gained from a welcome unsolicited contact."
+        0.3,
+        LOYALTY,
+        "Loyalty gained from a welcome unsolicited contact.",
+        prior=Uniform(0.1, 0.6, HALF),
     )
     backlash: float = param(
         0.2,
         PROBABILITY,
         "Chance a first unsolicited contact feels intrusive; it compounds with each further one.",
         "direction: van Noort & Willemsen (2012); size an assumption",
+        prior=Uniform(0.1, 0.65, "references-brand.md §8: 0.1–0.2 if useful, 0.2–0.65 if not"),
     )
-    backlash_penalty: float = param(1.0, LOYALTY, "Loyalty lost from an intrusive contact.")
+    backlash_penalty: float = param(
+        1.0, LOYALTY, "Loyalty lost from an intrusive contact.", prior=Uniform(0.5, 2.0, HALF)
+    )
     broadcast_cost: float = param(
         20.0,
         Interval(0.01, None),
         "Staff time of one broadcast, in replies; at least a hundredth of one, which keeps a "
         "day's broadcasts a countable number.",
+        prior=Uniform(10.0, 40.0, HALF),
     )
-    broadcast_reach: float = param(0.1, PROBABILITY, "Share of fans who see a broadcast.")
-    broadcast_gain: float = param(0.1, LOYALTY, "Loyalty a fully relevant, fresh broadcast adds.")
-    broadcast_relevance: float = param(0.5, PROBABILITY, "How relevant broadcasts are to fans.")
+    broadcast_reach: float = param(
+        0.1,
+        PROBABILITY,
+        "Share of fans who see a broadcast.",
+        prior=LogUniform(0.02, 0.16, "references-brand.md §6: organic reach"),
+    )
+    broadcast_gain: float = param(
+        0.1,
+        LOYALTY,
+        "Loyalty a fully relevant, fresh broadcast adds.",
+        prior=Uniform(0.05, 0.2, HALF),
+    )
+    broadcast_relevance: float = param(
+        0.5,
+        PROBABILITY,
+        "How relevant broadcasts are to fans.",
+        prior=Lever("how relevant its content is, the brand decides"),
+    )
     broadcast_wearout: float = param(
         3.0,
         Interval(0, None, closed="neither"),
         "Broadcasts in the past week at which their effect falls to 1/e (wear-out).",
+        prior=LogUniform(3.0, 30.0, "references-brand.md §6: 3–20 exposures"),
     )
 
 

@@ -19,6 +19,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from socialsim.assumptions import Lever, Triangular, Uniform
 from socialsim.constraints import ConfigError, Interval, Section, param
 
 __all__ = ["CostParams", "ValueParams", "cost_per_nps_point", "fan_value", "value_and_cost"]
@@ -36,12 +37,14 @@ class ValueParams(Section):
         "assumption, range 0–0.48: fans spent $71.84 a year more than non-fans (Syncapse & "
         "Hotspex 2010), about 0.2 a day; Syncapse's $174 a year per fan (2013), about 0.48 a "
         "day, is an upper bound inflated by selection (references-brand.md §5)",
+        prior=Triangular(0.0, 0.48, "references-brand.md §5", mode=0.2),
     )
     passive_share: float = param(
         0.7,
         Interval(0, 1),
         "Value of a passive's fan-day relative to a promoter's.",
         "judgement, range 0.5–0.9, consistent in direction with Bain (references-brand.md §5)",
+        prior=Uniform(0.5, 0.9, "references-brand.md §5"),
     )
     detractor_share: float = param(
         0.3,
@@ -50,6 +53,7 @@ class ValueParams(Section):
         "costs the brand more than they spend.",
         "judgement, range −0.2–0.6: detractors can have negative lifetime value (Reichheld & "
         "Markey 2011; references-brand.md §5)",
+        prior=Uniform(-0.2, 0.5, "references-brand.md §5, cut at 0.5 (<= passives)"),
     )
 
     def _check_together(self) -> None:
@@ -72,6 +76,7 @@ class CostParams(Section):
         "assumption, about $1,000 a month for a mid-market tool; tools cost from about $30 to "
         "$10,000–40,000 a month (G2 Crowd buyers' guide to social media monitoring, E. Dunn), "
         "so 1–1,300 a day",
+        prior=Lever("the listening tool is the brand's to buy"),
     )
     content_per_broadcast: float = param(
         0.0,
@@ -79,12 +84,14 @@ class CostParams(Section):
         "Production cost of one broadcast beyond the staff time it takes "
         "(response.broadcast_cost, paid in staff_cost).",
         "assumption: 0 until content production is modelled",
+        prior=Lever("the brand's spending decision"),
     )
     advocates_per_day: float = param(
         0.0,
         NONNEGATIVE,
         "Cost of an advocates programme per day (rewards, community management).",
         "assumption: 0 until an advocates programme is modelled",
+        prior=Lever("the brand's spending decision"),
     )
 
 

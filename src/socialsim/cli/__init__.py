@@ -121,21 +121,33 @@ def _summary(kpis: Any, n_people: int, elapsed: float) -> str:
 
 @main.command()
 @click.argument("prefix", required=False, default="")
-def parameters(prefix: str) -> None:
-    """List every scenario parameter with its default, range and meaning.
+@click.option(
+    "--role",
+    type=click.Choice(["assumption", "lever", "fixed"]),
+    help="Only the assumptions (with their priors), the levers, or the fixed parameters.",
+)
+def parameters(prefix: str, role: str | None) -> None:
+    """List every scenario parameter with its default, range, meaning and role.
 
-    PREFIX limits the list, e.g. `socialsim parameters wom`.
+    PREFIX limits the list, e.g. `socialsim parameters wom`. The role says whether a
+    parameter is an assumption (with the plausible range and distribution a robust comparison
+    draws from), a lever the brand decides (never sampled) or fixed, and why.
     """
+    from socialsim.assumptions import describe_role
     from socialsim.scenario import PARAMETERS, Scenario
 
     defaults = Scenario().flat()
     shown = [key for key in PARAMETERS if key.startswith(prefix)]
+    if role is not None:
+        shown = [key for key in shown if describe_role(key).startswith(role)]
     if not shown:
-        raise InputError(f"No parameter starts with {prefix!r}.")
+        which = f" with the role {role!r}" if role else ""
+        raise InputError(f"No parameter starts with {prefix!r}{which}.")
     for key in shown:
         meta = PARAMETERS[key].metadata
         click.echo(f"{key} = {defaults[key]!r}    ({meta['constraint'].describe()})")
         click.echo(f"    {meta['doc']}")
+        click.echo(f"    {describe_role(key)}")
 
 
 # ---------------------------------------------------------------------- canned experiments

@@ -38,6 +38,28 @@ __all__ = ["compare_command", "sweep_command"]
 @DAYS
 @click.option("--replicates", type=int, help="Runs per strategy (overrides the experiment's).")
 @MANY_RUNS
+@click.option(
+    "--robust",
+    type=int,
+    metavar="N",
+    help="Also run every strategy in N plausible worlds drawn from the assumptions' priors "
+    "(a seeded Latin hypercube) and report who wins in what share of worlds, the regret, and "
+    "which assumptions flip the answer (docs/robustness.md). Stored in OUT/robust.",
+)
+@click.option(
+    "--priors",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="With --robust: draw the worlds from posterior draws in this Parquet file (one column "
+    "per parameter, one row per draw, an optional 'weight'), e.g. a calibration's "
+    "posterior.parquet; assumptions it lacks still come from their priors.",
+)
+@click.option(
+    "--hold",
+    multiple=True,
+    metavar="KEY",
+    help="With --robust: keep this assumption at the base scenario's value in every world "
+    "(repeatable).",
+)
 @out_option(
     None, "Results store, tables, figures and report [default: socialsim-compare/EXPERIMENT]."
 )
@@ -51,6 +73,9 @@ def compare_command(
     jobs: int | None,
     scheduler: str | None,
     retry_failed: bool,
+    robust: int | None,
+    priors: Path | None,
+    hold: tuple[str, ...],
     out: Path | None,
     quiet: bool,
 ) -> None:
@@ -59,15 +84,21 @@ def compare_command(
     EXPERIMENT is an experiment TOML file or the name of a canned experiment (see `socialsim
     experiments`). Every strategy runs on the same replicates (common random numbers), so
     differences come from the strategies, not from luck. --set changes the base scenario of
-    every strategy. Each finished run is stored in --out as it completes: run the same
-    command again after an interruption to finish the rest. Exit code 1 if runs failed.
+    every strategy. With --robust N every strategy also runs in N plausible worlds, to see
+    whether the answer holds across the assumptions nobody has measured. Each finished run is
+    stored in --out as it completes: run the same command again after an interruption to
+    finish the rest. Exit code 1 if runs failed.
     """
     import pandas as pd
 
+    from socialsim.studies import robust as robust_study
     from socialsim.studies.compare import Comparison, study
     from socialsim.studies.experiment import load_experiment
+    from socialsim.studies.robust_report import robust_command
 
     check_jobs(jobs, scheduler)
+    if robust is None and (priors is not None or hold):
+        raise InputError("The '--priors' and '--hold' options need --robust N.")
     out = out or Path("socialsim-compare") / Path(experiment).stem
     with one_line_errors():
         loaded = load_experiment(experiment)
@@ -79,8 +110,22 @@ def compare_command(
             base=loaded.base.replace(changes),
             **{k: v for k, v in settings.items() if v is not None},
         )
+        plausible = None
+        if robust is not None:  # drawn and checked before any run
+            plausible = robust_study.study(loaded, robust, priors=priors, hold=hold)
+            drawn = plausible.spec["worlds"]
+            for key in changes:
+                if key in drawn["priors"] or key in drawn["posterior"]:
+                    click.echo(
+                        f"warning: --set {key} changes an assumption the plausible worlds "
+                        f"vary; keep it in every world with --hold {key}",
+                        err=True,
+                    )
     report = _many_runs(study(loaded), out, scheduler, jobs, retry_failed, quiet)
     result = Comparison.from_store(loaded, report.store)
+    if plausible is not None:
+        ran = _many_runs(plausible, out / "robust", scheduler, jobs, retry_failed, quiet)
+        result.robust = robust_study.RobustComparison.from_store(loaded, ran.store)
     paths = result.save(out)
     if quiet:
         return
@@ -95,6 +140,16 @@ def compare_command(
             f"  {row.kpi:24} {row.strategy:28} {row.difference:+10.2f} "
             f"[{row.ci_low:+.2f}, {row.ci_high:+.2f}]  rank {rank}{tied}"
         )
+    if result.robust is None:
+        click.echo(
+            "across plausible worlds: not analysed (the intervals cover simulation noise "
+            f"only); run: {robust_command(loaded.name, len(loaded.strategies))}"
+        )
+    else:
+        click.echo(f"across {result.robust.n_worlds} plausible worlds:")
+        click.echo(f"  {result.robust.headline()}")
+        for sentence in dict.fromkeys(result.robust.flips()["description"]):
+            click.echo(f"  {sentence}")
     click.echo(f"wrote {paths['report_html']} and the tables and data beside it")
 
 

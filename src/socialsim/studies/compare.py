@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +42,9 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from socialsim.studies.report import Robustness
+    from socialsim.studies.robust import RobustComparison
 
-__all__ = ["CONFIDENCE", "Comparison", "IncompleteComparison", "compare", "study"]
+__all__ = ["CONFIDENCE", "Comparison", "IncompleteComparison", "compare", "experiment_of", "study"]
 
 
 class IncompleteComparison(RuntimeError):
@@ -93,6 +95,9 @@ def compare(
     executor: Any = None,
     retry_failed: bool = False,
     progress: bool = True,
+    robust: int | None = None,
+    priors: str | Path | pd.DataFrame | None = None,
+    hold: Sequence[str] = (),
 ) -> Comparison:
     """Run every strategy of an experiment on the same replicates.
 
@@ -114,6 +119,15 @@ def compare(
         Run again the runs ``out`` holds as failed.
     progress : bool, default True
         Show a progress bar with runs done and time left.
+    robust : int, optional
+        Also run every strategy in this many plausible worlds, with the same replicates, and
+        analyse which strategy wins across them (:mod:`socialsim.studies.robust`); the runs
+        go to ``out/robust``, and the result to the comparison's ``robust`` attribute.
+    priors : str, Path or pandas.DataFrame, optional
+        With ``robust``: posterior draws (Parquet) to draw the worlds from instead of the
+        declared priors (:func:`~socialsim.studies.worlds.read_posterior`).
+    hold : sequence of str, optional
+        With ``robust``: assumptions to keep at the base scenario's value in every world.
 
     Returns
     -------
@@ -123,6 +137,8 @@ def compare(
     ------
     IncompleteComparison
         A run failed (``out`` keeps it with its error, and every run that finished).
+    ConfigError
+        A bad setting, ``hold`` key or posterior, found before any run.
 
     Examples
     --------
@@ -136,18 +152,22 @@ def compare(
     """
     if replicates is not None:
         experiment = experiment.with_replicates(replicates)
+    if robust is None and (priors is not None or hold):
+        raise ConfigError("robust", robust, "a number of worlds when priors or hold are given")
+    if robust is not None:  # its worlds are drawn and checked before any run
+        from socialsim.studies import robust as worlds_study
+
+        plausible = worlds_study.study(experiment, robust, priors=priors, hold=hold)
+    options = {"executor": executor, "jobs": jobs, "retry_failed": retry_failed}
     with contextlib.ExitStack() as stack:
         if out is None:
             out = stack.enter_context(tempfile.TemporaryDirectory(prefix="socialsim-compare-"))
-        report = run_study(
-            study(experiment),
-            out,
-            executor=executor,
-            jobs=jobs,
-            retry_failed=retry_failed,
-            progress=progress,
-        )
-        return Comparison.from_store(experiment, report.store)
+        report = run_study(study(experiment), out, progress=progress, **options)
+        result = Comparison.from_store(experiment, report.store)
+        if robust is not None:
+            ran = run_study(plausible, Path(out) / "robust", progress=progress, **options)
+            result.robust = worlds_study.RobustComparison.from_store(experiment, ran.store)
+        return result
 
 
 class Comparison:
@@ -162,6 +182,8 @@ class Comparison:
     policies : dict of str to dict
         Each strategy's policy record (:func:`socialsim.brand.policies.describe`): its name,
         class and parameters, as stored with its runs.
+    robust : RobustComparison or None
+        The strategies across plausible worlds, when the comparison ran them (``robust=N``).
     """
 
     def __init__(
@@ -170,6 +192,7 @@ class Comparison:
         self.experiment = experiment
         self.daily = daily
         self.policies = policies or {}
+        self.robust: RobustComparison | None = None
 
     @classmethod
     def from_store(cls, experiment: Experiment, store: ResultsStore) -> Comparison:
@@ -217,16 +240,15 @@ class Comparison:
         """
         store = ResultsStore(path)
         if store.kind != "comparison":
-            raise ConfigError("store", str(path), "the store of a comparison", "It holds a sweep.")
-        spec = store.manifest["comparison"]
-        settings = dict(spec["experiment"], kpis=tuple(spec["experiment"]["kpis"]))
-        # A policy object was stored as its record; the runs it made are read, not rerun.
-        strategies = {
-            name: {k: v for k, v in overrides.items() if not isinstance(v, dict)}
-            for name, overrides in spec["strategies"].items()
-        }
-        experiment = Experiment(strategies, base=Scenario.from_dict(spec["base"]), **settings)
-        return cls.from_store(experiment, store)
+            raise ConfigError(
+                "store", str(path), "the store of a comparison", f"It holds a {store.kind}."
+            )
+        result = cls.from_store(experiment_of(store.manifest["comparison"]), store)
+        if (Path(path) / "robust" / "manifest.json").is_file():
+            from socialsim.studies.robust import RobustComparison
+
+            result.robust = RobustComparison.load(Path(path) / "robust")
+        return result
 
     # ------------------------------------------------------------------ numbers
     def per_run(self) -> pd.DataFrame:
@@ -371,6 +393,8 @@ class Comparison:
         self.per_run().to_csv(paths["runs_csv"], index=False)
         self.summary().to_csv(paths["summary_csv"], index=False)
         self.differences().to_csv(paths["differences_csv"], index=False)
+        if self.robust is not None:
+            paths.update(self.robust.save(out / "robust"))
         paths.update(self.report(out / "report", robustness))
         return paths
 
@@ -390,6 +414,17 @@ class Comparison:
         from socialsim.studies.report import write_report
 
         return write_report(self, path, robustness)
+
+
+def experiment_of(spec: Mapping[str, Any]) -> Experiment:
+    """The experiment a store's spec describes (:func:`_spec` written, then read back)."""
+    settings = dict(spec["experiment"], kpis=tuple(spec["experiment"]["kpis"]))
+    # A policy object was stored as its record; the runs it made are read, not rerun.
+    strategies = {
+        name: {k: v for k, v in overrides.items() if not isinstance(v, dict)}
+        for name, overrides in spec["strategies"].items()
+    }
+    return Experiment(strategies, base=Scenario.from_dict(spec["base"]), **settings)
 
 
 def _spec(experiment: Experiment) -> dict[str, Any]:

@@ -54,12 +54,6 @@ NOISE = (
     "Whether the answer holds when those vary is what the robustness analysis checks:"
 )
 
-ROBUST_MISSING = (
-    "Not run for this report. `socialsim compare EXPERIMENT --robust` runs every strategy "
-    "again in many plausible worlds, each drawing the assumed parameters from their plausible "
-    "ranges, and reports in what share of them the answer above holds."
-)
-
 MULTIPLICITY = (
     "This report makes {m} tests (each strategy against the baseline on each KPI). Their "
     "p-values are adjusted for multiplicity by Holm's step-down method (Holm 1979), which "
@@ -151,7 +145,18 @@ def write_report(
         _figure(fig, name, caption, path.parent / f"{path.name}_{name}.png")
         for name, (fig, caption) in figures.items()
     ]
-    if robustness is not None:
+    if robustness is None:  # the analysis of compare --robust, or the command that runs it
+        from markupsafe import Markup
+
+        from socialsim.studies.robust_report import robustness_section
+
+        section = robustness_section(comparison, path)
+        context.update(
+            robust_html=Markup(section.html),
+            robust_markdown=section.markdown,
+            robust_headline=section.headline,
+        )
+    else:
         context["robustness_figures"] = [
             _figure(fig, caption, caption) for caption, fig in robustness.figures.items()
         ]
@@ -250,7 +255,6 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
         "preface": preface,
         "sentences": sentences,
         "noise": NOISE,
-        "robust_missing": ROBUST_MISSING,
         "multiplicity": MULTIPLICITY.format(m=tests, alpha=ALPHA),
         "holm_title": "Adjusted for every test in this table by Holm's method (Holm 1979).",
         "design": (

@@ -53,8 +53,9 @@ FAILED = ".failed.parquet"
 DONE = ".parquet"
 
 
-KINDS = ("sweep", "comparison")
-"""What a store can hold; the manifest keeps the study's description under this key."""
+KINDS = ("sweep", "comparison", "robust")
+"""What a store can hold (a robust comparison: strategies in many plausible worlds); the
+manifest keeps the study's description under this key."""
 
 
 class StoreVersionWarning(UserWarning):
