@@ -121,7 +121,7 @@ class EscalationParams(Section):
     media_days: int = param(
         3,
         Interval(1, 365, integer=True),
-        "Days media coverage lasts after the last day above the threshold.",
+        "Days of media coverage, counted from (and including) the last day above the threshold.",
         "assumption: three e-folding times of a 1-day acute phase (references-brand.md §2); "
         "range 1–30",
     )
@@ -198,7 +198,7 @@ class EarlyWarningParams(Section):
         7,
         Interval(1, None, integer=True),
         "Days of counts the detector learns from before it may raise an alarm.",
-        "assumption: a week, as EARS-type detectors use (Hutwagner et al. 2003)",
+        "assumption: a week, range 7–28",
     )
 
 
