@@ -21,7 +21,7 @@ from socialsim.brand.early_warning import update
 from socialsim.brand.listening import listening
 from socialsim.crisis import GONE, Detector, EarlyWarningParams
 from socialsim.day import Day, phase
-from socialsim.fans.escalation import reshare_cascade
+from socialsim.fans.escalation import _stance, reshare_cascade
 from socialsim.fans.root_causes import excess
 from socialsim.kpis import per_run
 from socialsim.network.graph import SocialGraph
@@ -279,3 +279,22 @@ def test_listening_is_worth_more_in_a_crisis_through_its_earlier_fix():
     assert mean - 1.96 * se > 0, (mean, se)
     # what it buys is time: the good front end's alarm comes earlier on the same replicates
     assert np.mean(caught[0.9]) < np.mean(caught[0.3]), caught
+
+
+@pytest.mark.parametrize(
+    ("reaction", "expected"),
+    [
+        ({}, 1.0),
+        ({"reaction.channel": "public"}, 0.5),
+        ({"reaction.channel": "private", "reaction.compensate": True}, 0.5),
+        ({"reaction.compensate": True}, 1.5),  # the policy's public channel: it fuels the fire
+        ({"reaction.channel": "public", "reaction.compensate": True}, 0.75),
+    ],
+)
+def test_the_brand_s_stance_in_crisis_mode_scales_resharing(reaction, expected):
+    scenario = Scenario().replace({"graph.n": 100, **reaction})
+    model = EngagementModel(scenario, rng=1)
+    day = Day(5, scenario, model.graph, model.population, model.brand, model.crisis)
+    assert _stance(day) == 1.0  # not in crisis mode
+    model.crisis.detector.mode_until = 5
+    assert _stance(day) == pytest.approx(expected)
