@@ -107,7 +107,9 @@ def test_more_churned_fans_can_be_a_lower_churn_rate():
 
 
 def test_a_run_without_complaints_has_no_share_of_them():
-    frame = pd.DataFrame({"day": [0, 1], "complaints": [0, 0], "missed_complaints": [0, 0]})
+    frame = pd.DataFrame(
+        {"day": [0, 1], "complaints": [0, 0], "reshares": [0, 0], "missed_complaints": [0, 0]}
+    )
     assert math.isnan(per_run(frame, ["complaints_dropped_share"])["complaints_dropped_share"])
 
 

@@ -118,7 +118,8 @@ def test_kpis_are_tidy_and_consistent_with_the_fans():
     last = kpis.iloc[-1]
     assert (fans["status"] == "fan").sum() == last["fans"]
     assert (fans["category"] == "promoter").sum() == last["promoters"]
-    assert fans["posts_made"].sum() == kpis[["complaints", "praise", "needs"]].sum().sum()
+    posted = kpis[["complaints", "reshares", "praise", "needs"]].sum().sum()
+    assert fans["posts_made"].sum() == posted
 
 
 def test_networkx_graph_in_node_labels_out():

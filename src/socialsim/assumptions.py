@@ -213,6 +213,8 @@ Role = Uniform | LogUniform | Triangular | Lever | Fixed
 
 LEVER_SECTIONS: dict[str, str] = {
     "policy": "the response policy is what strategies choose",
+    "early_warning": "the brand's detector is its own tool, tuned as it chooses",
+    "reaction": "what the brand does after an alarm is its decision",
 }
 """Sections whose every parameter is a lever, by section, with the reason: a section added to
 them (a new policy setting) is a lever without an annotation of its own."""

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Protocol, cast
 import numpy as np
 
 from socialsim.brand.care_team import Queue
+from socialsim.crisis import Alert, Crisis
 from socialsim.posts import Flagged, Posts
 
 if TYPE_CHECKING:
@@ -87,13 +88,14 @@ _NO_PLAN = Plan()
 _NO_QUEUE = Queue.empty()
 _NO_HOURS = np.empty(0)
 _NO_ONE = np.empty(0, np.int64)
+_QUIET = Alert.quiet()
 
 
 @dataclass(eq=False)
 class Day:
     """The context of one day: what the phases may read and write.
 
-    The first five fields last from day to day; the others start empty each day and are
+    The first six fields last from day to day; the others start empty each day and are
     filled by the phase named in their description, for the phases after it.
 
     Attributes
@@ -109,10 +111,18 @@ class Day:
     brand : Brand
         The brand's own state: its policy, care team and queue, staffing, its own record and
         recent broadcasts.
+    crisis : Crisis
+        Root-cause episodes (the world's) and the early-warning detector (the brand's); a
+        fresh one when not given.
     posts : Posts
-        Today's public posts (experiences).
+        Today's public posts (experiences), re-shares of complaints included (escalation).
+    reshares : numpy.ndarray of int64
+        Who re-shared a complaint today (escalation).
     flagged : Flagged
         What listening flagged and how it labelled it (listening).
+    alert : Alert
+        What the brand's early-warning detector shows today, its alarm included (early
+        warning): the brand's side, for the policy.
     plan : Plan
         The split of the team's day (triage).
     queued : Queue
@@ -152,8 +162,11 @@ class Day:
     graph: SocialGraph
     population: Population
     brand: Brand
+    crisis: Crisis = field(default_factory=Crisis)
     posts: Posts = _NO_POSTS
+    reshares: np.ndarray = field(default_factory=lambda: _NO_ONE)
     flagged: Flagged = _NOTHING_FLAGGED
+    alert: Alert = _QUIET
     plan: Plan = _NO_PLAN
     queued: Queue = _NO_QUEUE
     answered: Queue = _NO_QUEUE

@@ -20,16 +20,20 @@ import pandas as pd
 from tqdm.auto import tqdm
 
 from socialsim.brand.agent import Brand, costs, triage, work
+from socialsim.brand.early_warning import early_warning
 from socialsim.brand.listening import listening
 from socialsim.brand.policies.protocol import PolicyLike
 from socialsim.brand.policies.registry import build as build_policy
 from socialsim.brand.response import broadcast, onlookers, outreach, replies
+from socialsim.crisis import Crisis
 from socialsim.day import Day, Phase
 from socialsim.fans.advocacy import defence, help_needs
 from socialsim.fans.churn import churn
+from socialsim.fans.escalation import escalation
 from socialsim.fans.experiences import experiences
 from socialsim.fans.loyalty import memory
 from socialsim.fans.recruitment import recruitment
+from socialsim.fans.root_causes import root_causes
 from socialsim.fans.word_of_mouth import word_of_mouth
 from socialsim.kpis import BRAND_KPIS, FLOW_KPIS, KPIS, state_kpis
 from socialsim.network import generators, loaders
@@ -42,8 +46,11 @@ from socialsim.streams import SETUP_STREAMS, root_sequence, spawn_streams
 __all__ = ["PHASES", "EngagementModel"]
 
 PHASES: tuple[Phase, ...] = (
+    root_causes,  # fans.root_causes      episodes start, and end once their fix has landed
     experiences,  # fans.experiences      good and bad experiences; complaints, praise, needs
+    escalation,  # fans.escalation        complaints re-shared through onlookers; media pick-up
     listening,  # brand.listening         the brand flags and labels the day's posts
+    early_warning,  # brand.early_warning the detector on flagged labels; the alarm's reaction
     triage,  # brand.agent                its policy picks what to answer, in what order
     work,  # brand.agent                  the care team works the queue in reply slots
     replies,  # brand.response            replies, and complaints left unanswered, move authors
@@ -109,6 +116,8 @@ class EngagementModel(mesa.Model):
         The brand's state from day to day (its care team and queue).
     policy : policy
         The policy this run follows (its own copy); ``policy.describe()`` is its record.
+    crisis : Crisis
+        Root-cause episodes and the early-warning detector, from day to day.
     posts : Posts
         The public posts of the last day simulated.
     today : dict
@@ -168,7 +177,8 @@ class EngagementModel(mesa.Model):
         )
         self.policy = build_policy(policy, scenario)
         self.brand = Brand(scenario.team, self.policy)
-        self._day = Day(0, scenario, self.graph, self.population, self.brand)
+        self.crisis = Crisis()
+        self._day = Day(0, scenario, self.graph, self.population, self.brand, self.crisis)
         self.today: dict[str, float] = {}
         self._record(
             dict.fromkeys(FLOW_KPIS, 0) | dict.fromkeys(BRAND_KPIS, 0) | self._idle_brand()
@@ -211,7 +221,9 @@ class EngagementModel(mesa.Model):
     # ------------------------------------------------------------------ the day
     def step(self) -> None:
         """Advance one day: each phase of :data:`PHASES` in order, then record the KPIs."""
-        self._day = Day(self.steps, self.scenario, self.graph, self.population, self.brand)
+        self._day = Day(
+            self.steps, self.scenario, self.graph, self.population, self.brand, self.crisis
+        )
         counts: dict[str, float] = {}
         for phase in PHASES:
             counts.update(phase(self._day, self.streams[phase.name]))

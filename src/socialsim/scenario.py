@@ -32,6 +32,7 @@ from socialsim.constraints import (
     param,
     read_toml,
 )
+from socialsim.crisis import EarlyWarningParams, EscalationParams, ReactionParams, RootCauseParams
 from socialsim.network.graph import MAX_NODES
 from socialsim.value import CostParams, ValueParams
 
@@ -292,43 +293,10 @@ class ExperienceParams(Section):
         prior=Uniform(0.1, 0.4, HALF),
     )
 
-    crisis_start: int = param(
-        30,
-        Interval(0, None, integer=True),
-        "Day a crisis (a burst of service failures) starts.",
-        prior=Fixed("a what-if the experiment sets"),
-    )
-    crisis_days: int = param(
-        0,
-        Interval(0, None, integer=True),
-        "How long it lasts (0: no crisis).",
-        prior=Fixed("a what-if the experiment sets"),
-    )
-    crisis_multiplier: float = param(
-        5.0,
-        Interval(1, None),
-        "How many times more often bad experiences happen in a crisis.",
-        prior=Uniform(2.0, 10.0, "judgement: no rate found (references-brand.md §2)"),
-    )
-
     def _check_together(self) -> None:
-        multiplier = self.crisis_multiplier if self.crisis_days else 1.0
-        if self.crisis_days and self.bad_rate > 0:
-            Interval(
-                1, 1 / self.bad_rate, why="so that bad_rate times crisis_multiplier <= 1"
-            ).check("experiences.crisis_multiplier", self.crisis_multiplier)
-        Interval(
-            0,
-            1 - self.bad_rate * multiplier,
-            why="so that good_rate + bad_rate (times crisis_multiplier during a crisis) <= 1",
-        ).check("experiences.good_rate", self.good_rate)
-
-    def bad_rate_on(self, day: int) -> float:
-        """The bad-experience rate on a given day, crisis included."""
-        crisis = (
-            self.crisis_days and self.crisis_start <= day < self.crisis_start + self.crisis_days
+        Interval(0, 1 - self.bad_rate, why="so that good_rate + bad_rate <= 1").check(
+            "experiences.good_rate", self.good_rate
         )
-        return self.bad_rate * (self.crisis_multiplier if crisis else 1.0)
 
 
 @dataclass(frozen=True)
@@ -732,6 +700,10 @@ SECTIONS: tuple[type[Section], ...] = (
     ResponseParams,
     ValueParams,
     CostParams,
+    RootCauseParams,
+    EscalationParams,
+    EarlyWarningParams,
+    ReactionParams,
 )
 
 
@@ -771,6 +743,10 @@ class Scenario:
     response: ResponseParams = field(default_factory=ResponseParams)
     value: ValueParams = field(default_factory=ValueParams)
     cost: CostParams = field(default_factory=CostParams)
+    root_causes: RootCauseParams = field(default_factory=RootCauseParams)
+    escalation: EscalationParams = field(default_factory=EscalationParams)
+    early_warning: EarlyWarningParams = field(default_factory=EarlyWarningParams)
+    reaction: ReactionParams = field(default_factory=ReactionParams)
     policy_object: Any = None
     """A policy given as a Python object (:meth:`with_policy`), which decides instead of the
     ``[policy]`` section; not a parameter, so not in :meth:`flat` or a file."""

@@ -199,12 +199,19 @@ class Observation:
         The team on duty today and the staff booked.
     history : Mapping of str to numpy.ndarray
         The brand's own record of earlier days (:data:`HISTORY`), one entry per day.
+    alarm : bool
+        Whether the brand's early-warning detector raised an alarm today
+        (:mod:`socialsim.brand.early_warning`, which counts only what listening flagged).
+    crisis_mode : bool
+        Whether the brand is in crisis mode after an alarm (``reaction.mode_days``).
     """
 
     day: int
     items: Items
     team: TeamView
     history: Mapping[str, np.ndarray]
+    alarm: bool = False
+    crisis_mode: bool = False
 
     @property
     def shift_end(self) -> float:
@@ -281,4 +288,11 @@ def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
             broadcast_cost=day.scenario.response.broadcast_cost,
         )
         brand.team_view = view
-    return Observation(day.t, items, view, brand.history.view())
+    return Observation(
+        day.t,
+        items,
+        view,
+        brand.history.view(),
+        alarm=day.alert.alarm,
+        crisis_mode=day.alert.crisis_mode,
+    )

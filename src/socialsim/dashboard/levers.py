@@ -46,9 +46,9 @@ FIRST = (
 
 FIRST_SHARED = (
     "run.days",
-    "experiences.crisis_days",
-    "experiences.crisis_start",
-    "experiences.crisis_multiplier",
+    "root_causes.start",
+    "root_causes.multiplier",
+    "reaction.fix_lag_days",
 )
 """The shared parameters shown first (the horizon and a crisis), when they are declared."""
 

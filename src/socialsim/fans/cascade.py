@@ -35,7 +35,7 @@ import numpy as np
 
 from socialsim.network.graph import distinct
 
-__all__ = ["independent_cascade", "transmit"]
+__all__ = ["fire", "independent_cascade", "transmit"]
 
 
 class CSR(Protocol):
@@ -89,6 +89,39 @@ def transmit(
     return _transmit(
         indptr, indices, np.asarray(senders, dtype=np.int64).ravel(), p, seed, uniforms
     )
+
+
+def fire(
+    graph: CSR, senders: np.typing.ArrayLike, p: float, *, seed: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """The arcs out of ``senders`` that fire with probability ``p``: whose they are, and where to.
+
+    The same draws as :func:`transmit`, with each firing arc kept instead of the distinct
+    nodes reached: a caller can then thin the arcs by a property of their sender and target
+    (an arc that fires with probability ``p · w`` is one that fires at ``p`` and is then kept
+    with probability ``w``), as re-sharing does (:mod:`socialsim.fans.escalation`).
+
+    Returns
+    -------
+    sender : numpy.ndarray of int64
+        For each firing arc, the position of its sender in ``senders``.
+    target : numpy.ndarray of int64
+        The node it reaches (a node may repeat).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from socialsim.network.graph import SocialGraph
+    >>> star = SocialGraph.from_edges([0, 0, 3], [1, 2, 1], n_nodes=4, directed=True)
+    >>> sender, target = fire(star, [3, 0], 1.0, seed=np.random.default_rng(0))
+    >>> sender.tolist(), target.tolist()
+    ([0, 1, 1], [1, 1, 2])
+    """
+    indptr, indices = _arrays(graph)
+    _check(p, seed, None, indices.size)
+    senders = np.asarray(senders, dtype=np.int64).ravel()
+    owner, arcs = _fired(indptr, senders, p, seed)
+    return owner, indices[arcs].astype(np.int64)
 
 
 def independent_cascade(
@@ -174,19 +207,30 @@ def _transmit(
     seed: np.random.Generator | None,
     uniforms: np.ndarray | None,
 ) -> np.ndarray:
+    if uniforms is None:
+        _, arcs = _fired(indptr, senders, p, seed)  # type: ignore[arg-type]
+    else:
+        starts = indptr[senders]
+        lengths = indptr[senders + 1] - starts
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if ends.size else 0
+        arcs = np.repeat(starts - ends + lengths, lengths) + np.arange(total, dtype=np.int64)
+        arcs = arcs[uniforms[arcs] < p]
+    return distinct(indices[arcs], indptr.size - 1)
+
+
+def _fired(
+    indptr: np.ndarray, senders: np.ndarray, p: float, seed: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray]:
+    """Which of the senders' arcs fire: each one's sender position and its arc number."""
     starts = indptr[senders]
     lengths = indptr[senders + 1] - starts
     ends = np.cumsum(lengths)
     total = int(ends[-1]) if ends.size else 0
-    # The senders' arcs numbered 0 .. total - 1, sender after sender; first, which fire.
-    if uniforms is None:
-        fired = _successes(total, p, seed)  # type: ignore[arg-type]
-        owner = np.searchsorted(ends, fired, side="right")
-        arcs = starts[owner] + (fired - (ends[owner] - lengths[owner]))
-    else:
-        arcs = np.repeat(starts - ends + lengths, lengths) + np.arange(total, dtype=np.int64)
-        arcs = arcs[uniforms[arcs] < p]
-    return distinct(indices[arcs], indptr.size - 1)
+    # The senders' arcs numbered 0 .. total - 1, sender after sender; which of them fire.
+    fired = _successes(total, p, seed)
+    owner = np.searchsorted(ends, fired, side="right")
+    return owner, starts[owner] + (fired - (ends[owner] - lengths[owner]))
 
 
 def _successes(total: int, p: float, seed: np.random.Generator) -> np.ndarray:

@@ -7,6 +7,10 @@ adds loyalty and may be praised. Fans and prospects alike may post a need or a q
 person's activity level ``a``: a post that an average person makes with probability ``r`` is
 made with probability ``1 - (1 - r)^a``.
 
+An active root-cause episode (:mod:`socialsim.fans.root_causes`) multiplies the bad-experience
+probability of the people it touches; several overlapping episodes add their excesses, and the
+probability is capped at ``1 - good_rate`` (failures cannot become more than certain).
+
 Which people have an experience, and which post a need, is drawn whatever their state
 (:class:`~socialsim.chance.Arrivals`), and the draws that follow (posting, the hour) are made
 for each of them, fan or not: the experience stream stays aligned across runs that differ only
@@ -21,6 +25,7 @@ import numpy as np
 
 from socialsim.chance import hazard, occurs
 from socialsim.day import Counts, phase
+from socialsim.fans.root_causes import excess
 from socialsim.population import Status
 from socialsim.posts import PostKind, Posts
 
@@ -37,12 +42,19 @@ __all__ = ["experiences"]
 def experiences(day: Day, rng: np.random.Generator) -> Counts:
     """Draw today's experiences, apply their effect on loyalty and post about them (``day.posts``)."""
     pop, params = day.population, day.scenario.experiences
-    bad_rate = params.bad_rate_on(day.t)
-    lived, e = pop.anyone.draw(hazard(bad_rate + params.good_rate), seed=rng)
+    segment, extra = excess(day)
+    # Everyone is drawn at the highest rate anyone has today, then each person kept at their
+    # own: with no episode (or one touching everyone) this is the plain draw at one rate.
+    worst = min(params.bad_rate * (1.0 + extra.sum()), 1.0 - params.good_rate)
+    lived, e = pop.anyone.draw(hazard(worst + params.good_rate), seed=rng)
     posting = rng.random(lived.size, dtype=np.float32)
     hour = 24.0 * rng.random(lived.size)
     fan = pop.status[lived] == Status.FAN
     lived, e, posting, hour = lived[fan], e[fan], posting[fan], hour[fan]
+    bad_rate = _bad_rates(lived, pop.segment, segment, extra, params.bad_rate, params.good_rate)
+    if np.ndim(bad_rate):
+        had = e < hazard(bad_rate + params.good_rate)
+        lived, e, posting, hour, bad_rate = (x[had] for x in (lived, e, posting, hour, bad_rate))
     was_bad = e < hazard(bad_rate)
     bad, good = lived[was_bad], lived[~was_bad]
     pop.shift(bad, -params.bad_impact)
@@ -68,3 +80,23 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
         "praise": int(np.count_nonzero(praises)),
         "needs": int(np.count_nonzero(listening)),
     }
+
+
+def _bad_rates(
+    lived: np.ndarray,
+    segments: np.ndarray,
+    touched: np.ndarray,
+    extra: np.ndarray,
+    bad_rate: float,
+    good_rate: float,
+) -> float | np.ndarray:
+    """Each person's bad-experience probability today; one number when it is everyone's."""
+    if extra.size == 0:
+        return bad_rate
+    if np.all(touched < 0):
+        return min(bad_rate * (1.0 + extra.sum()), 1.0 - good_rate)
+    multiplier = np.ones(lived.size)
+    mine = segments[lived]
+    for seg, more in zip(touched.tolist(), extra.tolist(), strict=True):
+        multiplier += more if seg < 0 else more * (mine == seg)
+    return np.minimum(bad_rate * multiplier, 1.0 - good_rate)

@@ -7,7 +7,8 @@ only per run, as ratios of totals.
 
 from __future__ import annotations
 
-from socialsim.kpis.declared import HIGHER, LOWER, NEUTRAL, Kind, Kpi, Summary
+from socialsim.kpis.crisis import CRISIS_DERIVED, CRISIS_RECORDED
+from socialsim.kpis.declared import HIGHER, LOWER, NEUTRAL, RECORDERS, Kind, Kpi, Summary
 from socialsim.kpis.recorded import RECORDED
 
 __all__ = ["DECLARED"]
@@ -30,6 +31,8 @@ def _share(
 
 _ALL_NEW_FANS = {"new_fans_referred": 1, "new_fans_external": 1, "new_fans_answered": 1}
 _REPLIES = {"responses_complaint": 1, "responses_praise": 1, "responses_need": 1, "botched": 1}
+# Re-shares of complaints are complaints the team may hear and answer (socialsim.fans.escalation).
+_COMPLAINTS = {"complaints": 1, "reshares": 1}
 
 _DERIVED = (
     # ---------------------------------------------------------------- derived each day
@@ -65,11 +68,11 @@ _DERIVED = (
     Kpi(
         "relevant_posts",
         "Posts needing an answer",
-        "Complaints, praise and needs posted today.",
+        "Complaints (re-shares included), praise and needs posted today.",
         "posts",
         Kind.FLOW,
         NEUTRAL,
-        terms={"complaints": 1, "praise": 1, "needs": 1},
+        terms={**_COMPLAINTS, "praise": 1, "needs": 1},
     ),
     # ---------------------------------------------------------------- priced each day
     Kpi(
@@ -144,24 +147,24 @@ _DERIVED = (
         "Complaints answered",
         HIGHER,
         {"responses_complaint": 1},
-        {"complaints": 1},
-        "Share of all complaints posted during the run that got a reply that fits them.",
+        _COMPLAINTS,
+        "Share of all complaints (re-shares included) posted during the run that got a reply that fits them.",
     ),
     _share(
         "complaints_unheard_share",
         "Complaints never heard",
         LOWER,
         {"complaints_unheard": 1},
-        {"complaints": 1},
-        "Share of all complaints posted during the run that the listening system never flagged.",
+        _COMPLAINTS,
+        "Share of all complaints (re-shares included) posted during the run that the listening system never flagged.",
     ),
     _share(
         "complaints_dropped_share",
         "Complaints dropped",
         LOWER,
         {"missed_complaints": 1},
-        {"complaints": 1},
-        "Share of all complaints posted during the run that were dropped from the queue for "
+        _COMPLAINTS,
+        "Share of all complaints (re-shares included) posted during the run that were dropped from the queue for "
         "waiting too long.",
     ),
     _share(
@@ -187,7 +190,9 @@ _DERIVED = (
     ),
 )
 
-DECLARED: dict[str, Kpi] = {k.name: k for k in (*RECORDED, *_DERIVED)}
+# The daily record groups the recorded KPIs by who records them.
+_ALL_RECORDED = sorted((*RECORDED, *CRISIS_RECORDED), key=lambda k: RECORDERS.index(k.recorded_by))
+DECLARED: dict[str, Kpi] = {k.name: k for k in (*_ALL_RECORDED, *_DERIVED, *CRISIS_DERIVED)}
 """Every KPI by name: the recorded ones in the order of the daily record, then the rest."""
 
 

@@ -15,9 +15,10 @@ from types import MappingProxyType
 
 __all__ = ["HIGHER", "LOWER", "NEUTRAL", "UNITS", "Kind", "Kpi", "Summary"]
 
-UNITS = ("fans", "people", "posts", "hours", "currency", "points", "%")
+UNITS = ("fans", "people", "posts", "hours", "currency", "points", "%", "days", "events")
 """Units a KPI may have: counts of fans, of people (fans or not), of posts; hours; currency
-units (those of ``team.hourly_cost``); points (loyalty, NPS); percent."""
+units (those of ``team.hourly_cost``); points (loyalty, NPS); percent; days; events (episodes,
+alarms)."""
 
 HIGHER, LOWER, NEUTRAL = 1, -1, 0
 """Directions: better for the brand when higher, when lower, or neither (never ranked)."""
@@ -44,6 +45,7 @@ class Summary(StrEnum):
     TOTAL = "total"
     MEAN = "mean over days with a value"
     RATIO = "ratio of totals"
+    MAX = "peak over days"
 
 
 # A run sums a KPI up by its kind, unless the declaration says otherwise (an average over
@@ -106,7 +108,7 @@ class Kpi:
     >>> Kpi("x", "X", "Something.", "apples", Kind.FLOW)
     Traceback (most recent call last):
     ...
-    ValueError: The KPI 'x' must have a unit in ('fans', 'people', 'posts', 'hours', 'currency', 'points', '%'). Got 'apples' instead.
+    ValueError: The KPI 'x' must have a unit in ('fans', 'people', 'posts', 'hours', 'currency', 'points', '%', 'days', 'events'). Got 'apples' instead.
     """
 
     name: str

@@ -107,7 +107,7 @@ def per_run(daily: pd.DataFrame, kpis: Iterable[str] | None = None) -> pd.Series
     A rate: 1 complaint of 1 answered on day 1, 1 of 9 on day 2. Over the run, 2 of 10 were
     answered (20%), not the mean of 100% and 11%:
 
-    >>> frame = pd.DataFrame({"day": [0, 1, 2], "complaints": [0, 1, 9],
+    >>> frame = pd.DataFrame({"day": [0, 1, 2], "complaints": [0, 1, 9], "reshares": 0,
     ...                       "responses_complaint": [0, 1, 1]})
     >>> per_run(frame, ["complaints_answered_share"]).to_dict()
     {'complaints_answered_share': 20.0}
@@ -156,6 +156,8 @@ def _run_value(frame: pd.DataFrame, kpi: Kpi) -> float:
         return float(column.iloc[-1])
     if kpi.summary is Summary.MEAN:
         return float(column.iloc[1:].mean())  # day 0 has no replies; NaN days are skipped
+    if kpi.summary is Summary.MAX:
+        return float(column.max())
     return float(column.sum())
 
 

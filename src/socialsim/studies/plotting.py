@@ -111,8 +111,8 @@ def so_far(
 
     Examples
     --------
-    >>> daily = pd.DataFrame({"run": 0, "day": [0, 1, 2], "complaints": [0, 4, 6],
-    ...                       "responses_complaint": [0, 1, 3]})
+    >>> daily = pd.DataFrame({"run": 0, "day": [0, 1, 2], "complaints": [0, 4, 5],
+    ...                       "reshares": [0, 0, 1], "responses_complaint": [0, 1, 3]})
     >>> so_far(daily, "complaints_answered_share", by=["run"]).tolist()
     [nan, 25.0, 40.0]
     """
@@ -134,6 +134,8 @@ def so_far(
         sums = values.fillna(0).groupby(keys).cumsum()
         counts = values.notna().astype(np.float64).groupby(keys).cumsum()
         return sums / counts.where(counts > 0)
+    if declared.summary is Summary.MAX:  # the peak so far, day 0 (no day yet) left out
+        return column.where(frame["day"] > 0).groupby(keys).cummax()
     return column.groupby(keys).cumsum()
 
 

@@ -114,6 +114,55 @@ class Surge(Policy):
 
 
 @dataclass(frozen=True)
+class OnAlarm(Policy):
+    """The brand's reaction to its early-warning alarm (the ``[reaction]`` levers, issue 14).
+
+    On the day of an alarm it books ``surge_staff`` extra people for ``days`` days, starting at
+    once; while the brand is in crisis mode it orders the queue by ``order``, answers on
+    ``channel`` and compensates fixes if ``compensate`` ("keep" leaves ``base``'s choice). The
+    alarm and crisis mode are what the brand's own detector says (:class:`Observation`), never
+    whether a root cause is really active.
+
+    Parameters
+    ----------
+    base : policy
+        The policy followed otherwise, and for everything the reaction leaves alone.
+    surge_staff, days : int
+        ``reaction.surge_staff`` and ``reaction.mode_days``.
+    order, channel : str
+        ``reaction.order`` and ``reaction.channel``.
+    compensate : bool
+        ``reaction.compensate``.
+    """
+
+    base: PolicyLike
+    surge_staff: int = 0
+    days: int = 7
+    order: str = "keep"
+    channel: str = "keep"
+    compensate: bool = False
+    name: str = "on-alarm"
+
+    def decide(self, seen: Observation) -> Decision:
+        decision = self.base.decide(seen)
+        if not seen.crisis_mode:
+            return decision
+        changes: dict[str, object] = {}
+        items = seen.items
+        if self.order != "keep" and len(items):
+            changes["priority"] = priority(
+                self.order, items.label, items.interactions + items.posts, items.audience
+            )
+        if self.channel != "keep":
+            changes["private"] = self.channel == "private"
+        if self.compensate:
+            changes["compensate"] = True
+        if seen.alarm and self.surge_staff and decision.hire is None:
+            changes["hire"] = Hire(self.surge_staff, after_days=0, days=self.days)
+        return dataclasses.replace(decision, **changes)
+
+
+@dataclass(frozen=True)
 class CrisisSwitch(Policy):
     """Order every item by ``order`` on days when today's caught complaints exceed ``factor``
     times their mean over the previous ``window`` days (no switch before a day of record).

@@ -143,9 +143,18 @@ def build(policy: PolicyLike | str | None, scenario: Scenario) -> PolicyLike:
 
     if policy is None:
         policy = scenario.policy_object
-    if policy is None:
-        return from_params(scenario.policy)
-    return copy.deepcopy(resolve(policy))
+    chosen = from_params(scenario.policy) if policy is None else copy.deepcopy(resolve(policy))
+    return on_alarm(chosen, scenario.reaction)
+
+
+def on_alarm(policy: PolicyLike, reaction: Any) -> PolicyLike:
+    """``policy`` wrapped in the reaction to the brand's alarm, when ``[reaction]`` sets one."""
+    from socialsim.brand.policies.adaptive import OnAlarm
+
+    r = reaction
+    if not (r.surge_staff or r.order != "keep" or r.channel != "keep" or r.compensate):
+        return policy
+    return OnAlarm(policy, r.surge_staff, r.mode_days, r.order, r.channel, r.compensate)
 
 
 def _as_policy(target: Any, what: str) -> PolicyLike:
