@@ -291,7 +291,7 @@ def _priors(params: Sequence[str], bounds: Mapping[str, tuple[float, float]]) ->
         raise ConfigError("params", list(params), "a list without repeated keys")
     for key in bounds:
         if key not in params:
-            raise ConfigError("bounds", key, "bounds of a parameter being fitted", str(params))
+            raise ConfigError("bounds", key, f"a parameter being fitted ({', '.join(params)})")
     return {key: prior_for(key, bounds.get(key)) for key in params}
 
 

@@ -19,15 +19,21 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from socialsim.constraints import ConfigError, did_you_mean
 from socialsim.kpis import STATE_KPIS
-from socialsim.studies.series import SERIES, Observed, nps_standard_error
+from socialsim.studies.series import SERIES, Observed, nps_standard_error, series_values
 
-__all__ = ["Observed", "read_observed"]
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from socialsim.scenario import Scenario
+
+__all__ = ["Observed", "read_observed", "synthetic"]
 
 LONG_COLUMNS = ("kpi", "value", "se", "n", "passives")
 EXTRAS = ("se", "n", "passives")
@@ -101,6 +107,85 @@ def read_observed(
     tidy["measured"] = tidy["sigma"].notna()
     columns = ["series", "day", "value", "sigma", "measured"]
     return Observed(tidy[columns], followers, name, followers_day)
+
+
+def synthetic(
+    scenario: Scenario,
+    *,
+    seed: int,
+    followers: float,
+    daily: Sequence[str] = ("followers", "complaints"),
+    survey_days: Sequence[int] = (),
+    survey_n: int = 400,
+    start: str | None = None,
+) -> pd.DataFrame:
+    """Observations made by the model itself: one run, seen as the brand would see it.
+
+    A run of ``scenario`` (seeded with ``seed``) for ``run.days`` days. Each daily series is
+    reported on days 1 to ``run.days``, counts scaled by ``followers`` over the simulated fans
+    on day 0 and rounded; on each of ``survey_days`` an NPS survey asks ``survey_n`` fans drawn
+    at random (multinomial sampling of promoters, passives and detractors), reported with its
+    ``n`` and share of ``passives``. Fitting this back should recover the scenario's values.
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The truth: the values a calibration should find.
+    seed : int
+        Seed of the run and of the surveys.
+    followers : float
+        The brand's followers on day 0.
+    daily : sequence of str, default ("followers", "complaints")
+        Series reported every day (names of :data:`~socialsim.studies.series.SERIES`).
+    survey_days : sequence of int, default ()
+        Days of an NPS survey.
+    survey_n : int, default 400
+        Respondents per survey.
+    start : str, optional
+        Report a ``date`` column, day 1 being this date; default a ``day`` column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long form: ``day`` or ``date``, ``kpi``, ``value``, ``n``, ``passives``.
+
+    Examples
+    --------
+    >>> from socialsim import Scenario
+    >>> truth = Scenario().replace({"graph.n": 200, "run.days": 10})
+    >>> data = synthetic(truth, seed=1, followers=5000, survey_days=[10])
+    >>> data.groupby("kpi").size().to_dict()
+    {'complaints': 10, 'followers': 10, 'nps': 1}
+    >>> read_observed(data).last_day
+    10
+    """
+    from socialsim.model import EngagementModel
+
+    model_seed, survey_seed = np.random.SeedSequence(seed).spawn(2)
+    model = EngagementModel(scenario, rng=model_seed)
+    model.run()
+    kpis = model.kpis()
+    scale = followers / kpis["fans"].iloc[0]
+    days = np.arange(1, scenario.run.days + 1)
+    parts = []
+    for name in daily:
+        _check_series(name, "daily")
+        values = series_values(name, kpis, scale)[days]
+        values = np.round(values) if SERIES[name].scaled else values
+        parts.append(pd.DataFrame({"day": days, "kpi": name, "value": values}))
+    rng = np.random.default_rng(survey_seed)
+    for day in survey_days:
+        row = kpis.iloc[day]
+        shares = np.array([row["promoters"], row["passives"], row["detractors"]]) / row["fans"]
+        promoters, passives, detractors = rng.multinomial(survey_n, shares)
+        nps = 100.0 * (promoters - detractors) / survey_n
+        survey = {"day": day, "kpi": "nps", "value": nps, "n": survey_n}
+        parts.append(pd.DataFrame([survey | {"passives": passives / survey_n}]))
+    frame = pd.concat(parts, ignore_index=True)
+    if start is not None:
+        dates = pd.Timestamp(start) + pd.to_timedelta(frame.pop("day") - 1, unit="D")
+        frame.insert(0, "date", dates.dt.strftime("%Y-%m-%d"))
+    return frame
 
 
 def _is_state(series: str) -> bool:

@@ -22,7 +22,7 @@ import pandas as pd
 from socialsim.constraints import ConfigError
 from socialsim.kpis import KPIS
 
-__all__ = ["SERIES", "Observed", "Series", "nps_standard_error"]
+__all__ = ["SERIES", "Observed", "Series", "nps_standard_error", "series_values"]
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,21 @@ def nps_standard_error(nps: float, n: float, passives: float = 0.0) -> float:
     return 100.0 * math.sqrt(max(spread, 0.0) / n)
 
 
+def series_values(name: str, kpis: pd.DataFrame, scale: float = 1.0) -> np.ndarray:
+    """A series on every day of a run: its KPIs summed (or their share), counts times ``scale``.
+
+    >>> kpis = pd.DataFrame({"complaints": [0, 2], "praise": [0, 1], "needs": [0, 1]})
+    >>> series_values("mentions", kpis, scale=10.0).tolist()
+    [0.0, 40.0]
+    """
+    spec = SERIES[name]
+    value = kpis[list(spec.kpis)].to_numpy(dtype=np.float64).sum(axis=1)
+    if spec.per is not None:
+        total = kpis[spec.per].to_numpy(dtype=np.float64)
+        value = np.divide(value, total, out=np.zeros_like(value), where=total > 0)
+    return value * scale if spec.scaled else value
+
+
 @dataclass(frozen=True)
 class Observed:
     """Checked observations, one row per series and day, with each one's standard deviation.
@@ -171,12 +186,7 @@ class Observed:
         scale = self.followers / fans if self.followers and fans > 0 else 1.0
         out = pd.DataFrame({"day": kpis["day"].to_numpy()})
         for name in self.series:
-            spec = SERIES[name]
-            value = kpis[list(spec.kpis)].to_numpy(dtype=np.float64).sum(axis=1)
-            if spec.per is not None:
-                total = kpis[spec.per].to_numpy(dtype=np.float64)
-                value = np.divide(value, total, out=np.zeros_like(value), where=total > 0)
-            out[name] = value * scale if spec.scaled else value
+            out[name] = series_values(name, kpis, scale)
         return out
 
     def simulated(self, kpis: pd.DataFrame) -> dict[str, np.ndarray]:
