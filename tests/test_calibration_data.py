@@ -120,13 +120,23 @@ def test_counts_are_scaled_to_the_brand_and_scores_are_not(tmp_path):
 
 
 def test_distance_is_the_sum_of_squared_standardised_residuals(tmp_path):
-    path = write(tmp_path, "day,kpi,value,se\n1,nps,10,2\n2,nps,14,\n2,complaints,5,\n")
+    path = write(
+        tmp_path, "day,kpi,value,se\n1,nps,10,2\n2,nps,14,\n2,complaints,5,\n3,complaints,1,\n"
+    )
     observed = read_observed(path, followers=50)
+    simulated = {"nps": np.array([12.0, 10.0]), "complaints": np.array([3.0, 2.0])}
     with pytest.raises(ValueError, match="no scale yet"):
-        observed.distance({"nps": np.array([10.0, 14.0]), "complaints": np.array([5.0])})
+        observed.distance(simulated)
     scaled = observed.with_scales({"nps": 4.0, "complaints": 1.0})
-    # (10-12)/2, (14-10)/4 for nps; (5-3)/1 for complaints
-    assert scaled.distance({"nps": np.array([12.0, 10.0]), "complaints": np.array([3.0])}) == 6.0
+    # nps: (10-12)/2 and (14-10)/4; complaints as running totals: (5-3)/1 and (6-5)/1
+    assert scaled.distance(simulated) == 1 + 1 + 4 + 1
+
+
+def test_a_running_total_adds_up_the_daily_standard_errors(tmp_path):
+    path = write(tmp_path, "day,kpi,value,se\n1,complaints,5,3\n2,complaints,1,4\n")
+    observed = read_observed(path, followers=50)
+    assert observed.data["sigma"].tolist() == [3.0, 5.0]
+    assert observed.distance({"complaints": np.array([5.0, 6.0])}) == pytest.approx(1.0)
 
 
 def test_pilot_scale_is_the_spread_across_runs_and_falls_back_when_nothing_moves(tmp_path):

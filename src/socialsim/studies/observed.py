@@ -26,7 +26,13 @@ import pandas as pd
 
 from socialsim.constraints import ConfigError, did_you_mean
 from socialsim.kpis import STATE_KPIS
-from socialsim.studies.series import SERIES, Observed, nps_standard_error, series_values
+from socialsim.studies.series import (
+    SERIES,
+    Observed,
+    accumulates,
+    nps_standard_error,
+    series_values,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -368,4 +374,8 @@ def _sigmas(tidy: pd.DataFrame) -> np.ndarray:
         else:
             sigma[i] = math.sqrt(max(row["value"] * (1 - row["value"]), 0.0) / row["n"])
     sigma[sigma <= 0] = np.nan  # a survey that was unanimous: no sampling error to divide by
+    for name, rows in tidy.groupby("series").indices.items():
+        if accumulates(name):  # compared as a running total: its errors add up
+            total = np.sqrt(np.cumsum(sigma[rows] ** 2))
+            sigma[rows] = total if np.isfinite(total).all() else np.nan
     return sigma

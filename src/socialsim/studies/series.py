@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 
 from socialsim.constraints import ConfigError
-from socialsim.kpis import KPIS
+from socialsim.kpis import KPIS, LEVELS
 
-__all__ = ["SERIES", "Observed", "Series", "nps_standard_error", "series_values"]
+__all__ = ["SERIES", "Observed", "Series", "accumulates", "nps_standard_error", "series_values"]
 
 
 @dataclass(frozen=True)
@@ -124,6 +124,16 @@ def series_values(name: str, kpis: pd.DataFrame, scale: float = 1.0) -> np.ndarr
     return value * scale if spec.scaled else value
 
 
+def accumulates(name: str) -> bool:
+    """Whether a series counts a day's events, and is therefore compared as a running total.
+
+    >>> accumulates("complaints"), accumulates("followers"), accumulates("nps")
+    (True, False, False)
+    """
+    spec = SERIES[name]
+    return spec.scaled and not any(k in LEVELS for k in spec.kpis)
+
+
 @dataclass(frozen=True)
 class Observed:
     """Checked observations, one row per series and day, with each one's standard deviation.
@@ -132,10 +142,10 @@ class Observed:
     ----------
     data : pandas.DataFrame
         Columns ``series``, ``day`` (int; day 0 is the state before the first simulated day),
-        ``value`` and ``sigma`` (what a residual is divided by, see :meth:`distance`; NaN
-        until :meth:`with_scales` gives the series without a standard error their scale),
-        and ``measured`` (the sigma is a standard error that came with the data), sorted by
-        series and day.
+        ``value``, ``sigma`` (what a residual of :meth:`statistics` is divided by, see
+        :meth:`distance`; NaN until :meth:`with_scales` gives the series without a standard
+        error their scale) and ``measured`` (the sigma comes from a standard error or sample
+        size given with the data), sorted by series and day.
     followers : float or None
         The brand's followers on day :attr:`followers_day`; count series are scaled by it.
     source : str
@@ -197,14 +207,32 @@ class Observed:
             for name, group in self.data.groupby("series", sort=True)
         }
 
-    def pilot_scales(self, runs: Sequence[Mapping[str, np.ndarray]]) -> dict[str, float]:
-        """Each series' own scale: its spread across pilot runs drawn from the prior.
+    def statistics(self, values: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+        """What the distance compares: each value, or for a daily count its running total.
 
-        Per observed day, the median absolute deviation of the simulated values across the
-        runs (times 1.4826, a standard deviation for normal data), then the median over the
-        days: how much the series moves between plausible worlds (Prangle 2017; pyABC's
-        adaptive distances use the same scale). A series that does not move at all gets the
-        standard deviation of its observed values, else 1.
+        A day's count of a few complaints is mostly noise; their running total over the
+        observed days is not, so counts are compared as running totals (as Covasim's fits
+        compare cumulative counts; Kerr et al. 2021).
+
+        >>> from socialsim.studies.observed import read_observed
+        >>> obs = read_observed(pd.DataFrame({"day": [1, 2, 3], "complaints": [2, 0, 1]}),
+        ...                     followers=100)
+        >>> obs.statistics(obs.values())["complaints"].tolist()
+        [2.0, 2.0, 3.0]
+        """
+        return {
+            name: np.cumsum(value, dtype=np.float64) if accumulates(name) else value
+            for name, value in values.items()
+        }
+
+    def pilot_scales(self, runs: Sequence[Mapping[str, np.ndarray]]) -> dict[str, float]:
+        """Each series' own scale: the spread of its statistic across pilot runs from the prior.
+
+        Per observed day, the median absolute deviation of the simulated :meth:`statistics`
+        across the runs (times 1.4826, a standard deviation for normal data), then the median
+        over the days: how much the series moves between plausible worlds, the scale pyABC's
+        adaptive distances use (Prangle 2017). A series that does not move at all gets the
+        standard deviation of its observed statistic, else 1.
 
         Parameters
         ----------
@@ -212,8 +240,8 @@ class Observed:
             :meth:`simulated` of each pilot run ({} for a rejected one).
         """
         scales = {}
-        for name, observed in self.values().items():
-            table = np.array([run[name] for run in runs if run], dtype=np.float64)
+        for name, observed in self.statistics(self.values()).items():
+            table = np.array([self.statistics(run)[name] for run in runs if run])
             spread = 0.0
             if len(table) > 1:
                 centre = np.nanmedian(table, axis=0)
@@ -233,8 +261,9 @@ class Observed:
     def distance(self, simulated: Mapping[str, np.ndarray]) -> float:
         """Sum of squared standardised residuals over every observation.
 
-        Each residual ``observed - simulated`` is divided by its ``sigma``: the standard error
-        given with it or computed from a survey's ``n``, else its series' own scale
+        Each residual of :meth:`statistics`, observed minus simulated, is divided by its
+        ``sigma``: the standard error given with it or computed from a survey's ``n`` (for a
+        running total, the root of the summed squared errors), else its series' own scale
         (:meth:`pilot_scales`, set with :meth:`with_scales`). A simulated value that is
         missing (a response time on a day without replies) counts as a residual of 3 sigma.
 
@@ -248,8 +277,9 @@ class Observed:
         """
         if self.data["sigma"].isna().any():
             raise ValueError("some series have no scale yet: use with_scales(pilot_scales(...))")
+        observed, simulated = self.statistics(self.values()), self.statistics(simulated)
         total = 0.0
         for name, group in self.data.groupby("series", sort=True):
-            z = (group["value"].to_numpy() - simulated[name]) / group["sigma"].to_numpy()
+            z = (observed[name] - simulated[name]) / group["sigma"].to_numpy()
             total += float(np.sum(np.where(np.isnan(z), 9.0, z * z)))
         return total
