@@ -13,7 +13,6 @@ figures and a Markdown report. The method, its choices and their sources are in
 from __future__ import annotations
 
 import json
-import math
 import shutil
 import sys
 import tempfile
@@ -23,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from socialsim.constraints import ConfigError, Interval, did_you_mean
@@ -224,17 +222,35 @@ def calibrate(
     try:
         spec = _spec(method, priors, observed, scenario, seed)
         scales = _resume(folder, spec)
-        simulator = fitting.Simulator(scenario, tuple(priors), observed, seed)
-        if scales is None:
-            with fitting._pool(jobs, executor) as pool:
-                scales = _pilot(simulator, priors, pilot, pool, echo)
-            folder.mkdir(parents=True, exist_ok=True)
-            (folder / "calibration.json").write_text(
-                json.dumps({**spec, "scales": scales}, indent=2) + "\n"
-            )
-        simulator = fitting.Simulator(scenario, tuple(priors), observed.with_scales(scales), seed)
-        ranges = {k: (p.low, p.high) for k, p in priors.items()}
-        if method == "abc":
+        keys, lows, highs = (
+            tuple(priors),
+            [p.low for p in priors.values()],
+            [p.high for p in priors.values()],
+        )
+        with fitting._pool(jobs, executor) as pool:
+            if scales is None:
+                simulator = fitting.Simulator(scenario, keys, observed, seed)
+                scales = fitting.pilot_scales(simulator, lows, highs, pilot, pool)
+                folder.mkdir(parents=True, exist_ok=True)
+                text = json.dumps({**spec, "scales": scales}, indent=2)
+                (folder / "calibration.json").write_text(text + "\n")
+                if echo is not None:
+                    echo("pilot scales: " + ", ".join(f"{k} {v:.4g}" for k, v in scales.items()))
+            simulator = fitting.Simulator(scenario, keys, observed.with_scales(scales), seed)
+            ranges = {k: (p.low, p.high) for k, p in priors.items()}
+            if method == "optimize":
+                study = fitting.fit_optuna(
+                    simulator,
+                    ranges,
+                    f"sqlite:///{folder.resolve() / 'optuna.sqlite'}",
+                    trials=trials,
+                    repeats=repeats,
+                    batch=jobs,
+                    pool=pool,
+                    progress=echo,
+                )
+                samples, diagnostics = fitting.optuna_results(study, keys)
+        if method == "abc":  # pyABC forks its own workers: no pool may be running
             history = fitting.fit_abc(
                 simulator,
                 ranges,
@@ -246,25 +262,13 @@ def calibrate(
                 executor=executor,
                 progress=echo,
             )
-            samples, diagnostics = _abc_results(history, priors)
-        else:
-            study = fitting.fit_optuna(
-                simulator,
-                ranges,
-                f"sqlite:///{folder.resolve() / 'optuna.sqlite'}",
-                trials=trials,
-                repeats=repeats,
-                jobs=jobs,
-                executor=executor,
-                progress=echo,
-            )
-            samples, diagnostics = _optuna_results(study, priors)
+            samples, diagnostics = fitting.abc_results(history, keys)
         table = estimates(method, samples, priors)
         fitted = Calibration(
             method, priors, simulator.observed, samples, table, diagnostics, None, 0.0
         )
         with fitting._pool(jobs, executor) as pool:
-            predictive = _predictive(simulator, fitted.draws(draws, seed), seed, pool)
+            predictive = fitting.predictive(simulator, fitted.draws(draws, seed), pool)
     finally:
         if out is None:
             shutil.rmtree(folder, ignore_errors=True)
@@ -348,59 +352,5 @@ def _resume(folder: Path, spec: Mapping[str, Any]) -> dict[str, float] | None:
     return stored["scales"]
 
 
-# ---------------------------------------------------------------------------------- stages
 def _echo(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _pilot(simulator, priors, n, pool, echo) -> dict[str, float]:
-    rng = np.random.default_rng(np.random.SeedSequence(simulator.seed, spawn_key=(1,)))
-    u = rng.random((n, len(priors)))
-    values = [[float(p.ppf(u[i, j])) for j, p in enumerate(priors.values())] for i in range(n)]
-    runs = fitting._map(pool, simulator, [(dict(zip(priors, row, strict=True)),) for row in values])
-    scales = simulator.observed.pilot_scales(runs)
-    if echo is not None:
-        echo("pilot: " + ", ".join(f"{k} scale {v:.4g}" for k, v in scales.items()))
-    return scales
-
-
-def _abc_results(history, priors) -> tuple[pd.DataFrame, pd.DataFrame]:
-    frame, weights = history.get_distribution(m=0, t=history.max_t)
-    samples = frame[list(priors)].reset_index(drop=True)
-    samples["weight"] = weights / weights.sum()
-    return samples, fitting.generation_table(history)
-
-
-def _optuna_results(study, priors) -> tuple[pd.DataFrame, pd.DataFrame]:
-    from optuna.trial import TrialState
-
-    rows = [
-        {
-            **{k: t.params[k] for k in priors},
-            "distance": t.value if t.state == TrialState.COMPLETE else math.nan,
-            "trial": t.number,
-        }
-        for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED))
-    ]
-    samples = pd.DataFrame(rows, columns=[*priors, "distance", "trial"])
-    diagnostics = pd.DataFrame(
-        {
-            "trials": [len(samples)],
-            "pruned": [int(samples["distance"].isna().sum())],
-            "best_distance": [samples["distance"].min()],
-        }
-    )
-    return samples, diagnostics
-
-
-def _predictive(simulator, draws: pd.DataFrame, seed: int, pool) -> pd.DataFrame:
-    seeds = np.random.SeedSequence(seed, spawn_key=(2,)).spawn(len(draws))
-    jobs = [(row, s) for row, s in zip(draws.to_numpy().tolist(), seeds, strict=True)]
-    runs = fitting._map(pool, simulator.kpis, jobs)
-    frames = [
-        simulator.observed.trajectories(kpis).assign(draw=i)
-        for i, kpis in enumerate(runs)
-        if kpis is not None
-    ]
-    frame = pd.concat(frames, ignore_index=True)
-    return frame[["draw", "day", *simulator.observed.series]]

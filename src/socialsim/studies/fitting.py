@@ -34,7 +34,17 @@ from socialsim.constraints import ConfigError
 from socialsim.scenario import Scenario
 from socialsim.studies.observed import Observed
 
-__all__ = ["Simulator", "evaluate", "fit_abc", "fit_optuna", "run_seed"]
+__all__ = [
+    "Simulator",
+    "abc_results",
+    "evaluate",
+    "fit_abc",
+    "fit_optuna",
+    "optuna_results",
+    "pilot_scales",
+    "predictive",
+    "run_seed",
+]
 
 Progress = Callable[[str], None]
 
@@ -250,17 +260,18 @@ def fit_optuna(
     *,
     trials: int,
     repeats: int,
-    jobs: int,
-    executor: Any = None,
+    batch: int,
+    pool: Any = None,
     progress: Progress | None = None,
 ) -> Any:
     """Run (or continue) a TPE search until ``trials`` trials are finished in ``storage``.
 
     The objective of a trial is the mean distance over ``repeats`` runs whose seeds are the
     same for every trial (common random numbers, so trials differ by their values, not their
-    luck). Trials are asked ``jobs`` at a time and told in order; the sampler of each batch is
-    seeded from the root seed and the number of finished trials, so a resumed search asks the
-    same values an uninterrupted one would. Returns the ``optuna.Study``.
+    luck). Trials are asked ``batch`` at a time, evaluated on ``pool`` (an executor, or None for
+    this process) and told in order; the sampler of each batch is seeded from the root seed and
+    the number of finished trials, so a resumed search asks the same values an uninterrupted
+    one would. Returns the ``optuna.Study``.
     """
     optuna = _require("optuna", "optimize")
     from optuna.trial import TrialState
@@ -273,26 +284,23 @@ def fit_optuna(
         # Asked before an interruption and never told: not a result.
         study.tell(stale.number, state=TrialState.FAIL)
     seeds = np.random.SeedSequence(simulator.seed).spawn(repeats)
-    with _pool(jobs, executor) as pool:
-        while (done := _finished(study)) < trials:
-            study.sampler = optuna.samplers.TPESampler(
-                seed=int(
-                    np.random.SeedSequence(simulator.seed, spawn_key=(done,)).generate_state(1)[0]
-                ),
-                constant_liar=True,
-            )
-            batch = [study.ask() for _ in range(min(jobs, trials - done))]
-            values = [[t.suggest_float(k, *bounds[k]) for k in simulator.keys] for t in batch]
-            results = _map(pool, evaluate, [(simulator, v, seeds) for v in values])
-            for trial, result in zip(batch, results, strict=True):
-                if np.isfinite(result):
-                    study.tell(trial, result)
-                else:
-                    study.tell(trial, state=TrialState.PRUNED)
-            if progress is not None:
-                progress(
-                    f"trial {_finished(study)}/{trials}: best mean distance {_best(study):.4g}"
-                )
+    while (done := _finished(study)) < trials:
+        study.sampler = optuna.samplers.TPESampler(
+            seed=int(
+                np.random.SeedSequence(simulator.seed, spawn_key=(done,)).generate_state(1)[0]
+            ),
+            constant_liar=True,
+        )
+        asked = [study.ask() for _ in range(min(batch, trials - done))]
+        values = [[t.suggest_float(k, *bounds[k]) for k in simulator.keys] for t in asked]
+        results = _map(pool, evaluate, [(simulator, v, seeds) for v in values])
+        for trial, result in zip(asked, results, strict=True):
+            if np.isfinite(result):
+                study.tell(trial, result)
+            else:
+                study.tell(trial, state=TrialState.PRUNED)
+        if progress is not None:
+            progress(f"trial {_finished(study)}/{trials}: best mean distance {_best(study):.4g}")
     return study
 
 
@@ -316,8 +324,10 @@ def _pool(jobs: int, executor: Any) -> Iterator[Any]:
     if executor is not None or jobs == 1:
         yield executor
         return
-    # forkserver: workers start clean of the parent's threads (Optuna's, Dask's, tqdm's).
+    # forkserver: workers start clean of the parent's threads (Optuna's, Dask's, tqdm's); with
+    # the model preloaded in the server, each pool's workers start in a fork, not an import.
     context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["socialsim.studies.fitting", "socialsim.model"])
     with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
         yield pool
 
@@ -328,3 +338,59 @@ def _map(pool: Any, function: Callable, arguments: Sequence[tuple]) -> list[Any]
         return [function(*a) for a in arguments]
     futures = [pool.submit(function, *a) for a in arguments]
     return [future.result() for future in futures]
+
+
+# ---------------------------------------------------------------------------------- stages
+def pilot_scales(
+    simulator: Simulator, lows: Sequence[float], highs: Sequence[float], n: int, pool: Any
+) -> dict[str, float]:
+    """The series' own scales from ``n`` runs at seeded uniform draws between the bounds."""
+    rng = np.random.default_rng(np.random.SeedSequence(simulator.seed, spawn_key=(1,)))
+    low, high = np.asarray(lows), np.asarray(highs)
+    draws = low + (high - low) * rng.random((n, len(simulator.keys)))
+    runs = _map(pool, simulator, [(dict(zip(simulator.keys, row, strict=True)),) for row in draws])
+    return simulator.observed.pilot_scales(runs)
+
+
+def predictive(simulator: Simulator, draws: pd.DataFrame, pool: Any) -> pd.DataFrame:
+    """The observed series on every day of a run at each row of ``draws`` (new seeds)."""
+    seeds = np.random.SeedSequence(simulator.seed, spawn_key=(2,)).spawn(len(draws))
+    arguments = list(zip(draws[list(simulator.keys)].to_numpy().tolist(), seeds, strict=True))
+    runs = _map(pool, simulator.kpis, arguments)
+    frames = [
+        simulator.observed.trajectories(kpis).assign(draw=i)
+        for i, kpis in enumerate(runs)
+        if kpis is not None
+    ]
+    return pd.concat(frames, ignore_index=True)[["draw", "day", *simulator.observed.series]]
+
+
+def abc_results(history: Any, keys: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The last generation's particles with their weights, and the generations' table."""
+    frame, weights = history.get_distribution(m=0, t=history.max_t)
+    samples = frame[list(keys)].reset_index(drop=True)
+    samples["weight"] = weights / weights.sum()
+    return samples, generation_table(history)
+
+
+def optuna_results(study: Any, keys: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Every finished trial (values, mean distance, number), and a one-row summary."""
+    from optuna.trial import TrialState
+
+    rows = [
+        {
+            **{k: t.params[k] for k in keys},
+            "distance": t.value if t.state == TrialState.COMPLETE else np.nan,
+            "trial": t.number,
+        }
+        for t in study.get_trials(states=(TrialState.COMPLETE, TrialState.PRUNED))
+    ]
+    samples = pd.DataFrame(rows, columns=[*keys, "distance", "trial"])
+    summary = pd.DataFrame(
+        {
+            "trials": [len(samples)],
+            "pruned": [int(samples["distance"].isna().sum())],
+            "best_distance": [samples["distance"].min()],
+        }
+    )
+    return samples, summary
