@@ -387,6 +387,7 @@ def _dask_client(scheduler: str, jobs: int | None) -> Iterator[Any]:
     "--scenario", type=click.Path(dir_okay=False, path_type=Path), help="A scenario file."
 )
 @click.option("--followers", type=float, help="The brand's followers on day 0 (scales counts).")
+@click.option("--start", metavar="DATE", help="The date of day 0 (default: before the first).")
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
@@ -409,6 +410,7 @@ def calibrate_command(
     sets: tuple[str, ...],
     scenario: Path | None,
     followers: float | None,
+    start: str | None,
     out: Path,
     jobs: int,
     seed: int,
@@ -447,6 +449,7 @@ def calibrate_command(
             bounds=ranges,
             scenario=_load_scenario(scenario, sets, None, None),
             followers=followers,
+            start=start,
             out=out,
             jobs=jobs,
             seed=seed,

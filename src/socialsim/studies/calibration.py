@@ -127,6 +127,7 @@ def calibrate(
     bounds: Mapping[str, tuple[float, float]] | None = None,
     scenario: Scenario | None = None,
     followers: float | None = None,
+    start: str | None = None,
     out: str | Path | None = None,
     jobs: int = 1,
     executor: Any = None,
@@ -155,8 +156,9 @@ def calibrate(
     scenario : Scenario, optional
         The fixed part (population size, policy ...); default the built-in scenario. Its
         ``run.days`` must reach the last observed day; runs stop there.
-    followers : float, optional
-        The brand's followers on day 0, to scale count series.
+    followers, start : optional
+        Passed to :func:`~socialsim.studies.observed.read_observed`: the brand's followers on
+        day 0 (to scale count series) and the date of day 0.
     out : str or Path, optional
         Folder for the fit's database and outputs. Calling again with the same ``out``
         continues the fit: finished generations (or trials) are kept. Default: a temporary
@@ -209,7 +211,11 @@ def calibrate(
     ['estimate', 'ci_low', 'ci_high']
     """
     started = time.perf_counter()
-    observed = data if isinstance(data, Observed) else read_observed(data, followers=followers)
+    observed = (
+        data
+        if isinstance(data, Observed)
+        else read_observed(data, followers=followers, start=start)
+    )
     scenario = scenario if scenario is not None else Scenario()
     observed.check_horizon(scenario.run.days)
     priors = _priors(params, bounds or {})

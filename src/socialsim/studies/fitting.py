@@ -368,7 +368,7 @@ def predictive(simulator: Simulator, draws: pd.DataFrame, pool: Any) -> pd.DataF
 def abc_results(history: Any, keys: Sequence[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The last generation's particles with their weights, and the generations' table."""
     frame, weights = history.get_distribution(m=0, t=history.max_t)
-    samples = frame[list(keys)].reset_index(drop=True)
+    samples = frame[list(keys)].reset_index(drop=True).rename_axis(columns=None)
     samples["weight"] = weights / weights.sum()
     return samples, generation_table(history)
 
