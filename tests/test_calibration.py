@@ -7,7 +7,9 @@ coverage over many seeds at these and larger sizes is measured in docs/calibrati
 
 from __future__ import annotations
 
+import importlib.util
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -51,8 +53,8 @@ def test_abc_recovers_known_values_inside_its_90_percent_intervals(abc_fit):
     table = result.estimates
     for key, value in TRUTH.items():
         assert table.loc[key, "ci_low"] <= value <= table.loc[key, "ci_high"], table
-        assert table.loc[key, "identified"], table
     # the series pin the loyalty level down far more tightly than the prior
+    assert table.loc["population.loyalty_mean", "identified"], table
     assert table.loc["population.loyalty_mean", "iqr_ratio"] < 0.3
 
 
@@ -208,3 +210,19 @@ def test_cli_fits_and_writes_its_report(tmp_path):
     assert result.exit_code == 0, result.output
     assert "population.loyalty_mean" in result.output and "report.md" in result.output
     assert (tmp_path / "out" / "trials.png").exists()
+
+
+@pytest.mark.slow
+def test_90_percent_intervals_cover_the_truth_in_at_least_8_of_10_seeded_fits():
+    path = Path(__file__).parent.parent / "experiments" / "calibration" / "coverage.py"
+    spec = importlib.util.spec_from_file_location("coverage", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    # tiny fits, two at a time; docs/calibration.md gives the figure at the test's sizes
+    table = module.coverage(10, n=1000, days=20, population=20, generations=2, jobs=2)
+    summary = module.summary(table)
+    for key in module.TRUTH:
+        assert summary.loc[key, "covered"] >= 0.8, summary
+    # coverage is not bought with intervals as wide as the prior
+    assert summary.loc["population.loyalty_mean", "iqr_ratio"] < 0.5, summary
+    assert summary.loc["team.hourly_cost", "identified"] <= 0.2, summary

@@ -105,10 +105,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--n", type=int, default=2000, help="simulated people")
     parser.add_argument("--days", type=int, default=30)
-    parser.add_argument("--population", type=int, default=100)
-    parser.add_argument("--generations", type=int, default=4)
+    parser.add_argument("--population", type=int, default=40)
+    parser.add_argument("--generations", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--method", choices=("abc", "optimize"), default="abc")
+    parser.add_argument("--csv", help="also write every repeat's estimates to this file")
     args = parser.parse_args()
     started = time.perf_counter()
     table = coverage(
@@ -120,6 +121,8 @@ def main() -> None:
         jobs=args.jobs,
         method=args.method,
     )
+    if args.csv:
+        table.to_csv(args.csv, index=False)
     print(summary(table).to_string(float_format="%.2f"))
     print(f"{time.perf_counter() - started:.0f} s")
 

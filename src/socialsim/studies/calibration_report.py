@@ -40,22 +40,39 @@ IDENTIFIED_RATIO = 0.8
 not identified by the observed series: the data have not narrowed it much."""
 
 
+def identified_below(ess: float) -> float:
+    """The IQR ratio below which a posterior of ``ess`` effective particles counts as identified.
+
+    0.8, or less when the particles are few: the IQR of ``m`` draws from a flat posterior,
+    over the prior's, has a standard deviation of about ``1/sqrt(m)`` (the sampling variance of
+    the quartiles of a uniform law), so a ratio within two of them of 1 is noise, not a finding.
+
+    >>> identified_below(400), round(identified_below(36), 3)
+    (0.8, 0.667)
+    """
+    return min(IDENTIFIED_RATIO, 1 - 2 / math.sqrt(ess))
+
+
 def estimates(method: str, samples: pd.DataFrame, priors: Mapping[str, Prior]) -> pd.DataFrame:
     """The estimates table (see :attr:`Calibration.estimates`)."""
     rows = {}
     tail = (1 - LEVEL) / 2
+    if method == "abc":
+        weights = samples["weight"].to_numpy()
+        threshold = identified_below(weights.sum() ** 2 / np.sum(weights**2))
     for key, prior in priors.items():
         row = {"prior_low": prior.low, "prior_high": prior.high}
         if method == "abc":
-            values, weights = samples[key].to_numpy(), samples["weight"].to_numpy()
-            q = weighted_quantiles(values, weights, [tail, 0.25, 0.5, 0.75, 1 - tail])
+            q = weighted_quantiles(
+                samples[key].to_numpy(), weights, [tail, 0.25, 0.5, 0.75, 1 - tail]
+            )
             ratio = (q[3] - q[1]) / prior.iqr
             row |= {
                 "estimate": q[2],
                 "ci_low": q[0],
                 "ci_high": q[4],
                 "iqr_ratio": ratio,
-                "identified": bool(ratio <= IDENTIFIED_RATIO),
+                "identified": bool(ratio < threshold),
             }
         else:
             best = samples.loc[samples["distance"].idxmin()]
@@ -165,8 +182,9 @@ def report(result: Calibration) -> str:
         lines += [
             "Estimates are posterior medians with 90% credible intervals (weighted 5% and 95% "
             "quantiles). A parameter whose posterior interquartile range is more than 0.8 of "
-            f"its prior's is reported as *{NOT_IDENTIFIED}*: the data have not narrowed it, "
-            "and its interval is the prior's, not a finding.",
+            "its prior's (or within sampling noise of it, for few particles) is reported as "
+            f"*{NOT_IDENTIFIED}*: the data have not narrowed it, and its interval is the "
+            "prior's, not a finding.",
         ]
     else:
         lines += [
