@@ -61,6 +61,8 @@ def fit_once(
     table = result.estimates.rename_axis("parameter").reset_index()
     table["truth"] = table["parameter"].map(TRUTH)
     table["identified"] = table["identified"].astype(float)  # None (optimisation) as NaN
+    if method == "abc":
+        table["ess"] = result.diagnostics["ess"].iloc[-1]
     inside = (table["ci_low"] <= table["truth"]) & (table["truth"] <= table["ci_high"])
     table["covered"] = inside.astype(float).where(table["truth"].notna())
     width = table["prior_high"] - table["prior_low"]
