@@ -18,6 +18,7 @@ from typing import Any
 import click
 
 from socialsim._version import __version__
+from socialsim.cli.calibrate import calibrate_command
 from socialsim.cli.dashboard import dashboard_command
 from socialsim.cli.options import (
     DAYS,
@@ -204,4 +205,5 @@ def kpis_command(markdown: bool) -> None:
 
 main.add_command(compare_command)
 main.add_command(dashboard_command)
+main.add_command(calibrate_command)
 main.add_command(sweep_command)
