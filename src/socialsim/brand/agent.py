@@ -25,6 +25,7 @@ import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
 from socialsim.brand.policy import KINDS, priority
+from socialsim.brand.routing import route
 from socialsim.day import Counts, Plan, phase
 from socialsim.posts import PostKind
 from socialsim.scenario import TeamParams
@@ -49,6 +50,9 @@ class Brand:
         The team and its queue.
     broadcasts : collections.deque of int
         Broadcasts pushed on each of the last seven days, for wear-out.
+    talked : int
+        People who talked about the brand yesterday (word of mouth): their posts are part of
+        the mentions listening scans today.
 
     Examples
     --------
@@ -60,6 +64,7 @@ class Brand:
     def __init__(self, team: TeamParams) -> None:
         self.team = CareTeam(team)
         self.broadcasts: deque[int] = deque(maxlen=7)
+        self.talked = 0
 
 
 @phase("triage")
@@ -87,13 +92,9 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     engagement, audience = np.zeros(author.size, np.int64), np.zeros(author.size, np.int64)
     engagement[real] = pop.posts_made[who] + pop.responses_received[who]
     audience[real] = day.graph.out_degree[who]
-    day.queued = Queue(
-        author=author,
-        kind=flagged.kind[kept],
-        label=flagged.label[kept],
-        arrival=flagged.arrival[kept],
-        key=priority(s.policy.order, flagged.label[kept], engagement, audience),
-    )
+    tier = route(flagged.label, flagged.tagged, s.team.routing, s.team.experts)
+    day.queued = Queue.of(flagged, np.zeros(len(flagged)), tier).take(kept)
+    day.queued.key = priority(s.policy.order, flagged.label[kept], engagement, audience)
     return {}
 
 
@@ -106,6 +107,7 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
         "response_time_median",
         "response_time_p90",
         "response_hours",
+        *CareTeam.KPIS,
     ),
 )
 def work(day: Day, rng: np.random.Generator) -> Counts:
@@ -113,6 +115,7 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     team = day.brand.team
     if len(day.queued) == 0 and len(team.queue) == 0:  # nothing to work on
         team.last_response_time = np.empty(0)
+        team.last_counts = dict(CareTeam.IDLE)
         return {
             "backlog": 0,
             "missed": 0,
@@ -120,10 +123,15 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
             "response_time_median": float("nan"),
             "response_time_p90": float("nan"),
             "response_hours": 0.0,
+            **team.last_counts,
         }
-    day.answered, day.missed = team.work(day.queued, day.t, slots=day.plan.reply_slots)
+    answers = np.zeros(len(KINDS), bool)
+    answers[[KINDS.index(k) for k in day.scenario.policy.answer]] = True
+    day.answered, day.missed = team.work(
+        day.queued, day.t, rng=rng, slots=day.plan.reply_slots, answers=answers
+    )
     day.response_time = team.last_response_time
-    real_delay = day.response_time[day.answered.author >= 0]
+    real_delay = day.response_time[day.answered.replied]
     return {
         "backlog": len(team.queue),
         "missed": len(day.missed),
@@ -132,14 +140,21 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
         "response_time_p90": float(np.percentile(real_delay, 90)) if real_delay.size else np.nan,
         # the sum, so that a run's mean response time weighs every reply alike
         "response_hours": float(real_delay.sum()),
+        **team.last_counts,
     }
 
 
 @phase("costs", kpis=("staff_cost",))
 def costs(day: Day, rng: np.random.Generator) -> Counts:
-    """The day's cost: staff hours times the hourly cost, plus compensation paid."""
+    """The day's cost: frontline hours times their hourly cost, the hours experts spent on the
+    team's complaints times theirs, plus compensation paid.
+
+    The brand also keeps how many people talked about it today, for tomorrow's mentions.
+    """
     team, response = day.scenario.team, day.scenario.response
+    day.brand.talked = int(day.talkers.size)
     return {
         "staff_cost": team.staff * team.hours_per_day * team.hourly_cost
+        + day.brand.team.last_counts["expert_hours"] * team.expert_hourly_cost
         + day.compensations * response.compensation_cost
     }
