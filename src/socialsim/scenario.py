@@ -40,6 +40,8 @@ __all__ = ["Scenario", "flatten_keys", "missing_files", "parse_value", "resolve_
 PROBABILITY = Interval(0, 1)
 NONNEGATIVE = Interval(0, None)
 LOYALTY = Interval(0, 10)
+#: A handling time in minutes: from a second to a day.
+MINUTES = Interval(1 / 60, 1440)
 #: The longest horizon: a century. The daily processes are set on months to years, and the bound
 #: stops a mistyped horizon (1e9 days) at once instead of after weeks of running.
 MAX_DAYS = 36_500
@@ -443,29 +445,28 @@ class TeamParams(Section):
     )
     reply_minutes: float = param(
         6.0,
-        Interval(1 / 60, 1440),
+        MINUTES,
         "Mean minutes a frontline person takes to answer a complaint or a need; also the unit "
-        "in which proactive contacts and broadcasts take the team's time (from a second to a "
-        "day).",
+        "in which proactive contacts and broadcasts take the team's time.",
         "references-brand.md §4, range 4–10: about 5 minutes (LiveAgent), 7–8 posts an "
         "agent-hour at KLM (2014)",
     )
     thanks_minutes: float = param(
         2.0,
-        Interval(1 / 60, 1440),
+        MINUTES,
         "Mean minutes to thank someone for praise.",
         "assumption, range 1–3",
     )
     triage_minutes: float = param(
         1.0,
-        Interval(1 / 60, 1440),
+        MINUTES,
         "Mean minutes to read a flagged item and dismiss it as irrelevant or pass it on to "
         "the experts.",
         "assumption, range 0.25–2: reading a post, well under a reply",
     )
     expert_minutes: float = param(
         20.0,
-        Interval(1 / 60, 1440),
+        MINUTES,
         "Mean minutes an expert takes over a complaint.",
         "assumption, range 10–45",
     )

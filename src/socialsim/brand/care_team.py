@@ -151,8 +151,8 @@ class CareTeam:
     One person for an hour from 9:00, handling a post in exactly 30 minutes, three posts:
 
     >>> from socialsim.posts import Flagged
-    >>> team = CareTeam(TeamParams(staff=1, reply_minutes=30, hours_per_day=1, handling_cv=0,
-    ...                            error_rate=0))
+    >>> exact = {"handling_cv": 0, "error_rate": 0, "overload_errors": 0}
+    >>> team = CareTeam(TeamParams(staff=1, reply_minutes=30, hours_per_day=1, **exact))
     >>> flagged = Flagged(np.arange(3), np.full(3, 2, np.int8), np.full(3, 2, np.int8),
     ...                   np.array([8.0, 8.5, 9.2]), np.zeros(3, bool), np.zeros(3, bool))
     >>> done, missed = team.work(Queue.of(flagged, np.zeros(3), np.zeros(3, np.int8)), day=1,
@@ -224,8 +224,7 @@ class CareTeam:
         effort = minutes / 60.0 * _noise(rng, len(queue), p.handling_cv)
         hours = effort * stretch
         begin = np.full(len(queue), np.nan)
-        frontline = np.flatnonzero(queue.tier == FRONTLINE)
-        begin[frontline] = self._shift(queue, frontline, hours, shift, staff[FRONTLINE])
+        frontline = self._shift(queue, FRONTLINE, hours, begin, shift, staff[FRONTLINE])
         started = frontline[~np.isnan(begin[frontline])]
         worked = {FRONTLINE: float(effort[started].sum())}
         # Complaints the frontline passed on wait for the experts from the end of its reading.
@@ -238,11 +237,8 @@ class CareTeam:
             )
             hours[passed] = again / 60.0 * _noise(rng, passed.size, p.handling_cv)
             begin[passed] = np.nan
-        expert = np.flatnonzero(queue.tier == EXPERT)
-        worked[EXPERT] = 0.0
-        if expert.size:
-            begin[expert] = self._shift(queue, expert, hours, shift, staff[EXPERT])
-            worked[EXPERT] = float(hours[expert][~np.isnan(begin[expert])].sum())
+        expert = self._shift(queue, EXPERT, hours, begin, shift, staff[EXPERT])
+        worked[EXPERT] = float(hours[expert][~np.isnan(begin[expert])].sum())
         queue.outcome[:] = outcome
         done = np.flatnonzero(~np.isnan(begin))
         done = done[np.argsort(begin[done] + hours[done], kind="stable")]
@@ -258,19 +254,27 @@ class CareTeam:
         return queue.take(done), waiting.take(too_old)
 
     def _shift(
-        self, queue: Queue, which: np.ndarray, hours: np.ndarray, shift: tuple, staff: int
+        self,
+        queue: Queue,
+        tier: int,
+        hours: np.ndarray,
+        begin: np.ndarray,
+        shift: tuple[float, float],
+        staff: int,
     ) -> np.ndarray:
-        tier = int(queue.tier[which[0]]) if which.size else FRONTLINE
-        begin, self._busy[tier] = serve(
-            queue.ready[which],
-            queue.key[which],
-            queue.arrival[which],
-            hours[which],
-            shift,
-            staff,
-            self._busy[tier],
-        )
-        return begin
+        """One tier's working day: fills ``begin`` for its items, returns their positions."""
+        which = np.flatnonzero(queue.tier == tier)
+        if which.size:
+            begin[which], self._busy[tier] = serve(
+                queue.ready[which],
+                queue.key[which],
+                queue.arrival[which],
+                hours[which],
+                shift,
+                staff,
+                self._busy[tier],
+            )
+        return which
 
 
 def _errors(
