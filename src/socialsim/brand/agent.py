@@ -8,7 +8,7 @@ Its pipeline, one phase each, in the order of :data:`socialsim.model.PHASES`:
 1. listen     :mod:`socialsim.brand.listening`  flag and label the day's posts
 2. triage     :func:`triage` (here)              the policy keeps what it answers, in its
               order, and splits the team's day between replies, contacts and broadcasts
-3. work       :func:`work` (here)                the care team answers in reply slots
+3. work       :func:`work` (here)                the care team handles the queue in hours
               (:mod:`socialsim.brand.care_team`) and drops what waited too long
 4. respond    :mod:`socialsim.brand.response`   replies, outreach, broadcasts and their
               effects on authors, onlookers and identified peers
@@ -73,7 +73,8 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
 
     Proactive contacts and broadcasts take their share of the team's time first; the rest is
     reply slots (``day.plan``). Of the flagged posts, those whose *label* the policy answers
-    join the queue with the policy's priority key (``day.queued``).
+    join the queue with the policy's priority key and the tier the routing sends them to
+    (``day.queued``; :func:`~socialsim.brand.routing.route`).
     """
     s = day.scenario
     slots = day.brand.team.slots_per_day
