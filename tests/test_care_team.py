@@ -81,28 +81,33 @@ def test_servers_with_exponential_handling_agree_with_erlang_c(staff):
         assert abs(mean - exact) < max(half, 0.01 * exact), (mean, half, exact)
 
 
-def test_care_team_with_fixed_handling_agrees_with_the_m_d_c_queue():
-    # One tier, round the clock, 30 posts an hour handled in exactly 6 minutes by 4 people.
-    team = CareTeam(
-        TeamParams(
-            staff=4,
-            experts=0,
-            reply_minutes=6.0,
-            hours_per_day=24.0,
-            start_hour=0.0,
-            max_wait_hours=1e6,
-            **EXACT,
-        )
+def round_the_clock(cv: float, days: int = 120) -> np.ndarray:
+    """Hours from post to the end of handling: one tier of 4 round the clock, 30 posts an
+    hour, 6-minute handling with coefficient of variation ``cv``, over ``days`` days."""
+    exact = {**EXACT, "handling_cv": cv}
+    params = TeamParams(
+        staff=4,
+        experts=0,
+        reply_minutes=6.0,
+        hours_per_day=24.0,
+        start_hour=0.0,
+        max_wait_hours=1e6,
+        **exact,
     )
+    team = CareTeam(params)
     rng = np.random.default_rng(11)
-    waits = []
-    for day in range(1, 121):
+    times = []
+    for day in range(1, days + 1):
         n = rng.poisson(30 * 24)
         arrival = 24.0 * (day - 1) + np.sort(rng.uniform(0, 24, n))
         _, missed = team.work(needs(arrival), day, rng=rng)
         assert len(missed) == 0
-        waits.append(team.last_response_time - 0.1)
-    wait = np.concatenate(waits)
+        times.append(team.last_response_time)
+    return np.concatenate(times)
+
+
+def test_care_team_with_fixed_handling_agrees_with_the_m_d_c_queue():
+    wait = round_the_clock(cv=0.0) - 0.1
     assert wait.min() > -1e-9
     p_wait, mean_wait = deterministic_c(30, 0.1, 4)
     # M/D/c waits about half as long as M/M/c: the test tells the two apart.
@@ -110,6 +115,13 @@ def test_care_team_with_fixed_handling_agrees_with_the_m_d_c_queue():
     for measured, exact in ((wait > 1e-9, p_wait), (wait, mean_wait)):
         mean, half = batch_interval(measured.astype(float))
         assert abs(mean - exact) < max(half, 0.01 * exact), (mean, half, exact)
+
+
+def test_care_team_with_exponential_handling_waits_as_erlang_c_says():
+    # Handling times are not recorded, but they average 6 minutes: the mean wait is the mean
+    # time to the end of handling less 6 minutes.
+    mean, half = batch_interval(round_the_clock(cv=1.0) - 0.1)
+    assert abs(mean - erlang_c(30, 10, 4)[1]) < half, (mean, half)
 
 
 def needs(arrival: np.ndarray) -> Queue:
