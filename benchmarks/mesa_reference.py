@@ -28,9 +28,12 @@ ENGINE_SCENARIO = Scenario().replace(
         "experiences.good_rate": 0.0,
         "experiences.bad_rate": 0.0,
         "experiences.need_rate": 0.0,
+        "listening.chatter_rate": 0.0,
+        "listening.talk_mentions": 0.0,
     }
 )
-"""The default scenario without experiences and needs: word of mouth, recruitment, memory, churn."""
+"""The default scenario without experiences, needs and chatter (so the brand has nothing to hear):
+word of mouth, recruitment, memory, churn."""
 
 PROMOTER, DETRACTOR = 9.0, 7.0
 

@@ -400,7 +400,7 @@ def brand_figure(out: Path, replicates: int) -> None:
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.3))
 
     # Left: a slow team (30-minute handling) against about 31 flagged posts a day.
-    slow = base.replace({"team.posts_per_hour": 2.0})
+    slow = base.replace({"team.reply_minutes": 30.0, "team.thanks_minutes": 30.0})
     runs = [brand_runs(slow.replace({"team.staff": int(s)}), replicates) for s in staff]
     flagged = np.mean([r["flagged"] for r in runs])
     left.plot(staff, [r["median"] for r in runs], "o-", color="C0", label="median response time")

@@ -48,7 +48,7 @@ SCENARIOS: dict[str, dict[str, Any]] = {
         "root_causes.fixed_after": 10,
         "policy.name": "negatives-first",
         "team.staff": 1,
-        "team.posts_per_hour": 2.0,
+        "team.reply_minutes": 30.0,
         "run.days": 60,
         "run.seed": 12,
     },

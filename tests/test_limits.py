@@ -17,11 +17,13 @@ import pytest
 from click.testing import CliRunner
 
 from socialsim import ConfigError, EngagementModel, Scenario
-from socialsim.brand.care_team import CareTeam, Queue, _SlotTimes
+from socialsim.brand.care_team import CareTeam, Queue
+from socialsim.brand.servers import serve
 from socialsim.cli import main
 from socialsim.constraints import Interval
 from socialsim.network.random_graphs import configuration, erdos_renyi, stochastic_block
 from socialsim.network.sampling import bernoulli_pairs
+from socialsim.posts import Flagged, PostKind
 from socialsim.scenario import PARAMETERS, TeamParams
 
 # Unbounded parameters and why their size costs nothing: each is only compared or multiplied.
@@ -45,6 +47,8 @@ COST_FREE = {
     "loyalty.memory_days": "a time constant",
     "team.max_wait_hours": "compared with waiting times",
     "team.hourly_cost": "multiplied into the staff cost",
+    "team.expert_hourly_cost": "multiplied into the staff cost",
+    "team.fix_patience_hours": "a time constant",
     "response.speed_hours": "a time constant",
     "response.squeaky_wheel": "added to a propensity",
     "response.compensation_cost": "multiplied into the staff cost",
@@ -133,78 +137,77 @@ def test_extreme_values_run_small_or_are_refused_in_one_line(key):
 
 
 # --------------------------------------------------------------------- the care team
-def listed_slots_reference(posts: Queue, day: int, params: TeamParams, slots: int):
-    """The team's day as first written: every slot time listed, each post given the first free
-    slot at or after it in priority order."""
-    start = 24.0 * (day - 1) + params.start_hour
-    times = start + params.hours_per_day * np.arange(slots) / max(slots, 1)
-    free = np.ones(slots, dtype=bool)
-    slot_of = np.full(len(posts), -1)
-    for i in np.lexsort((posts.arrival, posts.key)):
-        candidates = np.flatnonzero(free[np.searchsorted(times, posts.arrival[i]) :])
-        if candidates.size:
-            slot = candidates[0] + np.searchsorted(times, posts.arrival[i])
-            slot_of[i], free[slot] = slot, False
-    answered = np.flatnonzero(slot_of >= 0)
-    answered = answered[np.argsort(slot_of[answered])]
-    return answered, times[slot_of[answered]] + 1 / params.posts_per_hour - posts.arrival[answered]
-
-
-def random_queue(rng: np.random.Generator, size: int, day: int) -> Queue:
-    return Queue(
-        author=np.arange(size),
-        kind=rng.integers(0, 3, size).astype(np.int8),
-        label=rng.integers(0, 3, size).astype(np.int8),
-        arrival=24.0 * (day - 1) + rng.uniform(-30, 24, size),
-        key=rng.integers(0, 3, size).astype(np.float64),
-    )
+def served_by_scanning(ready, key, arrival, service, shift, staff):
+    """The shift as a plain reference: every server listed, every waiting item scanned."""
+    start, end = shift
+    free = [start] * staff
+    begin = np.full(ready.size, np.nan)
+    left = set(range(ready.size))
+    while left and staff:
+        server = int(np.argmin(free))
+        t = max(free[server], min(ready[j] for j in left))
+        if t >= end:
+            break
+        j = min((j for j in left if ready[j] <= t), key=lambda j: (key[j], arrival[j], j))
+        begin[j], free[server] = t, t + service[j]
+        left.remove(j)
+    return begin
 
 
 @pytest.mark.parametrize(
-    ("staff", "per_hour", "hours", "start"),
-    [(1, 2.0, 8.0, 9.0), (3, 0.7, 10.5, 6.25), (2, 10.0, 24.0, 0.0), (0, 5.0, 8.0, 9.0)],
+    ("staff", "hours", "start"), [(1, 8.0, 9.0), (3, 10.5, 6.25), (2, 24.0, 0.0)]
 )
-def test_care_team_answers_as_with_every_slot_listed(staff, per_hour, hours, start):
+def test_servers_start_items_as_a_plain_scan_does(staff, hours, start):
     rng = np.random.default_rng(staff)
-    params = TeamParams(staff=staff, posts_per_hour=per_hour, hours_per_day=hours, start_hour=start)
     for day in (1, 5):
-        posts = random_queue(rng, 60, day)
-        team = CareTeam(params)
-        answered, _ = team.work(posts, day)
-        expected, delay = listed_slots_reference(posts, day, params, team.slots_per_day)
-        assert answered.author.tolist() == posts.author[expected].tolist()
-        assert np.array_equal(team.last_response_time, delay)
+        n = 60
+        ready = 24.0 * (day - 1) + rng.uniform(-30, 24, n)
+        key = rng.integers(0, 3, n).astype(np.float64)
+        service = rng.exponential(0.4, n)
+        shift = (24.0 * (day - 1) + start, 24.0 * (day - 1) + start + hours)
+        begin, _ = serve(ready, key, ready, service, shift, staff, [])
+        expected = served_by_scanning(ready, key, ready, service, shift, staff)
+        np.testing.assert_array_equal(begin, expected)
 
 
-def test_slot_search_matches_a_search_over_listed_times():
-    rng = np.random.default_rng(0)
-    for slots in (1, 7, 160, 100_003):
-        day = _SlotTimes(24.0 * 3 + 9.0, 8.0, slots)
-        listed = day.time(np.arange(slots))
-        when = np.concatenate([rng.uniform(70, 100, 500), listed[rng.integers(0, slots, 50)]])
-        assert np.array_equal(day.first_at_or_after(when), np.searchsorted(listed, when))
+def flagged_queue(rng: np.random.Generator, size: int, day: int) -> Queue:
+    arrival = 24.0 * (day - 1) + rng.uniform(-30, 24, size)
+    kind = np.full(size, PostKind.NEED, np.int8)
+    none = np.zeros(size, bool)
+    flagged = Flagged(np.arange(size), kind, kind, arrival, none, none)
+    return Queue.of(flagged, rng.integers(0, 3, size).astype(np.float64), np.zeros(size, np.int8))
 
 
 def test_care_team_cost_does_not_depend_on_its_capacity():
-    # A million people handling a post a second: 86.4 billion slots a day, 100 posts.
-    params = TeamParams(staff=1_000_000, posts_per_hour=3600.0, hours_per_day=24.0, start_hour=0)
+    # A million people answering in exactly a second each: 100 posts.
+    params = TeamParams(
+        staff=1_000_000,
+        reply_minutes=1 / 60,
+        handling_cv=0,
+        error_rate=0,
+        hours_per_day=24.0,
+        start_hour=0,
+    )
     team = CareTeam(params)
-    posts = random_queue(np.random.default_rng(1), 100, day=2)
+    posts = flagged_queue(np.random.default_rng(1), 100, day=2)
     tracemalloc.start()
-    answered, missed = team.work(posts, day=2)
+    answered, missed = team.work(posts, day=2, rng=np.random.default_rng(2))
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert peak < 1e6
     assert len(answered) == 100 and len(missed) == 0
-    # Posts of the day wait at most a slot (1 / 86.4e9 day) plus one handling (1 / 3600 h).
+    # Posts of the day wait for no one: each is done a second after it appears.
     same_day = posts.arrival[answered.author] >= 24.0
-    assert team.last_response_time[same_day].max() <= 1 / 3600 + 1e-6
+    np.testing.assert_allclose(team.last_response_time[same_day], 1 / 3600)
 
 
 def test_a_huge_team_runs_in_the_memory_of_a_small_one():
     tracemalloc.start()
     model = EngagementModel(
-        BUSY.replace({"team.staff": 1_000_000, "team.posts_per_hour": 3600.0}), rng=1
+        BUSY.replace(
+            {"team.staff": 1_000_000, "team.experts": 1_000_000, "team.reply_minutes": 1 / 60}
+        ),
+        rng=1,
     )
     model.run()
     peak = tracemalloc.get_traced_memory()[1]
@@ -217,7 +220,9 @@ def test_a_huge_team_runs_in_the_memory_of_a_small_one():
     ("key", "value"),
     [
         ("team.staff", 1_000_001),
-        ("team.posts_per_hour", 1e308),
+        ("team.reply_minutes", 1e308),
+        ("team.experts", 1_000_001),
+        ("listening.chatter_rate", 1e308),
         ("response.amplify_reach", 10**12),
         ("response.broadcast_cost", 1e-300),
         ("run.days", 10**9),

@@ -154,9 +154,9 @@ BUSY = SMALL.replace(
         "policy.unsolicited_per_day": 3,
         "policy.broadcast_share": 0.9,
         "team.staff": 1,
-        "team.posts_per_hour": 3.0,
+        "team.reply_minutes": 20.0,
         "team.max_wait_hours": 12.0,
-        "listening.precision": 0.6,
+        "listening.false_positive_rate": 0.3,
         "listening.label_accuracy": 0.7,
     }
 )

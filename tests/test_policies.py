@@ -40,9 +40,18 @@ from socialsim.constraints import ConfigError
 from socialsim.posts import PostKind
 
 SMALL = Scenario().replace({"graph.n": 1500, "run.days": 25})
-# A team far too small for the day's posts (4 reply slots a day for about 7 flagged posts), so
-# that the order of the queue matters.
-OVERLOADED = {"graph.n": 3000, "team.staff": 1, "team.posts_per_hour": 0.5}
+# A team far too small for the day's posts (4 reply slots a day for more flagged items), so
+# that the order of the queue matters: one frontline person and no experts, who does not skim
+# when overloaded (the queue builds up instead).
+OVERLOADED = {
+    "graph.n": 3000,
+    "team.staff": 1,
+    "team.experts": 0,
+    "team.reply_minutes": 120.0,
+    "team.triage_minutes": 120.0,
+    "team.thanks_minutes": 120.0,
+    "team.overload_errors": 0.0,
+}
 
 
 # The ten-line custom policy of the acceptance criteria.
@@ -199,6 +208,7 @@ def seen_with(labels, arrival=None, waiting=None, history=()) -> Observation:
     n = len(labels)
     items = items_of(
         label=np.array(labels, np.int8),
+        tagged=np.zeros(n, np.bool_),
         arrival=np.array(arrival if arrival is not None else [10.0] * n),
         waiting=np.array(waiting if waiting is not None else [False] * n),
         key=np.full(n, np.nan),
@@ -206,7 +216,7 @@ def seen_with(labels, arrival=None, waiting=None, history=()) -> Observation:
         interactions=np.zeros(n, np.int64),
         posts=np.ones(n, np.int64),
     )
-    team = TeamView(2, 0, np.empty(0, np.int64), 160, 10.0, 8.0, 9.0, 72.0, 20.0)
+    team = TeamView(2, 0, np.empty(0, np.int64), 160, 6.0, 8.0, 9.0, 72.0, 20.0)
     record = {name: np.zeros(len(history)) for name in HISTORY}
     record["flagged_complaint"] = np.array(history, float)
     return Observation(1, items, team, record)
@@ -270,7 +280,7 @@ def test_a_custom_policy_runs_in_compare_on_a_process_pool_and_its_results_name_
 
 def policy_sweep() -> Sweep:
     base = SMALL.replace({**OVERLOADED, "run.days": 10}).with_policy(LoudComplaintsFirst())
-    return Sweep({"listening.precision": [0.5, 1.0]}, scenario=base, replicates=2)
+    return Sweep({"listening.false_positive_rate": [0.25, 0.0]}, scenario=base, replicates=2)
 
 
 def test_a_custom_policy_runs_in_a_sweep_on_a_pool_and_on_dask_and_every_run_records_it(
@@ -383,6 +393,7 @@ def test_an_observation_holds_only_brand_visible_read_only_values():
     for seen in spy.seen[-3:]:
         assert {f.name for f in dataclasses.fields(Items)} == {
             "label",
+            "tagged",
             "arrival",
             "waiting",
             "key",
@@ -392,7 +403,8 @@ def test_an_observation_holds_only_brand_visible_read_only_values():
         }
         for path, value in walk(seen):
             name = path.rsplit(".", 1)[-1].lower()
-            assert not any(w in name for w in ("kind", "author", "loyalty", "false", "real"))
+            truths = ("kind", "author", "loyalty", "false", "real", "complex")
+            assert not any(w in name for w in truths)
             assert not any(value is t for t in truth), path
             assert isinstance(
                 value, np.ndarray | int | float | str | Mapping | Observation | Items | TeamView
@@ -409,7 +421,7 @@ def test_an_observation_holds_only_brand_visible_read_only_values():
 
 def test_a_false_positive_lists_an_author_who_looks_like_a_real_ones():
     scenario = SMALL.replace(
-        {"graph.n": 3000, "listening.precision": 0.5, "experiences.bad_rate": 0.02}
+        {"graph.n": 3000, "listening.false_positive_rate": 0.25, "experiences.bad_rate": 0.02}
     )
     model = EngagementModel(scenario, rng=4, policy=Spy())
     spy = model.policy
@@ -431,28 +443,31 @@ def test_a_false_positive_lists_an_author_who_looks_like_a_real_ones():
 
 @pytest.mark.slow
 def test_engaged_first_gains_no_more_from_false_positives_than_noise():
-    """Its advantage over first come, first served at precision 0.7 is no larger than at 1.0."""
+    """Its advantage over first come, first served with false positives (rate 0.1) is no
+    larger than without."""
     did = difference_in_differences(replicates=8)
     low, high = stats.ttest_1samp(did, 0.0).confidence_interval(0.95)
     assert low <= 0, (did.mean(), low, high)
 
 
 def difference_in_differences(replicates: int) -> np.ndarray:
-    """Per replicate: (fifo − engaged-first missed complaints at precision 0.7) − (the same
-    at precision 1.0). Positive: engaged-first's advantage grows with false positives."""
+    """Per replicate: (fifo − engaged-first missed complaints at false-positive rate 0.1) − (the
+    same without false positives). Positive: engaged-first's advantage grows with false positives."""
     # Complaints not answered within a day are dropped, and counted as missed.
     base = SMALL.replace({**OVERLOADED, "run.days": 30, "team.max_wait_hours": 24.0})
     seeds = np.random.SeedSequence(11).spawn(replicates)
     out = []
     for seed in seeds:
         advantage = {}
-        for precision in (0.7, 1.0):
+        for false_positives in (0.1, 0.0):
             missed = {}
             for name in ("respond-all", "engaged-first"):
-                scenario = base.replace({"listening.precision": precision, "policy.name": name})
+                scenario = base.replace(
+                    {"listening.false_positive_rate": false_positives, "policy.name": name}
+                )
                 missed[name] = kpis(scenario, seed=seed)["missed_complaints"].sum()
-            advantage[precision] = missed["respond-all"] - missed["engaged-first"]
-        out.append(advantage[0.7] - advantage[1.0])
+            advantage[false_positives] = missed["respond-all"] - missed["engaged-first"]
+        out.append(advantage[0.1] - advantage[0.0])
     return np.array(out, float)
 
 
@@ -496,3 +511,31 @@ def test_every_python_example_of_the_guide_runs(block, monkeypatch):
     guide = types.ModuleType("guide")  # a module of its own, as a notebook's cells have
     monkeypatch.setitem(sys.modules, "guide", guide)
     exec(compile(block, str(GUIDE), "exec"), guide.__dict__)
+
+
+class AllToOneTier(Policy):
+    """Answers everything and sends every new item to one tier."""
+
+    def __init__(self, tier: int) -> None:
+        self.tier = tier
+
+    def decide(self, seen: Observation) -> Decision:
+        return Decision(route=self.tier)
+
+
+def test_a_policys_route_overrides_the_teams_routing():
+    # The default routing sends tagged complaints to the experts; a policy that routes
+    # everything to the frontline leaves them only what the frontline passes on, one that
+    # routes everything to them leaves the frontline no items.
+    frontline = kpis(SMALL, policy=AllToOneTier(0))
+    experts = kpis(SMALL, policy=AllToOneTier(1))
+    default = kpis(SMALL, policy=preset("respond-all"))
+    assert frontline["expert_hours"].sum() < default["expert_hours"].sum()
+    assert frontline["escalated"].sum() > default["escalated"].sum()
+    assert experts["frontline_hours"].sum() == 0 < default["frontline_hours"].sum()
+    assert experts["expert_hours"].sum() > default["expert_hours"].sum()
+
+
+def test_a_route_other_than_a_tier_is_refused():
+    with pytest.raises(ValueError, match="'route' decision of policy 'p'"):
+        Decision(route=np.array([0, 2])).tiers(2, "p", np.zeros(2, np.int8))

@@ -68,12 +68,22 @@ def test_answering_does_not_rank_worse_on_churn_rate_when_its_churn_rate_is_lowe
 
 
 def test_a_deaf_listening_system_does_not_rank_best_on_complaints_never_heard():
-    """The canned front-end experiment, small: the deaf system hears 30% of complaints, and
-    ranks last on the share never heard, whatever it drops from its queue."""
+    """The canned front-end experiment's good and poor tools with a deaf one added, small: the
+    deaf system hears 30% of complaints, and ranks last on the share never heard, whatever it
+    dismisses or drops from its queue (a crisis, for enough complaints to tell)."""
     experiment = load_experiment("front-end")
+    good, poor = experiment.strategies["good, x1"], experiment.strategies["poor, x1"]
+    crisis = {"root_causes.start": 3, "root_causes.multiplier": 5.0}
     small = dataclasses.replace(
         experiment,
-        base=experiment.base.replace({"graph.n": 600, "root_causes.start": 3}),
+        base=experiment.base.replace(crisis),
+        strategies={
+            "good": {**good, "graph.n": 1500},
+            "poor": {**poor, "graph.n": 1500},
+            "deaf": {**good, "graph.n": 1500, "listening.recall": 0.3},
+        },
+        baseline="good",
+        kpis=(*experiment.kpis, "complaints_unheard_share"),
         days=15,
         replicates=3,
     )

@@ -52,7 +52,7 @@ PHASES: tuple[Phase, ...] = (
     listening,  # brand.listening         the brand flags and labels the day's posts
     early_warning,  # brand.early_warning the detector on flagged labels; the alarm's reaction
     triage,  # brand.agent                its policy picks what to answer, in what order
-    work,  # brand.agent                  the care team works the queue in reply slots
+    work,  # brand.agent                  frontline and experts work the queue in hours
     replies,  # brand.response            replies, and complaints left unanswered, move authors
     outreach,  # brand.response           unsolicited contacts
     broadcast,  # brand.response          one-way content, worn out by repetition

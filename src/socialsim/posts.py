@@ -66,7 +66,14 @@ class Posts:
 
 NOT_RELEVANT = -1
 """Kind (and author) of a false positive."""
-_COLUMNS = {"author": np.int64, "kind": np.int8, "label": np.int8, "arrival": np.float64}
+_COLUMNS = {
+    "author": np.int64,
+    "kind": np.int8,
+    "label": np.int8,
+    "arrival": np.float64,
+    "complex": np.bool_,
+    "tagged": np.bool_,
+}
 
 
 @dataclass(frozen=True, eq=False)
@@ -83,12 +90,18 @@ class Flagged:
         The kind listening assigned.
     arrival : float64
         When the post appeared, in hours since the start of day 1.
+    complex : bool
+        True for a complaint only an expert can fix (the world's truth, like ``kind``).
+    tagged : bool
+        Whether listening tagged it as needing an expert (what the brand sees).
     """
 
     author: np.ndarray
     kind: np.ndarray
     label: np.ndarray
     arrival: np.ndarray
+    complex: np.ndarray
+    tagged: np.ndarray
 
     @classmethod
     def empty(cls) -> Flagged:

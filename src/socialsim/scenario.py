@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 from socialsim.assumptions import Fixed, Lever, LogUniform, Triangular, Uniform
 from socialsim.brand.policy import PolicyParams, expand_preset
+from socialsim.brand.routing import ROUTINGS
 from socialsim.constraints import (
     Boolean,
     ConfigError,
@@ -41,6 +42,8 @@ __all__ = ["Scenario", "flatten_keys", "missing_files", "parse_value", "resolve_
 PROBABILITY = Interval(0, 1)
 NONNEGATIVE = Interval(0, None)
 LOYALTY = Interval(0, 10)
+#: A handling time in minutes: from a second to a day.
+MINUTES = Interval(1 / 60, 1440)
 #: The longest horizon: a century. The daily processes are set on months to years, and the bound
 #: stops a mistyped horizon (1e9 days) at once instead of after weeks of running.
 MAX_DAYS = 36_500
@@ -478,19 +481,49 @@ class ChurnParams(Section):
 class ListeningParams(Section):
     section: ClassVar[str] = "listening"
     recall: float = param(
-        0.8, PROBABILITY, "Share of relevant posts the listening system catches.", prior=TOOL
-    )
-    precision: float = param(
         0.7,
-        Interval(0.01, 1),
-        "Share of flagged posts that are relevant; the rest are false positives that cost time "
-        "(at 0.01, 99 irrelevant posts are flagged for each relevant one).",
-        "assumption; base-rate arithmetic: if 2% of posts need action, a classifier with 90% "
-        "sensitivity and 90% specificity has 15.5% precision",
+        PROBABILITY,
+        "Share of relevant posts (complaints, praise, needs) the listening system catches.",
+        "references-brand.md §3, range 0.03–0.95: listening to @-mentions alone catches 3–70% "
+        "of brand talk (Leibovitz 2013; Mention 2014), keyword listening most of it",
+        prior=TOOL,
+    )
+    false_positive_rate: float = param(
+        0.1,
+        PROBABILITY,
+        "Share of the irrelevant mentions (chatter) the system flags as relevant. Its "
+        "precision is an outcome: it falls as chatter grows.",
+        "precision 0.7 (range 0.3–0.9, references-brand.md §3) at recall 0.7 when a quarter of "
+        "mentions need action; range 0.025–0.55 (docs/model.md §7.10.1)",
         prior=TOOL,
     )
     label_accuracy: float = param(
-        0.9, PROBABILITY, "Chance a caught post is labelled with its true kind.", prior=TOOL
+        0.75,
+        PROBABILITY,
+        "Chance a caught post is labelled with its true kind (and a complaint's 'needs an "
+        "expert' tag is right).",
+        "references-brand.md §3, range 0.6–0.9: best commercial tools about 0.6 on three "
+        "classes (Cieliebak et al. 2013), about 0.9 precision on negatives (Ermakova et al. "
+        "2021)",
+        prior=TOOL,
+    )
+    chatter_rate: float = param(
+        0.005,
+        Interval(0, 100),
+        "Irrelevant brand mentions a day per person in the population (fans, prospects and "
+        "former fans alike); at most 100, as each one flagged is queued.",
+        "calibrated: with talk_mentions, about a quarter of the default scenario's mentions "
+        "need action (18% carry sentiment, 360i 2010; up to 35% with service questions, "
+        "references-brand.md §3); range 0–0.02",
+        prior=Uniform(0.0, 0.02, "calibrated range, 0–0.02"),
+    )
+    talk_mentions: float = param(
+        0.5,
+        PROBABILITY,
+        "Share of word-of-mouth talk that is a public mention of the brand (chatter the "
+        "listening system scans the next day).",
+        "assumption, range 0.2–1: some talk is offline or private",
+        prior=Uniform(0.2, 1.0, "assumption: some talk is offline or private"),
     )
 
 
@@ -500,16 +533,56 @@ class TeamParams(Section):
     staff: int = param(
         2,
         Interval(0, 1_000_000, integer=True),
-        "People in the care team (at most a million, more than any brand employs).",
+        "Frontline people in the care team (at most a million, more than any brand employs).",
+        "assumption; Comcast's early Twitter team was about 10 (references-brand.md §4)",
         prior=TEAM,
     )
-    posts_per_hour: float = param(
-        10.0,
-        Interval(0, 3600, closed="right"),
-        "Posts one person handles an hour (at most one a second).",
-        "6-minute handling; Erlang C: 30 posts an hour need 4 such staff (P(wait) 0.51, mean "
-        "wait 3 min), and 3 cannot keep up",
+    experts: int = param(
+        1,
+        Interval(0, 1_000_000, integer=True),
+        "Experts (second tier) the care team can hand complaints to, on the same hours.",
+        "assumption",
         prior=TEAM,
+    )
+    reply_minutes: float = param(
+        6.0,
+        MINUTES,
+        "Mean minutes a frontline person takes to answer a complaint or a need; also the unit "
+        "in which proactive contacts and broadcasts take the team's time.",
+        "references-brand.md §4, range 4–10: about 5 minutes (LiveAgent), 7–8 posts an "
+        "agent-hour at KLM (2014)",
+        prior=Uniform(4.0, 10.0, "references-brand.md §4: LiveAgent, KLM"),
+    )
+    thanks_minutes: float = param(
+        2.0,
+        MINUTES,
+        "Mean minutes to thank someone for praise.",
+        "assumption, range 1–3",
+        prior=Uniform(1.0, 3.0, "assumption"),
+    )
+    triage_minutes: float = param(
+        1.0,
+        MINUTES,
+        "Mean minutes to read a flagged item and dismiss it as irrelevant or pass it on to "
+        "the experts.",
+        "assumption, range 0.25–2: reading a post, well under a reply",
+        prior=Uniform(0.25, 2.0, "assumption: reading a post"),
+    )
+    expert_minutes: float = param(
+        20.0,
+        MINUTES,
+        "Mean minutes an expert takes over a complaint.",
+        "assumption, range 10–45",
+        prior=Uniform(10.0, 45.0, "assumption"),
+    )
+    handling_cv: float = param(
+        1.0,
+        Interval(0, 3),
+        "Spread of handling times (coefficient of variation of a gamma law): 0 is a fixed "
+        "time, 1 an exponential one.",
+        "assumption, range 0.5–1.5: call-centre handling times are lognormal and about as "
+        "spread as their mean (Brown et al. 2005)",
+        prior=Uniform(0.5, 1.5, "call-centre handling times (Brown et al. 2005)"),
     )
     hours_per_day: float = param(
         8.0, Interval(0, 24, closed="right"), "Hours the team works a day.", prior=TEAM
@@ -525,7 +598,69 @@ class TeamParams(Section):
         prior=TEAM,
     )
     hourly_cost: float = param(
-        30.0, NONNEGATIVE, "Cost of one staff hour (currency units).", prior=TEAM
+        30.0,
+        NONNEGATIVE,
+        "Cost of one frontline staff hour (currency units), paid for every working hour.",
+        "references-brand.md §4, range 20–45: median US wage $15.5–20.6 an hour, loaded "
+        "1.3–1.5 times, plus tools",
+        prior=TEAM,
+    )
+    expert_hourly_cost: float = param(
+        45.0,
+        NONNEGATIVE,
+        "Cost of one expert hour, paid for the hours experts spend on the team's complaints.",
+        "assumption, range 35–70: 1.5 times a frontline hour",
+        prior=TEAM,
+    )
+    expert_share: float = param(
+        0.1,
+        PROBABILITY,
+        "Share of complaints that need an expert to be fixed.",
+        "references-brand.md §4, range 0.05–0.15: about 10% of social queries escalated "
+        "(LiveAgent); KLM opened a case for 11–14%",
+        prior=Uniform(0.05, 0.15, "references-brand.md §4: LiveAgent, KLM"),
+    )
+    frontline_skill: float = param(
+        0.3,
+        PROBABILITY,
+        "The frontline's chance of fixing a complaint that needs an expert, as a share of an "
+        "expert's.",
+        "assumption, range 0.1–0.5",
+        prior=Uniform(0.1, 0.5, "assumption"),
+    )
+    fix_patience_hours: float = param(
+        48.0,
+        Interval(0, None, closed="neither"),
+        "Time constant (hours) of the fall of an expert's chance to fix a complaint with the "
+        "time since it was posted.",
+        "assumption, range 12–168: social complaints are resolved in 24–48 hours (LiveAgent)",
+        prior=LogUniform(12.0, 168.0, "assumption; LiveAgent: 24–48 h"),
+    )
+    routing: str = param(
+        "tagged_to_experts",
+        Options(ROUTINGS),
+        "Default routing: complaints tagged as needing an expert go straight to the experts "
+        "('tagged_to_experts'); everything goes to the frontline, which escalates ('escalate'); "
+        "or the frontline handles everything ('frontline_only').",
+        prior=TEAM,
+    )
+    error_rate: float = param(
+        0.05,
+        PROBABILITY,
+        "Chance that a person handling an item misjudges it (dismisses a real post, follows a "
+        "wrong label, answers a false positive) when the team is within its capacity.",
+        "assumption, range 0.01–0.2: people disagree on the sentiment of a fifth or more of "
+        "tweets (Mozetič et al. 2016), an upper bound for a careful reader",
+        prior=Uniform(0.01, 0.2, "assumption; Mozetič et al. 2016 as an upper bound"),
+    )
+    overload_errors: float = param(
+        0.5,
+        Interval(0, 10),
+        "How fast misjudgements rise once the team's work exceeds its capacity: the chance "
+        "of getting it right falls by exp(-overload_errors · (utilisation - 1)).",
+        "direction: overloaded service workers cut corners (Oliva & Sterman 2001; KC & "
+        "Terwiesch 2009); size an assumption, range 0–2",
+        prior=Uniform(0.0, 2.0, "assumption: size unknown, direction sourced"),
     )
 
     def _check_together(self) -> None:
@@ -541,18 +676,21 @@ class TeamParams(Section):
 class ResponseParams(Section):
     section: ClassVar[str] = "response"
     speed_hours: float = param(
-        0.25,
+        1.0,
         Interval(0, None, closed="neither"),
         "Time constant (hours) of the decay of a reply's value with delay.",
-        "Twitter / Applied Marketing Science (2016), stated preferences: a reply within 6 "
-        "minutes was worth about $20 to airline customers, after an hour about $2.33",
+        "references-brand.md §1, range 0.25–6: 53–72% of Twitter users expect a reply within "
+        "an hour (Lithium 2013, Edison 2012, Arise 2017); complainers expect 1–3 hours on "
+        "Twitter, 3–6 on Facebook (Istanbulluoglu 2017); the stated-preference premiums of "
+        "Twitter / Applied Marketing Science (2015–16) fit 0.5–1.3 hours",
         prior=LogUniform(0.25, 6.0, "references-brand.md §1: 0.25–1.5 h (pay) to 2–6 h"),
     )
     speed_floor: float = param(
-        0.1,
+        0.15,
         PROBABILITY,
         "Share of a reply's value left however late it comes.",
-        "same study: $2.33 / $20 ≈ 0.1",
+        "references-brand.md §1, range 0.1–0.3: a late reply still beats silence (Baer 2016, "
+        "Maritz 2011); the late premium is 12–20% of the fast one (Twitter / AMS, stated)",
         prior=Uniform(0.1, 0.3, "references-brand.md §1: late replies keep 12–20%"),
     )
     complaint_fixed_gain: float = param(
@@ -601,8 +739,20 @@ class ResponseParams(Section):
     botch_penalty: float = param(
         1.0,
         LOYALTY,
-        "Loyalty lost from a reply to the wrong kind of post (a mislabelled post).",
+        "Loyalty a complainer loses from a wrong answer: the complaint was mislabelled and "
+        "the person handling it followed the label (thanked it, or answered it as a question).",
+        "assumption, range 0.5–2: at least as bad as silence (ignored_penalty), as a "
+        "tone-deaf public reply adds insult (seed 003: 'get the response wrong and you have a "
+        "crisis')",
         prior=Uniform(0.5, 2.0, HALF),
+    )
+    generic_gain: float = param(
+        0.0,
+        LOYALTY,
+        "Loyalty gained from an immediate reply meant for another kind of post, to praise or "
+        "a need (an apology for praise, thanks for a question): a generic reply.",
+        "assumption, range 0–0.3: acknowledged, but nothing answered",
+        prior=Uniform(0.0, 0.3, "assumption: acknowledged, but nothing answered"),
     )
     squeaky_wheel: float = param(
         0.2,

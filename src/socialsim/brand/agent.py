@@ -7,9 +7,9 @@ Its pipeline, one phase each, in the order of :data:`socialsim.model.PHASES`:
 
 1. listen     :mod:`socialsim.brand.listening`  flag and label the day's posts
 2. triage     :func:`triage` (here)              the policy decides on what the brand sees
-              (:mod:`socialsim.brand.observation`): what joins the queue, in what order, how
-              it is answered, the day's contacts and broadcasts, extra staff
-3. work       :func:`work` (here)                the care team answers in reply slots
+              (:mod:`socialsim.brand.observation`): what joins the queue, in what order, which
+              tier it waits for, how it is answered, the day's contacts and broadcasts, extra staff
+3. work       :func:`work` (here)                the care team handles the queue in hours
               (:mod:`socialsim.brand.care_team`) and drops what waited too long
 4. respond    :mod:`socialsim.brand.response`   replies, outreach, broadcasts and their
               effects on authors, onlookers and identified peers
@@ -26,7 +26,10 @@ import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
 from socialsim.brand.observation import History, TeamView, observe, read_only
+from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of
+from socialsim.brand.policy import KINDS
+from socialsim.brand.routing import route
 from socialsim.day import Counts, Plan, phase
 from socialsim.posts import PostKind, Posts
 from socialsim.scenario import TeamParams
@@ -106,6 +109,9 @@ class Brand:
         The brand's own record of earlier days, for the policy.
     broadcasts : collections.deque of int
         Broadcasts pushed on each of the last seven days, for wear-out.
+    talked : int
+        People who talked about the brand yesterday (word of mouth): their posts are part of
+        the mentions listening scans today.
 
     Examples
     --------
@@ -122,6 +128,7 @@ class Brand:
         self.history = History()
         self.team_view: TeamView | None = None  # the last day's, reused while it holds
         self.broadcasts: deque[int] = deque(maxlen=7)
+        self.talked = 0
 
 
 @phase("triage")
@@ -131,9 +138,10 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     The policy sees the waiting items and today's flagged ones
     (:func:`~socialsim.brand.observation.observe`); a false positive is shown the metadata of
     a stand-in author drawn from this phase's stream. Of today's items, those it answers join
-    the queue (``day.queued``); every item, waiting ones included, takes the priority and the
-    handling it decides. Broadcasts, then proactive contacts, take their share of the team's
-    time; the rest is reply slots (``day.plan``).
+    the queue (``day.queued``) for the tier it routes them to (by default the team's routing,
+    :func:`~socialsim.brand.routing.route`); every item, waiting ones included, takes the
+    priority and the handling it decides. Broadcasts, then proactive contacts, take their share
+    of the team's time; the rest is reply slots (``day.plan``).
     """
     brand, t = day.brand, day.t
     team = brand.team
@@ -156,8 +164,14 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     contacts = min(decision.contacts, left)
     day.plan = Plan(reply_slots=left - contacts, contacts=contacts, broadcasts=broadcasts)
     if len(candidates):
-        answer, key, how = decision.per_item(len(candidates), name_of(brand.policy))
+        name = name_of(brand.policy)
+        answer, key, how = decision.per_item(len(candidates), name)
         candidates.key, candidates.how = key.copy(), how
+        new = slice(waiting, None)
+        tier = np.zeros(len(candidates), np.int8)  # waiting items keep theirs
+        p = team.params
+        tier[new] = route(candidates.label[new], candidates.tagged[new], p.routing, p.experts)
+        candidates.tier[new] = decision.tiers(len(candidates), name, tier)[new]
         team.queue = candidates.take(np.arange(waiting))
         day.queued = candidates.take(waiting + np.flatnonzero(answer[waiting:]))
     return {}
@@ -169,23 +183,21 @@ def _today(day: Day, rng: np.random.Generator) -> Queue:
     shown = flagged.author.copy()
     false = np.flatnonzero(shown < 0)
     if false.size:
-        shown[false] = _stand_ins(day.posts, flagged.label[false], rng)
-    return Queue(
-        author=flagged.author,
-        kind=flagged.kind,
-        label=flagged.label,
-        arrival=flagged.arrival,
-        key=np.zeros(len(flagged)),
-        shown=shown,
-    )
+        shown[false] = _stand_ins(day.posts, flagged.label[false], len(day.population), rng)
+    today = Queue.of(flagged, np.zeros(len(flagged)), np.zeros(len(flagged), np.int8))
+    today.shown = shown
+    return today
 
 
-def _stand_ins(posts: Posts, labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+def _stand_ins(
+    posts: Posts, labels: np.ndarray, people_in_all: int, rng: np.random.Generator
+) -> np.ndarray:
     """For each false positive, someone who posted today a post of the kind it is labelled
     (anyone who posted, if nobody posted that kind): the brand sees their metadata, drawn
     like a real post's, so it cannot tell the false positive by its author.
 
-    A false positive exists only if a real post was caught, so someone posted today.
+    A false positive is flagged chatter, which comes on days when nobody posted too: then
+    the stand-in is anyone in the population, as chatter's authors are.
     """
     people = np.empty(labels.size, np.int64)
     for kind in PostKind:
@@ -193,7 +205,10 @@ def _stand_ins(posts: Posts, labels: np.ndarray, rng: np.random.Generator) -> np
         if mine.size:
             pool = posts.of_kind(kind)
             pool = pool if pool.size else posts.author
-            people[mine] = pool[rng.integers(0, pool.size, size=mine.size)]
+            if pool.size:
+                people[mine] = pool[rng.integers(0, pool.size, size=mine.size)]
+            else:
+                people[mine] = rng.integers(0, people_in_all, size=mine.size)
     return people
 
 
@@ -206,6 +221,7 @@ def _stand_ins(posts: Posts, labels: np.ndarray, rng: np.random.Generator) -> np
         "response_time_median",
         "response_time_p90",
         "response_hours",
+        *CareTeam.KPIS,
     ),
 )
 def work(day: Day, rng: np.random.Generator) -> Counts:
@@ -213,6 +229,7 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     team = day.brand.team
     if len(day.queued) == 0 and len(team.queue) == 0:  # nothing to work on
         team.last_response_time = np.empty(0)
+        team.last_counts = dict(CareTeam.IDLE)
         return {
             "backlog": 0,
             "missed": 0,
@@ -220,10 +237,18 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
             "response_time_median": float("nan"),
             "response_time_p90": float("nan"),
             "response_hours": 0.0,
+            **team.last_counts,
         }
-    day.answered, day.missed = team.work(day.queued, day.t, slots=day.plan.reply_slots)
+    # The kinds the policy answers, for a mislabelled post the handler sees through: a rules
+    # policy's answered labels; a custom policy chose by label, so any kind it let through.
+    rules = isinstance(day.brand.policy, Rules)
+    answered = day.brand.policy.answer if rules else KINDS
+    answers = np.isin(np.array(KINDS), np.array(answered, dtype=object))
+    day.answered, day.missed = team.work(
+        day.queued, day.t, rng=rng, slots=day.plan.reply_slots, answers=answers
+    )
     day.response_time = team.last_response_time
-    real_delay = day.response_time[day.answered.author >= 0]
+    real_delay = day.response_time[day.answered.replied]
     return {
         "backlog": len(team.queue),
         "missed": len(day.missed),
@@ -232,19 +257,26 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
         "response_time_p90": float(np.percentile(real_delay, 90)) if real_delay.size else np.nan,
         # the sum, so that a run's mean response time weighs every reply alike
         "response_hours": float(real_delay.sum()),
+        **team.last_counts,
     }
 
 
 @phase("costs", kpis=("staff_cost", "staff_on_duty"))
 def costs(day: Day, rng: np.random.Generator) -> Counts:
-    """The day's cost: staff hours times the hourly cost (extra staff at
-    ``policy.surge_premium`` times it), plus compensation paid; and the brand's own record."""
+    """The day's cost: frontline hours times their hourly cost (extra staff at
+    ``policy.surge_premium`` times it), the hours experts spent on the team's complaints times
+    theirs, plus compensation paid; and the brand's own record.
+
+    The brand also keeps how many people talked about it today, for tomorrow's mentions.
+    """
     brand, team, response = day.brand, day.scenario.team, day.scenario.response
+    brand.talked = int(day.talkers.size)
     extra = brand.staffing.extra_on(day.t)
     hourly = team.hours_per_day * team.hourly_cost
     staff_cost = (
         brand.staffing.staff * hourly
         + extra * hourly * day.scenario.policy.surge_premium
+        + brand.team.last_counts["expert_hours"] * team.expert_hourly_cost
         + day.compensations * response.compensation_cost
     )
     flagged = day.flagged.label

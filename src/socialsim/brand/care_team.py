@@ -1,40 +1,70 @@
-"""Triage and the care team: a queue worked by a team of limited capacity, in hours.
+"""The care team: two tiers of people working one queue in hours, and what they make of each item.
 
-Flagged posts that the policy answers wait in one queue, ordered by the policy's priority and,
-within a priority, by arrival. The team of ``S`` people, each handling ``h`` posts an hour, works
-``H`` hours a day from ``team.start_hour``; the part of its time not spent on proactive contacts
-or broadcasts is spread evenly over the working day as reply slots. A post is answered in the
-first free slot at or after its arrival that no post of higher priority takes, which is exactly
-a non-preemptive priority queue served at those slots: lower-priority posts never delay it.
-What is not answered carries over to the next day; a post that has waited longer than
-``team.max_wait_hours`` is dropped as missed.
+Flagged items that the policy answers wait in one queue, each for a tier
+(:mod:`socialsim.brand.routing`): the ``team.staff`` frontline people or the ``team.experts``
+experts, who work ``team.hours_per_day`` hours a day from ``team.start_hour``. Each tier is a
+set of servers (:func:`~socialsim.brand.servers.serve`): a free person takes the waiting item of
+highest priority (the policy's key, then the earliest post). What is not started carries over
+to the next day; an item that has waited longer than ``team.max_wait_hours`` at the end of a
+day is dropped as missed.
 
-Response time runs from the post's appearance to the end of its handling, in hours, so a post
-answered twenty minutes after it appeared is told apart from one answered two days later.
-With ``S · h · H`` below the day's flagged volume, the backlog grows without bound, as queueing
-theory says (Erlang C; see references.md for the 30 posts an hour anchor).
+Reading an item is part of handling it, and the person handling it judges what it is:
 
-A day costs as much as its posts, whatever the team's capacity: slot times are computed, not
-listed, and only the slots that posts take are remembered.
+- a false positive is dismissed (``team.triage_minutes``);
+- a real post is answered for what it is, taking the time of its kind (``team.reply_minutes``
+  for a complaint or a need, ``team.thanks_minutes`` for praise, ``team.expert_minutes`` for an
+  expert's complaint), even when listening mislabelled it, unless the policy does not answer
+  that kind, when it is left;
+- a complaint that needs an expert is passed on to the experts by the frontline
+  (``team.triage_minutes``), which sends it to the experts' queue at once, when the routing
+  escalates.
+
+Each judgement is wrong with probability ``ε``: the false positive is answered as its label
+says, the mislabelled post gets the reply its label calls for (a botched reply), the complex
+complaint is kept by the frontline, and any other real post is dismissed as irrelevant. A team
+working within its capacity errs at ``ε₀ = team.error_rate``; above it, errors rise with its
+utilisation ``ρ``, the nominal handling time (by label) of every item waiting for the tier by
+the end of the shift over the tier's hours:
+
+    ε(ρ) = 1 − (1 − ε₀) · exp(−team.overload_errors · max(0, ρ − 1))
+
+Handling times are drawn from gamma laws with those means and a coefficient of variation
+``team.handling_cv``. Proactive contacts and broadcasts take their share of the frontline's day
+first (the triage phase counts them in slots of ``team.reply_minutes``); the frontline's
+handling times are stretched by the share left for the queue, as if each person spent that
+share of every hour on it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import ClassVar
 
 import numpy as np
 
+from socialsim.brand.routing import EXPERT, FRONTLINE, escalates
+from socialsim.brand.servers import serve
+from socialsim.posts import Flagged, PostKind
 from socialsim.scenario import TeamParams
 
-__all__ = ["CareTeam", "Queue"]
+__all__ = ["ANSWERED", "DISMISSED", "ESCALATED", "FOLLOWED", "CareTeam", "Queue", "fix_chance"]
+
+ANSWERED, FOLLOWED, DISMISSED, ESCALATED = 0, 1, 2, 3
+"""What became of a handled item (``Queue.outcome``): answered for what it is, answered as its
+(wrong) label says, dismissed as irrelevant, passed on to the experts (not final)."""
+_KINDS = len(PostKind)
 
 
 @dataclass(eq=False)
 class Queue:
-    """Posts waiting for the team (one entry per post; see :class:`~socialsim.brand.listening.Flagged`).
+    """Items waiting for the team, or handled by it (one entry per item).
 
-    ``key`` is the policy's priority, lower first. ``shown`` is the person whose metadata the
-    brand sees for the post (its author, or a false positive's stand-in) and ``how`` the way
+    ``author``, ``kind``, ``label``, ``arrival``, ``complex`` and ``tagged`` are those of the
+    flagged item (:class:`~socialsim.posts.Flagged`); ``key`` is the policy's priority, lower
+    first; ``tier`` the tier it waits for (or that handled it); ``ready`` the hour from which
+    that tier can take it (its arrival, or when the frontline passed it on); ``outcome`` what
+    became of a handled item (:data:`ANSWERED` ...). ``shown`` is the person whose metadata the
+    brand sees for the item (its author, or a false positive's stand-in) and ``how`` the way
     the policy answers it (:class:`~socialsim.brand.policies.protocol.Handling` flags); they
     default to the author and 0.
     """
@@ -44,6 +74,11 @@ class Queue:
     label: np.ndarray
     arrival: np.ndarray
     key: np.ndarray
+    complex: np.ndarray
+    tagged: np.ndarray
+    tier: np.ndarray
+    ready: np.ndarray
+    outcome: np.ndarray
     shown: np.ndarray = None  # type: ignore[assignment]
     how: np.ndarray = None  # type: ignore[assignment]
 
@@ -55,14 +90,27 @@ class Queue:
 
     @classmethod
     def empty(cls) -> Queue:
+        return cls.of(Flagged.empty(), np.empty(0), np.empty(0, np.int8))
+
+    @classmethod
+    def of(cls, flagged: Flagged, key: np.ndarray, tier: np.ndarray) -> Queue:
+        """Flagged items joining the queue with their priority keys and tiers.
+
+        >>> from socialsim.posts import Flagged
+        >>> Queue.of(Flagged.empty(), np.empty(0), np.empty(0, np.int8)).outcome.dtype
+        dtype('int8')
+        """
         return cls(
-            author=np.empty(0, np.int64),
-            kind=np.empty(0, np.int8),
-            label=np.empty(0, np.int8),
-            arrival=np.empty(0),
-            key=np.empty(0),
-            shown=np.empty(0, np.int64),
-            how=np.empty(0, np.uint8),
+            author=flagged.author,
+            kind=flagged.kind,
+            label=flagged.label,
+            arrival=flagged.arrival,
+            key=np.asarray(key, dtype=np.float64),
+            complex=flagged.complex,
+            tagged=flagged.tagged,
+            tier=np.asarray(tier, dtype=np.int8),
+            ready=flagged.arrival.copy(),
+            outcome=np.zeros(len(flagged), np.int8),
         )
 
     def __len__(self) -> int:
@@ -70,16 +118,26 @@ class Queue:
 
     def take(self, which: np.ndarray) -> Queue:
         """The entries selected by a mask or index array."""
-        return Queue(**{f.name: getattr(self, f.name)[which] for f in fields(self)})
+        return Queue(**{name: getattr(self, name)[which] for name in _COLUMNS})
 
     def join(self, other: Queue) -> Queue:
         """This queue followed by ``other``."""
+        if not len(other):
+            return self
         return Queue(
             **{
-                f.name: np.concatenate([getattr(self, f.name), getattr(other, f.name)])
-                for f in fields(self)
+                name: np.concatenate([getattr(self, name), getattr(other, name)])
+                for name in _COLUMNS
             }
         )
+
+    @property
+    def replied(self) -> np.ndarray:
+        """Mask of the real posts that got a reply, fitting or not (handled items)."""
+        return (self.author >= 0) & (self.outcome <= FOLLOWED)
+
+
+_COLUMNS = tuple(f.name for f in fields(Queue))
 
 
 class CareTeam:
@@ -88,121 +146,221 @@ class CareTeam:
     Parameters
     ----------
     params : TeamParams
-        Team size, speed, hours and patience.
+        Tiers, handling times, hours, patience, errors.
+
+    Attributes
+    ----------
+    queue : Queue
+        Items waiting, for either tier.
+    last_response_time : numpy.ndarray
+        Hours from post to the end of its handling, for the items of the last :meth:`work`.
+    last_counts : dict
+        The last day's :data:`KPIS`.
 
     Examples
     --------
-    >>> from socialsim.scenario import TeamParams
-    >>> team = CareTeam(TeamParams(staff=1, posts_per_hour=2, hours_per_day=1, start_hour=9))
-    >>> team.slots_per_day
-    2
-    >>> posts = Queue(np.arange(3), np.zeros(3, np.int8), np.zeros(3, np.int8), np.array([8.0, 8.5, 9.2]), np.zeros(3))
-    >>> done, missed = team.work(posts, day=1)
-    >>> done.author.tolist(), np.round(team.last_response_time, 2).tolist(), len(team.queue)
+    One person for an hour from 9:00, handling a post in exactly 30 minutes, three posts:
+
+    >>> from socialsim.posts import Flagged
+    >>> exact = {"handling_cv": 0, "error_rate": 0, "overload_errors": 0}
+    >>> team = CareTeam(TeamParams(staff=1, reply_minutes=30, hours_per_day=1, **exact))
+    >>> flagged = Flagged(np.arange(3), np.full(3, 2, np.int8), np.full(3, 2, np.int8),
+    ...                   np.array([8.0, 8.5, 9.2]), np.zeros(3, bool), np.zeros(3, bool))
+    >>> done, missed = team.work(Queue.of(flagged, np.zeros(3), np.zeros(3, np.int8)), day=1,
+    ...                          rng=np.random.default_rng(0))
+    >>> done.author.tolist(), team.last_response_time.tolist(), len(team.queue)
     ([0, 1], [1.5, 1.5], 1)
     """
+
+    IDLE: ClassVar[dict[str, float]] = {"escalated": 0, "frontline_hours": 0.0, "expert_hours": 0.0}
+    """The counts of a day without work: complaints the frontline passed on, hours each tier
+    worked (:attr:`KPIS`)."""
+    KPIS = tuple(IDLE)
 
     def __init__(self, params: TeamParams) -> None:
         self.params = params
         self.queue = Queue.empty()
         self.last_response_time = np.empty(0)
         self.staff = params.staff
-        """People on duty today: ``params.staff`` unless the brand's staffing sets it."""
+        """Frontline people on duty today: ``params.staff`` unless the brand's staffing sets it."""
+        self.last_counts: dict[str, float] = dict(self.IDLE)
+        self._busy: dict[int, list[float]] = {FRONTLINE: [], EXPERT: []}
 
     @property
     def slots_per_day(self) -> int:
-        """Posts the staff on duty can handle in a day."""
+        """Replies of ``team.reply_minutes`` the frontline on duty can give in a day."""
         p = self.params
-        return int(self.staff * p.posts_per_hour * p.hours_per_day)
+        return int(self.staff * p.hours_per_day * 60.0 / p.reply_minutes)
 
-    def work(self, arrivals: Queue, day: int, slots: int | None = None) -> tuple[Queue, Queue]:
+    def work(
+        self,
+        arrivals: Queue,
+        day: int,
+        *,
+        rng: np.random.Generator,
+        slots: int | None = None,
+        answers: np.ndarray | None = None,
+    ) -> tuple[Queue, Queue]:
         """Add today's arrivals, work the queue for one day and drop what waited too long.
 
         Parameters
         ----------
         arrivals : Queue
-            Today's posts that the policy answers, with their priority keys.
+            Today's items that the policy answers, with their keys and tiers.
         day : int
             The day (1 is the first); hours count from the start of day 1.
+        rng : numpy.random.Generator
+            Draws of handling times and misjudgements.
         slots : int, optional
-            Reply slots left for the queue (the rest of :attr:`slots_per_day` goes to
-            proactive contacts and broadcasts); the whole day's capacity when omitted.
+            Frontline reply slots left for the queue (the rest of :attr:`slots_per_day` goes
+            to proactive contacts and broadcasts); the whole day when omitted.
+        answers : numpy.ndarray of bool, shape (3,), optional
+            Which kinds of post the policy answers, for a mislabelled post the handler sees
+            through; every kind when omitted.
 
         Returns
         -------
-        answered, missed : Queue
-            The posts answered today (their response times, in hours, are in
-            :attr:`last_response_time`) and those dropped as missed.
+        handled, missed : Queue
+            The items handled to the end today, with their tier and outcome (their response
+            times, in hours, are in :attr:`last_response_time`), and those dropped as missed.
         """
         p = self.params
+        answers = np.ones(_KINDS, bool) if answers is None else answers
+        share = 1.0 if slots is None or self.slots_per_day == 0 else slots / self.slots_per_day
+        staff = {FRONTLINE: self.staff if share > 0 else 0, EXPERT: p.experts}
+        start = 24.0 * (day - 1) + p.start_hour
+        shift = (start, start + p.hours_per_day)
         queue = self.queue.join(arrivals)
-        slots = self.slots_per_day if slots is None else slots
-        times = _SlotTimes(24.0 * (day - 1) + p.start_hour, p.hours_per_day, slots)
-        order = np.lexsort((queue.arrival, queue.key))
-        slot_of = np.full(len(queue), -1)
-        slot_of[order] = _first_free_slots(times.first_at_or_after(queue.arrival[order]), slots)
-        answered = np.flatnonzero(slot_of >= 0)
-        answered = answered[np.argsort(slot_of[answered])]  # in the order they were answered
-        handled_at = times.time(slot_of[answered]) + 1.0 / p.posts_per_hour
-        self.last_response_time = handled_at - queue.arrival[answered]
-        waiting = queue.take(slot_of < 0)
+        stretch = np.where(queue.tier == FRONTLINE, 1.0 / max(share, 1e-12), 1.0)
+        errors = _errors(queue, staff, shift, stretch, p)
+        outcome, minutes = _judge(queue, errors[queue.tier], rng.random(len(queue)), answers, p)
+        effort = minutes / 60.0 * _noise(rng, len(queue), p.handling_cv)
+        hours = effort * stretch
+        begin = np.full(len(queue), np.nan)
+        frontline = self._shift(queue, FRONTLINE, hours, begin, shift, staff[FRONTLINE])
+        started = frontline[~np.isnan(begin[frontline])]
+        worked = {FRONTLINE: float(effort[started].sum())}
+        # Complaints the frontline passed on wait for the experts from the end of its reading.
+        passed = started[outcome[started] == ESCALATED]
+        if passed.size:
+            queue.tier[passed] = EXPERT
+            queue.ready[passed] = begin[passed] + hours[passed]
+            outcome[passed], again = _judge(
+                queue.take(passed), errors[EXPERT], rng.random(passed.size), answers, p
+            )
+            hours[passed] = again / 60.0 * _noise(rng, passed.size, p.handling_cv)
+            begin[passed] = np.nan
+        expert = self._shift(queue, EXPERT, hours, begin, shift, staff[EXPERT])
+        worked[EXPERT] = float(hours[expert][~np.isnan(begin[expert])].sum())
+        queue.outcome[:] = outcome
+        done = np.flatnonzero(~np.isnan(begin))
+        done = done[np.argsort(begin[done] + hours[done], kind="stable")]
+        self.last_response_time = begin[done] + hours[done] - queue.arrival[done]
+        waiting = queue.take(np.isnan(begin))
         too_old = 24.0 * day - waiting.arrival > p.max_wait_hours
         self.queue = waiting.take(~too_old)
-        return queue.take(answered), waiting.take(too_old)
+        self.last_counts = {
+            "escalated": int(passed.size),
+            "frontline_hours": worked[FRONTLINE],
+            "expert_hours": worked[EXPERT],
+        }
+        return queue.take(done), waiting.take(too_old)
+
+    def _shift(
+        self,
+        queue: Queue,
+        tier: int,
+        hours: np.ndarray,
+        begin: np.ndarray,
+        shift: tuple[float, float],
+        staff: int,
+    ) -> np.ndarray:
+        """One tier's working day: fills ``begin`` for its items, returns their positions."""
+        which = np.flatnonzero(queue.tier == tier)
+        if which.size:
+            begin[which], self._busy[tier] = serve(
+                queue.ready[which],
+                queue.key[which],
+                queue.arrival[which],
+                hours[which],
+                shift,
+                staff,
+                self._busy[tier],
+            )
+        return which
 
 
-@dataclass(frozen=True)
-class _SlotTimes:
-    """A working day's ``slots`` reply slots, spread evenly from ``start`` over ``hours``.
+def _errors(
+    queue: Queue, staff: dict[int, int], shift: tuple, stretch: np.ndarray, p: TeamParams
+) -> np.ndarray:
+    """Each tier's chance of misjudging an item today, from its utilisation."""
+    nominal = np.where(
+        queue.tier == EXPERT,
+        p.expert_minutes,
+        np.where(queue.label == PostKind.PRAISE, p.thanks_minutes, p.reply_minutes),
+    )
+    work = nominal / 60.0 * stretch * (queue.ready < shift[1])
+    error = np.empty(2)
+    for tier in (FRONTLINE, EXPERT):
+        capacity = staff[tier] * p.hours_per_day
+        load = float(work[queue.tier == tier].sum()) / capacity if capacity else 0.0
+        error[tier] = 1 - (1 - p.error_rate) * np.exp(-p.overload_errors * max(0.0, load - 1))
+    return error
 
-    Slot ``i`` opens at ``start + hours · i / slots``, computed on demand: a team of a million
-    has a hundred million slots a day, and a day should not cost them.
+
+def _judge(
+    queue: Queue, errors: np.ndarray, u: np.ndarray, answers: np.ndarray, p: TeamParams
+) -> tuple[np.ndarray, np.ndarray]:
+    """What the person handling each item makes of it, and the minutes it takes them.
+
+    Without a slip, a false positive is dismissed and a real post is taken for what it is:
+    passed on if it is a complaint that needs an expert (frontline, escalating), left if the
+    policy does not answer its kind, answered otherwise. A slip gets one judgement wrong.
     """
-
-    start: float
-    hours: float
-    slots: int
-
-    def time(self, slot: np.ndarray) -> np.ndarray:
-        """When each slot opens, in hours."""
-        return self.start + self.hours * np.asarray(slot, dtype=np.float64) / max(self.slots, 1)
-
-    def first_at_or_after(self, when: np.ndarray) -> np.ndarray:
-        """The first slot opening at or after each time; ``slots`` when none does."""
-        if self.slots == 0:
-            return np.zeros(when.size, dtype=np.int64)
-        guess = np.ceil((when - self.start) / self.hours * self.slots)
-        slot = np.clip(np.nan_to_num(guess), 0, self.slots).astype(np.int64)
-        # The guess is off by rounding at most; step to the exact first slot, as a binary search
-        # over the listed times would find it.
-        while True:
-            back = (slot > 0) & (self.time(slot - 1) >= when)
-            ahead = (slot < self.slots) & (self.time(np.minimum(slot, self.slots - 1)) < when)
-            if not (back.any() or ahead.any()):
-                return slot
-            slot = slot - back + ahead
+    slip = u < errors
+    real = queue.author >= 0
+    expert = queue.tier == EXPERT
+    kind = np.where(real, queue.kind, queue.label)
+    complaint = kind == PostKind.COMPLAINT
+    by_kind = np.array([p.reply_minutes, p.thanks_minutes, p.reply_minutes])
+    fits = np.where(expert & complaint, p.expert_minutes, by_kind[kind])
+    wrong = np.where(expert, p.expert_minutes, by_kind[queue.label])  # the label's reply
+    passes = ~expert & complaint & queue.complex & answers[kind] & escalates(p.routing, p.experts)
+    seen_through = real & (queue.kind != queue.label)
+    outcome = np.full(len(queue), ANSWERED, np.int8)
+    outcome[~answers[kind] | ~real] = DISMISSED
+    outcome[passes] = ESCALATED
+    # A slip: the frontline keeps a complex complaint, a real post is dismissed, a wrong label
+    # is followed, a false positive is answered.
+    outcome[slip & passes] = ANSWERED
+    outcome[slip & real & ~seen_through & ~passes] = DISMISSED
+    outcome[slip & (seen_through | ~real)] = FOLLOWED
+    minutes = np.select([outcome == FOLLOWED, outcome == ANSWERED], [wrong, fits], p.triage_minutes)
+    return outcome, minutes
 
 
-def _first_free_slots(earliest: np.ndarray, slots: int) -> np.ndarray:
-    """Give each post, in priority order, the first free slot at or after its earliest one.
+def _noise(rng: np.random.Generator, n: int, cv: float) -> np.ndarray:
+    """Gamma-distributed multipliers of mean 1 and coefficient of variation ``cv``."""
+    if cv == 0:
+        return np.ones(n)
+    return rng.gamma(1 / cv**2, cv**2, size=n)
 
-    A union-find over the taken slots ("next free slot", with path halving) makes each look-up
-    nearly constant time. Only taken slots have an entry, and the loop is over posts, not fans,
-    and stops once every slot is taken, so a day costs its posts, whatever the capacity.
+
+def fix_chance(handled: Queue, response_time: np.ndarray, params: TeamParams) -> np.ndarray:
+    """Each handled item's chance of a fix, as a share of ``policy.fix_rate``.
+
+    An expert fixes any complaint, less often the longer it waited (time constant
+    ``team.fix_patience_hours``); the frontline fixes a complaint that needs an expert with
+    ``team.frontline_skill`` of an expert's chance, and any other as an expert would at once.
+
+    >>> from socialsim.posts import Flagged
+    >>> flagged = Flagged(np.arange(3), np.zeros(3, np.int8), np.zeros(3, np.int8), np.zeros(3),
+    ...                   np.array([True, True, False]), np.zeros(3, bool))
+    >>> handled = Queue.of(flagged, np.zeros(3), np.array([1, 0, 0], np.int8))
+    >>> fix_chance(handled, np.array([48.0, 1.0, 1.0]), TeamParams()).round(3).tolist()
+    [0.368, 0.3, 1.0]
     """
-    following: dict[int, int] = {}  # a taken slot s -> a slot > s that may be free
-    assigned = [-1] * len(earliest)
-    used = 0
-    for position, start in enumerate(earliest.tolist()):
-        if used == slots:
-            break
-        slot = start
-        while slot in following:
-            ahead = following[slot]
-            following[slot] = following.get(ahead, ahead)
-            slot = following[slot]
-        if slot < slots:
-            assigned[position] = slot
-            following[slot] = slot + 1
-            used += 1
-    return np.asarray(assigned, dtype=np.int64)
+    skill = np.where(handled.complex, params.frontline_skill, 1.0)
+    with np.errstate(over="ignore"):  # a tiny time constant: exp(-inf) = 0 is right
+        late = np.exp(-response_time / params.fix_patience_hours)
+    return np.where(handled.tier == EXPERT, late, skill)

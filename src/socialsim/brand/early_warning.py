@@ -17,9 +17,9 @@ the CUSUM starts again from 0.
 
 Better listening changes both error rates without being told to: higher recall makes an
 episode's extra complaints a larger signal against the baseline's noise, so the CUSUM crosses
-sooner; lower precision floods the count with false positives whose number grows with the
-day's volume (:mod:`socialsim.brand.listening`), a noise wider than the Poisson law the
-detector assumes, so it crosses more often on quiet days.
+sooner; false positives are flagged chatter (:mod:`socialsim.brand.listening`), so a higher
+false-positive rate turns a rise in chatter (the brand talked about more for reasons that need
+no action) into flagged complaints, and a false alarm.
 
 What the detector shows is :class:`socialsim.crisis.Alert` (``day.alert``), the brand's side:
 a policy sees its alarm and crisis mode (:class:`socialsim.brand.observation.Observation`).

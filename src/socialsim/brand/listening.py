@@ -1,17 +1,28 @@
-"""Listening, the front end: what the brand hears of the day's posts, and how it labels them.
+"""Listening, the front end: the day's brand mentions, and what the system flags and labels.
 
 Seed 003 puts the front end first: "the ability to listen and accurately identify the relevant
-content." A listening system with recall ``r`` catches each relevant post (a complaint, praise
-or a need) with probability ``r``. Its precision ``π`` is the share of what it flags that is
-relevant, so for ``C`` caught posts it also flags about ``C (1 − π) / π`` irrelevant ones (drawn
-from a Poisson law): false positives with no author to help, which still take a slot of staff
-time. Each flagged post gets a label; a caught post is labelled with its true kind with
-probability ``a`` (``listening.label_accuracy``) and with one of the other two kinds otherwise,
-and a false positive gets a random label. Triage acts on labels, so a mislabelled complaint
-can be thanked for its praise (:mod:`socialsim.brand.response`).
+content", with a warning about an inaccurate one: "the odds of one getting past you are going
+to climb as the volume goes up". A listening tool scans every post that mentions the brand; few
+need action (references-brand.md §3: 5–10% are negative, up to about 35% with service
+questions). So the day's mentions are the relevant posts (complaints, praise, needs: §7.3 of
+docs/model.md) plus *chatter*, irrelevant mentions whose volume grows with the population:
 
-As volume climbs (a growing fan base, a crisis), false positives grow with it, and an
-inaccurate front end floods a fixed team: the chocolate conveyor belt of seed 003.
+    chatter ~ Poisson(listening.chatter_rate · people in the population
+                      + listening.talk_mentions · people who talked about the brand yesterday)
+
+The system catches each relevant post with probability ``listening.recall`` and flags each piece
+of chatter with probability ``listening.false_positive_rate``: false positives grow with the
+chatter, not with the relevant posts, so precision is an outcome that falls as chatter grows
+(KPI ``listening_precision``). Each caught post is labelled with its true kind with probability
+``listening.label_accuracy`` (one of the other two otherwise); a false positive gets a random
+label. A complaint is *complex* (only an expert can fix it) with probability
+``team.expert_share``, and the system tags the items it labels as complaints as needing an
+expert: with probability ``a`` (the label accuracy) if they do, and ``(1 − a) s / (1 − s)`` if
+they do not (``s`` the expert share; at most 1), so the tag is right as often as the labels
+are and tags about as many complaints as need an expert.
+
+Triage acts on labels and tags, never on the truth; reading each flagged item costs the care
+team time (:mod:`socialsim.brand.care_team`).
 """
 
 from __future__ import annotations
@@ -22,54 +33,91 @@ import numpy as np
 
 from socialsim.day import Counts, phase
 from socialsim.posts import NOT_RELEVANT, Flagged, PostKind, Posts
-from socialsim.scenario import ListeningParams
+from socialsim.scenario import Scenario
 
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["Flagged", "listening"]
+__all__ = ["Flagged", "chatter_mean", "listening"]
 
 
-@phase("listening", kpis=("posts_caught", "false_positives", "complaints_unheard"))
-def listening(day: Day, rng: np.random.Generator) -> Counts:
-    """Flag and label today's posts (``day.posts``) into ``day.flagged``.
+def chatter_mean(day: Day) -> float:
+    """Expected irrelevant mentions today (``listening.chatter_rate``, ``listening.talk_mentions``).
 
     Examples
     --------
+    >>> from socialsim import EngagementModel, Scenario
     >>> from socialsim.day import Day
-    >>> from socialsim.scenario import Scenario
-    >>> perfect = Scenario().replace({"listening.recall": 1.0, "listening.precision": 1.0,
-    ...                               "listening.label_accuracy": 1.0})
-    >>> day = Day(1, perfect, None, None, None)
+    >>> model = EngagementModel(Scenario().replace({"graph.n": 1000}), rng=1)
+    >>> day = Day(1, model.scenario, model.graph, model.population, model.brand)
+    >>> model.brand.talked = 40
+    >>> chatter_mean(day)  # 0.005 a person, half of yesterday's 40 talkers
+    25.0
+    """
+    params = day.scenario.listening
+    return params.chatter_rate * len(day.population) + params.talk_mentions * day.brand.talked
+
+
+@phase(
+    "listening",
+    kpis=("mentions", "posts_caught", "false_positives", "complaints_unheard"),
+)
+def listening(day: Day, rng: np.random.Generator) -> Counts:
+    """Flag and label today's mentions, relevant posts (``day.posts``) and chatter, into ``day.flagged``.
+
+    Examples
+    --------
+    >>> from socialsim import EngagementModel, Scenario
+    >>> from socialsim.day import Day
+    >>> perfect = Scenario().replace({"graph.n": 100, "listening.recall": 1.0,
+    ...     "listening.false_positive_rate": 0.0, "listening.label_accuracy": 1.0})
+    >>> model = EngagementModel(perfect, rng=1)
+    >>> day = Day(1, model.scenario, model.graph, model.population, model.brand)
     >>> day.posts = Posts(author=np.arange(4), kind=np.array([0, 0, 1, 2], np.int8), hour=np.ones(4))
-    >>> listening(day, np.random.default_rng(0))
-    {'posts_caught': 4, 'false_positives': 0, 'complaints_unheard': 0}
+    >>> counts = listening(day, np.random.default_rng(0))
+    >>> counts["posts_caught"], counts["false_positives"], counts["mentions"] > 4
+    (4, 0, True)
     >>> day.flagged.author.tolist(), day.flagged.label.tolist()
     ([0, 1, 2, 3], [0, 0, 1, 2])
     """
-    if len(day.posts) == 0:  # a quiet day: nothing to hear, so nothing heard by mistake either
-        return {"posts_caught": 0, "false_positives": 0, "complaints_unheard": 0}
-    day.flagged = _listen(day.posts, day.scenario.listening, day.t, rng)
+    chatter = int(rng.poisson(chatter_mean(day)))
+    false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate))
+    if len(day.posts) + false:
+        day.flagged = _listen(day.posts, false, day.scenario, day.t, rng)
     relevant = int(np.count_nonzero(day.flagged.author >= 0))
     heard = int(np.count_nonzero(day.flagged.kind == PostKind.COMPLAINT))
     return {
+        "mentions": len(day.posts) + chatter,
         "posts_caught": relevant,
-        "false_positives": len(day.flagged) - relevant,
+        "false_positives": false,
         "complaints_unheard": day.posts.count(PostKind.COMPLAINT) - heard,
     }
 
 
-def _listen(posts: Posts, params: ListeningParams, t: int, rng: np.random.Generator) -> Flagged:
+def _listen(
+    posts: Posts, false: int, scenario: Scenario, t: int, rng: np.random.Generator
+) -> Flagged:
+    """The caught posts, then ``false`` false positives, with their labels and tags."""
+    params, share = scenario.listening, scenario.team.expert_share
     caught = rng.random(len(posts)) < params.recall
     author, kind, hour = posts.author[caught], posts.kind[caught], posts.hour[caught]
-    n_false = int(rng.poisson(author.size * (1 - params.precision) / params.precision))
+    complex_ = (kind == PostKind.COMPLAINT) & (rng.random(author.size) < share)
     # A wrong label is one of the other two kinds: shift the kind by 1 or 2, modulo 3.
     wrong = rng.random(author.size) >= params.label_accuracy
     shift = np.where(wrong, rng.integers(1, 3, size=author.size), 0)
-    label = ((kind + shift) % len(PostKind)).astype(np.int8)
+    label = np.concatenate(
+        [(kind + shift) % len(PostKind), rng.integers(0, len(PostKind), size=false)]
+    ).astype(np.int8)
+    complex_ = np.concatenate([complex_, np.zeros(false, bool)])
+    # The tag's chance for an item that needs no expert keeps the tagged share at the true one.
+    a = params.label_accuracy
+    stray = min(1.0, (1 - a) * share / (1 - share)) if share < 1 else 1.0
+    tagged = (label == PostKind.COMPLAINT) & (rng.random(label.size) < np.where(complex_, a, stray))
     return Flagged(
-        author=np.concatenate([author, np.full(n_false, NOT_RELEVANT)]).astype(np.int64),
-        kind=np.concatenate([kind, np.full(n_false, NOT_RELEVANT)]).astype(np.int8),
-        label=np.concatenate([label, rng.integers(0, len(PostKind), size=n_false)]).astype(np.int8),
-        arrival=24.0 * (t - 1) + np.concatenate([hour, 24.0 * rng.random(n_false)]),
+        author=np.concatenate([author, np.full(false, NOT_RELEVANT)]).astype(np.int64),
+        kind=np.concatenate([kind, np.full(false, NOT_RELEVANT)]).astype(np.int8),
+        label=label,
+        arrival=24.0 * (t - 1) + np.concatenate([hour, 24.0 * rng.random(false)]),
+        complex=complex_,
+        tagged=tagged,
     )

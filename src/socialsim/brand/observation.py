@@ -65,6 +65,9 @@ class Items:
     label : numpy.ndarray of int8
         The kind listening gave the item (a :class:`~socialsim.posts.PostKind` value), which
         may be wrong; never its true kind.
+    tagged : numpy.ndarray of bool
+        Listening tagged the item as a complaint that needs an expert (which may be wrong;
+        never whether it does).
     arrival : numpy.ndarray of float64
         When the post appeared, in hours since the start of day 1.
     waiting : numpy.ndarray of bool
@@ -82,6 +85,7 @@ class Items:
     """
 
     label: np.ndarray
+    tagged: np.ndarray
     arrival: np.ndarray
     waiting: np.ndarray
     key: np.ndarray
@@ -105,15 +109,16 @@ class TeamView:
     Attributes
     ----------
     staff : int
-        People on duty today, extra staff included.
+        Frontline people on duty today, extra staff included (the experts are
+        ``team.experts``).
     extra : int
         Extra (surge) staff among them.
     booked : numpy.ndarray of int64
         Extra staff booked for each coming day, tomorrow first (empty when none are booked).
     slots_per_day : int
         Items the staff on duty can handle today (replies, contacts and broadcasts share them).
-    posts_per_hour, hours_per_day, start_hour, max_wait_hours : float
-        The team's speed, working day and patience (``team.*``).
+    reply_minutes, hours_per_day, start_hour, max_wait_hours : float
+        The frontline's minutes a reply, working day and patience (``team.*``).
     broadcast_cost : float
         Slots one broadcast takes (``response.broadcast_cost``).
     """
@@ -122,7 +127,7 @@ class TeamView:
     extra: int
     booked: np.ndarray
     slots_per_day: int
-    posts_per_hour: float
+    reply_minutes: float
     hours_per_day: float
     start_hour: float
     max_wait_hours: float
@@ -222,8 +227,8 @@ class Observation:
 def items_of(**columns: np.ndarray) -> Items:
     """:class:`Items` from its columns, each made read-only.
 
-    >>> one = items_of(label=np.array([0]), arrival=np.array([3.0]), waiting=np.array([False]),
-    ...                key=np.array([np.nan]), audience=np.array([12]),
+    >>> one = items_of(label=np.array([0]), tagged=np.array([False]), arrival=np.array([3.0]),
+    ...                waiting=np.array([False]), key=np.array([np.nan]), audience=np.array([12]),
     ...                interactions=np.array([0]), posts=np.array([1]))
     >>> len(one), one.audience.flags.writeable
     (1, False)
@@ -233,6 +238,7 @@ def items_of(**columns: np.ndarray) -> Items:
 
 _NO_ITEMS = items_of(
     label=np.empty(0, np.int8),
+    tagged=np.empty(0, np.bool_),
     arrival=np.empty(0),
     waiting=np.empty(0, np.bool_),
     key=np.empty(0),
@@ -265,6 +271,7 @@ def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
         is_waiting[:waiting] = True
         items = items_of(
             label=candidates.label.copy(),
+            tagged=candidates.tagged.copy(),
             arrival=candidates.arrival.copy(),
             waiting=is_waiting,
             key=np.where(is_waiting, candidates.key, np.nan),
@@ -281,7 +288,7 @@ def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
             extra=extra,
             booked=booked,
             slots_per_day=team.slots_per_day,
-            posts_per_hour=p.posts_per_hour,
+            reply_minutes=p.reply_minutes,
             hours_per_day=p.hours_per_day,
             start_hour=p.start_hour,
             max_wait_hours=p.max_wait_hours,

@@ -4,14 +4,19 @@ To the author
     A reply moves the author's loyalty by an amount that depends on what was posted and how the
     brand answered (a fix, a reply without a fix, compensation, a thank-you, an answer to a
     need) times a speed factor ``f(d) = floor + (1 − floor) · exp(−d / τ)`` of the delay ``d`` in
-    hours: a fast reply is worth far more than a slow one (a reply within six minutes was worth
-    about $20 to airline customers, after an hour about $2.33; Twitter / Applied Marketing
-    Science 2016). A reply to the wrong kind of post (listening mislabelled it) costs
-    ``botch_penalty``; a complaint that is never answered (not caught, not answered by policy,
-    or dropped from the queue) costs ``ignored_penalty``. Each answered complaint raises the
-    author's propensity to complain again by ``squeaky_wheel`` (Ma, Sun & Kekre 2015): a state
-    of its own, separate from loyalty. A prospect whose stated need is answered may become a
-    fan (social selling, seed 003).
+    hours. The time constant is about an hour (``response.speed_hours``): most people who
+    complain expect a reply within the hour (references-brand.md §1), and the stated-preference
+    premiums of the Twitter / Applied Marketing Science studies are mostly gone after it; a late
+    reply keeps ``speed_floor`` of its value, as a late reply still beats silence. Whether a
+    complaint is fixed depends on who handled it and how long it waited
+    (:func:`~socialsim.brand.care_team.fix_chance`). A reply that followed a wrong label (the
+    person handling the post did not see through listening's mistake) is a wrong answer to a
+    complaint, costing ``botch_penalty``, and a generic reply to praise or a need, worth
+    ``generic_gain``; a complaint that is never answered (not caught, not answered by policy,
+    dismissed, or dropped from the queue) costs ``ignored_penalty``. Each answered complaint
+    raises the author's propensity to complain again by ``squeaky_wheel`` (Ma, Sun & Kekre
+    2015): a state of its own, separate from loyalty. A prospect whose stated need is answered
+    may become a fan (social selling, seed 003).
 Through connections (seed 001, mechanism 1)
     A public interaction, answered or ignored, is seen by a share ``visibility`` of the author's
     audience; each onlooker's loyalty moves by ``onlooker_share`` of the author's change
@@ -40,6 +45,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socialsim.brand.care_team import ANSWERED, DISMISSED, fix_chance
 from socialsim.brand.policies.protocol import Handling
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
@@ -59,7 +65,7 @@ def speed_factor(delay_hours: np.ndarray, params: ResponseParams) -> np.ndarray:
 
     >>> from socialsim.scenario import ResponseParams
     >>> speed_factor(np.array([0.0, 0.1, 1.0, 24.0]), ResponseParams()).round(2).tolist()
-    [1.0, 0.7, 0.12, 0.1]
+    [1.0, 0.92, 0.46, 0.15]
     """
     with np.errstate(over="ignore"):  # a tiny time constant: exp(-inf) = 0 is right
         decay = np.exp(-delay_hours / params.speed_hours)
@@ -72,6 +78,10 @@ _REPLY_KPIS = (
     "responses_praise",
     "responses_need",
     "botched",
+    "complaints_dismissed",
+    "complaints_fixed",
+    "complex_answered",
+    "complex_fixed",
     "new_fans_answered",
     "loyalty_change_authors",
 )
@@ -79,17 +89,17 @@ _REPLY_KPIS = (
 
 @phase("replies", kpis=_REPLY_KPIS)
 def replies(day: Day, rng: np.random.Generator) -> Counts:
-    """What today's replies (``day.answered``) and unanswered complaints do to their authors.
+    """What today's handled items (``day.answered``) and unanswered complaints do to their authors.
 
     A complaint is unanswered if it was posted today and did not join the queue (not heard,
-    or not answered by policy) or was dropped from the queue today. Public interactions are
-    left in ``day.seen`` (and ``day.amplified``) for the onlookers.
+    or not answered by policy), or was dismissed as irrelevant or dropped from the queue today.
+    Public interactions are left in ``day.seen`` (and ``day.amplified``) for the onlookers.
     """
     counts: Counts = dict.fromkeys(_REPLY_KPIS, 0)
     counts["loyalty_change_authors"] = 0.0
     if len(day.answered):
         counts.update(_answer(day, rng))
-    ignored = _ignored_complaints(day)
+    ignored, counts["complaints_dismissed"] = _ignored_complaints(day)
     if ignored.size:
         change = np.full(ignored.size, -day.scenario.response.ignored_penalty)
         day.population.shift(ignored, change)
@@ -98,31 +108,35 @@ def replies(day: Day, rng: np.random.Generator) -> Counts:
     return counts
 
 
-def _ignored_complaints(day: Day) -> np.ndarray:
-    """Authors of complaints posted today that did not join the queue, or dropped from it."""
+def _ignored_complaints(day: Day) -> tuple[np.ndarray, int]:
+    """Authors of complaints posted today that did not join the queue, or dismissed or dropped
+    from it today; and how many were dismissed."""
     posted = day.posts.of_kind(PostKind.COMPLAINT)
-    if posted.size == 0 and len(day.missed) == 0:
-        return posted
+    handled = day.answered
+    dismissed = handled.author[
+        (handled.outcome == DISMISSED) & (handled.kind == PostKind.COMPLAINT)
+    ]
+    if posted.size == 0 and len(day.missed) == 0 and dismissed.size == 0:
+        return posted, 0
     queued = day.queued.author[day.queued.kind == PostKind.COMPLAINT]
     unheard = np.setdiff1d(posted, queued, assume_unique=True)
-    return np.concatenate([unheard, day.missed.author[day.missed.kind == PostKind.COMPLAINT]])
+    missed = day.missed.author[day.missed.kind == PostKind.COMPLAINT]
+    return np.concatenate([unheard, dismissed, missed]), int(dismissed.size)
 
 
 def _answer(day: Day, rng: np.random.Generator) -> Counts:
-    """Each reply as the policy decided it (``day.answered.how``): channel, fix, compensation."""
-    pop, params = day.population, day.scenario.response
-    answered = day.answered
-    real = answered.author >= 0
-    author, kind, label, delay, how = (
-        answered.author[real],
-        answered.kind[real],
-        answered.label[real],
-        day.response_time[real],
-        answered.how[real],
-    )
-    matched = kind == label
+    """Each reply as the policy decided it (``day.answered.how``): channel, fix, compensation;
+    a reply that followed a wrong label is a wrong or generic answer."""
+    pop, policy, params = day.population, day.scenario.policy, day.scenario.response
+    handled = day.answered
+    replied = handled.replied
+    answered = handled.take(replied)
+    author, kind, delay = answered.author, answered.kind, day.response_time[replied]
+    how = answered.how
+    fits = answered.outcome == ANSWERED
     attempted, compensated = (how & Handling.FIX) > 0, (how & Handling.COMPENSATE) > 0
-    fixed = (rng.random(author.size) < day.scenario.policy.fix_rate) & attempted
+    chance = policy.fix_rate * fix_chance(answered, delay, day.scenario.team)
+    fixed = (rng.random(author.size) < chance) & attempted
     speed = speed_factor(delay, params)
     complaint_gain = np.where(
         fixed,
@@ -132,14 +146,16 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     gain = np.array([0.0, params.thanks_gain, params.need_gain])[kind]
     complaint = kind == PostKind.COMPLAINT
     gain[complaint] = complaint_gain[complaint]
-    change = np.where(matched, gain * speed, -params.botch_penalty)
+    # A reply that followed a wrong label: a wrong answer to a complaint, a generic one else.
+    botched = np.where(complaint, -params.botch_penalty, params.generic_gain * speed)
+    change = np.where(fits, gain * speed, botched)
     pop.shift(author, change)
     np.add.at(pop.responses_received, author, 1)
     pop.last_contact[author] = day.t
 
-    complaints = author[matched & complaint]
+    complaints = author[fits & complaint]
     np.add.at(pop.complaint_propensity, complaints, params.squeaky_wheel)
-    asked = author[matched & (kind == PostKind.NEED)]
+    asked = author[fits & (kind == PostKind.NEED)]
     asked = asked[pop.status[asked] == Status.PROSPECT]
     won = asked[rng.random(asked.size) < params.need_conversion]
     pop.status[won] = Status.FAN
@@ -147,16 +163,21 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     public = (how & Handling.PRIVATE) == 0
     if public.any():
         day.seen.append((author[public], change[public]))
-        amplified = public & ((how & Handling.AMPLIFY) > 0) & matched & (kind == PostKind.PRAISE)
+        amplified = public & ((how & Handling.AMPLIFY) > 0) & fits & (kind == PostKind.PRAISE)
         if amplified.any():
             day.amplified.append((author[amplified], change[amplified]))
-    day.compensations = int(np.count_nonzero(matched & fixed & complaint & compensated))
+    repaired = fits & fixed & complaint
+    day.compensations = int(np.count_nonzero(repaired & compensated))
+    complex_ = fits & complaint & answered.complex
     return {
-        "false_positives_handled": int(np.count_nonzero(~real)),
-        "responses_complaint": int(np.count_nonzero(matched & complaint)),
-        "responses_praise": int(np.count_nonzero(matched & (kind == PostKind.PRAISE))),
-        "responses_need": int(np.count_nonzero(matched & (kind == PostKind.NEED))),
-        "botched": int(np.count_nonzero(~matched)),
+        "false_positives_handled": int(np.count_nonzero(handled.author < 0)),
+        "responses_complaint": int(np.count_nonzero(fits & complaint)),
+        "responses_praise": int(np.count_nonzero(fits & (kind == PostKind.PRAISE))),
+        "responses_need": int(np.count_nonzero(fits & (kind == PostKind.NEED))),
+        "botched": int(np.count_nonzero(~fits)),
+        "complaints_fixed": int(np.count_nonzero(repaired)),
+        "complex_answered": int(np.count_nonzero(complex_)),
+        "complex_fixed": int(np.count_nonzero(complex_ & fixed)),
         "new_fans_answered": int(won.size),
         "loyalty_change_authors": float(change.sum()),
     }

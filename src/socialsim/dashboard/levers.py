@@ -36,10 +36,11 @@ STRATEGY_SECTIONS = ("policy", "team", "listening")
 FIRST = (
     "policy.name",
     "team.staff",
+    "team.experts",
     "team.hours_per_day",
     "team.start_hour",
     "listening.recall",
-    "listening.precision",
+    "listening.false_positive_rate",
     "policy.unsolicited_per_day",
 )
 """The levers shown first on each side, when they are declared; the rest fold away."""

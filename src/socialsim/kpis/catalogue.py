@@ -168,6 +168,40 @@ _DERIVED = (
         "waiting too long.",
     ),
     _share(
+        "complaints_past_share",
+        "Complaints that got past the brand",
+        LOWER,
+        {"complaints_unheard": 1, "complaints_dismissed": 1, "missed_complaints": 1},
+        _COMPLAINTS,
+        "Share of all complaints (re-shares included) posted during the run that got past the "
+        "brand: never heard, dismissed, or dropped from the queue (seed 003's conveyor belt).",
+    ),
+    _share(
+        "listening_precision",
+        "Listening precision",
+        HIGHER,
+        {"posts_caught": 1},
+        {"posts_caught": 1, "false_positives": 1},
+        "Share of what listening flagged during the run that was relevant; it falls as "
+        "chatter grows.",
+    ),
+    _share(
+        "fix_rate",
+        "Fix rate",
+        HIGHER,
+        {"complaints_fixed": 1},
+        {"responses_complaint": 1},
+        "Share of the complaints answered during the run whose problem was fixed.",
+    ),
+    _share(
+        "complex_fix_rate",
+        "Expert complaints fix rate",
+        HIGHER,
+        {"complex_fixed": 1},
+        {"complex_answered": 1},
+        "Share of the answered complaints that need an expert whose problem was fixed.",
+    ),
+    _share(
         "posts_unanswered_share",
         "Posts unanswered",
         LOWER,

@@ -136,7 +136,7 @@ RECORDED = (
         "False positives handled",
         "posts",
         LOWER,
-        "False positives the team spent a reply slot on (staff time lost).",
+        "False positives a person read (staff time lost): dismissed, or answered by mistake.",
     ),
     _brand(
         "responses_complaint",
@@ -152,7 +152,37 @@ RECORDED = (
         "Botched replies",
         "posts",
         LOWER,
-        "Replies to the wrong kind of post (the post was mislabelled).",
+        "Replies that followed a wrong label: a complaint answered as praise or a question, or "
+        "a generic reply to praise or a need.",
+    ),
+    _brand(
+        "complaints_dismissed",
+        "Complaints dismissed",
+        "posts",
+        LOWER,
+        "Complaints a person read and dismissed as irrelevant, or left because the policy does "
+        "not answer complaints (they saw through a wrong label).",
+    ),
+    _brand(
+        "complaints_fixed",
+        "Complaints fixed",
+        "posts",
+        HIGHER,
+        "Answered complaints whose problem the reply fixed.",
+    ),
+    _brand(
+        "complex_answered",
+        "Expert complaints answered",
+        "posts",
+        NEUTRAL,
+        "Answered complaints that need an expert to be fixed, whoever answered them.",
+    ),
+    _brand(
+        "complex_fixed",
+        "Expert complaints fixed",
+        "posts",
+        HIGHER,
+        "Complaints that need an expert, answered and fixed.",
     ),
     _brand(
         "new_fans_answered",
@@ -243,8 +273,9 @@ RECORDED = (
         "Staff cost",
         "currency",
         LOWER,
-        "Cost of the day: staff hours times hourly cost (surge staff at policy.surge_premium "
-        "times it), plus compensation.",
+        "Cost of the day: frontline hours times their hourly cost (surge staff at "
+        "policy.surge_premium times it), expert hours spent on the team's complaints times "
+        "theirs, plus compensation.",
         kind=Kind.COST,
     ),
     _brand(
@@ -261,6 +292,35 @@ RECORDED = (
         "hours",
         NEUTRAL,
         "Hours from post to reply, summed over today's replies to real posts.",
+    ),
+    _brand(
+        "mentions",
+        "Brand mentions",
+        "posts",
+        NEUTRAL,
+        "Posts mentioning the brand today: the relevant posts and the irrelevant chatter "
+        "listening scans.",
+    ),
+    _brand(
+        "escalated",
+        "Escalations",
+        "posts",
+        NEUTRAL,
+        "Complaints the frontline passed on to the experts today.",
+    ),
+    _brand(
+        "frontline_hours",
+        "Frontline hours worked",
+        "hours",
+        NEUTRAL,
+        "Hours the frontline spent on the items it started today.",
+    ),
+    _brand(
+        "expert_hours",
+        "Expert hours worked",
+        "hours",
+        NEUTRAL,
+        "Hours the experts spent on the items they started today (paid as worked).",
     ),
     _brand(
         "complaints_unheard",

@@ -116,6 +116,10 @@ class Decision:
         Offer compensation with a successful fix.
     amplify : bool or numpy.ndarray of bool, default False
         Share an answered praise beyond the author's ties (public replies only).
+    route : int or numpy.ndarray of int, optional
+        The tier each of today's items waits for: 0 the frontline, 1 the experts. Waiting
+        items keep theirs. By default the team's routing (``team.routing``,
+        :func:`~socialsim.brand.routing.route`) from the label and the expert tag.
     contacts : int, default 0
         Proactive contacts to fans who asked for nothing, one slot each.
     broadcasts : int, default 0
@@ -138,6 +142,7 @@ class Decision:
     fix: bool | np.ndarray = True
     compensate: bool | np.ndarray = False
     amplify: bool | np.ndarray = False
+    route: int | np.ndarray | None = None
     contacts: int = 0
     broadcasts: int = 0
     hire: Hire | None = None
@@ -180,6 +185,23 @@ class Decision:
                 flag * value.astype(np.uint8) if isinstance(value, np.ndarray) else flag * value
             )
         return answer, priority, np.full(n, how, np.uint8) if isinstance(how, int) else how
+
+    def tiers(self, n: int, policy: str, default: np.ndarray) -> np.ndarray:
+        """The ``route`` field as an int8 array of ``n`` tiers, ``default`` when it is None.
+
+        Raises ``ValueError`` (naming the policy) for a tier other than 0 or 1.
+
+        >>> Decision(route=1).tiers(2, "p", np.zeros(2, np.int8)).tolist()
+        [1, 1]
+        >>> Decision().tiers(2, "p", np.array([0, 1], np.int8)).tolist()
+        [0, 1]
+        """
+        if self.route is None:
+            return np.asarray(default, np.int8)
+        tier = _column(policy, "route", self.route, n, np.float64)
+        if not np.isin(tier, (0, 1)).all():
+            _refuse(policy, "route", "a tier other than 0 or 1", "0 (frontline) or 1 (experts)")
+        return tier.astype(np.int8)
 
 
 _FLAGS = (
