@@ -12,7 +12,7 @@ from socialsim import ConfigError, Scenario
 from socialsim.brand.policy import PolicyName
 from socialsim.cli import main
 from socialsim.constraints import Boolean, Interval, Options, Subset, Text
-from socialsim.scenario import PARAMETERS, SECTIONS, parse_value
+from socialsim.scenario import PARAMETERS, RETIRED, SECTIONS, parse_value
 
 
 def test_defaults_are_valid_and_every_parameter_is_declared():
@@ -181,3 +181,14 @@ def test_every_parameter_refuses_every_kind_of_bad_value_in_one_line(key, value)
     result = CliRunner().invoke(main, ["run", "--set", f"{key}={as_toml(value)}", "--quiet"])
     assert result.exit_code == 2
     assert result.output.count("\n") == 1 and f"The '{key}' parameter must be" in result.output
+
+
+@pytest.mark.parametrize("key", sorted(RETIRED))
+def test_a_retired_key_says_what_replaced_it(key):
+    with pytest.raises(ConfigError) as raised:
+        Scenario().replace({key: 1})
+    message = str(raised.value)
+    assert message.startswith(f"The '{key}' parameter must be a known key.")
+    assert RETIRED[key] in message and "Did you mean" not in message
+    named = re.findall(r"'([a-z_]+\.[a-z_]+)'", RETIRED[key])
+    assert named and all(name in PARAMETERS for name in named)  # the hints name real keys

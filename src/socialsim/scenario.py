@@ -857,6 +857,27 @@ SECTIONS: tuple[type[Section], ...] = (
 )
 
 
+#: Keys of earlier releases, with what replaced them: a file written for one gets this hint
+#: instead of a guess at the nearest name.
+RETIRED: dict[str, str] = {
+    "listening.precision": (
+        "Precision is now an outcome of the mention stream; state a tool's quality with "
+        "'listening.false_positive_rate' (docs/model.md §7.10.1 maps a precision to it)."
+    ),
+    "team.posts_per_hour": (
+        "Handling times are now minutes per item: 'team.reply_minutes', 'team.thanks_minutes' "
+        "and the other 'team' keys."
+    ),
+    **{
+        f"experiences.crisis_{name}": (
+            "Crises now come from root causes: set 'root_causes.start', "
+            "'root_causes.multiplier' and the other 'root_causes' keys."
+        )
+        for name in ("start", "days", "multiplier")
+    },
+}
+
+
 @dataclass(frozen=True)
 class Scenario:
     """The full configuration of a run, in named sections.
@@ -938,7 +959,8 @@ class Scenario:
         for key, value in expand_preset(changes).items():
             section, _, name = key.partition(".")
             if key not in PARAMETERS:
-                raise ConfigError(key, value, "a known key", did_you_mean(key, PARAMETERS))
+                hint = RETIRED.get(key) or did_you_mean(key, PARAMETERS)
+                raise ConfigError(key, value, "a known key", hint)
             per_section.setdefault(section, {})[name] = value
         return dataclasses.replace(
             self,
