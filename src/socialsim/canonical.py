@@ -28,7 +28,6 @@ import networkx as nx
 
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph
-from socialsim.population import Status
 from socialsim.scenario import Scenario
 
 __all__ = ["ONLY_RECRUITMENT", "canonical_scenario", "seeded_model"]
@@ -39,6 +38,8 @@ ONLY_RECRUITMENT: dict[str, Any] = {
     # Everyone at loyalty 10 with nothing to move it: every fan is an advocate for good.
     "population.loyalty_mean": 10.0,
     "population.loyalty_sd": 0.0,
+    "relationship.prospect_loyalty_mean": 10.0,
+    "relationship.prospect_loyalty_sd": 0.0,
     "experiences.good_rate": 0.0,
     "experiences.bad_rate": 0.0,
     "experiences.need_rate": 0.0,
@@ -89,5 +90,5 @@ def seeded_model(
     compare from day 1 on.
     """
     model = EngagementModel(scenario, rng=rng, graph=graph)
-    model.population.status[list(seeds)] = Status.FAN
+    model.population.join(list(seeds), 0)
     return model

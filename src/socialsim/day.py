@@ -58,7 +58,7 @@ class Plan:
     contacts : int
         Unsolicited contacts to make.
     broadcasts : int
-        Broadcasts to push.
+        Brand posts published today (:mod:`socialsim.fans.content`).
 
     Examples
     --------
@@ -122,6 +122,10 @@ class Day:
         The same for interactions the brand amplified beyond the authors' ties (replies).
     talkers : numpy.ndarray of int64
         Who talked about the brand today (word of mouth).
+    content_hours : float
+        Staff hours the day's brand content takes from the care team (content).
+    published : int
+        Brand posts published today (content).
 
     Examples
     --------
@@ -154,6 +158,8 @@ class Day:
     seen: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     amplified: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     talkers: np.ndarray = field(default_factory=lambda: _NO_ONE)
+    content_hours: float = 0.0
+    published: int = 0
 
 
 class Phase(Protocol):

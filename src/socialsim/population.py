@@ -7,15 +7,18 @@ fan is a promoter at loyalty >= 9, a passive in [7, 9) and a detractor below 7.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from socialsim.chance import Arrivals
+from socialsim.interactions import Channel, InteractionLog, Kind
 from socialsim.network.graph import SocialGraph
+from socialsim.relationship import RelationshipParams
 from socialsim.scenario import PopulationParams
 
 __all__ = ["DETRACTOR", "PROMOTER", "Population", "Status", "beta_loyalty"]
@@ -63,6 +66,27 @@ class Population:
         complaints raise it (the squeaky wheel, :mod:`socialsim.brand.response`).
     unsolicited_received : int32
         Contacts the brand made that the person had not asked for.
+    depth : float64
+        Depth of the relationship with the brand, in [0, 1), separate from loyalty: two-way
+        interactions deepen it, it fades without them (:mod:`socialsim.fans.depth`). It damps
+        loyalty swings (:meth:`shift`, :meth:`feel_at`) and raises the rate of acts for the
+        brand.
+    join_day : int32
+        Day the person became a fan (0 for the fans of day 0), -1 for a prospect who never did.
+    last_interaction : int32
+        Day of the person's last interaction in :attr:`log`, -1 if none.
+    exposures : float64
+        Recent exposures to brand posts, as of ``exposure_day``: they wear a post's effect out
+        and fade with time (:mod:`socialsim.fans.content`).
+    exposure_day : int32
+        Day ``exposures`` was last brought up to date, -1 if never exposed.
+    log : InteractionLog
+        Every interaction with the brand, one row each (:mod:`socialsim.interactions`).
+    damping : float
+        ``relationship.damping``: the share of a loyalty swing a fully deep person is spared.
+    max_depth : float
+        The largest depth anyone has, kept by whoever changes depth: it bounds draws of acts
+        whose rate depth raises.
     """
 
     status: np.ndarray
@@ -77,6 +101,14 @@ class Population:
     pitched: np.ndarray
     complaint_propensity: np.ndarray
     unsolicited_received: np.ndarray
+    depth: np.ndarray
+    join_day: np.ndarray
+    last_interaction: np.ndarray
+    exposures: np.ndarray
+    exposure_day: np.ndarray
+    log: InteractionLog = field(default_factory=InteractionLog)
+    damping: float = 0.0
+    max_depth: float = 0.0
 
     @classmethod
     def initialize(
@@ -87,8 +119,13 @@ class Population:
         seed: np.random.Generator,
         segment: np.ndarray | None = None,
         attributes: pd.DataFrame | None = None,
+        relationship: RelationshipParams | None = None,
     ) -> Population:
         """Draw a population of ``n`` people.
+
+        Fans draw their loyalty from the fans' law (``population.loyalty_*``), prospects their
+        attitude from the prospects' (``relationship.prospect_loyalty_*``); fans of day 0 draw
+        a depth (``relationship.initial_depth``), prospects start at depth 0.
 
         Parameters
         ----------
@@ -103,6 +140,9 @@ class Population:
         attributes : pandas.DataFrame, optional
             Per-node ``segment``, ``loyalty`` and ``status`` ("fan" or "prospect") that
             override the drawn values (see :func:`socialsim.network.loaders.read_attributes`).
+        relationship : RelationshipParams, optional
+            Prospects' attitude law, fans' initial depth and the damping of loyalty swings;
+            the defaults when omitted.
 
         Examples
         --------
@@ -130,6 +170,23 @@ class Population:
             if "status" in attributes:
                 is_fan = attributes["status"].to_numpy() == "fan"
                 status[rows] = np.where(is_fan, Status.FAN, Status.PROSPECT)
+        # Drawn after everything above, so that those draws stay what they were.
+        relationship = relationship if relationship is not None else RelationshipParams()
+        prospect = np.flatnonzero(status == Status.PROSPECT)
+        attitude = beta_loyalty(
+            relationship.prospect_loyalty_mean,
+            relationship.prospect_loyalty_sd,
+            prospect.size,
+            seed=seed,
+        )
+        if attributes is not None and "loyalty" in attributes:  # a given loyalty wins
+            given = np.zeros(n, dtype=bool)
+            given[attributes.index.to_numpy()] = True
+            attitude, prospect = attitude[~given[prospect]], prospect[~given[prospect]]
+        loyalty[prospect] = attitude
+        fan = status == Status.FAN
+        depth = np.zeros(n)
+        depth[fan] = _initial_depth(relationship.initial_depth, int(fan.sum()), seed)
         return cls(
             status=status,
             loyalty=loyalty,
@@ -143,6 +200,13 @@ class Population:
             pitched=np.zeros(n, dtype=bool),
             complaint_propensity=np.ones(n),
             unsolicited_received=np.zeros(n, dtype=np.int32),
+            depth=depth,
+            join_day=np.where(fan, 0, -1).astype(np.int32),
+            last_interaction=np.full(n, -1, dtype=np.int32),
+            exposures=np.zeros(n),
+            exposure_day=np.full(n, -1, dtype=np.int32),
+            damping=relationship.damping,
+            max_depth=float(depth.max(initial=0.0)),
         )
 
     def __len__(self) -> int:
@@ -204,8 +268,9 @@ class Population:
 
         An index may repeat (two replies to one person add up). The bounds are the scale's,
         not a correction of bad input: a fan at 10 who has another good experience stays at 10.
+        Each person feels ``1 − damping · depth`` of the change (:meth:`_damped`).
         """
-        np.add.at(self.loyalty, who, delta)
+        np.add.at(self.loyalty, who, self._damped(who, delta))
         self.loyalty[who] = np.clip(self.loyalty[who], 0.0, 10.0)
 
     def feel(self, delta: np.ndarray) -> None:
@@ -233,13 +298,58 @@ class Population:
         """
         listening = self.status[who] != Status.CHURNED
         who, delta = who[listening], delta[listening]
-        self.loyalty[who] = np.clip(self.loyalty[who] + delta, 0.0, 10.0)
+        self.loyalty[who] = np.clip(self.loyalty[who] + self._damped(who, delta), 0.0, 10.0)
+
+    def _damped(self, who: np.ndarray, delta: np.ndarray | float) -> np.ndarray | float:
+        """What the people at ``who`` feel of ``delta``: a deeper relationship swings less.
+
+        Committed consumers resist negative information (Ahluwalia, Burnkrant & Unnava 2000);
+        here depth damps swings both ways, by ``1 − damping · depth``.
+        """
+        if self.damping == 0.0:
+            return delta
+        return delta * (1.0 - self.damping * self.depth[who])
+
+    # ------------------------------------------------------------------ the relationship
+    def record(
+        self,
+        who: np.ndarray,
+        *,
+        day: int,
+        hour: np.ndarray | float,
+        kind: Kind | np.ndarray,
+        channel: Channel | np.ndarray,
+        post: np.ndarray | int = -1,
+    ) -> None:
+        """Log one interaction per person at ``who`` and update their last interaction day.
+
+        >>> import numpy as np
+        >>> pop = Population.initialize(PopulationParams(), 3, seed=np.random.default_rng(0))
+        >>> pop.record(np.array([2]), day=4, hour=9.0, kind=Kind.LIKE, channel=Channel.BRAND_POST)
+        >>> pop.last_interaction.tolist(), len(pop.log)
+        ([-1, -1, 4], 1)
+        """
+        self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post)
+        self.last_interaction[who] = day
+
+    def join(self, who: npt.ArrayLike, day: int) -> None:
+        """Make the people at ``who`` fans from ``day``; they keep their attitude and depth."""
+        self.status[who] = Status.FAN
+        self.join_day[who] = day
 
     # ------------------------------------------------------------------ inspection
     def to_frame(self, graph: SocialGraph) -> pd.DataFrame:
-        """One row per person: state, loyalty category, identity and interaction history."""
+        """One row per person: state, loyalty category, identity, depth and interaction history.
+
+        The interactions themselves, one row each, are :meth:`InteractionLog.to_frame` of
+        :attr:`log`.
+        """
         frame = pd.DataFrame(
-            {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pitched"}
+            {
+                f.name: getattr(self, f.name)
+                for f in fields(self)
+                if isinstance(getattr(self, f.name), np.ndarray) and f.name not in _INTERNAL
+            }
         )
         frame["status"] = pd.Categorical.from_codes(
             frame["status"], [s.name.lower() for s in Status]
@@ -256,6 +366,17 @@ class Population:
             graph.node_ids if graph.node_ids is not None else np.arange(len(self)), name="node"
         )
         return frame
+
+
+# Book-keeping of the processes, not a person's state worth a column.
+_INTERNAL = ("pitched", "exposure_day")
+
+
+def _initial_depth(mean: float, n: int, seed: np.random.Generator) -> np.ndarray:
+    """``n`` depths from a Beta(1, b) law of the given mean: most shallow, a few deep."""
+    if mean == 0.0:
+        return np.zeros(n)
+    return seed.beta(1.0, (1.0 - mean) / mean, size=n)
 
 
 def beta_loyalty(mean: float, sd: float, n: int, *, seed: np.random.Generator) -> np.ndarray:

@@ -30,6 +30,7 @@ from socialsim.constraints import (
     param,
     read_toml,
 )
+from socialsim.relationship import ContentParams, RelationshipParams
 from socialsim.value import CostParams, ValueParams
 
 __all__ = ["Scenario", "flatten_keys", "parse_value"]
@@ -509,6 +510,8 @@ SECTIONS: tuple[type[Section], ...] = (
     ResponseParams,
     ValueParams,
     CostParams,
+    ContentParams,
+    RelationshipParams,
 )
 
 
@@ -548,6 +551,8 @@ class Scenario:
     response: ResponseParams = field(default_factory=ResponseParams)
     value: ValueParams = field(default_factory=ValueParams)
     cost: CostParams = field(default_factory=CostParams)
+    content: ContentParams = field(default_factory=ContentParams)
+    relationship: RelationshipParams = field(default_factory=RelationshipParams)
 
     # ------------------------------------------------------------------ building
     @classmethod

@@ -66,16 +66,17 @@ class Brand:
 def triage(day: Day, rng: np.random.Generator) -> Counts:
     """The policy decides: what joins the queue, in what order, and how the day is split.
 
-    Proactive contacts and broadcasts take their share of the team's time first; the rest is
-    reply slots (``day.plan``). Of the flagged posts, those whose *label* the policy answers
-    join the queue with the policy's priority key (``day.queued``).
+    The day's brand content (``day.content_hours``) and proactive contacts take their share of
+    the team's time first; the rest is reply slots (``day.plan``). Of the flagged posts, those
+    whose *label* the policy answers join the queue with the policy's priority key
+    (``day.queued``).
     """
     s = day.scenario
     slots = day.brand.team.slots_per_day
-    broadcasts = int(slots * s.policy.broadcast_share // s.response.broadcast_cost)
-    left = int(slots - broadcasts * s.response.broadcast_cost)
+    # The day's brand content (socialsim.fans.content) takes its staff hours first.
+    left = max(0, int(slots - day.content_hours * s.team.posts_per_hour))
     contacts = min(s.policy.unsolicited_per_day, left)
-    day.plan = Plan(reply_slots=left - contacts, contacts=contacts, broadcasts=broadcasts)
+    day.plan = Plan(reply_slots=left - contacts, contacts=contacts, broadcasts=day.published)
     if len(day.flagged) == 0:
         return {}
     flagged, pop = day.flagged, day.population
