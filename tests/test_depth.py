@@ -127,7 +127,7 @@ def test_an_answered_comment_is_dialogue():
 # --------------------------------------------------------------------- what depth does
 def test_depth_damps_every_loyalty_swing():
     pop = fresh(4, damping=0.5)
-    pop.loyalty[:], pop.depth[:] = 5.0, [0.0, 1.0, 0.5, 0.0]
+    pop.loyalty[:], pop.depth[:], pop.max_depth = 5.0, [0.0, 1.0, 0.5, 0.0], 1.0
     pop.shift(np.array([0, 1, 2]), -2.0)
     pop.feel_at(np.array([3]), np.array([1.0]))
     assert pop.loyalty.tolist() == [3.0, 4.0, 3.5, 6.0]
@@ -152,6 +152,7 @@ def test_a_severe_ignored_incident_turns_a_shallow_promoter_but_not_a_deep_one()
         author = int(np.flatnonzero(pop.fans & (model.graph.out_degree >= 5))[0])
         pop.loyalty[author] = pop.baseline[author] = 9.37
         pop.depth[author] = depth_now
+        pop.max_depth = max(pop.max_depth, depth_now)
         pop.shift(np.array([author]), -2 * quiet.experiences.bad_impact)
         day = Day(1, model.scenario, model.graph, pop, model.brand)
         day.posts = Posts(np.array([author]), np.array([PostKind.COMPLAINT], np.int8), np.ones(1))

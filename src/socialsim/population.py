@@ -85,8 +85,9 @@ class Population:
     damping : float
         ``relationship.damping``: the share of a loyalty swing a fully deep person is spared.
     max_depth : float
-        The largest depth anyone has, kept by whoever changes depth: it bounds draws of acts
-        whose rate depth raises.
+        A bound on everyone's depth (the largest depth, unless set by hand), kept by whoever
+        changes depth (:mod:`socialsim.fans.depth`): it bounds draws of acts whose rate
+        depth raises, and 0 tells that there is nothing to damp. Set depth by hand, set it too.
     """
 
     status: np.ndarray
@@ -306,7 +307,7 @@ class Population:
         Committed consumers resist negative information (Ahluwalia, Burnkrant & Unnava 2000);
         here depth damps swings both ways, by ``1 − damping · depth``.
         """
-        if self.damping == 0.0:
+        if self.damping == 0.0 or self.max_depth == 0.0:  # everyone shallow: nothing to damp
             return delta
         return delta * (1.0 - self.damping * self.depth[who])
 

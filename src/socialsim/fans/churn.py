@@ -47,9 +47,9 @@ def churn(day: Day, rng: np.random.Generator) -> Counts:
     candidates, e = pop.anyone.draw(hazard(highest), seed=rng)
     fan = pop.status[candidates] == Status.FAN
     candidates, e = candidates[fan], e[fan]
-    # Depth lowers the hazard, so the bound above holds for everyone.
-    protection = 1.0 - day.scenario.relationship.churn_protection * pop.depth[candidates]
-    chance = hazard(churn_probability(pop.loyalty[candidates], params)) * protection
+    chance = hazard(churn_probability(pop.loyalty[candidates], params))
+    if pop.max_depth > 0.0:  # depth lowers the hazard, so the bound above holds for everyone
+        chance *= 1.0 - day.scenario.relationship.churn_protection * pop.depth[candidates]
     leaving = candidates[e < chance]
     pop.status[leaving] = Status.CHURNED
     pop.churn_day[leaving] = day.t

@@ -36,6 +36,7 @@ as are the day's public posts from experiences.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -90,7 +91,7 @@ def posts_on(day: int, rate: float) -> tuple[int, int]:
     (5, 2)
     """
     # The tiny margin keeps a whole number of posts over whole days from rounding below it.
-    before, until = (int(np.floor(rate * t + 1e-9)) for t in (day - 1, day))
+    before, until = math.floor(rate * (day - 1) + 1e-9), math.floor(rate * day + 1e-9)
     return before, until - before
 
 
@@ -127,7 +128,10 @@ def content(day: Day, rng: np.random.Generator) -> Counts:
     """
     pop, s = day.population, day.scenario
     posts = day.posts
-    pop.record(posts.author, day=day.t, hour=posts.hour, kind=posts.kind, channel=Channel.PUBLIC)
+    if len(posts):
+        pop.record(
+            posts.author, day=day.t, hour=posts.hour, kind=posts.kind, channel=Channel.PUBLIC
+        )
     rate = production_rate(s)
     day.content_hours = rate * s.content.staff_hours_per_post
     first, count = posts_on(day.t, rate)

@@ -56,6 +56,7 @@ def depth(day: Day, rng: np.random.Generator) -> Counts:
         answered = person[np.isin(pop.log.column("kind")[rows], TWO_WAY)]
         people, times = sum_by(answered, np.ones(answered.size), len(pop))
         pop.depth[people] = 1.0 - (1.0 - pop.depth[people]) * (1.0 - params.depth_gain) ** times
+        pop.max_depth = max(pop.max_depth, float(pop.depth[people].max(initial=0.0)))
     return depth_levels(pop, day.t, keep=np.exp(-1.0 / params.depth_memory_days))
 
 
@@ -71,10 +72,10 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
     >>> depth_levels(pop, 50)
     {'depth_shallow': 1, 'depth_engaged': 1, 'depth_deep': 2, 'engaged_30d_share': 50.0}
     """
-    shallow, engaged, deep, recent, most = _fade_and_count(
+    shallow, engaged, deep, recent = _fade_and_count(
         pop.depth, pop.status, pop.last_interaction, keep, max(t - RECENT_DAYS + 1, 0)
     )
-    pop.max_depth = most
+    pop.max_depth *= keep  # everyone fades alike, so the deepest stays the deepest
     fans = shallow + engaged + deep
     return {
         "depth_shallow": shallow,
@@ -88,19 +89,19 @@ _FAN = int(Status.FAN)
 
 
 # One pass over everyone, as memory's: the fading and the counts in numpy cost several passes.
+# Without branches, as the state KPIs' tally (who is a fan, and at which stage, is
+# unpredictable from one person to the next), and in int32 products, which vectorise.
 @njit(cache=True)
 def _fade_and_count(
     depth: np.ndarray, status: np.ndarray, last: np.ndarray, keep: float, since: int
-) -> tuple[int, int, int, int, float]:
-    shallow = engaged = deep = recent = 0
-    most = 0.0
+) -> tuple[int, int, int, int]:
+    fans = engaged_or_deep = deep = recent = 0
     for i in range(depth.size):
-        depth[i] *= keep
-        most = max(most, depth[i])
-        if status[i] == _FAN:
-            stage = (depth[i] >= 1.0 / 3.0) + (depth[i] >= 2.0 / 3.0)
-            shallow += stage == 0
-            engaged += stage == 1
-            deep += stage == 2
-            recent += last[i] >= since
-    return shallow, engaged, deep, recent, most
+        d = depth[i] * keep
+        depth[i] = d
+        fan = np.int32(status[i] == _FAN)
+        fans += fan
+        engaged_or_deep += fan * np.int32(d >= 1.0 / 3.0)
+        deep += fan * np.int32(d >= 2.0 / 3.0)
+        recent += fan * np.int32(last[i] >= since)
+    return fans - engaged_or_deep, engaged_or_deep - deep, deep, recent
