@@ -35,12 +35,12 @@ STAGES = {
     "work": "work",
     "replies": "respond",
     "outreach": "respond",
-    "broadcast": "respond",
     "onlookers": "respond",
 }
 # What a phase leaves in the day's context for later phases (the fields of socialsim.day.Day).
 HANDOFFS = {
     "experiences": "posts",
+    "content": "posts (+ comments), content_hours, published",
     "listening": "flagged",
     "triage": "plan, queued",
     "work": "answered, missed, response_time",
