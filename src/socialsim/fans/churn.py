@@ -4,9 +4,8 @@
 the reference loyalty (a passive, 7), about ``e^{3.5} ≈ 33`` times higher at loyalty 0 with the
 default sensitivity. Scenario validation guarantees this stays a probability. A deeper
 relationship protects: the hazard ``h(P)`` is multiplied by ``1 − relationship.churn_protection
-· depth`` (:mod:`socialsim.fans.depth`). A churned fan
-stops buying and listening, and for ``churn.bitter_days`` may keep talking negatively
-(:mod:`socialsim.fans.word_of_mouth`).
+· depth`` (:mod:`socialsim.fans.depth`). A churned fan stops buying and listening, and for
+``churn.bitter_days`` may keep talking negatively (:mod:`socialsim.fans.word_of_mouth`).
 """
 
 from __future__ import annotations
