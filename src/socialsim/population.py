@@ -68,27 +68,19 @@ class Population:
     unsolicited_received : int32
         Contacts the brand made that the person had not asked for.
     depth : float64
-        Depth of the relationship with the brand, in [0, 1), separate from loyalty: two-way
-        interactions deepen it, it fades without them (:mod:`socialsim.fans.depth`). It damps
-        loyalty swings (:meth:`shift`, :meth:`feel_at`) and raises the rate of acts for the
-        brand.
-    join_day : int32
-        Day the person became a fan (0 for the fans of day 0), -1 for a prospect who never did.
-    last_interaction : int32
-        Day of the person's last interaction in :attr:`log`, -1 if none.
-    exposures : float64
-        Recent exposures to brand posts, as of ``exposure_day``: they wear a post's effect out
-        and fade with time (:mod:`socialsim.fans.content`).
-    exposure_day : int32
-        Day ``exposures`` was last brought up to date, -1 if never exposed.
+        Depth of the relationship with the brand, in [0, 1), separate from loyalty
+        (:mod:`socialsim.fans.depth`); it damps loyalty swings (:meth:`shift`).
+    join_day, last_interaction : int32
+        Day the person became a fan (0 for the fans of day 0) and day of their last row in
+        :attr:`log`; -1 if never.
+    exposures, exposure_day : float64, int32
+        Recent exposures to brand posts, as of ``exposure_day`` (-1: never), for wear-out
+        (:mod:`socialsim.fans.content`).
     log : InteractionLog
         Every interaction with the brand, one row each (:mod:`socialsim.interactions`).
-    damping : float
-        ``relationship.damping``: the share of a loyalty swing a fully deep person is spared.
-    max_depth : float
-        A bound on everyone's depth (the largest depth, unless set by hand), kept by whoever
-        changes depth (:mod:`socialsim.fans.depth`): it bounds draws of acts whose rate
-        depth raises, and 0 tells that there is nothing to damp. Set depth by hand, set it too.
+    damping, max_depth : float
+        ``relationship.damping``, and a bound on everyone's depth kept by whoever changes depth
+        (0: nothing to damp, no act raised). Set depth by hand, set ``max_depth`` too.
     """
 
     status: np.ndarray
