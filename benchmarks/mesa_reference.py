@@ -28,6 +28,8 @@ ENGINE_SCENARIO = Scenario().replace(
         "experiences.good_rate": 0.0,
         "experiences.bad_rate": 0.0,
         "experiences.need_rate": 0.0,
+        # Everyone shallow: with no posts nothing deepens, so depth changes no rule here.
+        "relationship.initial_depth": 0.0,
     }
 )
 """The default scenario without experiences and needs: word of mouth, recruitment, memory, churn."""
