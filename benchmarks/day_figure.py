@@ -35,14 +35,14 @@ STAGES = {
     "work": "work",
     "replies": "respond",
     "outreach": "respond",
-    "broadcast": "respond",
     "onlookers": "respond",
 }
 # What a phase leaves in the day's context for later phases (the fields of socialsim.day.Day).
 HANDOFFS = {
     "experiences": "posts",
+    "content": "posts (+ comments), published",
     "listening": "flagged",
-    "triage": "plan, queued",
+    "triage": "plan (content hours), queued",
     "work": "answered, missed, response_time",
     "replies": "seen, amplified, compensations",
     "word_of_mouth": "talkers",

@@ -30,6 +30,8 @@ ENGINE_SCENARIO = Scenario().replace(
         "experiences.need_rate": 0.0,
         "listening.chatter_rate": 0.0,
         "listening.talk_mentions": 0.0,
+        # Everyone shallow: with no posts nothing deepens, so depth changes no rule here.
+        "relationship.initial_depth": 0.0,
     }
 )
 """The default scenario without experiences, needs and chatter (so the brand has nothing to hear):

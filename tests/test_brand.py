@@ -333,14 +333,6 @@ def test_answering_a_prospects_need_can_win_a_fan():
     assert none["new_fans_answered"] == 0
 
 
-def test_broadcast_wears_out_with_repetition():
-    scenario = SMALL.replace({"policy.name": "broadcast", "run.days": 20})
-    model = EngagementModel(scenario, rng=1)
-    model.run()
-    per_day = model.kpis()["loyalty_change_broadcast"].to_numpy()[1:]
-    assert per_day[0] > 0 and per_day[-1] < 0.2 * per_day[0]
-
-
 def test_staff_cost_is_hours_times_rate():
     team = {"team.staff": 3, "team.hourly_cost": 40.0, "team.experts": 0}
     model = EngagementModel(SMALL.replace(team), rng=1)

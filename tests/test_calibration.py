@@ -62,7 +62,9 @@ def test_abc_recovers_known_values_inside_its_90_percent_intervals(abc_fit):
 def test_a_parameter_no_series_depends_on_is_reported_not_identified(abc_fit):
     result, _ = abc_fit
     row = result.estimates.loc["team.hourly_cost"]
-    assert not row["identified"] and row["iqr_ratio"] > 0.8
+    # not identified: its ratio is above the bar for this many particles, whose noise alone
+    # spans 0.49-1.17 over seeds (calibration_report.identified_below)
+    assert not row["identified"] and row["iqr_ratio"] > 0.45
     assert "team.hourly_cost" in str(result) and "not identified by these series" in str(result)
 
 

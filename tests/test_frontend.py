@@ -117,7 +117,12 @@ def test_a_reply_keeps_most_of_its_value_for_minutes_and_a_floor_however_late():
 
 # --------------------------------------------------------------------- mislabelled posts
 def test_a_reply_that_followed_a_wrong_label_is_a_wrong_answer_or_a_generic_one():
-    changes = {"response.generic_gain": 0.2, "response.botch_penalty": 0.8, "policy.fix_rate": 0.0}
+    changes = {
+        "response.generic_gain": 0.2,
+        "response.botch_penalty": 0.8,
+        "policy.fix_rate": 0.0,
+        "relationship.damping": 0.0,  # the changes as replies give them, not as depth damps them
+    }
     day = a_day(changes)
     kind = np.array([COMPLAINT, PRAISE, COMPLAINT], np.int8)
     label = np.array([PRAISE, COMPLAINT, COMPLAINT], np.int8)

@@ -52,8 +52,12 @@ COST_FREE = {
     "response.speed_hours": "a time constant",
     "response.squeaky_wheel": "added to a propensity",
     "response.compensation_cost": "multiplied into the staff cost",
-    "response.broadcast_cost": "divides the capacity; at least 0.01",
-    "response.broadcast_wearout": "a time constant",
+    "content.staff_hours_per_post": "divides the content hours; at most 96 posts a day",
+    "content.half_life_hours": "a time constant",
+    "content.wearout_exposures": "divides an exposure count",
+    "content.recovery_days": "a time constant",
+    "content.advocate_share": "multiplies a hazard",
+    "relationship.depth_memory_days": "a time constant",
     "policy.unsolicited_per_day": "capped by the team's capacity and the fans",
     "value.promoter_per_day": "multiplied into the fan value",
     "policy.sla_hours": "compared with waiting times",
@@ -72,7 +76,7 @@ NUMERIC = {
 WORK = {"graph.n", "run.days"}
 
 # A small run that exercises every part of the brand's day: answering, amplifying, outreach,
-# broadcasts, and enough posts to fill a queue.
+# brand posts, and enough posts to fill a queue.
 BUSY = Scenario().replace(
     {
         "graph.n": 60,
@@ -224,7 +228,7 @@ def test_a_huge_team_runs_in_the_memory_of_a_small_one():
         ("team.experts", 1_000_001),
         ("listening.chatter_rate", 1e308),
         ("response.amplify_reach", 10**12),
-        ("response.broadcast_cost", 1e-300),
+        ("policy.posts_per_day", 97),
         ("run.days", 10**9),
         ("graph.n", 2**31),
         ("population.segments", 2**63),

@@ -196,7 +196,8 @@ def test_surge_staff_cost_only_on_the_days_they_work_after_the_lag():
 
 def test_surge_on_caught_complaints_and_a_same_day_start():
     policy = Surge(preset("respond-all"), staff=2, backlog=0, complaints=1, lag_days=0, days=1)
-    daily = kpis(SMALL.replace({"experiences.bad_rate": 0.02}), policy=policy).iloc[1:]
+    # rare enough that some days have no complaint to catch
+    daily = kpis(SMALL.replace({"experiences.bad_rate": 0.01}), policy=policy).iloc[1:]
     surged = daily["staff_on_duty"].to_numpy() == SMALL.team.staff + 2
     # a one-day surge after each day with a caught complaint, never two bookings at once
     assert surged.any() and not surged.all()
@@ -215,8 +216,9 @@ def seen_with(labels, arrival=None, waiting=None, history=()) -> Observation:
         audience=np.arange(n, dtype=np.int64),
         interactions=np.zeros(n, np.int64),
         posts=np.ones(n, np.int64),
+        last_engaged=np.full(n, -1, np.int32),
     )
-    team = TeamView(2, 0, np.empty(0, np.int64), 160, 6.0, 8.0, 9.0, 72.0, 20.0)
+    team = TeamView(2, 0, np.empty(0, np.int64), 160, 6.0, 8.0, 9.0, 72.0, 1.0)
     record = {name: np.zeros(len(history)) for name in HISTORY}
     record["flagged_complaint"] = np.array(history, float)
     return Observation(1, items, team, record)
@@ -400,6 +402,7 @@ def test_an_observation_holds_only_brand_visible_read_only_values():
             "audience",
             "interactions",
             "posts",
+            "last_engaged",
         }
         for path, value in walk(seen):
             name = path.rsplit(".", 1)[-1].lower()
@@ -525,13 +528,15 @@ class AllToOneTier(Policy):
 
 def test_a_policys_route_overrides_the_teams_routing():
     # The default routing sends tagged complaints to the experts; a policy that routes
-    # everything to the frontline leaves them only what the frontline passes on, one that
-    # routes everything to them leaves the frontline no items.
-    frontline = kpis(SMALL, policy=AllToOneTier(0))
-    experts = kpis(SMALL, policy=AllToOneTier(1))
-    default = kpis(SMALL, policy=preset("respond-all"))
-    assert frontline["expert_hours"].sum() < default["expert_hours"].sum()
+    # everything to the frontline leaves them only what the frontline passes on (more is passed
+    # on), one that routes everything to them leaves the frontline no items. Enough complaints
+    # need an expert for the counts to tell (at SMALL's rates a run has one or two).
+    busy = SMALL.replace({"experiences.bad_rate": 0.02, "team.expert_share": 0.3})
+    frontline = kpis(busy, policy=AllToOneTier(0))
+    experts = kpis(busy, policy=AllToOneTier(1))
+    default = kpis(busy, policy=preset("respond-all"))
     assert frontline["escalated"].sum() > default["escalated"].sum()
+    assert experts["escalated"].sum() == 0
     assert experts["frontline_hours"].sum() == 0 < default["frontline_hours"].sum()
     assert experts["expert_hours"].sum() > default["expert_hours"].sum()
 

@@ -58,7 +58,8 @@ def test_invariants_hold_for_any_valid_scenario(scenario, seed):
     assert (kpis["promoters"] + kpis["passives"] + kpis["detractors"] == kpis["fans"]).all()
     assert kpis["nps"].between(-100, 100).all()
     with_fans = kpis["fans"] > 0
-    defined = kpis.drop(columns=["response_time_median", "response_time_p90"])  # NaN: no replies
+    # NaN: no replies, no brand posts
+    defined = kpis.drop(columns=["response_time_median", "response_time_p90", "engagement_rate"])
     assert not defined.loc[with_fans].isna().any().any()
     replied = (
         kpis[["responses_complaint", "responses_praise", "responses_need", "botched"]].sum(axis=1)

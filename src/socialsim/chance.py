@@ -19,7 +19,7 @@ import numpy as np
 
 from socialsim.kernels import njit
 
-__all__ = ["Arrivals", "at_least_once", "exponential", "hazard", "occurs"]
+__all__ = ["Arrivals", "at_least_once", "beta_loyalty", "exponential", "hazard", "occurs"]
 
 # Weights within a factor 2^(1/4) share a bin, so at most 19% of the drawn points are wasted.
 _BINS_PER_OCTAVE = 4
@@ -86,6 +86,26 @@ def occurs(uniforms: np.ndarray, activity: np.ndarray, rate: float | np.ndarray)
     """
     with np.errstate(invalid="ignore"):  # activity 0 at hazard inf: never acts
         return exponential(uniforms) < activity * hazard(rate)
+
+
+def beta_loyalty(mean: float, sd: float, n: int, *, seed: np.random.Generator) -> np.ndarray:
+    """Draw ``n`` loyalties from a Beta law scaled to [0, 10] with the given mean and sd.
+
+    A Beta law keeps draws inside the scale without clipping; its shape parameters come from
+    the method of moments. ``sd = 0`` gives every draw the mean.
+
+    Examples
+    --------
+    >>> x = beta_loyalty(7.5, 1.5, 100_000, seed=np.random.default_rng(1))
+    >>> round(float(x.mean()), 1), round(float(x.std()), 1)
+    (7.5, 1.5)
+    """
+    m, v = mean / 10, (sd / 10) ** 2
+    # A spread too small to represent (v underflows, or the shape parameters overflow) is none.
+    common = m * (1 - m) / v - 1 if v > 0 else np.inf
+    if mean in (0.0, 10.0) or not np.isfinite(common):
+        return np.full(n, float(mean))
+    return 10 * seed.beta(m * common, (1 - m) * common, size=n)
 
 
 @dataclass(frozen=True, eq=False)

@@ -54,10 +54,10 @@ Counts = dict[str, float]
 class Plan:
     """How the team's day is split, as the policy decided (set by the triage phase).
 
-    The policy's :class:`~socialsim.brand.policies.protocol.Decision` asks for broadcasts and
-    contacts; they take the team's time first, in that order, as far as the day holds, and the
-    rest is reply slots. The later phases act on this plan: outreach makes the contacts, the
-    broadcast phase pushes the broadcasts (what a content calendar would decide).
+    The policy's :class:`~socialsim.brand.policies.protocol.Decision` asks for hours of brand
+    content and for contacts; they take the team's time first, in that order, as far as the day
+    holds, and the rest is reply slots. The later phases act on this plan: outreach makes the
+    contacts; the posts written go out on tomorrow's calendar (:mod:`socialsim.fans.content`).
 
     Attributes
     ----------
@@ -65,18 +65,18 @@ class Plan:
         Reply slots left for the queue.
     contacts : int
         Unsolicited contacts to make.
-    broadcasts : int
-        Broadcasts to push.
+    content_hours : float
+        Staff hours spent today writing brand posts.
 
     Examples
     --------
-    >>> Plan(reply_slots=70, contacts=10).broadcasts
-    0
+    >>> Plan(reply_slots=70, contacts=10).content_hours
+    0.0
     """
 
     reply_slots: int = 0
     contacts: int = 0
-    broadcasts: int = 0
+    content_hours: float = 0.0
 
 
 # The empty values a day starts with, shared by every day: a phase replaces a field rather than
@@ -110,12 +110,13 @@ class Day:
         Everyone's state.
     brand : Brand
         The brand's own state: its policy, care team and queue, staffing, its own record and
-        recent broadcasts.
+        its drafts of brand posts.
     crisis : Crisis
         Root-cause episodes (the world's) and the early-warning detector (the brand's); a
         fresh one when not given.
     posts : Posts
-        Today's public posts (experiences), re-shares of complaints included (escalation).
+        Today's public posts (experiences), re-shares of complaints (escalation) and comments
+        on brand posts (content) included.
     reshares : numpy.ndarray of int64
         Who re-shared a complaint today (escalation).
     flagged : Flagged
@@ -141,6 +142,8 @@ class Day:
         The same for interactions the brand amplified beyond the authors' ties (replies).
     talkers : numpy.ndarray of int64
         Who talked about the brand today (word of mouth).
+    published : int
+        Brand posts published today (content).
 
     Examples
     --------
@@ -176,6 +179,7 @@ class Day:
     seen: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     amplified: list[tuple[np.ndarray, np.ndarray]] = field(default_factory=list)
     talkers: np.ndarray = field(default_factory=lambda: _NO_ONE)
+    published: int = 0
 
 
 class Phase(Protocol):

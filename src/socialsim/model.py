@@ -24,17 +24,20 @@ from socialsim.brand.early_warning import early_warning
 from socialsim.brand.listening import listening
 from socialsim.brand.policies.protocol import PolicyLike
 from socialsim.brand.policies.registry import build as build_policy
-from socialsim.brand.response import broadcast, onlookers, outreach, replies
+from socialsim.brand.response import onlookers, outreach, replies
 from socialsim.crisis import Crisis
 from socialsim.day import Day, Phase
-from socialsim.fans.advocacy import defence, help_needs
+from socialsim.fans.advocacy import defence, help_needs, praise_seen
 from socialsim.fans.churn import churn
+from socialsim.fans.content import content
+from socialsim.fans.depth import depth, depth_levels
 from socialsim.fans.escalation import escalation
 from socialsim.fans.experiences import experiences
 from socialsim.fans.loyalty import memory
 from socialsim.fans.recruitment import recruitment
 from socialsim.fans.root_causes import root_causes
 from socialsim.fans.word_of_mouth import word_of_mouth
+from socialsim.interactions import log_posts
 from socialsim.kpis import BRAND_KPIS, FLOW_KPIS, KPIS, state_kpis
 from socialsim.network import generators, loaders
 from socialsim.network.graph import SocialGraph
@@ -49,19 +52,22 @@ PHASES: tuple[Phase, ...] = (
     root_causes,  # fans.root_causes      episodes start, and end once their fix has landed
     experiences,  # fans.experiences      good and bad experiences; complaints, praise, needs
     escalation,  # fans.escalation        complaints re-shared through onlookers; media pick-up
+    log_posts,  # interactions            the day's public posts join the interaction log
+    content,  # fans.content              brand posts reach fans; likes, comments, shares
     listening,  # brand.listening         the brand flags and labels the day's posts
     early_warning,  # brand.early_warning the detector on flagged labels; the alarm's reaction
     triage,  # brand.agent                its policy picks what to answer, in what order
     work,  # brand.agent                  frontline and experts work the queue in hours
     replies,  # brand.response            replies, and complaints left unanswered, move authors
     outreach,  # brand.response           unsolicited contacts
-    broadcast,  # brand.response          one-way content, worn out by repetition
     onlookers,  # brand.response          audiences see the day's public interactions
     defence,  # fans.advocacy             complaints hurt onlookers; advocates defend
+    praise_seen,  # fans.advocacy         praise pleases onlookers
     help_needs,  # fans.advocacy          advocates help people with a need
     word_of_mouth,  # fans.word_of_mouth  fans talk to the people who see their posts
     recruitment,  # fans.recruitment      prospects become fans; advocates pitch
     memory,  # fans.loyalty               loyalty drifts back toward its baseline
+    depth,  # fans.depth                  two-way interactions deepen; depth fades
     churn,  # fans.churn                  unhappy fans leave
     costs,  # brand.agent                 the day's staff and compensation cost
 )
@@ -174,6 +180,7 @@ class EngagementModel(mesa.Model):
             seed=self.streams["population"],
             segment=blocks,
             attributes=attributes,
+            relationship=scenario.relationship,
         )
         self.policy = build_policy(policy, scenario)
         self.brand = Brand(scenario.team, self.policy)
@@ -181,7 +188,10 @@ class EngagementModel(mesa.Model):
         self._day = Day(0, scenario, self.graph, self.population, self.brand, self.crisis)
         self.today: dict[str, float] = {}
         self._record(
-            dict.fromkeys(FLOW_KPIS, 0) | dict.fromkeys(BRAND_KPIS, 0) | self._idle_brand()
+            dict.fromkeys(FLOW_KPIS, 0)
+            | dict.fromkeys(BRAND_KPIS, 0)
+            | self._idle_brand()
+            | depth_levels(self.population, 0)
         )
         self.datacollector = mesa.DataCollector(
             model_reporters={"seed": _seed} | {name: partial(_kpi, name=name) for name in KPIS}
@@ -255,8 +265,21 @@ class EngagementModel(mesa.Model):
         return frame
 
     def fans(self) -> pd.DataFrame:
-        """Every person's current state and interaction history, one row per node."""
+        """Every person's current state and interaction history, one row per node.
+
+        Among the columns: ``join_day`` (0 for the fans of day 0), ``depth`` and
+        ``last_interaction`` (the day of the person's last row in :meth:`interactions`).
+        """
         return self.population.to_frame(self.graph)
+
+    def interactions(self) -> pd.DataFrame:
+        """Every interaction with the brand so far, one row each (:mod:`socialsim.interactions`).
+
+        Columns ``person`` (the node's index), ``day``, ``hour``, ``kind`` (complaint, praise,
+        need, comment, like, share, reply, botched, help, contact), ``channel`` (public,
+        private, brand_post, shared) and ``post`` (the brand post's id, -1 if none).
+        """
+        return self.population.log.to_frame()
 
     # ------------------------------------------------------------------ set-up helpers
     def _build_graph(
@@ -277,8 +300,13 @@ class EngagementModel(mesa.Model):
         )
 
     def _idle_brand(self) -> dict[str, float]:
-        """The brand's KPIs before its first day: no replies yet, so no response times."""
-        return {"response_time_median": float("nan"), "response_time_p90": float("nan")}
+        """The brand's KPIs before its first day: no replies yet, so no response times, and
+        no brand posts, so no engagement rate."""
+        return {
+            "response_time_median": float("nan"),
+            "response_time_p90": float("nan"),
+            "engagement_rate": float("nan"),
+        }
 
     def _record(self, counts: dict[str, float]) -> None:
         self.today = {**state_kpis(self.population), **counts}

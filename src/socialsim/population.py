@@ -7,15 +7,19 @@ fan is a promoter at loyalty >= 9, a passive in [7, 9) and a detractor below 7.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from enum import IntEnum
 from functools import cached_property
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-from socialsim.chance import Arrivals
+from socialsim.chance import Arrivals, beta_loyalty
+from socialsim.interactions import BRAND_SEES, Channel, InteractionLog, Kind
+from socialsim.kernels import njit
 from socialsim.network.graph import SocialGraph
+from socialsim.relationship import RelationshipParams
 from socialsim.scenario import PopulationParams
 
 __all__ = ["DETRACTOR", "PROMOTER", "Population", "Status", "beta_loyalty"]
@@ -63,6 +67,21 @@ class Population:
         complaints raise it (the squeaky wheel, :mod:`socialsim.brand.response`).
     unsolicited_received : int32
         Contacts the brand made that the person had not asked for.
+    depth : float64
+        Depth of the relationship with the brand, in [0, 1), separate from loyalty
+        (:mod:`socialsim.fans.depth`); it damps loyalty swings (:meth:`shift`).
+    join_day, last_interaction, last_engaged : int32
+        Day the person became a fan (0 for the fans of day 0), day of their last row in
+        :attr:`log`, and of their last one the brand sees on its own accounts
+        (:data:`~socialsim.interactions.BRAND_SEES`); -1 if never.
+    exposures, exposure_day : float64, int32
+        Recent exposures to brand posts, as of ``exposure_day`` (-1: never), for wear-out
+        (:mod:`socialsim.fans.content`).
+    log : InteractionLog
+        Every interaction with the brand, one row each (:mod:`socialsim.interactions`).
+    damping, max_depth : float
+        ``relationship.damping``, and a bound on everyone's depth kept by whoever changes depth
+        (0: nothing to damp, no act raised). Set depth by hand, set ``max_depth`` too.
     """
 
     status: np.ndarray
@@ -77,6 +96,15 @@ class Population:
     pitched: np.ndarray
     complaint_propensity: np.ndarray
     unsolicited_received: np.ndarray
+    depth: np.ndarray
+    join_day: np.ndarray
+    last_interaction: np.ndarray
+    last_engaged: np.ndarray
+    exposures: np.ndarray
+    exposure_day: np.ndarray
+    log: InteractionLog = field(default_factory=InteractionLog)
+    damping: float = 0.0
+    max_depth: float = 0.0
 
     @classmethod
     def initialize(
@@ -87,8 +115,13 @@ class Population:
         seed: np.random.Generator,
         segment: np.ndarray | None = None,
         attributes: pd.DataFrame | None = None,
+        relationship: RelationshipParams | None = None,
     ) -> Population:
         """Draw a population of ``n`` people.
+
+        Fans draw their loyalty from the fans' law (``population.loyalty_*``), prospects their
+        attitude from the prospects' (``relationship.prospect_loyalty_*``); fans of day 0 draw
+        a depth (``relationship.initial_depth``), prospects start at depth 0.
 
         Parameters
         ----------
@@ -103,6 +136,9 @@ class Population:
         attributes : pandas.DataFrame, optional
             Per-node ``segment``, ``loyalty`` and ``status`` ("fan" or "prospect") that
             override the drawn values (see :func:`socialsim.network.loaders.read_attributes`).
+        relationship : RelationshipParams, optional
+            Prospects' attitude law, fans' initial depth and the damping of loyalty swings;
+            the defaults when omitted.
 
         Examples
         --------
@@ -130,6 +166,23 @@ class Population:
             if "status" in attributes:
                 is_fan = attributes["status"].to_numpy() == "fan"
                 status[rows] = np.where(is_fan, Status.FAN, Status.PROSPECT)
+        # Drawn after everything above, so that those draws stay what they were.
+        relationship = relationship if relationship is not None else RelationshipParams()
+        prospect = np.flatnonzero(status == Status.PROSPECT)
+        attitude = beta_loyalty(
+            relationship.prospect_loyalty_mean,
+            relationship.prospect_loyalty_sd,
+            prospect.size,
+            seed=seed,
+        )
+        if attributes is not None and "loyalty" in attributes:  # a given loyalty wins
+            given = np.zeros(n, dtype=bool)
+            given[attributes.index.to_numpy()] = True
+            attitude, prospect = attitude[~given[prospect]], prospect[~given[prospect]]
+        loyalty[prospect] = attitude
+        fan = status == Status.FAN
+        depth = np.zeros(n)
+        depth[fan] = _initial_depth(relationship.initial_depth, int(fan.sum()), seed)
         return cls(
             status=status,
             loyalty=loyalty,
@@ -143,6 +196,14 @@ class Population:
             pitched=np.zeros(n, dtype=bool),
             complaint_propensity=np.ones(n),
             unsolicited_received=np.zeros(n, dtype=np.int32),
+            depth=depth,
+            join_day=np.where(fan, 0, -1).astype(np.int32),
+            last_interaction=np.full(n, -1, dtype=np.int32),
+            last_engaged=np.full(n, -1, dtype=np.int32),
+            exposures=np.zeros(n),
+            exposure_day=np.full(n, -1, dtype=np.int32),
+            damping=relationship.damping,
+            max_depth=float(depth.max(initial=0.0)),
         )
 
     def __len__(self) -> int:
@@ -204,8 +265,9 @@ class Population:
 
         An index may repeat (two replies to one person add up). The bounds are the scale's,
         not a correction of bad input: a fan at 10 who has another good experience stays at 10.
+        Each person feels ``1 − damping · depth`` of the change (:meth:`_damped`).
         """
-        np.add.at(self.loyalty, who, delta)
+        np.add.at(self.loyalty, who, self._damped(who, delta))
         self.loyalty[who] = np.clip(self.loyalty[who], 0.0, 10.0)
 
     def feel(self, delta: np.ndarray) -> None:
@@ -231,15 +293,65 @@ class Population:
         The sparse form of :meth:`feel`: ``delta`` is aligned with ``who``, which must not
         repeat an index (use :meth:`shift` for that); churned people are left unchanged.
         """
-        listening = self.status[who] != Status.CHURNED
-        who, delta = who[listening], delta[listening]
-        self.loyalty[who] = np.clip(self.loyalty[who] + delta, 0.0, 10.0)
+        damping = self.damping if self.max_depth > 0.0 else 0.0  # everyone shallow: no damping
+        _feel_at(self.loyalty, self.status, self.depth, who, delta, damping)
+
+    def _damped(self, who: np.ndarray, delta: np.ndarray | float) -> np.ndarray | float:
+        """What the people at ``who`` feel of ``delta``: a deeper relationship swings less.
+
+        Committed consumers resist negative information (Ahluwalia, Burnkrant & Unnava 2000);
+        here depth damps swings both ways, by ``1 − damping · depth``.
+        """
+        if self.damping == 0.0 or self.max_depth == 0.0:  # everyone shallow: nothing to damp
+            return delta
+        return delta * (1.0 - self.damping * self.depth[who])
+
+    # ------------------------------------------------------------------ the relationship
+    def record(
+        self,
+        who: np.ndarray,
+        *,
+        day: int,
+        hour: np.ndarray | float,
+        kind: Kind | np.ndarray,
+        channel: Channel | np.ndarray,
+        post: np.ndarray | int = -1,
+    ) -> None:
+        """Log one interaction per person at ``who`` and update their last interaction days.
+
+        >>> import numpy as np
+        >>> pop = Population.initialize(PopulationParams(), 3, seed=np.random.default_rng(0))
+        >>> pop.record(np.array([2]), day=4, hour=9.0, kind=Kind.LIKE, channel=Channel.BRAND_POST)
+        >>> pop.record(np.array([1]), day=5, hour=9.0, kind=Kind.PRAISE, channel=Channel.PUBLIC)
+        >>> pop.last_interaction.tolist(), pop.last_engaged.tolist(), len(pop.log)
+        ([-1, 5, 4], [-1, -1, 4], 2)
+        """
+        self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post)
+        self.last_interaction[who] = day
+        seen = np.isin(kind, BRAND_SEES)  # one kind for all, or one per person
+        if seen.ndim:
+            self.last_engaged[who[seen]] = day
+        elif seen:
+            self.last_engaged[who] = day
+
+    def join(self, who: npt.ArrayLike, day: int) -> None:
+        """Make the people at ``who`` fans from ``day``; they keep their attitude and depth."""
+        self.status[who] = Status.FAN
+        self.join_day[who] = day
 
     # ------------------------------------------------------------------ inspection
     def to_frame(self, graph: SocialGraph) -> pd.DataFrame:
-        """One row per person: state, loyalty category, identity and interaction history."""
+        """One row per person: state, loyalty category, identity, depth and interaction history.
+
+        The interactions themselves, one row each, are :meth:`InteractionLog.to_frame` of
+        :attr:`log`.
+        """
         frame = pd.DataFrame(
-            {f.name: getattr(self, f.name) for f in fields(self) if f.name != "pitched"}
+            {
+                f.name: getattr(self, f.name)
+                for f in fields(self)
+                if isinstance(getattr(self, f.name), np.ndarray) and f.name not in _INTERNAL
+            }
         )
         frame["status"] = pd.Categorical.from_codes(
             frame["status"], [s.name.lower() for s in Status]
@@ -258,21 +370,33 @@ class Population:
         return frame
 
 
-def beta_loyalty(mean: float, sd: float, n: int, *, seed: np.random.Generator) -> np.ndarray:
-    """Draw ``n`` loyalties from a Beta law scaled to [0, 10] with the given mean and sd.
+_CHURNED = int(Status.CHURNED)
 
-    A Beta law keeps draws inside the scale without clipping; its shape parameters come from
-    the method of moments. ``sd = 0`` gives every draw the mean.
 
-    Examples
-    --------
-    >>> x = beta_loyalty(7.5, 1.5, 100_000, seed=np.random.default_rng(1))
-    >>> round(float(x.mean()), 1), round(float(x.std()), 1)
-    (7.5, 1.5)
-    """
-    m, v = mean / 10, (sd / 10) ** 2
-    # A spread too small to represent (v underflows, or the shape parameters overflow) is none.
-    common = m * (1 - m) / v - 1 if v > 0 else np.inf
-    if mean in (0.0, 10.0) or not np.isfinite(common):
-        return np.full(n, float(mean))
-    return 10 * seed.beta(m * common, (1 - m) * common, size=n)
+# One loop over the touched people: the numpy form (mask, two gathers, the damping, a clip and
+# a scatter) costs several passes over them, and word of mouth touches thousands a day.
+@njit(cache=True)
+def _feel_at(
+    loyalty: np.ndarray,
+    status: np.ndarray,
+    depth: np.ndarray,
+    who: np.ndarray,
+    delta: np.ndarray,
+    damping: float,
+) -> None:
+    for k in range(who.size):
+        i = who[k]
+        if status[i] != _CHURNED:
+            moved = loyalty[i] + delta[k] * (1.0 - damping * depth[i])
+            loyalty[i] = min(10.0, max(0.0, moved))
+
+
+# Book-keeping of the processes, not a person's state worth a column.
+_INTERNAL = ("pitched", "exposure_day")
+
+
+def _initial_depth(mean: float, n: int, seed: np.random.Generator) -> np.ndarray:
+    """``n`` depths from a Beta(1, b) law of the given mean: most shallow, a few deep."""
+    if mean == 0.0:
+        return np.zeros(n)
+    return seed.beta(1.0, (1.0 - mean) / mean, size=n)

@@ -35,6 +35,7 @@ from socialsim.constraints import (
 )
 from socialsim.crisis import EarlyWarningParams, EscalationParams, ReactionParams, RootCauseParams
 from socialsim.network.graph import MAX_NODES
+from socialsim.relationship import ContentParams, RelationshipParams
 from socialsim.value import CostParams, ValueParams
 
 __all__ = ["Scenario", "flatten_keys", "missing_files", "parse_value", "resolve_paths"]
@@ -800,37 +801,6 @@ class ResponseParams(Section):
     backlash_penalty: float = param(
         1.0, LOYALTY, "Loyalty lost from an intrusive contact.", prior=Uniform(0.5, 2.0, HALF)
     )
-    broadcast_cost: float = param(
-        20.0,
-        Interval(0.01, None),
-        "Staff time of one broadcast, in replies; at least a hundredth of one, which keeps a "
-        "day's broadcasts a countable number.",
-        prior=Uniform(10.0, 40.0, HALF),
-    )
-    broadcast_reach: float = param(
-        0.1,
-        PROBABILITY,
-        "Share of fans who see a broadcast.",
-        prior=LogUniform(0.02, 0.16, "references-brand.md §6: organic reach"),
-    )
-    broadcast_gain: float = param(
-        0.1,
-        LOYALTY,
-        "Loyalty a fully relevant, fresh broadcast adds.",
-        prior=Uniform(0.05, 0.2, HALF),
-    )
-    broadcast_relevance: float = param(
-        0.5,
-        PROBABILITY,
-        "How relevant broadcasts are to fans.",
-        prior=Lever("how relevant its content is, the brand decides"),
-    )
-    broadcast_wearout: float = param(
-        3.0,
-        Interval(0, None, closed="neither"),
-        "Broadcasts in the past week at which their effect falls to 1/e (wear-out).",
-        prior=LogUniform(3.0, 30.0, "references-brand.md §6: 3–20 exposures"),
-    )
 
 
 SECTIONS: tuple[type[Section], ...] = (
@@ -854,6 +824,8 @@ SECTIONS: tuple[type[Section], ...] = (
     EscalationParams,
     EarlyWarningParams,
     ReactionParams,
+    ContentParams,
+    RelationshipParams,
 )
 
 
@@ -921,6 +893,8 @@ class Scenario:
     policy_object: Any = None
     """A policy given as a Python object (:meth:`with_policy`), which decides instead of the
     ``[policy]`` section; not a parameter, so not in :meth:`flat` or a file."""
+    content: ContentParams = field(default_factory=ContentParams)
+    relationship: RelationshipParams = field(default_factory=RelationshipParams)
 
     # ------------------------------------------------------------------ building
     @classmethod

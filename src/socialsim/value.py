@@ -81,9 +81,9 @@ class CostParams(Section):
     content_per_broadcast: float = param(
         0.0,
         NONNEGATIVE,
-        "Production cost of one broadcast beyond the staff time it takes "
-        "(response.broadcast_cost, paid in staff_cost).",
-        "assumption: 0 until content production is modelled",
+        "Production cost of one brand post beyond the staff time it takes "
+        "(content.staff_hours_per_post, paid in staff_cost): paid media, images, agencies.",
+        "assumption: 0, a post costs its staff hours only",
         prior=Lever("the brand's spending decision"),
     )
     advocates_per_day: float = param(

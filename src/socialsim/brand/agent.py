@@ -8,18 +8,20 @@ Its pipeline, one phase each, in the order of :data:`socialsim.model.PHASES`:
 1. listen     :mod:`socialsim.brand.listening`  flag and label the day's posts
 2. triage     :func:`triage` (here)              the policy decides on what the brand sees
               (:mod:`socialsim.brand.observation`): what joins the queue, in what order, which
-              tier it waits for, how it is answered, the day's contacts and broadcasts, extra staff
+              tier it waits for, how it is answered, the day's contacts and content hours, extra
+              staff
 3. work       :func:`work` (here)                the care team handles the queue in hours
               (:mod:`socialsim.brand.care_team`) and drops what waited too long
-4. respond    :mod:`socialsim.brand.response`   replies, outreach, broadcasts and their
+4. respond    :mod:`socialsim.brand.response`   replies and outreach, and their
               effects on authors, onlookers and identified peers
 
-and :func:`costs` (here) at the end of the day, which also keeps the brand's own record.
+and :func:`costs` (here) at the end of the day, which also keeps the brand's own record. The
+posts its staff write are published on the next day's calendar, early in the day
+(:mod:`socialsim.fans.content`), so that listening hears the comments they draw.
 """
 
 from __future__ import annotations
 
-from collections import deque
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -37,7 +39,11 @@ from socialsim.scenario import TeamParams
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["Brand", "Staffing", "costs", "triage", "work"]
+__all__ = ["MAX_POSTS_PER_DAY", "Brand", "Staffing", "costs", "triage", "work"]
+
+MAX_POSTS_PER_DAY = 96
+"""Brand posts a day at most, one every 15 minutes: each post costs a pass over the people it
+reaches, so the day's cost is bounded whatever the team's size."""
 
 _NO_BOOKING = read_only(np.empty(0, np.int64))
 
@@ -107,18 +113,21 @@ class Brand:
         The team's own staff and the extra staff booked.
     history : History
         The brand's own record of earlier days, for the policy.
-    broadcasts : collections.deque of int
-        Broadcasts pushed on each of the last seven days, for wear-out.
     talked : int
         People who talked about the brand yesterday (word of mouth): their posts are part of
         the mentions listening scans today.
+    drafts : float
+        Brand posts written and not yet published: the whole ones go out on the next day's
+        calendar, a part-written one waits to be finished (:meth:`write`, :meth:`publish`).
+    published : int
+        Brand posts published so far: the next post's id.
 
     Examples
     --------
     >>> from socialsim.brand.policies import preset
     >>> brand = Brand(TeamParams(staff=2), preset("respond-all"))
-    >>> len(brand.team.queue), list(brand.broadcasts), brand.staffing.on_duty(1)
-    (0, [], 2)
+    >>> len(brand.team.queue), brand.drafts, brand.staffing.on_duty(1)
+    (0, 0.0, 2)
     """
 
     def __init__(self, team: TeamParams, policy: PolicyLike) -> None:
@@ -127,11 +136,45 @@ class Brand:
         self.staffing = Staffing(team.staff)
         self.history = History()
         self.team_view: TeamView | None = None  # the last day's, reused while it holds
-        self.broadcasts: deque[int] = deque(maxlen=7)
         self.talked = 0
+        self.drafts = 0.0
+        self.published = 0
+
+    def write(self, hours: float, hours_per_post: float) -> float:
+        """Spend up to ``hours`` of today's staff time writing posts; the hours spent.
+
+        What the day holds: the hours of the staff on duty, and the hours of
+        :data:`MAX_POSTS_PER_DAY` posts. Fractional hours write part of a post, finished on
+        a later day: any team with hours for content produces it, at its own pace.
+
+        >>> from socialsim.brand.policies import preset
+        >>> brand = Brand(TeamParams(staff=1, hours_per_day=1.0), preset("ignore"))
+        >>> brand.write(5.0, 4.0), brand.drafts
+        (1.0, 0.25)
+        """
+        p = self.team.params
+        hours = min(hours, self.team.staff * p.hours_per_day, MAX_POSTS_PER_DAY * hours_per_post)
+        self.drafts += hours / hours_per_post
+        return hours
+
+    def publish(self) -> tuple[int, int]:
+        """Take today's posts off the drafts: the first one's id and how many.
+
+        >>> from socialsim.brand.policies import preset
+        >>> brand = Brand(TeamParams(), preset("ignore"))
+        >>> brand.drafts = 2.5
+        >>> brand.publish(), brand.publish(), brand.drafts
+        ((0, 2), (2, 0), 0.5)
+        """
+        # The margin keeps a whole number of posts, summed from fractions, from rounding below.
+        count = int(self.drafts + 1e-9)
+        first = self.published
+        self.drafts = max(self.drafts - count, 0.0)
+        self.published += count
+        return first, count
 
 
-@phase("triage")
+@phase("triage", kpis=("content_hours",))
 def triage(day: Day, rng: np.random.Generator) -> Counts:
     """The policy decides on what the brand sees (``day.plan``, ``day.queued``, the queue's order).
 
@@ -140,8 +183,9 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     a stand-in author drawn from this phase's stream. Of today's items, those it answers join
     the queue (``day.queued``) for the tier it routes them to (by default the team's routing,
     :func:`~socialsim.brand.routing.route`); every item, waiting ones included, takes the
-    priority and the handling it decides. Broadcasts, then proactive contacts, take their share
-    of the team's time; the rest is reply slots (``day.plan``).
+    priority and the handling it decides. Brand content, then proactive contacts, take their
+    share of the team's time; the rest is reply slots (``day.plan``). The posts written today
+    go out on the content calendar tomorrow (:mod:`socialsim.fans.content`).
     """
     brand, t = day.brand, day.t
     team = brand.team
@@ -158,11 +202,10 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     if decision.hire is not None:
         brand.staffing.book(decision.hire, t)
         team.staff = brand.staffing.on_duty(t)
-    slots, cost = team.slots_per_day, day.scenario.response.broadcast_cost
-    broadcasts = min(decision.broadcasts, int(slots // cost))
-    left = int(slots - broadcasts * cost)
+    hours = brand.write(decision.content_hours, day.scenario.content.staff_hours_per_post)
+    left = max(0, int(team.slots_per_day - hours * 60.0 / team.params.reply_minutes))
     contacts = min(decision.contacts, left)
-    day.plan = Plan(reply_slots=left - contacts, contacts=contacts, broadcasts=broadcasts)
+    day.plan = Plan(reply_slots=left - contacts, contacts=contacts, content_hours=hours)
     if len(candidates):
         name = name_of(brand.policy)
         answer, key, how = decision.per_item(len(candidates), name)
@@ -174,7 +217,7 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
         candidates.tier[new] = decision.tiers(len(candidates), name, tier)[new]
         team.queue = candidates.take(np.arange(waiting))
         day.queued = candidates.take(waiting + np.flatnonzero(answer[waiting:]))
-    return {}
+    return {"content_hours": hours}
 
 
 def _today(day: Day, rng: np.random.Generator) -> Queue:
@@ -291,7 +334,7 @@ def costs(day: Day, rng: np.random.Generator) -> Counts:
             brand.team.staff,
             staff_cost,
             day.plan.contacts,
-            day.plan.broadcasts,
+            day.published,
         )
     )
     return {"staff_cost": staff_cost, "staff_on_duty": brand.team.staff}

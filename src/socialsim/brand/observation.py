@@ -7,7 +7,8 @@ world; a policy gets an :class:`Observation` instead, built here and nowhere els
 
 - the items the brand could answer, waiting ones first, then today's flagged posts, each with
   what a listening tool shows about it: the *label* listening gave it, when it appeared, and its
-  author's audience, past interactions with the brand and posts about the brand. A false
+  author's audience, past interactions with the brand, posts about the brand and the last day
+  they engaged with the brand where it can see it (its own posts, replies and contacts). A false
   positive has no author the brand could help, but its listed author looks like anyone else's:
   the brand shows it the metadata of a stand-in, a person who posted today a post of the kind
   the false positive is labelled (drawn by :func:`socialsim.brand.agent.triage` on its own
@@ -82,6 +83,11 @@ class Items:
         received.
     posts : numpy.ndarray of int64
         The listed author's public posts about the brand so far, this one included.
+    last_engaged : numpy.ndarray of int32
+        The last day on which the listed author engaged with the brand where the brand sees
+        it: liked, commented on or shared one of its posts (today's so far included), or got
+        a reply or a contact from it (:data:`~socialsim.interactions.BRAND_SEES`); -1 if
+        never. "Did these people engage previously?" (seed 000).
     """
 
     label: np.ndarray
@@ -92,6 +98,7 @@ class Items:
     audience: np.ndarray
     interactions: np.ndarray
     posts: np.ndarray
+    last_engaged: np.ndarray
 
     def __len__(self) -> int:
         return int(self.label.size)
@@ -116,11 +123,12 @@ class TeamView:
     booked : numpy.ndarray of int64
         Extra staff booked for each coming day, tomorrow first (empty when none are booked).
     slots_per_day : int
-        Items the staff on duty can handle today (replies, contacts and broadcasts share them).
+        Items the staff on duty can handle today (replies and contacts share them, after the
+        hours spent on content).
     reply_minutes, hours_per_day, start_hour, max_wait_hours : float
         The frontline's minutes a reply, working day and patience (``team.*``).
-    broadcast_cost : float
-        Slots one broadcast takes (``response.broadcast_cost``).
+    hours_per_post : float
+        Staff hours one brand post takes to write (``content.staff_hours_per_post``).
     """
 
     staff: int
@@ -131,7 +139,7 @@ class TeamView:
     hours_per_day: float
     start_hour: float
     max_wait_hours: float
-    broadcast_cost: float
+    hours_per_post: float
 
 
 HISTORY = (
@@ -149,7 +157,7 @@ HISTORY = (
 )
 """The brand's own daily record, by name: flagged items (all, and by label), items answered and
 dropped, the backlog at the end of the day, staff on duty, the day's staff cost, proactive
-contacts and broadcasts."""
+contacts and brand posts published."""
 
 
 class History:
@@ -229,7 +237,8 @@ def items_of(**columns: np.ndarray) -> Items:
 
     >>> one = items_of(label=np.array([0]), tagged=np.array([False]), arrival=np.array([3.0]),
     ...                waiting=np.array([False]), key=np.array([np.nan]), audience=np.array([12]),
-    ...                interactions=np.array([0]), posts=np.array([1]))
+    ...                interactions=np.array([0]), posts=np.array([1]),
+    ...                last_engaged=np.array([-1], np.int32))
     >>> len(one), one.audience.flags.writeable
     (1, False)
     """
@@ -245,6 +254,7 @@ _NO_ITEMS = items_of(
     audience=np.empty(0, np.int64),
     interactions=np.empty(0, np.int64),
     posts=np.empty(0, np.int64),
+    last_engaged=np.empty(0, np.int32),
 )
 
 
@@ -279,6 +289,7 @@ def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
             interactions=pop.responses_received[shown].astype(np.int64)
             + pop.unsolicited_received[shown],
             posts=pop.posts_made[shown].astype(np.int64),
+            last_engaged=pop.last_engaged[shown].copy(),
         )
     extra, booked = staffing.extra_on(day.t), staffing.booked_after(day.t)
     view = brand.team_view  # most days the team is as it was: the same view
@@ -292,7 +303,7 @@ def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
             hours_per_day=p.hours_per_day,
             start_hour=p.start_hour,
             max_wait_hours=p.max_wait_hours,
-            broadcast_cost=day.scenario.response.broadcast_cost,
+            hours_per_post=day.scenario.content.staff_hours_per_post,
         )
         brand.team_view = view
     return Observation(

@@ -69,7 +69,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "amplify": {"answer": ("praise",), "order": "fifo", "amplify": True, "channel": "public"},
     # answer stated needs first: social selling (seed 003)
     "proactive": {"answer": ("need", "complaint"), "order": "needs_first"},
-    # one-way content pushed to all fans ("spray and pray", seeds 000 and 002)
+    # the whole team writes one-way content for the calendar ("spray and pray", seeds 000, 002)
     "broadcast": {"answer": (), "broadcast_share": 1.0},
 }
 ENTRY_POINTS = "socialsim.policies"
@@ -120,6 +120,7 @@ NEUTRAL: dict[str, Any] = {
     "channel": "public",
     "amplify": False,
     "unsolicited_per_day": 0,
+    "posts_per_day": 0.0,
     "broadcast_share": 0.0,
 }
 
@@ -159,8 +160,20 @@ class PolicyParams(Section):
         Interval(0, None, integer=True),
         "Contacts a day to fans who asked for nothing (proactive outreach); each takes a slot.",
     )
+    posts_per_day: float = param(
+        0.0,
+        Interval(0, 96),
+        "Content calendar: brand posts a day the team writes (content.staff_hours_per_post "
+        "each, taken from its reply time) besides those broadcast_share pays for; a fraction "
+        "spreads them over days (0.5: a post every other day). At most 96, one every 15 "
+        "minutes: each post costs a pass over the people it reaches.",
+    )
     broadcast_share: float = param(
-        0.0, Interval(0, 1), "Share of the team's capacity spent on one-way broadcast content."
+        0.0,
+        Interval(0, 1),
+        "Share of the team's working hours spent writing brand posts for the content calendar "
+        "(broadcast), content.staff_hours_per_post each; any share of any team's hours "
+        "produces posts, at its own pace.",
     )
     sla_hours: float = param(
         0.0,

@@ -34,9 +34,11 @@ Through advocates (seed 001, mechanism 3)
 Proactive outreach to people who asked for nothing wins ``unsolicited_gain`` unless it feels
 intrusive, which a first contact does with probability ``backlash`` and each further contact
 more often: ``1 − (1 − backlash)^(1 + earlier contacts)`` (van Noort & Willemsen 2012; seed 003's
-"culture of when"). A broadcast reaches a share ``broadcast_reach`` of fans with an effect
-``broadcast_gain · broadcast_relevance · exp(−b / broadcast_wearout)``, ``b`` being the
-broadcasts of the past week: one-way content wears out (seeds 000 and 002).
+"culture of when"). The brand's own content, broadcast, is :mod:`socialsim.fans.content`.
+
+Every reply, botched or not, and every contact is logged (:mod:`socialsim.interactions`): a
+reply that fits the post is a two-way interaction that deepens the relationship
+(:mod:`socialsim.fans.depth`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from socialsim.brand.care_team import ANSWERED, DISMISSED, fix_chance
 from socialsim.brand.policies.protocol import Handling
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
+from socialsim.interactions import Channel, Kind
 from socialsim.network.graph import sum_by
 from socialsim.population import Population, Status
 from socialsim.posts import PostKind
@@ -57,7 +60,7 @@ from socialsim.scenario import ResponseParams
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["broadcast", "onlookers", "outreach", "replies", "speed_factor"]
+__all__ = ["onlookers", "outreach", "replies", "speed_factor"]
 
 
 def speed_factor(delay_hours: np.ndarray, params: ResponseParams) -> np.ndarray:
@@ -152,15 +155,22 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     pop.shift(author, change)
     np.add.at(pop.responses_received, author, 1)
     pop.last_contact[author] = day.t
+    public = (how & Handling.PRIVATE) == 0
+    pop.record(
+        author,
+        day=day.t,
+        hour=answered.arrival + delay - 24.0 * (day.t - 1),
+        kind=np.where(fits, Kind.REPLY, Kind.BOTCHED),
+        channel=np.where(public, Channel.PUBLIC, Channel.PRIVATE),
+    )
 
     complaints = author[fits & complaint]
     np.add.at(pop.complaint_propensity, complaints, params.squeaky_wheel)
     asked = author[fits & (kind == PostKind.NEED)]
     asked = asked[pop.status[asked] == Status.PROSPECT]
     won = asked[rng.random(asked.size) < params.need_conversion]
-    pop.status[won] = Status.FAN
+    pop.join(won, day.t)
 
-    public = (how & Handling.PRIVATE) == 0
     if public.any():
         day.seen.append((author[public], change[public]))
         amplified = public & ((how & Handling.AMPLIFY) > 0) & fits & (kind == PostKind.PRAISE)
@@ -199,29 +209,9 @@ def outreach(day: Day, rng: np.random.Generator) -> Counts:
     pop.shift(chosen, change)
     pop.unsolicited_received[chosen] += 1
     pop.last_contact[chosen] = day.t
+    hour = day.scenario.team.start_hour  # contacts are made in working hours
+    pop.record(chosen, day=day.t, hour=hour, kind=Kind.CONTACT, channel=Channel.PRIVATE)
     return {"proactive_contacts": int(chosen.size), "backlash": int(np.count_nonzero(intrusive))}
-
-
-@phase("broadcast", kpis=("broadcasts", "loyalty_change_broadcast"))
-def broadcast(day: Day, rng: np.random.Generator) -> Counts:
-    """Push ``day.plan.broadcasts`` broadcasts to fans, worn out by the past week's."""
-    count, params = day.plan.broadcasts, day.scenario.response
-    past_week = sum(day.brand.broadcasts)
-    day.brand.broadcasts.append(count)
-    if count == 0:
-        return {"broadcasts": 0, "loyalty_change_broadcast": 0.0}
-    pop = day.population
-    fans = np.flatnonzero(pop.fans)
-    seen = rng.binomial(count, params.broadcast_reach, size=fans.size)
-    worth = (
-        params.broadcast_gain
-        * params.broadcast_relevance
-        * np.exp(-past_week / params.broadcast_wearout)
-    )
-    change = np.zeros(len(pop))
-    change[fans] = seen * worth
-    pop.feel(change)
-    return {"broadcasts": count, "loyalty_change_broadcast": float(change.sum())}
 
 
 @phase("onlookers", kpis=("loyalty_change_onlookers", "onlookers_reached"))

@@ -7,7 +7,13 @@ that audience answers the complaint with probability ``advocacy.defend_prob``; a
 complaint hurts onlookers ``1 - advocacy.defence_dampening`` times as much. Likewise each
 advocate who sees a need or question helps with probability ``advocacy.help_prob``; a helped
 person gains ``advocacy.help_effect``. With ``A`` advocates watching, the chance of at least one
-answer is ``1 - (1 - p)^A``.
+answer is ``1 - (1 - p)^A``; a deeper advocate counts ``1 + relationship.boost · depth`` times
+(:mod:`socialsim.fans.depth`). A helped person's help is logged: a two-way interaction.
+
+Praise is public too: a praise post (a comment on a brand post included) is seen by its
+author's audience like a complaint, and moves each onlooker by ``wom.effect``, a positive
+word-of-mouth message, scaled by tie strength and identification. A thanked praise is seen
+with its reply (:mod:`socialsim.brand.response`).
 
 Recruiting new fans, the advocates' third role, is in :mod:`socialsim.fans.recruitment`.
 """
@@ -21,22 +27,27 @@ import numpy as np
 from socialsim.chance import at_least_once
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import spread
+from socialsim.interactions import Channel, Kind
 from socialsim.network.graph import SocialGraph
-from socialsim.population import Population
+from socialsim.population import Population, Status
 from socialsim.posts import PostKind
 
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["advocates_watching", "defence", "help_needs"]
+__all__ = ["advocates_watching", "defence", "help_needs", "praise_seen"]
 
 
-def advocates_watching(graph: SocialGraph, pop: Population, authors: np.ndarray) -> np.ndarray:
-    """How many advocates are in each author's audience."""
+def advocates_watching(
+    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float = 0.0
+) -> np.ndarray:
+    """How many advocates are in each author's audience, each counted ``1 + boost · depth``
+    times: a deeper advocate acts more readily (:mod:`socialsim.fans.depth`)."""
     arcs = graph.arcs_from(authors)
-    per_arc = pop.is_advocate(graph.indices[arcs])
+    watcher = graph.indices[arcs]
+    per_arc = pop.is_advocate(watcher) * (1.0 + boost * pop.depth[watcher])
     owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
-    return np.bincount(owner, weights=per_arc, minlength=authors.size).astype(np.int64)
+    return np.bincount(owner, weights=per_arc, minlength=authors.size)
 
 
 @phase("defence", kpis=("defences",))
@@ -46,7 +57,7 @@ def defence(day: Day, rng: np.random.Generator) -> Counts:
     if authors.size == 0:  # a quiet day: the steps below cost about as much on no posts
         return {"defences": 0}
     s, pop = day.scenario, day.population
-    watching = advocates_watching(day.graph, pop, authors)
+    watching = advocates_watching(day.graph, pop, authors, s.relationship.boost)
     defended = rng.random(authors.size) < at_least_once(s.advocacy.defend_prob, watching)
     dampening = np.where(defended, 1.0 - s.advocacy.defence_dampening, 1.0)
     harm = dampening * s.experiences.complaint_effect
@@ -58,11 +69,34 @@ def defence(day: Day, rng: np.random.Generator) -> Counts:
 @phase("help", kpis=("helps",))
 def help_needs(day: Day, rng: np.random.Generator) -> Counts:
     """Advocates help people who posted a need today."""
-    authors = day.posts.of_kind(PostKind.NEED)
+    need = day.posts.kind == PostKind.NEED
+    authors = day.posts.author[need]
     if authors.size == 0:
         return {"helps": 0}
     pop, params = day.population, day.scenario.advocacy
-    watching = advocates_watching(day.graph, pop, authors)
+    watching = advocates_watching(day.graph, pop, authors, day.scenario.relationship.boost)
     helped = rng.random(authors.size) < at_least_once(params.help_prob, watching)
     pop.shift(authors[helped], params.help_effect)
+    pop.record(
+        authors[helped],
+        day=day.t,
+        hour=day.posts.hour[need][helped],
+        kind=Kind.HELP,
+        channel=Channel.PUBLIC,
+    )
     return {"helps": int(np.count_nonzero(helped))}
+
+
+@phase("praise_seen", kpis=("loyalty_change_praise",))
+def praise_seen(day: Day, rng: np.random.Generator) -> Counts:
+    """Onlookers see today's praise (comments on brand posts included), as they see complaints."""
+    authors = day.posts.of_kind(PostKind.PRAISE)
+    if authors.size == 0:
+        return {"loyalty_change_praise": 0.0}
+    s, pop = day.scenario, day.population
+    onlookers, felt = spread(
+        day.graph, authors, s.wom.effect, pop.segment, s.identification.cross_segment
+    )
+    listening = pop.status[onlookers] != Status.CHURNED
+    pop.feel_at(onlookers, felt)
+    return {"loyalty_change_praise": float(felt[listening].sum())}

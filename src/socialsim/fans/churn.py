@@ -2,9 +2,10 @@
 
 ``P(churn today) = base_rate · exp(sensitivity · (reference_loyalty − L))``: ``base_rate`` at
 the reference loyalty (a passive, 7), about ``e^{3.5} ≈ 33`` times higher at loyalty 0 with the
-default sensitivity. Scenario validation guarantees this stays a probability. A churned fan
-stops buying and listening, and for ``churn.bitter_days`` may keep talking negatively
-(:mod:`socialsim.fans.word_of_mouth`).
+default sensitivity. Scenario validation guarantees this stays a probability. A deeper
+relationship protects: the hazard ``h(P)`` is multiplied by ``1 − relationship.churn_protection
+· depth`` (:mod:`socialsim.fans.depth`). A churned fan stops buying and listening, and for
+``churn.bitter_days`` may keep talking negatively (:mod:`socialsim.fans.word_of_mouth`).
 """
 
 from __future__ import annotations
@@ -45,7 +46,10 @@ def churn(day: Day, rng: np.random.Generator) -> Counts:
     candidates, e = pop.anyone.draw(hazard(highest), seed=rng)
     fan = pop.status[candidates] == Status.FAN
     candidates, e = candidates[fan], e[fan]
-    leaving = candidates[e < hazard(churn_probability(pop.loyalty[candidates], params))]
+    chance = hazard(churn_probability(pop.loyalty[candidates], params))
+    if pop.max_depth > 0.0:  # depth lowers the hazard, so the bound above holds for everyone
+        chance *= 1.0 - day.scenario.relationship.churn_protection * pop.depth[candidates]
+    leaving = candidates[e < chance]
     pop.status[leaving] = Status.CHURNED
     pop.churn_day[leaving] = day.t
     return {"churned_today": int(leaving.size)}

@@ -21,7 +21,11 @@ social route through the graph:
     they see)`` (Bass 1969, on a network as in Rand & Rust 2011). The external and social
     parts are told apart by drawing one uniform ``u``: ``u < p`` is external.
 
-A new fan keeps the loyalty (and baseline) they had as a prospect: their attitude.
+A new fan keeps the loyalty (and baseline) they had as a prospect, the attitude that brought
+them in, drawn from the prospects' law (``relationship.prospect_loyalty_*``) and moved since by
+what they saw and heard; a follow adds nothing to it (John et al. 2017). They join shallow, at
+the depth their two-way interactions as a prospect gave them (usually none), and their join
+day is recorded (:meth:`~socialsim.population.Population.join`).
 """
 
 from __future__ import annotations
@@ -55,9 +59,9 @@ def recruitment(day: Day, rng: np.random.Generator) -> Counts:
     external = drawn[u < params.spontaneous_rate]
     external = external[pop.status[external] == Status.PROSPECT]
     social = _SOCIAL_RULES[params.rule](graph, pop, params, day.talkers, (drawn, u), rng)
-    pop.status[external] = Status.FAN
+    pop.join(external, day.t)
     social = social[pop.status[social] == Status.PROSPECT]  # not the external converts
-    pop.status[social] = Status.FAN
+    pop.join(social, day.t)
     return {"new_fans_referred": int(social.size), "new_fans_external": int(external.size)}
 
 

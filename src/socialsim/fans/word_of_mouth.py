@@ -7,6 +7,10 @@ with the talker (:mod:`socialsim.fans.identification`), negative messages weight
 ``wom.negativity`` times a positive one. Attention saturates: the day's shift is
 ``max_daily_shift · tanh(effect · S / max_daily_shift)`` for a weighted sum ``S`` of messages,
 linear (``effect · S``) for the few messages most people hear and bounded for hubs.
+
+A promoter's rate of talking is raised by the depth ``d`` of their relationship with the
+brand, times ``1 + relationship.boost · d`` (:mod:`socialsim.fans.depth`), and what listeners
+feel is damped by their own depth (:meth:`~socialsim.population.Population.feel_at`).
 """
 
 from __future__ import annotations
@@ -39,9 +43,11 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
         [0.0, params.promoter_rate, params.passive_rate, params.detractor_rate, churn.bitter_rate]
     )
     valence = np.array([0.0, 1.0, params.passive_valence, -params.negativity, -params.negativity])
-    # Nobody talks faster than the fastest role: people are drawn at that rate, and their roles
-    # are worked out for those few alone.
-    maybe, e = pop.by_activity.draw(hazard(rate.max()), seed=rng)
+    # Nobody talks faster than the fastest role (a promoter as deep as anyone is): people are
+    # drawn at that rate, and their roles are worked out for those few alone.
+    hazards, boost = hazard(rate), day.scenario.relationship.boost
+    fastest = max(hazards.max(), hazards[1] * (1.0 + boost * pop.max_depth))
+    maybe, e = pop.by_activity.draw(fastest, seed=rng)
     talks, role = _who_talks(
         maybe,
         e,
@@ -49,7 +55,9 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
         pop.status,
         pop.churn_day,
         pop.activity,
-        hazard(rate),
+        pop.depth,
+        hazards,
+        boost,
         day.t - churn.bitter_days,
     )
     talkers = maybe[talks]
@@ -79,11 +87,14 @@ def _who_talks(
     status: np.ndarray,
     churn_day: np.ndarray,
     activity: np.ndarray,
+    depth: np.ndarray,
     hazards: np.ndarray,
+    boost: float,
     bitter_since: int,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Whether each candidate talks, and their role: 0 silent, 1 promoter, 2 passive,
-    3 detractor, 4 bitter (churned on or after ``bitter_since``)."""
+    3 detractor, 4 bitter (churned on or after ``bitter_since``). A promoter's rate is raised
+    by depth."""
     talks = np.zeros(maybe.size, dtype=np.bool_)
     role = np.zeros(maybe.size, dtype=np.int8)
     for k in range(maybe.size):
@@ -92,5 +103,6 @@ def _who_talks(
             role[k] = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
         elif status[i] == _CHURNED and churn_day[i] >= bitter_since:
             role[k] = 4
-        talks[k] = e[k] < activity[i] * hazards[role[k]]
+        rate = hazards[role[k]] * (1.0 + boost * depth[i] * (role[k] == 1))
+        talks[k] = e[k] < activity[i] * rate
     return talks, role

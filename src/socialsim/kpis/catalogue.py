@@ -210,6 +210,25 @@ _DERIVED = (
         "Share of the complaints, praise and needs posted during the run that had no reply by "
         "its end: never heard, left by the policy, dropped, or still waiting.",
     ),
+    *(
+        Kpi(
+            f"{act}_per_post",
+            f"{label} per brand post",
+            f"{label} per brand post published during the run.",
+            unit,
+            Kind.AVERAGE,
+            direction,
+            numerator={act: 1},
+            denominator={"broadcasts": 1},
+            summary=Summary.RATIO,
+        )
+        for act, label, unit, direction in (
+            ("content_reach", "People reached", "people", HIGHER),
+            ("likes", "Likes", "people", HIGHER),
+            ("comments", "Comments", "posts", HIGHER),
+            ("shares", "Shares", "people", HIGHER),
+        )
+    ),
     Kpi(
         "response_time_mean",
         "Response time",

@@ -19,6 +19,11 @@ def _fans(name: str, label: str, unit: str, direction: int, meaning: str) -> Kpi
     return Kpi(name, label, meaning, unit, Kind.FLOW, direction, recorded_by="fans")
 
 
+def _stage(name: str, label: str, meaning: str) -> Kpi:
+    """Fans at a stage of depth, at the end of the day (:mod:`socialsim.fans.depth`)."""
+    return Kpi(name, label, meaning, "fans", Kind.LEVEL, NEUTRAL, recorded_by="fans")
+
+
 def _brand(
     name: str, label: str, unit: str, direction: int, meaning: str, kind: Kind = Kind.FLOW
 ) -> Kpi:
@@ -115,6 +120,59 @@ RECORDED = (
         "posts",
         HIGHER,
         "Needs or questions that at least one advocate helped with.",
+    ),
+    # ---------------------------------------------------------------- the relationship
+    _fans(
+        "content_reach",
+        "Reach of brand posts",
+        "people",
+        NEUTRAL,
+        "People today's brand posts reached, directly or through shares, counted once per post.",
+    ),
+    _fans("likes", "Likes", "people", HIGHER, "Likes of today's brand posts."),
+    _fans("comments", "Comments", "posts", HIGHER, "Comments on today's brand posts."),
+    _fans(
+        "shares",
+        "Shares",
+        "people",
+        HIGHER,
+        "Shares of today's brand posts to the sharers' own audiences.",
+    ),
+    _fans(
+        "engaged_fans",
+        "Engaged fans",
+        "fans",
+        HIGHER,
+        "Fans who liked, commented on or shared a brand post today.",
+    ),
+    Kpi(
+        "engagement_rate",
+        "Engagement rate",
+        "Engaged fans today as a share of fans, on days with brand posts (NaN without).",
+        "%",
+        Kind.AVERAGE,
+        HIGHER,
+        recorded_by="fans",
+    ),
+    _fans(
+        "loyalty_change_praise",
+        "Loyalty change, praise seen",
+        "points",
+        HIGHER,
+        "Total loyalty change of the audiences of today's praise (before depth damps it).",
+    ),
+    _stage("depth_shallow", "Shallow fans", "Fans at depth below 1/3: followers."),
+    _stage("depth_engaged", "Engaged fans by depth", "Fans at depth in [1/3, 2/3)."),
+    _stage("depth_deep", "Deep fans", "Fans at depth 2/3 or more."),
+    Kpi(
+        "engaged_30d_share",
+        "Fans engaged in 30 days",
+        "Share of fans with an interaction in the log in the last 30 days (a post, a like, "
+        "comment or share, a reply, help, a contact).",
+        "%",
+        Kind.LEVEL,
+        HIGHER,
+        recorded_by="fans",
     ),
     # ---------------------------------------------------------------- the brand's day
     _brand(
@@ -254,10 +312,11 @@ RECORDED = (
     ),
     _brand(
         "loyalty_change_broadcast",
-        "Loyalty change, broadcasts",
+        "Loyalty change, brand content",
         "points",
         HIGHER,
-        "Total loyalty change from broadcasts.",
+        "Total loyalty change of the people reached by today's brand posts (directly or "
+        "through shares): the posts' worth after wear-out, likes, sharers' endorsements.",
     ),
     _brand(
         "proactive_contacts",
@@ -267,7 +326,20 @@ RECORDED = (
         "Unsolicited contacts made.",
     ),
     _brand("backlash", "Backlash", "people", LOWER, "Unsolicited contacts that felt intrusive."),
-    _brand("broadcasts", "Broadcasts", "posts", NEUTRAL, "Broadcasts pushed."),
+    _brand(
+        "broadcasts",
+        "Brand posts",
+        "posts",
+        NEUTRAL,
+        "Brand posts published today (the content calendar and the policy's broadcast share).",
+    ),
+    _brand(
+        "content_hours",
+        "Staff hours on content",
+        "hours",
+        NEUTRAL,
+        "Care-team hours today's brand content took from replies.",
+    ),
     _brand(
         "staff_cost",
         "Staff cost",

@@ -7,6 +7,8 @@
   policy a scenario's ``[policy]`` section builds.
 - :mod:`~socialsim.brand.policies.adaptive`: :class:`Surge`, :class:`CrisisSwitch`,
   :class:`WithinSLA`.
+- :mod:`~socialsim.brand.policies.calendar`: :class:`ContentCalendar`, the brand's own posts
+  (the ``broadcast`` preset is one).
 - :mod:`~socialsim.brand.policies.registry`: policies by name, registered name or import path.
 
 ``docs/policies.md`` is the guide.
@@ -14,11 +16,13 @@
 
 from socialsim.brand.observation import Items, Observation, TeamView
 from socialsim.brand.policies.adaptive import CrisisSwitch, Surge, WithinSLA
+from socialsim.brand.policies.calendar import ContentCalendar
 from socialsim.brand.policies.presets import Rules, from_params, preset
 from socialsim.brand.policies.protocol import Decision, Hire, Policy, PolicyLike, describe
 from socialsim.brand.policies.registry import by_path, resolve
 
 __all__ = [
+    "ContentCalendar",
     "CrisisSwitch",
     "Decision",
     "Hire",

@@ -49,8 +49,6 @@ class Rules(Policy):
     compensate, amplify : bool
     unsolicited_per_day : int
         Proactive contacts a day.
-    broadcast_share : float
-        Share of the team's day spent on broadcasts.
 
     Each value is checked like the scenario parameter of the same name.
 
@@ -71,7 +69,6 @@ class Rules(Policy):
     compensate: bool = False
     amplify: bool = NEUTRAL["amplify"]
     unsolicited_per_day: int = NEUTRAL["unsolicited_per_day"]
-    broadcast_share: float = NEUTRAL["broadcast_share"]
 
     def __post_init__(self) -> None:
         for f in fields(self):
@@ -82,8 +79,8 @@ class Rules(Policy):
         object.__setattr__(self, "_answers", answers)
 
     def decide(self, seen: Observation) -> Decision:
-        """Answer the chosen labels, in the chosen order; the day's contacts and broadcasts."""
-        items, team = seen.items, seen.team
+        """Answer the chosen labels, in the chosen order; the day's contacts."""
+        items = seen.items
         quiet = len(items) == 0  # nothing to answer: no arrays to build
         return Decision(
             answer=True if quiet else self._answers[items.label],
@@ -96,7 +93,6 @@ class Rules(Policy):
             compensate=self.compensate,
             amplify=self.amplify,
             contacts=self.unsolicited_per_day,
-            broadcasts=int(team.slots_per_day * self.broadcast_share // team.broadcast_cost),
         )
 
 
@@ -111,7 +107,9 @@ def preset(name: str) -> Rules:
 
 def from_params(params: PolicyParams) -> Policy:
     """The policy a ``[policy]`` section describes: its parts as :class:`Rules` (or the policy
-    a registered name stands for), wrapped in the adaptive blocks its settings turn on.
+    a registered name stands for), with its content calendar
+    (:class:`~socialsim.brand.policies.calendar.ContentCalendar`, when ``posts_per_day`` or
+    ``broadcast_share`` is set), wrapped in the adaptive blocks its settings turn on.
 
     Parameters
     ----------
@@ -125,12 +123,15 @@ def from_params(params: PolicyParams) -> Policy:
     'surge'
     """
     from socialsim.brand.policies import adaptive, registry
+    from socialsim.brand.policies.calendar import ContentCalendar
 
     base: Policy
     if params.name in PRESETS or params.name == "custom":
         base = Rules(**{f.name: getattr(params, f.name) for f in fields(Rules)})
     else:
         base = registry.registered_policy(params.name)
+    if params.posts_per_day > 0 or params.broadcast_share > 0:
+        base = ContentCalendar(base, params.posts_per_day, params.broadcast_share)
     if params.crisis_factor > 0:
         base = adaptive.CrisisSwitch(
             base, params.crisis_factor, params.crisis_window, params.crisis_order

@@ -4,7 +4,8 @@ A policy is any object with a method ``decide(seen) -> Decision``: it gets the d
 :class:`~socialsim.brand.observation.Observation` (what listening and the brand's own books
 show, never the world's truth) and returns a :class:`Decision` for every item it sees: answer it
 or not, in what order, on which channel, with a fix attempt and compensation or not; and for
-the day, how many proactive contacts and broadcasts, and extra staff to book. Ten lines make one:
+the day, how many proactive contacts, how many staff hours to spend writing brand posts, and
+extra staff to book. Ten lines make one:
 
 >>> import numpy as np
 >>> from socialsim import EngagementModel, Scenario
@@ -29,6 +30,7 @@ may: the model works on its own copy of the policy, so state never passes betwee
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from enum import IntFlag
@@ -122,13 +124,17 @@ class Decision:
         :func:`~socialsim.brand.routing.route`) from the label and the expert tag.
     contacts : int, default 0
         Proactive contacts to fans who asked for nothing, one slot each.
-    broadcasts : int, default 0
-        One-way broadcasts to push today, ``response.broadcast_cost`` slots each.
+    content_hours : float, default 0.0
+        Staff hours spent today writing brand posts, ``content.staff_hours_per_post`` each;
+        fractional hours write part of a post, finished on a later day. What is written goes
+        out on tomorrow's content calendar (:mod:`socialsim.fans.content`).
     hire : Hire, optional
         Extra staff to book for the coming days.
 
-    The team's day goes to broadcasts first, then contacts, then replies: a decision that asks
-    for more than the day holds gets what fits, in that order.
+    The team's day goes to content first, then contacts, then replies: a decision that asks
+    for more than the day holds gets what fits, in that order (content takes at most the
+    hours of the staff on duty and of :data:`~socialsim.brand.agent.MAX_POSTS_PER_DAY` posts;
+    the ``content_hours`` KPI shows what it took).
 
     Examples
     --------
@@ -144,22 +150,33 @@ class Decision:
     amplify: bool | np.ndarray = False
     route: int | np.ndarray | None = None
     contacts: int = 0
-    broadcasts: int = 0
+    content_hours: float = 0.0
     hire: Hire | None = None
 
     def check_day(self, policy: str) -> None:
-        """Refuse, naming the policy and the field, a count that is not an int >= 0 or a
-        ``hire`` that is not a :class:`Hire`.
+        """Refuse, naming the policy and the field, ``contacts`` that is not an int >= 0,
+        ``content_hours`` that is not a finite number >= 0, or a ``hire`` that is not a
+        :class:`Hire`.
 
         >>> Decision(contacts=-1).check_day("mine")
         Traceback (most recent call last):
         ...
         ValueError: The 'contacts' decision of policy 'mine' must be an int >= 0. Got -1 instead.
+        >>> Decision(content_hours=float("nan")).check_day("mine")
+        Traceback (most recent call last):
+        ...
+        ValueError: The 'content_hours' decision of policy 'mine' must be a finite number >= 0. Got nan instead.
         """
-        for name in ("contacts", "broadcasts"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
-                _refuse(policy, name, value, "an int >= 0")
+        value = self.contacts
+        if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
+            _refuse(policy, "contacts", value, "an int >= 0")
+        hours = self.content_hours
+        if (
+            isinstance(hours, bool)
+            or not isinstance(hours, int | float | np.integer | np.floating)
+            or not 0 <= hours < math.inf
+        ):
+            _refuse(policy, "content_hours", hours, "a finite number >= 0")
         if self.hire is not None and not isinstance(self.hire, Hire):
             _refuse(policy, "hire", self.hire, "a Hire or None")
 

@@ -1,0 +1,107 @@
+"""Depth of relationship: deepened by two-way interactions, fading without them.
+
+Seed 002: a like "is a pretty non-committal action and from that simple starting point a whole
+relationship needs to be constructed". Depth ``d`` in [0, 1) is a state of its own, separate
+from loyalty: liking or following a brand changes neither attitudes nor behaviour (John et
+al. 2017) and adds nothing to it; two-way interactions do (references-brand.md §7): each
+reply that fits a person's post and each help from an advocate that day covers a share
+``g = relationship.depth_gain`` of the way to full depth, ``d ← 1 − (1 − d)(1 − g)^k`` for
+``k`` of them, and depth fades with time constant ``τ = relationship.depth_memory_days``,
+``d ← d · exp(−1/τ)``. Both happen here, at the end of the day, from the day's rows of the
+interaction log (:mod:`socialsim.interactions`).
+
+What depth does, elsewhere:
+
+- it damps every loyalty swing by ``1 − relationship.damping · d``
+  (:meth:`~socialsim.population.Population.shift`);
+- it raises the rate of acts for the brand by ``1 + relationship.boost · d``: liking,
+  commenting and sharing brand posts (:mod:`socialsim.fans.content`), defending and helping
+  (:mod:`socialsim.fans.advocacy`), a promoter's recommendations
+  (:mod:`socialsim.fans.word_of_mouth`);
+- it lowers churn by ``1 − relationship.churn_protection · d`` (:mod:`socialsim.fans.churn`).
+
+The KPIs count fans by stage, shallow (``d < 1/3``), engaged and deep (``d ≥ 2/3``), and the
+share of fans who interacted with the brand in the last 30 days.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from socialsim.day import Counts, phase
+from socialsim.interactions import TWO_WAY
+from socialsim.kernels import njit
+from socialsim.network.graph import sum_by
+from socialsim.population import Population, Status
+
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["RECENT_DAYS", "depth", "depth_levels"]
+
+RECENT_DAYS = 30
+"""Days back that count as "engaged recently" (the day itself included)."""
+_KPIS = ("depth_shallow", "depth_engaged", "depth_deep", "engaged_30d_share")
+
+
+@phase("depth", kpis=_KPIS)
+def depth(day: Day, rng: np.random.Generator) -> Counts:
+    """Deepen the people answered or helped today, then let one day of depth fade for all."""
+    pop, params = day.population, day.scenario.relationship
+    rows = pop.log.on_day(day.t)
+    if rows.size:
+        person = pop.log.column("person")[rows]
+        answered = person[np.isin(pop.log.column("kind")[rows], TWO_WAY)]
+        people, times = sum_by(answered, np.ones(answered.size), len(pop))
+        pop.depth[people] = 1.0 - (1.0 - pop.depth[people]) * (1.0 - params.depth_gain) ** times
+        pop.max_depth = max(pop.max_depth, float(pop.depth[people].max(initial=0.0)))
+    return depth_levels(pop, day.t, keep=np.exp(-1.0 / params.depth_memory_days))
+
+
+def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
+    """Fans by depth stage and the share who interacted recently, fading depth by ``keep``.
+
+    With ``keep = 1`` nothing changes: the KPIs of the state as it is (day 0).
+
+    >>> from socialsim.scenario import PopulationParams
+    >>> pop = Population.initialize(PopulationParams(), 4, seed=np.random.default_rng(0))
+    >>> pop.status[:], pop.depth[:] = Status.FAN, [0.0, 0.5, 0.7, 0.9]
+    >>> pop.last_interaction[:] = [-1, 1, 40, 50]
+    >>> depth_levels(pop, 50)
+    {'depth_shallow': 1, 'depth_engaged': 1, 'depth_deep': 2, 'engaged_30d_share': 50.0}
+    """
+    shallow, engaged, deep, recent = _fade_and_count(
+        pop.depth, pop.status, pop.last_interaction, keep, max(t - RECENT_DAYS + 1, 0)
+    )
+    pop.max_depth *= keep  # everyone fades alike, so the deepest stays the deepest
+    fans = shallow + engaged + deep
+    return {
+        "depth_shallow": shallow,
+        "depth_engaged": engaged,
+        "depth_deep": deep,
+        "engaged_30d_share": 100.0 * recent / fans if fans else float("nan"),
+    }
+
+
+_FAN = int(Status.FAN)
+
+
+# One pass over everyone, as memory's: the fading and the counts in numpy cost several passes.
+# Without branches, as the state KPIs' tally (who is a fan, and at which stage, is
+# unpredictable from one person to the next), and in int32 products, which vectorise.
+@njit(cache=True)
+def _fade_and_count(
+    depth: np.ndarray, status: np.ndarray, last: np.ndarray, keep: float, since: int
+) -> tuple[int, int, int, int]:
+    fans = engaged_or_deep = deep = recent = 0
+    for i in range(depth.size):
+        d = depth[i] * keep
+        depth[i] = d
+        fan = np.int32(status[i] == _FAN)
+        fans += fan
+        engaged_or_deep += fan * np.int32(d >= 1.0 / 3.0)
+        deep += fan * np.int32(d >= 2.0 / 3.0)
+        recent += fan * np.int32(last[i] >= since)
+    return fans - engaged_or_deep, engaged_or_deep - deep, deep, recent

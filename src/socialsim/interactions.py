@@ -1,0 +1,178 @@
+"""The interaction log: who interacted with the brand, when, how, on which channel and post.
+
+Seed 000 asks "we've got great engagement on this post, but who engaged? Did these people
+engage previously?" and tells brands to "track every interaction on an individual level". The
+log keeps one row per interaction, appended as the day's phases make them: public posts about
+the brand, likes, comments and shares of the brand's posts, the brand's replies, help from
+advocates, unsolicited contacts. Its columns are preallocated arrays that double when full,
+so an append costs a copy of the new rows only, and there is no Python object per row.
+
+Rows are appended in the order of the days, so the rows of one day are a contiguous block
+(:meth:`InteractionLog.on_day`). Which kinds deepen a relationship is :data:`TWO_WAY`; which
+the brand sees on its own accounts (and a policy may use) is :data:`BRAND_SEES`.
+
+Each phase logs the interactions it makes; the day's public posts about the brand (complaints,
+re-shares of complaints, praise, needs) are logged by the phase :func:`log_posts`
+(``interactions``), once experiences and escalation have made them.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from socialsim.day import Counts, phase
+
+if TYPE_CHECKING:
+    from socialsim.day import Day
+
+__all__ = ["BRAND_SEES", "TWO_WAY", "Channel", "InteractionLog", "Kind", "log_posts"]
+
+
+class Kind(IntEnum):
+    """What happened. The first three are the kinds of :class:`~socialsim.posts.PostKind`."""
+
+    COMPLAINT = 0
+    PRAISE = 1
+    NEED = 2
+    COMMENT = 3  # on a brand post
+    LIKE = 4  # of a brand post
+    SHARE = 5  # of a brand post, to the person's own audience
+    REPLY = 6  # the brand answered the person's post with a reply that fits it
+    BOTCHED = 7  # the brand answered with a reply to the wrong kind of post
+    HELP = 8  # an advocate helped the person with a stated need
+    CONTACT = 9  # the brand contacted the person unasked
+
+
+class Channel(IntEnum):
+    """Where it happened."""
+
+    PUBLIC = 0  # a public post, or a public reply
+    PRIVATE = 1  # a private reply or contact
+    BRAND_POST = 2  # on a brand post the person saw on the brand's page
+    SHARED = 3  # on a brand post the person saw because someone they follow shared it
+
+
+TWO_WAY = (Kind.REPLY, Kind.HELP)
+"""The interactions that deepen a relationship: someone answered the person
+(references-brand.md §7: deepening comes only from two-way interactions)."""
+
+BRAND_SEES = (Kind.COMMENT, Kind.LIKE, Kind.SHARE, Kind.REPLY, Kind.BOTCHED, Kind.CONTACT)
+"""The interactions the brand sees on its own accounts, whatever its listening catches:
+engagement with its posts, its own replies and contacts. A policy sees when each listed author
+last had one (:attr:`~socialsim.brand.observation.Items.last_engaged`)."""
+
+_COLUMNS = {
+    "person": np.int64,
+    "day": np.int32,
+    "hour": np.float32,
+    "kind": np.int8,
+    "channel": np.int8,
+    "post": np.int32,
+}
+
+
+class InteractionLog:
+    """Append-only columns: person, day, hour, kind, channel and brand post id (−1 if none).
+
+    Parameters
+    ----------
+    capacity : int, default 1024
+        Rows preallocated; the buffers double whenever they fill up.
+
+    Examples
+    --------
+    >>> log = InteractionLog()
+    >>> log.append([3, 7], day=1, hour=[9.5, 10.0], kind=Kind.LIKE, channel=Channel.BRAND_POST, post=0)
+    >>> log.append([3], day=2, hour=11.0, kind=Kind.REPLY, channel=Channel.PUBLIC)
+    >>> len(log), log.on_day(2).tolist()
+    (3, [2])
+    >>> log.to_frame()[["person", "day", "kind", "post"]].to_dict("list")
+    {'person': [3, 7, 3], 'day': [1, 1, 2], 'kind': ['like', 'like', 'reply'], 'post': [0, 0, -1]}
+    """
+
+    def __init__(self, capacity: int = 1024) -> None:
+        self._size = 0
+        self._columns = {name: np.empty(capacity, dtype) for name, dtype in _COLUMNS.items()}
+
+    def __len__(self) -> int:
+        return self._size
+
+    def column(self, name: str) -> np.ndarray:
+        """A read-only view of one column's rows (``person``, ``day``, ``hour`` ...)."""
+        view = self._columns[name][: self._size]
+        view.flags.writeable = False
+        return view
+
+    def append(
+        self,
+        person: npt.ArrayLike,
+        *,
+        day: int,
+        hour: npt.ArrayLike,
+        kind: npt.ArrayLike,
+        channel: npt.ArrayLike,
+        post: npt.ArrayLike = -1,
+    ) -> None:
+        """Add one row per person; the other columns are one value for all or one per person.
+
+        ``day`` must not be earlier than the last row's: the log is in the order of the days.
+        """
+        person = np.asarray(person, dtype=np.int64).ravel()
+        n = person.size
+        if n == 0:
+            return
+        if self._size and day < self._columns["day"][self._size - 1]:
+            raise ValueError(
+                f"The 'day' parameter must be >= the last day logged "
+                f"({self._columns['day'][self._size - 1]}). Got {day!r} instead."
+            )
+        self._reserve(self._size + n)
+        rows = slice(self._size, self._size + n)
+        values = {"person": person, "day": day, "hour": hour, "kind": kind}
+        values |= {"channel": channel, "post": post}
+        for name, value in values.items():
+            self._columns[name][rows] = value
+        self._size += n
+
+    def on_day(self, day: int) -> np.ndarray:
+        """The row numbers of one day (a contiguous range), as an array."""
+        days = self._columns["day"][: self._size]
+        first, last = np.searchsorted(days, [day, day + 1])
+        return np.arange(first, last)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The log as a tidy table, one row per interaction, kinds and channels by name."""
+        frame = pd.DataFrame({name: self.column(name).copy() for name in _COLUMNS})
+        for name, names in (("kind", Kind), ("channel", Channel)):
+            frame[name] = pd.Categorical.from_codes(
+                frame[name], [member.name.lower() for member in names]
+            )
+        return frame
+
+    def _reserve(self, rows: int) -> None:
+        capacity = next(iter(self._columns.values())).size
+        if rows <= capacity:
+            return
+        capacity = max(capacity, 1)
+        while capacity < rows:
+            capacity *= 2
+        for name, old in self._columns.items():
+            grown = np.empty(capacity, old.dtype)
+            grown[: self._size] = old[: self._size]
+            self._columns[name] = grown
+
+
+@phase("interactions")
+def log_posts(day: Day, rng: np.random.Generator) -> Counts:
+    """Log the day's public posts about the brand, each by its author at its hour."""
+    posts = day.posts
+    if len(posts):
+        day.population.record(
+            posts.author, day=day.t, hour=posts.hour, kind=posts.kind, channel=Channel.PUBLIC
+        )
+    return {}
