@@ -105,9 +105,9 @@ def Dashboard(
     speed = solara.use_reactive(5)
     error = solara.use_reactive("")
 
-    def change(action, *args) -> None:
+    def change(action, *args, **kwargs) -> None:
         try:
-            action(*args)
+            action(*args, **kwargs)
             error.set("")
         except ConfigError as problem:
             error.set(str(problem))

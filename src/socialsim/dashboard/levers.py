@@ -10,6 +10,7 @@ side; every other parameter describes the world both sides share.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -218,17 +219,34 @@ def strategy_levers(extra: tuple[str, ...] = ()) -> tuple[list[Lever], list[Leve
     ]
 
 
-def world_levers() -> tuple[list[Lever], dict[str, list[Lever]]]:
+def world_levers(per_side: Collection[str] = ()) -> tuple[list[Lever], dict[str, list[Lever]]]:
     """The shared parameters: those shown first, then the rest by section, in declaration order.
+
+    Parameters
+    ----------
+    per_side : collection of str
+        World parameters that a side's strategy sets (an experiment's strategy may): they are
+        set on the sides, so they are left out here, where a shared value would not reach them.
+
+    Returns
+    -------
+    first : list of Lever
+    sections : dict of str to list of Lever
 
     >>> first, sections = world_levers()
     >>> first[0].key, "wom" in sections and "team" not in sections
     ('run.days', True)
+    >>> "reaction.fix_lag_days" in [item.key for item in world_levers({"reaction.fix_lag_days"})[0]]
+    False
     """
-    first = [lever(key) for key in FIRST_SHARED if key in PARAMETERS and offered(key)]
+    first = [
+        lever(key)
+        for key in FIRST_SHARED
+        if key in PARAMETERS and key not in per_side and offered(key)
+    ]
     sections: dict[str, list[Lever]] = {}
     for key in PARAMETERS:
-        shown = key in OWN_CONTROLS or key in FIRST_SHARED
+        shown = key in OWN_CONTROLS or key in FIRST_SHARED or key in per_side
         if not is_strategy(key) and not shown and offered(key):
             sections.setdefault(key.partition(".")[0], []).append(lever(key))
     return first, sections
