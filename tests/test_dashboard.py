@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
 from importlib.util import find_spec
 
 import numpy as np
@@ -333,6 +336,37 @@ def test_choosing_each_canned_experiment_in_the_page_loads_it():
     choice.v_model = choice.items[0]  # back to the scenario as loaded, two equal sides
     assert [tab.children[0] for tab in rc.find(v.Tab).widgets] == ["A", "B", "World"]
     assert rc.find(v.Html, class_="socialsim-day").widget.children == ["Day 0 of 30 · 300 people"]
+    rc.close()
+
+
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+def test_the_served_page_imports_no_simulation_and_shows_it_once_prepared(monkeypatch):
+    # What the server imports before it answers: Solara, not numba, pandas or Mesa.
+    code = (
+        "import sys, socialsim.dashboard.page\n"
+        "print(sorted({'numba', 'pandas', 'mesa', 'scipy'} & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
+
+    import ipyvuetify as v
+    import solara
+
+    from socialsim.dashboard import page
+
+    monkeypatch.setattr(page, "LAUNCH", {"scenario": SMALL, "people": 300})
+    page.prepare()
+    _, rc = solara.render(page.Page(), handle_error=False)
+    assert rc.find(v.Html, class_="socialsim-preparing").widgets  # a note while it builds
+    for _ in range(600):
+        if rc.find(v.Html, class_="socialsim-day").widgets:
+            break
+        time.sleep(0.1)
+    day = rc.find(v.Html, class_="socialsim-day").widget
+    assert day.children == ["Day 0 of 30 · 300 people"]
+    assert not page._first  # the prepared Workshop was taken; the next visitor builds its own
     rc.close()
 
 
