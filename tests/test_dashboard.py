@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
 from importlib.util import find_spec
 
 import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -24,9 +28,11 @@ from socialsim.dashboard.levers import (
     world_levers,
 )
 from socialsim.dashboard.picture import sample
+from socialsim.dashboard.record import so_far
+from socialsim.kpis import DECLARED, per_run
 from socialsim.network.graph import SocialGraph
 from socialsim.scenario import PARAMETERS
-from socialsim.studies.experiment import load_experiment
+from socialsim.studies.experiment import canned_experiments, load_experiment
 
 SMALL = Scenario().replace({"graph.n": 400, "run.days": 30})
 
@@ -80,17 +86,15 @@ def test_both_sides_share_graph_and_people_and_run_identically_until_a_lever_mov
     assert np.array_equal(a.model.graph.indices, b.model.graph.indices)
     assert np.array_equal(a.model.population.loyalty, b.model.population.loyalty)
     w.step(10)
-    assert a.history.keys() == b.history.keys()
-    for kpi in a.history:
-        np.testing.assert_array_equal(a.history[kpi], b.history[kpi])
+    pd.testing.assert_frame_equal(a.daily(), b.daily())
 
     w.set_lever(1, "policy.name", "ignore")
     assert w.day == 0  # a change starts both sides again, still paired
     a, b = w.sides
     w.step(10)
-    assert a.history["fans"][0] == b.history["fans"][0]
-    replies = ("responses_complaint", "responses_praise", "responses_need")
-    assert sum(sum(b.history[k]) for k in replies) == 0 < sum(sum(a.history[k]) for k in replies)
+    assert a.series("fans")[0] == b.series("fans")[0]
+    replies = ["responses_complaint", "responses_praise", "responses_need"]
+    assert b.daily()[replies].sum().sum() == 0 < a.daily()[replies].sum().sum()
     assert a.scenario.policy.name == "respond-all" and b.scenario.policy.name == "ignore"
 
 
@@ -158,6 +162,49 @@ def test_workshop_mode_loads_an_experiment_s_first_two_strategies_and_question()
     assert w.strategies == {}
     with pytest.raises(ConfigError, match="experiment"):
         w.load("no-such-experiment")
+
+
+@pytest.mark.parametrize("name", list(canned_experiments()))
+def test_every_canned_experiment_loads_its_strategies_as_the_sides_and_its_kpis_plot(name):
+    experiment = load_experiment(name)
+    w = Workshop(experiment=name, people=300)
+    names = list(experiment.strategies)[:2]
+    assert [side.name for side in w.sides] == names
+    for side, strategy in zip(w.sides, names, strict=True):
+        expected = experiment.scenario(strategy)
+        assert side.scenario == expected.replace({"graph.n": 300, "run.seed": experiment.seed})
+    # A world parameter a strategy sets is a lever of the sides, not of the shared world.
+    per_side = {key for s in names for key in experiment.strategies[s] if not is_strategy(key)}
+    assert w.per_side == per_side
+    first, sections = world_levers(w.per_side)
+    shared = {item.key for item in first} | {i.key for items in sections.values() for i in items}
+    assert not shared & per_side
+    for side in w.sides:
+        side_first, _ = strategy_levers(tuple(side.overrides))
+        offered_overrides = {key for key in side.overrides if offered(key)}
+        assert offered_overrides <= {item.key for item in side_first}
+    w.step(3)
+    for kpi in w.watch:  # recorded, derived, priced and per-run KPIs alike
+        series = w.series(kpi)
+        assert list(series) == names and all(len(v) == 4 for v in series.values())
+        np.testing.assert_array_equal(w.latest(kpi), [values[-1] for values in series.values()])
+
+
+def test_a_per_run_rate_is_plotted_as_its_value_so_far_which_ends_at_the_run_s():
+    w = Workshop(SMALL.replace({"experiences.need_rate": 0.05}))
+    w.step(12)
+    frame = w.sides[0].daily()
+    rates = [name for name, kpi in DECLARED.items() if kpi.run_only]
+    assert {"churn_rate", "response_time_mean"} <= set(rates)
+    for day in (0, 1, 5, 12):
+        prefix = frame.iloc[: day + 1]
+        expected = per_run(prefix, rates)
+        for kpi in rates:
+            np.testing.assert_allclose(so_far(frame, kpi)[day], expected[kpi], err_msg=kpi)
+    assert np.isnan(so_far(frame, "response_time_mean")[0])  # no replies on day 0
+    # a KPI with a daily value is plotted day by day, derived or priced ones included
+    np.testing.assert_array_equal(so_far(frame, "net_value"), frame["net_value"])
+    assert len(w.series("total_cost")["A"]) == 13
 
 
 def test_the_picture_is_sampled_and_laid_out_once_and_rings_today_s_posts_and_replies():
@@ -262,6 +309,64 @@ def test_the_components_render_without_a_browser_as_in_a_notebook():
     pictures = rc.find(solara.widgets.HTML).widgets
     drawn = [p for p in pictures if "socialsim-network-1" in p.attributes.get("class", "")]
     assert len(drawn) == 1 and drawn[0].unsafe_innerHTML.count("<circle") == 300
+    rc.close()
+
+
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+def test_choosing_each_canned_experiment_in_the_page_loads_it():
+    import ipyvuetify as v
+    import solara
+    from solara.components.echarts import EchartsWidget
+
+    from socialsim.dashboard.app import Dashboard
+
+    _, rc = solara.render(Dashboard(SMALL, people=300), handle_error=False)
+    choice = rc.find(v.Select, label="Canned experiment").widget
+    for name in canned_experiments():
+        experiment = load_experiment(name)
+        choice.v_model = name  # as a click on the experiment's name in the list
+        texts = [w for w in rc.find(solara.widgets.HTML).widgets if w.tag == "div"]
+        assert any(experiment.question in text.unsafe_innerHTML for text in texts)
+        tabs = [tab.children[0] for tab in rc.find(v.Tab).widgets]
+        assert tabs == [*list(experiment.strategies)[:2], "World"]
+        day = rc.find(v.Html, class_="socialsim-day").widget.children[0]
+        assert day == f"Day 0 of {experiment.days or experiment.base.run.days} · 300 people"
+        charts = [w.attributes["class"] for w in rc.find(EchartsWidget).widgets]
+        assert charts == [f"socialsim-kpi socialsim-kpi-{kpi}" for kpi in experiment.kpis]
+    choice.v_model = choice.items[0]  # back to the scenario as loaded, two equal sides
+    assert [tab.children[0] for tab in rc.find(v.Tab).widgets] == ["A", "B", "World"]
+    assert rc.find(v.Html, class_="socialsim-day").widget.children == ["Day 0 of 30 · 300 people"]
+    rc.close()
+
+
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+def test_the_served_page_imports_no_simulation_and_shows_it_once_prepared(monkeypatch):
+    # What the server imports before it answers: Solara, not numba, pandas or Mesa.
+    code = (
+        "import sys, socialsim.dashboard.page\n"
+        "print(sorted({'numba', 'pandas', 'mesa', 'scipy'} & set(sys.modules)))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert loaded.stdout.strip() == "[]"
+
+    import ipyvuetify as v
+    import solara
+
+    from socialsim.dashboard import page
+
+    monkeypatch.setattr(page, "LAUNCH", {"scenario": SMALL, "people": 300})
+    page.prepare()
+    _, rc = solara.render(page.Page(), handle_error=False)
+    assert rc.find(v.Html, class_="socialsim-preparing").widgets  # a note while it builds
+    for _ in range(600):
+        if rc.find(v.Html, class_="socialsim-day").widgets:
+            break
+        time.sleep(0.1)
+    day = rc.find(v.Html, class_="socialsim-day").widget
+    assert day.children == ["Day 0 of 30 · 300 people"]
+    assert not page._first  # the prepared Workshop was taken; the next visitor builds its own
     rc.close()
 
 

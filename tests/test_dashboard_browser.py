@@ -62,7 +62,6 @@ if _missing():
 
 from PIL import Image  # noqa: E402  (matplotlib's dependency; only needed past the skip)
 from selenium import webdriver  # noqa: E402
-from selenium.common.exceptions import TimeoutException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -200,23 +199,30 @@ def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(brows
         ),
     )
     option.click()
-    try:
-        wait_for(
-            browser,
-            lambda d: (
-                "Should a brand stay out"
-                in d.find_element(By.CSS_SELECTOR, ".socialsim-question").text
-            ),
-        )
-    except TimeoutException:
-        # Known since the crisis and policy merges (issue 20 stays open): picking a canned
-        # experiment in the browser no longer loads it, while Workshop(experiment=...) does.
-        pytest.xfail("workshop mode does not load the chosen experiment in the browser")
+    wait_for(
+        browser,
+        lambda d: (
+            "Should a brand stay out" in d.find_element(By.CSS_SELECTOR, ".socialsim-question").text
+        ),
+    )
     wait_for(
         browser,
         lambda d: "ignore" in d.find_element(By.CSS_SELECTOR, ".socialsim-tab-0").text.lower(),
     )
-    assert day(browser).startswith("Day 0 of 180")
+    assert (
+        browser.find_element(By.CSS_SELECTOR, ".socialsim-tab-1").text.lower() == "positives-only"
+    )
+    assert day(browser) == "Day 0 of 180 · 1,500 people"  # the population size is kept
+    # Its KPIs are plotted, a per-run rate and a priced one among them, and step with the sides.
+    for kpi in ("churn_rate", "net_value"):
+        wait_for(browser, lambda d, k=kpi: d.find_element(By.CSS_SELECTOR, f".socialsim-kpi-{k}"))
+    net_value = browser.find_element(By.CSS_SELECTOR, ".socialsim-kpi-net_value")
+    time.sleep(0.5)  # the chart's first paint
+    before = picture(net_value)
+    browser.find_element(By.XPATH, "//button[contains(., 'Step')]").click()
+    wait_for(browser, lambda d: day(d).startswith("Day 1 of 180"))
+    wait_for(browser, lambda d: picture(net_value).tobytes() != before.tobytes(), timeout=10)
+    assert latest(browser, "churn_rate")[1] != "–"  # a value so far, not a missing one
 
     # Every request went to the app: same scheme-less origin, or data the page made itself.
     origin = urlsplit(app["url"]).netloc

@@ -28,20 +28,26 @@ def dashboard_command(
     SCENARIO is the world both sides start from (see `socialsim parameters`). Only this
     machine can open the page unless --host says otherwise. Needs socialsim[dashboard].
     """
-
     from socialsim.constraints import ConfigError
-    from socialsim.scenario import Scenario
-    from socialsim.studies.experiment import load_experiment
 
     if not 0 <= port <= 65535:
         raise InputError(f"The '--port' option must be an int in [0, 65535]. Got {port} instead.")
+    # Each input is checked here, so a mistake ends in one line before anything is served; the
+    # libraries a check needs are imported only for an input that needs it (the plain command
+    # then serves its page sooner, and the simulation loads while the browser loads the page).
+    config = None
     try:
-        config = Scenario.from_toml(scenario) if scenario is not None else Scenario()
-        if people is not None:
-            if people < 2:
-                raise ConfigError("--people", people, "an int >= 2")
-            config = config.replace({"graph.n": people})
+        if scenario is not None or people is not None:
+            from socialsim.scenario import Scenario
+
+            config = Scenario.from_toml(scenario) if scenario is not None else Scenario()
+            if people is not None:
+                if people < 2:
+                    raise ConfigError("--people", people, "an int >= 2")
+                config = config.replace({"graph.n": people})
         if experiment is not None:
+            from socialsim.studies.experiment import load_experiment
+
             load_experiment(experiment)
     except ConfigError as error:
         raise InputError(str(error)) from None

@@ -1,17 +1,16 @@
-"""The dashboard's page, in Solara: controls beside live KPI plots and pictures of two sides.
+"""The dashboard, in Solara: controls beside live KPI plots and pictures of two sides.
 
 Everything here reads and calls a :class:`~socialsim.dashboard.state.Workshop`; no simulation
 logic lives in the view (:mod:`~socialsim.dashboard.controls`,
-:mod:`~socialsim.dashboard.views`). ``socialsim dashboard`` serves :func:`Page`; in a notebook,
-a cell ending in ``Dashboard(experiment="crisis")`` shows the same components.
+:mod:`~socialsim.dashboard.views`). ``socialsim dashboard`` serves it
+(:func:`socialsim.dashboard.page.Page`); in a notebook, a cell ending in
+``Dashboard(experiment="crisis")`` shows the same components.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import Future
-from typing import Any
 
 import solara
 
@@ -26,53 +25,10 @@ from socialsim.dashboard.state import Workshop
 from socialsim.dashboard.views import KpiViews, Legend, NetworkView, Question
 from socialsim.scenario import Scenario
 
-__all__ = ["LAUNCH", "Dashboard", "Page", "prepare"]
-
-LAUNCH: dict[str, Any] = {}
-"""What ``socialsim dashboard`` was started with (scenario, experiment), for :func:`Page`."""
+__all__ = ["Dashboard"]
 
 FRAME = 0.25
 """Seconds between redraws while playing: several days are stepped per frame at high speed."""
-
-
-_first: list[Future[Workshop]] = []
-
-
-def prepare() -> None:
-    """Start building the first visitor's :class:`Workshop` now, in the background.
-
-    ``socialsim dashboard`` calls this once it listens: the build (and the first call of every
-    compiled function it runs) then overlaps the browser's loading of the page's scripts.
-    """
-    future: Future[Workshop] = Future()
-
-    def build() -> None:
-        try:
-            workshop = Workshop(**LAUNCH)
-            workshop.picture(0)
-        except Exception as error:  # raised again where the page asks for it
-            future.set_exception(error)
-        else:
-            future.set_result(workshop)
-
-    threading.Thread(target=build, name="socialsim-prepare", daemon=True).start()
-    _first.append(future)
-
-
-def _prepared() -> Workshop | None:
-    """The prepared Workshop for the first session to ask (waiting for it), then None."""
-    try:
-        future = _first.pop()
-    except IndexError:  # not served by socialsim dashboard, or already taken
-        return None
-    return future.result()
-
-
-@solara.component
-def Page() -> None:
-    """The page ``socialsim dashboard`` serves."""
-    solara.Title("socialsim dashboard")
-    Dashboard(**LAUNCH, workshop=solara.use_memo(_prepared, []))
 
 
 @solara.component
@@ -105,9 +61,9 @@ def Dashboard(
     speed = solara.use_reactive(5)
     error = solara.use_reactive("")
 
-    def change(action, *args) -> None:
+    def change(action, *args, **kwargs) -> None:
         try:
-            action(*args)
+            action(*args, **kwargs)
             error.set("")
         except ConfigError as problem:
             error.set(str(problem))

@@ -39,14 +39,17 @@ def ControlTabs(workshop: Workshop, config, change) -> None:
 
 @solara.component
 def ExperimentChoice(workshop: Workshop, config, scenario, people, change) -> None:
-    """Workshop mode: pick a canned experiment, whose first two strategies become the sides."""
+    """Workshop mode: pick a canned experiment, whose first two strategies become the sides.
+
+    The experiment keeps the population size shown: the class chose it for this machine.
+    """
     _ = config.value
 
     def choose(name: str) -> None:
         if name == FREE:
             change(workshop.start, scenario, people=people)
         else:
-            change(workshop.load, name)
+            change(workshop.load, name, people=workshop.sides[0].model.graph.n_nodes)
 
     solara.Select(
         "Canned experiment",
@@ -115,7 +118,7 @@ def WorldControls(workshop: Workshop, config, change) -> None:
     """What both sides share, first part: population size, seed, horizon and a crisis."""
     _ = config.value
     values = workshop.shared.flat()
-    first, _sections = world_levers()
+    first, _sections = world_levers(workshop.per_side)
     with solara.Column(gap="4px"):
         with solara.Column(classes=["socialsim-people"]):
             low, high, step = PEOPLE
@@ -139,6 +142,11 @@ def WorldControls(workshop: Workshop, config, change) -> None:
             solara.Text("Same seed, same graph and people (run.seed).", style=SMALL)
         for item in first:
             _shared_widget(workshop, values, item, change)
+        if workshop.per_side:
+            solara.Text(
+                f"Set on each side by its strategy: {', '.join(sorted(workshop.per_side))}.",
+                style=SMALL,
+            )
 
 
 @solara.component
@@ -146,7 +154,7 @@ def WorldDetails(workshop: Workshop, config, change) -> None:
     """What both sides share, the rest: every other declared parameter, by section."""
     _ = config.value
     values = workshop.shared.flat()
-    _first, sections = world_levers()
+    _first, sections = world_levers(workshop.per_side)
     solara.Text("Everything else both sides share, by section:", style=SMALL)
     for section, items in sections.items():
         Folded(

@@ -10,6 +10,7 @@ side; every other parameter describes the world both sides share.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -137,6 +138,10 @@ class Lever:
         return low, high, step
 
 
+# The constraints that have a widget: every other one is free text.
+_WIDGETS = (Interval, Options, PolicyName, Subset, Boolean)
+
+
 def lever(key: str) -> Lever:
     """The lever of one declared parameter.
 
@@ -178,12 +183,14 @@ def lever(key: str) -> Lever:
 
 
 def offered(key: str) -> bool:
-    """Whether a parameter can be a widget (free text such as a file path cannot)."""
-    try:
-        lever(key)
-    except ValueError:
-        return False
-    return True
+    """Whether a parameter can be a widget (free text such as a file path cannot).
+
+    >>> offered("team.staff"), offered("graph.path")
+    (True, False)
+    """
+    # Decided by the kind of constraint, without building the lever: listing the allowed policy
+    # names scans the installed packages' entry points, a tenth of a second on each call.
+    return isinstance(PARAMETERS[key].metadata["constraint"], _WIDGETS)
 
 
 def is_strategy(key: str) -> bool:
@@ -219,17 +226,34 @@ def strategy_levers(extra: tuple[str, ...] = ()) -> tuple[list[Lever], list[Leve
     ]
 
 
-def world_levers() -> tuple[list[Lever], dict[str, list[Lever]]]:
+def world_levers(per_side: Collection[str] = ()) -> tuple[list[Lever], dict[str, list[Lever]]]:
     """The shared parameters: those shown first, then the rest by section, in declaration order.
+
+    Parameters
+    ----------
+    per_side : collection of str
+        World parameters that a side's strategy sets (an experiment's strategy may): they are
+        set on the sides, so they are left out here, where a shared value would not reach them.
+
+    Returns
+    -------
+    first : list of Lever
+    sections : dict of str to list of Lever
 
     >>> first, sections = world_levers()
     >>> first[0].key, "wom" in sections and "team" not in sections
     ('run.days', True)
+    >>> "reaction.fix_lag_days" in [item.key for item in world_levers({"reaction.fix_lag_days"})[0]]
+    False
     """
-    first = [lever(key) for key in FIRST_SHARED if key in PARAMETERS and offered(key)]
+    first = [
+        lever(key)
+        for key in FIRST_SHARED
+        if key in PARAMETERS and key not in per_side and offered(key)
+    ]
     sections: dict[str, list[Lever]] = {}
     for key in PARAMETERS:
-        shown = key in OWN_CONTROLS or key in FIRST_SHARED
+        shown = key in OWN_CONTROLS or key in FIRST_SHARED or key in per_side
         if not is_strategy(key) and not shown and offered(key):
             sections.setdefault(key.partition(".")[0], []).append(lever(key))
     return first, sections

@@ -13,9 +13,12 @@ import os
 import socket
 import warnings
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from socialsim.constraints import ConfigError
-from socialsim.scenario import Scenario
+
+if TYPE_CHECKING:
+    from socialsim.scenario import Scenario
 
 __all__ = ["OFFLINE", "serve"]
 
@@ -59,7 +62,7 @@ def serve(
         If the address cannot be bound (the port is taken, the host is not this machine's).
     """
     os.environ.update(OFFLINE)
-    os.environ["SOLARA_APP"] = "socialsim.dashboard.app"
+    os.environ["SOLARA_APP"] = "socialsim.dashboard.page"
     listener = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
     listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
@@ -75,19 +78,24 @@ def serve(
     port = listener.getsockname()[1]
     os.environ["SERVER_NAME"], os.environ["SERVER_PORT"] = host, str(port)
 
+    shown = f"[{host}]" if ":" in host else host
+    echo(f"socialsim dashboard: http://{shown}:{port}/  (Ctrl+C to stop)")
+
     import uvicorn
 
-    from socialsim.dashboard import app
+    from socialsim.dashboard import page
 
-    app.LAUNCH.clear()
-    app.LAUNCH.update(scenario=scenario, experiment=experiment, people=people)
+    page.LAUNCH.clear()
+    page.LAUNCH.update(scenario=scenario, experiment=experiment, people=people)
     # Solara asks for samesite=none cookies, which need https, and falls back to lax, which is
     # what a page on this machine needs: the warning it prints on every page load says nothing.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none")
-    server = uvicorn.Server(
-        uvicorn.Config("solara.server.starlette:app", log_level="warning", access_log=False)
-    )
-    shown = f"[{host}]" if ":" in host else host
-    app.prepare()
-    echo(f"socialsim dashboard: http://{shown}:{port}/  (Ctrl+C to stop)")
-    server.run(sockets=[listener])
+
+    class Server(uvicorn.Server):
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=sockets)
+            # Serving now: the simulation loads while the browser loads the page.
+            page.prepare()
+
+    config = uvicorn.Config("solara.server.starlette:app", log_level="warning", access_log=False)
+    Server(config).run(sockets=[listener])

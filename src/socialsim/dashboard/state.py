@@ -16,10 +16,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from socialsim.constraints import ConfigError
+from socialsim.dashboard.levers import is_strategy
 from socialsim.dashboard.picture import Sample, sample, styles
-from socialsim.kpis import KPIS
+from socialsim.dashboard.record import daily, so_far
+from socialsim.kpis import DECLARED
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph
 from socialsim.scenario import Scenario
@@ -29,7 +32,15 @@ __all__ = ["LIVE_PEOPLE", "PLOTTED", "Side", "Workshop"]
 
 LIVE_PEOPLE = 5_000
 """Most people the dashboard starts with: both sides then step well over 5 days a second."""
-PLOTTED = ("nps", "fans", "churned_today", "backlog", "response_time_median", "staff_cost")
+PLOTTED = (
+    "nps",
+    "fans",
+    "churn_rate",
+    "backlog",
+    "response_time_median",
+    "staff_cost",
+    "net_value",
+)
 """The KPIs plotted unless an experiment names its own (those that are declared)."""
 
 
@@ -47,8 +58,6 @@ class Side:
         The shared scenario with the overrides applied.
     model : EngagementModel
         The running model.
-    history : dict of str to list of float
-        Each KPI, one value per day from day 0.
     answered : numpy.ndarray of bool, shape (n_people,)
         Who the brand answered or contacted on the last day stepped.
     """
@@ -57,25 +66,31 @@ class Side:
     overrides: dict[str, Any]
     scenario: Scenario
     model: EngagementModel = field(init=False)
-    history: dict[str, list[float]] = field(init=False)
     answered: np.ndarray = field(init=False)
+    _daily: tuple[int, pd.DataFrame] | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.model = EngagementModel(self.scenario)
-        self.history = {name: [] for name in KPIS}
         self.answered = np.zeros(self.model.graph.n_nodes, dtype=bool)
-        self._record()
 
     def step(self) -> None:
-        """Advance one day and record its KPIs."""
+        """Advance one day."""
         before = self.model.population.responses_received.copy()
         self.model.step()
         self.answered = self.model.population.responses_received > before
-        self._record()
 
-    def _record(self) -> None:
-        for name, values in self.history.items():
-            values.append(float(self.model.today.get(name, np.nan)))
+    def daily(self) -> pd.DataFrame:
+        """The KPIs so far, one row per day from day 0, derived ones included (do not change it).
+
+        Built once a day: every view redraws from the same frame.
+        """
+        if self._daily is None or self._daily[0] != self.model.day:
+            self._daily = (self.model.day, daily(self.model, self.scenario))
+        return self._daily[1]
+
+    def series(self, kpi: str) -> np.ndarray:
+        """A KPI's values by day (a per-run rate: its value so far, see :func:`so_far`)."""
+        return so_far(self.daily(), kpi)
 
 
 class Workshop:
@@ -115,7 +130,7 @@ class Workshop:
     >>> w.set_lever(1, "policy.name", "ignore")
     >>> w.step(5)
     5
-    >>> w.day, [side.history["fans"][-1] > 0 for side in w.sides]
+    >>> w.day, [fans > 0 for fans in w.latest("fans")]
     (5, [True, True])
     >>> w.set_lever(0, "team.staff", -1)
     Traceback (most recent call last):
@@ -155,15 +170,28 @@ class Workshop:
         """Whether the horizon is reached."""
         return self.day >= self.horizon
 
+    @property
+    def per_side(self) -> set[str]:
+        """World parameters that a side's strategy sets (in workshop mode): each side sets its own.
+
+        >>> sorted(Workshop(experiment="crisis", people=200).per_side)
+        ['reaction.fix_lag_days']
+        """
+        return {key for side in self.sides for key in side.overrides if not is_strategy(key)}
+
     def series(self, kpi: str) -> dict[str, list[float]]:
-        """A KPI's values so far on each side, by side name (NaN where a day has none)."""
+        """A KPI's values so far on each side, by side name (NaN where a day has none).
+
+        Any declared KPI (:data:`socialsim.kpis.DECLARED`): a per-run rate such as
+        ``churn_rate`` by its value so far (:func:`~socialsim.dashboard.record.so_far`).
+        """
         with self.lock:
-            return {side.name: list(side.history[kpi]) for side in self.sides}
+            return {side.name: side.series(kpi).tolist() for side in self.sides}
 
     def latest(self, kpi: str) -> list[float]:
         """A KPI's value today on each side."""
         with self.lock:
-            return [side.history[kpi][-1] for side in self.sides]
+            return [float(side.series(kpi)[-1]) for side in self.sides]
 
     def picture(self, index: int) -> tuple[Sample, dict[str, list]]:
         """The sample of a side's graph and how to draw each person in it today."""
@@ -180,7 +208,7 @@ class Workshop:
             self._build(_live(scenario, people), [("A", {}), ("B", {})])
             self.strategies: dict[str, dict[str, Any]] = {}
             self.question, self.experiment = "", ""
-            self.watch = tuple(kpi for kpi in PLOTTED if kpi in KPIS)
+            self.watch = tuple(kpi for kpi in PLOTTED if kpi in DECLARED)
 
     def load(self, experiment: str | Experiment, *, people: int | None = None) -> None:
         """Workshop mode: an experiment's base as the world, its first two strategies as sides.

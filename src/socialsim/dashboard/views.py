@@ -14,7 +14,7 @@ import solara
 from socialsim.dashboard.charts import SIDE_COLOURS, kpi_chart, network_svg
 from socialsim.dashboard.picture import LEGEND
 from socialsim.dashboard.state import Workshop
-from socialsim.kpis import KPIS
+from socialsim.kpis import DECLARED
 
 __all__ = ["SMALL", "KpiViews", "Legend", "NetworkView", "Question"]
 
@@ -80,7 +80,7 @@ def KpiViews(workshop: Workshop, tick, config) -> None:
     solara.use_effect(lambda: plotted.set(list(workshop.watch)), [workshop.experiment])
     with solara.Row(style="align-items: center; flex-wrap: wrap;"):
         solara.SelectMultiple(
-            "KPIs plotted", values=plotted.value, all_values=list(KPIS), on_value=plotted.set
+            "KPIs plotted", values=plotted.value, all_values=list(DECLARED), on_value=plotted.set
         )
     LatestTable(workshop, tick, tuple(plotted.value))
     with solara.GridFixed(columns=3):
@@ -115,7 +115,11 @@ def KpiChart(workshop: Workshop, tick, kpi: str) -> None:
     _ = tick.value
     with solara.Column(gap="0px"):
         solara.Text(kpi, style="font-weight: 600; text-align: center;")
-        solara.Text(KPIS.get(kpi, ""), style=f"{SMALL} text-align: center; min-height: 2.4em;")
+        declared = DECLARED[kpi]
+        so_far = " Each day: its value so far." if declared.run_only else ""
+        solara.Text(
+            declared.meaning + so_far, style=f"{SMALL} text-align: center; min-height: 2.4em;"
+        )
         solara.FigureEcharts(
             option=kpi_chart(workshop.series(kpi)),
             attributes={"class": f"socialsim-kpi socialsim-kpi-{kpi}", "style": "height: 200px;"},
