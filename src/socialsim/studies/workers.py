@@ -18,7 +18,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,7 @@ from socialsim.studies.schema import daily_kpis
 from socialsim.studies.sweeps import Run
 from socialsim.value import value_and_cost
 
-__all__ = ["JOBS", "SweepAborted", "Task", "cpu_count", "execute", "run_all"]
+__all__ = ["JOBS", "SweepAborted", "Task", "cpu_count", "execute", "process_pool", "run_all"]
 
 JOBS = Interval(1, None, integer=True)
 """The one rule for ``jobs`` (``--jobs``): worker processes, when given; every available core
@@ -87,19 +87,34 @@ def run_all(
         _drive(executor, tasks, max_pending or 4 * _worker_count(executor), keep)
     else:
         workers = jobs or cpu_count()
-        pool = cf.ProcessPoolExecutor(
-            workers,
-            # spawn, the one start method: fresh interpreters, the same on every platform,
-            # and no fork of a parent that holds threads (tqdm's monitor, a Dask client's loop).
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_init,
-        )
-        try:
+        with process_pool(workers) as pool:
             _drive(pool, tasks, max_pending or 4 * workers, keep)
-        except BaseException:
-            _terminate(pool)
-            raise
-        pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def process_pool(workers: int) -> Iterator[cf.ProcessPoolExecutor]:
+    """The process pool a study starts itself: ``workers`` processes, stopped when the block
+    ends, at once (running runs included) if it ends in an error or Ctrl-C.
+
+    Examples
+    --------
+    >>> with process_pool(1) as pool:
+    ...     pool.submit(abs, -2).result()
+    2
+    """
+    pool = cf.ProcessPoolExecutor(
+        workers,
+        # spawn, the one start method: fresh interpreters, the same on every platform,
+        # and no fork of a parent that holds threads (tqdm's monitor, a Dask client's loop).
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_worker_init,
+    )
+    try:
+        yield pool
+    except BaseException:
+        _terminate(pool)
+        raise
+    pool.shutdown(wait=True)
 
 
 # ---------------------------------------------------------------------- one run, in a worker
