@@ -118,6 +118,8 @@ class SocialGraph:
 
         Raises
         ------
+        ValueError
+            For endpoints of different lengths, or a node outside ``0 .. n_nodes - 1``.
         socialsim.network.inputs.GraphFileError
             For a weight that is negative, infinite or NaN, naming ``origin`` and the edge.
 
