@@ -17,7 +17,10 @@ KERNELS = {
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.word_of_mouth._who_talks",
     "socialsim.kpis.state._tally",
+    "socialsim.network.csr.arcs_of",
     "socialsim.network.csr.csr_rows",
+    "socialsim.network.csr.distinct_of",
+    "socialsim.network.csr.sums_of",
 }
 
 

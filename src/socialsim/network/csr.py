@@ -1,11 +1,20 @@
-"""Edge lists into compressed sparse rows: a counting sort by row, then each row sorted.
+"""The graph's compiled loops: building its rows, and the lookups the phases make every day.
 
 :meth:`SocialGraph.from_edges <socialsim.network.graph.SocialGraph.from_edges>` builds every
 graph with :func:`csr_rows`. Sorting all arcs by a ``row << 32 | column`` key costs a sort of
 the whole arc list and half a dozen passes over it (two thirds of a 1M-fan model's set-up,
 docs/performance.md); placing each arc in its row by a count per row is one pass, and what is
-left to sort is each row, a few dozen entries. Kept in its own module so that importing the
-graph (as the scenario does for its limits) does not load numba.
+left to sort is each row, a few dozen entries.
+
+:func:`arcs_of`, :func:`distinct_of` and :func:`sums_of` are the loops behind
+:meth:`~socialsim.network.graph.SocialGraph.arcs_from`, :func:`~socialsim.network.graph.distinct`
+and :func:`~socialsim.network.graph.sum_by`: called a few times a day on a few hundred
+entries, where the half dozen numpy calls each replaced cost more than the work. They give
+the same arrays, in the same order, with the same sums (added in the same order); an index
+out of range raises :class:`IndexError` as numpy does (``boundscheck``).
+
+Kept in its own module so that importing the graph (as the scenario does for its limits)
+does not load numba.
 """
 
 from __future__ import annotations
@@ -14,7 +23,7 @@ import numpy as np
 
 from socialsim.kernels import njit
 
-__all__ = ["csr_rows"]
+__all__ = ["arcs_of", "csr_rows", "distinct_of", "sums_of"]
 
 # Rows up to this long are sorted by insertion, in place; longer ones (hubs) by merge sort.
 _SHORT = 16
@@ -119,3 +128,79 @@ def _sort_row(
     columns[first:end] = columns[first:end][order]
     if weighted:
         strength[first:end] = strength[first:end][order]
+
+
+@njit(cache=True, boundscheck=True)
+def arcs_of(indptr: np.ndarray, senders: np.ndarray) -> np.ndarray:
+    """Positions of every arc leaving ``senders``, sender by sender, in row order.
+
+    >>> arcs_of(np.array([0, 2, 3, 3]), np.array([1, 0])).tolist()
+    [2, 0, 1]
+    """
+    total = 0
+    for sender in senders:
+        total += indptr[sender + 1] - indptr[sender]
+    arcs = np.empty(total, dtype=np.int64)
+    at = 0
+    for sender in senders:
+        for arc in range(indptr[sender], indptr[sender + 1]):
+            arcs[at] = arc
+            at += 1
+    return arcs
+
+
+@njit(cache=True, boundscheck=True)
+def _last_positions(nodes: np.ndarray, table: np.ndarray) -> None:
+    """``table[v]`` := the last position of ``v`` in ``nodes``."""
+    for at in range(nodes.size):
+        table[nodes[at]] = at
+
+
+@njit(cache=True, boundscheck=True)
+def distinct_of(nodes: np.ndarray, table: np.ndarray) -> np.ndarray:
+    """Each value of ``nodes`` once, at its last position's place in their order.
+
+    ``table`` is scratch space of at least ``max(nodes) + 1`` entries; what it holds is
+    overwritten.
+
+    >>> distinct_of(np.array([3, 1, 3, 0]), np.empty(4, np.int64)).tolist()
+    [1, 3, 0]
+    """
+    _last_positions(nodes, table)
+    kept = np.empty(nodes.size, dtype=np.int64)
+    count = 0
+    for at in range(nodes.size):
+        if table[nodes[at]] == at:
+            kept[count] = nodes[at]
+            count += 1
+    return kept[:count].copy()
+
+
+@njit(cache=True, boundscheck=True)
+def sums_of(
+    nodes: np.ndarray, values: np.ndarray, table: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct ``nodes`` (as :func:`distinct_of`) and each one's sum of ``values``.
+
+    Each sum adds its values in the order they come, starting from 0.0, as
+    ``np.bincount(..., weights=values)`` does.
+
+    >>> people, total = sums_of(np.array([3, 1, 3]), np.array([1.0, 2.0, 4.0]), np.empty(4, np.int64))
+    >>> people.tolist(), total.tolist()
+    ([1, 3], [2.0, 5.0])
+    """
+    _last_positions(nodes, table)
+    group = np.empty(nodes.size, dtype=np.int64)
+    count = 0
+    for at in range(nodes.size):
+        if table[nodes[at]] == at:
+            group[at] = count
+            count += 1
+    people = np.empty(count, dtype=np.int64)
+    sums = np.zeros(count)
+    for at in range(nodes.size):
+        last = table[nodes[at]]
+        sums[group[last]] += values[at]
+        if last == at:
+            people[group[at]] = nodes[at]
+    return people, sums

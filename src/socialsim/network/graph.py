@@ -304,14 +304,9 @@ class SocialGraph:
         >>> g.indices[g.arcs_from(np.array([0]))].tolist()
         [1, 2]
         """
-        senders = np.asarray(senders, dtype=np.int64)
-        starts = self.indptr[senders]
-        lengths = self.indptr[senders + 1] - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.empty(0, dtype=np.int64)
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        return offsets + np.arange(total, dtype=np.int64)
+        from socialsim.network.csr import arcs_of
+
+        return arcs_of(self.indptr, np.asarray(senders, dtype=np.int64))
 
     def count_from(self, mask: np.ndarray) -> np.ndarray:
         """For every node, how many of the nodes it sees posts from have ``mask`` set.
@@ -381,11 +376,9 @@ def distinct(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
     >>> sorted(distinct(np.array([3, 1, 3, 3, 0]), 5).tolist())
     [0, 1, 3]
     """
-    nodes = np.asarray(nodes, dtype=np.int64)
-    table = work_table(n_nodes)
-    position = np.arange(nodes.size, dtype=np.int64)
-    table[nodes] = position
-    return nodes[table[nodes] == position]
+    from socialsim.network.csr import distinct_of
+
+    return distinct_of(np.asarray(nodes, dtype=np.int64), work_table(n_nodes))
 
 
 def sum_by(nodes: np.ndarray, values: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -400,11 +393,7 @@ def sum_by(nodes: np.ndarray, values: np.ndarray, n_nodes: int) -> tuple[np.ndar
     >>> sorted(zip(people.tolist(), total.tolist()))
     [(1, 2.0), (3, 5.0)]
     """
+    from socialsim.network.csr import sums_of
+
     nodes = np.asarray(nodes, dtype=np.int64)
-    table = work_table(n_nodes)
-    position = np.arange(nodes.size, dtype=np.int64)
-    table[nodes] = position
-    kept = table[nodes]  # for every entry, the one position that stands for its node
-    first = kept == position
-    group = np.cumsum(first) - 1
-    return nodes[first], np.bincount(group[kept], weights=values, minlength=int(first.sum()))
+    return sums_of(nodes, np.asarray(values, dtype=np.float64), work_table(n_nodes))
