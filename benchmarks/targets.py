@@ -43,7 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -60,7 +60,7 @@ class Row:
     command: str
     met: bool | None  # None: a reference figure, no target of its own
     extrapolated: bool = False
-    load: float = 0.0
+    load: float = field(default_factory=lambda: os.getloadavg()[0])  # when measured
     value: float | None = None  # the number compared with the target, for the JSON record
 
     def verdict(self) -> str:
@@ -114,7 +114,6 @@ def default(args: argparse.Namespace) -> list[Row]:
             f"median {statistics.median(walls):.3f} s, CPU {min(cpus):.3f} s)",
             _this("default"),
             best <= 0.1,
-            load=_load(),
             value=best,
         )
     ]
@@ -127,7 +126,6 @@ def default(args: argparse.Namespace) -> list[Row]:
             f"{min(elapsed):.3f} s (best of {len(tasks)})",
             _this("default"),
             None,
-            load=_load(),
             value=min(elapsed),
         )
     )
@@ -145,7 +143,6 @@ def engine(args: argparse.Namespace) -> list[Row]:
                 f"{row['mesa_ms_per_day']:.1f} ms a day)",
                 _this("engine"),
                 row["speed_up"] >= 100,
-                load=_load(),
                 value=row["speed_up"],
             )
         )
@@ -182,7 +179,6 @@ def worker(args: argparse.Namespace) -> list[Row]:
             f"2–3; the process's first pool: {times[0]:.2f} s)",
             _this("worker"),
             later <= 0.5,
-            load=_load(),
             value=later,
         )
     ]
@@ -198,7 +194,6 @@ def worker(args: argparse.Namespace) -> list[Row]:
             f"{time.perf_counter() - started:.2f} s wall ({inside:.2f} s after start-up)",
             _this("worker"),
             None,
-            load=_load(),
             value=inside,
         )
     )
@@ -224,7 +219,6 @@ def compare(args: argparse.Namespace) -> list[Row]:
             shown,
             estimate <= 120,
             extrapolated=args.quick,
-            load=_load(),
             value=estimate,
         )
     ]
@@ -269,7 +263,6 @@ def abc(args: argparse.Namespace) -> list[Row]:
             "socialsim " + " ".join(fit).replace(f"--population {particles}", "--population 1000"),
             estimate <= 15 * 60,
             extrapolated=args.quick,
-            load=_load(),
             value=estimate,
         )
     ]
@@ -294,7 +287,6 @@ def _big(args: argparse.Namespace, n: int, seconds: float, gigabytes: float) -> 
             f"python benchmarks/scale.py --sizes {n} --days 365",
             run_s <= seconds and peak_gb <= gigabytes,
             extrapolated=args.quick,
-            load=_load(),
             value=run_s,
         )
     ]
