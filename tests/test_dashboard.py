@@ -172,7 +172,9 @@ def test_every_canned_experiment_loads_its_strategies_as_the_sides_and_its_kpis_
     assert [side.name for side in w.sides] == names
     for side, strategy in zip(w.sides, names, strict=True):
         expected = experiment.scenario(strategy)
-        assert side.scenario == expected.replace({"graph.n": 300, "run.seed": experiment.seed})
+        # the live size, unless the experiment's strategies set the size (front-end's volume)
+        people = experiment.strategies[strategy].get("graph.n", 300)
+        assert side.scenario == expected.replace({"graph.n": people, "run.seed": experiment.seed})
     # A world parameter a strategy sets is a lever of the sides, not of the shared world.
     per_side = {key for s in names for key in experiment.strategies[s] if not is_strategy(key)}
     assert w.per_side == per_side
@@ -330,7 +332,8 @@ def test_choosing_each_canned_experiment_in_the_page_loads_it():
         tabs = [tab.children[0] for tab in rc.find(v.Tab).widgets]
         assert tabs == [*list(experiment.strategies)[:2], "World"]
         day = rc.find(v.Html, class_="socialsim-day").widget.children[0]
-        assert day == f"Day 0 of {experiment.days or experiment.base.run.days} · 300 people"
+        people = experiment.strategies[tabs[0]].get("graph.n", 300)  # front-end sets its own
+        assert day == f"Day 0 of {experiment.days or experiment.base.run.days} · {people:,} people"
         charts = [w.attributes["class"] for w in rc.find(EchartsWidget).widgets]
         assert charts == [f"socialsim-kpi socialsim-kpi-{kpi}" for kpi in experiment.kpis]
     choice.v_model = choice.items[0]  # back to the scenario as loaded, two equal sides

@@ -342,6 +342,45 @@ def test_conflicting_duplicates_keep_the_first_listed_weight(tmp_path, directed)
         assert np.array_equal(adjacency, adjacency.T)
 
 
+@pytest.mark.parametrize("node", [-1, 3])
+def test_an_edge_to_a_node_out_of_range_is_refused(node):
+    with pytest.raises(ValueError, match=r"^The 'sources' and 'targets' parameters must be"):
+        SocialGraph.from_edges([0, 1], [2, node], n_nodes=3, directed=False)
+
+
+def reference_csr(src, dst, n, directed, weights):
+    """CSR arrays worked out one edge at a time: loops dropped, the first listing kept."""
+    first: dict[tuple[int, int], float] = {}
+    for i, (u, v) in enumerate(zip(src.tolist(), dst.tolist(), strict=True)):
+        if u != v:
+            first.setdefault((u, v) if directed else (min(u, v), max(u, v)), weights[i])
+    arcs = dict(first)
+    if not directed:
+        arcs.update({(v, u): w for (u, v), w in first.items()})
+    ordered = sorted(arcs)
+    indptr = np.searchsorted([u for u, _ in ordered], np.arange(n + 1))
+    return indptr, [v for _, v in ordered], [arcs[a] for a in ordered]
+
+
+@pytest.mark.parametrize("directed", [False, True])
+def test_csr_rows_are_sorted_distinct_and_keep_the_first_listed_weight(directed):
+    # Random edge lists with self-loops, repeats and two hubs whose rows are long enough to be
+    # sorted the other way (merge sort rather than insertion), one with repeated arcs.
+    rng = np.random.default_rng(7)
+    for _ in range(60):
+        n, e = int(rng.integers(1, 40)), int(rng.integers(0, 200))
+        src, dst = rng.integers(0, n, e), rng.integers(0, n, e)
+        dst[: e // 3], src[e // 3 : 2 * e // 3] = 0, n - 1
+        weights = rng.integers(1, 5, e).astype(float)
+        g = SocialGraph.from_edges(src, dst, n, directed=directed, weights=weights)
+        indptr, indices, strengths = reference_csr(src, dst, n, directed, weights)
+        assert g.indptr.tolist() == indptr.tolist() and g.indices.tolist() == indices
+        assert g.weights.tolist() == strengths
+        bare = SocialGraph.from_edges(src, dst, n, directed=directed)
+        assert bare.indptr.tolist() == indptr.tolist() and bare.indices.tolist() == indices
+        assert bare.weights is None and g.indices.dtype == np.int32
+
+
 # ---------------------------------------------------------------------------- node labels
 def test_node_labels_of_any_hashable_type_are_kept_as_they_are():
     grid = nx.grid_2d_graph(4, 5)

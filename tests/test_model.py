@@ -40,6 +40,25 @@ def test_is_a_mesa_model_with_a_datacollector():
     assert set(KPIS) <= set(model.datacollector.get_model_vars_dataframe().columns)
 
 
+def test_the_daily_record_holds_what_mesas_own_collect_would():
+    # The model fills its DataCollector without Mesa's reporter calls; Mesa's collect, run
+    # beside it on the same days, must record the same values, types and collection times
+    # (which mesa.batch_run reads).
+    model = EngagementModel(SMALL.replace({"run.days": 5}), rng=3)
+    plain = mesa.DataCollector(model_reporters=model.datacollector.model_reporters)
+    plain.collect(model)
+    for _ in range(5):
+        model.step()
+        plain.collect(model)
+    ours = model.datacollector
+    assert ours._collection_steps == plain._collection_steps == [0, 1, 2, 3, 4, 5]
+    assert list(ours.model_vars) == list(plain.model_vars)
+    for name, values in plain.model_vars.items():
+        assert ours.model_vars[name] == values, name
+        assert [type(v) for v in ours.model_vars[name]] == [type(v) for v in values], name
+    pd.testing.assert_frame_equal(ours.get_model_vars_dataframe(), plain.get_model_vars_dataframe())
+
+
 @pytest.mark.slow
 def test_same_seed_same_numbers_even_in_another_process():
     first = run(rng=11).kpis()

@@ -49,7 +49,7 @@ def ExperimentChoice(workshop: Workshop, config, scenario, people, change) -> No
         if name == FREE:
             change(workshop.start, scenario, people=people)
         else:
-            change(workshop.load, name, people=workshop.sides[0].model.graph.n_nodes)
+            change(workshop.load, name, people=workshop.shared.graph.n)  # not a side's own size
 
     solara.Select(
         "Canned experiment",

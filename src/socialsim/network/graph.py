@@ -118,6 +118,8 @@ class SocialGraph:
 
         Raises
         ------
+        ValueError
+            For endpoints of different lengths, or a node outside ``0 .. n_nodes - 1``.
         socialsim.network.inputs.GraphFileError
             For a weight that is negative, infinite or NaN, naming ``origin`` and the edge.
 
@@ -138,6 +140,14 @@ class SocialGraph:
                 f"sources and targets must have the same length. "
                 f"Got {src.size} and {dst.size} instead."
             )
+        # The compiled CSR build trusts these: an edge outside the graph must stop here.
+        if src.size and (min(src.min(), dst.min()) < 0 or max(src.max(), dst.max()) >= n_nodes):
+            ends = np.concatenate([src, dst])
+            bad = int(ends[(ends < 0) | (ends >= n_nodes)][0])
+            raise ValueError(
+                f"The 'sources' and 'targets' parameters must be node numbers from 0 to "
+                f"n_nodes - 1 = {n_nodes - 1}. Got {bad} instead."
+            )
         w = None
         if weights is not None:
             w = np.asarray(weights, dtype=np.float64).ravel()
@@ -155,20 +165,13 @@ class SocialGraph:
             low, high = np.minimum(src, dst), np.maximum(src, dst)
             first = _first_of_each((low << 32) | high)
             src, dst, w = low[first], high[first], w[first]
-        if not directed:
-            src, dst = np.concatenate([src, dst]), np.concatenate([dst, src])
-            w = None if w is None else np.concatenate([w, w])
-        # Row in the high 32 bits, column in the low: splitting a key is a shift and a mask, not
-        # a division (indices are int32, so a column always fits).
-        keys = (src << 32) | dst
-        # A plain sort and a mask: np.unique is several times slower on tens of millions of keys.
-        if w is None:
-            keys = np.sort(keys)
-            keys = keys[_fresh(keys)]
-        else:
-            first = _first_of_each(keys)
-            keys, w = keys[first], w[first]
-        n_dupes = n_given - (keys.size if directed else keys.size // 2)
+        from socialsim.network.csr import csr_rows  # compiled: loads numba
+
+        indptr, indices, strength = csr_rows(
+            src, dst, np.empty(0, np.float32) if w is None else w, n_nodes, not directed
+        )
+        w = None if w is None else strength
+        n_dupes = n_given - (indices.size if directed else indices.size // 2)
         if warn and (n_loops or n_dupes):
             kept = " (the first listed weight of each is kept)" if n_dupes and w is not None else ""
             warnings.warn(
@@ -176,10 +179,6 @@ class SocialGraph:
                 GraphWarning,
                 stacklevel=2,
             )
-        rows = keys >> 32
-        indices = (keys & 0xFFFFFFFF).astype(np.int32)
-        indptr = np.zeros(n_nodes + 1, dtype=np.int64)
-        np.cumsum(np.bincount(rows, minlength=n_nodes), out=indptr[1:])
         return cls(
             indptr=indptr,
             indices=indices,
@@ -305,14 +304,9 @@ class SocialGraph:
         >>> g.indices[g.arcs_from(np.array([0]))].tolist()
         [1, 2]
         """
-        senders = np.asarray(senders, dtype=np.int64)
-        starts = self.indptr[senders]
-        lengths = self.indptr[senders + 1] - starts
-        total = int(lengths.sum())
-        if total == 0:
-            return np.empty(0, dtype=np.int64)
-        offsets = np.repeat(starts - np.cumsum(lengths) + lengths, lengths)
-        return offsets + np.arange(total, dtype=np.int64)
+        from socialsim.network.csr import arcs_of
+
+        return arcs_of(self.indptr, np.asarray(senders, dtype=np.int64))
 
     def count_from(self, mask: np.ndarray) -> np.ndarray:
         """For every node, how many of the nodes it sees posts from have ``mask`` set.
@@ -382,11 +376,9 @@ def distinct(nodes: np.ndarray, n_nodes: int) -> np.ndarray:
     >>> sorted(distinct(np.array([3, 1, 3, 3, 0]), 5).tolist())
     [0, 1, 3]
     """
-    nodes = np.asarray(nodes, dtype=np.int64)
-    table = work_table(n_nodes)
-    position = np.arange(nodes.size, dtype=np.int64)
-    table[nodes] = position
-    return nodes[table[nodes] == position]
+    from socialsim.network.csr import distinct_of
+
+    return distinct_of(np.asarray(nodes, dtype=np.int64), work_table(n_nodes))
 
 
 def sum_by(nodes: np.ndarray, values: np.ndarray, n_nodes: int) -> tuple[np.ndarray, np.ndarray]:
@@ -401,11 +393,7 @@ def sum_by(nodes: np.ndarray, values: np.ndarray, n_nodes: int) -> tuple[np.ndar
     >>> sorted(zip(people.tolist(), total.tolist()))
     [(1, 2.0), (3, 5.0)]
     """
+    from socialsim.network.csr import sums_of
+
     nodes = np.asarray(nodes, dtype=np.int64)
-    table = work_table(n_nodes)
-    position = np.arange(nodes.size, dtype=np.int64)
-    table[nodes] = position
-    kept = table[nodes]  # for every entry, the one position that stands for its node
-    first = kept == position
-    group = np.cumsum(first) - 1
-    return nodes[first], np.bincount(group[kept], weights=values, minlength=int(first.sum()))
+    return sums_of(nodes, np.asarray(values, dtype=np.float64), work_table(n_nodes))

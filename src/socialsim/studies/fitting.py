@@ -21,7 +21,6 @@ import concurrent.futures as cf
 import contextlib
 import importlib
 import logging
-import multiprocessing
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -221,6 +220,9 @@ def _sampler(jobs: int, executor: Any) -> Any:
         return sampler.DaskDistributedSampler(dask_client=executor)
     if jobs == 1:
         return sampler.SingleCoreSampler(check_max_eval=True)
+    # pyABC forks this process for every generation's workers: with the model and its kernels
+    # loaded here first, each starts ready instead of importing them (1.5-2 s a worker).
+    importlib.import_module("socialsim.studies.preload")
     return sampler.MulticoreEvalParallelSampler(n_procs=jobs, check_max_eval=True)
 
 
@@ -324,11 +326,11 @@ def _pool(jobs: int, executor: Any) -> Iterator[Any]:
     if executor is not None or jobs == 1:
         yield executor
         return
-    # forkserver: workers start clean of the parent's threads (Optuna's, Dask's, tqdm's); with
-    # the model preloaded in the server, each pool's workers start in a fork, not an import.
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["socialsim.studies.fitting", "socialsim.model"])
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
+    from socialsim.studies.workers import pool_context
+
+    # Workers start clean of the parent's threads (Optuna's, Dask's, tqdm's), as forks of a
+    # server that has the model and its kernels loaded: a fork, not an import.
+    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
         yield pool
 
 

@@ -18,7 +18,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,7 +33,16 @@ from socialsim.studies.schema import daily_kpis
 from socialsim.studies.sweeps import Run
 from socialsim.value import value_and_cost
 
-__all__ = ["JOBS", "SweepAborted", "Task", "cpu_count", "execute", "run_all"]
+__all__ = [
+    "JOBS",
+    "SweepAborted",
+    "Task",
+    "cpu_count",
+    "execute",
+    "pool_context",
+    "process_pool",
+    "run_all",
+]
 
 JOBS = Interval(1, None, integer=True)
 """The one rule for ``jobs`` (``--jobs``): worker processes, when given; every available core
@@ -87,19 +96,57 @@ def run_all(
         _drive(executor, tasks, max_pending or 4 * _worker_count(executor), keep)
     else:
         workers = jobs or cpu_count()
-        pool = cf.ProcessPoolExecutor(
-            workers,
-            # spawn, the one start method: fresh interpreters, the same on every platform,
-            # and no fork of a parent that holds threads (tqdm's monitor, a Dask client's loop).
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=_worker_init,
-        )
-        try:
+        with process_pool(workers) as pool:
             _drive(pool, tasks, max_pending or 4 * workers, keep)
-        except BaseException:
-            _terminate(pool)
-            raise
-        pool.shutdown(wait=True)
+
+
+@contextlib.contextmanager
+def process_pool(workers: int) -> Iterator[cf.ProcessPoolExecutor]:
+    """The process pool a study starts itself: ``workers`` processes, stopped when the block
+    ends, at once (running runs included) if it ends in an error or Ctrl-C.
+
+    Examples
+    --------
+    >>> with process_pool(1) as pool:
+    ...     pool.submit(abs, -2).result()
+    2
+    """
+    pool = cf.ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_worker_init)
+    try:
+        yield pool
+    except BaseException:
+        _terminate(pool)
+        raise
+    pool.shutdown(wait=True)
+
+
+def pool_context() -> multiprocessing.context.BaseContext:
+    """How socialsim's process pools start their workers: forks of a warm fork server.
+
+    Where the platform has a fork server (Linux, macOS), it is started once per process, a
+    fresh interpreter that imports :mod:`socialsim.studies.preload` (the model, and its
+    compiled kernels loaded), and each worker is a fork of it: ready to run in milliseconds
+    instead of the 1.5–2 s a fresh interpreter takes to import numpy, pandas, Mesa and numba
+    and load the kernels (docs/performance.md). The server holds no thread (tqdm's monitor and
+    a Dask client's loop live in the parent), so forking it is safe, and every worker starts
+    from the same state. A fork server some other code started first is used as it is.
+    Elsewhere (Windows), fresh interpreters (spawn).
+
+    Returns
+    -------
+    multiprocessing.context.BaseContext
+        For ``ProcessPoolExecutor(mp_context=...)``.
+
+    Examples
+    --------
+    >>> pool_context().get_start_method() in ("forkserver", "spawn")
+    True
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["socialsim.studies.preload"])
+    return context
 
 
 # ---------------------------------------------------------------------- one run, in a worker
