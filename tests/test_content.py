@@ -7,6 +7,8 @@ earlier runs.
 
 from __future__ import annotations
 
+import warnings
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -19,6 +21,7 @@ from socialsim.canonical import QUIET_FANS, SHARES_ONLY, cascade_factor
 from socialsim.day import Day
 from socialsim.fans.content import content, wear
 from socialsim.interactions import Channel, Kind
+from socialsim.kpis.summary import per_run
 from socialsim.network.graph import SocialGraph
 from socialsim.posts import PostKind
 from socialsim.scenario import TeamParams
@@ -92,11 +95,13 @@ class Writes(Policy):
 
 def test_a_policy_gets_the_content_hours_the_day_holds_and_the_kpi_says_so():
     scenario = SMALL.replace({"team.staff": 1, "run.days": 3})
-    asked_too_much = run(scenario.with_policy(Writes(100.0))).kpis().iloc[1:]
+    with pytest.warns(RuntimeWarning, match=r"asked for 100 hours of brand content on day 1, "):
+        asked_too_much = run(scenario.with_policy(Writes(100.0))).kpis().iloc[1:]
     assert (asked_too_much["content_hours"] == 8.0).all()  # one person's day
     assert (asked_too_much["broadcasts"].iloc[1:] == 8).all()
     huge = scenario.replace({"team.staff": 1000, "content.staff_hours_per_post": 0.25})
-    capped = run(huge.with_policy(Writes(1e6))).kpis().iloc[1:]
+    with pytest.warns(RuntimeWarning, match="more than the team's day holds"):
+        capped = run(huge.with_policy(Writes(1e6))).kpis().iloc[1:]
     assert (capped["content_hours"] == MAX_POSTS_PER_DAY * 0.25).all()
     assert (capped["broadcasts"].iloc[1:] == MAX_POSTS_PER_DAY).all()
     with pytest.raises(ValueError, match="'content_hours' decision of policy 'writes'"):
@@ -296,3 +301,32 @@ def test_the_days_public_posts_are_logged_with_or_without_brand_posts():
             brand_posts > 0
         )
     assert Kind.COMPLAINT == PostKind.COMPLAINT and Channel.PUBLIC == 0
+
+
+def test_a_calendar_the_day_cannot_hold_is_said_once_never_cut_silently():
+    small_team = SMALL.replace(
+        {"team.staff": 1, "team.hours_per_day": 1.0, "policy.posts_per_day": 3.0, "run.days": 5}
+    )
+    with pytest.warns(RuntimeWarning) as said:
+        kpis = run(small_team).kpis()
+    cut = [w for w in said if "hours of brand content" in str(w.message)]
+    assert len(cut) == 1 and "1 staff on duty" in str(cut[0].message)
+    assert (kpis["content_hours"].iloc[1:] == 1.0).all()  # the one hour the day holds
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a calendar the day holds says nothing
+        run(small_team.replace({"policy.posts_per_day": 1.0}))
+
+
+def test_posts_unanswered_share_is_a_share_when_comments_are_answered():
+    # Comments on brand posts are posts the team answers: they count among those needing one.
+    scenario = SMALL.replace(
+        {
+            "run.days": 5,
+            "policy.posts_per_day": 2.0,
+            "content.reach": 1.0,
+            "content.comment_rate": 0.5,
+            "content.relevance": 1.0,
+        }
+    )
+    share = per_run(run(scenario).kpis())["posts_unanswered_share"]
+    assert 0.0 <= share <= 100.0

@@ -11,9 +11,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialsim import EngagementModel, Scenario
+from socialsim import ConfigError, EngagementModel, Scenario
 from socialsim.kpis import DECLARED, per_run
 from socialsim.kpis.declared import Summary
+from socialsim.scenario import PARAMETERS
 from socialsim.studies.answer import Formats, name_in_text
 from socialsim.studies.compare import Comparison, compare
 from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
@@ -256,7 +257,10 @@ def assert_headline_is_the_table(result: Comparison, page: str) -> None:
         for match in re.finditer(rf"\((?P<x>{NUMBER}) per NPS point\)", text):
             assert number(match["x"]) == pytest.approx(per_point[strategy], abs=0.5)
         text = re.sub(rf"\({NUMBER} per NPS point\)", "", text)
-        assert not re.search(r"\d", text), text  # every number was one of the table's
+        words = text
+        for name in by_name:  # a KPI's name may hold a number ("fans engaged in 30 days")
+            words = words.replace(name, "")
+        assert not re.search(r"\d", words), text  # every number was one of the table's
         same = re.findall(r"leaves ([a-zA-Z() ]+?) unchanged", text)
         same += ["total cost"] * ("costs the same" in text)
         for name in same:
@@ -326,3 +330,25 @@ def test_the_answer_in_plain_text_is_the_reports(stay_out):
     lines = result.answer().splitlines()
     assert lines[0].startswith("Compared with ignore, over 20 days and 3 paired replicates")
     assert lines[1:] == [f"{name} {text}" for name, text in headline_of(page).items()]
+
+
+def test_the_report_names_each_assumption_the_answer_turns_on(stay_out, tmp_path):
+    result, page = stay_out
+    assert 'class="hinge"' not in page  # stay-out-or-answer declares none
+    hinged = dataclasses.replace(result.experiment, hinges_on=("response.speed_hours",))
+    paths = Comparison(hinged, result.daily, result.policies).report(tmp_path)
+    html, md = (paths[k].read_text(encoding="utf-8") for k in ("report_html", "report_md"))
+    value = hinged.scenario(hinged.baseline).response.speed_hours
+    source = PARAMETERS["response.speed_hours"].metadata["source"]
+    assert f"turns on <code>response.speed_hours</code> = {value:g}</strong>" in html
+    assert f"turns on `response.speed_hours` = {value:g}**" in md
+    assert htmllib.escape(source, quote=False) in html and source in md
+
+
+def test_an_experiment_may_only_hinge_on_a_declared_parameter(tmp_path):
+    file = tmp_path / "e.toml"
+    file.write_text(
+        '[experiment]\nhinges_on = ["content.exposur_gain"]\n[strategies.a]\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match=r"^The 'experiment.hinges_on' parameter must be a non"):
+        Experiment.from_toml(file)

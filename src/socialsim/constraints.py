@@ -34,6 +34,7 @@ __all__ = [
     "Section",
     "Subset",
     "Text",
+    "check_beta_sd",
     "check_tables",
     "did_you_mean",
     "param",
@@ -83,6 +84,29 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """
     close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
     return f"Did you mean '{close[0]}'?" if close else ""
+
+
+def check_beta_sd(key: str, sd: float, mean_key: str, mean: float) -> None:
+    """Check the spread of a loyalty law: a Beta law on [0, 10] with mean ``m`` has a
+    variance below ``m (10 - m)``, and none at all at 0 or 10 (0, no spread, always fits).
+
+    >>> check_beta_sd("population.loyalty_sd", 1.5, "loyalty_mean", 10.0)
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'population.loyalty_sd' parameter must be 0 for loyalty_mean 10 (everyone is at the mean: a Beta law on [0, 10] cannot spread there). Got 1.5 instead.
+    """
+    if sd == 0:
+        return
+    limit = math.sqrt(mean * (10 - mean))
+    if limit == 0:
+        raise ConfigError(
+            key,
+            sd,
+            f"0 for {mean_key} {mean:g} (everyone is at the mean: a Beta law on [0, 10] cannot "
+            "spread there)",
+        )
+    why = f"for {mean_key} {mean:g}, a Beta law on [0, 10] cannot spread further"
+    Interval(0, limit, closed="left", why=why).check(key, sd)
 
 
 @dataclass(frozen=True)

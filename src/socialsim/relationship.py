@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from socialsim.assumptions import Lever, LogUniform, Uniform
-from socialsim.constraints import ConfigError, Interval, Section, param
+from socialsim.constraints import Interval, Section, check_beta_sd, param
 
 __all__ = ["ContentParams", "RelationshipParams"]
 
@@ -226,11 +226,9 @@ class RelationshipParams(Section):
     )
 
     def _check_together(self) -> None:
-        mean, sd = self.prospect_loyalty_mean, self.prospect_loyalty_sd
-        if sd > 0 and sd**2 >= mean * (10 - mean):
-            raise ConfigError(
-                "relationship.prospect_loyalty_sd",
-                sd,
-                f"a float in [0, {(mean * (10 - mean)) ** 0.5:.3g}) for prospect_loyalty_mean "
-                f"{mean:g} (a Beta law on [0, 10] cannot spread further)",
-            )
+        check_beta_sd(
+            "relationship.prospect_loyalty_sd",
+            self.prospect_loyalty_sd,
+            "prospect_loyalty_mean",
+            self.prospect_loyalty_mean,
+        )

@@ -29,6 +29,7 @@ from socialsim.constraints import (
     Options,
     Section,
     Text,
+    check_beta_sd,
     did_you_mean,
     param,
     read_toml,
@@ -222,17 +223,7 @@ class PopulationParams(Section):
     )
 
     def _check_together(self) -> None:
-        if self.loyalty_sd == 0:
-            return
-        # A Beta law on [0, 10] with mean m has a variance below m (10 - m).
-        limit = math.sqrt(self.loyalty_mean * (10 - self.loyalty_mean))
-        Interval(
-            0,
-            limit,
-            closed="left" if limit > 0 else "both",  # 0 (no spread) is always allowed
-            why=f"for loyalty_mean {self.loyalty_mean:g}, a Beta law on [0, 10] cannot spread "
-            "further",
-        ).check("population.loyalty_sd", self.loyalty_sd)
+        check_beta_sd("population.loyalty_sd", self.loyalty_sd, "loyalty_mean", self.loyalty_mean)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ posts its staff write are published on the next day's calendar, early in the day
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -137,6 +138,7 @@ class Brand:
         self.history = History()
         self.team_view: TeamView | None = None  # the last day's, reused while it holds
         self.talked = 0
+        self.cut: set[str] = set()  # what the day could not hold, warned about once a run
         self.drafts = 0.0
         self.published = 0
 
@@ -205,6 +207,8 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     hours = brand.write(decision.content_hours, day.scenario.content.staff_hours_per_post)
     left = max(0, int(team.slots_per_day - hours * 60.0 / team.params.reply_minutes))
     contacts = min(decision.contacts, left)
+    _warn_if_cut(brand, t, "content_hours", decision.content_hours, hours, "hours of brand content")
+    _warn_if_cut(brand, t, "contacts", decision.contacts, contacts, "unsolicited contacts")
     day.plan = Plan(reply_slots=left - contacts, contacts=contacts, content_hours=hours)
     if len(candidates):
         name = name_of(brand.policy)
@@ -218,6 +222,21 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
         team.queue = candidates.take(np.arange(waiting))
         day.queued = candidates.take(waiting + np.flatnonzero(answer[waiting:]))
     return {"content_hours": hours}
+
+
+def _warn_if_cut(brand: Brand, t: int, field: str, asked: float, got: float, what: str) -> None:
+    """Say, once a run, that the day held less than the policy asked for: it gets what fits
+    (content first, then contacts, within the staff on duty's hours), never a silent cut."""
+    if asked > got + 1e-9 and field not in brand.cut:
+        brand.cut.add(field)
+        warnings.warn(
+            f"The policy '{name_of(brand.policy)}' asked for {asked:g} {what} on day {t}, more "
+            f"than the team's day holds ({got:g} with {brand.team.staff} staff on duty); it got "
+            f"what fits, on this and any later such day (the '{field}' KPI records what each "
+            "day took).",
+            RuntimeWarning,
+            stacklevel=2,
+        )
 
 
 def _today(day: Day, rng: np.random.Generator) -> Queue:

@@ -68,11 +68,12 @@ _DERIVED = (
     Kpi(
         "relevant_posts",
         "Posts needing an answer",
-        "Complaints (re-shares included), praise and needs posted today.",
+        "Complaints (re-shares included), praise, needs and comments on brand posts posted "
+        "today: every post the brand could answer.",
         "posts",
         Kind.FLOW,
         NEUTRAL,
-        terms={**_COMPLAINTS, "praise": 1, "needs": 1},
+        terms={**_COMPLAINTS, "praise": 1, "needs": 1, "comments": 1},
     ),
     # ---------------------------------------------------------------- priced each day
     Kpi(
@@ -207,8 +208,9 @@ _DERIVED = (
         LOWER,
         {"relevant_posts": 1, "replies": -1},
         {"relevant_posts": 1},
-        "Share of the complaints, praise and needs posted during the run that had no reply by "
-        "its end: never heard, left by the policy, dropped, or still waiting.",
+        "Share of the complaints, praise, needs and comments on brand posts posted during the "
+        "run that had no reply by its end: never heard, left by the policy, dropped, or still "
+        "waiting.",
     ),
     *(
         Kpi(

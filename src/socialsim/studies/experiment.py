@@ -9,6 +9,8 @@ An experiment file is TOML::
     days = 180
     kpis = ["nps", "fans", "churned", "staff_cost"]
     baseline = "ignore"
+    hinges_on = ["response.ignored_penalty"]   # assumptions the answer turns on: the report
+                                               # names them beside the answer
 
     [base]                       # scenario overrides shared by every strategy
     graph.n = 5000
@@ -103,6 +105,12 @@ class ExperimentSettings(Section):
         "", Text(), "The strategy the others are compared with; the first one when empty."
     )
     name: str = param("experiment", Text(), "What the experiment is called (its file's name).")
+    hinges_on: tuple[str, ...] | None = param(
+        None,
+        Optional(Names(tuple(PARAMETERS), "parameter keys (see `socialsim parameters`)")),
+        "Assumed parameters the answer is known to turn on: the report names each beside the "
+        "answer, with its value, plausible range and source.",
+    )
 
 
 _DEFAULT = ExperimentSettings()
@@ -146,6 +154,7 @@ class Experiment:
     baseline: str = _DEFAULT.baseline
     name: str = _DEFAULT.name
     question: str = _DEFAULT.question
+    hinges_on: tuple[str, ...] | None = _DEFAULT.hinges_on
 
     def __post_init__(self) -> None:
         settings = ExperimentSettings(**{key: getattr(self, key) for key in SETTINGS})

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from socialsim.kpis import DECLARED
+from socialsim.scenario import PARAMETERS
 from socialsim.studies.answer import (
     ALPHA,
     Formats,
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from socialsim.studies.compare import Comparison
+    from socialsim.studies.experiment import Experiment
 
 __all__ = ["Robustness", "answer", "write_report"]
 
@@ -254,6 +256,7 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
         "e": e,
         "preface": preface,
         "sentences": sentences,
+        "hinges": _hinges(e),
         "noise": NOISE,
         "multiplicity": MULTIPLICITY.format(m=tests, alpha=ALPHA),
         "holm_title": "Adjusted for every test in this table by Holm's method (Holm 1979).",
@@ -286,6 +289,16 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
         ),
         "robustness_figures": [],
     }
+
+
+def _hinges(e: Experiment) -> list[dict[str, str]]:
+    """The assumed parameters the experiment says its answer turns on, with the baseline's
+    value and the parameter's declared source (which gives its plausible range)."""
+    values = e.scenario(e.baseline).flat()
+    return [
+        {"key": key, "value": f"{values[key]:g}", "source": PARAMETERS[key].metadata["source"]}
+        for key in e.hinges_on or ()
+    ]
 
 
 def _difference_groups(
