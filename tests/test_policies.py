@@ -489,7 +489,9 @@ def test_the_difference_in_differences_detects_the_old_leak(monkeypatch):
         return dataclasses.replace(seen, items=items)
 
     monkeypatch.setattr(agent, "observe", leaky)
-    did = difference_in_differences(replicates=8)
+    # More replicates than above: since the order ranks by the posts the brand heard rather
+    # than all posts made, the leak's gain is smaller (about 2 complaints a replicate, not 4).
+    did = difference_in_differences(replicates=16)
     low, _ = stats.ttest_1samp(did, 0.0).confidence_interval(0.95)
     assert low > 0
 

@@ -121,6 +121,9 @@ class Day:
         Who re-shared a complaint today (escalation).
     flagged : Flagged
         What listening flagged and how it labelled it (listening).
+    unheard : Posts
+        Today's posts listening missed (listening): the pool a false positive's stand-in
+        author is drawn from (triage).
     alert : Alert
         What the brand's early-warning detector shows today, its alarm included (early
         warning): the brand's side, for the policy.
@@ -169,6 +172,7 @@ class Day:
     posts: Posts = _NO_POSTS
     reshares: np.ndarray = field(default_factory=lambda: _NO_ONE)
     flagged: Flagged = _NOTHING_FLAGGED
+    unheard: Posts = _NO_POSTS
     alert: Alert = _QUIET
     plan: Plan = _NO_PLAN
     queued: Queue = _NO_QUEUE

@@ -56,6 +56,10 @@ class Population:
         How often the person posts, relative to the average person (mean 1, heavy-tailed).
     posts_made, responses_received : int32
         Interaction history: the person's public posts about the brand, and the brand's answers.
+    posts_heard : int32
+        The brand's items that listed the person: their posts listening flagged, and false
+        positives they stood in for (:func:`socialsim.brand.agent.triage`). What the brand
+        counts of their posts; ``posts_made`` counts those it missed too.
     last_contact : int32
         Day of the brand's last contact, -1 if never.
     churn_day : int32
@@ -90,6 +94,7 @@ class Population:
     segment: np.ndarray
     activity: np.ndarray
     posts_made: np.ndarray
+    posts_heard: np.ndarray
     responses_received: np.ndarray
     last_contact: np.ndarray
     churn_day: np.ndarray
@@ -190,6 +195,7 @@ class Population:
             segment=segment,
             activity=activity,
             posts_made=np.zeros(n, dtype=np.int32),
+            posts_heard=np.zeros(n, dtype=np.int32),
             responses_received=np.zeros(n, dtype=np.int32),
             last_contact=np.full(n, -1, dtype=np.int32),
             churn_day=np.full(n, -1, dtype=np.int32),

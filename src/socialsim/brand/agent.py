@@ -182,7 +182,7 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
 
     The policy sees the waiting items and today's flagged ones
     (:func:`~socialsim.brand.observation.observe`); a false positive is shown the metadata of
-    a stand-in author drawn from this phase's stream. Of today's items, those it answers join
+    a stand-in author drawn from this phase's stream (:func:`_stand_ins`). Of today's items, those it answers join
     the queue (``day.queued``) for the tier it routes them to (by default the team's routing,
     :func:`~socialsim.brand.routing.route`); every item, waiting ones included, takes the
     priority and the handling it decides. Brand content, then proactive contacts, take their
@@ -240,37 +240,59 @@ def _warn_if_cut(brand: Brand, t: int, field: str, asked: float, got: float, wha
 
 
 def _today(day: Day, rng: np.random.Generator) -> Queue:
-    """Today's flagged posts as queue entries, each false positive with a stand-in author."""
+    """Today's flagged posts as queue entries, each false positive with a stand-in author.
+
+    Every listed person's ``posts_heard`` grows by one: a real author's for their flagged
+    post, a stand-in's for the false positive, so that both counts move alike.
+    """
     flagged = day.flagged
     shown = flagged.author.copy()
     false = np.flatnonzero(shown < 0)
     if false.size:
-        shown[false] = _stand_ins(day.posts, flagged.label[false], len(day.population), rng)
+        shown[false] = _stand_ins(
+            day.unheard, shown, flagged.label[false], len(day.population), rng
+        )
+    np.add.at(day.population.posts_heard, shown, 1)  # a person may be listed twice
     today = Queue.of(flagged, np.zeros(len(flagged)), np.zeros(len(flagged), np.int8))
     today.shown = shown
     return today
 
 
 def _stand_ins(
-    posts: Posts, labels: np.ndarray, people_in_all: int, rng: np.random.Generator
+    unheard: Posts,
+    listed: np.ndarray,
+    labels: np.ndarray,
+    people_in_all: int,
+    rng: np.random.Generator,
 ) -> np.ndarray:
-    """For each false positive, someone who posted today a post of the kind it is labelled
-    (anyone who posted, if nobody posted that kind): the brand sees their metadata, drawn
-    like a real post's, so it cannot tell the false positive by its author.
+    """For each false positive, a stand-in author whose metadata the brand sees instead, drawn
+    like a real post's author so that it cannot tell the false positive by its author.
 
-    A false positive is flagged chatter, which comes on days when nobody posted too: then
-    the stand-in is anyone in the population, as chatter's authors are.
+    The stand-in is the author of a post listening missed today, one of the kind the false
+    positive is labelled (of any kind when those run out), each missed post used once and
+    none by an author of a flagged post (``listed``); when the missed posts run out, anyone
+    in the population, as chatter's authors are. Why: a real item's author has posted today
+    and is almost never listed twice (two of their posts caught the same day), so an item
+    whose metadata copies another listed item's only by coincidence. A stand-in drawn among
+    the authors of caught posts, or drawn twice, copies a listed item every time, and a
+    policy could single out false positives by their duplicated metadata. Its
+    ``posts_heard`` grows by one, as a real author's does (:func:`_today`).
     """
     people = np.empty(labels.size, np.int64)
+    free = np.flatnonzero(~np.isin(unheard.author, listed))
+    free = free[rng.permutation(free.size)]  # missed posts in a random order
+    used = np.zeros(free.size, bool)
+    kinds = unheard.kind[free]
+    left = np.ones(labels.size, bool)
     for kind in PostKind:
         mine = np.flatnonzero(labels == kind)
-        if mine.size:
-            pool = posts.of_kind(kind)
-            pool = pool if pool.size else posts.author
-            if pool.size:
-                people[mine] = pool[rng.integers(0, pool.size, size=mine.size)]
-            else:
-                people[mine] = rng.integers(0, people_in_all, size=mine.size)
+        pool = np.flatnonzero(kinds == kind)[: mine.size]
+        people[mine[: pool.size]] = unheard.author[free[pool]]
+        used[pool] = True
+        left[mine[: pool.size]] = False
+    rest, pool = np.flatnonzero(left), np.flatnonzero(~used)[: int(left.sum())]
+    people[rest[: pool.size]] = unheard.author[free[pool]]
+    people[rest[pool.size :]] = rng.integers(0, people_in_all, size=rest.size - pool.size)
     return people
 
 

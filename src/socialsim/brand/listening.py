@@ -83,7 +83,10 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
     chatter = int(rng.poisson(chatter_mean(day)))
     false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate))
     if len(day.posts) + false:
-        day.flagged = _listen(day.posts, false, day.scenario, day.t, rng)
+        day.flagged, caught = _listen(day.posts, false, day.scenario, day.t, rng)
+        if not caught.all():
+            posts = day.posts
+            day.unheard = Posts(posts.author[~caught], posts.kind[~caught], posts.hour[~caught])
     relevant = int(np.count_nonzero(day.flagged.author >= 0))
     heard = int(np.count_nonzero(day.flagged.kind == PostKind.COMPLAINT))
     return {
@@ -96,8 +99,9 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
 
 def _listen(
     posts: Posts, false: int, scenario: Scenario, t: int, rng: np.random.Generator
-) -> Flagged:
-    """The caught posts, then ``false`` false positives, with their labels and tags."""
+) -> tuple[Flagged, np.ndarray]:
+    """The caught posts, then ``false`` false positives, with their labels and tags; and
+    which of ``posts`` were caught."""
     params, share = scenario.listening, scenario.team.expert_share
     caught = rng.random(len(posts)) < params.recall
     author, kind, hour = posts.author[caught], posts.kind[caught], posts.hour[caught]
@@ -113,7 +117,7 @@ def _listen(
     a = params.label_accuracy
     stray = min(1.0, (1 - a) * share / (1 - share)) if share < 1 else 1.0
     tagged = (label == PostKind.COMPLAINT) & (rng.random(label.size) < np.where(complex_, a, stray))
-    return Flagged(
+    flagged = Flagged(
         author=np.concatenate([author, np.full(false, NOT_RELEVANT)]).astype(np.int64),
         kind=np.concatenate([kind, np.full(false, NOT_RELEVANT)]).astype(np.int8),
         label=label,
@@ -121,3 +125,4 @@ def _listen(
         complex=complex_,
         tagged=tagged,
     )
+    return flagged, caught

@@ -10,9 +10,11 @@ world; a policy gets an :class:`Observation` instead, built here and nowhere els
   author's audience, past interactions with the brand, posts about the brand and the last day
   they engaged with the brand where it can see it (its own posts, replies and contacts). A false
   positive has no author the brand could help, but its listed author looks like anyone else's:
-  the brand shows it the metadata of a stand-in, a person who posted today a post of the kind
-  the false positive is labelled (drawn by :func:`socialsim.brand.agent.triage` on its own
-  stream), so that metadata cannot tell a false positive from a real post;
+  the brand shows it the metadata of a stand-in, the author of a post listening missed today
+  and listed nowhere else (drawn by :func:`socialsim.brand.agent.triage` on its own stream),
+  so that metadata, and how often it repeats another item's, cannot tell a false positive
+  from a real post. The posts counted are those listening flagged (``posts_heard``), never
+  those it missed;
 - the team: who is on duty today, extra staff booked for the coming days, its capacity;
 - the brand's own record of earlier days (flagged posts by label, answered, dropped, backlog,
   staff, cost): what the brand can count itself, never what only the world knows.
@@ -82,7 +84,9 @@ class Items:
         The listed author's past interactions with the brand: replies and proactive contacts
         received.
     posts : numpy.ndarray of int64
-        The listed author's public posts about the brand so far, this one included.
+        The listed author's public posts about the brand that listening flagged so far, this
+        one included (a false positive counts for its stand-in): the brand sees someone's
+        posts through its listening tool, so the posts it missed do not count.
     last_engaged : numpy.ndarray of int32
         The last day on which the listed author engaged with the brand where the brand sees
         it: liked, commented on or shared one of its posts (today's so far included), or got
@@ -288,7 +292,7 @@ def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
             audience=day.graph.out_degree[shown].astype(np.int64),
             interactions=pop.responses_received[shown].astype(np.int64)
             + pop.unsolicited_received[shown],
-            posts=pop.posts_made[shown].astype(np.int64),
+            posts=pop.posts_heard[shown].astype(np.int64),
             last_engaged=pop.last_engaged[shown].copy(),
         )
     extra, booked = staffing.extra_on(day.t), staffing.booked_after(day.t)
