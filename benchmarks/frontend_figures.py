@@ -21,13 +21,17 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from socialsim import EngagementModel, Scenario
-from socialsim.brand.servers import serve
-from socialsim.kpis import per_run
-
-# The exact queueing results and the round-the-clock team live with the tests that check them.
+# The exact queueing results, the round-the-clock team and the routing runs live with the tests
+# that check them.
 sys.path.insert(0, str(Path(__file__).parents[1] / "tests"))
-from test_care_team import batch_interval, deterministic_c, erlang_c, round_the_clock
+from test_care_team import (
+    batch_interval,
+    deterministic_c,
+    erlang_c,
+    round_the_clock,
+    routed,
+    served_waits,
+)
 
 
 def interval(values: pd.Series | list[float], digits: int = 2) -> str:
@@ -68,23 +72,11 @@ def speed(out: str) -> None:
 
 def routing() -> None:
     """tagged_to_experts against frontline_only: fix rates and expert time."""
-    base = Scenario().replace({"graph.n": 3000, "experiences.bad_rate": 0.02})
     kpis = ["complex_fix_rate", "fix_rate"]
-    rows: dict[str, list[dict[str, float]]] = {}
-    for name in ("tagged_to_experts", "frontline_only"):
-        rows[name] = []
-        for seed in np.random.SeedSequence(15).spawn(6):
-            model = EngagementModel(base.replace({"team.routing": name}), rng=seed)
-            model.run(days=60)
-            frame = model.kpis()
-            rows[name].append(
-                {
-                    **per_run(frame, kpis),
-                    "expert_hours": frame["expert_hours"].sum(),
-                    "staff_cost": frame["staff_cost"].sum(),
-                }
-            )
-    experts, alone = pd.DataFrame(rows["tagged_to_experts"]), pd.DataFrame(rows["frontline_only"])
+    experts, alone = (
+        pd.DataFrame(routed("tagged_to_experts")),
+        pd.DataFrame(routed("frontline_only")),
+    )
     for kpi in kpis:
         print(
             f"{kpi}: experts {experts[kpi].mean():.1f}, frontline only {alone[kpi].mean():.1f}, "
@@ -106,12 +98,7 @@ def erlang() -> None:
         f" against Erlang C's {60 * mean_wait:.2f}"
     )
     for staff in (4, 5):
-        rng = np.random.default_rng(staff)
-        hours = 24 * 120.0
-        arrival = np.sort(rng.uniform(0, hours, rng.poisson(30 * hours)))
-        handling = rng.exponential(0.1, arrival.size)
-        begin, _ = serve(arrival, np.zeros(arrival.size), arrival, handling, (0, 1e9), staff, [])
-        wait = begin - arrival
+        wait = served_waits(staff)
         p_wait, mean_wait = erlang_c(30, 10, staff)
         p, p_half = batch_interval((wait > 0).astype(float))
         mean, half = batch_interval(wait)
