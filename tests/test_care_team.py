@@ -67,14 +67,20 @@ def test_erlang_c_reproduces_the_reference_figures():
     assert erlang_c(30, 10, 5) == pytest.approx((0.24, 0.71 / 60), abs=0.005)
 
 
-@pytest.mark.parametrize("staff", [4, 5])
-def test_servers_with_exponential_handling_agree_with_erlang_c(staff):
+def served_waits(staff: int) -> np.ndarray:
+    """Waits (hours) at ``staff`` servers: 30 Poisson arrivals an hour, exponential 6-minute
+    handling, 120 days round the clock."""
     rng = np.random.default_rng(staff)
     hours = 24 * 120.0
     arrival = np.sort(rng.uniform(0, hours, rng.poisson(30 * hours)))
     handling = rng.exponential(0.1, arrival.size)
     begin, _ = serve(arrival, np.zeros(arrival.size), arrival, handling, (0, 1e9), staff, [])
-    wait = begin - arrival
+    return begin - arrival
+
+
+@pytest.mark.parametrize("staff", [4, 5])
+def test_servers_with_exponential_handling_agree_with_erlang_c(staff):
+    wait = served_waits(staff)
     p_wait, mean_wait = erlang_c(30, 10, staff)
     for measured, exact in ((wait > 0, p_wait), (wait, mean_wait)):
         mean, half = batch_interval(measured.astype(float))
@@ -207,25 +213,29 @@ def test_the_frontline_escalates_complex_complaints_and_the_expert_fixes_later()
     assert handled.tier.tolist() == [FRONTLINE] and alone.last_counts["expert_hours"] == 0
 
 
+def routed(routing: str) -> list[dict[str, float]]:
+    """Per-run fix rates, expert hours and staff cost under ``routing``: 6 paired replicates of
+    3,000 people for 60 days with many complaints (``benchmarks/frontend_figures.py`` prints
+    them)."""
+    base = Scenario().replace({"graph.n": 3000, "experiences.bad_rate": 0.02})
+    rows = []
+    for seed in np.random.SeedSequence(15).spawn(6):
+        model = EngagementModel(base.replace({"team.routing": routing}), rng=seed)
+        model.run(days=60)
+        frame = model.kpis()
+        rows.append(
+            {
+                **per_run(frame, ["complex_fix_rate", "fix_rate", "complex_answered"]),
+                "expert_hours": frame["expert_hours"].sum(),
+                "staff_cost": frame["staff_cost"].sum(),
+            }
+        )
+    return rows
+
+
 @pytest.mark.slow
 def test_sending_complex_complaints_to_experts_raises_their_fix_rate_and_costs_expert_time():
-    base = Scenario().replace({"graph.n": 3000, "experiences.bad_rate": 0.02})
-    kpis = ["complex_fix_rate", "fix_rate", "complex_answered"]
-    rows = {}
-    for routing in ("tagged_to_experts", "frontline_only"):
-        rows[routing] = []
-        for seed in np.random.SeedSequence(15).spawn(6):
-            model = EngagementModel(base.replace({"team.routing": routing}), rng=seed)
-            model.run(days=60)
-            frame = model.kpis()
-            rows[routing].append(
-                {
-                    **per_run(frame, kpis),
-                    "expert_hours": frame["expert_hours"].sum(),
-                    "staff_cost": frame["staff_cost"].sum(),
-                }
-            )
-    experts, alone = rows["tagged_to_experts"], rows["frontline_only"]
+    experts, alone = routed("tagged_to_experts"), routed("frontline_only")
     assert all(r["complex_answered"] > 5 for r in alone)
     gain = np.array(
         [e["complex_fix_rate"] - a["complex_fix_rate"] for e, a in zip(experts, alone, strict=True)]
