@@ -19,6 +19,7 @@ from socialsim.constraints import Interval
 from socialsim.dashboard import Workshop
 from socialsim.dashboard.charts import kpi_chart, network_svg
 from socialsim.dashboard.levers import (
+    CRISIS,
     FIRST,
     coerce,
     is_strategy,
@@ -27,8 +28,15 @@ from socialsim.dashboard.levers import (
     strategy_levers,
     world_levers,
 )
-from socialsim.dashboard.picture import sample
+from socialsim.dashboard.picture import (
+    ENGAGED_COLOUR,
+    KIND_COLOURS,
+    REPLY_COLOUR,
+    SAW_COLOUR,
+    sample,
+)
 from socialsim.dashboard.record import so_far
+from socialsim.interactions import Kind
 from socialsim.kpis import DECLARED, per_run
 from socialsim.network.graph import SocialGraph
 from socialsim.scenario import PARAMETERS
@@ -77,6 +85,63 @@ def test_unbounded_or_huge_ranges_are_fields_and_widget_values_take_the_declared
         coerce(lever("listening.recall"), 1), float
     )
     assert lever("policy.name").kind == "choice" and "ignore" in lever("policy.name").options
+
+
+# A value other than the default for each lever shown first: a new lever there needs one here.
+MOVED = {
+    "policy.name": "ignore",
+    "team.staff": 5,
+    "team.experts": 3,
+    "team.hours_per_day": 12.0,
+    "team.start_hour": 7.0,
+    "team.routing": "frontline_only",
+    "listening.recall": 0.4,
+    "listening.false_positive_rate": 0.3,
+    "listening.label_accuracy": 0.95,
+    "policy.unsolicited_per_day": 4,
+    "policy.posts_per_day": 2.0,
+    "policy.broadcast_share": 0.25,
+}
+
+
+def test_the_levers_a_class_looks_for_come_first_on_each_side_and_move_that_side_only():
+    # policy preset, team size and hours, listening quality, proactive contacts, content calendar
+    assert set(FIRST) == set(MOVED)
+    first, _ = strategy_levers()
+    assert [item.key for item in first] == list(FIRST)
+    defaults = Scenario().flat()
+    w = Workshop(SMALL, people=300)
+    for item in first:
+        constraint = PARAMETERS[item.key].metadata["constraint"]
+        value = MOVED[item.key]
+        assert value != defaults[item.key]
+        if isinstance(constraint, Interval):  # offered with its declared bounds
+            assert (item.low, item.high, item.closed) == (
+                constraint.low,
+                constraint.high,
+                constraint.closed,
+            )
+        else:
+            assert value in item.options
+        w.set_lever(1, item.key, value)
+        assert w.sides[1].scenario.flat()[item.key] == value, item.key
+        assert w.sides[0].scenario.flat()[item.key] == defaults[item.key], item.key
+        w.start(SMALL, people=300)
+
+
+def test_a_scheduled_crisis_starts_on_its_day_for_both_sides():
+    first, _ = world_levers()
+    assert [item.key for item in first][:3] == ["run.days", CRISIS, "root_causes.multiplier"]
+    assert "0: none" in lever(CRISIS).help
+    w = Workshop(SMALL, people=300)
+    w.step(12)
+    assert all(sum(side.series("episodes_started")) == 0 for side in w.sides)
+    w.set_shared(CRISIS, 8)
+    assert w.day == 0
+    w.step(12)
+    for side in w.sides:
+        assert np.flatnonzero(side.series("episodes_started")).tolist() == [8]
+        assert side.series("crisis_days")[8] == 1
 
 
 # ---------------------------------------------------------------------------- state
@@ -225,6 +290,28 @@ def test_the_picture_is_sampled_and_laid_out_once_and_rings_today_s_posts_and_re
     assert set(style["status"]) <= {"fan", "prospect", "churned"}
 
 
+def test_the_picture_rings_who_saw_and_who_engaged_with_today_s_brand_posts():
+    w = Workshop(SMALL.replace({"content.reach": 0.3, "content.like_rate": 0.5}))
+    w.set_lever(1, "policy.posts_per_day", 3.0)  # side B posts, side A does not
+    w.step(4)
+    drawn = w.picture(1)[0]
+    quiet, posting = (w.picture(index)[1]["ring"] for index in (0, 1))
+    assert SAW_COLOUR not in quiet and ENGAGED_COLOUR not in quiet
+    model = w.sides[1].model
+    saw = model.population.exposure_day[drawn.nodes] == model.day
+    log = model.population.log
+    today = log.on_day(model.day)
+    likes = today[log.column("kind")[today] == Kind.LIKE]
+    liked = np.isin(drawn.nodes, log.column("person")[likes])
+    assert saw.any() and liked.any()  # today's posts reached and drew likes in the sample
+    rings = np.array(posting, dtype=object)
+    assert set(rings[liked]) <= {ENGAGED_COLOUR, REPLY_COLOUR}
+    seen_only = saw & ~liked & ~w.sides[1].answered[drawn.nodes]
+    assert set(rings[seen_only]) <= {SAW_COLOUR, ENGAGED_COLOUR, *KIND_COLOURS.values()}
+    assert (rings[seen_only] == SAW_COLOUR).any()
+    assert not set(rings[~saw & ~liked]) & {SAW_COLOUR, ENGAGED_COLOUR}
+
+
 def test_a_sample_keeps_only_ties_within_it_and_reaches_other_components():
     # two separate paths of 10 people: a sample of 15 must restart in the second one
     left, right = np.arange(9), np.arange(10, 19)
@@ -312,6 +399,62 @@ def test_the_components_render_without_a_browser_as_in_a_notebook():
     drawn = [p for p in pictures if "socialsim-network-1" in p.attributes.get("class", "")]
     assert len(drawn) == 1 and drawn[0].unsafe_innerHTML.count("<circle") == 300
     rc.close()
+
+
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+def test_the_page_offers_each_first_lever_in_its_range_and_a_crisis_switch_with_its_day():
+    import ipyvuetify as v
+    import solara
+
+    from socialsim.dashboard.app import Dashboard
+
+    w = Workshop(SMALL, people=300)
+    _, rc = solara.render(Dashboard(workshop=w), handle_error=False)
+    for item in strategy_levers()[0]:
+        box = _classed(rc, f"lever-0-{item.key.replace('.', '-')}")
+        if item.slider:
+            low, high, _ = item.slider_range()
+            slider = box.find(v.Slider).widget
+            assert (slider.min, slider.max) == (low, high), item.key
+        elif item.kind == "choice":
+            assert box.find(v.Select).widget.items == list(item.options), item.key
+        else:
+            assert box.find(v.TextField).widgets, item.key  # a number field
+        allowed = "" if item.options else f": {item.allowed}"
+        assert box.find(v.Html, children=[f"{item.help} ({item.key}{allowed})"]).widgets
+
+    def crisis():
+        return _classed(rc, "socialsim-crisis")
+
+    assert crisis().find(v.Checkbox).widget.label == "Crisis"
+    assert not crisis().find(v.Slider).widgets  # no day to choose while it is off
+    crisis().find(v.Checkbox).widget.v_model = True  # as a click
+    third = SMALL.run.days // 3
+    assert [side.scenario.root_causes.start for side in w.sides] == [third, third]
+    assert crisis().find(v.Checkbox).widget.label == f"Crisis on day {third}"
+    slider = crisis().find(v.Slider).widget
+    assert (slider.min, slider.max) == (1, SMALL.run.days)
+    slider.v_model = 25
+    assert w.shared.root_causes.start == 25
+    crisis().find(v.Checkbox).widget.v_model = False
+    assert w.shared.root_causes.start == 0
+    crisis().find(v.Checkbox).widget.v_model = True  # back on the day last chosen
+    assert w.shared.root_causes.start == 25
+    rc.close()
+
+
+def _classed(rc, name: str):
+    """The one widget of a rendered page that has the class ``name`` among its classes."""
+    from reacton.find import Finder
+
+    found, stack = [], list(rc.find().widgets)
+    while stack:
+        widget = stack.pop()
+        if name in (getattr(widget, "class_", None) or "").split():
+            found.append(widget)
+        stack.extend(child for child in getattr(widget, "children", ()) if hasattr(child, "keys"))
+    assert len(found) == 1, (name, found)
+    return Finder(found)
 
 
 @pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")

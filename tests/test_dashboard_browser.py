@@ -103,7 +103,10 @@ def serving(folder: Path, *args: str):
 def app(tmp_path_factory):
     """The dashboard on a small scenario file, started from the command line."""
     folder = tmp_path_factory.mktemp("dashboard")
-    (folder / "small.toml").write_text("[graph]\nn = 1500\n\n[run]\ndays = 60\n")
+    # Both sides post twice a day (the content calendar), so brand posts show in the picture.
+    (folder / "small.toml").write_text(
+        "[graph]\nn = 1500\n\n[run]\ndays = 60\n\n[policy]\nposts_per_day = 2.0\n"
+    )
     with serving(folder, "small.toml") as served:
         yield served
 
@@ -155,6 +158,14 @@ def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(brows
     network = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, ".socialsim-network-0"))
     wait_for(browser, lambda d: len(picture(network).getcolors(1 << 16) or []) > 20)
 
+    # The crisis switch: on, it starts a crisis a third into the run, for both sides.
+    browser.find_element(By.CSS_SELECTOR, ".socialsim-crisis label").click()
+    wait_for(
+        browser,
+        lambda d: "Crisis on day 20" in d.find_element(By.CSS_SELECTOR, ".socialsim-crisis").text,
+    )
+    assert browser.find_elements(By.CSS_SELECTOR, ".socialsim-crisis .v-slider")
+
     # A lever: side B's team from 2 to 6 people, typed as a teacher would.
     browser.find_element(By.CSS_SELECTOR, ".socialsim-tab-1").click()
     staff = wait_for(
@@ -177,6 +188,10 @@ def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(brows
     wait_for(browser, lambda d: picture(fans).tobytes() != before.tobytes(), timeout=10)
     _, left, right, _ = latest(browser, "staff_cost")
     assert float(right.replace(",", "")) == 3 * float(left.replace(",", "")) > 0
+    # Engagement is plotted by default, on both sides.
+    for kpi in ("engaged_30d_share", "engagement_rate"):
+        assert browser.find_elements(By.CSS_SELECTOR, f".socialsim-kpi-{kpi} canvas")
+    assert all(float(value) > 0 for value in latest(browser, "engaged_30d_share")[1:3])
 
     # Play runs on its own until paused.
     browser.find_element(By.XPATH, "//button[contains(., 'Play')]").click()

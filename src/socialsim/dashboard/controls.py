@@ -13,12 +13,26 @@ from typing import Any
 import solara
 import solara.lab
 
-from socialsim.dashboard.levers import Lever, coerce, strategy_levers, world_levers
+from socialsim.dashboard.levers import (
+    CRISIS,
+    Lever,
+    coerce,
+    lever,
+    strategy_levers,
+    world_levers,
+)
 from socialsim.dashboard.state import Workshop
 from socialsim.dashboard.views import SMALL
 from socialsim.studies.experiment import canned_experiments
 
-__all__ = ["ControlTabs", "ExperimentChoice", "LeverWidget", "Transport", "WorldControls"]
+__all__ = [
+    "ControlTabs",
+    "CrisisSwitch",
+    "ExperimentChoice",
+    "LeverWidget",
+    "Transport",
+    "WorldControls",
+]
 
 PEOPLE = (500, 20_000, 500)
 """Population slider (min, max, step): from a quick look to what still steps a few days a second."""
@@ -141,12 +155,45 @@ def WorldControls(workshop: Workshop, config, change) -> None:
             )
             solara.Text("Same seed, same graph and people (run.seed).", style=SMALL)
         for item in first:
-            _shared_widget(workshop, values, item, change)
+            if item.key == CRISIS:
+                CrisisSwitch(workshop, values[CRISIS], change)
+            else:
+                _shared_widget(workshop, values, item, change)
         if workshop.per_side:
             solara.Text(
                 f"Set on each side by its strategy: {', '.join(sorted(workshop.per_side))}.",
                 style=SMALL,
             )
+
+
+@solara.component
+def CrisisSwitch(workshop: Workshop, start: int, change) -> None:
+    """A crisis on or off, and the day it starts: one control for ``root_causes.start``.
+
+    The parameter is a day with 0 for none; a class thinks of a switch and a day. Switched on,
+    the crisis starts on the day last chosen (at first a third into the run, so the class
+    sees the days before it and after), which a slider up to the horizon moves.
+    """
+    item = lever(CRISIS)
+    last = solara.use_ref(start or max(1, workshop.horizon // 3))  # kept while switched off
+    if start:
+        last.current = start
+
+    with solara.Column(gap="0px", classes=["socialsim-lever", "socialsim-crisis"]):
+        solara.Checkbox(
+            label=f"Crisis on day {start}" if start else "Crisis",
+            value=start > 0,
+            on_value=lambda on: change(workshop.set_shared, CRISIS, last.current if on else 0),
+        )
+        if start:
+            solara.SliderInt(
+                "Day it starts",
+                value=start,
+                min=1,
+                max=max(workshop.horizon, start),
+                on_value=lambda day: change(workshop.set_shared, CRISIS, day),
+            )
+        solara.Text(f"{item.help} ({CRISIS}: {item.allowed})", style=SMALL)
 
 
 @solara.component

@@ -19,6 +19,7 @@ from socialsim.constraints import Boolean, Interval, Options, Subset
 from socialsim.scenario import PARAMETERS
 
 __all__ = [
+    "CRISIS",
     "FIRST",
     "FIRST_SHARED",
     "STRATEGY_SECTIONS",
@@ -40,15 +41,24 @@ FIRST = (
     "team.experts",
     "team.hours_per_day",
     "team.start_hour",
+    "team.routing",
     "listening.recall",
     "listening.false_positive_rate",
+    "listening.label_accuracy",
     "policy.unsolicited_per_day",
+    "policy.posts_per_day",
+    "policy.broadcast_share",
 )
-"""The levers shown first on each side, when they are declared; the rest fold away."""
+"""The levers shown first on each side, when they are declared; the rest fold away: the policy
+preset, the team's size, hours and routing, listening's quality, proactive contacts and the
+content calendar."""
+
+CRISIS = "root_causes.start"
+"""The day a scheduled crisis starts (0: none): shown as one control, a switch and its day."""
 
 FIRST_SHARED = (
     "run.days",
-    "root_causes.start",
+    CRISIS,
     "root_causes.multiplier",
     "reaction.fix_lag_days",
 )

@@ -3,7 +3,8 @@
 The whole graph of thousands of people is a hairball on screen, so the dashboard draws a
 connected sample of it (:func:`sample`), placed once by a force-directed layout, and only the
 colours change from day to day (:func:`styles`): where each person stands with the brand, how
-loyal they are, who posted today and who the brand answered.
+loyal they are, who posted today, who saw or engaged with a brand post today and who the
+brand answered.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import networkx as nx
 import numpy as np
 import scipy.sparse as sp
 
+from socialsim.interactions import Kind
 from socialsim.network.graph import SocialGraph
 from socialsim.population import Population, Status
 from socialsim.posts import PostKind, Posts
@@ -29,6 +31,8 @@ FANOUT = 6
 PROSPECT_COLOUR = "#c7ccd1"
 CHURNED_COLOUR = "#3b3b3b"
 REPLY_COLOUR = "#7b2cbf"
+SAW_COLOUR = "#e6ab02"
+ENGAGED_COLOUR = "#e7298a"
 KIND_COLOURS = {
     PostKind.COMPLAINT: "#d62728",
     PostKind.PRAISE: "#2ca02c",
@@ -47,6 +51,9 @@ _RAMP = np.array(
     ],
     dtype=np.float64,
 )  # fmt: skip
+
+
+_BRAND_POST_ACTS = (Kind.LIKE, Kind.COMMENT, Kind.SHARE)
 
 
 def loyalty_colours(loyalty: np.ndarray) -> list[str]:
@@ -70,6 +77,8 @@ LEGEND = (
     ("prospect", PROSPECT_COLOUR),
     ("churned", CHURNED_COLOUR),
     *((f"ring: {kind.name.lower()}", colour) for kind, colour in KIND_COLOURS.items()),
+    ("ring: saw a brand post", SAW_COLOUR),
+    ("ring: liked, commented on or shared it", ENGAGED_COLOUR),
     ("ring: the brand replied", REPLY_COLOUR),
 )
 """What the picture's colours mean, for its key."""
@@ -170,7 +179,7 @@ def _spread(xy: np.ndarray) -> np.ndarray:
 
 
 def styles(
-    drawn: Sample, population: Population, posts: Posts, answered: np.ndarray
+    drawn: Sample, population: Population, posts: Posts, answered: np.ndarray, *, day: int
 ) -> dict[str, list]:
     """How to draw each sampled person today.
 
@@ -184,25 +193,35 @@ def styles(
         Today's posts.
     answered : numpy.ndarray of bool, shape (n_people,)
         Who the brand answered or contacted today.
+    day : int
+        Today (the model's day): who saw a brand post today (their last exposure) and who
+        liked, commented on or shared one (the interaction log's rows of the day).
 
     Returns
     -------
     dict
         ``colour`` (fill: grey for prospects, dark for churned fans, red to green by loyalty
-        0–10 for fans), ``ring`` (colour of today's post, the reply colour if the brand
-        answered, or ``None``) and ``status``, one entry per sampled person.
+        0–10 for fans), ``ring`` (or ``None``) and ``status``, one entry per sampled person.
+        The ring says what the person did today, the later in this list the stronger: saw a
+        brand post, posted (by the post's kind), liked, commented on or shared a brand post
+        (a comment is a post too), was answered by the brand.
 
     Examples
     --------
+    >>> from socialsim.interactions import Channel
     >>> from socialsim.scenario import PopulationParams
     >>> pop = Population.initialize(PopulationParams(), 3, seed=np.random.default_rng(0))
     >>> pop.status[:] = [Status.FAN, Status.PROSPECT, Status.CHURNED]
     >>> pop.loyalty[0] = 10.0
     >>> drawn = Sample(np.arange(3), np.empty((0, 2), np.int64), np.zeros((3, 2)))
     >>> posts = Posts.gather({PostKind.COMPLAINT: (np.array([1]), np.array([9.0]))})
-    >>> s = styles(drawn, pop, posts, np.array([True, False, False]))
+    >>> pop.exposure_day[2] = 4  # saw a brand post on day 4
+    >>> s = styles(drawn, pop, posts, np.array([True, False, False]), day=4)
     >>> s["colour"][1:], s["ring"]
-    (['#c7ccd1', '#3b3b3b'], ['#7b2cbf', '#d62728', None])
+    (['#c7ccd1', '#3b3b3b'], ['#7b2cbf', '#d62728', '#e6ab02'])
+    >>> pop.record(np.array([2]), day=4, hour=9.0, kind=Kind.LIKE, channel=Channel.SHARED, post=0)
+    >>> styles(drawn, pop, posts, np.array([True, False, False]), day=4)["ring"][2]
+    '#e7298a'
     """
     who = drawn.nodes
     status = population.status[who]
@@ -210,10 +229,15 @@ def styles(
     fill[status == Status.PROSPECT] = PROSPECT_COLOUR
     fill[status == Status.CHURNED] = CHURNED_COLOUR
     ring = np.full(who.size, None, dtype=object)
+    ring[population.exposure_day[who] == day] = SAW_COLOUR
     position = {int(person): i for i, person in enumerate(who)}
     for author, kind in zip(posts.author.tolist(), posts.kind.tolist(), strict=True):
         if author in position:
             ring[position[author]] = KIND_COLOURS[PostKind(kind)]
+    log = population.log
+    rows = log.on_day(day)
+    acts = rows[np.isin(log.column("kind")[rows], _BRAND_POST_ACTS)]
+    ring[np.isin(who, log.column("person")[acts])] = ENGAGED_COLOUR
     ring[answered[who]] = REPLY_COLOUR
     return {
         "colour": fill.tolist(),

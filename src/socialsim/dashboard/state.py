@@ -40,8 +40,13 @@ PLOTTED = (
     "response_time_median",
     "staff_cost",
     "net_value",
+    "engaged_30d_share",
+    "engagement_rate",
 )
-"""The KPIs plotted unless an experiment names its own (those that are declared)."""
+"""The KPIs plotted unless an experiment names its own (those that are declared): with the
+brand's replies and costs, engagement: the share of fans with any interaction in the last 30
+days, and the share engaging with brand posts (no value on a day without a post: its plot
+fills once a side's content calendar runs)."""
 
 
 @dataclass(eq=False)
@@ -198,7 +203,8 @@ class Workshop:
         with self.lock:
             side = self.sides[index]
             drawn = self._sample(side.model)
-            return drawn, styles(drawn, side.model.population, side.model.posts, side.answered)
+            model = side.model
+            return drawn, styles(drawn, model.population, model.posts, side.answered, day=model.day)
 
     # ------------------------------------------------------------------ changing
     def start(self, scenario: Scenario | None = None, *, people: int | None = None) -> None:
