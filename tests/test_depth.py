@@ -225,8 +225,9 @@ def test_fans_table_shows_join_day_depth_and_last_interaction():
     never = np.setdiff1d(np.arange(len(fans)), last.index)
     assert (fans["last_interaction"].to_numpy()[never] == -1).all()
     kpis = model.kpis().iloc[-1]
-    now = fans[fans["status"] == "fan"]
-    recent = (now["last_interaction"] >= 0).mean() * 100  # day 20: every logged day is recent
+    seen = log[log["kind"].isin([k.name.lower() for k in BRAND_SEES])]  # engagement, not posts
+    now = np.flatnonzero(fans["status"] == "fan")
+    recent = np.isin(now, seen["person"]).mean() * 100  # day 20: every logged day is recent
     assert kpis["engaged_30d_share"] == pytest.approx(recent)
     assert depth_levels(model.population, 20)["depth_shallow"] == kpis["depth_shallow"]
 
@@ -250,3 +251,16 @@ def test_a_policy_sees_when_listed_authors_last_engaged_where_the_brand_sees_it(
     day = Day(16, model.scenario, model.graph, pop, model.brand)
     shown = observe(day, queue, 0).items.last_engaged
     assert shown.tolist() == expected[listed].tolist() and not shown.flags.writeable
+
+
+def test_posting_about_the_brand_is_not_engaging_with_it():
+    # Ignoring everyone and posting nothing, the brand engages no one, however many complain;
+    # answering them does. A crisis the brand ignores must not read as engagement.
+    crisis = SMALL.replace({"root_causes.start": 5, "root_causes.multiplier": 5.0, "run.days": 30})
+    ignored = EngagementModel(crisis.replace({"policy.name": "ignore"}), rng=2)
+    ignored.run()
+    answered = EngagementModel(crisis.replace({"policy.name": "respond-all"}), rng=2)
+    answered.run()
+    assert ignored.kpis()["complaints"].sum() > 100
+    assert (ignored.kpis()["engaged_30d_share"] == 0).all()
+    assert answered.kpis()["engaged_30d_share"].iloc[-1] > 0

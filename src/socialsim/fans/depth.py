@@ -61,19 +61,21 @@ def depth(day: Day, rng: np.random.Generator) -> Counts:
 
 
 def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
-    """Fans by depth stage and the share who interacted recently, fading depth by ``keep``.
+    """Fans by depth stage and the share who engaged with the brand recently (a like, comment
+    or share of its posts, a reply or contact from it: not a post about it, which a complaint
+    is), fading depth by ``keep``.
 
     With ``keep = 1`` nothing changes: the KPIs of the state as it is (day 0).
 
     >>> from socialsim.scenario import PopulationParams
     >>> pop = Population.initialize(PopulationParams(), 4, seed=np.random.default_rng(0))
     >>> pop.status[:], pop.depth[:] = Status.FAN, [0.0, 0.5, 0.7, 0.9]
-    >>> pop.last_interaction[:] = [-1, 1, 40, 50]
+    >>> pop.last_engaged[:] = [-1, 1, 40, 50]
     >>> depth_levels(pop, 50)
     {'depth_shallow': 1, 'depth_engaged': 1, 'depth_deep': 2, 'engaged_30d_share': 50.0}
     """
     shallow, engaged, deep, recent = _fade_and_count(
-        pop.depth, pop.status, pop.last_interaction, keep, max(t - RECENT_DAYS + 1, 0)
+        pop.depth, pop.status, pop.last_engaged, keep, max(t - RECENT_DAYS + 1, 0)
     )
     pop.max_depth *= keep  # everyone fades alike, so the deepest stays the deepest
     fans = shallow + engaged + deep

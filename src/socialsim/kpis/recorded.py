@@ -167,8 +167,9 @@ RECORDED = (
     Kpi(
         "engaged_30d_share",
         "Fans engaged in 30 days",
-        "Share of fans with an interaction in the log in the last 30 days (a post, a like, "
-        "comment or share, a reply, help, a contact).",
+        "Share of fans who engaged with the brand in the last 30 days: liked, commented on or "
+        "shared one of its posts, or got a reply or a contact from it (a post about the brand, "
+        "a complaint say, is not engagement: ignoring complaints must not raise it).",
         "%",
         Kind.LEVEL,
         HIGHER,
