@@ -42,6 +42,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from socialsim.brand.compiled import work_judge
 from socialsim.brand.routing import EXPERT, FRONTLINE, escalates
 from socialsim.brand.servers import serve
 from socialsim.posts import Flagged, PostKind
@@ -315,28 +316,24 @@ def _judge(
 
     Without a slip, a false positive is dismissed and a real post is taken for what it is:
     passed on if it is a complaint that needs an expert (frontline, escalating), left if the
-    policy does not answer its kind, answered otherwise. A slip gets one judgement wrong.
+    policy does not answer its kind, answered otherwise. A slip gets one judgement wrong: the
+    frontline keeps a complex complaint, a real post is dismissed, a wrong label is followed, a
+    false positive is answered (the compiled :func:`~socialsim.brand.compiled.work_judge`).
     """
-    slip = u < errors
-    real = queue.author >= 0
-    expert = queue.tier == EXPERT
-    kind = np.where(real, queue.kind, queue.label)
-    complaint = kind == PostKind.COMPLAINT
-    by_kind = np.array([p.reply_minutes, p.thanks_minutes, p.reply_minutes])
-    fits = np.where(expert & complaint, p.expert_minutes, by_kind[kind])
-    wrong = np.where(expert, p.expert_minutes, by_kind[queue.label])  # the label's reply
-    passes = ~expert & complaint & queue.complex & answers[kind] & escalates(p.routing, p.experts)
-    seen_through = real & (queue.kind != queue.label)
-    outcome = np.full(len(queue), ANSWERED, np.int8)
-    outcome[~answers[kind] | ~real] = DISMISSED
-    outcome[passes] = ESCALATED
-    # A slip: the frontline keeps a complex complaint, a real post is dismissed, a wrong label
-    # is followed, a false positive is answered.
-    outcome[slip & passes] = ANSWERED
-    outcome[slip & real & ~seen_through & ~passes] = DISMISSED
-    outcome[slip & (seen_through | ~real)] = FOLLOWED
-    minutes = np.select([outcome == FOLLOWED, outcome == ANSWERED], [wrong, fits], p.triage_minutes)
-    return outcome, minutes
+    by_kind = np.array([p.reply_minutes, p.thanks_minutes, p.reply_minutes], np.float64)
+    return work_judge(
+        queue.author,
+        queue.kind,
+        queue.label,
+        queue.complex,
+        queue.tier == EXPERT,
+        u < errors,
+        answers,
+        escalates(p.routing, p.experts),
+        by_kind,
+        float(p.expert_minutes),
+        float(p.triage_minutes),
+    )
 
 
 def _noise(rng: np.random.Generator, n: int, cv: float) -> np.ndarray:

@@ -1,0 +1,112 @@
+"""Compiled kernels of the brand's phases, each equal, bit for bit, to the numpy it replaces.
+
+At workshop size a phase handles a few dozen items a day, where a numpy call costs its fixed
+overhead (a few microseconds) rather than its work; one compiled loop replaces ten to twenty
+such calls (docs/performance.md, section 6). Each kernel is named after the phase it serves and
+its docstring gives the numpy version it replaces; tests compare the two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from socialsim.kernels import njit
+
+__all__ = ["work_judge", "work_quantiles"]
+
+
+@njit(cache=True)
+def work_quantiles(delay: np.ndarray) -> tuple[float, float]:  # pragma: no cover
+    """The median and 90th percentile of the day's response times (NaN, NaN if none).
+
+    Equal to ``np.median(delay), np.percentile(delay, 90)`` (linear interpolation), computed
+    as numpy does: the middle order statistic, or the mean of the two middle ones, and the
+    90th percentile as ``a + (b − a)·γ`` (``b − (b − a)·(1 − γ)`` for ``γ ≥ 0.5``) between
+    the order statistics around the virtual index ``(n − 1)·0.9``; NaN if any entry is.
+
+    >>> work_quantiles(np.array([4.0, 1.0, 3.0, 2.0]))
+    (2.5, 3.7)
+    """
+    n = delay.size
+    if n == 0:
+        return np.nan, np.nan
+    ordered = np.sort(delay)
+    if np.isnan(ordered[n - 1]):  # numpy's sort puts NaN last, and both results are NaN
+        return np.nan, np.nan
+    half = n // 2
+    median = ordered[half] if n % 2 else (ordered[half - 1] + ordered[half]) / 2.0
+    virtual = (n - 1) * 0.9
+    if virtual >= n - 1:
+        return median, ordered[n - 1]
+    below = np.floor(virtual)
+    gamma = virtual - below
+    a = ordered[int(below)]
+    b = ordered[int(below) + 1]
+    step = b - a
+    p90 = b - step * (1.0 - gamma) if gamma >= 0.5 else a + step * gamma
+    return median, p90
+
+
+@njit(cache=True)
+def work_judge(
+    author: np.ndarray,
+    kind: np.ndarray,
+    label: np.ndarray,
+    complex_: np.ndarray,
+    expert: np.ndarray,
+    slip: np.ndarray,
+    answers: np.ndarray,
+    escalating: bool,
+    by_kind: np.ndarray,
+    expert_minutes: float,
+    triage_minutes: float,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """What the person handling each item makes of it, and the minutes it takes them.
+
+    The loop of :func:`socialsim.brand.care_team._judge`, which states the rules. Outcomes are
+    0 answered, 1 followed (the label's reply), 2 dismissed, 3 passed on to the experts.
+    ``expert`` marks the items the experts handle, ``slip`` those misjudged, ``answers`` the
+    kinds the policy answers, ``by_kind`` the minutes of each kind's reply. Equal to this
+    numpy, with ``real = author >= 0`` and ``k = where(real, kind, label)``::
+
+        complaint = k == COMPLAINT
+        fits = where(expert & complaint, expert_minutes, by_kind[k])
+        wrong = where(expert, expert_minutes, by_kind[label])
+        passes = ~expert & complaint & complex_ & answers[k] & escalating
+        seen_through = real & (kind != label)
+        outcome = full(n, ANSWERED); outcome[~answers[k] | ~real] = DISMISSED
+        outcome[passes] = ESCALATED; outcome[slip & passes] = ANSWERED
+        outcome[slip & real & ~seen_through & ~passes] = DISMISSED
+        outcome[slip & (seen_through | ~real)] = FOLLOWED
+        minutes = select([outcome == FOLLOWED, outcome == ANSWERED], [wrong, fits], triage)
+    """
+    n = author.size
+    outcome = np.zeros(n, np.int8)
+    minutes = np.empty(n)
+    for i in range(n):
+        real = author[i] >= 0
+        k = kind[i] if real else label[i]
+        complaint = k == 0
+        passes = not expert[i] and complaint and complex_[i] and answers[k] and escalating
+        seen_through = real and kind[i] != label[i]
+        if slip[i]:
+            if seen_through or not real:
+                state = 1
+            elif passes:
+                state = 0
+            else:
+                state = 2
+        elif passes:
+            state = 3
+        elif not answers[k] or not real:
+            state = 2
+        else:
+            state = 0
+        outcome[i] = state
+        if state == 1:
+            minutes[i] = expert_minutes if expert[i] else by_kind[label[i]]
+        elif state == 0:
+            minutes[i] = expert_minutes if expert[i] and complaint else by_kind[k]
+        else:
+            minutes[i] = triage_minutes
+    return outcome, minutes

@@ -1,0 +1,73 @@
+"""The phases' compiled kernels against the numpy they replace, bit for bit.
+
+Same seed, same numbers: a kernel that rounds once differently changes every run after it, so
+each is compared with its numpy version on random inputs, ties and edge cases included.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from socialsim.brand.compiled import work_judge, work_quantiles
+
+
+def judge_numpy(author, kind, label, complex_, expert, slip, answers, escalating, by_kind, e, t):
+    """The numpy version of the care team's judgement (before it was compiled)."""
+    real = author >= 0
+    k = np.where(real, kind, label)
+    complaint = k == 0
+    fits = np.where(expert & complaint, e, by_kind[k])
+    wrong = np.where(expert, e, by_kind[label])
+    passes = ~expert & complaint & complex_ & answers[k] & escalating
+    seen_through = real & (kind != label)
+    outcome = np.full(author.size, 0, np.int8)
+    outcome[~answers[k] | ~real] = 2
+    outcome[passes] = 3
+    outcome[slip & passes] = 0
+    outcome[slip & real & ~seen_through & ~passes] = 2
+    outcome[slip & (seen_through | ~real)] = 1
+    minutes = np.select([outcome == 1, outcome == 0], [wrong, fits], t)
+    return outcome, minutes
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_work_judge_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 60))
+    args = (
+        np.where(rng.random(n) < 0.2, -1, rng.integers(0, 100, n)),
+        rng.integers(0, 3, n).astype(np.int8),
+        rng.integers(0, 3, n).astype(np.int8),
+        rng.random(n) < 0.4,
+        rng.random(n) < 0.3,
+        rng.random(n) < 0.3,
+        rng.random(3) < 0.7,
+        bool(rng.random() < 0.5),
+        rng.uniform(1, 30, 3).round(int(rng.integers(0, 3))),
+        float(rng.uniform(10, 60)),
+        float(rng.uniform(0.5, 3)),
+    )
+    outcome, minutes = work_judge(*args)
+    expected_outcome, expected_minutes = judge_numpy(*args)
+    assert outcome.dtype == np.int8
+    np.testing.assert_array_equal(outcome, expected_outcome)
+    assert minutes.tobytes() == expected_minutes.astype(np.float64).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_work_quantiles_equal_median_and_percentile(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    delay = rng.gamma(2.0, 3.0, n) * 10 ** rng.uniform(-3, 3)
+    if seed % 3 == 0:  # ties
+        delay = delay.round(1)
+    median, p90 = work_quantiles(delay)
+    assert median == np.median(delay)
+    assert p90 == np.percentile(delay, 90)
+
+
+def test_work_quantiles_of_nothing_or_nan_are_nan():
+    assert np.isnan(work_quantiles(np.empty(0))).all()
+    assert np.isnan(work_quantiles(np.array([1.0, np.nan, 2.0]))).all()
+    assert work_quantiles(np.array([7.5])) == (7.5, 7.5)
