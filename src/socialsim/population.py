@@ -22,6 +22,8 @@ from socialsim.network.graph import SocialGraph
 from socialsim.relationship import RelationshipParams
 from socialsim.scenario import PopulationParams
 
+_BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it
+
 __all__ = ["DETRACTOR", "PROMOTER", "Population", "Status", "beta_loyalty"]
 
 PROMOTER = 9.0
@@ -328,7 +330,7 @@ class Population:
         """
         self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post)
         self.last_interaction[who] = day
-        seen = np.isin(kind, BRAND_SEES)  # one kind for all, or one per person
+        seen = _BRAND_SEES[kind]  # one kind for all, or one per person
         if seen.ndim:
             self.last_engaged[who[seen]] = day
         elif seen:
