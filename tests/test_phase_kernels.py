@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from socialsim.brand.compiled import work_judge, work_quantiles
+from socialsim.population import _shift
 
 
 def judge_numpy(author, kind, label, complex_, expert, slip, answers, escalating, by_kind, e, t):
@@ -71,3 +72,18 @@ def test_work_quantiles_of_nothing_or_nan_are_nan():
     assert np.isnan(work_quantiles(np.empty(0))).all()
     assert np.isnan(work_quantiles(np.array([1.0, np.nan, 2.0]))).all()
     assert work_quantiles(np.array([7.5])) == (7.5, 7.5)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_shift_equals_add_at_then_clip(seed):
+    # Repeated indices add up in their order, then the scale's bounds apply, as numpy did.
+    rng = np.random.default_rng(seed)
+    n, k = 50, int(rng.integers(0, 120))
+    loyalty, depth = rng.uniform(0, 10, n), rng.random(n) * (seed % 2)
+    who, delta = rng.integers(0, n, k), rng.normal(0, 3, k)
+    damping = float(rng.random())
+    expected = loyalty.copy()
+    np.add.at(expected, who, delta * (1.0 - damping * depth[who]))
+    expected[who] = np.clip(expected[who], 0.0, 10.0)
+    _shift(loyalty, depth, who, delta, damping)
+    assert loyalty.tobytes() == expected.tobytes()
