@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from socialsim.brand.compiled import work_judge, work_quantiles
+from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.population import _shift
 
 
@@ -87,3 +88,25 @@ def test_shift_equals_add_at_then_clip(seed):
     expected[who] = np.clip(expected[who], 0.0, 10.0)
     _shift(loyalty, depth, who, delta, damping)
     assert loyalty.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_new_resharers_equal_the_set_operations_they_replace(seed):
+    rng = np.random.default_rng(seed)
+    n = 200
+    authors = rng.choice(n, int(rng.integers(1, 20)), replace=False)
+    seen_ids, seen = np.unique(authors), np.zeros(n, bool)
+    seen[authors] = True
+    first = np.empty(n, np.int64)
+    for _ in range(4):  # levels of a cascade
+        k = int(rng.integers(0, 80))
+        target, sender, keep = rng.integers(0, n, k), rng.integers(0, 30, k), rng.random(k) < 0.6
+        got = escalation_new_resharers(target, sender, keep, seen, first)
+        expected, at = np.unique(target[keep], return_index=True)
+        expected_sender = sender[keep][at]
+        new = ~np.isin(expected, seen_ids, assume_unique=True)
+        expected, expected_sender = expected[new], expected_sender[new]
+        seen_ids = np.union1d(seen_ids, expected)
+        assert got[0].tolist() == expected.tolist()
+        assert got[1].tolist() == expected_sender.tolist()
+    assert np.flatnonzero(seen).tolist() == seen_ids.tolist()
