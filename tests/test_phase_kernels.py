@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from socialsim.brand.compiled import work_judge, work_quantiles
+from socialsim.brand.compiled import replies_unheard, work_judge, work_quantiles
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.population import _shift
 
@@ -110,3 +110,15 @@ def test_new_resharers_equal_the_set_operations_they_replace(seed):
         assert got[0].tolist() == expected.tolist()
         assert got[1].tolist() == expected_sender.tolist()
     assert np.flatnonzero(seen).tolist() == seen_ids.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_unheard_complaints_equal_setdiff1d(seed):
+    rng = np.random.default_rng(seed)
+    posted = rng.choice(500, int(rng.integers(0, 60)), replace=False)
+    queued = rng.choice(posted, int(rng.integers(0, posted.size + 1)), replace=False)
+    queued = np.concatenate([queued, rng.choice(np.arange(500, 600), int(rng.integers(0, 5)))])
+    expected = np.setdiff1d(posted, np.unique(queued), assume_unique=True)
+    got = replies_unheard(posted, np.unique(queued))
+    assert got.dtype == expected.dtype
+    assert got.tolist() == expected.tolist()

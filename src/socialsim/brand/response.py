@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import ANSWERED, DISMISSED, fix_chance
+from socialsim.brand.compiled import replies_unheard
 from socialsim.brand.policies.protocol import Handling
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
@@ -122,7 +123,7 @@ def _ignored_complaints(day: Day) -> tuple[np.ndarray, int]:
     if posted.size == 0 and len(day.missed) == 0 and dismissed.size == 0:
         return posted, 0
     queued = day.queued.author[day.queued.kind == PostKind.COMPLAINT]
-    unheard = np.setdiff1d(posted, queued, assume_unique=True)
+    unheard = replies_unheard(posted, queued)
     missed = day.missed.author[day.missed.kind == PostKind.COMPLAINT]
     return np.concatenate([unheard, dismissed, missed]), int(dismissed.size)
 
