@@ -9,7 +9,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from socialsim.brand.compiled import replies_unheard, work_judge, work_quantiles
+from socialsim.brand.compiled import (
+    listening_flagged,
+    replies_unheard,
+    work_judge,
+    work_quantiles,
+)
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.population import _shift
 
@@ -122,3 +127,33 @@ def test_unheard_complaints_equal_setdiff1d(seed):
     got = replies_unheard(posted, np.unique(queued))
     assert got.dtype == expected.dtype
     assert got.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_listening_flagged_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, f = int(rng.integers(0, 40)), int(rng.integers(0, 6))
+    author, kind = rng.integers(0, 1000, n), rng.integers(0, 3, n).astype(np.int8)
+    hour, caught = rng.random(n) * 24.0, rng.random(n) < 0.7
+    m = int(caught.sum())
+    draws = (rng.random(m), rng.random(m), rng.integers(1, 3, m), rng.integers(0, 3, f))
+    draws += (rng.random(m + f), rng.random(f))
+    share, a, t = float(rng.random()), float(rng.random()), int(rng.integers(1, 400))
+    stray = float(rng.random())
+    got = listening_flagged(author, kind, hour, caught, *draws, share, a, stray, t)
+    u_complex, u_label, shift, false_label, u_tag, u_hour = draws
+    k = kind[caught]
+    complex_ = (k == 0) & (u_complex < share)
+    label = np.concatenate([(k + np.where(u_label >= a, shift, 0)) % 3, false_label])
+    complex_ = np.concatenate([complex_, np.zeros(f, bool)])
+    expected = (
+        np.concatenate([author[caught], np.full(f, -1)]),
+        np.concatenate([k, np.full(f, -1)]).astype(np.int8),
+        label.astype(np.int8),
+        24.0 * (t - 1) + np.concatenate([hour[caught], 24.0 * u_hour]),
+        complex_,
+        (label == 0) & (u_tag < np.where(complex_, a, stray)),
+    )
+    for column, want in zip(got, expected, strict=True):
+        assert column.dtype == want.dtype
+        assert column.tobytes() == want.tobytes()

@@ -12,6 +12,7 @@ from numba.core.registry import CPUDispatcher
 from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
+    "socialsim.brand.compiled.listening_flagged",
     "socialsim.brand.compiled.replies_unheard",
     "socialsim.brand.compiled.work_judge",
     "socialsim.brand.compiled.work_quantiles",
