@@ -11,6 +11,7 @@ import pytest
 
 from socialsim.brand.compiled import (
     listening_flagged,
+    replies_change,
     replies_unheard,
     work_judge,
     work_quantiles,
@@ -157,3 +158,24 @@ def test_listening_flagged_equals_its_numpy_version(seed):
     for column, want in zip(got, expected, strict=True):
         assert column.dtype == want.dtype
         assert column.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_replies_change_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 50))
+    kind = rng.integers(0, 3, n).astype(np.int8)
+    fits, fixed, compensated, complex_ = (rng.random((4, n)) < 0.6).astype(bool)
+    speed, gains = rng.random(n), rng.normal(0, 1, 7)
+    change, counts = replies_change(kind, fits, fixed, compensated, complex_, speed, gains)
+    complaint = kind == 0
+    complaint_gain = np.where(fixed, gains[0] + compensated * gains[1], gains[2])
+    gain = np.array([0.0, gains[3], gains[4]])[kind]
+    gain[complaint] = complaint_gain[complaint]
+    botched = np.where(complaint, -gains[5], gains[6] * speed)
+    assert change.tobytes() == np.where(fits, gain * speed, botched).tobytes()
+    repaired = fits & fixed & complaint
+    masks = [fits & complaint, fits & (kind == 1), fits & (kind == 2), ~fits, repaired]
+    masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
+    masks += [repaired & compensated]
+    assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]

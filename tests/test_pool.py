@@ -13,6 +13,7 @@ from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
     "socialsim.brand.compiled.listening_flagged",
+    "socialsim.brand.compiled.replies_change",
     "socialsim.brand.compiled.replies_unheard",
     "socialsim.brand.compiled.work_judge",
     "socialsim.brand.compiled.work_quantiles",

@@ -12,7 +12,7 @@ import numpy as np
 
 from socialsim.kernels import njit
 
-__all__ = ["listening_flagged", "replies_unheard", "work_judge", "work_quantiles"]
+__all__ = ["listening_flagged", "replies_change", "replies_unheard", "work_judge", "work_quantiles"]
 
 
 @njit(cache=True)
@@ -188,3 +188,54 @@ def listening_flagged(
     for j in range(m + f):
         tagged[j] = label[j] == 0 and u_tag[j] < (accuracy if complex_[j] else stray)
     return out_author, out_kind, label, arrival, complex_, tagged
+
+
+@njit(cache=True)
+def replies_change(
+    kind: np.ndarray,
+    fits: np.ndarray,
+    fixed: np.ndarray,
+    compensated: np.ndarray,
+    complex_: np.ndarray,
+    speed: np.ndarray,
+    gains: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """What each reply does to its author's loyalty, and the day's counts of replies.
+
+    ``gains`` holds ``response.complaint_fixed_gain``, ``compensation_gain``,
+    ``complaint_reply_gain``, ``thanks_gain``, ``need_gain``, ``botch_penalty`` and
+    ``generic_gain``. Equal to this numpy (:func:`socialsim.brand.response._answer`)::
+
+        complaint_gain = where(fixed, fixed_gain + compensated * compensation_gain, reply_gain)
+        gain = array([0.0, thanks_gain, need_gain])[kind]
+        gain[complaint] = complaint_gain[complaint]
+        botched = where(complaint, -botch_penalty, generic_gain * speed)
+        change = where(fits, gain * speed, botched)
+
+    The counts are those of ``fits & complaint``, ``fits & praise``, ``fits & need``,
+    ``~fits``, ``fits & fixed & complaint`` (repaired), ``fits & complaint & complex_``,
+    ``fits & complaint & complex_ & fixed`` and ``repaired & compensated``.
+    """
+    change = np.empty(kind.size)
+    counts = np.zeros(8, np.int64)
+    for i in range(kind.size):
+        complaint = kind[i] == 0
+        if fits[i]:
+            if complaint:
+                if fixed[i]:
+                    gain = gains[0] + (1.0 if compensated[i] else 0.0) * gains[1]
+                else:
+                    gain = gains[2]
+            else:
+                gain = gains[2 + kind[i]]
+            change[i] = gain * speed[i]
+            counts[kind[i]] += 1
+            if complaint:
+                counts[4] += fixed[i]
+                counts[5] += complex_[i]
+                counts[6] += complex_[i] and fixed[i]
+                counts[7] += fixed[i] and compensated[i]
+        else:
+            change[i] = -gains[5] if complaint else gains[6] * speed[i]
+            counts[3] += 1
+    return change, counts
