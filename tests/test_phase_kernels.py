@@ -9,6 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from socialsim.brand.agent import _stand_ins
 from socialsim.brand.compiled import (
     listening_flagged,
     replies_change,
@@ -18,6 +19,7 @@ from socialsim.brand.compiled import (
 )
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.population import _shift
+from socialsim.posts import PostKind, Posts
 
 
 def judge_numpy(author, kind, label, complex_, expert, slip, answers, escalating, by_kind, e, t):
@@ -179,3 +181,31 @@ def test_replies_change_equals_its_numpy_version(seed):
     masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
     masks += [repaired & compensated]
     assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
+
+
+def stand_ins_numpy(posts, labels, people_in_all, rng):
+    """The stand-ins as drawn before the kernel: kind by kind, the same draws."""
+    people = np.empty(labels.size, np.int64)
+    for kind in PostKind:
+        mine = np.flatnonzero(labels == kind)
+        if mine.size:
+            pool = posts.of_kind(kind)
+            pool = pool if pool.size else posts.author
+            if pool.size:
+                people[mine] = pool[rng.integers(0, pool.size, size=mine.size)]
+            else:
+                people[mine] = rng.integers(0, people_in_all, size=mine.size)
+    return people
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_stand_ins_equal_their_numpy_version(seed):
+    # Some days have no post of a kind, or no post at all: the pool falls back as before.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 12)) if seed % 3 else 0
+    kinds = rng.integers(0, 1 + seed % 3, n).astype(np.int8)
+    posts = Posts(author=rng.integers(0, 100, n), kind=kinds, hour=np.zeros(n))
+    labels = rng.integers(0, 3, int(rng.integers(0, 8))).astype(np.int8)
+    got = _stand_ins(posts, labels, 500, np.random.default_rng(seed))
+    expected = stand_ins_numpy(posts, labels, 500, np.random.default_rng(seed))
+    assert got.tolist() == expected.tolist()

@@ -15,6 +15,7 @@ KERNELS = {
     "socialsim.brand.compiled.listening_flagged",
     "socialsim.brand.compiled.replies_change",
     "socialsim.brand.compiled.replies_unheard",
+    "socialsim.brand.compiled.triage_stand_ins",
     "socialsim.brand.compiled.work_judge",
     "socialsim.brand.compiled.work_quantiles",
     "socialsim.chance._first_points",

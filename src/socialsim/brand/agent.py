@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
-from socialsim.brand.compiled import work_quantiles
+from socialsim.brand.compiled import triage_stand_ins, work_quantiles
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of
@@ -243,17 +243,14 @@ def _stand_ins(
     A false positive is flagged chatter, which comes on days when nobody posted too: then
     the stand-in is anyone in the population, as chatter's authors are.
     """
-    people = np.empty(labels.size, np.int64)
-    for kind in PostKind:
-        mine = np.flatnonzero(labels == kind)
-        if mine.size:
-            pool = posts.of_kind(kind)
-            pool = pool if pool.size else posts.author
-            if pool.size:
-                people[mine] = pool[rng.integers(0, pool.size, size=mine.size)]
-            else:
-                people[mine] = rng.integers(0, people_in_all, size=mine.size)
-    return people
+    # The draws, kind by kind (positions in the pool the compiled kernel then builds).
+    wanted = np.bincount(labels, minlength=len(PostKind)).tolist()
+    posted = np.bincount(posts.kind, minlength=len(PostKind)).tolist()
+    draws = []
+    for kind, count in enumerate(wanted):
+        pool = posted[kind] or len(posts) or people_in_all
+        draws.append(rng.integers(0, pool, size=count) if count else np.empty(0, np.int64))
+    return triage_stand_ins(labels, posts.kind, posts.author, tuple(draws))
 
 
 @phase(

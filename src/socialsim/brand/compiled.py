@@ -12,7 +12,14 @@ import numpy as np
 
 from socialsim.kernels import njit
 
-__all__ = ["listening_flagged", "replies_change", "replies_unheard", "work_judge", "work_quantiles"]
+__all__ = [
+    "listening_flagged",
+    "replies_change",
+    "replies_unheard",
+    "triage_stand_ins",
+    "work_judge",
+    "work_quantiles",
+]
 
 
 @njit(cache=True)
@@ -239,3 +246,30 @@ def replies_change(
             change[i] = -gains[5] if complaint else gains[6] * speed[i]
             counts[3] += 1
     return change, counts
+
+
+@njit(cache=True)
+def triage_stand_ins(
+    labels: np.ndarray, kind: np.ndarray, author: np.ndarray, draws: tuple
+) -> np.ndarray:  # pragma: no cover
+    """The stand-in authors of false positives labelled ``labels``, from the day's posts.
+
+    ``draws[k]`` holds one draw per false positive labelled ``k``, in their order: a position
+    among the posts of kind ``k`` (``kind``, ``author``), or among all posts if there is none
+    of that kind, or a person if there is no post at all. Equal to this numpy, for each ``k``
+    with ``mine = flatnonzero(labels == k)`` and ``pool = author[kind == k]``::
+
+        pool = pool if pool.size else author
+        people[mine] = pool[draws[k]] if pool.size else draws[k]
+    """
+    people = np.empty(labels.size, np.int64)
+    for k in range(3):
+        pool = author[kind == k]
+        if pool.size == 0:
+            pool = author
+        j = 0
+        for i in range(labels.size):
+            if labels[i] == k:
+                people[i] = pool[draws[k][j]] if pool.size else draws[k][j]
+                j += 1
+    return people

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.compiled import replies_change, replies_unheard
+from socialsim.brand.compiled import replies_change, replies_unheard, triage_stand_ins
 from socialsim.fans.escalation import reshare_cascade
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph
@@ -27,9 +27,11 @@ __all__: list[str] = []
 def _load_kernels() -> None:
     """Run a model small enough to take milliseconds, once its kernels are loaded."""
     EngagementModel(Scenario().replace({"graph.n": 200, "run.days": 2}), rng=0).run()
-    # Kernels of the days with complaints and replies, which the tiny run may not have: called
-    # on arrays of the types a run passes them.
-    replies_unheard(np.empty(0, np.int64), np.empty(0, np.int64))
+    # Kernels of the days with complaints, replies or false positives, which the tiny run may
+    # not have: called on arrays of the types a run passes them.
+    none, kinds = np.empty(0, np.int64), np.empty(0, np.int8)
+    replies_unheard(none, none)
+    triage_stand_ins(kinds, kinds, none, (none, none, none))
     no = np.zeros(0, bool)
     replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
