@@ -198,31 +198,12 @@ class Arrivals:
         # The points of a Poisson process of intensity rate on [0, length), as exponential
         # gaps: enough to pass the end almost always; otherwise drawn on from the last point.
         gaps = seed.standard_exponential(_gaps_for(rate * length))
-        who, e, ended = _first_points(
-            gaps,
-            True,
-            rate,
-            length,
-            self.start,
-            self.bound,
-            self.offset,
-            self.members,
-            self.weights,
-        )
+        line = (self.start, self.bound, self.offset, self.members, self.weights)
+        who, e, ended = _first_points(gaps, True, rate, length, *line)
         if ended:
             return who, e
         points = _poisson_points(length, rate, seed, np.cumsum(gaps) / rate)
-        return _first_points(
-            points,
-            False,
-            rate,
-            length,
-            self.start,
-            self.bound,
-            self.offset,
-            self.members,
-            self.weights,
-        )[:2]
+        return _first_points(points, False, rate, length, *line)[:2]
 
     def _draw_everyone(
         self, rate: float, seed: np.random.Generator
