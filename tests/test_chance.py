@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
+from socialsim import chance
 from socialsim.chance import Arrivals, hazard
 
 WEIGHTS = np.random.default_rng(3).lognormal(-0.5, 1.0, 400)
@@ -68,3 +69,38 @@ def test_rate_zero_draws_nobody_and_rate_infinity_everybody_with_a_weight():
     everybody, _ = arrivals.draw(np.inf, seed=np.random.default_rng(0))
     assert nobody.size == 0
     assert sorted(everybody.tolist()) == list(range(20, WEIGHTS.size))
+
+
+def old_poisson_points(length, rate, seed, gaps_for):
+    """The points as drawn before the draw was compiled: chunks of gaps, cumsum, cut."""
+    chunks, last = [], 0.0
+    while True:
+        gaps = seed.standard_exponential(gaps_for(rate * (length - last)))
+        points = last + np.cumsum(gaps) / rate
+        if points[-1] >= length:
+            chunks.append(points[: np.searchsorted(points, length)])
+            return np.concatenate(chunks)
+        chunks.append(points)
+        last = float(points[-1])
+
+
+@pytest.mark.parametrize("short", [False, True])
+@pytest.mark.parametrize("seed", range(12))
+def test_the_compiled_draw_uses_the_points_numpy_did(seed, short, monkeypatch):
+    # Same stream, same people and exponentials, bit for bit, as the numpy points; with
+    # `short`, every chunk of gaps stops short of the line's end and the draw goes on.
+    rng = np.random.default_rng(seed)
+    arrivals = Arrivals.of(rng.lognormal(0.0, 1.0, 2_000) * (rng.random(2_000) < 0.9))
+    rate = hazard(float(rng.uniform(0.0005, 0.05)))
+    if short:
+        monkeypatch.setattr(chance, "_gaps_for", lambda expected: int(expected / 7) + 1)
+    who, e = arrivals.draw(rate, seed=np.random.default_rng(seed))
+    points = old_poisson_points(
+        float(arrivals.start[-1]), rate, np.random.default_rng(seed), chance._gaps_for
+    )
+    a = arrivals
+    expected = chance._first_points(
+        points, False, rate, float(a.start[-1]), a.start, a.bound, a.offset, a.members, a.weights
+    )
+    assert who.tolist() == expected[0].tolist()
+    assert e.tobytes() == expected[1].tobytes()

@@ -12,7 +12,13 @@ from numba.core.registry import CPUDispatcher
 from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
+    "socialsim.brand.compiled.listening_flagged",
+    "socialsim.brand.compiled.replies_change",
+    "socialsim.brand.compiled.replies_unheard",
+    "socialsim.brand.compiled.work_judge",
+    "socialsim.brand.compiled.work_quantiles",
     "socialsim.chance._first_points",
+    "socialsim.fans.escalation.escalation_new_resharers",
     "socialsim.fans.identification._spread",
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.word_of_mouth._who_talks",
@@ -21,6 +27,7 @@ KERNELS = {
     "socialsim.network.csr.csr_rows",
     "socialsim.network.csr.distinct_of",
     "socialsim.network.csr.sums_of",
+    "socialsim.population._shift",
 }
 
 

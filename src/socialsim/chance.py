@@ -195,10 +195,15 @@ class Arrivals:
             return np.empty(0, dtype=np.int64), np.empty(0)
         if not rate * length < _DENSE_FROM * self.weights.size:  # inf and nan included
             return self._draw_everyone(rate, seed)
-        points = _poisson_points(length, rate, seed)
-        return _first_points(
-            points, rate, self.start, self.bound, self.offset, self.members, self.weights
-        )
+        # The points of a Poisson process of intensity rate on [0, length), as exponential
+        # gaps: enough to pass the end almost always; otherwise drawn on from the last point.
+        gaps = seed.standard_exponential(_gaps_for(rate * length))
+        line = (self.start, self.bound, self.offset, self.members, self.weights)
+        who, e, ended = _first_points(gaps, True, rate, length, *line)
+        if ended:
+            return who, e
+        points = _poisson_points(length, rate, seed, np.cumsum(gaps) / rate)
+        return _first_points(points, False, rate, length, *line)[:2]
 
     def _draw_everyone(
         self, rate: float, seed: np.random.Generator
@@ -212,39 +217,55 @@ class Arrivals:
         return maybe[events], e[events]
 
 
-def _poisson_points(length: float, rate: float, seed: np.random.Generator) -> np.ndarray:
-    """The points of a Poisson process of intensity ``rate`` on ``[0, length)``, in order."""
+def _gaps_for(expected: float) -> int:
+    """Gaps to draw for ``expected`` points: the mean plus five standard deviations, plus 10."""
+    return int(expected + 5.0 * np.sqrt(expected) + 10)
+
+
+def _poisson_points(
+    length: float, rate: float, seed: np.random.Generator, points: np.ndarray
+) -> np.ndarray:
+    """The points of a Poisson process of intensity ``rate`` on ``[0, length)``, in order,
+    continuing from its first ``points`` (a chunk that stops short of ``length``)."""
     chunks = []
-    last = 0.0
-    while True:
-        # Enough gaps to pass the end almost always; otherwise draw on from the last point.
-        expected = rate * (length - last)
-        gaps = seed.standard_exponential(int(expected + 5.0 * np.sqrt(expected) + 10))
-        points = last + np.cumsum(gaps) / rate
-        if points[-1] >= length:
-            chunks.append(points[: np.searchsorted(points, length)])
-            return np.concatenate(chunks)
+    while points[-1] < length:
         chunks.append(points)
         last = float(points[-1])
+        gaps = seed.standard_exponential(_gaps_for(rate * (length - last)))
+        points = last + np.cumsum(gaps) / rate
+    chunks.append(points[: np.searchsorted(points, length)])
+    return np.concatenate(chunks)
 
 
 # A loop over the points in order: the numpy form (a binary search for each point's bin, then
 # a dozen gathers and masks) costs several times as much per point (docs/performance.md).
 @njit(cache=True)
 def _first_points(
-    points: np.ndarray,
+    gaps: np.ndarray,
+    summed: bool,
     rate: float,
+    length: float,
     start: np.ndarray,
     bound: np.ndarray,
     offset: np.ndarray,
     members: np.ndarray,
     weights: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each stretch's first point, as (person, E), for the people whose E is under their rate."""
-    who = np.empty(points.size, dtype=np.int64)
-    e = np.empty(points.size)
-    found, bin_, last = 0, 0, -1
-    for x in points:
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Each stretch's first point, as (person, E), for the people whose E is under their rate;
+    and whether the points reached ``length``.
+
+    With ``summed``, the points are ``np.cumsum(gaps) / rate`` (the same sums, in the same
+    order), those under ``length`` only; otherwise ``gaps`` are the points themselves, all under
+    ``length`` (more than one chunk of gaps: :func:`_poisson_points`).
+    """
+    who = np.empty(gaps.size, dtype=np.int64)
+    e = np.empty(gaps.size)
+    found, bin_, last, total = 0, 0, -1, 0.0
+    for gap in gaps:
+        total += gap
+        x = total / rate if summed else gap
+        if x >= length:
+            return who[:found], e[:found], True
         while x >= start[bin_ + 1]:
             bin_ += 1
         along = (x - start[bin_]) / bound[bin_]
@@ -258,4 +279,4 @@ def _first_points(
         if first < rate * weights[person]:
             who[found], e[found] = person, first
             found += 1
-    return who[:found], e[:found]
+    return who[:found], e[:found], not summed

@@ -22,6 +22,8 @@ from socialsim.network.graph import SocialGraph
 from socialsim.relationship import RelationshipParams
 from socialsim.scenario import PopulationParams
 
+_BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it
+
 __all__ = ["DETRACTOR", "PROMOTER", "Population", "Status", "beta_loyalty"]
 
 PROMOTER = 9.0
@@ -271,10 +273,17 @@ class Population:
 
         An index may repeat (two replies to one person add up). The bounds are the scale's,
         not a correction of bad input: a fan at 10 who has another good experience stays at 10.
-        Each person feels ``1 − damping · depth`` of the change (:meth:`_damped`).
+        Each person feels ``1 − damping · depth`` of the change: a deeper relationship swings
+        less, both ways, as committed consumers resist negative information (Ahluwalia,
+        Burnkrant & Unnava 2000).
         """
-        np.add.at(self.loyalty, who, self._damped(who, delta))
-        self.loyalty[who] = np.clip(self.loyalty[who], 0.0, 10.0)
+        who = np.asarray(who)
+        if isinstance(delta, np.ndarray) and delta.ndim:
+            delta = delta.astype(np.float64, copy=False)
+        else:
+            delta = np.full(who.size, delta, np.float64)
+        damping = self.damping if self.max_depth > 0.0 else 0.0  # everyone shallow: no damping
+        _shift(self.loyalty, self.depth, who, delta, damping)
 
     def feel(self, delta: np.ndarray) -> None:
         """Move everyone's loyalty by ``delta`` (one entry per person), within [0, 10].
@@ -302,16 +311,6 @@ class Population:
         damping = self.damping if self.max_depth > 0.0 else 0.0  # everyone shallow: no damping
         _feel_at(self.loyalty, self.status, self.depth, who, delta, damping)
 
-    def _damped(self, who: np.ndarray, delta: np.ndarray | float) -> np.ndarray | float:
-        """What the people at ``who`` feel of ``delta``: a deeper relationship swings less.
-
-        Committed consumers resist negative information (Ahluwalia, Burnkrant & Unnava 2000);
-        here depth damps swings both ways, by ``1 − damping · depth``.
-        """
-        if self.damping == 0.0 or self.max_depth == 0.0:  # everyone shallow: nothing to damp
-            return delta
-        return delta * (1.0 - self.damping * self.depth[who])
-
     # ------------------------------------------------------------------ the relationship
     def record(
         self,
@@ -334,7 +333,7 @@ class Population:
         """
         self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post)
         self.last_interaction[who] = day
-        seen = np.isin(kind, BRAND_SEES)  # one kind for all, or one per person
+        seen = _BRAND_SEES[kind]  # one kind for all, or one per person
         if seen.ndim:
             self.last_engaged[who[seen]] = day
         elif seen:
@@ -395,6 +394,21 @@ def _feel_at(
         if status[i] != _CHURNED:
             moved = loyalty[i] + delta[k] * (1.0 - damping * depth[i])
             loyalty[i] = min(10.0, max(0.0, moved))
+
+
+@njit(cache=True)
+def _shift(
+    loyalty: np.ndarray, depth: np.ndarray, who: np.ndarray, delta: np.ndarray, damping: float
+) -> None:
+    """:meth:`Population.shift`: equal to ``np.add.at(loyalty, who, delta * (1.0 - damping *
+    depth[who]))`` then ``loyalty[who] = np.clip(loyalty[who], 0.0, 10.0)`` (the same sums, in
+    the order of ``who``; with ``damping = 0``, ``delta`` unchanged)."""
+    for k in range(who.size):
+        i = who[k]
+        loyalty[i] += delta[k] * (1.0 - damping * depth[i])
+    for k in range(who.size):
+        i = who[k]
+        loyalty[i] = min(10.0, max(0.0, loyalty[i]))
 
 
 # Book-keeping of the processes, not a person's state worth a column.

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
+from socialsim.brand.compiled import work_quantiles
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of
@@ -327,18 +328,19 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     # policy's answered labels; a custom policy chose by label, so any kind it let through.
     rules = isinstance(day.brand.policy, Rules)
     answered = day.brand.policy.answer if rules else KINDS
-    answers = np.isin(np.array(KINDS), np.array(answered, dtype=object))
+    answers = np.array([kind in answered for kind in KINDS])
     day.answered, day.missed = team.work(
         day.queued, day.t, rng=rng, slots=day.plan.reply_slots, answers=answers
     )
     day.response_time = team.last_response_time
     real_delay = day.response_time[day.answered.replied]
+    median, p90 = work_quantiles(real_delay)
     return {
         "backlog": len(team.queue),
         "missed": len(day.missed),
         "missed_complaints": int(np.count_nonzero(day.missed.kind == PostKind.COMPLAINT)),
-        "response_time_median": float(np.median(real_delay)) if real_delay.size else np.nan,
-        "response_time_p90": float(np.percentile(real_delay, 90)) if real_delay.size else np.nan,
+        "response_time_median": median,
+        "response_time_p90": p90,
         # the sum, so that a run's mean response time weighs every reply alike
         "response_hours": float(real_delay.sum()),
         **team.last_counts,

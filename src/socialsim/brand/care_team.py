@@ -42,6 +42,7 @@ from typing import ClassVar
 
 import numpy as np
 
+from socialsim.brand.compiled import work_judge
 from socialsim.brand.routing import EXPERT, FRONTLINE, escalates
 from socialsim.brand.servers import serve
 from socialsim.posts import Flagged, PostKind
@@ -118,18 +119,17 @@ class Queue:
 
     def take(self, which: np.ndarray) -> Queue:
         """The entries selected by a mask or index array."""
-        return Queue(**{name: getattr(self, name)[which] for name in _COLUMNS})
+        if which.dtype == np.bool_:  # positions once, rather than a mask read by every column
+            which = np.flatnonzero(which)
+        columns = self.__dict__
+        return _queue({name: columns[name][which] for name in _COLUMNS})
 
     def join(self, other: Queue) -> Queue:
         """This queue followed by ``other``."""
         if not len(other):
             return self
-        return Queue(
-            **{
-                name: np.concatenate([getattr(self, name), getattr(other, name)])
-                for name in _COLUMNS
-            }
-        )
+        mine, theirs = self.__dict__, other.__dict__
+        return _queue({name: np.concatenate((mine[name], theirs[name])) for name in _COLUMNS})
 
     @property
     def replied(self) -> np.ndarray:
@@ -138,6 +138,14 @@ class Queue:
 
 
 _COLUMNS = tuple(f.name for f in fields(Queue))
+
+
+def _queue(columns: dict[str, np.ndarray]) -> Queue:
+    """A queue of these columns, all given (the constructor's checks skipped: a day makes a
+    dozen queues of a few dozen items, where they cost more than the copies)."""
+    queue = object.__new__(Queue)
+    queue.__dict__.update(columns)
+    return queue
 
 
 class CareTeam:
@@ -315,28 +323,24 @@ def _judge(
 
     Without a slip, a false positive is dismissed and a real post is taken for what it is:
     passed on if it is a complaint that needs an expert (frontline, escalating), left if the
-    policy does not answer its kind, answered otherwise. A slip gets one judgement wrong.
+    policy does not answer its kind, answered otherwise. A slip gets one judgement wrong: the
+    frontline keeps a complex complaint, a real post is dismissed, a wrong label is followed, a
+    false positive is answered (the compiled :func:`~socialsim.brand.compiled.work_judge`).
     """
-    slip = u < errors
-    real = queue.author >= 0
-    expert = queue.tier == EXPERT
-    kind = np.where(real, queue.kind, queue.label)
-    complaint = kind == PostKind.COMPLAINT
-    by_kind = np.array([p.reply_minutes, p.thanks_minutes, p.reply_minutes])
-    fits = np.where(expert & complaint, p.expert_minutes, by_kind[kind])
-    wrong = np.where(expert, p.expert_minutes, by_kind[queue.label])  # the label's reply
-    passes = ~expert & complaint & queue.complex & answers[kind] & escalates(p.routing, p.experts)
-    seen_through = real & (queue.kind != queue.label)
-    outcome = np.full(len(queue), ANSWERED, np.int8)
-    outcome[~answers[kind] | ~real] = DISMISSED
-    outcome[passes] = ESCALATED
-    # A slip: the frontline keeps a complex complaint, a real post is dismissed, a wrong label
-    # is followed, a false positive is answered.
-    outcome[slip & passes] = ANSWERED
-    outcome[slip & real & ~seen_through & ~passes] = DISMISSED
-    outcome[slip & (seen_through | ~real)] = FOLLOWED
-    minutes = np.select([outcome == FOLLOWED, outcome == ANSWERED], [wrong, fits], p.triage_minutes)
-    return outcome, minutes
+    by_kind = np.array([p.reply_minutes, p.thanks_minutes, p.reply_minutes], np.float64)
+    return work_judge(
+        queue.author,
+        queue.kind,
+        queue.label,
+        queue.complex,
+        queue.tier == EXPERT,
+        u < errors,
+        answers,
+        escalates(p.routing, p.experts),
+        by_kind,
+        float(p.expert_minutes),
+        float(p.triage_minutes),
+    )
 
 
 def _noise(rng: np.random.Generator, n: int, cv: float) -> np.ndarray:

@@ -87,7 +87,7 @@ def update(detector: Detector, counts: np.ndarray, params: EarlyWarningParams, t
     (The CUSUM restarts after an alarm; the count stays up, so it alarms again. In a run,
     crisis mode freezes the baseline and the fix brings the count down.)
     """
-    watched = np.isin(np.array(KINDS), params.labels)
+    watched = np.array([kind in params.labels for kind in KINDS])
     ready = detector.days >= params.warmup_days
     if ready:
         sd = np.sqrt(np.maximum(detector.baseline, 1.0))

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socialsim.brand.compiled import listening_flagged
 from socialsim.day import Counts, phase
-from socialsim.posts import NOT_RELEVANT, Flagged, PostKind, Posts
+from socialsim.posts import Flagged, PostKind, Posts
 from socialsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -104,25 +105,31 @@ def _listen(
     which of ``posts`` were caught."""
     params, share = scenario.listening, scenario.team.expert_share
     caught = rng.random(len(posts)) < params.recall
-    author, kind, hour = posts.author[caught], posts.kind[caught], posts.hour[caught]
-    complex_ = (kind == PostKind.COMPLAINT) & (rng.random(author.size) < share)
-    # A wrong label is one of the other two kinds: shift the kind by 1 or 2, modulo 3.
-    wrong = rng.random(author.size) >= params.label_accuracy
-    shift = np.where(wrong, rng.integers(1, 3, size=author.size), 0)
-    label = np.concatenate(
-        [(kind + shift) % len(PostKind), rng.integers(0, len(PostKind), size=false)]
-    ).astype(np.int8)
-    complex_ = np.concatenate([complex_, np.zeros(false, bool)])
+    m = int(np.count_nonzero(caught))
+    # The draws, in this order: complexity, label errors, wrong labels (a wrong label is one of
+    # the other two kinds: the kind shifted by 1 or 2, modulo 3), the false positives' labels,
+    # tags, the false positives' hours; the compiled kernel does the rest.
+    u_complex, u_label, shift = rng.random(m), rng.random(m), rng.integers(1, 3, size=m)
+    false_label = rng.integers(0, len(PostKind), size=false)
+    u_tag = rng.random(m + false)
+    u_false_hour = rng.random(false)
     # The tag's chance for an item that needs no expert keeps the tagged share at the true one.
     a = params.label_accuracy
     stray = min(1.0, (1 - a) * share / (1 - share)) if share < 1 else 1.0
-    tagged = (label == PostKind.COMPLAINT) & (rng.random(label.size) < np.where(complex_, a, stray))
-    flagged = Flagged(
-        author=np.concatenate([author, np.full(false, NOT_RELEVANT)]).astype(np.int64),
-        kind=np.concatenate([kind, np.full(false, NOT_RELEVANT)]).astype(np.int8),
-        label=label,
-        arrival=24.0 * (t - 1) + np.concatenate([hour, 24.0 * rng.random(false)]),
-        complex=complex_,
-        tagged=tagged,
+    author, kind, label, arrival, complex_, tagged = listening_flagged(
+        posts.author,
+        posts.kind,
+        posts.hour,
+        caught,
+        u_complex,
+        u_label,
+        shift,
+        false_label,
+        u_tag,
+        u_false_hour,
+        share,
+        a,
+        stray,
+        t,
     )
-    return flagged, caught
+    return Flagged(author, kind, label, arrival, complex_, tagged), caught

@@ -48,6 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import ANSWERED, DISMISSED, fix_chance
+from socialsim.brand.compiled import replies_change, replies_unheard
 from socialsim.brand.policies.protocol import Handling
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
@@ -122,7 +123,7 @@ def _ignored_complaints(day: Day) -> tuple[np.ndarray, int]:
     if posted.size == 0 and len(day.missed) == 0 and dismissed.size == 0:
         return posted, 0
     queued = day.queued.author[day.queued.kind == PostKind.COMPLAINT]
-    unheard = np.setdiff1d(posted, queued, assume_unique=True)
+    unheard = replies_unheard(posted, queued)
     missed = day.missed.author[day.missed.kind == PostKind.COMPLAINT]
     return np.concatenate([unheard, dismissed, missed]), int(dismissed.size)
 
@@ -141,17 +142,20 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     chance = policy.fix_rate * fix_chance(answered, delay, day.scenario.team)
     fixed = (rng.random(author.size) < chance) & attempted
     speed = speed_factor(delay, params)
-    complaint_gain = np.where(
-        fixed,
-        params.complaint_fixed_gain + compensated * params.compensation_gain,
-        params.complaint_reply_gain,
+    gains = np.array(
+        [
+            params.complaint_fixed_gain,
+            params.compensation_gain,
+            params.complaint_reply_gain,
+            params.thanks_gain,
+            params.need_gain,
+            params.botch_penalty,
+            params.generic_gain,
+        ],
+        np.float64,
     )
-    gain = np.array([0.0, params.thanks_gain, params.need_gain])[kind]
+    change, tally = replies_change(kind, fits, fixed, compensated, answered.complex, speed, gains)
     complaint = kind == PostKind.COMPLAINT
-    gain[complaint] = complaint_gain[complaint]
-    # A reply that followed a wrong label: a wrong answer to a complaint, a generic one else.
-    botched = np.where(complaint, -params.botch_penalty, params.generic_gain * speed)
-    change = np.where(fits, gain * speed, botched)
     pop.shift(author, change)
     np.add.at(pop.responses_received, author, 1)
     pop.last_contact[author] = day.t
@@ -176,18 +180,16 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
         amplified = public & ((how & Handling.AMPLIFY) > 0) & fits & (kind == PostKind.PRAISE)
         if amplified.any():
             day.amplified.append((author[amplified], change[amplified]))
-    repaired = fits & fixed & complaint
-    day.compensations = int(np.count_nonzero(repaired & compensated))
-    complex_ = fits & complaint & answered.complex
+    day.compensations = int(tally[7])
     return {
         "false_positives_handled": int(np.count_nonzero(handled.author < 0)),
-        "responses_complaint": int(np.count_nonzero(fits & complaint)),
-        "responses_praise": int(np.count_nonzero(fits & (kind == PostKind.PRAISE))),
-        "responses_need": int(np.count_nonzero(fits & (kind == PostKind.NEED))),
-        "botched": int(np.count_nonzero(~fits)),
-        "complaints_fixed": int(np.count_nonzero(repaired)),
-        "complex_answered": int(np.count_nonzero(complex_)),
-        "complex_fixed": int(np.count_nonzero(complex_ & fixed)),
+        "responses_complaint": int(tally[0]),
+        "responses_praise": int(tally[1]),
+        "responses_need": int(tally[2]),
+        "botched": int(tally[3]),
+        "complaints_fixed": int(tally[4]),
+        "complex_answered": int(tally[5]),
+        "complex_fixed": int(tally[6]),
         "new_fans_answered": int(won.size),
         "loyalty_change_authors": float(change.sum()),
     }

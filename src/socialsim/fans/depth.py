@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.day import Counts, phase
-from socialsim.interactions import TWO_WAY
+from socialsim.interactions import TWO_WAY, Kind
 from socialsim.kernels import njit
 from socialsim.network.graph import sum_by
 from socialsim.population import Population, Status
@@ -43,6 +43,7 @@ __all__ = ["RECENT_DAYS", "depth", "depth_levels"]
 
 RECENT_DAYS = 30
 """Days back that count as "engaged recently" (the day itself included)."""
+_TWO_WAY = np.isin(np.arange(len(Kind)), TWO_WAY)  # by kind: is it two-way (an isin by lookup)
 _KPIS = ("depth_shallow", "depth_engaged", "depth_deep", "engaged_30d_share")
 
 
@@ -53,7 +54,7 @@ def depth(day: Day, rng: np.random.Generator) -> Counts:
     rows = pop.log.on_day(day.t)
     if rows.size:
         person = pop.log.column("person")[rows]
-        answered = person[np.isin(pop.log.column("kind")[rows], TWO_WAY)]
+        answered = person[_TWO_WAY[pop.log.column("kind")[rows]]]
         people, times = sum_by(answered, np.ones(answered.size), len(pop))
         pop.depth[people] = 1.0 - (1.0 - pop.depth[people]) * (1.0 - params.depth_gain) ** times
         pop.max_depth = max(pop.max_depth, float(pop.depth[people].max(initial=0.0)))

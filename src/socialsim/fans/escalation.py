@@ -37,6 +37,7 @@ from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.cascade import fire
 from socialsim.fans.identification import identification
+from socialsim.kernels import njit
 from socialsim.network.graph import distinct
 from socialsim.posts import PostKind, Posts
 
@@ -158,7 +159,9 @@ def reshare_cascade(
     >>> sorted(who.tolist()), bool((hour >= 0).all() and (hour < 24).all())
     ([1, 2, 3], True)
     """
-    seen = np.unique(authors)
+    seen = np.zeros(segment.size, bool)  # the authors and everyone who re-shared so far
+    seen[authors] = True
+    first = np.empty(segment.size, np.int64)  # scratch: a new re-sharer's first sender
     found_who, found_hour = [], []
     frontier, level, when = authors, arousal, hours
     while frontier.size and p > 0:
@@ -167,11 +170,7 @@ def reshare_cascade(
             segment[frontier[sender]], segment[target], cross_segment
         )
         keep = rng.random(sender.size) < weight
-        target, first = np.unique(target[keep], return_index=True)
-        sender = sender[keep][first]
-        new = ~np.isin(target, seen, assume_unique=True)
-        target, sender = target[new], sender[new]
-        seen = np.union1d(seen, target)
+        target, sender = escalation_new_resharers(target, sender, keep, seen, first)
         start = when[sender]
         found_who.append(target)
         found_hour.append(start + (24.0 - start) * rng.random(target.size))
@@ -179,3 +178,30 @@ def reshare_cascade(
     if not found_who:
         return np.empty(0, np.int64), np.empty(0)
     return np.concatenate(found_who).astype(np.int64), np.concatenate(found_hour)
+
+
+@njit(cache=True)
+def escalation_new_resharers(
+    target: np.ndarray, sender: np.ndarray, keep: np.ndarray, seen: np.ndarray, first: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """The kept targets not ``seen`` yet, in increasing order, each with the sender of its
+    first kept arc; marks them ``seen``. ``first`` is scratch, one entry per person.
+
+    Equal to this numpy, where ``seen_ids`` lists the people marked::
+
+        target, first = np.unique(target[keep], return_index=True)
+        sender = sender[keep][first]
+        new = ~np.isin(target, seen_ids, assume_unique=True)
+        target, sender = target[new], sender[new]
+        seen_ids = np.union1d(seen_ids, target)
+    """
+    new = np.empty(target.size, np.int64)
+    count = 0
+    for i in range(target.size):
+        if keep[i] and not seen[target[i]]:
+            seen[target[i]] = True
+            first[target[i]] = sender[i]
+            new[count] = target[i]
+            count += 1
+    new = np.sort(new[:count])
+    return new, first[new]

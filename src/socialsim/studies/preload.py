@@ -10,7 +10,12 @@ samplers) imports it first for the same reason.
 
 from __future__ import annotations
 
+import numpy as np
+
+from socialsim.brand.compiled import replies_change, replies_unheard
+from socialsim.fans.escalation import reshare_cascade
 from socialsim.model import EngagementModel
+from socialsim.network.graph import SocialGraph
 from socialsim.scenario import Scenario
 
 # What the workers run: a calibration's Simulator, every other study's execute.
@@ -22,6 +27,17 @@ __all__: list[str] = []
 def _load_kernels() -> None:
     """Run a model small enough to take milliseconds, once its kernels are loaded."""
     EngagementModel(Scenario().replace({"graph.n": 200, "run.days": 2}), rng=0).run()
+    # Kernels of the days with complaints, replies or false positives, which the tiny run may
+    # not have: called on arrays of the types a run passes them.
+    none = np.empty(0, np.int64)
+    replies_unheard(none, none)
+    no = np.zeros(0, bool)
+    replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
+    pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
+    one = np.ones(1)
+    reshare_cascade(
+        pair, np.array([0]), one, one, np.zeros(2, np.int64), 1.0, 1.0, np.random.default_rng(0)
+    )
 
 
 _load_kernels()

@@ -1,0 +1,247 @@
+"""Compiled kernels of the brand's phases, each equal, bit for bit, to the numpy it replaces.
+
+At workshop size a phase handles a few dozen items a day, where a numpy call costs its fixed
+overhead (a few microseconds) rather than its work; one compiled loop replaces ten to twenty
+such calls (docs/performance.md, section 6). Each kernel is named after the phase it serves and
+its docstring gives the numpy version it replaces; tests compare the two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from socialsim.kernels import njit
+
+__all__ = [
+    "listening_flagged",
+    "replies_change",
+    "replies_unheard",
+    "work_judge",
+    "work_quantiles",
+]
+
+
+@njit(cache=True)
+def work_quantiles(delay: np.ndarray) -> tuple[float, float]:  # pragma: no cover
+    """The median and 90th percentile of the day's response times (NaN, NaN if none).
+
+    Equal to ``np.median(delay), np.percentile(delay, 90)`` (linear interpolation), computed
+    as numpy does: the middle order statistic, or the mean of the two middle ones, and the
+    90th percentile as ``a + (b − a)·γ`` (``b − (b − a)·(1 − γ)`` for ``γ ≥ 0.5``) between
+    the order statistics around the virtual index ``(n − 1)·0.9``; NaN if any entry is.
+
+    >>> work_quantiles(np.array([4.0, 1.0, 3.0, 2.0]))
+    (2.5, 3.7)
+    """
+    n = delay.size
+    if n == 0:
+        return np.nan, np.nan
+    ordered = np.sort(delay)
+    if np.isnan(ordered[n - 1]):  # numpy's sort puts NaN last, and both results are NaN
+        return np.nan, np.nan
+    half = n // 2
+    median = ordered[half] if n % 2 else (ordered[half - 1] + ordered[half]) / 2.0
+    virtual = (n - 1) * 0.9
+    if virtual >= n - 1:
+        return median, ordered[n - 1]
+    below = np.floor(virtual)
+    gamma = virtual - below
+    a = ordered[int(below)]
+    b = ordered[int(below) + 1]
+    step = b - a
+    p90 = b - step * (1.0 - gamma) if gamma >= 0.5 else a + step * gamma
+    return median, p90
+
+
+@njit(cache=True)
+def work_judge(
+    author: np.ndarray,
+    kind: np.ndarray,
+    label: np.ndarray,
+    complex_: np.ndarray,
+    expert: np.ndarray,
+    slip: np.ndarray,
+    answers: np.ndarray,
+    escalating: bool,
+    by_kind: np.ndarray,
+    expert_minutes: float,
+    triage_minutes: float,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """What the person handling each item makes of it, and the minutes it takes them.
+
+    The loop of :func:`socialsim.brand.care_team._judge`, which states the rules. Outcomes are
+    0 answered, 1 followed (the label's reply), 2 dismissed, 3 passed on to the experts.
+    ``expert`` marks the items the experts handle, ``slip`` those misjudged, ``answers`` the
+    kinds the policy answers, ``by_kind`` the minutes of each kind's reply. Equal to this
+    numpy, with ``real = author >= 0`` and ``k = where(real, kind, label)``::
+
+        complaint = k == COMPLAINT
+        fits = where(expert & complaint, expert_minutes, by_kind[k])
+        wrong = where(expert, expert_minutes, by_kind[label])
+        passes = ~expert & complaint & complex_ & answers[k] & escalating
+        seen_through = real & (kind != label)
+        outcome = full(n, ANSWERED); outcome[~answers[k] | ~real] = DISMISSED
+        outcome[passes] = ESCALATED; outcome[slip & passes] = ANSWERED
+        outcome[slip & real & ~seen_through & ~passes] = DISMISSED
+        outcome[slip & (seen_through | ~real)] = FOLLOWED
+        minutes = select([outcome == FOLLOWED, outcome == ANSWERED], [wrong, fits], triage)
+    """
+    n = author.size
+    outcome = np.zeros(n, np.int8)
+    minutes = np.empty(n)
+    for i in range(n):
+        real = author[i] >= 0
+        k = kind[i] if real else label[i]
+        complaint = k == 0
+        passes = not expert[i] and complaint and complex_[i] and answers[k] and escalating
+        seen_through = real and kind[i] != label[i]
+        if slip[i]:
+            if seen_through or not real:
+                state = 1
+            elif passes:
+                state = 0
+            else:
+                state = 2
+        elif passes:
+            state = 3
+        elif not answers[k] or not real:
+            state = 2
+        else:
+            state = 0
+        outcome[i] = state
+        if state == 1:
+            minutes[i] = expert_minutes if expert[i] else by_kind[label[i]]
+        elif state == 0:
+            minutes[i] = expert_minutes if expert[i] and complaint else by_kind[k]
+        else:
+            minutes[i] = triage_minutes
+    return outcome, minutes
+
+
+@njit(cache=True)
+def replies_unheard(posted: np.ndarray, queued: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """The entries of ``posted`` not in ``queued``, in their order.
+
+    Equal to ``np.setdiff1d(posted, queued, assume_unique=True)`` for distinct ``posted`` and
+    ``queued`` (today's complaints' authors, and those of the queued ones, are distinct): a
+    binary search of each in ``queued`` sorted, without numpy's concatenation and sort.
+
+    >>> replies_unheard(np.array([5, 1, 7, 3]), np.array([7, 5])).tolist()
+    [1, 3]
+    """
+    pool = np.sort(queued)
+    keep = np.empty(posted.size, posted.dtype)
+    count = 0
+    for x in posted:
+        at = np.searchsorted(pool, x)
+        if at == pool.size or pool[at] != x:
+            keep[count] = x
+            count += 1
+    return keep[:count]
+
+
+@njit(cache=True)
+def listening_flagged(
+    author: np.ndarray,
+    kind: np.ndarray,
+    hour: np.ndarray,
+    caught: np.ndarray,
+    u_complex: np.ndarray,
+    u_label: np.ndarray,
+    shift: np.ndarray,
+    false_label: np.ndarray,
+    u_tag: np.ndarray,
+    u_false_hour: np.ndarray,
+    share: float,
+    accuracy: float,
+    stray: float,
+    t: int,
+):  # pragma: no cover
+    """The columns of the day's flagged items: the caught posts, then the false positives.
+
+    The arithmetic of :func:`socialsim.brand.listening._listen`, on its draws (``u_*`` uniform,
+    ``shift`` in {1, 2}, one per caught post, ``false_label`` one per false positive, ``u_tag``
+    one per item). Equal to this numpy, with ``k = kind[caught]`` and ``f`` false positives::
+
+        complex_ = (k == COMPLAINT) & (u_complex < share)
+        label = concatenate([(k + where(u_label >= accuracy, shift, 0)) % 3, false_label])
+        complex_ = concatenate([complex_, zeros(f, bool)])
+        tagged = (label == COMPLAINT) & (u_tag < where(complex_, accuracy, stray))
+        author = concatenate([author[caught], full(f, -1)]); kind likewise
+        arrival = 24.0 * (t - 1) + concatenate([hour[caught], 24.0 * u_false_hour])
+    """
+    m, f = u_complex.size, false_label.size
+    out_author = np.empty(m + f, np.int64)
+    out_kind = np.empty(m + f, np.int8)
+    label = np.empty(m + f, np.int8)
+    arrival = np.empty(m + f)
+    complex_ = np.zeros(m + f, np.bool_)
+    tagged = np.empty(m + f, np.bool_)
+    base = 24.0 * (t - 1)
+    j = 0
+    for i in range(author.size):
+        if caught[i]:
+            out_author[j], out_kind[j] = author[i], kind[i]
+            complex_[j] = kind[i] == 0 and u_complex[j] < share
+            moved = shift[j] if u_label[j] >= accuracy else 0
+            label[j] = (kind[i] + moved) % 3
+            arrival[j] = base + hour[i]
+            j += 1
+    for k in range(f):
+        out_author[m + k], out_kind[m + k] = -1, -1
+        label[m + k] = false_label[k]
+        arrival[m + k] = base + 24.0 * u_false_hour[k]
+    for j in range(m + f):
+        tagged[j] = label[j] == 0 and u_tag[j] < (accuracy if complex_[j] else stray)
+    return out_author, out_kind, label, arrival, complex_, tagged
+
+
+@njit(cache=True)
+def replies_change(
+    kind: np.ndarray,
+    fits: np.ndarray,
+    fixed: np.ndarray,
+    compensated: np.ndarray,
+    complex_: np.ndarray,
+    speed: np.ndarray,
+    gains: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """What each reply does to its author's loyalty, and the day's counts of replies.
+
+    ``gains`` holds ``response.complaint_fixed_gain``, ``compensation_gain``,
+    ``complaint_reply_gain``, ``thanks_gain``, ``need_gain``, ``botch_penalty`` and
+    ``generic_gain``. Equal to this numpy (:func:`socialsim.brand.response._answer`)::
+
+        complaint_gain = where(fixed, fixed_gain + compensated * compensation_gain, reply_gain)
+        gain = array([0.0, thanks_gain, need_gain])[kind]
+        gain[complaint] = complaint_gain[complaint]
+        botched = where(complaint, -botch_penalty, generic_gain * speed)
+        change = where(fits, gain * speed, botched)
+
+    The counts are those of ``fits & complaint``, ``fits & praise``, ``fits & need``,
+    ``~fits``, ``fits & fixed & complaint`` (repaired), ``fits & complaint & complex_``,
+    ``fits & complaint & complex_ & fixed`` and ``repaired & compensated``.
+    """
+    change = np.empty(kind.size)
+    counts = np.zeros(8, np.int64)
+    for i in range(kind.size):
+        complaint = kind[i] == 0
+        if fits[i]:
+            if complaint:
+                if fixed[i]:
+                    gain = gains[0] + (1.0 if compensated[i] else 0.0) * gains[1]
+                else:
+                    gain = gains[2]
+            else:
+                gain = gains[2 + kind[i]]
+            change[i] = gain * speed[i]
+            counts[kind[i]] += 1
+            if complaint:
+                counts[4] += fixed[i]
+                counts[5] += complex_[i]
+                counts[6] += complex_[i] and fixed[i]
+                counts[7] += fixed[i] and compensated[i]
+        else:
+            change[i] = -gains[5] if complaint else gains[6] * speed[i]
+            counts[3] += 1
+    return change, counts

@@ -1,0 +1,181 @@
+"""The phases' compiled kernels against the numpy they replace, bit for bit.
+
+Same seed, same numbers: a kernel that rounds once differently changes every run after it, so
+each is compared with its numpy version on random inputs, ties and edge cases included.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from socialsim.brand.compiled import (
+    listening_flagged,
+    replies_change,
+    replies_unheard,
+    work_judge,
+    work_quantiles,
+)
+from socialsim.fans.escalation import escalation_new_resharers
+from socialsim.population import _shift
+
+
+def judge_numpy(author, kind, label, complex_, expert, slip, answers, escalating, by_kind, e, t):
+    """The numpy version of the care team's judgement (before it was compiled)."""
+    real = author >= 0
+    k = np.where(real, kind, label)
+    complaint = k == 0
+    fits = np.where(expert & complaint, e, by_kind[k])
+    wrong = np.where(expert, e, by_kind[label])
+    passes = ~expert & complaint & complex_ & answers[k] & escalating
+    seen_through = real & (kind != label)
+    outcome = np.full(author.size, 0, np.int8)
+    outcome[~answers[k] | ~real] = 2
+    outcome[passes] = 3
+    outcome[slip & passes] = 0
+    outcome[slip & real & ~seen_through & ~passes] = 2
+    outcome[slip & (seen_through | ~real)] = 1
+    minutes = np.select([outcome == 1, outcome == 0], [wrong, fits], t)
+    return outcome, minutes
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_work_judge_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 60))
+    args = (
+        np.where(rng.random(n) < 0.2, -1, rng.integers(0, 100, n)),
+        rng.integers(0, 3, n).astype(np.int8),
+        rng.integers(0, 3, n).astype(np.int8),
+        rng.random(n) < 0.4,
+        rng.random(n) < 0.3,
+        rng.random(n) < 0.3,
+        rng.random(3) < 0.7,
+        bool(rng.random() < 0.5),
+        rng.uniform(1, 30, 3).round(int(rng.integers(0, 3))),
+        float(rng.uniform(10, 60)),
+        float(rng.uniform(0.5, 3)),
+    )
+    outcome, minutes = work_judge(*args)
+    expected_outcome, expected_minutes = judge_numpy(*args)
+    assert outcome.dtype == np.int8
+    np.testing.assert_array_equal(outcome, expected_outcome)
+    assert minutes.tobytes() == expected_minutes.astype(np.float64).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_work_quantiles_equal_median_and_percentile(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    delay = rng.gamma(2.0, 3.0, n) * 10 ** rng.uniform(-3, 3)
+    if seed % 3 == 0:  # ties
+        delay = delay.round(1)
+    median, p90 = work_quantiles(delay)
+    assert median == np.median(delay)
+    assert p90 == np.percentile(delay, 90)
+
+
+def test_work_quantiles_of_nothing_or_nan_are_nan():
+    assert np.isnan(work_quantiles(np.empty(0))).all()
+    assert np.isnan(work_quantiles(np.array([1.0, np.nan, 2.0]))).all()
+    assert work_quantiles(np.array([7.5])) == (7.5, 7.5)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_shift_equals_add_at_then_clip(seed):
+    # Repeated indices add up in their order, then the scale's bounds apply, as numpy did.
+    rng = np.random.default_rng(seed)
+    n, k = 50, int(rng.integers(0, 120))
+    loyalty, depth = rng.uniform(0, 10, n), rng.random(n) * (seed % 2)
+    who, delta = rng.integers(0, n, k), rng.normal(0, 3, k)
+    damping = float(rng.random())
+    expected = loyalty.copy()
+    np.add.at(expected, who, delta * (1.0 - damping * depth[who]))
+    expected[who] = np.clip(expected[who], 0.0, 10.0)
+    _shift(loyalty, depth, who, delta, damping)
+    assert loyalty.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_new_resharers_equal_the_set_operations_they_replace(seed):
+    rng = np.random.default_rng(seed)
+    n = 200
+    authors = rng.choice(n, int(rng.integers(1, 20)), replace=False)
+    seen_ids, seen = np.unique(authors), np.zeros(n, bool)
+    seen[authors] = True
+    first = np.empty(n, np.int64)
+    for _ in range(4):  # levels of a cascade
+        k = int(rng.integers(0, 80))
+        target, sender, keep = rng.integers(0, n, k), rng.integers(0, 30, k), rng.random(k) < 0.6
+        got = escalation_new_resharers(target, sender, keep, seen, first)
+        expected, at = np.unique(target[keep], return_index=True)
+        expected_sender = sender[keep][at]
+        new = ~np.isin(expected, seen_ids, assume_unique=True)
+        expected, expected_sender = expected[new], expected_sender[new]
+        seen_ids = np.union1d(seen_ids, expected)
+        assert got[0].tolist() == expected.tolist()
+        assert got[1].tolist() == expected_sender.tolist()
+    assert np.flatnonzero(seen).tolist() == seen_ids.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_unheard_complaints_equal_setdiff1d(seed):
+    rng = np.random.default_rng(seed)
+    posted = rng.choice(500, int(rng.integers(0, 60)), replace=False)
+    queued = rng.choice(posted, int(rng.integers(0, posted.size + 1)), replace=False)
+    queued = np.concatenate([queued, rng.choice(np.arange(500, 600), int(rng.integers(0, 5)))])
+    expected = np.setdiff1d(posted, np.unique(queued), assume_unique=True)
+    got = replies_unheard(posted, np.unique(queued))
+    assert got.dtype == expected.dtype
+    assert got.tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_listening_flagged_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, f = int(rng.integers(0, 40)), int(rng.integers(0, 6))
+    author, kind = rng.integers(0, 1000, n), rng.integers(0, 3, n).astype(np.int8)
+    hour, caught = rng.random(n) * 24.0, rng.random(n) < 0.7
+    m = int(caught.sum())
+    draws = (rng.random(m), rng.random(m), rng.integers(1, 3, m), rng.integers(0, 3, f))
+    draws += (rng.random(m + f), rng.random(f))
+    share, a, t = float(rng.random()), float(rng.random()), int(rng.integers(1, 400))
+    stray = float(rng.random())
+    got = listening_flagged(author, kind, hour, caught, *draws, share, a, stray, t)
+    u_complex, u_label, shift, false_label, u_tag, u_hour = draws
+    k = kind[caught]
+    complex_ = (k == 0) & (u_complex < share)
+    label = np.concatenate([(k + np.where(u_label >= a, shift, 0)) % 3, false_label])
+    complex_ = np.concatenate([complex_, np.zeros(f, bool)])
+    expected = (
+        np.concatenate([author[caught], np.full(f, -1)]),
+        np.concatenate([k, np.full(f, -1)]).astype(np.int8),
+        label.astype(np.int8),
+        24.0 * (t - 1) + np.concatenate([hour[caught], 24.0 * u_hour]),
+        complex_,
+        (label == 0) & (u_tag < np.where(complex_, a, stray)),
+    )
+    for column, want in zip(got, expected, strict=True):
+        assert column.dtype == want.dtype
+        assert column.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_replies_change_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 50))
+    kind = rng.integers(0, 3, n).astype(np.int8)
+    fits, fixed, compensated, complex_ = (rng.random((4, n)) < 0.6).astype(bool)
+    speed, gains = rng.random(n), rng.normal(0, 1, 7)
+    change, counts = replies_change(kind, fits, fixed, compensated, complex_, speed, gains)
+    complaint = kind == 0
+    complaint_gain = np.where(fixed, gains[0] + compensated * gains[1], gains[2])
+    gain = np.array([0.0, gains[3], gains[4]])[kind]
+    gain[complaint] = complaint_gain[complaint]
+    botched = np.where(complaint, -gains[5], gains[6] * speed)
+    assert change.tobytes() == np.where(fits, gain * speed, botched).tobytes()
+    repaired = fits & fixed & complaint
+    masks = [fits & complaint, fits & (kind == 1), fits & (kind == 2), ~fits, repaired]
+    masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
+    masks += [repaired & compensated]
+    assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
