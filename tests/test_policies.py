@@ -286,25 +286,14 @@ def policy_sweep() -> Sweep:
 
 
 def test_a_custom_policy_runs_in_a_sweep_on_a_pool_and_on_dask_and_every_run_records_it(
-    tmp_path,
+    tmp_path, dask_client
 ):
-    distributed = pytest.importorskip("dask.distributed")
     sweep(policy_sweep(), tmp_path / "pool", jobs=2, progress=False)
     pooled = load_results(tmp_path / "pool")
     records = [json.loads(r) for r in pooled["policy"]]
     assert {r["name"] for r in records} == {"loud-complaints-first"}
     assert records[0]["class"] == "test_policies:LoudComplaintsFirst"
-    with (
-        distributed.LocalCluster(
-            n_workers=2,
-            processes=True,
-            threads_per_worker=1,
-            host="127.0.0.1",
-            dashboard_address=None,
-        ) as cluster,
-        distributed.Client(cluster) as client,
-    ):
-        sweep(policy_sweep(), tmp_path / "dask", executor=client, progress=False)
+    sweep(policy_sweep(), tmp_path / "dask", executor=dask_client, progress=False)
     on_dask = load_results(tmp_path / "dask")
     columns = ["run_id", "policy", "nps", "missed_complaints"]
     pd.testing.assert_frame_equal(
