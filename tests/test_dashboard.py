@@ -75,6 +75,40 @@ def test_sliders_stay_inside_the_declared_ranges():
     assert checked > 20
 
 
+def _on_grid(value: float, low: float, high: float, step: float) -> bool:
+    return low <= value <= high and abs(value / step - round(value / step)) < 1e-6
+
+
+def test_every_default_and_strategy_value_sits_on_its_sliders_grid():
+    # A slider snaps its value to its step and sends the snapped value back: off the grid, a
+    # default such as churn.base_rate = 0.0004 on a step of 0.01 would quietly become 0.
+    values = {}
+    scenarios = [Scenario()]
+    for name in canned_experiments():
+        experiment = load_experiment(name)
+        scenarios += [experiment.scenario(strategy) for strategy in experiment.strategies]
+    for scenario in scenarios:
+        for key, value in scenario.flat().items():
+            if offered(key) and lever(key).slider:
+                values.setdefault(key, set()).add(value)
+    off_a_coarse_grid = 0
+    for key, seen in values.items():
+        for value in seen:
+            assert _on_grid(value, *lever(key).slider_range(value)), (key, value)
+            off_a_coarse_grid += not _on_grid(value, *lever(key).slider_range())
+    assert off_a_coarse_grid > 5  # the case this guards against is real
+
+
+@pytest.mark.skipif(find_spec("solara") is None, reason="needs the dashboard extra")
+@pytest.mark.parametrize("people", [300, 5_000, 16_700, 50_001])
+def test_the_population_slider_holds_any_size_the_dashboard_starts_with(people):
+    from socialsim.dashboard.controls import people_slider
+
+    assert _on_grid(people - people_slider(people)[0], 0, people, people_slider(people)[2])
+    low, high, _ = people_slider(people)
+    assert low <= people <= high and low <= 500 and high >= 20_000
+
+
 def test_unbounded_or_huge_ranges_are_fields_and_widget_values_take_the_declared_type():
     assert not lever("team.staff").slider  # bounded at a million: a field, not a slider
     assert not lever("team.max_wait_hours").slider  # unbounded

@@ -7,6 +7,7 @@ and shows a rejected value's one-line error instead of applying it.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,30 @@ __all__ = [
 
 PEOPLE = (500, 20_000, 500)
 """Population slider (min, max, step): from a quick look to what still steps a few days a second."""
+
+
+def people_slider(n: int) -> tuple[int, int, int]:
+    """``(min, max, step)`` of the population slider, with ``n`` itself on its grid.
+
+    A slider snaps its value to its range and step and sends the snapped value back, so a
+    population started outside the grid (``socialsim dashboard --people 16700``) would be
+    quietly rebuilt at another size. The range widens to hold ``n`` and the step shrinks to
+    the largest divisor of :data:`PEOPLE`'s step that keeps ``n`` on the grid.
+
+    Examples
+    --------
+    >>> people_slider(5_000)
+    (500, 20000, 500)
+    >>> people_slider(16_700)
+    (500, 20000, 100)
+    >>> people_slider(300), people_slider(50_001)
+    ((300, 20000, 500), (500, 50001, 1))
+    """
+    low, high, step = PEOPLE
+    low, high = min(low, n), max(high, n)
+    return low, high, math.gcd(step, n - low)
+
+
 FREE = "(none: the scenario as loaded)"
 
 
@@ -135,7 +160,7 @@ def WorldControls(workshop: Workshop, config, change) -> None:
     first, _sections = world_levers(workshop.per_side)
     with solara.Column(gap="4px"):
         with solara.Column(classes=["socialsim-people"]):
-            low, high, step = PEOPLE
+            low, high, step = people_slider(workshop.shared.graph.n)
             solara.SliderInt(
                 "People",
                 value=workshop.shared.graph.n,
@@ -255,7 +280,7 @@ def LeverWidget(item: Lever, value: Any, on_value, name: str) -> None:
         elif item.kind == "flag":
             solara.Checkbox(label=item.label, value=value, on_value=send)
         elif item.slider:
-            low, high, step = item.slider_range()
+            low, high, step = item.slider_range(value)
             if item.kind == "int":
                 solara.SliderInt(item.label, value=value, min=low, max=high, on_value=send)
             else:

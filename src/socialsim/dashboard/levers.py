@@ -9,6 +9,7 @@ side; every other parameter describes the world both sides share.
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Collection
 from dataclasses import dataclass
@@ -127,20 +128,29 @@ class Lever:
             return False
         return self.kind == "float" or self.high - self.low <= _MAX_SLIDER_STEPS
 
-    def slider_range(self) -> tuple[float, float, float]:
+    def slider_range(self, value: float | None = None) -> tuple[float, float, float]:
         """``(min, max, step)`` of a slider that stays inside the declared range.
 
         A step of about a hundredth of the range, rounded down to a power of ten (1 for
-        integers); an end the range excludes is moved in by one step.
+        integers), and finer where ``value`` needs it: a slider snaps its value to its step
+        and sends the snapped value back, so a default of 0.0004 on a step of 0.01 would
+        silently become 0. An end the range excludes is moved in by one step.
 
         >>> lever("team.hours_per_day").slider_range()  # declared (0, 24]
         (0.1, 24, 0.1)
+        >>> lever("churn.base_rate").slider_range(0.0004)
+        (0, 1, 0.0001)
         """
         if not self.slider:
             raise ValueError(f"The '{self.key}' lever has no bounded range ({self.allowed}).")
         low, high = self.low, self.high
         assert low is not None and high is not None
         step = 1 if self.kind == "int" else 10 ** math.floor(math.log10((high - low) / 100))
+        if self.kind == "float" and value:
+            # The last significant decimal of the value as it is written (0.0004 -> 1e-4).
+            step = min(
+                step, 10 ** decimal.Decimal(repr(float(value))).normalize().as_tuple().exponent
+            )
         if self.closed in ("right", "neither"):
             low = round(low + step, 12)
         if self.closed in ("left", "neither"):
