@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import time
+import warnings
 
 import pytest
 from click.testing import CliRunner
@@ -249,6 +250,29 @@ def test_a_malformed_experiment_stops_the_command_before_any_run(tmp_path):
         "every strategy. Got 5 instead."
     ]
     assert not (tmp_path / "o").exists()
+
+
+def test_a_crisis_after_the_last_day_is_said_once_naming_the_strategies_and_days():
+    strategies = {"calm": {}, "crisis": {"root_causes.start": 30}, "late": {"root_causes.start": 9}}
+    with pytest.warns(UserWarning) as caught:
+        Experiment(strategies, days=20)
+    assert len(caught) == 1
+    assert "'crisis' (day 30, last day 20)" in str(caught[0].message)
+    assert "'late'" not in str(caught[0].message) and "'calm'" not in str(caught[0].message)
+    with pytest.warns(UserWarning, match=r"every strategy \(day 30, last day 10\)"):
+        Experiment({"a": {}, "b": {}}, base=Scenario().replace({"root_causes.start": 30}), days=10)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        Experiment(strategies, days=30)  # the crisis starts on the last day: seen
+
+
+def test_the_compare_command_says_when_no_run_will_see_the_crisis(tmp_path):
+    out = str(tmp_path / "o")
+    command = ["compare", "crisis", "--days", "3", "--replicates", "1", "--set", "graph.n=200"]
+    result = CliRunner().invoke(main, [*command, "-j", "1", "-q", "--out", out])
+    assert result.exit_code == 0, result.output
+    assert "warning: The crisis (root_causes.start) starts after the last day" in result.output
+    assert "last day 3" in result.output
 
 
 # ------------------------------------------------------------------ paths

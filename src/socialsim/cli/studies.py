@@ -100,7 +100,8 @@ def compare_command(
     if robust is None and (priors is not None or hold):
         raise InputError("The '--priors' and '--hold' options need --robust N.")
     out = out or Path("socialsim-compare") / Path(experiment).stem
-    with one_line_errors():
+    with one_line_errors(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         loaded = load_experiment(experiment)
         fixed = {k: f"strategy '{n}'" for n, o in loaded.strategies.items() for k in o}
         changes = base_changes(sets, fixed)
@@ -121,6 +122,8 @@ def compare_command(
                         f"vary; keep it in every world with --hold {key}",
                         err=True,
                     )
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     report = _many_runs(study(loaded), out, scheduler, jobs, retry_failed, quiet)
     result = Comparison.from_store(loaded, report.store)
     if plausible is not None:

@@ -30,6 +30,7 @@ experiment file) must exist. All of it is checked on loading, before any run.
 from __future__ import annotations
 
 import dataclasses
+import warnings
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -171,6 +172,7 @@ class Experiment:
                 "the name of one of the strategies",
                 did_you_mean(self.baseline, self.strategies),
             )
+        too_late: dict[str, tuple[int, int]] = {}
         for name in self.strategies:
             try:
                 scenario = self.scenario(name)
@@ -181,6 +183,24 @@ class Experiment:
             for key, path in missing_files(scenario).items():
                 named_by = f"strategies.{name}" if key in self.strategies[name] else "base"
                 raise ConfigError(f"{named_by}.{key}", path, "an existing file")
+            if scenario.root_causes.start > scenario.run.days:
+                too_late[name] = (scenario.root_causes.start, scenario.run.days)
+        if too_late:
+            # Not an error: a horizon may be cut on purpose for a quick look, but then the
+            # experiment no longer asks what its crisis is there for.
+            if len(set(too_late.values())) == 1 and len(too_late) == len(self.strategies):
+                start, days = next(iter(too_late.values()))
+                named = f"every strategy (day {start}, last day {days})"
+            else:
+                named = ", ".join(
+                    f"'{name}' (day {start}, last day {days})"
+                    for name, (start, days) in too_late.items()
+                )
+            warnings.warn(
+                f"The crisis (root_causes.start) starts after the last day (run.days) in {named}: "
+                "no run will see it.",
+                stacklevel=2,
+            )
 
     def scenario(self, strategy: str) -> Scenario:
         """The full scenario of one strategy."""
