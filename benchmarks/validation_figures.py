@@ -5,8 +5,11 @@ Each canonical-model check of ``tests/test_validation.py`` is repeated with more
 ``bass.png``, ``cascade_exact.png``, ``cascade_subcritical.png`` and ``threshold.png``, with
 the tests' scenario: every process but recruitment off, loyalty 10, ``wom.promoter_rate = 1``.
 ``memory.png`` checks loyalty memory against exponential decay (``tests/test_model.py``), and
-``brand_capacity.png`` shows two brand-side patterns: the queue's capacity threshold and the
-value of speed. Seeds are fixed, so the figures and the numbers printed are reproducible.
+``brand_capacity.png`` shows two brand-side patterns: the queue's capacity threshold (the
+default office-hours team on 100,000 people; its capacity marker the frontline's hours of work
+a day, KPI ``frontline_hours``, over the working day) and the value of speed (what a reply is
+worth against an immediate one under the current rules: ``f(0) = 1``, fix chance
+``policy.fix_rate``). Seeds are fixed, so the figures and the numbers printed are reproducible.
 
 Examples
 --------
@@ -373,74 +376,105 @@ def memory_figure(out: Path, _: int) -> None:
 
 
 # --------------------------------------------------------------------- brand side
+REPLIES = ["responses_complaint", "responses_praise", "responses_need"]
+
+
 def brand_runs(scenario: Scenario, replicates: int, skip: int = 20) -> dict[str, float]:
-    """KPIs of replicate runs, each day after the first ``skip`` counted once."""
+    """Daily means of replicate runs' KPIs, each day after the first ``skip`` counted once."""
     frames = []
     for rng in np.random.SeedSequence(11).spawn(replicates):
         model = EngagementModel(scenario, rng=rng)
         model.run()
         frames.append(model.kpis().iloc[skip + 1 :])
     k = pd.concat(frames)
-    replies = k[["responses_complaint", "responses_praise", "responses_need"]].to_numpy().sum()
-    counts = k[["responses_complaint", "responses_praise", "responses_need"]].sum()
+    counts = k[REPLIES].sum().to_numpy()
     return {
         "median": k["response_time_median"].mean(),
         "p90": k["response_time_p90"].mean(),
         "missed": k["missed"].mean(),
         "flagged": (k["posts_caught"] + k["false_positives"]).mean(),
-        "gain": k["loyalty_change_authors"].sum() / replies,
-        "counts": counts.to_numpy(),
+        "work": k["frontline_hours"].mean(),
+        "botched": k["botched"].mean(),
+        "dismissed": k["complaints_dismissed"].mean(),
+        "gain": k["loyalty_change_authors"].sum() / counts.sum(),
+        "counts": counts,
     }
 
 
-def brand_figure(out: Path, replicates: int) -> None:
-    """Capacity sets response times; speed sets what a reply is worth."""
-    base = Scenario().replace({"graph.n": 10_000, "run.days": 80})
-    staff = np.array([1, 2, 3, 4, 6])
-    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.3))
+def capacity_panel(ax, replicates: int) -> None:
+    """Response times of the default office-hours team, by frontline staff, on 100,000 people.
 
-    # Left: a slow team (30-minute handling) against about 31 flagged posts a day.
-    slow = base.replace({"team.reply_minutes": 30.0, "team.thanks_minutes": 30.0})
-    runs = [brand_runs(slow.replace({"team.staff": int(s)}), replicates) for s in staff]
-    flagged = np.mean([r["flagged"] for r in runs])
-    left.plot(staff, [r["median"] for r in runs], "o-", color="C0", label="median response time")
-    left.plot(
-        staff, [r["p90"] for r in runs], "s--", color="C0", mfc="none", label="90th percentile"
-    )
-    left.axvline(
-        flagged / (2.0 * 8.0),
+    The capacity marker is the frontline's work (KPI ``frontline_hours``: replies at their
+    kind's minutes, a triage minute for each item dismissed or passed on) of the largest team,
+    which keeps up and errs at the base rate, over ``team.hours_per_day``.
+    """
+    scenario = Scenario().replace({"graph.n": 100_000, "run.days": 80})
+    team = scenario.team
+    staff = np.array([1, 2, 3, 4, 6])
+    runs = [brand_runs(scenario.replace({"team.staff": int(s)}), replicates) for s in staff]
+    flagged, work = runs[-1]["flagged"], runs[-1]["work"]
+    capacity = work / team.hours_per_day
+    ax.plot(staff, [r["median"] for r in runs], "o-", color="C0", label="median response time")
+    ax.plot(staff, [r["p90"] for r in runs], "s--", color="C0", mfc="none", label="90th percentile")
+    ax.axvline(
+        capacity,
         color="C3",
         ls=":",
-        label=f"capacity = flagged volume ({flagged:.0f} a day)",
+        label=f"capacity: {work:.1f} h of work a day / {team.hours_per_day:g} h",
     )
-    left.set(
+    ax.set(
         yscale="log",
-        xlabel="staff (each handles 2 posts an hour, 9:00–17:00)",
+        xlabel=(
+            f"frontline staff, {team.start_hour:g}:00–{team.start_hour + team.hours_per_day:g}:00"
+            f" ({team.reply_minutes:g} min a reply, {team.thanks_minutes:g} a thanks,"
+            f" {team.triage_minutes:g} to dismiss)"
+        ),
         ylabel="hours from post to reply",
-        title="The queue: capacity sets response time",
+        title=f"The queue: {flagged:.0f} flagged items a day, {scenario.graph.n:,} people",
     )
-    missed = [r["missed"] for r in runs]
-    left.annotate(
-        f"{missed[0]:.0f} posts a day\nmissed (> 72 h)",
+    ax.annotate(
+        f"{runs[0]['missed']:.0f} items a day\nmissed (> {team.max_wait_hours:g} h)",
         (staff[0], runs[0]["p90"]),
-        (2.3, 45),
+        (1.6, 60),
         fontsize=8,
         arrowprops={"arrowstyle": "->"},
     )
-    left.set_yticks([2, 5, 10, 20, 50, 100], ["2", "5", "10", "20", "50", "100"])
-    left.set_ylim(2, 150)
-    left.legend(loc="upper right", fontsize=8)
+    ax.annotate(
+        f"{staff[1]} people skim: a day,\n{runs[1]['botched']:.0f} botched replies,\n"
+        f"{runs[1]['dismissed']:.0f} complaints dismissed,\n{runs[1]['missed']:.0f} items missed",
+        (staff[1], runs[1]["median"]),
+        (3.0, 25),
+        fontsize=8,
+        arrowprops={"arrowstyle": "->"},
+    )
+    ax.set_yticks([2, 5, 10, 20, 50, 100], ["2", "5", "10", "20", "50", "100"])
+    ax.set_ylim(2, 150)
+    ax.legend(loc="lower left", fontsize=8)
     print(
-        f"  flagged {flagged:.1f} a day; staff {staff.tolist()}: median "
-        f"{[round(float(r['median']), 1) for r in runs]} h, missed {[round(float(m), 1) for m in missed]}"
+        f"  flagged {flagged:.1f} a day, frontline work {work:.1f} h a day, capacity at "
+        f"{capacity:.2f} people; staff {staff.tolist()}: median "
+        f"{[round(float(r['median']), 1) for r in runs]} h, p90 "
+        f"{[round(float(r['p90']), 1) for r in runs]} h, missed "
+        f"{[round(float(r['missed']), 1) for r in runs]}, botched "
+        f"{[round(float(r['botched']), 1) for r in runs]}, complaints dismissed "
+        f"{[round(float(r['dismissed']), 1) for r in runs]} a day"
     )
 
-    # Right: what a reply is worth to its author, with clean listening and no ignored penalty,
-    # for an office-hours team and a round-the-clock one (default 6-minute handling).
+
+def speed_panel(ax, replicates: int) -> None:
+    """What a reply is worth to its author, for office-hours and round-the-clock teams.
+
+    Clean listening (every label right, so every complaint that needs an expert is tagged and
+    goes to one) and no penalty for silence. An immediate reply has ``f(0) = 1`` and, whoever
+    handles the complaint, a fix chance of ``policy.fix_rate`` (an expert's falls with the
+    wait, ``exp(-d / team.fix_patience_hours)``, 1 at ``d = 0``): its value is each kind's gain
+    weighted by the replies of the fastest team.
+    """
+    base = Scenario().replace({"graph.n": 10_000, "run.days": 80})
+    staff = np.array([1, 2, 3, 4, 6])
     clean = base.replace({"listening.label_accuracy": 1.0, "response.ignored_penalty": 0.0})
-    p = clean.response
-    fix = clean.policy.fix_rate
-    immediate_gain = np.array(
+    p, fix = clean.response, clean.policy.fix_rate
+    immediate = np.array(
         [
             fix * p.complaint_fixed_gain + (1 - fix) * p.complaint_reply_gain,
             p.thanks_gain,
@@ -454,29 +488,37 @@ def brand_figure(out: Path, replicates: int) -> None:
         team = clean.replace({"team.start_hour": start, "team.hours_per_day": hours})
         runs = [brand_runs(team.replace({"team.staff": int(s)}), replicates) for s in staff]
         gain = np.array([r["gain"] for r in runs])
-        right.plot(staff, gain, "o-", color=colour, label=label)
+        ax.plot(staff, gain, "o-", color=colour, label=label)
         if start == 0.0:
             counts = runs[-1]["counts"]
-            ceiling = counts @ immediate_gain / counts.sum()
+            ceiling = counts @ immediate / counts.sum()
         print(
             f"  {label}: gain per reply {np.round(gain, 3).tolist()}, median response "
             f"{[round(float(r['median']), 2) for r in runs]} h"
         )
-    right.axhline(ceiling, color="k", ls="--", lw=1, label="immediate reply, f(0) = 1")
-    right.axhline(
+    print(f"  immediate reply {ceiling:.3f}, late reply {p.speed_floor * ceiling:.3f}")
+    ax.axhline(ceiling, color="k", ls="--", lw=1, label="immediate reply, f(0) = 1")
+    ax.axhline(
         p.speed_floor * ceiling,
         color="k",
         ls=":",
         lw=1,
         label=f"late reply, f = speed_floor = {p.speed_floor:g}",
     )
-    right.set(
-        xlabel="staff (each handles 10 posts an hour)",
+    ax.set(
+        xlabel=f"frontline staff ({clean.team.reply_minutes:g} min a reply, 10,000 people)",
         ylim=(0, ceiling * 1.15),
         ylabel="loyalty an author gains per reply",
         title="Speed: what a reply is worth",
     )
-    right.legend(loc="center right", bbox_to_anchor=(1, 0.42), fontsize=8)
+    ax.legend(loc="center right", bbox_to_anchor=(1, 0.42), fontsize=8)
+
+
+def brand_figure(out: Path, replicates: int) -> None:
+    """Capacity sets response times; speed sets what a reply is worth."""
+    fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.5))
+    capacity_panel(left, replicates)
+    speed_panel(right, replicates)
     save(fig, out, "brand_capacity.png")
 
 
