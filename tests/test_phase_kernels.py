@@ -16,7 +16,9 @@ from socialsim.brand.compiled import (
     work_judge,
     work_quantiles,
 )
+from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_new_resharers
+from socialsim.network.graph import sum_by
 from socialsim.population import _shift
 
 
@@ -116,6 +118,26 @@ def test_new_resharers_equal_the_set_operations_they_replace(seed):
         assert got[0].tolist() == expected.tolist()
         assert got[1].tolist() == expected_sender.tolist()
     assert np.flatnonzero(seen).tolist() == seen_ids.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_depth_deepen_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, rows = 300, int(rng.integers(0, 120))
+    person, kind = rng.integers(0, n // int(rng.integers(1, 30)), rows), rng.integers(0, 10, rows)
+    first = int(rng.integers(0, rows + 1))
+    last = int(rng.integers(first, rows + 1))
+    two_way, gain = rng.random(10) < 0.4, float(rng.random())
+    depth = rng.random(n) * (rng.random(n) < 0.7)
+    table = rng.integers(-5, rows + 5, n)  # stale scratch
+    expected = depth.copy()
+    at = np.arange(first, last)
+    answered = person[at][two_way[kind[at]]]
+    people, times = sum_by(answered, np.ones(answered.size), n)
+    expected[people] = 1.0 - (1.0 - expected[people]) * (1.0 - gain) ** times
+    deepest = depth_deepen(person, kind.astype(np.int8), first, last, two_way, depth, gain, table)
+    assert depth.tobytes() == expected.tobytes()
+    assert deepest == expected[people].max(initial=0.0)
 
 
 @pytest.mark.parametrize("seed", range(20))

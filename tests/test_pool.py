@@ -18,6 +18,7 @@ KERNELS = {
     "socialsim.brand.compiled.work_judge",
     "socialsim.brand.compiled.work_quantiles",
     "socialsim.chance._first_points",
+    "socialsim.fans.depth.depth_deepen",
     "socialsim.fans.escalation.escalation_new_resharers",
     "socialsim.fans.identification._spread",
     "socialsim.fans.loyalty._fade",

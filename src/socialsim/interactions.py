@@ -141,9 +141,21 @@ class InteractionLog:
 
     def on_day(self, day: int) -> np.ndarray:
         """The row numbers of one day (a contiguous range), as an array."""
+        return np.arange(*self.day_range(day))
+
+    def day_range(self, day: int) -> tuple[int, int]:
+        """The first row of one day and the row after its last (equal if it has none).
+
+        >>> log = InteractionLog()
+        >>> log.append([3, 7], day=1, hour=9.0, kind=Kind.LIKE, channel=Channel.BRAND_POST)
+        >>> log.day_range(1), log.day_range(2)
+        ((0, 2), (2, 2))
+        """
         days = self._columns["day"][: self._size]
-        first, last = np.searchsorted(days, [day, day + 1])
-        return np.arange(first, last)
+        # In the column's own type: days given as Python ints would make numpy convert the
+        # whole column to int64 first, a copy of the log a day.
+        first, last = days.searchsorted(np.array([day, day + 1], days.dtype))
+        return int(first), int(last)
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a tidy table, one row per interaction, kinds and channels by name."""
