@@ -17,8 +17,9 @@ from socialsim.brand.compiled import (
     work_quantiles,
 )
 from socialsim.fans.depth import depth_deepen
-from socialsim.fans.escalation import escalation_new_resharers
-from socialsim.network.graph import sum_by
+from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
+from socialsim.network.generators import barabasi_albert
+from socialsim.network.graph import distinct, sum_by
 from socialsim.population import _shift
 
 
@@ -101,15 +102,25 @@ def test_shift_equals_add_at_then_clip(seed):
 @pytest.mark.parametrize("seed", range(20))
 def test_new_resharers_equal_the_set_operations_they_replace(seed):
     rng = np.random.default_rng(seed)
-    n = 200
+    n, cross = 200, float(rng.random())
+    segment = rng.integers(0, 3, n)
     authors = rng.choice(n, int(rng.integers(1, 20)), replace=False)
     seen_ids, seen = np.unique(authors), np.zeros(n, bool)
     seen[authors] = True
     first = np.empty(n, np.int64)
+    frontier, level = authors, rng.random(authors.size)
     for _ in range(4):  # levels of a cascade
         k = int(rng.integers(0, 80))
-        target, sender, keep = rng.integers(0, n, k), rng.integers(0, 30, k), rng.random(k) < 0.6
-        got = escalation_new_resharers(target, sender, keep, seen, first)
+        target, sender, draws = (
+            rng.integers(0, n, k),
+            rng.integers(0, frontier.size, k),
+            rng.random(k),
+        )
+        got = escalation_new_resharers(
+            target, sender, draws, level, frontier, segment, cross, seen, first
+        )
+        same = segment[frontier[sender]] == segment[target]
+        keep = draws < level[sender] * np.where(same, 1.0, cross)
         expected, at = np.unique(target[keep], return_index=True)
         expected_sender = sender[keep][at]
         new = ~np.isin(expected, seen_ids, assume_unique=True)
@@ -117,7 +128,23 @@ def test_new_resharers_equal_the_set_operations_they_replace(seed):
         seen_ids = np.union1d(seen_ids, expected)
         assert got[0].tolist() == expected.tolist()
         assert got[1].tolist() == expected_sender.tolist()
+        if expected.size == 0:
+            break
+        frontier, level = expected, level[expected_sender]
     assert np.flatnonzero(seen).tolist() == seen_ids.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_escalation_reached_equals_the_distinct_audience(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 300))
+    graph = barabasi_albert(n, int(rng.integers(1, 4)), seed=rng)
+    authors, who = rng.choice(n, int(rng.integers(0, 10))), rng.choice(n, int(rng.integers(0, 5)))
+    reached = rng.choice(n, int(rng.integers(0, 30)))
+    audience = graph.indices[graph.arcs_from(np.concatenate([authors, who]))]
+    expected = distinct(np.concatenate([audience, reached]), n).size
+    table = rng.integers(-5, 50, n)  # stale scratch
+    assert escalation_reached(graph.indptr, graph.indices, authors, who, reached, table) == expected
 
 
 @pytest.mark.parametrize("seed", range(20))

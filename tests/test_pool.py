@@ -20,6 +20,7 @@ KERNELS = {
     "socialsim.chance._first_points",
     "socialsim.fans.depth.depth_deepen",
     "socialsim.fans.escalation.escalation_new_resharers",
+    "socialsim.fans.escalation.escalation_reached",
     "socialsim.fans.identification._spread",
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.word_of_mouth._who_talks",

@@ -14,7 +14,7 @@ import numpy as np
 
 from socialsim.brand.compiled import replies_change, replies_unheard
 from socialsim.fans.depth import depth_deepen
-from socialsim.fans.escalation import reshare_cascade
+from socialsim.fans.escalation import escalation_reached, reshare_cascade
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph, sum_by
 from socialsim.scenario import Scenario
@@ -39,8 +39,9 @@ def _load_kernels() -> None:
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
     one = np.ones(1)
     reshare_cascade(
-        pair, np.array([0]), one, one, np.zeros(2, np.int64), 1.0, 1.0, np.random.default_rng(0)
+        pair, np.array([0]), one, one, np.zeros(2, np.int32), 1.0, 1.0, np.random.default_rng(0)
     )
+    escalation_reached(pair.indptr, pair.indices, none, none, none, none)
 
 
 _load_kernels()
