@@ -97,6 +97,7 @@ class InteractionLog:
 
     def __init__(self, capacity: int = 1024) -> None:
         self._size = 0
+        self._last_day = -(2**31)  # the day of the last row, as a Python int
         self._columns = {name: np.empty(capacity, dtype) for name, dtype in _COLUMNS.items()}
 
     def __len__(self) -> int:
@@ -126,18 +127,22 @@ class InteractionLog:
         n = person.size
         if n == 0:
             return
-        if self._size and day < self._columns["day"][self._size - 1]:
+        if day < self._last_day:
             raise ValueError(
                 f"The 'day' parameter must be >= the last day logged "
-                f"({self._columns['day'][self._size - 1]}). Got {day!r} instead."
+                f"({self._last_day}). Got {day!r} instead."
             )
-        self._reserve(self._size + n)
-        rows = slice(self._size, self._size + n)
-        values = {"person": person, "day": day, "hour": hour, "kind": kind}
-        values |= {"channel": channel, "post": post}
-        for name, value in values.items():
-            self._columns[name][rows] = value
-        self._size += n
+        start, end = self._size, self._size + n
+        self._reserve(end)
+        # Column by column, without a loop: appends are several a day, each on a few rows.
+        columns = self._columns
+        columns["person"][start:end] = person
+        columns["day"][start:end] = day
+        columns["hour"][start:end] = hour
+        columns["kind"][start:end] = kind
+        columns["channel"][start:end] = channel
+        columns["post"][start:end] = post
+        self._size, self._last_day = end, day
 
     def on_day(self, day: int) -> np.ndarray:
         """The row numbers of one day (a contiguous range), as an array."""
@@ -167,7 +172,7 @@ class InteractionLog:
         return frame
 
     def _reserve(self, rows: int) -> None:
-        capacity = next(iter(self._columns.values())).size
+        capacity = self._columns["person"].size
         if rows <= capacity:
             return
         capacity = max(capacity, 1)
