@@ -18,7 +18,7 @@ from socialsim.brand.compiled import (
 )
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
-from socialsim.network.generators import barabasi_albert
+from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
 from socialsim.network.graph import distinct, sum_by
 from socialsim.population import _shift
 
@@ -228,3 +228,32 @@ def test_replies_change_equals_its_numpy_version(seed):
     masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
     masks += [repaired & compensated]
     assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_barabasi_albert_far_ends_equal_pointer_jumping(seed):
+    rng = np.random.default_rng(seed)
+    m, n = int(rng.integers(1, 6)), int(rng.integers(8, 400))
+    n_edges = m * (n - m)
+    src = np.concatenate([np.zeros(m, np.int64), np.repeat(np.arange(m + 1, n), m)])
+    tgt = np.concatenate([np.arange(1, m + 1), np.full(n_edges - m, -1)])
+    entry = rng.integers(0, 2 * m * (src[m:] - m))
+    expected = tgt.copy()
+    edge, copies = entry >> 1, (entry & 1).astype(bool)
+    new_tgt = expected[m:]
+    new_tgt[~copies] = src[edge[~copies]]
+    pending = np.flatnonzero(copies) + m
+    pointer = np.zeros(n_edges, dtype=np.int64)
+    pointer[pending] = edge[copies]
+    resolved = np.ones(n_edges, dtype=bool)
+    resolved[pending] = False
+    while pending.size:
+        ahead = pointer[pending]
+        done = resolved[ahead]
+        finished = pending[done]
+        expected[finished] = expected[ahead[done]]
+        pending, ahead = pending[~done], ahead[~done]
+        pointer[pending] = pointer[ahead]
+        resolved[finished] = True
+    barabasi_albert_far_ends(src, tgt, entry, m)
+    assert tgt.tolist() == expected.tolist()

@@ -26,6 +26,7 @@ KERNELS = {
     "socialsim.fans.word_of_mouth._who_talks",
     "socialsim.kpis.state._tally",
     "socialsim.network.csr.arcs_of",
+    "socialsim.network.generators.barabasi_albert_far_ends",
     "socialsim.network.csr.csr_rows",
     "socialsim.network.csr.distinct_of",
     "socialsim.network.csr.sums_of",
