@@ -55,6 +55,8 @@ def escalation(day: Day, rng: np.random.Generator) -> Counts:
     """Re-shares of today's complaints (added to ``day.posts``, re-sharers in ``day.reshares``),
     and media coverage."""
     params, pop, t = day.scenario.escalation, day.population, day.t
+    if not len(day.posts) and day.crisis.media_until < t:  # a quiet day, without the masks
+        return dict.fromkeys(_KPIS, 0)
     complaint = day.posts.kind == PostKind.COMPLAINT
     authors = day.posts.author[complaint]
     media_before = day.crisis.media_until >= t
