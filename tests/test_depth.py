@@ -264,3 +264,18 @@ def test_posting_about_the_brand_is_not_engaging_with_it():
     assert ignored.kpis()["complaints"].sum() > 100
     assert (ignored.kpis()["engaged_30d_share"] == 0).all()
     assert answered.kpis()["engaged_30d_share"].iloc[-1] > 0
+
+
+def test_depth_levels_of_a_population_without_depth_count_every_fan_shallow():
+    # With max_depth 0 the depths are not read: the counts must be those of the full pass.
+    pop = fresh(500, initial_depth=0.0)
+    pop.status[::3] = Status.CHURNED
+    pop.last_engaged[::7] = 40
+    assert pop.max_depth == 0.0
+    shortcut = depth_levels(pop, 50, keep=0.99)
+    pop.max_depth = 1e-300  # the same population, through the pass that fades and counts
+    assert depth_levels(pop, 50, keep=0.99) == shortcut
+    fans = int(np.count_nonzero(pop.status == Status.FAN))
+    assert shortcut["depth_shallow"] == fans > 0 and shortcut["depth_deep"] == 0
+    recent = np.count_nonzero((pop.status == Status.FAN) & (pop.last_engaged >= 21))
+    assert shortcut["engaged_30d_share"] == 100.0 * recent / fans

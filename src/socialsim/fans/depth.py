@@ -76,13 +76,18 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
 
     >>> from socialsim.scenario import PopulationParams
     >>> pop = Population.initialize(PopulationParams(), 4, seed=np.random.default_rng(0))
-    >>> pop.status[:], pop.depth[:] = Status.FAN, [0.0, 0.5, 0.7, 0.9]
+    >>> pop.status[:], pop.depth[:], pop.max_depth = Status.FAN, [0.0, 0.5, 0.7, 0.9], 0.9
     >>> pop.last_engaged[:] = [-1, 1, 40, 50]
     >>> depth_levels(pop, 50)
     {'depth_shallow': 1, 'depth_engaged': 1, 'depth_deep': 2, 'engaged_30d_share': 50.0}
     """
     shallow, engaged, deep, recent = _fade_and_count(
-        pop.depth, pop.status, pop.last_engaged, keep, max(t - RECENT_DAYS + 1, 0)
+        pop.depth,
+        pop.status,
+        pop.last_engaged,
+        keep,
+        max(t - RECENT_DAYS + 1, 0),
+        pop.max_depth > 0.0,  # else everyone is shallow: depth 0 fades to 0
     )
     pop.max_depth *= keep  # everyone fades alike, so the deepest stays the deepest
     fans = shallow + engaged + deep
@@ -139,11 +144,24 @@ def depth_deepen(
 
 # One pass over everyone, as memory's: the fading and the counts in numpy cost several passes.
 # Without branches, as the state KPIs' tally (who is a fan, and at which stage, is
-# unpredictable from one person to the next), and in int32 products, which vectorise.
+# unpredictable from one person to the next), and in int32 products, which vectorise. When no
+# one has any depth (``some_depth`` false), depths are neither read nor written: half the work.
 @njit(cache=True)
 def _fade_and_count(
-    depth: np.ndarray, status: np.ndarray, last: np.ndarray, keep: float, since: int
+    depth: np.ndarray,
+    status: np.ndarray,
+    last: np.ndarray,
+    keep: float,
+    since: int,
+    some_depth: bool,
 ) -> tuple[int, int, int, int]:
+    fans = recent = 0
+    if not some_depth:
+        for i in range(status.size):
+            fan = np.int32(status[i] == _FAN)
+            fans += fan
+            recent += fan * np.int32(last[i] >= since)
+        return fans, 0, 0, recent
     fans = engaged_or_deep = deep = recent = 0
     for i in range(depth.size):
         d = depth[i] * keep
