@@ -48,6 +48,7 @@ __all__ = ["escalation", "escalation_new_resharers", "escalation_reached", "resh
 
 _KPIS = ("reshares", "negative_posts", "media_days", "reached_negative")
 _NO_ONE = np.empty(0, np.int64)
+_NO_HOURS = np.empty(0)
 
 
 @phase("escalation", kpis=_KPIS)
@@ -170,17 +171,23 @@ def reshare_cascade(
     frontier, level, when = authors, arousal, hours
     while frontier.size and p > 0:
         sender, target = fire(graph, frontier, p, seed=rng)
+        if sender.size == 0:  # no arc fired: the cascade ends (a draw of none takes nothing)
+            break
         draws = rng.random(sender.size)  # an arc is kept if its draw is under its weight
         target, sender = escalation_new_resharers(
             target, sender, draws, level, frontier, segment, cross_segment, seen, first
         )
+        if target.size == 0:
+            break
         start = when[sender]
         found_who.append(target)
         found_hour.append(start + (24.0 - start) * rng.random(target.size))
         frontier, level, when = target, level[sender], found_hour[-1]
-    if not found_who:
-        return np.empty(0, np.int64), np.empty(0)
-    return np.concatenate(found_who).astype(np.int64), np.concatenate(found_hour)
+    if not found_who:  # most days
+        return _NO_ONE, _NO_HOURS
+    if len(found_who) == 1:
+        return found_who[0], found_hour[0]
+    return np.concatenate(found_who), np.concatenate(found_hour)
 
 
 @njit(cache=True)
