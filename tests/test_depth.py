@@ -279,3 +279,25 @@ def test_depth_levels_of_a_population_without_depth_count_every_fan_shallow():
     assert shortcut["depth_shallow"] == fans > 0 and shortcut["depth_deep"] == 0
     recent = np.count_nonzero((pop.status == Status.FAN) & (pop.last_engaged >= 21))
     assert shortcut["engaged_30d_share"] == 100.0 * recent / fans
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_interaction_log_finds_each_days_rows_and_keeps_the_days_in_order(seed):
+    from socialsim.interactions import InteractionLog
+
+    rng = np.random.default_rng(seed)
+    log, day = InteractionLog(capacity=4), 0
+    for _ in range(30):
+        day += int(rng.integers(0, 3))  # days repeat, and some have no rows
+        log.append(
+            rng.integers(0, 50, int(rng.integers(0, 4))),
+            day=day,
+            hour=9.0,
+            kind=Kind.LIKE,
+            channel=Channel.BRAND_POST,
+        )
+    days = log.column("day")
+    for d in range(-1, day + 2):
+        assert log.on_day(d).tolist() == np.flatnonzero(days == d).tolist()
+    with pytest.raises(ValueError, match="'day'"):
+        log.append([1], day=day - 1, hour=9.0, kind=Kind.LIKE, channel=Channel.BRAND_POST)

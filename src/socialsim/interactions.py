@@ -18,6 +18,7 @@ re-shares of complaints, praise, needs) are logged by the phase :func:`log_posts
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -98,6 +99,8 @@ class InteractionLog:
     def __init__(self, capacity: int = 1024) -> None:
         self._size = 0
         self._last_day = -(2**31)  # the day of the last row, as a Python int
+        self._days: list[int] = []  # each day logged, once, in order ...
+        self._starts: list[int] = []  # ... and its first row
         self._columns = {name: np.empty(capacity, dtype) for name, dtype in _COLUMNS.items()}
 
     def __len__(self) -> int:
@@ -134,6 +137,9 @@ class InteractionLog:
             )
         start, end = self._size, self._size + n
         self._reserve(end)
+        if not self._days or day > self._last_day:
+            self._days.append(day)
+            self._starts.append(start)
         # Column by column, without a loop: appends are several a day, each on a few rows.
         columns = self._columns
         columns["person"][start:end] = person
@@ -156,11 +162,15 @@ class InteractionLog:
         >>> log.day_range(1), log.day_range(2)
         ((0, 2), (2, 2))
         """
-        days = self._columns["day"][: self._size]
-        # In the column's own type: days given as Python ints would make numpy convert the
-        # whole column to int64 first, a copy of the log a day.
-        first, last = days.searchsorted(np.array([day, day + 1], days.dtype))
-        return int(first), int(last)
+        return self._first_row(day), self._first_row(day + 1)
+
+    def _first_row(self, day: int) -> int:
+        """The first row of the first day logged from ``day`` on (the end if none)."""
+        # A bisection of the days logged, with the row each starts at: a search of the day
+        # column cost as much as a quiet day's phase (a search with Python ints converted the
+        # whole column to int64 first).
+        at = bisect_left(self._days, day)
+        return self._starts[at] if at < len(self._starts) else self._size
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a tidy table, one row per interaction, kinds and channels by name."""
