@@ -264,3 +264,40 @@ def test_posting_about_the_brand_is_not_engaging_with_it():
     assert ignored.kpis()["complaints"].sum() > 100
     assert (ignored.kpis()["engaged_30d_share"] == 0).all()
     assert answered.kpis()["engaged_30d_share"].iloc[-1] > 0
+
+
+def test_depth_levels_of_a_population_without_depth_count_every_fan_shallow():
+    # With max_depth 0 the depths are not read: the counts must be those of the full pass.
+    pop = fresh(500, initial_depth=0.0)
+    pop.status[::3] = Status.CHURNED
+    pop.last_engaged[::7] = 40
+    assert pop.max_depth == 0.0
+    shortcut = depth_levels(pop, 50, keep=0.99)
+    pop.max_depth = 1e-300  # the same population, through the pass that fades and counts
+    assert depth_levels(pop, 50, keep=0.99) == shortcut
+    fans = int(np.count_nonzero(pop.status == Status.FAN))
+    assert shortcut["depth_shallow"] == fans > 0 and shortcut["depth_deep"] == 0
+    recent = np.count_nonzero((pop.status == Status.FAN) & (pop.last_engaged >= 21))
+    assert shortcut["engaged_30d_share"] == 100.0 * recent / fans
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_the_interaction_log_finds_each_days_rows_and_keeps_the_days_in_order(seed):
+    from socialsim.interactions import InteractionLog
+
+    rng = np.random.default_rng(seed)
+    log, day = InteractionLog(capacity=4), 0
+    for _ in range(30):
+        day += int(rng.integers(0, 3))  # days repeat, and some have no rows
+        log.append(
+            rng.integers(0, 50, int(rng.integers(0, 4))),
+            day=day,
+            hour=9.0,
+            kind=Kind.LIKE,
+            channel=Channel.BRAND_POST,
+        )
+    days = log.column("day")
+    for d in range(-1, day + 2):
+        assert log.on_day(d).tolist() == np.flatnonzero(days == d).tolist()
+    with pytest.raises(ValueError, match="'day'"):
+        log.append([1], day=day - 1, hour=9.0, kind=Kind.LIKE, channel=Channel.BRAND_POST)

@@ -57,6 +57,10 @@ def test_the_daily_record_holds_what_mesas_own_collect_would():
         assert ours.model_vars[name] == values, name
         assert [type(v) for v in ours.model_vars[name]] == [type(v) for v in values], name
     pd.testing.assert_frame_equal(ours.get_model_vars_dataframe(), plain.get_model_vars_dataframe())
+    # kpis() builds its frame from numpy columns: the same frame as Mesa's, seed out, day in.
+    mesas = plain.get_model_vars_dataframe().drop(columns="seed")
+    mesas.insert(0, "day", np.arange(6))
+    pd.testing.assert_frame_equal(model.kpis(), mesas, check_exact=True)
 
 
 @pytest.mark.slow

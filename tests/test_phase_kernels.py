@@ -16,7 +16,10 @@ from socialsim.brand.compiled import (
     work_judge,
     work_quantiles,
 )
-from socialsim.fans.escalation import escalation_new_resharers
+from socialsim.fans.depth import depth_deepen
+from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
+from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
+from socialsim.network.graph import distinct, sum_by
 from socialsim.population import _shift
 
 
@@ -99,15 +102,25 @@ def test_shift_equals_add_at_then_clip(seed):
 @pytest.mark.parametrize("seed", range(20))
 def test_new_resharers_equal_the_set_operations_they_replace(seed):
     rng = np.random.default_rng(seed)
-    n = 200
+    n, cross = 200, float(rng.random())
+    segment = rng.integers(0, 3, n)
     authors = rng.choice(n, int(rng.integers(1, 20)), replace=False)
     seen_ids, seen = np.unique(authors), np.zeros(n, bool)
     seen[authors] = True
     first = np.empty(n, np.int64)
+    frontier, level = authors, rng.random(authors.size)
     for _ in range(4):  # levels of a cascade
         k = int(rng.integers(0, 80))
-        target, sender, keep = rng.integers(0, n, k), rng.integers(0, 30, k), rng.random(k) < 0.6
-        got = escalation_new_resharers(target, sender, keep, seen, first)
+        target, sender, draws = (
+            rng.integers(0, n, k),
+            rng.integers(0, frontier.size, k),
+            rng.random(k),
+        )
+        got = escalation_new_resharers(
+            target, sender, draws, level, frontier, segment, cross, seen, first
+        )
+        same = segment[frontier[sender]] == segment[target]
+        keep = draws < level[sender] * np.where(same, 1.0, cross)
         expected, at = np.unique(target[keep], return_index=True)
         expected_sender = sender[keep][at]
         new = ~np.isin(expected, seen_ids, assume_unique=True)
@@ -115,7 +128,43 @@ def test_new_resharers_equal_the_set_operations_they_replace(seed):
         seen_ids = np.union1d(seen_ids, expected)
         assert got[0].tolist() == expected.tolist()
         assert got[1].tolist() == expected_sender.tolist()
+        if expected.size == 0:
+            break
+        frontier, level = expected, level[expected_sender]
     assert np.flatnonzero(seen).tolist() == seen_ids.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_escalation_reached_equals_the_distinct_audience(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 300))
+    graph = barabasi_albert(n, int(rng.integers(1, 4)), seed=rng)
+    authors, who = rng.choice(n, int(rng.integers(0, 10))), rng.choice(n, int(rng.integers(0, 5)))
+    reached = rng.choice(n, int(rng.integers(0, 30)))
+    audience = graph.indices[graph.arcs_from(np.concatenate([authors, who]))]
+    expected = distinct(np.concatenate([audience, reached]), n).size
+    table = rng.integers(-5, 50, n)  # stale scratch
+    assert escalation_reached(graph.indptr, graph.indices, authors, who, reached, table) == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_depth_deepen_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, rows = 300, int(rng.integers(0, 120))
+    person, kind = rng.integers(0, n // int(rng.integers(1, 30)), rows), rng.integers(0, 10, rows)
+    first = int(rng.integers(0, rows + 1))
+    last = int(rng.integers(first, rows + 1))
+    two_way, gain = rng.random(10) < 0.4, float(rng.random())
+    depth = rng.random(n) * (rng.random(n) < 0.7)
+    table = rng.integers(-5, rows + 5, n)  # stale scratch
+    expected = depth.copy()
+    at = np.arange(first, last)
+    answered = person[at][two_way[kind[at]]]
+    people, times = sum_by(answered, np.ones(answered.size), n)
+    expected[people] = 1.0 - (1.0 - expected[people]) * (1.0 - gain) ** times
+    deepest = depth_deepen(person, kind.astype(np.int8), first, last, two_way, depth, gain, table)
+    assert depth.tobytes() == expected.tobytes()
+    assert deepest == expected[people].max(initial=0.0)
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -179,3 +228,32 @@ def test_replies_change_equals_its_numpy_version(seed):
     masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
     masks += [repaired & compensated]
     assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_barabasi_albert_far_ends_equal_pointer_jumping(seed):
+    rng = np.random.default_rng(seed)
+    m, n = int(rng.integers(1, 6)), int(rng.integers(8, 400))
+    n_edges = m * (n - m)
+    src = np.concatenate([np.zeros(m, np.int64), np.repeat(np.arange(m + 1, n), m)])
+    tgt = np.concatenate([np.arange(1, m + 1), np.full(n_edges - m, -1)])
+    entry = rng.integers(0, 2 * m * (src[m:] - m))
+    expected = tgt.copy()
+    edge, copies = entry >> 1, (entry & 1).astype(bool)
+    new_tgt = expected[m:]
+    new_tgt[~copies] = src[edge[~copies]]
+    pending = np.flatnonzero(copies) + m
+    pointer = np.zeros(n_edges, dtype=np.int64)
+    pointer[pending] = edge[copies]
+    resolved = np.ones(n_edges, dtype=bool)
+    resolved[pending] = False
+    while pending.size:
+        ahead = pointer[pending]
+        done = resolved[ahead]
+        finished = pending[done]
+        expected[finished] = expected[ahead[done]]
+        pending, ahead = pending[~done], ahead[~done]
+        pointer[pending] = pointer[ahead]
+        resolved[finished] = True
+    barabasi_albert_far_ends(src, tgt, entry, m)
+    assert tgt.tolist() == expected.tolist()

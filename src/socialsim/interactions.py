@@ -18,6 +18,7 @@ re-shares of complaints, praise, needs) are logged by the phase :func:`log_posts
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
@@ -97,6 +98,9 @@ class InteractionLog:
 
     def __init__(self, capacity: int = 1024) -> None:
         self._size = 0
+        self._last_day = -(2**31)  # the day of the last row, as a Python int
+        self._days: list[int] = []  # each day logged, once, in order ...
+        self._starts: list[int] = []  # ... and its first row
         self._columns = {name: np.empty(capacity, dtype) for name, dtype in _COLUMNS.items()}
 
     def __len__(self) -> int:
@@ -126,24 +130,47 @@ class InteractionLog:
         n = person.size
         if n == 0:
             return
-        if self._size and day < self._columns["day"][self._size - 1]:
+        if day < self._last_day:
             raise ValueError(
                 f"The 'day' parameter must be >= the last day logged "
-                f"({self._columns['day'][self._size - 1]}). Got {day!r} instead."
+                f"({self._last_day}). Got {day!r} instead."
             )
-        self._reserve(self._size + n)
-        rows = slice(self._size, self._size + n)
-        values = {"person": person, "day": day, "hour": hour, "kind": kind}
-        values |= {"channel": channel, "post": post}
-        for name, value in values.items():
-            self._columns[name][rows] = value
-        self._size += n
+        start, end = self._size, self._size + n
+        self._reserve(end)
+        if not self._days or day > self._last_day:
+            self._days.append(day)
+            self._starts.append(start)
+        # Column by column, without a loop: appends are several a day, each on a few rows.
+        columns = self._columns
+        columns["person"][start:end] = person
+        columns["day"][start:end] = day
+        columns["hour"][start:end] = hour
+        columns["kind"][start:end] = kind
+        columns["channel"][start:end] = channel
+        columns["post"][start:end] = post
+        self._size, self._last_day = end, day
 
     def on_day(self, day: int) -> np.ndarray:
         """The row numbers of one day (a contiguous range), as an array."""
-        days = self._columns["day"][: self._size]
-        first, last = np.searchsorted(days, [day, day + 1])
-        return np.arange(first, last)
+        return np.arange(*self.day_range(day))
+
+    def day_range(self, day: int) -> tuple[int, int]:
+        """The first row of one day and the row after its last (equal if it has none).
+
+        >>> log = InteractionLog()
+        >>> log.append([3, 7], day=1, hour=9.0, kind=Kind.LIKE, channel=Channel.BRAND_POST)
+        >>> log.day_range(1), log.day_range(2)
+        ((0, 2), (2, 2))
+        """
+        return self._first_row(day), self._first_row(day + 1)
+
+    def _first_row(self, day: int) -> int:
+        """The first row of the first day logged from ``day`` on (the end if none)."""
+        # A bisection of the days logged, with the row each starts at: a search of the day
+        # column cost as much as a quiet day's phase (a search with Python ints converted the
+        # whole column to int64 first).
+        at = bisect_left(self._days, day)
+        return self._starts[at] if at < len(self._starts) else self._size
 
     def to_frame(self) -> pd.DataFrame:
         """The log as a tidy table, one row per interaction, kinds and channels by name."""
@@ -155,7 +182,7 @@ class InteractionLog:
         return frame
 
     def _reserve(self, rows: int) -> None:
-        capacity = next(iter(self._columns.values())).size
+        capacity = self._columns["person"].size
         if rows <= capacity:
             return
         capacity = max(capacity, 1)

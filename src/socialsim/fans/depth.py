@@ -33,13 +33,13 @@ import numpy as np
 from socialsim.day import Counts, phase
 from socialsim.interactions import TWO_WAY, Kind
 from socialsim.kernels import njit
-from socialsim.network.graph import sum_by
+from socialsim.network.graph import work_table
 from socialsim.population import Population, Status
 
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["RECENT_DAYS", "depth", "depth_levels"]
+__all__ = ["RECENT_DAYS", "depth", "depth_deepen", "depth_levels"]
 
 RECENT_DAYS = 30
 """Days back that count as "engaged recently" (the day itself included)."""
@@ -51,13 +51,19 @@ _KPIS = ("depth_shallow", "depth_engaged", "depth_deep", "engaged_30d_share")
 def depth(day: Day, rng: np.random.Generator) -> Counts:
     """Deepen the people answered or helped today, then let one day of depth fade for all."""
     pop, params = day.population, day.scenario.relationship
-    rows = pop.log.on_day(day.t)
-    if rows.size:
-        person = pop.log.column("person")[rows]
-        answered = person[_TWO_WAY[pop.log.column("kind")[rows]]]
-        people, times = sum_by(answered, np.ones(answered.size), len(pop))
-        pop.depth[people] = 1.0 - (1.0 - pop.depth[people]) * (1.0 - params.depth_gain) ** times
-        pop.max_depth = max(pop.max_depth, float(pop.depth[people].max(initial=0.0)))
+    first, last = pop.log.day_range(day.t)
+    if last > first:
+        deepest = depth_deepen(
+            pop.log.column("person"),
+            pop.log.column("kind"),
+            first,
+            last,
+            _TWO_WAY,
+            pop.depth,
+            params.depth_gain,
+            work_table(len(pop)),
+        )
+        pop.max_depth = max(pop.max_depth, deepest)
     return depth_levels(pop, day.t, keep=np.exp(-1.0 / params.depth_memory_days))
 
 
@@ -70,13 +76,18 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
 
     >>> from socialsim.scenario import PopulationParams
     >>> pop = Population.initialize(PopulationParams(), 4, seed=np.random.default_rng(0))
-    >>> pop.status[:], pop.depth[:] = Status.FAN, [0.0, 0.5, 0.7, 0.9]
+    >>> pop.status[:], pop.depth[:], pop.max_depth = Status.FAN, [0.0, 0.5, 0.7, 0.9], 0.9
     >>> pop.last_engaged[:] = [-1, 1, 40, 50]
     >>> depth_levels(pop, 50)
     {'depth_shallow': 1, 'depth_engaged': 1, 'depth_deep': 2, 'engaged_30d_share': 50.0}
     """
     shallow, engaged, deep, recent = _fade_and_count(
-        pop.depth, pop.status, pop.last_engaged, keep, max(t - RECENT_DAYS + 1, 0)
+        pop.depth,
+        pop.status,
+        pop.last_engaged,
+        keep,
+        max(t - RECENT_DAYS + 1, 0),
+        pop.max_depth > 0.0,  # else everyone is shallow: depth 0 fades to 0
     )
     pop.max_depth *= keep  # everyone fades alike, so the deepest stays the deepest
     fans = shallow + engaged + deep
@@ -91,13 +102,66 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
 _FAN = int(Status.FAN)
 
 
+# The day's rows are a few dozen, but in numpy they cost a dozen calls (the rows, their kinds,
+# a group-by, gathers and a scatter); one loop over them does it all.
+@njit(cache=True)
+def depth_deepen(
+    person: np.ndarray,
+    kind: np.ndarray,
+    first: int,
+    last: int,
+    two_way: np.ndarray,
+    depth: np.ndarray,
+    gain: float,
+    table: np.ndarray,
+) -> float:  # pragma: no cover
+    """Deepen each person by the two-way rows ``first .. last - 1`` of the interaction log;
+    the deepest of them after (0.0 if none). ``table`` is scratch, one entry per person.
+
+    Equal to this numpy (``sum_by`` counting each person's rows, ``times`` as floats)::
+
+        rows = np.arange(first, last)
+        answered = person[rows][two_way[kind[rows]]]
+        people, times = sum_by(answered, np.ones(answered.size), depth.size)
+        depth[people] = 1.0 - (1.0 - depth[people]) * (1.0 - gain) ** times
+        return depth[people].max(initial=0.0)
+    """
+    for row in range(first, last):  # each person's last two-way row of the day
+        if two_way[kind[row]]:
+            table[person[row]] = row
+    times = np.zeros(last - first, np.int64)  # at each person's last row: their rows
+    for row in range(first, last):
+        if two_way[kind[row]]:
+            times[table[person[row]] - first] += 1
+    deepest = 0.0
+    for row in range(first, last):
+        if two_way[kind[row]] and table[person[row]] == row:
+            who = person[row]
+            depth[who] = 1.0 - (1.0 - depth[who]) * (1.0 - gain) ** np.float64(times[row - first])
+            deepest = max(deepest, depth[who])
+    return deepest
+
+
 # One pass over everyone, as memory's: the fading and the counts in numpy cost several passes.
 # Without branches, as the state KPIs' tally (who is a fan, and at which stage, is
-# unpredictable from one person to the next), and in int32 products, which vectorise.
+# unpredictable from one person to the next), and in int32 products, which vectorise. When no
+# one has any depth (``some_depth`` false), depths are neither read nor written: half the work.
 @njit(cache=True)
 def _fade_and_count(
-    depth: np.ndarray, status: np.ndarray, last: np.ndarray, keep: float, since: int
+    depth: np.ndarray,
+    status: np.ndarray,
+    last: np.ndarray,
+    keep: float,
+    since: int,
+    some_depth: bool,
 ) -> tuple[int, int, int, int]:
+    fans = recent = 0
+    if not some_depth:
+        for i in range(status.size):
+            fan = np.int32(status[i] == _FAN)
+            fans += fan
+            recent += fan * np.int32(last[i] >= since)
+        return fans, 0, 0, recent
     fans = engaged_or_deep = deep = recent = 0
     for i in range(depth.size):
         d = depth[i] * keep

@@ -36,18 +36,19 @@ import numpy as np
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.cascade import fire
-from socialsim.fans.identification import identification
 from socialsim.kernels import njit
-from socialsim.network.graph import distinct
+from socialsim.network.graph import work_table
 from socialsim.posts import PostKind, Posts
 
 if TYPE_CHECKING:
     from socialsim.day import Day
     from socialsim.network.graph import SocialGraph
 
-__all__ = ["escalation", "reshare_cascade"]
+__all__ = ["escalation", "escalation_new_resharers", "escalation_reached", "reshare_cascade"]
 
 _KPIS = ("reshares", "negative_posts", "media_days", "reached_negative")
+_NO_ONE = np.empty(0, np.int64)
+_NO_HOURS = np.empty(0)
 
 
 @phase("escalation", kpis=_KPIS)
@@ -55,6 +56,8 @@ def escalation(day: Day, rng: np.random.Generator) -> Counts:
     """Re-shares of today's complaints (added to ``day.posts``, re-sharers in ``day.reshares``),
     and media coverage."""
     params, pop, t = day.scenario.escalation, day.population, day.t
+    if not len(day.posts) and day.crisis.media_until < t:  # a quiet day, without the masks
+        return dict.fromkeys(_KPIS, 0)
     complaint = day.posts.kind == PostKind.COMPLAINT
     authors = day.posts.author[complaint]
     media_before = day.crisis.media_until >= t
@@ -84,17 +87,19 @@ def escalation(day: Day, rng: np.random.Generator) -> Counts:
     negative = authors.size + who.size
     if negative >= max(params.media_min_posts, params.media_threshold * len(pop) / 1000.0, 1):
         day.crisis.media_until = max(day.crisis.media_until, t + params.media_days - 1)
-    audience = day.graph.indices[day.graph.arcs_from(np.concatenate([authors, who]))]
     covered = day.crisis.media_until >= t
+    reached = _NO_ONE
     if covered:
         reached, _ = pop.anyone.draw(hazard(params.media_reach), seed=rng)
         pop.feel_at(reached, np.full(reached.size, -params.media_effect))
-        audience = np.concatenate([audience, reached])
+    graph = day.graph
     return {
         "reshares": int(who.size),
         "negative_posts": int(negative),
         "media_days": int(covered),
-        "reached_negative": int(distinct(audience, len(pop)).size),
+        "reached_negative": escalation_reached(
+            graph.indptr, graph.indices, authors, who, reached, work_table(len(pop))
+        ),
     }
 
 
@@ -166,29 +171,100 @@ def reshare_cascade(
     frontier, level, when = authors, arousal, hours
     while frontier.size and p > 0:
         sender, target = fire(graph, frontier, p, seed=rng)
-        weight = level[sender] * identification(
-            segment[frontier[sender]], segment[target], cross_segment
+        if sender.size == 0:  # no arc fired: the cascade ends (a draw of none takes nothing)
+            break
+        draws = rng.random(sender.size)  # an arc is kept if its draw is under its weight
+        target, sender = escalation_new_resharers(
+            target, sender, draws, level, frontier, segment, cross_segment, seen, first
         )
-        keep = rng.random(sender.size) < weight
-        target, sender = escalation_new_resharers(target, sender, keep, seen, first)
+        if target.size == 0:
+            break
         start = when[sender]
         found_who.append(target)
         found_hour.append(start + (24.0 - start) * rng.random(target.size))
         frontier, level, when = target, level[sender], found_hour[-1]
-    if not found_who:
-        return np.empty(0, np.int64), np.empty(0)
-    return np.concatenate(found_who).astype(np.int64), np.concatenate(found_hour)
+    if not found_who:  # most days
+        return _NO_ONE, _NO_HOURS
+    if len(found_who) == 1:
+        return found_who[0], found_hour[0]
+    return np.concatenate(found_who), np.concatenate(found_hour)
+
+
+@njit(cache=True)
+def _audiences(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    posters: np.ndarray,
+    table: np.ndarray,
+    at: int,
+    counting: bool,
+) -> tuple[int, int]:  # pragma: no cover
+    """Walk the posters' audiences, numbered from ``at``: write each person's position in
+    ``table`` or, ``counting``, count the people whose position it holds (their last)."""
+    count = 0
+    for poster in posters:
+        for arc in range(indptr[poster], indptr[poster + 1]):
+            if counting:
+                count += table[indices[arc]] == at
+            else:
+                table[indices[arc]] = at
+            at += 1
+    return at, count
+
+
+@njit(cache=True)
+def escalation_reached(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    authors: np.ndarray,
+    resharers: np.ndarray,
+    reached: np.ndarray,
+    table: np.ndarray,
+) -> int:  # pragma: no cover
+    """How many distinct people saw a negative post: the audiences of ``authors`` and of
+    ``resharers``, and the people the media ``reached``. ``table`` is scratch, one entry per
+    person.
+
+    Equal to this numpy::
+
+        posters = np.concatenate([authors, resharers])
+        audience = np.concatenate([indices[graph.arcs_from(posters)], reached])
+        return distinct(audience, n_people).size
+    """
+    at, _ = _audiences(indptr, indices, authors, table, 0, False)  # each keeps their last
+    at, _ = _audiences(indptr, indices, resharers, table, at, False)
+    for person in reached:
+        table[person] = at
+        at += 1
+    at, count = _audiences(indptr, indices, authors, table, 0, True)  # and counts there
+    at, more = _audiences(indptr, indices, resharers, table, at, True)
+    count += more
+    for person in reached:
+        count += table[person] == at
+        at += 1
+    return count
 
 
 @njit(cache=True)
 def escalation_new_resharers(
-    target: np.ndarray, sender: np.ndarray, keep: np.ndarray, seen: np.ndarray, first: np.ndarray
+    target: np.ndarray,
+    sender: np.ndarray,
+    draws: np.ndarray,
+    level: np.ndarray,
+    frontier: np.ndarray,
+    segment: np.ndarray,
+    cross_segment: float,
+    seen: np.ndarray,
+    first: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """The kept targets not ``seen`` yet, in increasing order, each with the sender of its
-    first kept arc; marks them ``seen``. ``first`` is scratch, one entry per person.
+    """The fired arcs kept (a draw under the sender's arousal ``level`` times identification),
+    their targets not ``seen`` yet, in increasing order, each with the sender of its first
+    kept arc; marks them ``seen``. ``first`` is scratch, one entry per person.
 
     Equal to this numpy, where ``seen_ids`` lists the people marked::
 
+        same = segment[frontier[sender]] == segment[target]
+        keep = draws < level[sender] * np.where(same, 1.0, cross_segment)
         target, first = np.unique(target[keep], return_index=True)
         sender = sender[keep][first]
         new = ~np.isin(target, seen_ids, assume_unique=True)
@@ -198,7 +274,9 @@ def escalation_new_resharers(
     new = np.empty(target.size, np.int64)
     count = 0
     for i in range(target.size):
-        if keep[i] and not seen[target[i]]:
+        same = segment[frontier[sender[i]]] == segment[target[i]]
+        keep = draws[i] < level[sender[i]] * (1.0 if same else cross_segment)
+        if keep and not seen[target[i]]:
             seen[target[i]] = True
             first[target[i]] = sender[i]
             new[count] = target[i]

@@ -60,10 +60,14 @@ def derive(daily: pd.DataFrame) -> pd.DataFrame:
     [10, 1, 3]
     """
     out = daily.copy()
+    # The column names as a set of Python strings, once: pandas keeps them in an Arrow array,
+    # which a set or a membership test walks name by name.
+    have = set(out.columns.tolist())
     for kpi in DECLARED.values():
-        if kpi.terms is None or kpi.name in out or not set(kpi.inputs) <= set(out.columns):
+        if kpi.terms is None or kpi.name in have or not set(kpi.inputs) <= have:
             continue
         out[kpi.name] = _weighted(out, kpi.terms)
+        have.add(kpi.name)
         if kpi.at_start is not None:
             start = out["day"] == 0
             out.loc[start, kpi.name] = _weighted(out.loc[start], kpi.at_start)
@@ -113,25 +117,28 @@ def per_run(daily: pd.DataFrame, kpis: Iterable[str] | None = None) -> pd.Series
     {'complaints_answered_share': 20.0}
     """
     frame = derive(daily)
+    have = set(frame.columns.tolist())  # a set of Python strings: see derive
     if kpis is None:
-        names = [n for n, k in DECLARED.items() if _computable(k, frame)]
+        names = [n for n, k in DECLARED.items() if _computable(k, have)]
     else:
         names = list(kpis)
         for name in names:
-            _require(_declared(name), frame)
-    return pd.Series({n: _run_value(frame, DECLARED[n]) for n in names}, dtype=np.float64)
+            _require(_declared(name), have)
+    # Each KPI's run value once: a rate's terms are KPIs of their own, often wanted too.
+    done: dict[str, float] = {}
+    return pd.Series({n: _run_value(frame, DECLARED[n], done) for n in names}, dtype=np.float64)
 
 
-def _computable(kpi: Kpi, frame: pd.DataFrame) -> bool:
+def _computable(kpi: Kpi, have: set[str]) -> bool:
     if kpi.run_only:
-        return set(kpi.inputs) <= set(frame.columns)
-    return kpi.name in frame.columns
+        return set(kpi.inputs) <= have
+    return kpi.name in have
 
 
-def _require(kpi: Kpi, frame: pd.DataFrame) -> None:
-    if _computable(kpi, frame):
+def _require(kpi: Kpi, have: set[str]) -> None:
+    if _computable(kpi, have):
         return
-    missing = [n for n in (kpi.inputs if kpi.run_only else (kpi.name,)) if n not in frame]
+    missing = [n for n in (kpi.inputs if kpi.run_only else (kpi.name,)) if n not in have]
     details = "; ".join(f"'{n}' ({_origin(n)})" for n in missing)
     raise ValueError(f"The KPI '{kpi.name}' needs daily columns the frame lacks: {details}.")
 
@@ -146,10 +153,17 @@ def _origin(name: str) -> str:
     return "recorded by the model"
 
 
-def _run_value(frame: pd.DataFrame, kpi: Kpi) -> float:
+def _run_value(frame: pd.DataFrame, kpi: Kpi, done: dict[str, float]) -> float:
+    """The KPI's value for the run, from ``done`` if it was worked out already."""
+    if kpi.name not in done:
+        done[kpi.name] = _summed_up(frame, kpi, done)
+    return done[kpi.name]
+
+
+def _summed_up(frame: pd.DataFrame, kpi: Kpi, done: dict[str, float]) -> float:
     if kpi.summary is Summary.RATIO:
-        top = _run_terms(frame, kpi.numerator or {})
-        bottom = _run_terms(frame, kpi.denominator or {})
+        top = _run_terms(frame, kpi.numerator or {}, done)
+        bottom = _run_terms(frame, kpi.denominator or {}, done)
         return kpi.scale * top / bottom if bottom else float("nan")
     column = frame[kpi.name]
     if kpi.summary is Summary.LAST:
@@ -161,8 +175,8 @@ def _run_value(frame: pd.DataFrame, kpi: Kpi) -> float:
     return float(column.sum())
 
 
-def _run_terms(frame: pd.DataFrame, terms: Mapping[str, float]) -> float:
-    return sum(w * _run_value(frame, DECLARED[n]) for n, w in terms.items())
+def _run_terms(frame: pd.DataFrame, terms: Mapping[str, float], done: dict[str, float]) -> float:
+    return sum(w * _run_value(frame, DECLARED[n], done) for n, w in terms.items())
 
 
 def _weighted(frame: pd.DataFrame, terms: Mapping[str, float]) -> pd.Series:

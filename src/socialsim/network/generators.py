@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.constraints import ConfigError, Interval
+from socialsim.kernels import njit
 from socialsim.network import loaders
 from socialsim.network.graph import SocialGraph
 from socialsim.network.random_graphs import configuration, erdos_renyi, stochastic_block
@@ -127,8 +128,8 @@ def barabasi_albert(n: int, m: int, *, seed: np.random.Generator) -> SocialGraph
     The draw is the edge-list formulation of Batagelj & Brandes (2005, "Efficient generation of
     large random networks", Phys. Rev. E 71, 036113, algorithm 5): picking a uniform entry of
     the list of edge endpoints is picking a node proportionally to its degree. All uniform
-    draws are made at once; an entry that copies an earlier far end is resolved by pointer
-    jumping over whole arrays, and such chains are O(log n) long. Unlike algorithm 5, each of
+    draws are made at once; the far ends are then written in edge order, an entry that copies
+    an earlier far end reading it once it is final (one compiled pass). Unlike algorithm 5, each of
     node ``v``'s ``m`` picks is drawn from the list as it stood before ``v`` arrived (the
     original model), so there are no self-loops. Two picks of the same node do happen (mostly
     on early hubs) and are collapsed into one edge, so the mean degree is slightly under
@@ -169,26 +170,41 @@ def barabasi_albert(n: int, m: int, *, seed: np.random.Generator) -> SocialGraph
     # Node v's first edge is number m * (v - m): its picks come from the 2 m (v - m) entries
     # written before it.
     entry = seed.integers(0, 2 * m * (src[m:] - m))
-    edge = entry >> 1
-    copies = (entry & 1).astype(bool)
-    new_tgt = tgt[m:]
-    new_tgt[~copies] = src[edge[~copies]]
-    # Entries 2e + 1 that copy the far end of an earlier edge form chains of copies ending at
-    # a resolved edge. Pointer jumping halves every chain each round.
-    pending = np.flatnonzero(copies) + m
-    pointer = np.zeros(n_edges, dtype=np.int64)
-    pointer[pending] = edge[copies]
-    resolved = np.ones(n_edges, dtype=bool)
-    resolved[pending] = False
-    while pending.size:
-        ahead = pointer[pending]
-        done = resolved[ahead]
-        finished = pending[done]
-        tgt[finished] = tgt[ahead[done]]
-        pending, ahead = pending[~done], ahead[~done]
-        pointer[pending] = pointer[ahead]
-        resolved[finished] = True
+    barabasi_albert_far_ends(src, tgt, entry, m)
     return SocialGraph.from_edges(src, tgt, n, directed=False)
+
+
+@njit(cache=True)
+def barabasi_albert_far_ends(
+    src: np.ndarray, tgt: np.ndarray, entry: np.ndarray, m: int
+) -> None:  # pragma: no cover
+    """Write the far end ``tgt[m + i]`` of each new edge from its pick ``entry[i]`` of the
+    list of edge endpoints: ``src[e]`` for entry ``2e``, ``tgt[e]`` for entry ``2e + 1``.
+
+    Each pick is of an entry written before its edge, so in edge order each far end it copies
+    is final already. Equal to this numpy, which resolves the chains of copies by pointer
+    jumping, every chain halved a round::
+
+        edge, copies = entry >> 1, (entry & 1).astype(bool)
+        new_tgt = tgt[m:]
+        new_tgt[~copies] = src[edge[~copies]]
+        pending = np.flatnonzero(copies) + m
+        pointer = np.zeros(tgt.size, dtype=np.int64)
+        pointer[pending] = edge[copies]
+        resolved = np.ones(tgt.size, dtype=bool)
+        resolved[pending] = False
+        while pending.size:
+            ahead = pointer[pending]
+            done = resolved[ahead]
+            finished = pending[done]
+            tgt[finished] = tgt[ahead[done]]
+            pending, ahead = pending[~done], ahead[~done]
+            pointer[pending] = pointer[ahead]
+            resolved[finished] = True
+    """
+    for i in range(entry.size):
+        edge = entry[i] >> 1
+        tgt[m + i] = tgt[edge] if entry[i] & 1 else src[edge]
 
 
 def watts_strogatz(n: int, k: int, p_rewire: float, *, seed: np.random.Generator) -> SocialGraph:

@@ -13,9 +13,10 @@ from __future__ import annotations
 import numpy as np
 
 from socialsim.brand.compiled import replies_change, replies_unheard
-from socialsim.fans.escalation import reshare_cascade
+from socialsim.fans.depth import depth_deepen
+from socialsim.fans.escalation import escalation_reached, reshare_cascade
 from socialsim.model import EngagementModel
-from socialsim.network.graph import SocialGraph
+from socialsim.network.graph import SocialGraph, sum_by
 from socialsim.scenario import Scenario
 
 # What the workers run: a calibration's Simulator, every other study's execute.
@@ -33,11 +34,14 @@ def _load_kernels() -> None:
     replies_unheard(none, none)
     no = np.zeros(0, bool)
     replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
+    depth_deepen(none, np.zeros(0, np.int8), 0, 0, no, np.zeros(0), 0.5, none)
+    sum_by(none, np.zeros(0), 1)  # onlookers' (brand.response), on days with replies
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
     one = np.ones(1)
     reshare_cascade(
-        pair, np.array([0]), one, one, np.zeros(2, np.int64), 1.0, 1.0, np.random.default_rng(0)
+        pair, np.array([0]), one, one, np.zeros(2, np.int32), 1.0, 1.0, np.random.default_rng(0)
     )
+    escalation_reached(pair.indptr, pair.indices, none, none, none, none)
 
 
 _load_kernels()
