@@ -16,6 +16,13 @@ from socialsim.brand.compiled import (
     work_judge,
     work_quantiles,
 )
+from socialsim.brand.compiled_front import (
+    early_warning_cusum,
+    triage_heard,
+    triage_items,
+    triage_missed_free,
+    triage_stand_ins,
+)
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.population import _shift
 
@@ -179,3 +186,107 @@ def test_replies_change_equals_its_numpy_version(seed):
     masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
     masks += [repaired & compensated]
     assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
+
+
+# ------------------------------------------------- the front end: triage and early warning
+
+
+def stand_ins_numpy(author, label, missed_author, missed_kind, free):
+    """The numpy version of the stand-ins (``agent._stand_ins`` before it was compiled), on
+    missed posts already in their drawn order, -1 where anyone is to be drawn."""
+    false = np.flatnonzero(author < 0)
+    labels = label[false]
+    people = np.full(false.size, -1, np.int64)
+    used, kinds, left = np.zeros(free.size, bool), missed_kind[free], np.ones(false.size, bool)
+    for kind in range(3):
+        mine = np.flatnonzero(labels == kind)
+        pool = np.flatnonzero(kinds == kind)[: mine.size]
+        people[mine[: pool.size]] = missed_author[free[pool]]
+        used[pool] = True
+        left[mine[: pool.size]] = False
+    rest, pool = np.flatnonzero(left), np.flatnonzero(~used)[: int(left.sum())]
+    people[rest[: pool.size]] = missed_author[free[pool]]
+    shown = author.copy()
+    shown[false] = people
+    return shown, rest.size - pool.size
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_triage_stand_ins_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(0, 40)), int(rng.integers(0, 30))
+    author = np.where(rng.random(n) < rng.random(), -1, rng.integers(0, 60, n))
+    label = rng.integers(0, 3, n).astype(np.int8)
+    missed_author, missed_kind = rng.integers(0, 60, m), rng.integers(0, 3, m).astype(np.int8)
+    free = triage_missed_free(author, missed_author)
+    assert free.tolist() == np.flatnonzero(~np.isin(missed_author, author)).tolist()
+    free = free[rng.permutation(free.size)]
+    shown, anyone = triage_stand_ins(author, label, missed_author, missed_kind, free)
+    expected, expected_anyone = stand_ins_numpy(author, label, missed_author, missed_kind, free)
+    assert shown.dtype == np.int64 and anyone == expected_anyone
+    assert shown.tolist() == expected.tolist()
+    heard, again = np.zeros(60, np.int32), np.zeros(60, np.int32)
+    listed = shown[shown >= 0]
+    triage_heard(heard, listed)
+    np.add.at(again, listed, 1)
+    assert heard.tolist() == again.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_triage_items_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    w, n, people = int(rng.integers(0, 10)), int(rng.integers(0, 30)), 50
+    columns = [
+        (rng.integers(0, 3, k).astype(np.int8), rng.random(k) < 0.3, rng.random(k) * 100)
+        for k in (w, n)
+    ]
+    key, who = rng.normal(size=w), [rng.integers(0, people, k) for k in (w, n)]
+    population = (
+        rng.integers(0, 500, people),
+        rng.integers(0, 9, people).astype(np.int32),
+        rng.integers(0, 9, people).astype(np.int32),
+        rng.integers(0, 9, people).astype(np.int32),
+        rng.integers(-1, 90, people).astype(np.int32),
+    )
+    (waiting_columns, today_columns) = columns
+    got = triage_items(*waiting_columns, key, who[0], *today_columns, who[1], *population)
+    out_degree, responses, unsolicited, heard, engaged = population
+    shown, is_waiting = np.concatenate(who), np.arange(w + n) < w
+    expected = [np.concatenate(pair) for pair in zip(*columns, strict=True)]
+    expected += [is_waiting, np.where(is_waiting, np.concatenate([key, np.zeros(n)]), np.nan)]
+    expected += [
+        out_degree[shown].astype(np.int64),
+        responses[shown].astype(np.int64) + unsolicited[shown],
+        heard[shown].astype(np.int64),
+        engaged[shown],
+    ]
+    assert len(got) == len(expected)
+    for column, want in zip(got, expected, strict=True):
+        assert column.dtype == want.dtype
+        assert column.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_early_warning_cusum_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    baseline = rng.uniform(0, 30, 3) * (rng.random(3) < 0.8)  # some below the floor of 1
+    statistic = rng.uniform(0, 6, 3) * (rng.random(3) < 0.7)
+    counts = rng.poisson(baseline + rng.uniform(0, 10)).astype(np.float64)
+    watched = rng.random(3) < 0.6
+    ready, learn = bool(rng.random() < 0.8), bool(rng.random() < 0.8)
+    allowance, threshold, weight = rng.uniform(0, 1), rng.uniform(0, 6), rng.uniform(0, 1)
+    expected_baseline, expected_statistic = baseline.copy(), statistic.copy()
+    if ready:
+        excess = (counts - baseline) / np.sqrt(np.maximum(baseline, 1.0)) - allowance
+        expected_statistic = np.maximum(0.0, statistic + excess)
+    expected_alarm = bool(ready and np.any(expected_statistic[watched] > threshold))
+    if expected_alarm:
+        expected_statistic[:] = 0.0
+    elif learn:
+        expected_baseline += weight * (counts - expected_baseline)
+    alarm = early_warning_cusum(
+        baseline, statistic, counts, watched, ready, allowance, threshold, learn, weight
+    )
+    assert alarm == expected_alarm
+    assert baseline.tobytes() == expected_baseline.tobytes()
+    assert statistic.tobytes() == expected_statistic.tobytes()

@@ -33,6 +33,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socialsim.brand.compiled_front import triage_items
+
 if TYPE_CHECKING:
     from socialsim.brand.care_team import Queue
     from socialsim.day import Day
@@ -262,39 +264,44 @@ _NO_ITEMS = items_of(
 )
 
 
-def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
+def observe(day: Day, waiting: Queue, shown: np.ndarray) -> Observation:
     """What the brand sees today: the only place where the world's state becomes the brand's view.
 
     Parameters
     ----------
     day : Day
-        Today's context; its population and graph give the listed authors' metadata.
-    candidates : Queue
-        The items, waiting ones first (``waiting`` of them), then today's; ``shown`` is the
-        person whose metadata each item lists (a false positive's stand-in).
-    waiting : int
-        How many of ``candidates`` were waiting from earlier days.
+        Today's context; its population and graph give the listed authors' metadata, its
+        flagged posts (``day.flagged``) are today's items.
+    waiting : Queue
+        The items waiting from earlier days; ``shown`` is the person whose metadata each
+        lists.
+    shown : numpy.ndarray of int64
+        The person each of today's items lists: its author, or a false positive's stand-in
+        (:func:`socialsim.brand.agent.triage` draws them), one per item of ``day.flagged``.
     """
     brand, pop = day.brand, day.population
     team, staffing, p = brand.team, brand.staffing, brand.team.params
-    if len(candidates) == 0:
+    if len(waiting) + shown.size == 0:
         items = _NO_ITEMS
     else:
-        shown = candidates.shown
-        is_waiting = np.zeros(len(candidates), np.bool_)
-        is_waiting[:waiting] = True
-        items = items_of(
-            label=candidates.label.copy(),
-            tagged=candidates.tagged.copy(),
-            arrival=candidates.arrival.copy(),
-            waiting=is_waiting,
-            key=np.where(is_waiting, candidates.key, np.nan),
-            audience=day.graph.out_degree[shown].astype(np.int64),
-            interactions=pop.responses_received[shown].astype(np.int64)
-            + pop.unsolicited_received[shown],
-            posts=pop.posts_heard[shown].astype(np.int64),
-            last_engaged=pop.last_engaged[shown].copy(),
+        today = day.flagged
+        columns = triage_items(
+            waiting.label,
+            waiting.tagged,
+            waiting.arrival,
+            waiting.key,
+            waiting.shown,
+            today.label,
+            today.tagged,
+            today.arrival,
+            shown,
+            day.graph.out_degree,
+            pop.responses_received,
+            pop.unsolicited_received,
+            pop.posts_heard,
+            pop.last_engaged,
         )
+        items = Items(*map(read_only, columns))
     extra, booked = staffing.extra_on(day.t), staffing.booked_after(day.t)
     view = brand.team_view  # most days the team is as it was: the same view
     if view is None or (view.staff, view.extra) != (team.staff, extra) or booked.size:

@@ -13,6 +13,12 @@ from __future__ import annotations
 import numpy as np
 
 from socialsim.brand.compiled import replies_change, replies_unheard
+from socialsim.brand.compiled_front import (
+    triage_heard,
+    triage_items,
+    triage_missed_free,
+    triage_stand_ins,
+)
 from socialsim.fans.escalation import reshare_cascade
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph
@@ -33,6 +39,10 @@ def _load_kernels() -> None:
     replies_unheard(none, none)
     no = np.zeros(0, bool)
     replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
+    label, hours, counts = np.zeros(0, np.int8), np.zeros(0), np.zeros(1, np.int32)
+    triage_stand_ins(none, label, none, label, triage_missed_free(none, none))
+    triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4)
+    triage_heard(counts, none)
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
     one = np.ones(1)
     reshare_cascade(

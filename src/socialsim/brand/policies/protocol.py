@@ -192,7 +192,7 @@ class Decision:
         """
         answer = _column(policy, "answer", self.answer, n, np.bool_)
         priority = _column(policy, "priority", self.priority, n, np.float64)
-        if np.isnan(priority).any():
+        if n and math.isnan(priority.min()):  # the minimum is NaN if any entry is
             _refuse(policy, "priority", "NaN", "a sort key without NaN")
         # Scalars (the usual case) are summed as ints; arrays only where a policy gave one.
         how: Any = 0
@@ -232,6 +232,8 @@ _FLAGS = (
 def _column(policy: str, name: str, value: Any, n: int, dtype: type, scalar: bool = False) -> Any:
     """One per-item field as an array of ``n`` entries of ``dtype`` (a plain bool, with
     ``scalar``, when one value was given for all), or a one-line error."""
+    if type(value) is np.ndarray and value.shape == (n,) and value.dtype == dtype:
+        return value  # the usual array: nothing to check or convert
     kind = "bool" if dtype is np.bool_ else "number"
     if dtype is np.bool_ and isinstance(value, bool | np.bool_):
         return bool(value) if scalar else np.full(n, value, np.bool_)
