@@ -85,16 +85,13 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
     false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate))
     if len(day.posts) + false:
         day.flagged, caught = _listen(day.posts, false, day.scenario, day.t, rng)
-        if not caught.all():
-            posts = day.posts
-            day.unheard = Posts(posts.author[~caught], posts.kind[~caught], posts.hour[~caught])
-    relevant = int(np.count_nonzero(day.flagged.author >= 0))
-    heard = int(np.count_nonzero(day.flagged.kind == PostKind.COMPLAINT))
+        posts, missed = day.posts, ~caught
+        day.unheard = Posts(posts.author[missed], posts.kind[missed], posts.hour[missed])
     return {
         "mentions": len(day.posts) + chatter,
-        "posts_caught": relevant,
+        "posts_caught": len(day.flagged) - false,  # the caught posts, then the false positives
         "false_positives": false,
-        "complaints_unheard": day.posts.count(PostKind.COMPLAINT) - heard,
+        "complaints_unheard": day.unheard.count(PostKind.COMPLAINT),
     }
 
 

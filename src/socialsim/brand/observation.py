@@ -26,10 +26,9 @@ a policy cannot read the truth, even by accident.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
@@ -199,9 +198,28 @@ class History:
     def view(self) -> Mapping[str, np.ndarray]:
         """The record so far as a read-only mapping of read-only arrays, day 1 first."""
         if self._view is None:
-            rows = self._table[: self.days]
-            self._view = MappingProxyType({name: rows[:, i] for i, name in enumerate(HISTORY)})
+            self._view = _Record(self._table[: self.days])
         return self._view
+
+
+class _Record(Mapping[str, np.ndarray]):
+    """The days of a :class:`History` so far, by name: each column a read-only view of the
+    rows, taken when it is read (a policy reads a name or two, the record grows every day)."""
+
+    __slots__ = ("_rows",)
+    _COLUMN: ClassVar[dict[str, int]] = {name: i for i, name in enumerate(HISTORY)}
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self._rows = rows
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._rows[:, self._COLUMN[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(HISTORY)
+
+    def __len__(self) -> int:
+        return len(HISTORY)
 
 
 @dataclass(frozen=True, slots=True)
