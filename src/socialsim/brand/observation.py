@@ -56,7 +56,7 @@ def read_only(array: np.ndarray) -> np.ndarray:
     >>> read_only(np.zeros(2)).flags.writeable
     False
     """
-    array.flags.writeable = False
+    array.setflags(write=False)  # as flags.writeable = False, without the flags object
     return array
 
 
