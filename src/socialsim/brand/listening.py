@@ -105,11 +105,14 @@ def _listen(
     m = int(np.count_nonzero(caught))
     # The draws, in this order: complexity, label errors, wrong labels (a wrong label is one of
     # the other two kinds: the kind shifted by 1 or 2, modulo 3), the false positives' labels,
-    # tags, the false positives' hours; the compiled kernel does the rest.
-    u_complex, u_label, shift = rng.random(m), rng.random(m), rng.integers(1, 3, size=m)
+    # tags, the false positives' hours; the compiled kernel does the rest. Uniforms drawn one
+    # after another are one call: a Generator fills them in turn, so they are the same numbers.
+    u = rng.random(2 * m)
+    u_complex, u_label = u[:m], u[m:]
+    shift = rng.integers(1, 3, size=m)
     false_label = rng.integers(0, len(PostKind), size=false)
-    u_tag = rng.random(m + false)
-    u_false_hour = rng.random(false)
+    u = rng.random(m + 2 * false)
+    u_tag, u_false_hour = u[: m + false], u[m + false :]
     # The tag's chance for an item that needs no expert keeps the tagged share at the true one.
     a = params.label_accuracy
     stray = min(1.0, (1 - a) * share / (1 - share)) if share < 1 else 1.0
