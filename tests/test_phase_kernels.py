@@ -290,3 +290,19 @@ def test_early_warning_cusum_equals_its_numpy_version(seed):
     assert alarm == expected_alarm
     assert baseline.tobytes() == expected_baseline.tobytes()
     assert statistic.tobytes() == expected_statistic.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_consecutive_uniform_draws_are_the_numbers_of_one_draw(seed):
+    # Listening draws the uniforms it uses one after another in one call each.
+    one, two = np.random.default_rng(seed), np.random.default_rng(seed)
+    for _ in range(20):
+        m, f = (int(k) for k in one.integers(0, 40, 2))
+        two.integers(0, 40, 2)
+        apart = [one.random(m), one.random(m), one.integers(1, 3, m), one.random(m + f)]
+        apart.append(one.random(f))
+        joined = [two.random(2 * m), two.integers(1, 3, m), two.random(m + 2 * f)]
+        assert b"".join(a.tobytes() for a in apart[:2]) == joined[0].tobytes()
+        assert apart[2].tolist() == joined[1].tolist()
+        assert apart[3].tobytes() + apart[4].tobytes() == joined[2].tobytes()
+    assert one.bit_generator.state == two.bit_generator.state

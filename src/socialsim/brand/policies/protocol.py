@@ -197,7 +197,9 @@ class Decision:
         # Scalars (the usual case) are summed as ints; arrays only where a policy gave one.
         how: Any = 0
         for name, flag in _FLAGS:
-            value = _column(policy, name, getattr(self, name), n, np.bool_, scalar=True)
+            value = getattr(self, name)
+            if type(value) is not bool:  # an array or a numpy bool: checked and converted
+                value = _column(policy, name, value, n, np.bool_, scalar=True)
             how = how + (
                 flag * value.astype(np.uint8) if isinstance(value, np.ndarray) else flag * value
             )
