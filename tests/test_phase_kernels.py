@@ -18,6 +18,7 @@ from socialsim.brand.compiled import (
 )
 from socialsim.brand.compiled_front import (
     early_warning_cusum,
+    listening_unheard,
     triage_heard,
     triage_items,
     triage_missed_free,
@@ -188,7 +189,21 @@ def test_replies_change_equals_its_numpy_version(seed):
     assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
 
 
-# ------------------------------------------------- the front end: triage and early warning
+# ----------------------------------------- the front end: listening, triage, early warning
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_listening_unheard_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 40))
+    author, kind = rng.integers(0, 99, n), rng.integers(0, 3, n).astype(np.int8)
+    hour = rng.random(n)
+    caught = rng.random(n) < rng.random()
+    *got, complaints = listening_unheard(author, kind, hour, caught)
+    for column, whole in zip(got, (author, kind, hour), strict=True):
+        assert column.dtype == whole.dtype
+        assert column.tobytes() == whole[~caught].tobytes()
+    assert complaints == np.count_nonzero(kind[~caught] == 0)
 
 
 def stand_ins_numpy(author, label, missed_author, missed_kind, free):

@@ -18,6 +18,7 @@ KERNELS = {
     "socialsim.brand.compiled.work_judge",
     "socialsim.brand.compiled.work_quantiles",
     "socialsim.brand.compiled_front.early_warning_cusum",
+    "socialsim.brand.compiled_front.listening_unheard",
     "socialsim.brand.compiled_front.triage_heard",
     "socialsim.brand.compiled_front.triage_items",
     "socialsim.brand.compiled_front.triage_missed_free",

@@ -1,5 +1,5 @@
-"""Compiled kernels of the brand's front end (triage, early warning), equal bit for bit to the
-numpy they replace.
+"""Compiled kernels of the brand's front end (listening, triage, early warning), equal bit for
+bit to the numpy they replace.
 
 As in :mod:`socialsim.brand.compiled`: at workshop size triage handles a few dozen items a day,
 where each numpy call costs its fixed overhead rather than its work, so one loop replaces the
@@ -17,11 +17,39 @@ from socialsim.kernels import njit
 
 __all__ = [
     "early_warning_cusum",
+    "listening_unheard",
     "triage_heard",
     "triage_items",
     "triage_missed_free",
     "triage_stand_ins",
 ]
+
+
+@njit(cache=True)
+def listening_unheard(
+    author: np.ndarray, kind: np.ndarray, hour: np.ndarray, caught: np.ndarray
+):  # pragma: no cover
+    """The posts listening missed (their authors, kinds and hours), and how many are complaints.
+
+    Equal to ``author[~caught], kind[~caught], hour[~caught]`` and
+    ``np.count_nonzero(kind[~caught] == PostKind.COMPLAINT)``.
+
+    >>> author, kind, hour, complaints = listening_unheard(np.array([4, 5, 6]),
+    ...     np.array([0, 1, 0], np.int8), np.array([1.0, 2.0, 3.0]), np.array([True, False, False]))
+    >>> author.tolist(), kind.tolist(), hour.tolist(), complaints
+    ([5, 6], [1, 0], [2.0, 3.0], 1)
+    """
+    missed = caught.size - np.count_nonzero(caught)
+    out_author = np.empty(missed, author.dtype)
+    out_kind = np.empty(missed, kind.dtype)
+    out_hour = np.empty(missed, hour.dtype)
+    j, complaints = 0, 0
+    for i in range(caught.size):
+        if not caught[i]:
+            out_author[j], out_kind[j], out_hour[j] = author[i], kind[i], hour[i]
+            complaints += kind[i] == 0
+            j += 1
+    return out_author, out_kind, out_hour, complaints
 
 
 @njit(cache=True)

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.compiled import listening_flagged
+from socialsim.brand.compiled_front import listening_unheard
 from socialsim.day import Counts, phase
 from socialsim.posts import Flagged, PostKind, Posts
 from socialsim.scenario import Scenario
@@ -83,15 +84,17 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
     """
     chatter = int(rng.poisson(chatter_mean(day)))
     false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate))
+    unheard = 0  # complaints
     if len(day.posts) + false:
         day.flagged, caught = _listen(day.posts, false, day.scenario, day.t, rng)
-        posts, missed = day.posts, ~caught
-        day.unheard = Posts(posts.author[missed], posts.kind[missed], posts.hour[missed])
+        posts = day.posts
+        *missed, unheard = listening_unheard(posts.author, posts.kind, posts.hour, caught)
+        day.unheard = Posts(*missed)
     return {
         "mentions": len(day.posts) + chatter,
         "posts_caught": len(day.flagged) - false,  # the caught posts, then the false positives
         "false_positives": false,
-        "complaints_unheard": day.unheard.count(PostKind.COMPLAINT),
+        "complaints_unheard": unheard,
     }
 
 

@@ -14,6 +14,7 @@ import numpy as np
 
 from socialsim.brand.compiled import replies_change, replies_unheard
 from socialsim.brand.compiled_front import (
+    listening_unheard,
     triage_heard,
     triage_items,
     triage_missed_free,
@@ -43,6 +44,7 @@ def _load_kernels() -> None:
     triage_stand_ins(none, label, none, label, triage_missed_free(none, none))
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4)
     triage_heard(counts, none)
+    listening_unheard(none, label, hours, no)
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
     one = np.ones(1)
     reshare_cascade(
