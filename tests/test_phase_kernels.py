@@ -264,7 +264,9 @@ def test_triage_items_equal_their_numpy_version(seed):
         rng.integers(-1, 90, people).astype(np.int32),
     )
     (waiting_columns, today_columns) = columns
-    got = triage_items(*waiting_columns, key, who[0], *today_columns, who[1], *population)
+    types = (np.int8, bool, float, bool, float, np.int64, np.int64, np.int64, np.int32)
+    got = [np.full(w + n, 7, dtype) for dtype in types]  # filled with anything but the answer
+    triage_items(*waiting_columns, key, who[0], *today_columns, who[1], *population, *got)
     out_degree, responses, unsolicited, heard, engaged = population
     shown, is_waiting = np.concatenate(who), np.arange(w + n) < w
     expected = [np.concatenate(pair) for pair in zip(*columns, strict=True)]

@@ -159,8 +159,19 @@ def triage_items(
     unsolicited: np.ndarray,
     posts_heard: np.ndarray,
     last_engaged: np.ndarray,
-):  # pragma: no cover
-    """The columns of the policy's :class:`~socialsim.brand.observation.Items`, fresh arrays.
+    out_label: np.ndarray,
+    out_tagged: np.ndarray,
+    out_arrival: np.ndarray,
+    out_waiting: np.ndarray,
+    out_key: np.ndarray,
+    out_audience: np.ndarray,
+    out_interactions: np.ndarray,
+    out_posts: np.ndarray,
+    out_last_engaged: np.ndarray,
+) -> None:  # pragma: no cover
+    """Fill the columns of the policy's :class:`~socialsim.brand.observation.Items` (``out_*``,
+    one entry per item; arrays given rather than returned, which costs numba a Python call
+    each).
 
     The waiting items' columns (``waiting_*``), then today's; ``shown`` is the person each
     lists, whose metadata comes from the population's arrays. Equal to this numpy
@@ -174,28 +185,18 @@ def triage_items(
         posts_heard[who].astype(int64), last_engaged[who]
     """
     w = waiting_label.size
-    n = w + label.size
-    labels = np.empty(n, label.dtype)
-    tags = np.empty(n, np.bool_)
-    arrivals = np.empty(n)
-    is_waiting = np.zeros(n, np.bool_)
-    key = np.full(n, np.nan)
-    audience = np.empty(n, np.int64)
-    interactions = np.empty(n, np.int64)
-    posts = np.empty(n, np.int64)
-    engaged = np.empty(n, last_engaged.dtype)
     for i in range(w):
-        labels[i], tags[i], arrivals[i] = waiting_label[i], waiting_tagged[i], waiting_arrival[i]
-        is_waiting[i], key[i] = True, waiting_key[i]
-    for i in range(w, n):
-        labels[i], tags[i], arrivals[i] = label[i - w], tagged[i - w], arrival[i - w]
-    for i in range(n):
+        out_label[i], out_tagged[i] = waiting_label[i], waiting_tagged[i]
+        out_arrival[i], out_waiting[i], out_key[i] = waiting_arrival[i], True, waiting_key[i]
+    for i in range(w, out_label.size):
+        out_label[i], out_tagged[i] = label[i - w], tagged[i - w]
+        out_arrival[i], out_waiting[i], out_key[i] = arrival[i - w], False, np.nan
+    for i in range(out_label.size):
         person = waiting_shown[i] if i < w else shown[i - w]
-        audience[i] = out_degree[person]
-        interactions[i] = np.int64(responses[person]) + np.int64(unsolicited[person])
-        posts[i] = posts_heard[person]
-        engaged[i] = last_engaged[person]
-    return labels, tags, arrivals, is_waiting, key, audience, interactions, posts, engaged
+        out_audience[i] = out_degree[person]
+        out_interactions[i] = np.int64(responses[person]) + np.int64(unsolicited[person])
+        out_posts[i] = posts_heard[person]
+        out_last_engaged[i] = last_engaged[person]
 
 
 @njit(cache=True)

@@ -269,17 +269,9 @@ def items_of(**columns: np.ndarray) -> Items:
     return Items(**{f.name: read_only(columns[f.name]) for f in fields(Items)})
 
 
-_NO_ITEMS = items_of(
-    label=np.empty(0, np.int8),
-    tagged=np.empty(0, np.bool_),
-    arrival=np.empty(0),
-    waiting=np.empty(0, np.bool_),
-    key=np.empty(0),
-    audience=np.empty(0, np.int64),
-    interactions=np.empty(0, np.int64),
-    posts=np.empty(0, np.int64),
-    last_engaged=np.empty(0, np.int32),
-)
+# The dtype of each column of Items, in its order (label ... last_engaged).
+_ITEM_TYPES = (np.int8, np.bool_, np.float64, np.bool_, np.float64, *[np.int64] * 3, np.int32)
+_NO_ITEMS = Items(*(read_only(np.empty(0, dtype)) for dtype in _ITEM_TYPES))
 
 
 def observe(day: Day, waiting: Queue, shown: np.ndarray) -> Observation:
@@ -291,19 +283,19 @@ def observe(day: Day, waiting: Queue, shown: np.ndarray) -> Observation:
         Today's context; its population and graph give the listed authors' metadata, its
         flagged posts (``day.flagged``) are today's items.
     waiting : Queue
-        The items waiting from earlier days; ``shown`` is the person whose metadata each
-        lists.
+        The items waiting from earlier days (``Queue.shown``: the person each lists).
     shown : numpy.ndarray of int64
         The person each of today's items lists: its author, or a false positive's stand-in
         (:func:`socialsim.brand.agent.triage` draws them), one per item of ``day.flagged``.
     """
     brand, pop = day.brand, day.population
     team, staffing, p = brand.team, brand.staffing, brand.team.params
-    if len(waiting) + shown.size == 0:
+    n, today = len(waiting) + shown.size, day.flagged
+    if n == 0:
         items = _NO_ITEMS
     else:
-        today = day.flagged
-        columns = triage_items(
+        columns = [np.empty(n, dtype) for dtype in _ITEM_TYPES]
+        triage_items(
             waiting.label,
             waiting.tagged,
             waiting.arrival,
@@ -318,6 +310,7 @@ def observe(day: Day, waiting: Queue, shown: np.ndarray) -> Observation:
             pop.unsolicited_received,
             pop.posts_heard,
             pop.last_engaged,
+            *columns,
         )
         items = Items(*map(read_only, columns))
     extra, booked = staffing.extra_on(day.t), staffing.booked_after(day.t)
