@@ -323,3 +323,15 @@ def test_consecutive_uniform_draws_are_the_numbers_of_one_draw(seed):
         assert apart[2].tolist() == joined[1].tolist()
         assert apart[3].tobytes() + apart[4].tobytes() == joined[2].tobytes()
     assert one.bit_generator.state == two.bit_generator.state
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_shuffling_is_taking_a_permutation(seed):
+    # Triage shuffles the missed posts where it took them in the order of a permutation.
+    one, two = np.random.default_rng(seed), np.random.default_rng(seed)
+    for size in range(30):
+        free = np.arange(size) * 3
+        taken = free[one.permutation(size)]
+        two.shuffle(free)
+        assert taken.tolist() == free.tolist()
+    assert one.bit_generator.state == two.bit_generator.state

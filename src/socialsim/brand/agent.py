@@ -266,7 +266,7 @@ def _listed(day: Day, rng: np.random.Generator) -> np.ndarray:
     shown = flagged.author
     if (shown < 0).any():
         free = triage_missed_free(shown, missed.author)
-        free = free[rng.permutation(free.size)]  # missed posts in a random order
+        rng.shuffle(free)  # missed posts in a random order (free[rng.permutation(free.size)])
         shown, anyone = triage_stand_ins(shown, flagged.label, missed.author, missed.kind, free)
         if anyone:
             shown[shown < 0] = rng.integers(0, len(day.population), size=anyone)
