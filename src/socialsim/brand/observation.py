@@ -189,9 +189,9 @@ class History:
         """Record one day: a value for each name of :data:`HISTORY`, in that order."""
         if self.days == len(self._table):  # full: double the room
             self._table = read_only(np.concatenate([self._table, np.zeros_like(self._table)]))
-        self._table.flags.writeable = True
+        self._table.setflags(write=True)
         self._table[self.days] = day
-        self._table.flags.writeable = False
+        self._table.setflags(write=False)
         self.days += 1
         self._view = None
 
