@@ -277,10 +277,7 @@ def test_triage_items_equal_their_numpy_version(seed):
         heard[shown].astype(np.int64),
         engaged[shown],
     ]
-    assert len(got) == len(expected)
-    for column, want in zip(got, expected, strict=True):
-        assert column.dtype == want.dtype
-        assert column.tobytes() == want.tobytes()
+    assert [(c.dtype, c.tobytes()) for c in got] == [(c.dtype, c.tobytes()) for c in expected]
 
 
 @pytest.mark.parametrize("seed", range(40))

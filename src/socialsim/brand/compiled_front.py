@@ -62,15 +62,11 @@ def triage_missed_free(listed: np.ndarray, missed: np.ndarray) -> np.ndarray:  #
     >>> triage_missed_free(np.array([4, -1, 7]), np.array([7, 2, 4, 9])).tolist()
     [1, 3]
     """
+    if listed.size == 0:
+        return np.arange(missed.size)
     pool = np.sort(listed)
-    free = np.empty(missed.size, np.int64)
-    count = 0
-    for i in range(missed.size):
-        at = np.searchsorted(pool, missed[i])
-        if at == pool.size or pool[at] != missed[i]:
-            free[count] = i
-            count += 1
-    return free[:count]
+    at = np.minimum(np.searchsorted(pool, missed), pool.size - 1)
+    return np.flatnonzero(pool[at] != missed)
 
 
 @njit(cache=True)
