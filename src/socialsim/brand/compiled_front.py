@@ -3,10 +3,10 @@ bit to the numpy they replace.
 
 As in :mod:`socialsim.brand.compiled`: at workshop size triage handles a few dozen items a day,
 where each numpy call costs its fixed overhead rather than its work, so one loop replaces the
-dozen calls around the stand-ins' draws and the policy's observation (docs/performance.md,
-section 6). Each kernel is named after its phase and its docstring gives the numpy it
-replaces; ``tests/test_phase_kernels.py`` compares the two. The draws stay in numpy, in the
-phase, between the kernels.
+dozen calls around the stand-ins' draws, the policy's observation, the unheard posts or the
+detector's update (docs/performance.md, section 6). Each kernel is named after its phase and
+its docstring gives the numpy it replaces; ``tests/test_phase_kernels.py`` compares the two.
+The draws stay in numpy, in the phase, between the kernels.
 """
 
 from __future__ import annotations
@@ -81,9 +81,9 @@ def triage_stand_ins(
 
     ``author`` is -1 for a false positive; ``free`` the positions of the missed posts a
     stand-in may come from, in the order drawn. Returns the listed people, -1 where a stand-in
-    is still to be drawn from the whole population, and how many those are. Equal to this numpy
-    (the stand-ins of :func:`socialsim.brand.agent._listed`), with ``false = flatnonzero(author < 0)``,
-    ``labels = label[false]`` and ``people`` the stand-ins::
+    is still to be drawn from the whole population, and how many those are. Equal to this
+    numpy (the stand-ins of :func:`socialsim.brand.agent._listed`), with ``people`` the
+    stand-ins, ``false = flatnonzero(author < 0)`` and ``labels = label[false]``::
 
         used, kinds, left = zeros(free.size, bool), missed_kind[free], ones(false.size, bool)
         for kind in PostKind:
