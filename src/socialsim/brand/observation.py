@@ -221,6 +221,9 @@ class _Record(Mapping[str, np.ndarray]):
     def __len__(self) -> int:
         return len(HISTORY)
 
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self)!r})"
+
 
 @dataclass(frozen=True, slots=True)
 class Observation:
