@@ -249,7 +249,7 @@ def test_a_policy_sees_when_listed_authors_last_engaged_where_the_brand_sees_it(
     zeros, no = np.zeros(listed.size), np.zeros(listed.size, np.int8)
     queue = Queue(listed, no, no, zeros, zeros, no.astype(bool), no.astype(bool), no, zeros, no)
     day = Day(16, model.scenario, model.graph, pop, model.brand)
-    shown = observe(day, queue, 0).items.last_engaged
+    shown = observe(day, queue, np.empty(0, np.int64)).items.last_engaged
     assert shown.tolist() == expected[listed].tolist() and not shown.flags.writeable
 
 

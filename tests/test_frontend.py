@@ -180,15 +180,15 @@ def test_duplicated_metadata_does_not_reveal_false_positives(monkeypatch):
     duplicate against seven in ten real items (seed 5, 90 days)."""
     seen = []
 
-    def spy(day, candidates, waiting):
-        obs = observation.observe(day, candidates, waiting)
-        items, new = obs.items, slice(waiting, None)
-        if len(items) > waiting:
+    def spy(day, waiting, shown):
+        obs = observation.observe(day, waiting, shown)
+        items, new = obs.items, slice(len(waiting), None)
+        if shown.size:
             rows = np.stack(
                 [items.audience, items.interactions, items.posts, items.last_engaged], axis=1
             )[new]
             _, inverse, counts = np.unique(rows, axis=0, return_inverse=True, return_counts=True)
-            seen.append((counts[inverse.ravel()] > 1, candidates.author[new] < 0))
+            seen.append((counts[inverse.ravel()] > 1, day.flagged.author < 0))
         return obs
 
     monkeypatch.setattr(agent, "observe", spy)

@@ -16,6 +16,14 @@ from socialsim.brand.compiled import (
     work_judge,
     work_quantiles,
 )
+from socialsim.brand.compiled_front import (
+    early_warning_cusum,
+    listening_unheard,
+    triage_heard,
+    triage_items,
+    triage_missed_free,
+    triage_stand_ins,
+)
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
 from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
@@ -257,3 +265,148 @@ def test_barabasi_albert_far_ends_equal_pointer_jumping(seed):
         resolved[finished] = True
     barabasi_albert_far_ends(src, tgt, entry, m)
     assert tgt.tolist() == expected.tolist()
+
+
+# ----------------------------------------- the front end: listening, triage, early warning
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_listening_unheard_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 40))
+    author, kind = rng.integers(0, 99, n), rng.integers(0, 3, n).astype(np.int8)
+    hour = rng.random(n)
+    caught = rng.random(n) < rng.random()
+    *got, complaints = listening_unheard(author, kind, hour, caught)
+    for column, whole in zip(got, (author, kind, hour), strict=True):
+        assert column.dtype == whole.dtype
+        assert column.tobytes() == whole[~caught].tobytes()
+    assert complaints == np.count_nonzero(kind[~caught] == 0)
+
+
+def stand_ins_numpy(author, label, missed_author, missed_kind, free):
+    """The numpy version of the stand-ins (``agent._stand_ins`` before it was compiled), on
+    missed posts already in their drawn order, -1 where anyone is to be drawn."""
+    false = np.flatnonzero(author < 0)
+    labels = label[false]
+    people = np.full(false.size, -1, np.int64)
+    used, kinds, left = np.zeros(free.size, bool), missed_kind[free], np.ones(false.size, bool)
+    for kind in range(3):
+        mine = np.flatnonzero(labels == kind)
+        pool = np.flatnonzero(kinds == kind)[: mine.size]
+        people[mine[: pool.size]] = missed_author[free[pool]]
+        used[pool] = True
+        left[mine[: pool.size]] = False
+    rest, pool = np.flatnonzero(left), np.flatnonzero(~used)[: int(left.sum())]
+    people[rest[: pool.size]] = missed_author[free[pool]]
+    shown = author.copy()
+    shown[false] = people
+    return shown, rest.size - pool.size
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_triage_stand_ins_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(0, 40)), int(rng.integers(0, 30))
+    author = np.where(rng.random(n) < rng.random(), -1, rng.integers(0, 60, n))
+    label = rng.integers(0, 3, n).astype(np.int8)
+    missed_author, missed_kind = rng.integers(0, 60, m), rng.integers(0, 3, m).astype(np.int8)
+    free = triage_missed_free(author, missed_author)
+    assert free.tolist() == np.flatnonzero(~np.isin(missed_author, author)).tolist()
+    free = free[rng.permutation(free.size)]
+    shown, anyone = triage_stand_ins(author, label, missed_author, missed_kind, free)
+    expected, expected_anyone = stand_ins_numpy(author, label, missed_author, missed_kind, free)
+    assert shown.dtype == np.int64 and anyone == expected_anyone
+    assert shown.tolist() == expected.tolist()
+    heard, again = np.zeros(60, np.int32), np.zeros(60, np.int32)
+    listed = shown[shown >= 0]
+    triage_heard(heard, listed)
+    np.add.at(again, listed, 1)
+    assert heard.tolist() == again.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_triage_items_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    w, n, people = int(rng.integers(0, 10)), int(rng.integers(0, 30)), 50
+    columns = [
+        (rng.integers(0, 3, k).astype(np.int8), rng.random(k) < 0.3, rng.random(k) * 100)
+        for k in (w, n)
+    ]
+    key, who = rng.normal(size=w), [rng.integers(0, people, k) for k in (w, n)]
+    population = (
+        rng.integers(0, 500, people),
+        rng.integers(0, 9, people).astype(np.int32),
+        rng.integers(0, 9, people).astype(np.int32),
+        rng.integers(0, 9, people).astype(np.int32),
+        rng.integers(-1, 90, people).astype(np.int32),
+    )
+    (waiting_columns, today_columns) = columns
+    types = (np.int8, bool, float, bool, float, np.int64, np.int64, np.int64, np.int32)
+    got = [np.full(w + n, 7, dtype) for dtype in types]  # filled with anything but the answer
+    triage_items(*waiting_columns, key, who[0], *today_columns, who[1], *population, *got)
+    out_degree, responses, unsolicited, heard, engaged = population
+    shown, is_waiting = np.concatenate(who), np.arange(w + n) < w
+    expected = [np.concatenate(pair) for pair in zip(*columns, strict=True)]
+    expected += [is_waiting, np.where(is_waiting, np.concatenate([key, np.zeros(n)]), np.nan)]
+    expected += [
+        out_degree[shown].astype(np.int64),
+        responses[shown].astype(np.int64) + unsolicited[shown],
+        heard[shown].astype(np.int64),
+        engaged[shown],
+    ]
+    assert [(c.dtype, c.tobytes()) for c in got] == [(c.dtype, c.tobytes()) for c in expected]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_early_warning_cusum_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    baseline = rng.uniform(0, 30, 3) * (rng.random(3) < 0.8)  # some below the floor of 1
+    statistic = rng.uniform(0, 6, 3) * (rng.random(3) < 0.7)
+    counts = rng.poisson(baseline + rng.uniform(0, 10)).astype(np.float64)
+    watched = rng.random(3) < 0.6
+    ready, learn = bool(rng.random() < 0.8), bool(rng.random() < 0.8)
+    allowance, threshold, weight = rng.uniform(0, 1), rng.uniform(0, 6), rng.uniform(0, 1)
+    expected_baseline, expected_statistic = baseline.copy(), statistic.copy()
+    if ready:
+        excess = (counts - baseline) / np.sqrt(np.maximum(baseline, 1.0)) - allowance
+        expected_statistic = np.maximum(0.0, statistic + excess)
+    expected_alarm = bool(ready and np.any(expected_statistic[watched] > threshold))
+    if expected_alarm:
+        expected_statistic[:] = 0.0
+    elif learn:
+        expected_baseline += weight * (counts - expected_baseline)
+    alarm = early_warning_cusum(
+        baseline, statistic, counts, watched, ready, allowance, threshold, learn, weight
+    )
+    assert alarm == expected_alarm
+    assert baseline.tobytes() == expected_baseline.tobytes()
+    assert statistic.tobytes() == expected_statistic.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_consecutive_uniform_draws_are_the_numbers_of_one_draw(seed):
+    # Listening draws the uniforms it uses one after another in one call each.
+    one, two = np.random.default_rng(seed), np.random.default_rng(seed)
+    for _ in range(20):
+        m, f = (int(k) for k in one.integers(0, 40, 2))
+        two.integers(0, 40, 2)
+        apart = [one.random(m), one.random(m), one.integers(1, 3, m), one.random(m + f)]
+        apart.append(one.random(f))
+        joined = [two.random(2 * m), two.integers(1, 3, m), two.random(m + 2 * f)]
+        assert b"".join(a.tobytes() for a in apart[:2]) == joined[0].tobytes()
+        assert apart[2].tolist() == joined[1].tolist()
+        assert apart[3].tobytes() + apart[4].tobytes() == joined[2].tobytes()
+    assert one.bit_generator.state == two.bit_generator.state
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_shuffling_is_taking_a_permutation(seed):
+    # Triage shuffles the missed posts where it took them in the order of a permutation.
+    one, two = np.random.default_rng(seed), np.random.default_rng(seed)
+    for size in range(30):
+        free = np.arange(size) * 3
+        taken = free[one.permutation(size)]
+        two.shuffle(free)
+        assert taken.tolist() == free.tolist()
+    assert one.bit_generator.state == two.bit_generator.state

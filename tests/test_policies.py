@@ -467,9 +467,9 @@ def difference_in_differences(replicates: int) -> np.ndarray:
 def test_the_difference_in_differences_detects_the_old_leak(monkeypatch):
     """The test above can fail: list false positives with no history, as the old order saw them."""
 
-    def leaky(day, candidates, waiting):
-        seen = observation.observe(day, candidates, waiting)
-        false = candidates.author < 0
+    def leaky(day, waiting, shown):
+        seen = observation.observe(day, waiting, shown)
+        false = np.concatenate([waiting.author, day.flagged.author]) < 0
         items = dataclasses.replace(
             seen.items,
             interactions=np.where(false, 0, seen.items.interactions),

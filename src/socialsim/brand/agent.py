@@ -29,13 +29,14 @@ import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
 from socialsim.brand.compiled import work_quantiles
+from socialsim.brand.compiled_front import triage_heard, triage_missed_free, triage_stand_ins
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of
 from socialsim.brand.policy import KINDS
 from socialsim.brand.routing import route
 from socialsim.day import Counts, Plan, phase
-from socialsim.posts import PostKind, Posts
+from socialsim.posts import PostKind
 from socialsim.scenario import TeamParams
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ MAX_POSTS_PER_DAY = 96
 reaches, so the day's cost is bounded whatever the team's size."""
 
 _NO_BOOKING = read_only(np.empty(0, np.int64))
+_NO_ONE = np.empty(0, np.int64)  # writable like the arrays it stands for: the same kernels
 
 
 class Staffing:
@@ -183,19 +185,19 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
 
     The policy sees the waiting items and today's flagged ones
     (:func:`~socialsim.brand.observation.observe`); a false positive is shown the metadata of
-    a stand-in author drawn from this phase's stream (:func:`_stand_ins`). Of today's items, those it answers join
-    the queue (``day.queued``) for the tier it routes them to (by default the team's routing,
-    :func:`~socialsim.brand.routing.route`); every item, waiting ones included, takes the
-    priority and the handling it decides. Brand content, then proactive contacts, take their
-    share of the team's time; the rest is reply slots (``day.plan``). The posts written today
-    go out on the content calendar tomorrow (:mod:`socialsim.fans.content`).
+    a stand-in author drawn from this phase's stream (:func:`_listed`). Of today's items, those
+    it answers join the queue (``day.queued``) for the tier it routes them to (by default the
+    team's routing, :func:`~socialsim.brand.routing.route`); every item, waiting ones included,
+    takes the priority and the handling it decides. Brand content, then proactive contacts,
+    take their share of the team's time; the rest is reply slots (``day.plan``). The posts
+    written today go out on the content calendar tomorrow (:mod:`socialsim.fans.content`).
     """
     brand, t = day.brand, day.t
     team = brand.team
     team.staff = brand.staffing.on_duty(t)
-    waiting = len(team.queue)
-    candidates = team.queue.join(_today(day, rng)) if len(day.flagged) else team.queue
-    decision = brand.policy.decide(observe(day, candidates, waiting))
+    queue = team.queue
+    shown = _listed(day, rng) if len(day.flagged) else _NO_ONE
+    decision = brand.policy.decide(observe(day, queue, shown))
     if not isinstance(decision, Decision):
         raise TypeError(
             f"The policy '{name_of(brand.policy)}' must return a Decision from decide(seen). "
@@ -211,17 +213,20 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     _warn_if_cut(brand, t, "content_hours", decision.content_hours, hours, "hours of brand content")
     _warn_if_cut(brand, t, "contacts", decision.contacts, contacts, "unsolicited contacts")
     day.plan = Plan(reply_slots=left - contacts, contacts=contacts, content_hours=hours)
-    if len(candidates):
+    waiting, n = len(queue), len(queue) + shown.size
+    if n:
         name = name_of(brand.policy)
-        answer, key, how = decision.per_item(len(candidates), name)
-        candidates.key, candidates.how = key.copy(), how
-        new = slice(waiting, None)
-        tier = np.zeros(len(candidates), np.int8)  # waiting items keep theirs
-        p = team.params
-        tier[new] = route(candidates.label[new], candidates.tagged[new], p.routing, p.experts)
-        candidates.tier[new] = decision.tiers(len(candidates), name, tier)[new]
-        team.queue = candidates.take(np.arange(waiting))
-        day.queued = candidates.take(waiting + np.flatnonzero(answer[waiting:]))
+        answer, key, how = decision.per_item(n, name)
+        key, new = key.copy(), slice(waiting, None)  # the policy may keep its array
+        tier = np.zeros(n, np.int8)  # waiting items keep theirs
+        p, flagged = team.params, day.flagged
+        tier[new] = route(flagged.label, flagged.tagged, p.routing, p.experts)
+        queue.key, queue.how = key[:waiting], how[:waiting]
+        today = Queue.of(flagged, key[new], decision.tiers(n, name, tier)[new])
+        today.shown, today.how = shown, how[new]
+        # Answering all (the usual day), the queued items are today's as they are: the
+        # columns they share with day.flagged are the post's own, which no phase changes.
+        day.queued = today if answer[new].all() else today.take(answer[new])
     return {"content_hours": hours}
 
 
@@ -240,61 +245,33 @@ def _warn_if_cut(brand: Brand, t: int, field: str, asked: float, got: float, wha
         )
 
 
-def _today(day: Day, rng: np.random.Generator) -> Queue:
-    """Today's flagged posts as queue entries, each false positive with a stand-in author.
+def _listed(day: Day, rng: np.random.Generator) -> np.ndarray:
+    """The person each of today's flagged posts lists: its author, or for a false positive a
+    stand-in author, whose metadata the brand sees instead.
+
+    The stand-in is drawn like a real post's author, so that the brand cannot tell the false
+    positive by its author: the author of a post listening missed today, one of the kind the
+    false positive is labelled (of any kind when those run out), each missed post used once
+    and none by an author of a flagged post; when the missed posts run out, anyone in the
+    population, as chatter's authors are. Why: a real item's author has posted today and is
+    almost never listed twice (two of their posts caught the same day), so an item whose
+    metadata copies another listed item's only by coincidence. A stand-in drawn among the
+    authors of caught posts, or drawn twice, copies a listed item every time, and a policy
+    could single out false positives by their duplicated metadata.
 
     Every listed person's ``posts_heard`` grows by one: a real author's for their flagged
     post, a stand-in's for the false positive, so that both counts move alike.
     """
-    flagged = day.flagged
-    shown = flagged.author.copy()
-    false = np.flatnonzero(shown < 0)
-    if false.size:
-        shown[false] = _stand_ins(
-            day.unheard, shown, flagged.label[false], len(day.population), rng
-        )
-    np.add.at(day.population.posts_heard, shown, 1)  # a person may be listed twice
-    today = Queue.of(flagged, np.zeros(len(flagged)), np.zeros(len(flagged), np.int8))
-    today.shown = shown
-    return today
-
-
-def _stand_ins(
-    unheard: Posts,
-    listed: np.ndarray,
-    labels: np.ndarray,
-    people_in_all: int,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """For each false positive, a stand-in author whose metadata the brand sees instead, drawn
-    like a real post's author so that it cannot tell the false positive by its author.
-
-    The stand-in is the author of a post listening missed today, one of the kind the false
-    positive is labelled (of any kind when those run out), each missed post used once and
-    none by an author of a flagged post (``listed``); when the missed posts run out, anyone
-    in the population, as chatter's authors are. Why: a real item's author has posted today
-    and is almost never listed twice (two of their posts caught the same day), so an item
-    whose metadata copies another listed item's only by coincidence. A stand-in drawn among
-    the authors of caught posts, or drawn twice, copies a listed item every time, and a
-    policy could single out false positives by their duplicated metadata. Its
-    ``posts_heard`` grows by one, as a real author's does (:func:`_today`).
-    """
-    people = np.empty(labels.size, np.int64)
-    free = np.flatnonzero(~np.isin(unheard.author, listed))
-    free = free[rng.permutation(free.size)]  # missed posts in a random order
-    used = np.zeros(free.size, bool)
-    kinds = unheard.kind[free]
-    left = np.ones(labels.size, bool)
-    for kind in PostKind:
-        mine = np.flatnonzero(labels == kind)
-        pool = np.flatnonzero(kinds == kind)[: mine.size]
-        people[mine[: pool.size]] = unheard.author[free[pool]]
-        used[pool] = True
-        left[mine[: pool.size]] = False
-    rest, pool = np.flatnonzero(left), np.flatnonzero(~used)[: int(left.sum())]
-    people[rest[: pool.size]] = unheard.author[free[pool]]
-    people[rest[pool.size :]] = rng.integers(0, people_in_all, size=rest.size - pool.size)
-    return people
+    flagged, missed = day.flagged, day.unheard
+    shown = flagged.author
+    if (shown < 0).any():
+        free = triage_missed_free(shown, missed.author)
+        rng.shuffle(free)  # missed posts in a random order (free[rng.permutation(free.size)])
+        shown, anyone = triage_stand_ins(shown, flagged.label, missed.author, missed.kind, free)
+        if anyone:
+            shown[shown < 0] = rng.integers(0, len(day.population), size=anyone)
+    triage_heard(day.population.posts_heard, shown)
+    return shown
 
 
 @phase(

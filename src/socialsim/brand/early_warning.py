@@ -36,10 +36,13 @@ that had not been caught yet (its delay, in days from the episode's start, is su
 
 from __future__ import annotations
 
+from functools import cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socialsim.brand.compiled_front import early_warning_cusum
+from socialsim.brand.observation import read_only
 from socialsim.brand.policy import KINDS
 from socialsim.crisis import Alert, Detector
 from socialsim.day import Counts, phase
@@ -55,14 +58,14 @@ __all__ = ["early_warning", "update"]
 def early_warning(day: Day, rng: np.random.Generator) -> Counts:
     """Update the detector on today's flagged posts (``day.alert``) and react to an alarm."""
     detector, t = day.crisis.detector, day.t
-    counts = np.bincount(day.flagged.label, minlength=len(KINDS))[: len(KINDS)]
+    counts = np.bincount(day.flagged.label, minlength=len(KINDS))[: len(KINDS)].astype(np.float64)
     baseline = detector.baseline.copy()
-    alarm = update(detector, counts.astype(np.float64), day.scenario.early_warning, t)
+    alarm = update(detector, counts, day.scenario.early_warning, t)
     found = {"alarms": int(alarm), "false_alarms": 0, "detections": 0, "detection_delay_days": 0}
     if alarm:
         found.update(_on_alarm(day))
     day.alert = Alert(
-        counts=counts.astype(np.float64),
+        counts=counts,
         baseline=baseline,
         statistic=detector.statistic.copy(),
         alarm=alarm,
@@ -87,20 +90,29 @@ def update(detector: Detector, counts: np.ndarray, params: EarlyWarningParams, t
     (The CUSUM restarts after an alarm; the count stays up, so it alarms again. In a run,
     crisis mode freezes the baseline and the fix brings the count down.)
     """
-    watched = np.array([kind in params.labels for kind in KINDS])
     ready = detector.days >= params.warmup_days
-    if ready:
-        sd = np.sqrt(np.maximum(detector.baseline, 1.0))
-        excess = (counts - detector.baseline) / sd - params.allowance
-        detector.statistic = np.maximum(0.0, detector.statistic + excess)
-    alarm = bool(ready and np.any(detector.statistic[watched] > params.threshold))
-    if alarm:
-        detector.statistic[:] = 0.0
-    elif detector.mode_until < t:
-        weight = max(1.0 / (detector.days + 1), 1.0 / params.baseline_days)
-        detector.baseline += weight * (counts - detector.baseline)
+    learn = detector.mode_until < t  # the baseline does not learn in crisis mode
+    weight = max(1.0 / (detector.days + 1), 1.0 / params.baseline_days) if learn else 0.0
+    alarm = early_warning_cusum(
+        detector.baseline,
+        detector.statistic,
+        counts,
+        _watched(params.labels),
+        ready,
+        float(params.allowance),
+        float(params.threshold),
+        learn,
+        weight,
+    )
+    if learn and not alarm:
         detector.days += 1
     return alarm
+
+
+@cache
+def _watched(labels: tuple[str, ...]) -> np.ndarray:
+    """Which labels the detector watches, by label (read-only, one array per setting)."""
+    return read_only(np.array([kind in labels for kind in KINDS]))
 
 
 def _on_alarm(day: Day) -> Counts:

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.compiled import listening_flagged
+from socialsim.brand.compiled_front import listening_unheard
 from socialsim.day import Counts, phase
 from socialsim.posts import Flagged, PostKind, Posts
 from socialsim.scenario import Scenario
@@ -83,18 +84,17 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
     """
     chatter = int(rng.poisson(chatter_mean(day)))
     false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate))
+    unheard = 0  # complaints
     if len(day.posts) + false:
         day.flagged, caught = _listen(day.posts, false, day.scenario, day.t, rng)
-        if not caught.all():
-            posts = day.posts
-            day.unheard = Posts(posts.author[~caught], posts.kind[~caught], posts.hour[~caught])
-    relevant = int(np.count_nonzero(day.flagged.author >= 0))
-    heard = int(np.count_nonzero(day.flagged.kind == PostKind.COMPLAINT))
+        posts = day.posts
+        *missed, unheard = listening_unheard(posts.author, posts.kind, posts.hour, caught)
+        day.unheard = Posts(*missed)
     return {
         "mentions": len(day.posts) + chatter,
-        "posts_caught": relevant,
+        "posts_caught": len(day.flagged) - false,  # the caught posts, then the false positives
         "false_positives": false,
-        "complaints_unheard": day.posts.count(PostKind.COMPLAINT) - heard,
+        "complaints_unheard": unheard,
     }
 
 
@@ -108,11 +108,14 @@ def _listen(
     m = int(np.count_nonzero(caught))
     # The draws, in this order: complexity, label errors, wrong labels (a wrong label is one of
     # the other two kinds: the kind shifted by 1 or 2, modulo 3), the false positives' labels,
-    # tags, the false positives' hours; the compiled kernel does the rest.
-    u_complex, u_label, shift = rng.random(m), rng.random(m), rng.integers(1, 3, size=m)
+    # tags, the false positives' hours; the compiled kernel does the rest. Uniforms drawn one
+    # after another are one call: a Generator fills them in turn, so they are the same numbers.
+    u = rng.random(2 * m)
+    u_complex, u_label = u[:m], u[m:]
+    shift = rng.integers(1, 3, size=m)
     false_label = rng.integers(0, len(PostKind), size=false)
-    u_tag = rng.random(m + false)
-    u_false_hour = rng.random(false)
+    u = rng.random(m + 2 * false)
+    u_tag, u_false_hour = u[: m + false], u[m + false :]
     # The tag's chance for an item that needs no expert keeps the tagged share at the true one.
     a = params.label_accuracy
     stray = min(1.0, (1 - a) * share / (1 - share)) if share < 1 else 1.0

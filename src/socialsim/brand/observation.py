@@ -26,12 +26,13 @@ a policy cannot read the truth, even by accident.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, fields
-from types import MappingProxyType
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
+
+from socialsim.brand.compiled_front import triage_items
 
 if TYPE_CHECKING:
     from socialsim.brand.care_team import Queue
@@ -55,7 +56,7 @@ def read_only(array: np.ndarray) -> np.ndarray:
     >>> read_only(np.zeros(2)).flags.writeable
     False
     """
-    array.flags.writeable = False
+    array.setflags(write=False)  # as flags.writeable = False, without the flags object
     return array
 
 
@@ -188,18 +189,40 @@ class History:
         """Record one day: a value for each name of :data:`HISTORY`, in that order."""
         if self.days == len(self._table):  # full: double the room
             self._table = read_only(np.concatenate([self._table, np.zeros_like(self._table)]))
-        self._table.flags.writeable = True
+        self._table.setflags(write=True)
         self._table[self.days] = day
-        self._table.flags.writeable = False
+        self._table.setflags(write=False)
         self.days += 1
         self._view = None
 
     def view(self) -> Mapping[str, np.ndarray]:
         """The record so far as a read-only mapping of read-only arrays, day 1 first."""
         if self._view is None:
-            rows = self._table[: self.days]
-            self._view = MappingProxyType({name: rows[:, i] for i, name in enumerate(HISTORY)})
+            self._view = _Record(self._table[: self.days])
         return self._view
+
+
+class _Record(Mapping[str, np.ndarray]):
+    """The days of a :class:`History` so far, by name: each column a read-only view of the
+    rows, taken when it is read (a policy reads a name or two, the record grows every day)."""
+
+    __slots__ = ("_rows",)
+    _COLUMN: ClassVar[dict[str, int]] = {name: i for i, name in enumerate(HISTORY)}
+
+    def __init__(self, rows: np.ndarray) -> None:
+        self._rows = rows
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self._rows[:, self._COLUMN[name]]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(HISTORY)
+
+    def __len__(self) -> int:
+        return len(HISTORY)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({dict(self)!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,52 +272,50 @@ def items_of(**columns: np.ndarray) -> Items:
     return Items(**{f.name: read_only(columns[f.name]) for f in fields(Items)})
 
 
-_NO_ITEMS = items_of(
-    label=np.empty(0, np.int8),
-    tagged=np.empty(0, np.bool_),
-    arrival=np.empty(0),
-    waiting=np.empty(0, np.bool_),
-    key=np.empty(0),
-    audience=np.empty(0, np.int64),
-    interactions=np.empty(0, np.int64),
-    posts=np.empty(0, np.int64),
-    last_engaged=np.empty(0, np.int32),
-)
+# The dtype of each column of Items, in its order (label ... last_engaged).
+_ITEM_TYPES = (np.int8, np.bool_, np.float64, np.bool_, np.float64, *[np.int64] * 3, np.int32)
+_NO_ITEMS = Items(*(read_only(np.empty(0, dtype)) for dtype in _ITEM_TYPES))
 
 
-def observe(day: Day, candidates: Queue, waiting: int) -> Observation:
+def observe(day: Day, waiting: Queue, shown: np.ndarray) -> Observation:
     """What the brand sees today: the only place where the world's state becomes the brand's view.
 
     Parameters
     ----------
     day : Day
-        Today's context; its population and graph give the listed authors' metadata.
-    candidates : Queue
-        The items, waiting ones first (``waiting`` of them), then today's; ``shown`` is the
-        person whose metadata each item lists (a false positive's stand-in).
-    waiting : int
-        How many of ``candidates`` were waiting from earlier days.
+        Today's context; its population and graph give the listed authors' metadata, its
+        flagged posts (``day.flagged``) are today's items.
+    waiting : Queue
+        The items waiting from earlier days (``Queue.shown``: the person each lists).
+    shown : numpy.ndarray of int64
+        The person each of today's items lists: its author, or a false positive's stand-in
+        (:func:`socialsim.brand.agent.triage` draws them), one per item of ``day.flagged``.
     """
     brand, pop = day.brand, day.population
     team, staffing, p = brand.team, brand.staffing, brand.team.params
-    if len(candidates) == 0:
+    n, today = len(waiting) + shown.size, day.flagged
+    if n == 0:
         items = _NO_ITEMS
     else:
-        shown = candidates.shown
-        is_waiting = np.zeros(len(candidates), np.bool_)
-        is_waiting[:waiting] = True
-        items = items_of(
-            label=candidates.label.copy(),
-            tagged=candidates.tagged.copy(),
-            arrival=candidates.arrival.copy(),
-            waiting=is_waiting,
-            key=np.where(is_waiting, candidates.key, np.nan),
-            audience=day.graph.out_degree[shown].astype(np.int64),
-            interactions=pop.responses_received[shown].astype(np.int64)
-            + pop.unsolicited_received[shown],
-            posts=pop.posts_heard[shown].astype(np.int64),
-            last_engaged=pop.last_engaged[shown].copy(),
+        columns = [np.empty(n, dtype) for dtype in _ITEM_TYPES]
+        triage_items(
+            waiting.label,
+            waiting.tagged,
+            waiting.arrival,
+            waiting.key,
+            waiting.shown,
+            today.label,
+            today.tagged,
+            today.arrival,
+            shown,
+            day.graph.out_degree,
+            pop.responses_received,
+            pop.unsolicited_received,
+            pop.posts_heard,
+            pop.last_engaged,
+            *columns,
         )
+        items = Items(*map(read_only, columns))
     extra, booked = staffing.extra_on(day.t), staffing.booked_after(day.t)
     view = brand.team_view  # most days the team is as it was: the same view
     if view is None or (view.staff, view.extra) != (team.staff, extra) or booked.size:

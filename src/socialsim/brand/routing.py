@@ -70,9 +70,9 @@ def route(label: np.ndarray, tagged: np.ndarray, routing: str, experts: int) -> 
         raise ValueError(
             f"The 'team.routing' parameter must be one of {ROUTINGS}. Got {routing!r} instead."
         )
-    to_experts = routing == "tagged_to_experts" and experts > 0
-    tier = to_experts & tagged & (label == _COMPLAINT)
-    return tier.astype(np.int8)
+    if routing != "tagged_to_experts" or experts <= 0:
+        return np.zeros(len(label), np.int8)
+    return (tagged & (label == _COMPLAINT)).astype(np.int8)
 
 
 def escalates(routing: str, experts: int) -> bool:

@@ -13,6 +13,13 @@ from __future__ import annotations
 import numpy as np
 
 from socialsim.brand.compiled import replies_change, replies_unheard
+from socialsim.brand.compiled_front import (
+    listening_unheard,
+    triage_heard,
+    triage_items,
+    triage_missed_free,
+    triage_stand_ins,
+)
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_reached, reshare_cascade
 from socialsim.model import EngagementModel
@@ -36,6 +43,12 @@ def _load_kernels() -> None:
     replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
     depth_deepen(none, np.zeros(0, np.int8), 0, 0, no, np.zeros(0), 0.5, none)
     sum_by(none, np.zeros(0), 1)  # onlookers' (brand.response), on days with replies
+    label, hours, counts = np.zeros(0, np.int8), np.zeros(0), np.zeros(1, np.int32)
+    triage_stand_ins(none, label, none, label, triage_missed_free(none, none))
+    items = (label, no, hours, no, hours, none, none, none, counts[:0])
+    triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
+    triage_heard(counts, none)
+    listening_unheard(none, label, hours, no)
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
     one = np.ones(1)
     reshare_cascade(

@@ -192,12 +192,14 @@ class Decision:
         """
         answer = _column(policy, "answer", self.answer, n, np.bool_)
         priority = _column(policy, "priority", self.priority, n, np.float64)
-        if np.isnan(priority).any():
+        if n and math.isnan(priority.min()):  # the minimum is NaN if any entry is
             _refuse(policy, "priority", "NaN", "a sort key without NaN")
         # Scalars (the usual case) are summed as ints; arrays only where a policy gave one.
         how: Any = 0
         for name, flag in _FLAGS:
-            value = _column(policy, name, getattr(self, name), n, np.bool_, scalar=True)
+            value = getattr(self, name)
+            if type(value) is not bool:  # an array or a numpy bool: checked and converted
+                value = _column(policy, name, value, n, np.bool_, scalar=True)
             how = how + (
                 flag * value.astype(np.uint8) if isinstance(value, np.ndarray) else flag * value
             )
@@ -232,6 +234,8 @@ _FLAGS = (
 def _column(policy: str, name: str, value: Any, n: int, dtype: type, scalar: bool = False) -> Any:
     """One per-item field as an array of ``n`` entries of ``dtype`` (a plain bool, with
     ``scalar``, when one value was given for all), or a one-line error."""
+    if type(value) is np.ndarray and value.shape == (n,) and value.dtype == dtype:
+        return value  # the usual array: nothing to check or convert
     kind = "bool" if dtype is np.bool_ else "number"
     if dtype is np.bool_ and isinstance(value, bool | np.bool_):
         return bool(value) if scalar else np.full(n, value, np.bool_)
