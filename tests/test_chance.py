@@ -1,5 +1,7 @@
 """The event draws of the daily processes: exactly the law of an exponential per person."""
 
+import dataclasses
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -99,8 +101,26 @@ def test_the_compiled_draw_uses_the_points_numpy_did(seed, short, monkeypatch):
         float(arrivals.start[-1]), rate, np.random.default_rng(seed), chance._gaps_for
     )
     a = arrivals
-    expected = chance._first_points(
-        points, False, rate, float(a.start[-1]), a.start, a.bound, a.offset, a.members, a.weights
+    expected_who, expected_e = np.empty(points.size, np.int64), np.empty(points.size)
+    line = (a.start, a.bound, a.offset, a.members, a.weights, a.plain)
+    found = chance._first_points(
+        points, False, rate, float(a.start[-1]), *line, expected_who, expected_e
     )
-    assert who.tolist() == expected[0].tolist()
-    assert e.tobytes() == expected[1].tobytes()
+    assert who.tolist() == expected_who[:found].tolist()
+    assert e.tobytes() == expected_e[:found].tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_equal_weights_draw_what_the_general_line_does(seed):
+    # The plain line (everyone's weight the same) skips reading members and weights: the same
+    # people and exponentials as the general loop over the same arrays.
+    weight = float(np.random.default_rng(seed).uniform(0.2, 3.0))
+    plain = Arrivals.of(np.full(30_000, weight))
+    assert plain.plain and not Arrivals.of(WEIGHTS).plain
+    general = dataclasses.replace(plain, plain=False)
+    for rate in (hazard(0.001), hazard(0.02), 0.3):
+        who, e = plain.draw(rate, seed=np.random.default_rng(seed))
+        expected_who, expected_e = general.draw(rate, seed=np.random.default_rng(seed))
+        assert who.size > 0
+        assert who.tolist() == expected_who.tolist()
+        assert e.tobytes() == expected_e.tobytes()

@@ -16,8 +16,11 @@ from socialsim.brand.compiled import (
     work_judge,
     work_quantiles,
 )
+from socialsim.chance import exponential, hazard
 from socialsim.fans.escalation import escalation_new_resharers
+from socialsim.fans.experiences import experiences_outcomes
 from socialsim.population import _shift
+from socialsim.posts import PostKind, Posts
 
 
 def judge_numpy(author, kind, label, complex_, expert, slip, answers, escalating, by_kind, e, t):
@@ -179,3 +182,74 @@ def test_replies_change_equals_its_numpy_version(seed):
     masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
     masks += [repaired & compensated]
     assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
+
+
+def experiences_numpy(lived, e, post_e, hour, had, bad_hazard, effects, praise_hazard, *rest):
+    """The numpy version of the experiences' outcomes (before they were compiled)."""
+    needs, need_hour, status, activity, propensity, loyalty, depth, damping, posts_made = rest
+    fan = status[lived] == 1
+    bad_hazard = np.broadcast_to(bad_hazard, lived.shape)  # one for everyone, or each's own
+    lived, e, post_e, hour, bad_hazard = (x[fan] for x in (lived, e, post_e, hour, bad_hazard))
+    if had.size:
+        keep = e < had[fan]
+        lived, e, post_e, hour, bad_hazard = (x[keep] for x in (lived, e, post_e, hour, bad_hazard))
+    was_bad = e < bad_hazard
+    bad, good = lived[was_bad], lived[~was_bad]
+    for who, delta in ((bad, effects[0]), (good, effects[1])):
+        _shift(loyalty, depth, who, np.full(who.size, delta), damping)
+    complains = post_e[was_bad] < activity[bad] * propensity[bad] * effects[2]
+    praises = post_e[~was_bad] < activity[good] * praise_hazard
+    listening = status[needs] != 2
+    posts = Posts.gather(
+        {
+            PostKind.COMPLAINT: (bad[complains], 24.0 * hour[was_bad][complains]),
+            PostKind.PRAISE: (good[praises], 24.0 * hour[~was_bad][praises]),
+            PostKind.NEED: (needs[listening], 24.0 * need_hour[listening]),
+        }
+    )
+    np.add.at(posts_made, posts.author, 1)
+    counts = (good.size, bad.size, complains.sum(), praises.sum(), listening.sum())
+    return posts, tuple(int(c) for c in counts)
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_experiences_outcomes_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, m, people = int(rng.integers(0, 80)), int(rng.integers(0, 10)), 300
+    lived = rng.choice(people, n, replace=False)
+    needs = rng.choice(people, m, replace=False)
+    episode = seed % 3 == 0  # each candidate's own hazards
+    hazards = rng.uniform(0.0, 0.3, (2, n if episode else 1))
+    had = hazards.sum(axis=0) if episode else np.empty(0)
+    state = (
+        rng.integers(0, 3, people).astype(np.int8),
+        rng.lognormal(0.0, 1.0, people) * (rng.random(people) < 0.9),
+        rng.uniform(0.5, 3.0, people),
+        rng.uniform(0.0, 10.0, people).round(int(seed % 2)),
+        rng.random(people) * (seed % 2),
+        float(rng.random()),
+    )
+    args = (
+        lived,
+        rng.uniform(0.0, 0.5, n),
+        exponential(rng.random(n, dtype=np.float32)),
+        rng.random(n),
+        had,
+        hazards[0],
+        np.array([-rng.uniform(0, 3), rng.uniform(0, 1), hazard(float(rng.random()))]),
+        hazard(float(rng.random())),
+        needs,
+        rng.random(m),
+    )
+    expected_made = rng.integers(0, 5, people).astype(np.int32)
+    made, loyalty = expected_made.copy(), state[3].copy()
+    posts, counts = experiences_numpy(*args, *state, expected_made)
+    buffers = np.empty(n + m, np.int64), np.empty(n + m, np.int8), np.empty(n + m)
+    got = experiences_outcomes(*args, *state[:3], loyalty, *state[4:], made, *buffers)
+    assert got == counts
+    k = sum(counts[2:])
+    assert buffers[0][:k].tolist() == posts.author.tolist()
+    assert buffers[1][:k].tolist() == posts.kind.tolist()
+    assert buffers[2][:k].tobytes() == posts.hour.tobytes()
+    assert loyalty.tobytes() == state[3].tobytes()
+    assert made.tolist() == expected_made.tolist()

@@ -19,6 +19,7 @@ KERNELS = {
     "socialsim.brand.compiled.work_quantiles",
     "socialsim.chance._first_points",
     "socialsim.fans.escalation.escalation_new_resharers",
+    "socialsim.fans.experiences.experiences_outcomes",
     "socialsim.fans.identification._spread",
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.word_of_mouth._who_talks",

@@ -13,7 +13,9 @@ to their number. Where a uniform is needed instead, ``1 − e^{−E}`` is one.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +35,16 @@ def hazard(p: float | np.ndarray) -> np.ndarray:
     >>> hazard(np.array([0.0, 1.0])).tolist()
     [0.0, inf]
     """
+    # A parameter's hazard is asked for every day: numpy's value, kept (keyed by value, so
+    # not for zero, whose sign the result keeps).
+    if isinstance(p, float) and p != 0.0:
+        return _hazard_of(p)
+    with np.errstate(divide="ignore"):
+        return -np.log1p(-np.asarray(p, dtype=np.float64))
+
+
+@lru_cache(maxsize=256)
+def _hazard_of(p: float) -> np.float64:
     with np.errstate(divide="ignore"):
         return -np.log1p(-np.asarray(p, dtype=np.float64))
 
@@ -140,6 +152,10 @@ class Arrivals:
         Where each bin begins on the line; the last entry is the line's length.
     offset : numpy.ndarray of int64
         Where each bin begins in ``members``; the last entry is its length.
+    plain : bool
+        Everyone has the same positive weight: one bin, person ``i`` at ``members[i] = i``,
+        so that a draw reads neither ``members`` nor ``weights`` (at a million people, two
+        cache misses per point).
 
     Examples
     --------
@@ -154,6 +170,7 @@ class Arrivals:
     bound: np.ndarray
     start: np.ndarray
     offset: np.ndarray
+    plain: bool = False
 
     @classmethod
     def of(cls, weights: np.ndarray) -> Arrivals:
@@ -171,7 +188,8 @@ class Arrivals:
         offset = np.r_[first, members.size].astype(np.int64)
         bound = np.maximum.reduceat(weights[members], first) if level.size else np.empty(0)
         start = np.r_[0.0, np.cumsum(bound * np.diff(offset))]
-        return cls(weights, members, bound, start, offset)
+        plain = bool(members.size == weights.size > 0 and (weights == weights[0]).all())
+        return cls(weights, members, bound, start, offset, plain)
 
     def draw(self, rate: float, *, seed: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Today's events at ``rate`` per unit of weight.
@@ -198,12 +216,15 @@ class Arrivals:
         # The points of a Poisson process of intensity rate on [0, length), as exponential
         # gaps: enough to pass the end almost always; otherwise drawn on from the last point.
         gaps = seed.standard_exponential(_gaps_for(rate * length))
-        line = (self.start, self.bound, self.offset, self.members, self.weights)
-        who, e, ended = _first_points(gaps, True, rate, length, *line)
-        if ended:
-            return who, e
+        who, e = np.empty(gaps.size, dtype=np.int64), np.empty(gaps.size)
+        line = (self.start, self.bound, self.offset, self.members, self.weights, self.plain)
+        found = _first_points(gaps, True, rate, length, *line, who, e)
+        if found >= 0:
+            return who[:found], e[:found]
         points = _poisson_points(length, rate, seed, np.cumsum(gaps) / rate)
-        return _first_points(points, False, rate, length, *line)[:2]
+        who, e = np.empty(points.size, dtype=np.int64), np.empty(points.size)
+        found = _first_points(points, False, rate, length, *line, who, e)
+        return who[:found], e[:found]
 
     def _draw_everyone(
         self, rate: float, seed: np.random.Generator
@@ -219,7 +240,7 @@ class Arrivals:
 
 def _gaps_for(expected: float) -> int:
     """Gaps to draw for ``expected`` points: the mean plus five standard deviations, plus 10."""
-    return int(expected + 5.0 * np.sqrt(expected) + 10)
+    return int(expected + 5.0 * math.sqrt(expected) + 10)
 
 
 def _poisson_points(
@@ -250,22 +271,24 @@ def _first_points(
     offset: np.ndarray,
     members: np.ndarray,
     weights: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Each stretch's first point, as (person, E), for the people whose E is under their rate;
-    and whether the points reached ``length``.
+    plain: bool,
+    who: np.ndarray,
+    e: np.ndarray,
+) -> int:
+    """Each stretch's first point, as (person, E) in ``who`` and ``e``, for the people whose E
+    is under their rate: how many there are, or -1 if the points stopped short of ``length``.
 
     With ``summed``, the points are ``np.cumsum(gaps) / rate`` (the same sums, in the same
     order), those under ``length`` only; otherwise ``gaps`` are the points themselves, all under
-    ``length`` (more than one chunk of gaps: :func:`_poisson_points`).
+    ``length`` (more than one chunk of gaps: :func:`_poisson_points`). ``who`` and ``e`` hold
+    at least as many entries as ``gaps``.
     """
-    who = np.empty(gaps.size, dtype=np.int64)
-    e = np.empty(gaps.size)
     found, bin_, last, total = 0, 0, -1, 0.0
     for gap in gaps:
         total += gap
         x = total / rate if summed else gap
         if x >= length:
-            return who[:found], e[:found], True
+            return found
         while x >= start[bin_ + 1]:
             bin_ += 1
         along = (x - start[bin_]) / bound[bin_]
@@ -275,8 +298,8 @@ def _first_points(
             continue
         last = slot
         first = rate * bound[bin_] * (along - (slot - offset[bin_]))
-        person = members[slot]
-        if first < rate * weights[person]:
+        person = slot if plain else members[slot]
+        if first < rate * (bound[bin_] if plain else weights[person]):
             who[found], e[found] = person, first
             found += 1
-    return who[:found], e[:found], not summed
+    return -1 if summed else found
