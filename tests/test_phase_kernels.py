@@ -19,7 +19,10 @@ from socialsim.brand.compiled import (
 from socialsim.chance import exponential, hazard
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.fans.experiences import experiences_outcomes
-from socialsim.population import _shift
+from socialsim.fans.identification import arcs, spread
+from socialsim.fans.word_of_mouth import word_of_mouth_heard
+from socialsim.network.graph import SocialGraph
+from socialsim.population import DETRACTOR, PROMOTER, _shift
 from socialsim.posts import PostKind, Posts
 
 
@@ -253,3 +256,39 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
     assert buffers[2][:k].tobytes() == posts.hour.tobytes()
     assert loyalty.tobytes() == state[3].tobytes()
     assert made.tolist() == expected_made.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_word_of_mouth_heard_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, k = 200, int(rng.integers(0, 80))
+    ends = rng.integers(0, n, (2, 600))
+    weights = rng.uniform(0.1, 2.0, 600) if seed % 2 else None
+    graph = SocialGraph.from_edges(*ends, n_nodes=n, directed=bool(seed % 3), weights=weights)
+    loyalty = rng.uniform(0.0, 10.0, n).round(int(seed % 2))
+    loyalty[:5] = [PROMOTER, DETRACTOR, 0.0, 10.0, PROMOTER - 1e-12]  # the roles' edges
+    status, churn_day = rng.integers(0, 3, n).astype(np.int8), rng.integers(-1, 40, n)
+    activity, depth = rng.lognormal(0.0, 1.0, n), rng.random(n) * (seed % 4 != 0)
+    segment = rng.integers(0, 3, n).astype(np.int32)
+    maybe, e = rng.choice(n, k, replace=False), rng.uniform(0.0, 0.3, k)
+    hazards = hazard(np.r_[0.0, rng.uniform(0.0, 0.2, 4)])
+    valence = np.array([0.0, 1.0, float(rng.uniform(0, 0.5)), -1.5, -1.5])
+    boost, since, cross = float(rng.random()), int(rng.integers(0, 40)), float(rng.random())
+    effect, cap = float(rng.uniform(0.01, 1)), float(rng.uniform(0.1, 2))
+    people = (loyalty, status, churn_day, activity, depth, segment)
+    got = word_of_mouth_heard(
+        maybe, e, people, hazards, valence, boost, since, *arcs(graph), cross, effect, cap,
+        np.empty(n, np.int64),
+    )  # fmt: skip
+    role = np.zeros(k, np.int8)
+    fan = status[maybe] == 1
+    role[fan] = 1 + (loyalty[maybe][fan] < PROMOTER) + (loyalty[maybe][fan] < DETRACTOR)
+    role[(status[maybe] == 2) & (churn_day[maybe] >= since)] = 4
+    rate = hazards[role] * (1.0 + boost * depth[maybe] * (role == 1))
+    talks = e < activity[maybe] * rate
+    talkers, said = maybe[talks], valence[role[talks]]
+    listeners, heard = spread(graph, talkers, said, segment, cross)
+    assert got[0].tolist() == talkers.tolist()
+    assert got[1].tolist() == listeners.tolist()
+    assert got[2].tobytes() == (effect * heard / cap).tobytes()
+    assert got[3:] == (np.count_nonzero(said > 0), np.count_nonzero(said < 0))

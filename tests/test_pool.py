@@ -22,7 +22,7 @@ KERNELS = {
     "socialsim.fans.experiences.experiences_outcomes",
     "socialsim.fans.identification._spread",
     "socialsim.fans.loyalty._fade",
-    "socialsim.fans.word_of_mouth._who_talks",
+    "socialsim.fans.word_of_mouth.word_of_mouth_heard",
     "socialsim.kpis.state._tally",
     "socialsim.network.csr.arcs_of",
     "socialsim.network.csr.csr_rows",

@@ -73,18 +73,18 @@ def spread(
     senders = np.asarray(senders, dtype=np.int64)
     # A fresh writable array: a read-only broadcast would compile a second version of _spread.
     values = np.array(np.broadcast_to(values, senders.shape), dtype=np.float64)
+    return _spread(*arcs(graph), senders, values, segment, cross_segment, work_table(graph.n_nodes))
+
+
+def arcs(graph: SocialGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The graph's arrays as :func:`_spread` takes them: ``indptr``, ``indices``, the tie
+    strengths (empty float32 when there are none) and whether there are any."""
     weighted = graph.weights is not None
-    return _spread(
-        graph.indptr,
-        graph.indices,
-        graph.weights if weighted else np.empty(0, dtype=np.float32),
-        weighted,
-        senders,
-        values,
-        segment,
-        cross_segment,
-        work_table(graph.n_nodes),
-    )
+    weights = graph.weights if weighted else _NO_WEIGHTS
+    return graph.indptr, graph.indices, weights, weighted
+
+
+_NO_WEIGHTS = np.empty(0, dtype=np.float32)
 
 
 # A loop over the senders' arcs that adds into one entry per listener: the numpy form (repeat
