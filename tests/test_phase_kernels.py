@@ -17,9 +17,12 @@ from socialsim.brand.compiled import (
     work_quantiles,
 )
 from socialsim.chance import exponential, hazard
+from socialsim.fans.advocacy import advocacy_watching, defence_felt
+from socialsim.fans.cascade import cascade_arc_count, cascade_arcs, cascade_positions
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.fans.experiences import experiences_outcomes
 from socialsim.fans.identification import arcs, spread
+from socialsim.fans.recruitment import recruitment_join
 from socialsim.fans.word_of_mouth import word_of_mouth_heard
 from socialsim.network.graph import SocialGraph
 from socialsim.population import DETRACTOR, PROMOTER, _shift
@@ -292,3 +295,87 @@ def test_word_of_mouth_heard_equals_its_numpy_version(seed):
     assert got[1].tolist() == listeners.tolist()
     assert got[2].tobytes() == (effect * heard / cap).tobytes()
     assert got[3:] == (np.count_nonzero(said > 0), np.count_nonzero(said < 0))
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_the_cascade_arithmetic_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    indptr = np.r_[0, np.cumsum(rng.integers(0, 6, 50))].astype(np.int64)
+    senders = rng.integers(0, 50, int(rng.integers(0, 30)))
+    starts = indptr[senders]
+    lengths = indptr[senders + 1] - starts
+    ends = np.cumsum(lengths)
+    total = int(lengths.sum())
+    assert cascade_arc_count(indptr, senders) == total
+    # Chunks of geometric gaps, as drawn; the last one passes the end (or a huge gap does).
+    last, fired = -1, []
+    while True:
+        gaps = rng.geometric(float(rng.uniform(0.05, 0.9)), int(rng.integers(1, 8)))
+        gaps[rng.random(gaps.size) < 0.05] = np.iinfo(np.int64).max - 5
+        expected = last + np.cumsum(np.minimum(gaps, total + 1))
+        kept = cascade_positions(gaps, last, total)
+        if expected[-1] >= total:
+            assert kept >= 0
+            assert gaps[:kept].tolist() == expected[expected < total].tolist()
+            fired.extend(gaps[:kept].tolist())
+            break
+        assert kept == -1
+        assert gaps.tolist() == expected.tolist()
+        fired.extend(gaps.tolist())
+        last = int(expected[-1])
+    fired = np.array(fired, dtype=np.int64)
+    owner = np.searchsorted(ends, fired, side="right")
+    arcs = starts[owner] + (fired - (ends[owner] - lengths[owner]))
+    got = np.empty(fired.size, np.int64)
+    cascade_arcs(indptr, senders, fired, got)
+    assert got.tolist() == owner.tolist()
+    assert fired.tolist() == arcs.tolist()
+
+
+def random_graph(rng, n, seed):
+    ends = rng.integers(0, n, (2, 3 * n))
+    weights = rng.uniform(0.1, 2.0, 3 * n) if seed % 2 else None
+    return SocialGraph.from_edges(*ends, n_nodes=n, directed=bool(seed % 3), weights=weights)
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_advocacy_kernels_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = 150
+    graph = random_graph(rng, n, seed)
+    status, loyalty = rng.integers(0, 3, n).astype(np.int8), rng.uniform(6, 10, n).round(1)
+    depth, boost = rng.random(n) * (seed % 4 != 0), float(rng.uniform(0, 2))
+    authors = rng.integers(0, n, int(rng.integers(0, 30)))  # a person may post twice
+    watcher = graph.indices[graph.arcs_from(authors)]
+    advocate = (status[watcher] == 1) & (loyalty[watcher] >= PROMOTER)
+    per_arc = advocate * (1.0 + boost * depth[watcher])
+    owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
+    expected = np.bincount(owner, weights=per_arc, minlength=authors.size)
+    got = advocacy_watching(graph.indptr, graph.indices, authors, status, loyalty, depth, boost)
+    assert got.tobytes() == expected.tobytes()
+
+    defended, damped, effect = rng.random(authors.size) < 0.4, float(rng.random()), 0.2
+    segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
+    table = np.full(n, 7, np.int64)  # stale entries
+    onlookers, felt, defences = defence_felt(
+        authors, defended, damped, effect, *arcs(graph), segment, cross, table
+    )
+    harm = np.where(defended, damped, 1.0) * effect
+    expected_onlookers, expected_felt = spread(graph, authors, -harm, segment, cross)
+    assert onlookers.tolist() == expected_onlookers.tolist()
+    assert felt.tobytes() == expected_felt.tobytes()
+    assert defences == np.count_nonzero(defended)
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_recruitment_join_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    status = rng.integers(0, 3, 100).astype(np.int8)
+    join_day = rng.integers(-1, 50, 100).astype(np.int32)
+    who = rng.choice(100, int(rng.integers(0, 40)), replace=False)
+    expected_status, expected_day = status.copy(), join_day.copy()
+    joining = who[expected_status[who] == 0]
+    expected_status[joining], expected_day[joining] = 1, 60
+    assert recruitment_join(who, status, join_day, 60) == joining.size
+    assert status.tolist() == expected_status.tolist()
+    assert join_day.tolist() == expected_day.tolist()

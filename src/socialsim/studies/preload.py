@@ -13,7 +13,9 @@ from __future__ import annotations
 import numpy as np
 
 from socialsim.brand.compiled import replies_change, replies_unheard
+from socialsim.fans.advocacy import defence_felt
 from socialsim.fans.escalation import reshare_cascade
+from socialsim.fans.identification import arcs
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph
 from socialsim.scenario import Scenario
@@ -34,6 +36,9 @@ def _load_kernels() -> None:
     no = np.zeros(0, bool)
     replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
+    segment, table = np.zeros(2, np.int32), np.empty(2, np.int64)
+    defence_felt(none, no, 0.5, 0.2, *arcs(pair), segment, 0.3, table)
+    pair.arcs_from(none)
     one = np.ones(1)
     reshare_cascade(
         pair, np.array([0]), one, one, np.zeros(2, np.int64), 1.0, 1.0, np.random.default_rng(0)
