@@ -124,3 +124,13 @@ def test_equal_weights_draw_what_the_general_line_does(seed):
         assert who.size > 0
         assert who.tolist() == expected_who.tolist()
         assert e.tobytes() == expected_e.tobytes()
+
+
+def test_a_parameters_hazard_is_numpys_value_each_time():
+    # The hazard of a float is kept after its first computation: the same number as numpy's
+    # on an array, each time asked, zero's sign included.
+    p = np.random.default_rng(0).random(50)
+    for value in (*p.tolist(), *p.astype(np.float64), 1.0, 0.0, -0.0):
+        for _ in range(2):
+            got = hazard(value)
+            assert np.asarray(got).tobytes() == hazard(np.array([value]))[0].tobytes()

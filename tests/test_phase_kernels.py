@@ -19,6 +19,7 @@ from socialsim.brand.compiled import (
 from socialsim.chance import exponential, hazard
 from socialsim.fans.advocacy import advocacy_watching, defence_felt
 from socialsim.fans.cascade import cascade_arc_count, cascade_arcs, cascade_positions
+from socialsim.fans.churn import churn_fans, churn_leave
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.fans.experiences import experiences_outcomes
 from socialsim.fans.identification import arcs, spread
@@ -379,3 +380,33 @@ def test_recruitment_join_equals_its_numpy_version(seed):
     assert recruitment_join(who, status, join_day, 60) == joining.size
     assert status.tolist() == expected_status.tolist()
     assert join_day.tolist() == expected_day.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_churn_kernels_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = 200
+    status, churn_day = rng.integers(0, 3, n).astype(np.int8), np.full(n, -1, np.int32)
+    loyalty, depth = rng.uniform(0, 10, n), rng.random(n)
+    candidates = rng.choice(n, int(rng.integers(0, 60)), replace=False)
+    e = rng.uniform(0.0, 0.02, candidates.size)
+    protected, protection = bool(seed % 2), float(rng.random())
+    fan = status[candidates] == 1
+    expected_fans, expected_e = candidates[fan], e[fan]
+    out = np.empty(candidates.size)
+    fans = churn_fans(candidates, e, status, loyalty, out)
+    assert candidates[:fans].tolist() == expected_fans.tolist()
+    assert e[:fans].tobytes() == expected_e.tobytes()
+    assert out[:fans].tobytes() == loyalty[expected_fans].tobytes()
+
+    chance = hazard(0.0004 * np.exp(0.5 * (7.0 - out[:fans])))
+    expected = chance.copy()
+    if protected:
+        expected *= 1.0 - protection * depth[expected_fans]
+    leaving = expected_fans[expected_e < expected]
+    expected_status, expected_day = status.copy(), churn_day.copy()
+    expected_status[leaving], expected_day[leaving] = 2, 9
+    args = (candidates[:fans], e[:fans], chance, depth, protected, protection)
+    assert churn_leave(*args, status, churn_day, 9) == leaving.size
+    assert status.tolist() == expected_status.tolist()
+    assert churn_day.tolist() == expected_day.tolist()

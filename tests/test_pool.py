@@ -23,6 +23,8 @@ KERNELS = {
     "socialsim.fans.cascade.cascade_arc_count",
     "socialsim.fans.cascade.cascade_arcs",
     "socialsim.fans.cascade.cascade_positions",
+    "socialsim.fans.churn.churn_fans",
+    "socialsim.fans.churn.churn_leave",
     "socialsim.fans.escalation.escalation_new_resharers",
     "socialsim.fans.experiences.experiences_outcomes",
     "socialsim.fans.identification._spread",
