@@ -102,7 +102,7 @@ def test_the_compiled_draw_uses_the_points_numpy_did(seed, short, monkeypatch):
     )
     a = arrivals
     expected_who, expected_e = np.empty(points.size, np.int64), np.empty(points.size)
-    line = (a.start, a.bound, a.offset, a.members, a.weights, a.plain)
+    line = (a.start, a.bound, a.offset, a.members, a.member_weights, a.plain)
     found = chance._first_points(
         points, False, rate, float(a.start[-1]), *line, expected_who, expected_e
     )
@@ -112,7 +112,7 @@ def test_the_compiled_draw_uses_the_points_numpy_did(seed, short, monkeypatch):
 
 @pytest.mark.parametrize("seed", range(6))
 def test_equal_weights_draw_what_the_general_line_does(seed):
-    # The plain line (everyone's weight the same) skips reading members and weights: the same
+    # The plain line (everyone's weight the same) reads neither members nor weights: the same
     # people and exponentials as the general loop over the same arrays.
     weight = float(np.random.default_rng(seed).uniform(0.2, 3.0))
     plain = Arrivals.of(np.full(30_000, weight))

@@ -108,8 +108,9 @@ def word_of_mouth_heard(
     saturates (``effect · S / cap``).
 
     ``people`` is ``(loyalty, status, churn_day, activity, depth, segment)``. A candidate's
-    role is 0 silent, 1 promoter, 2 passive, 3 detractor, 4 bitter (churned on or after
-    ``bitter_since``); a promoter's rate is raised by depth. Equal to this numpy::
+    role is 0 silent (``hazards[0]`` is 0), 1 promoter, 2 passive, 3 detractor, 4 bitter
+    (churned on or after ``bitter_since``); a promoter's rate is raised by depth. ``e`` is not
+    negative. Equal to this numpy::
 
         role = np.zeros(maybe.size, np.int8)
         fan = status[maybe] == FAN
@@ -125,21 +126,24 @@ def word_of_mouth_heard(
     loyalty, status, churn_day, activity, depth, segment = people
     talkers = np.empty(maybe.size, dtype=np.int64)
     said = np.empty(maybe.size)
-    n = positive = negative = 0
+    n = 0
     for k in range(maybe.size):
         i = maybe[k]
-        role = 0
         if status[i] == _FAN:
             role = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
         elif status[i] == _CHURNED and churn_day[i] >= bitter_since:
             role = 4
+        else:  # silent: e < activity * 0.0 never holds (e >= 0), so nothing more to read
+            continue
         rate = hazards[role] * (1.0 + boost * depth[i] * (role == 1))
-        if e[k] < activity[i] * rate:
-            talkers[n], said[n] = i, valence[role]
-            positive += said[n] > 0
-            negative += said[n] < 0
-            n += 1
+        # Written whether kept or not: no branch on what was read lets later loads go ahead.
+        talkers[n], said[n] = i, valence[role]
+        n += e[k] < activity[i] * rate
     talkers = talkers[:n]
+    positive = negative = 0
+    for value in said[:n]:
+        positive += value > 0
+        negative += value < 0
     listeners, heard = _spread(
         indptr, indices, weights, weighted, talkers, said[:n], segment, cross_segment, table
     )
