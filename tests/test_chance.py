@@ -1,13 +1,14 @@
 """The event draws of the daily processes: exactly the law of an exponential per person."""
 
 import dataclasses
+import warnings
 
 import numpy as np
 import pytest
 from scipy import stats
 
 from socialsim import chance
-from socialsim.chance import Arrivals, hazard
+from socialsim.chance import Arrivals, at_least_once, hazard
 
 WEIGHTS = np.random.default_rng(3).lognormal(-0.5, 1.0, 400)
 WEIGHTS[:20] = 0.0  # people who never act
@@ -134,3 +135,20 @@ def test_a_parameters_hazard_is_numpys_value_each_time():
         for _ in range(2):
             got = hazard(value)
             assert np.asarray(got).tobytes() == hazard(np.array([value]))[0].tobytes()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_at_least_once_is_one_minus_the_chance_of_none_as_numpy_computed_it(seed):
+    # Bit for bit the numpy it was, without warnings, for one probability or one each,
+    # certain and impossible ones, and no, fractional, huge or infinite trials.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 50))
+    trials = rng.choice([0.0, 1.0, 2.0, 5.0, 0.37, 1e-300, 1e300, np.inf], n)
+    both = np.where(rng.random(n) < 0.3, 1.0, rng.random(n))
+    for p in (float(rng.random()), 1.0, 0.0, rng.random(n), both):
+        with np.errstate(invalid="ignore"):
+            before = -np.expm1(-trials * hazard(p))
+        expected = np.where(trials > 0, before, 0.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert at_least_once(p, trials).tobytes() == expected.tobytes()

@@ -63,8 +63,14 @@ def at_least_once(p: float | np.ndarray, trials: np.ndarray) -> np.ndarray:
     [0.0, 1.0, 0.0]
     """
     trials = np.asarray(trials, dtype=np.float64)
-    with np.errstate(invalid="ignore"):  # 0 trials at hazard inf
-        chance = -np.expm1(-trials * hazard(p))
+    # trials · (−h) is −trials · h: a negation is exact either side of a rounding.
+    rate = -hazard(p)
+    if np.ndim(rate) or not -np.inf < rate < 0.0:
+        with np.errstate(invalid="ignore"):  # 0 trials at hazard inf, or inf at hazard 0
+            chance = trials * rate
+    else:
+        chance = trials * rate
+    chance = np.negative(np.expm1(chance, out=chance), out=chance)
     return np.where(trials > 0, chance, 0.0)
 
 

@@ -71,8 +71,12 @@ def spread(
     ([2], [1.5])
     """
     senders = np.asarray(senders, dtype=np.int64)
-    # A fresh writable array: a read-only broadcast would compile a second version of _spread.
-    values = np.array(np.broadcast_to(values, senders.shape), dtype=np.float64)
+    # One writable, contiguous float64 value per sender (any other array would compile a
+    # second version of _spread); np.full for one value (broadcast_to costs several calls).
+    if np.ndim(values) == 0:
+        values = np.full(senders.shape, values, dtype=np.float64)
+    else:
+        values = np.array(np.broadcast_to(values, senders.shape), dtype=np.float64)
     return _spread(*arcs(graph), senders, values, segment, cross_segment, work_table(graph.n_nodes))
 
 
