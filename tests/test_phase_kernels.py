@@ -18,14 +18,19 @@ from socialsim.brand.compiled import (
 )
 from socialsim.chance import exponential, hazard
 from socialsim.fans.advocacy import advocacy_watching, defence_felt
-from socialsim.fans.cascade import cascade_arc_count, cascade_arcs, cascade_positions
+from socialsim.fans.cascade import (
+    cascade_arc_count,
+    cascade_arcs,
+    cascade_positions,
+    cascade_reached,
+)
 from socialsim.fans.churn import churn_fans, churn_leave
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.fans.experiences import experiences_outcomes
 from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import recruitment_join
 from socialsim.fans.word_of_mouth import word_of_mouth_heard
-from socialsim.network.graph import SocialGraph
+from socialsim.network.graph import SocialGraph, distinct
 from socialsim.population import DETRACTOR, PROMOTER, _shift
 from socialsim.posts import PostKind, Posts
 
@@ -327,6 +332,9 @@ def test_the_cascade_arithmetic_equals_its_numpy_version(seed):
     fired = np.array(fired, dtype=np.int64)
     owner = np.searchsorted(ends, fired, side="right")
     arcs = starts[owner] + (fired - (ends[owner] - lengths[owner]))
+    indices = rng.integers(0, 40, int(indptr[-1])).astype(np.int32)
+    reached = cascade_reached(indptr, indices, senders, fired.copy(), np.full(40, 3, np.int64))
+    assert reached.tolist() == distinct(indices[arcs], 40).tolist()
     got = np.empty(fired.size, np.int64)
     cascade_arcs(indptr, senders, fired, got)
     assert got.tolist() == owner.tolist()

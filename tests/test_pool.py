@@ -23,6 +23,7 @@ KERNELS = {
     "socialsim.fans.cascade.cascade_arc_count",
     "socialsim.fans.cascade.cascade_arcs",
     "socialsim.fans.cascade.cascade_positions",
+    "socialsim.fans.cascade.cascade_reached",
     "socialsim.fans.churn.churn_fans",
     "socialsim.fans.churn.churn_leave",
     "socialsim.fans.escalation.escalation_new_resharers",

@@ -35,7 +35,8 @@ from typing import Protocol
 import numpy as np
 
 from socialsim.kernels import njit
-from socialsim.network.graph import distinct
+from socialsim.network.csr import distinct_of
+from socialsim.network.graph import distinct, work_table
 
 __all__ = ["fire", "independent_cascade", "transmit"]
 
@@ -210,7 +211,8 @@ def _transmit(
     uniforms: np.ndarray | None,
 ) -> np.ndarray:
     if uniforms is None:
-        _, arcs = _fired(indptr, senders, p, seed)  # type: ignore[arg-type]
+        fired = _successes(cascade_arc_count(indptr, senders), p, seed)  # type: ignore[arg-type]
+        return cascade_reached(indptr, indices, senders, fired, work_table(indptr.size - 1))
     else:
         starts = indptr[senders]
         lengths = indptr[senders + 1] - starts
@@ -278,6 +280,23 @@ def cascade_positions(gaps: np.ndarray, last: int, total: int) -> int:
             return k
         gaps[k] = position
     return -1
+
+
+@njit(cache=True)
+def cascade_reached(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    senders: np.ndarray,
+    fired: np.ndarray,
+    table: np.ndarray,
+) -> np.ndarray:
+    """The distinct nodes the fired arcs reach (``fired`` as :func:`cascade_arcs` takes it,
+    overwritten): equal to ``distinct(indices[arcs], n_nodes)`` for the arcs it numbers."""
+    cascade_arcs(indptr, senders, fired, np.empty(fired.size, dtype=np.int64))
+    reached = np.empty(fired.size, dtype=np.int64)
+    for k in range(fired.size):
+        reached[k] = indices[fired[k]]
+    return distinct_of(reached, table)
 
 
 @njit(cache=True)

@@ -17,7 +17,7 @@ from socialsim.fans.advocacy import defence_felt
 from socialsim.fans.escalation import reshare_cascade
 from socialsim.fans.identification import arcs
 from socialsim.model import EngagementModel
-from socialsim.network.graph import SocialGraph
+from socialsim.network.graph import SocialGraph, distinct
 from socialsim.scenario import Scenario
 
 # What the workers run: a calibration's Simulator, every other study's execute.
@@ -39,6 +39,7 @@ def _load_kernels() -> None:
     segment, table = np.zeros(2, np.int32), np.empty(2, np.int64)
     defence_felt(none, no, 0.5, 0.2, *arcs(pair), segment, 0.3, table)
     pair.arcs_from(none)
+    distinct(none, 2)  # escalation's media pick-up
     one = np.ones(1)
     reshare_cascade(
         pair, np.array([0]), one, one, np.zeros(2, np.int64), 1.0, 1.0, np.random.default_rng(0)
