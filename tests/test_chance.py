@@ -8,7 +8,7 @@ import pytest
 from scipy import stats
 
 from socialsim import chance
-from socialsim.chance import Arrivals, at_least_once, hazard
+from socialsim.chance import Arrivals, at_least_once, exponential, hazard
 
 WEIGHTS = np.random.default_rng(3).lognormal(-0.5, 1.0, 400)
 WEIGHTS[:20] = 0.0  # people who never act
@@ -152,3 +152,11 @@ def test_at_least_once_is_one_minus_the_chance_of_none_as_numpy_computed_it(seed
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             assert at_least_once(p, trials).tobytes() == expected.tobytes()
+
+
+def test_exponential_is_minus_log1p_of_minus_u_in_float64():
+    u = np.random.default_rng(5).random(1000, dtype=np.float32)
+    u[:3] = [0.0, np.float32(1.0) - np.finfo(np.float32).eps, 0.5]
+    for uniforms in (u, u.astype(np.float64)):
+        expected = -np.log1p(-np.asarray(uniforms, dtype=np.float64))
+        assert exponential(uniforms).tobytes() == expected.tobytes()

@@ -80,7 +80,10 @@ def exponential(uniforms: np.ndarray) -> np.ndarray:
     >>> exponential(np.array([0.0, 0.5], dtype=np.float32)).round(4).tolist()
     [0.0, 0.6931]
     """
-    return -np.log1p(-np.asarray(uniforms, dtype=np.float64))
+    # −log1p(−u) in three passes: the cast and the first negation are one (both exact).
+    e = np.negative(uniforms, dtype=np.float64)
+    np.log1p(e, out=e)
+    return np.negative(e, out=e)
 
 
 def occurs(uniforms: np.ndarray, activity: np.ndarray, rate: float | np.ndarray) -> np.ndarray:

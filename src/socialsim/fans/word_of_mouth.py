@@ -42,11 +42,11 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
     """
     pop, params, churn = day.population, day.scenario.wom, day.scenario.churn
     rates = (params.promoter_rate, params.passive_rate, params.detractor_rate, churn.bitter_rate)
-    hazards, valence = _roles(*rates, params.passive_valence, params.negativity)
+    hazards, valence, top = _roles(*rates, params.passive_valence, params.negativity)
     # Nobody talks faster than the fastest role (a promoter as deep as anyone is): people are
     # drawn at that rate, and their roles are worked out for those few alone.
     boost = float(day.scenario.relationship.boost)
-    fastest = max(hazards.max(), hazards[1] * (1.0 + boost * pop.max_depth))
+    fastest = max(top, hazards[1] * (1.0 + boost * pop.max_depth))
     maybe, e = pop.by_activity.draw(fastest, seed=rng)
     cap = params.max_daily_shift
     talkers, listeners, heard, positive, negative = word_of_mouth_heard(
@@ -74,11 +74,11 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
 @lru_cache(maxsize=16)
 def _roles(
     promoter: float, passive: float, detractor: float, bitter: float, mild: float, negativity: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """Each role's hazard of talking and the valence of what it says: silent, promoter,
-    passive, detractor, bitter (the parameters of a run, worked out once)."""
+) -> tuple[np.ndarray, np.ndarray, np.float64]:
+    """Each role's hazard of talking and the valence of what it says (silent, promoter,
+    passive, detractor, bitter), and the highest hazard: a run's parameters, worked out once."""
     hazards = hazard(np.array([0.0, promoter, passive, detractor, bitter]))
-    return hazards, np.array([0.0, 1.0, mild, -negativity, -negativity])
+    return hazards, np.array([0.0, 1.0, mild, -negativity, -negativity]), hazards.max()
 
 
 _FAN, _CHURNED = int(Status.FAN), int(Status.CHURNED)
