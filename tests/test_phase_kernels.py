@@ -16,8 +16,8 @@ from socialsim.brand.compiled import (
     work_judge,
     work_quantiles,
 )
-from socialsim.chance import exponential, hazard
-from socialsim.fans.advocacy import advocacy_watching, defence_felt
+from socialsim.chance import at_least_once, exponential, hazard
+from socialsim.fans.advocacy import advocacy_answered, advocacy_watching, defence_felt
 from socialsim.fans.cascade import (
     cascade_arc_count,
     cascade_arcs,
@@ -360,8 +360,16 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
     per_arc = advocate * (1.0 + boost * depth[watcher])
     owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
     expected = np.bincount(owner, weights=per_arc, minlength=authors.size)
-    got = advocacy_watching(graph.indptr, graph.indices, authors, status, loyalty, depth, boost)
-    assert got.tobytes() == expected.tobytes()
+    p = float(rng.choice([rng.random(), 0.0, 1.0]))
+    got = advocacy_watching(
+        graph.indptr, graph.indices, authors, status, loyalty, depth, boost, -hazard(p)
+    )
+    assert got[0].tobytes() == expected.tobytes()
+    with np.errstate(invalid="ignore"):  # 0 watching at hazard inf
+        assert got[1].tobytes() == (expected * -hazard(p)).tobytes()
+    u = rng.random(authors.size)
+    answered = advocacy_answered(u, got[0], np.expm1(got[1]))
+    assert answered.tolist() == (u < at_least_once(p, expected)).tolist()
 
     defended, damped, effect = rng.random(authors.size) < 0.4, float(rng.random()), 0.2
     segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())

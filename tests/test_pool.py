@@ -18,6 +18,7 @@ KERNELS = {
     "socialsim.brand.compiled.work_judge",
     "socialsim.brand.compiled.work_quantiles",
     "socialsim.chance._first_points",
+    "socialsim.fans.advocacy.advocacy_answered",
     "socialsim.fans.advocacy.advocacy_watching",
     "socialsim.fans.advocacy.defence_felt",
     "socialsim.fans.cascade.cascade_arc_count",

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.chance import at_least_once
+from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import _spread, arcs, spread
 from socialsim.interactions import Channel, Kind
@@ -44,9 +44,25 @@ def advocates_watching(
 ) -> np.ndarray:
     """How many advocates are in each author's audience, each counted ``1 + boost · depth``
     times: a deeper advocate acts more readily (:mod:`socialsim.fans.depth`)."""
+    return _watching(graph, pop, authors, boost, 0.0)[0]
+
+
+def _answered(
+    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float, p: float, u: np.ndarray
+) -> np.ndarray:
+    """Which authors an advocate answers, each with probability ``p``, given a uniform each:
+    ``u < at_least_once(p, advocates_watching(graph, pop, authors, boost))``."""
+    watching = _watching(graph, pop, authors, boost, -hazard(p))
+    np.expm1(watching[1], out=watching[1])  # numpy's expm1 (a compiled one rounds otherwise)
+    return advocacy_answered(u, watching[0], watching[1])
+
+
+def _watching(
+    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float, rate: float
+) -> np.ndarray:
     authors = np.asarray(authors, dtype=np.int64)
     people = (pop.status, pop.loyalty, pop.depth)
-    return advocacy_watching(graph.indptr, graph.indices, authors, *people, float(boost))
+    return advocacy_watching(graph.indptr, graph.indices, authors, *people, float(boost), rate)
 
 
 @phase("defence", kpis=("defences",))
@@ -56,8 +72,8 @@ def defence(day: Day, rng: np.random.Generator) -> Counts:
     if authors.size == 0:  # a quiet day: the steps below cost about as much on no posts
         return {"defences": 0}
     s, pop = day.scenario, day.population
-    watching = advocates_watching(day.graph, pop, authors, s.relationship.boost)
-    defended = rng.random(authors.size) < at_least_once(s.advocacy.defend_prob, watching)
+    u = rng.random(authors.size)
+    defended = _answered(day.graph, pop, authors, s.relationship.boost, s.advocacy.defend_prob, u)
     onlookers, felt, defences = defence_felt(
         authors,
         defended,
@@ -80,8 +96,10 @@ def help_needs(day: Day, rng: np.random.Generator) -> Counts:
     if authors.size == 0:
         return {"helps": 0}
     pop, params = day.population, day.scenario.advocacy
-    watching = advocates_watching(day.graph, pop, authors, day.scenario.relationship.boost)
-    helped = rng.random(authors.size) < at_least_once(params.help_prob, watching)
+    u = rng.random(authors.size)
+    helped = _answered(
+        day.graph, pop, authors, day.scenario.relationship.boost, params.help_prob, u
+    )
     helpers = authors[helped]
     pop.shift(helpers, params.help_effect)
     pop.record(
@@ -123,24 +141,38 @@ def advocacy_watching(
     loyalty: np.ndarray,
     depth: np.ndarray,
     boost: float,
+    rate: float,
 ) -> np.ndarray:
-    """:func:`advocates_watching` (defence and help). Equal to this numpy, each author's
-    arcs added in their order from 0.0, as ``bincount`` does::
+    """:func:`advocates_watching` (defence and help), and each count times ``rate``, the first
+    step of :func:`~socialsim.chance.at_least_once` (``rate = −hazard(p)``). Equal to this
+    numpy, each author's arcs added in their order from 0.0, as ``bincount`` does::
 
         arcs = graph.arcs_from(authors)
         watcher = indices[arcs]
         per_arc = pop.is_advocate(watcher) * (1.0 + boost * depth[watcher])
         owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
-        return np.bincount(owner, weights=per_arc, minlength=authors.size)
+        watching = np.bincount(owner, weights=per_arc, minlength=authors.size)
+        return np.stack([watching, watching * rate])
     """
-    watching = np.zeros(authors.size)
+    watching = np.zeros((2, authors.size))
     for k in range(authors.size):
         u = authors[k]
         for arc in range(indptr[u], indptr[u + 1]):
             w = indices[arc]
             advocate = status[w] == _FAN and loyalty[w] >= PROMOTER
-            watching[k] += (1.0 if advocate else 0.0) * (1.0 + boost * depth[w])
+            watching[0, k] += (1.0 if advocate else 0.0) * (1.0 + boost * depth[w])
+        watching[1, k] = watching[0, k] * rate
     return watching
+
+
+@njit(cache=True)
+def advocacy_answered(u: np.ndarray, watching: np.ndarray, expm1_of: np.ndarray) -> np.ndarray:
+    """``u < at_least_once(p, watching)`` from ``expm1_of = np.expm1(watching · −hazard(p))``:
+    equal to ``u < np.where(watching > 0, -expm1_of, 0.0)``."""
+    answered = np.empty(u.size, dtype=np.bool_)
+    for k in range(u.size):
+        answered[k] = u[k] < (-expm1_of[k] if watching[k] > 0 else 0.0)
+    return answered
 
 
 @njit(cache=True)
