@@ -19,6 +19,7 @@ in strategy (common random numbers).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,6 +30,7 @@ from socialsim.fans.root_causes import excess
 from socialsim.kernels import njit
 from socialsim.population import Status
 from socialsim.posts import PostKind, Posts
+from socialsim.scenario import ExperienceParams
 
 if TYPE_CHECKING:
     from socialsim.day import Day
@@ -46,7 +48,8 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
     segment, extra = excess(day)
     # Everyone is drawn at the highest rate anyone has today, then each person kept at their
     # own: with no episode (or one touching everyone) this is the plain draw at one rate.
-    worst = min(params.bad_rate * (1.0 + extra.sum()), 1.0 - params.good_rate)
+    more = 1.0 + extra.sum() if extra.size else 1.0  # (the same number: 1.0 + 0.0 is 1.0)
+    worst = min(params.bad_rate * more, 1.0 - params.good_rate)
     lived, e = pop.anyone.draw(hazard(worst + params.good_rate), seed=rng)
     posting = rng.random(lived.size, dtype=np.float32)
     hour = rng.random(lived.size)
@@ -63,8 +66,7 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
         hour,
         hazard(bad_rate + params.good_rate) if each else np.empty(0),
         np.atleast_1d(hazard(bad_rate)),
-        np.array([-params.bad_impact, params.good_impact, hazard(params.complaint_rate)]),
-        hazard(params.praise_rate),
+        *_effects(params),
         needs,
         need_hour,
         pop.status,
@@ -87,6 +89,14 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
         "praise": praise,
         "needs": needing,
     }
+
+
+@lru_cache(maxsize=16)
+def _effects(params: ExperienceParams) -> tuple[np.ndarray, np.float64]:
+    """``(−bad_impact, good_impact, hazard(complaint_rate))`` and ``hazard(praise_rate)``: a
+    run's parameters, worked out once (read, never written)."""
+    effects = np.array([-params.bad_impact, params.good_impact, hazard(params.complaint_rate)])
+    return effects, hazard(params.praise_rate)
 
 
 def _bad_rates(
