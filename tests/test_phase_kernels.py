@@ -6,6 +6,8 @@ each is compared with its numpy version on random inputs, ties and edge cases in
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import pytest
 
@@ -31,8 +33,9 @@ from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import recruitment_join
 from socialsim.fans.word_of_mouth import word_of_mouth_heard
 from socialsim.network.graph import SocialGraph, distinct
-from socialsim.population import DETRACTOR, PROMOTER, _shift
+from socialsim.population import DETRACTOR, PROMOTER, Population, _shift
 from socialsim.posts import PostKind, Posts
+from socialsim.scenario import PopulationParams
 
 
 def judge_numpy(author, kind, label, complex_, expert, slip, answers, escalating, by_kind, e, t):
@@ -385,17 +388,20 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
 
 
 @pytest.mark.parametrize("seed", range(10))
-def test_recruitment_join_equals_its_numpy_version(seed):
+def test_recruitment_join_equals_population_join_of_the_prospects(seed):
+    # Against Population.join itself, every column compared: a join that came to change more
+    # than status and join day would show here.
     rng = np.random.default_rng(seed)
-    status = rng.integers(0, 3, 100).astype(np.int8)
-    join_day = rng.integers(-1, 50, 100).astype(np.int32)
+    expected = Population.initialize(PopulationParams(), 100, seed=np.random.default_rng(seed))
+    expected.status[:] = rng.integers(0, 3, 100)
+    pop = copy.deepcopy(expected)
     who = rng.choice(100, int(rng.integers(0, 40)), replace=False)
-    expected_status, expected_day = status.copy(), join_day.copy()
-    joining = who[expected_status[who] == 0]
-    expected_status[joining], expected_day[joining] = 1, 60
-    assert recruitment_join(who, status, join_day, 60) == joining.size
-    assert status.tolist() == expected_status.tolist()
-    assert join_day.tolist() == expected_day.tolist()
+    joining = who[expected.status[who] == 0]
+    expected.join(joining, 60)
+    assert recruitment_join(who, pop.status, pop.join_day, 60) == joining.size
+    for name, column in vars(expected).items():
+        if isinstance(column, np.ndarray):
+            assert getattr(pop, name).tobytes() == column.tobytes(), name
 
 
 @pytest.mark.parametrize("seed", range(20))
