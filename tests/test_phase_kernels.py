@@ -30,7 +30,7 @@ from socialsim.fans.churn import churn_fans, churn_leave
 from socialsim.fans.escalation import escalation_new_resharers
 from socialsim.fans.experiences import experiences_outcomes
 from socialsim.fans.identification import arcs, spread
-from socialsim.fans.recruitment import recruitment_join
+from socialsim.fans.recruitment import recruitment_join, recruitment_pitchers
 from socialsim.fans.word_of_mouth import word_of_mouth_heard
 from socialsim.network.graph import SocialGraph, distinct
 from socialsim.population import DETRACTOR, PROMOTER, Population, _shift
@@ -432,3 +432,14 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     assert churn_leave(*args, status, churn_day, 9) == leaving.size
     assert status.tolist() == expected_status.tolist()
     assert churn_day.tolist() == expected_day.tolist()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_recruitment_pitchers_are_the_advocates_among_the_talkers(seed):
+    rng = np.random.default_rng(seed)
+    pop = Population.initialize(PopulationParams(), 100, seed=np.random.default_rng(seed))
+    pop.status[:] = rng.integers(0, 3, 100)
+    pop.loyalty[:10] = [PROMOTER, PROMOTER - 1e-12, 10.0, 0.0, 9.5, 9.0, 8.99, 7.0, 9.0, 10.0]
+    talkers = rng.integers(0, 100, int(rng.integers(0, 60)))  # repeats kept, in order
+    got = recruitment_pitchers(talkers, pop.status, pop.loyalty)
+    assert got.tolist() == talkers[pop.is_advocate(talkers)].tolist()

@@ -32,6 +32,7 @@ KERNELS = {
     "socialsim.fans.identification._spread",
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.recruitment.recruitment_join",
+    "socialsim.fans.recruitment.recruitment_pitchers",
     "socialsim.fans.word_of_mouth.word_of_mouth_heard",
     "socialsim.kpis.state._tally",
     "socialsim.network.csr.arcs_of",

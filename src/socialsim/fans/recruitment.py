@@ -39,7 +39,7 @@ from socialsim.day import Counts, phase
 from socialsim.fans.cascade import transmit
 from socialsim.kernels import njit
 from socialsim.network.graph import SocialGraph
-from socialsim.population import Population, Status
+from socialsim.population import PROMOTER, Population, Status
 from socialsim.scenario import RecruitmentParams
 
 if TYPE_CHECKING:
@@ -68,6 +68,21 @@ _PROSPECT, _FAN = int(Status.PROSPECT), int(Status.FAN)
 
 
 @njit(cache=True)
+def recruitment_pitchers(
+    talkers: np.ndarray, status: np.ndarray, loyalty: np.ndarray
+) -> np.ndarray:
+    """The advocates among the talkers, in their order: equal to
+    ``talkers[pop.is_advocate(talkers)]`` (a fan at loyalty ``PROMOTER`` or more), one loop
+    instead of six numpy calls."""
+    pitchers = np.empty(talkers.size, dtype=np.int64)
+    n = 0
+    for i in talkers:
+        pitchers[n] = i
+        n += status[i] == _FAN and loyalty[i] >= PROMOTER
+    return pitchers[:n]
+
+
+@njit(cache=True)
 def recruitment_join(who: np.ndarray, status: np.ndarray, join_day: np.ndarray, day: int) -> int:
     """Make the prospects among the distinct people ``who`` fans from ``day``; how many.
     Equal to ``who = who[status[who] == PROSPECT]`` then ``pop.join(who, day)``: a loop on a
@@ -90,7 +105,7 @@ def _cascade(
     drawn: tuple[np.ndarray, np.ndarray],
     seed: np.random.Generator,
 ) -> np.ndarray:
-    pitchers = talkers[pop.is_advocate(talkers)]
+    pitchers = recruitment_pitchers(talkers, pop.status, pop.loyalty)
     if params.one_chance:
         # A fan who is no longer an advocate will pitch again when re-won.
         pitched = np.flatnonzero(pop.pitched)
