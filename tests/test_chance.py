@@ -1,11 +1,14 @@
 """The event draws of the daily processes: exactly the law of an exponential per person."""
 
+import dataclasses
+import warnings
+
 import numpy as np
 import pytest
 from scipy import stats
 
 from socialsim import chance
-from socialsim.chance import Arrivals, hazard
+from socialsim.chance import Arrivals, at_least_once, exponential, hazard
 
 WEIGHTS = np.random.default_rng(3).lognormal(-0.5, 1.0, 400)
 WEIGHTS[:20] = 0.0  # people who never act
@@ -99,8 +102,61 @@ def test_the_compiled_draw_uses_the_points_numpy_did(seed, short, monkeypatch):
         float(arrivals.start[-1]), rate, np.random.default_rng(seed), chance._gaps_for
     )
     a = arrivals
-    expected = chance._first_points(
-        points, False, rate, float(a.start[-1]), a.start, a.bound, a.offset, a.members, a.weights
+    expected_who, expected_e = np.empty(points.size, np.int64), np.empty(points.size)
+    line = (a.start, a.bound, a.offset, a.members, a.member_weights, a.plain)
+    found = chance._first_points(
+        points, False, rate, float(a.start[-1]), *line, expected_who, expected_e
     )
-    assert who.tolist() == expected[0].tolist()
-    assert e.tobytes() == expected[1].tobytes()
+    assert who.tolist() == expected_who[:found].tolist()
+    assert e.tobytes() == expected_e[:found].tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_equal_weights_draw_what_the_general_line_does(seed):
+    # The plain line (everyone's weight the same) reads neither members nor weights: the same
+    # people and exponentials as the general loop over the same arrays.
+    weight = float(np.random.default_rng(seed).uniform(0.2, 3.0))
+    plain = Arrivals.of(np.full(30_000, weight))
+    assert plain.plain and not Arrivals.of(WEIGHTS).plain
+    general = dataclasses.replace(plain, plain=False)
+    for rate in (hazard(0.001), hazard(0.02), 0.3):
+        who, e = plain.draw(rate, seed=np.random.default_rng(seed))
+        expected_who, expected_e = general.draw(rate, seed=np.random.default_rng(seed))
+        assert who.size > 0
+        assert who.tolist() == expected_who.tolist()
+        assert e.tobytes() == expected_e.tobytes()
+
+
+def test_a_parameters_hazard_is_numpys_value_each_time():
+    # The hazard of a float is kept after its first computation: the same number as numpy's
+    # on an array, each time asked, zero's sign included.
+    p = np.random.default_rng(0).random(50)
+    for value in (*p.tolist(), *p.astype(np.float64), 1.0, 0.0, -0.0):
+        for _ in range(2):
+            got = hazard(value)
+            assert np.asarray(got).tobytes() == hazard(np.array([value]))[0].tobytes()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_at_least_once_is_one_minus_the_chance_of_none_as_numpy_computed_it(seed):
+    # Bit for bit the numpy it was, without warnings, for one probability or one each,
+    # certain and impossible ones, and no, fractional, huge or infinite trials.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 50))
+    trials = rng.choice([0.0, 1.0, 2.0, 5.0, 0.37, 1e-300, 1e300, np.inf], n)
+    both = np.where(rng.random(n) < 0.3, 1.0, rng.random(n))
+    for p in (float(rng.random()), 1.0, 0.0, rng.random(n), both):
+        with np.errstate(invalid="ignore"):
+            before = -np.expm1(-trials * hazard(p))
+        expected = np.where(trials > 0, before, 0.0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert at_least_once(p, trials).tobytes() == expected.tobytes()
+
+
+def test_exponential_is_minus_log1p_of_minus_u_in_float64():
+    u = np.random.default_rng(5).random(1000, dtype=np.float32)
+    u[:3] = [0.0, np.float32(1.0) - np.finfo(np.float32).eps, 0.5]
+    for uniforms in (u, u.astype(np.float64)):
+        expected = -np.log1p(-np.asarray(uniforms, dtype=np.float64))
+        assert exponential(uniforms).tobytes() == expected.tobytes()

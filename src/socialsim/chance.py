@@ -13,7 +13,9 @@ to their number. Where a uniform is needed instead, ``1 − e^{−E}`` is one.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -33,6 +35,16 @@ def hazard(p: float | np.ndarray) -> np.ndarray:
     >>> hazard(np.array([0.0, 1.0])).tolist()
     [0.0, inf]
     """
+    # A parameter's hazard is asked for every day: numpy's value, kept (keyed by value, so
+    # not for zero, whose sign the result keeps).
+    if isinstance(p, float) and p != 0.0:
+        return _hazard_of(p)
+    with np.errstate(divide="ignore"):
+        return -np.log1p(-np.asarray(p, dtype=np.float64))
+
+
+@lru_cache(maxsize=256)
+def _hazard_of(p: float) -> np.float64:
     with np.errstate(divide="ignore"):
         return -np.log1p(-np.asarray(p, dtype=np.float64))
 
@@ -51,8 +63,14 @@ def at_least_once(p: float | np.ndarray, trials: np.ndarray) -> np.ndarray:
     [0.0, 1.0, 0.0]
     """
     trials = np.asarray(trials, dtype=np.float64)
-    with np.errstate(invalid="ignore"):  # 0 trials at hazard inf
-        chance = -np.expm1(-trials * hazard(p))
+    # trials · (−h) is −trials · h: a negation is exact either side of a rounding.
+    rate = -hazard(p)
+    if np.ndim(rate) or not -np.inf < rate < 0.0:
+        with np.errstate(invalid="ignore"):  # 0 trials at hazard inf, or inf at hazard 0
+            chance = trials * rate
+    else:
+        chance = trials * rate
+    chance = np.negative(np.expm1(chance, out=chance), out=chance)
     return np.where(trials > 0, chance, 0.0)
 
 
@@ -62,7 +80,10 @@ def exponential(uniforms: np.ndarray) -> np.ndarray:
     >>> exponential(np.array([0.0, 0.5], dtype=np.float32)).round(4).tolist()
     [0.0, 0.6931]
     """
-    return -np.log1p(-np.asarray(uniforms, dtype=np.float64))
+    # −log1p(−u) in three passes: the cast and the first negation are one (both exact).
+    e = np.negative(uniforms, dtype=np.float64)
+    np.log1p(e, out=e)
+    return np.negative(e, out=e)
 
 
 def occurs(uniforms: np.ndarray, activity: np.ndarray, rate: float | np.ndarray) -> np.ndarray:
@@ -134,12 +155,18 @@ class Arrivals:
         Everyone's weight.
     members : numpy.ndarray of int64
         The people with a positive weight, by bin, in index order within a bin.
+    member_weights : numpy.ndarray of float64
+        Their weights, in that order: a draw reads them in order instead of at random (at a
+        million people, a cache miss per point).
     bound : numpy.ndarray of float64
         Each bin's largest weight: the length each of its people takes on the line.
     start : numpy.ndarray of float64
         Where each bin begins on the line; the last entry is the line's length.
     offset : numpy.ndarray of int64
         Where each bin begins in ``members``; the last entry is its length.
+    plain : bool
+        Everyone has the same positive weight: one bin, person ``i`` at ``members[i] = i``,
+        so that a draw reads neither ``members`` nor ``member_weights``.
 
     Examples
     --------
@@ -151,9 +178,11 @@ class Arrivals:
 
     weights: np.ndarray
     members: np.ndarray
+    member_weights: np.ndarray
     bound: np.ndarray
     start: np.ndarray
     offset: np.ndarray
+    plain: bool = False
 
     @classmethod
     def of(cls, weights: np.ndarray) -> Arrivals:
@@ -165,13 +194,16 @@ class Arrivals:
         weights = np.asarray(weights, dtype=np.float64)
         members = np.flatnonzero(weights > 0)
         level = np.ceil(_BINS_PER_OCTAVE * np.log2(weights[members])).astype(np.int64)
-        order = np.argsort(level, kind="stable")
+        # The levels of finite weights are within ±4,300: a radix sort of 16-bit keys, the
+        # same order as on int64, six times as fast (80 ms at a million people).
+        order = np.argsort(level.astype(np.int16), kind="stable")
         members, level = members[order], level[order]
         first = np.flatnonzero(np.r_[True, level[1:] != level[:-1]]) if level.size else level
         offset = np.r_[first, members.size].astype(np.int64)
         bound = np.maximum.reduceat(weights[members], first) if level.size else np.empty(0)
         start = np.r_[0.0, np.cumsum(bound * np.diff(offset))]
-        return cls(weights, members, bound, start, offset)
+        plain = bool(members.size == weights.size > 0 and (weights == weights[0]).all())
+        return cls(weights, members, weights[members], bound, start, offset, plain)
 
     def draw(self, rate: float, *, seed: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Today's events at ``rate`` per unit of weight.
@@ -198,12 +230,15 @@ class Arrivals:
         # The points of a Poisson process of intensity rate on [0, length), as exponential
         # gaps: enough to pass the end almost always; otherwise drawn on from the last point.
         gaps = seed.standard_exponential(_gaps_for(rate * length))
-        line = (self.start, self.bound, self.offset, self.members, self.weights)
-        who, e, ended = _first_points(gaps, True, rate, length, *line)
-        if ended:
-            return who, e
+        who, e = np.empty(gaps.size, dtype=np.int64), np.empty(gaps.size)
+        line = (self.start, self.bound, self.offset, self.members, self.member_weights, self.plain)
+        found = _first_points(gaps, True, rate, length, *line, who, e)
+        if found >= 0:
+            return who[:found], e[:found]
         points = _poisson_points(length, rate, seed, np.cumsum(gaps) / rate)
-        return _first_points(points, False, rate, length, *line)[:2]
+        who, e = np.empty(points.size, dtype=np.int64), np.empty(points.size)
+        found = _first_points(points, False, rate, length, *line, who, e)
+        return who[:found], e[:found]
 
     def _draw_everyone(
         self, rate: float, seed: np.random.Generator
@@ -219,7 +254,7 @@ class Arrivals:
 
 def _gaps_for(expected: float) -> int:
     """Gaps to draw for ``expected`` points: the mean plus five standard deviations, plus 10."""
-    return int(expected + 5.0 * np.sqrt(expected) + 10)
+    return int(expected + 5.0 * math.sqrt(expected) + 10)
 
 
 def _poisson_points(
@@ -249,23 +284,25 @@ def _first_points(
     bound: np.ndarray,
     offset: np.ndarray,
     members: np.ndarray,
-    weights: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """Each stretch's first point, as (person, E), for the people whose E is under their rate;
-    and whether the points reached ``length``.
+    member_weights: np.ndarray,
+    plain: bool,
+    who: np.ndarray,
+    e: np.ndarray,
+) -> int:
+    """Each stretch's first point, as (person, E) in ``who`` and ``e``, for the people whose E
+    is under their rate: how many there are, or -1 if the points stopped short of ``length``.
 
     With ``summed``, the points are ``np.cumsum(gaps) / rate`` (the same sums, in the same
     order), those under ``length`` only; otherwise ``gaps`` are the points themselves, all under
-    ``length`` (more than one chunk of gaps: :func:`_poisson_points`).
+    ``length`` (more than one chunk of gaps: :func:`_poisson_points`). ``who`` and ``e`` hold
+    at least as many entries as ``gaps``.
     """
-    who = np.empty(gaps.size, dtype=np.int64)
-    e = np.empty(gaps.size)
     found, bin_, last, total = 0, 0, -1, 0.0
     for gap in gaps:
         total += gap
         x = total / rate if summed else gap
         if x >= length:
-            return who[:found], e[:found], True
+            return found
         while x >= start[bin_ + 1]:
             bin_ += 1
         along = (x - start[bin_]) / bound[bin_]
@@ -275,8 +312,9 @@ def _first_points(
             continue
         last = slot
         first = rate * bound[bin_] * (along - (slot - offset[bin_]))
-        person = members[slot]
-        if first < rate * weights[person]:
-            who[found], e[found] = person, first
-            found += 1
-    return who[:found], e[:found], not summed
+        # Written whether kept or not (the next one kept overwrites it): no branch on the weight
+        # lets the loads of later points go ahead.
+        who[found] = slot if plain else members[slot]
+        e[found] = first
+        found += first < rate * (bound[bin_] if plain else member_weights[slot])
+    return -1 if summed else found

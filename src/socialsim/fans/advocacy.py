@@ -24,12 +24,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.chance import at_least_once
+from socialsim.chance import hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import spread
+from socialsim.fans.identification import _spread, arcs, spread
 from socialsim.interactions import Channel, Kind
-from socialsim.network.graph import SocialGraph
-from socialsim.population import Population, Status
+from socialsim.kernels import njit
+from socialsim.network.graph import SocialGraph, work_table
+from socialsim.population import PROMOTER, Population, Status
 from socialsim.posts import PostKind
 
 if TYPE_CHECKING:
@@ -43,11 +44,25 @@ def advocates_watching(
 ) -> np.ndarray:
     """How many advocates are in each author's audience, each counted ``1 + boost · depth``
     times: a deeper advocate acts more readily (:mod:`socialsim.fans.depth`)."""
-    arcs = graph.arcs_from(authors)
-    watcher = graph.indices[arcs]
-    per_arc = pop.is_advocate(watcher) * (1.0 + boost * pop.depth[watcher])
-    owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
-    return np.bincount(owner, weights=per_arc, minlength=authors.size)
+    return _watching(graph, pop, authors, boost, 0.0)[0]
+
+
+def _answered(
+    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float, p: float, u: np.ndarray
+) -> np.ndarray:
+    """Which authors an advocate answers, each with probability ``p``, given a uniform each:
+    ``u < at_least_once(p, advocates_watching(graph, pop, authors, boost))``."""
+    watching = _watching(graph, pop, authors, boost, -hazard(p))
+    np.expm1(watching[1], out=watching[1])  # numpy's expm1 (a compiled one rounds otherwise)
+    return advocacy_answered(u, watching[0], watching[1])
+
+
+def _watching(
+    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float, rate: float
+) -> np.ndarray:
+    authors = np.asarray(authors, dtype=np.int64)
+    people = (pop.status, pop.loyalty, pop.depth)
+    return advocacy_watching(graph.indptr, graph.indices, authors, *people, float(boost), rate)
 
 
 @phase("defence", kpis=("defences",))
@@ -57,13 +72,20 @@ def defence(day: Day, rng: np.random.Generator) -> Counts:
     if authors.size == 0:  # a quiet day: the steps below cost about as much on no posts
         return {"defences": 0}
     s, pop = day.scenario, day.population
-    watching = advocates_watching(day.graph, pop, authors, s.relationship.boost)
-    defended = rng.random(authors.size) < at_least_once(s.advocacy.defend_prob, watching)
-    dampening = np.where(defended, 1.0 - s.advocacy.defence_dampening, 1.0)
-    harm = dampening * s.experiences.complaint_effect
-    onlookers, felt = spread(day.graph, authors, -harm, pop.segment, s.identification.cross_segment)
+    u = rng.random(authors.size)
+    defended = _answered(day.graph, pop, authors, s.relationship.boost, s.advocacy.defend_prob, u)
+    onlookers, felt, defences = defence_felt(
+        authors,
+        defended,
+        1.0 - s.advocacy.defence_dampening,
+        s.experiences.complaint_effect,
+        *arcs(day.graph),
+        pop.segment,
+        s.identification.cross_segment,
+        work_table(day.graph.n_nodes),
+    )
     pop.feel_at(onlookers, felt)
-    return {"defences": int(np.count_nonzero(defended))}
+    return {"defences": defences}
 
 
 @phase("help", kpis=("helps",))
@@ -74,17 +96,20 @@ def help_needs(day: Day, rng: np.random.Generator) -> Counts:
     if authors.size == 0:
         return {"helps": 0}
     pop, params = day.population, day.scenario.advocacy
-    watching = advocates_watching(day.graph, pop, authors, day.scenario.relationship.boost)
-    helped = rng.random(authors.size) < at_least_once(params.help_prob, watching)
-    pop.shift(authors[helped], params.help_effect)
+    u = rng.random(authors.size)
+    helped = _answered(
+        day.graph, pop, authors, day.scenario.relationship.boost, params.help_prob, u
+    )
+    helpers = authors[helped]
+    pop.shift(helpers, params.help_effect)
     pop.record(
-        authors[helped],
+        helpers,
         day=day.t,
         hour=day.posts.hour[need][helped],
         kind=Kind.HELP,
         channel=Channel.PUBLIC,
     )
-    return {"helps": int(np.count_nonzero(helped))}
+    return {"helps": int(helpers.size)}
 
 
 @phase("praise_seen", kpis=("loyalty_change_praise",))
@@ -100,3 +125,82 @@ def praise_seen(day: Day, rng: np.random.Generator) -> Counts:
     listening = pop.status[onlookers] != Status.CHURNED
     pop.feel_at(onlookers, felt)
     return {"loyalty_change_praise": float(felt[listening].sum())}
+
+
+_FAN = int(Status.FAN)
+
+
+# One loop over the authors' arcs instead of ten numpy calls on them (an arc lookup, gathers,
+# the advocate test, a repeat and a bincount), whose fixed cost was most of the work.
+@njit(cache=True)
+def advocacy_watching(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    authors: np.ndarray,
+    status: np.ndarray,
+    loyalty: np.ndarray,
+    depth: np.ndarray,
+    boost: float,
+    rate: float,
+) -> np.ndarray:
+    """:func:`advocates_watching` (defence and help), and each count times ``rate``, the first
+    step of :func:`~socialsim.chance.at_least_once` (``rate = −hazard(p)``). Equal to this
+    numpy, each author's arcs added in their order from 0.0, as ``bincount`` does::
+
+        arcs = graph.arcs_from(authors)
+        watcher = indices[arcs]
+        per_arc = pop.is_advocate(watcher) * (1.0 + boost * depth[watcher])
+        owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
+        watching = np.bincount(owner, weights=per_arc, minlength=authors.size)
+        return np.stack([watching, watching * rate])
+    """
+    watching = np.zeros((2, authors.size))
+    for k in range(authors.size):
+        u = authors[k]
+        for arc in range(indptr[u], indptr[u + 1]):
+            w = indices[arc]
+            advocate = status[w] == _FAN and loyalty[w] >= PROMOTER
+            watching[0, k] += (1.0 if advocate else 0.0) * (1.0 + boost * depth[w])
+        watching[1, k] = watching[0, k] * rate
+    return watching
+
+
+@njit(cache=True)
+def advocacy_answered(u: np.ndarray, watching: np.ndarray, expm1_of: np.ndarray) -> np.ndarray:
+    """``u < at_least_once(p, watching)`` from ``expm1_of = np.expm1(watching · −hazard(p))``:
+    equal to ``u < np.where(watching > 0, -expm1_of, 0.0)``."""
+    answered = np.empty(u.size, dtype=np.bool_)
+    for k in range(u.size):
+        answered[k] = u[k] < (-expm1_of[k] if watching[k] > 0 else 0.0)
+    return answered
+
+
+@njit(cache=True)
+def defence_felt(
+    authors: np.ndarray,
+    defended: np.ndarray,
+    damped: float,
+    effect: float,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    weighted: bool,
+    segment: np.ndarray,
+    cross_segment: float,
+    table: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """What the onlookers of today's complaints feel, and how many were defended. Equal to::
+
+    harm = np.where(defended, damped, 1.0) * effect
+    onlookers, felt = spread(graph, authors, -harm, segment, cross_segment)
+    return onlookers, felt, np.count_nonzero(defended)
+    """
+    harm = np.empty(authors.size)
+    defences = 0
+    for k in range(authors.size):
+        harm[k] = -((damped if defended[k] else 1.0) * effect)
+        defences += defended[k]
+    onlookers, felt = _spread(
+        indptr, indices, weights, weighted, authors, harm, segment, cross_segment, table
+    )
+    return onlookers, felt, defences

@@ -29,11 +29,14 @@ Examples
 
 from __future__ import annotations
 
+import math
 from typing import Protocol
 
 import numpy as np
 
-from socialsim.network.graph import distinct
+from socialsim.kernels import njit
+from socialsim.network.csr import distinct_of
+from socialsim.network.graph import distinct, work_table
 
 __all__ = ["fire", "independent_cascade", "transmit"]
 
@@ -208,7 +211,8 @@ def _transmit(
     uniforms: np.ndarray | None,
 ) -> np.ndarray:
     if uniforms is None:
-        _, arcs = _fired(indptr, senders, p, seed)  # type: ignore[arg-type]
+        fired = _successes(cascade_arc_count(indptr, senders), p, seed)  # type: ignore[arg-type]
+        return cascade_reached(indptr, indices, senders, fired, work_table(indptr.size - 1))
     else:
         starts = indptr[senders]
         lengths = indptr[senders + 1] - starts
@@ -223,14 +227,11 @@ def _fired(
     indptr: np.ndarray, senders: np.ndarray, p: float, seed: np.random.Generator
 ) -> tuple[np.ndarray, np.ndarray]:
     """Which of the senders' arcs fire: each one's sender position and its arc number."""
-    starts = indptr[senders]
-    lengths = indptr[senders + 1] - starts
-    ends = np.cumsum(lengths)
-    total = int(ends[-1]) if ends.size else 0
     # The senders' arcs numbered 0 .. total - 1, sender after sender; which of them fire.
-    fired = _successes(total, p, seed)
-    owner = np.searchsorted(ends, fired, side="right")
-    return owner, starts[owner] + (fired - (ends[owner] - lengths[owner]))
+    fired = _successes(cascade_arc_count(indptr, senders), p, seed)
+    owner = np.empty(fired.size, dtype=np.int64)
+    cascade_arcs(indptr, senders, fired, owner)
+    return owner, fired
 
 
 def _successes(total: int, p: float, seed: np.random.Generator) -> np.ndarray:
@@ -242,13 +243,77 @@ def _successes(total: int, p: float, seed: np.random.Generator) -> np.ndarray:
     while True:
         # Enough gaps to pass the end almost always; otherwise draw on from the last success.
         expected = (total - 1 - last) * p
-        gaps = seed.geometric(p, size=int(expected + 5.0 * np.sqrt(expected) + 10))
-        # A gap past the end ends the row; capping it keeps the sum from overflowing (a tiny p
-        # draws gaps near the int64 limit).
-        np.minimum(gaps, total + 1, out=gaps)
-        positions = last + np.cumsum(gaps)
-        if positions[-1] >= total:
-            chunks.append(positions[positions < total])
-            return np.concatenate(chunks)
-        chunks.append(positions)
-        last = int(positions[-1])
+        gaps = seed.geometric(p, size=int(expected + 5.0 * math.sqrt(expected) + 10))
+        kept = cascade_positions(gaps, last, total)
+        if kept >= 0:
+            chunks.append(gaps[:kept])
+            return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
+        chunks.append(gaps)
+        last = int(gaps[-1])
+
+
+# The arithmetic around the draws, in integers (exact in any order): one loop each instead of
+# five to eight numpy calls on a few dozen arcs (docs/performance.md).
+@njit(cache=True)
+def cascade_arc_count(indptr: np.ndarray, senders: np.ndarray) -> int:
+    """How many arcs leave ``senders`` (a repeated sender counted again): equal to
+    ``int((indptr[senders + 1] - indptr[senders]).sum())``."""
+    total = 0
+    for u in senders:
+        total += indptr[u + 1] - indptr[u]
+    return total
+
+
+@njit(cache=True)
+def cascade_positions(gaps: np.ndarray, last: int, total: int) -> int:
+    """The successes' positions from the gaps between them, in place; how many are under
+    ``total``, or -1 if all are (the row goes on). Equal to::
+
+        np.minimum(gaps, total + 1, out=gaps)   # a gap past the end ends the row; capping it
+        positions = last + np.cumsum(gaps)      # keeps the sum from overflowing (tiny p)
+        kept = positions[positions < total]     # -1: positions[-1] < total
+    """
+    position = last
+    for k in range(gaps.size):
+        position += min(gaps[k], total + 1)
+        if position >= total:
+            return k
+        gaps[k] = position
+    return -1
+
+
+@njit(cache=True)
+def cascade_reached(
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    senders: np.ndarray,
+    fired: np.ndarray,
+    table: np.ndarray,
+) -> np.ndarray:
+    """The distinct nodes the fired arcs reach (``fired`` as :func:`cascade_arcs` takes it,
+    overwritten): equal to ``distinct(indices[arcs], n_nodes)`` for the arcs it numbers."""
+    cascade_arcs(indptr, senders, fired, np.empty(fired.size, dtype=np.int64))
+    reached = np.empty(fired.size, dtype=np.int64)
+    for k in range(fired.size):
+        reached[k] = indices[fired[k]]
+    return distinct_of(reached, table)
+
+
+@njit(cache=True)
+def cascade_arcs(indptr: np.ndarray, senders: np.ndarray, fired: np.ndarray, owner: np.ndarray):
+    """Each fired arc's sender position (into ``owner``) and arc number (in place of its
+    position in ``fired``, sorted). Equal to::
+
+        starts = indptr[senders]
+        lengths = indptr[senders + 1] - starts
+        ends = np.cumsum(lengths)
+        owner = np.searchsorted(ends, fired, side="right")
+        fired = starts[owner] + (fired - (ends[owner] - lengths[owner]))
+    """
+    at, begins = 0, 0  # the sender, and where its arcs begin in the numbering
+    for k in range(fired.size):
+        while fired[k] >= begins + indptr[senders[at] + 1] - indptr[senders[at]]:
+            begins += indptr[senders[at] + 1] - indptr[senders[at]]
+            at += 1
+        owner[k] = at
+        fired[k] = indptr[senders[at]] + (fired[k] - begins)

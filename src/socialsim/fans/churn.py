@@ -10,12 +10,14 @@ relationship protects: the hazard ``h(P)`` is multiplied by ``1 − relationship
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
+from socialsim.kernels import njit
 from socialsim.population import Status
 from socialsim.scenario import ChurnParams
 
@@ -42,14 +44,78 @@ def churn(day: Day, rng: np.random.Generator) -> Counts:
     pop, params = day.population, day.scenario.churn
     # Only fans drawn at the highest possible probability (at loyalty 0) can churn; whether
     # they do is worked out for those few alone.
-    highest = float(churn_probability(np.zeros(1), params)[0])
-    candidates, e = pop.anyone.draw(hazard(highest), seed=rng)
-    fan = pop.status[candidates] == Status.FAN
-    candidates, e = candidates[fan], e[fan]
-    chance = hazard(churn_probability(pop.loyalty[candidates], params))
-    if pop.max_depth > 0.0:  # depth lowers the hazard, so the bound above holds for everyone
-        chance *= 1.0 - day.scenario.relationship.churn_protection * pop.depth[candidates]
-    leaving = candidates[e < chance]
-    pop.status[leaving] = Status.CHURNED
-    pop.churn_day[leaving] = day.t
-    return {"churned_today": int(leaving.size)}
+    candidates, e = pop.anyone.draw(_highest(params), seed=rng)
+    loyalty = np.empty(candidates.size)
+    fans = churn_fans(candidates, e, pop.status, pop.loyalty, loyalty)
+    chance = hazard(churn_probability(loyalty[:fans], params))
+    # Depth lowers the hazard, so the bound above holds for everyone.
+    protected = pop.max_depth > 0.0
+    leaving = churn_leave(
+        candidates[:fans],
+        e[:fans],
+        chance,
+        pop.depth,
+        protected,
+        float(day.scenario.relationship.churn_protection),
+        pop.status,
+        pop.churn_day,
+        day.t,
+    )
+    return {"churned_today": leaving}
+
+
+@lru_cache(maxsize=16)
+def _highest(params: ChurnParams) -> float:
+    """The hazard of churning at loyalty 0, the highest anyone has."""
+    return hazard(float(churn_probability(np.zeros(1), params)[0]))
+
+
+_FAN, _CHURNED = int(Status.FAN), int(Status.CHURNED)
+
+
+# Two loops around the numpy of churn_probability and hazard (exp and log1p stay numpy's: a
+# compiled one may round differently), instead of a dozen numpy calls on a hundred people.
+@njit(cache=True)
+def churn_fans(
+    candidates: np.ndarray, e: np.ndarray, status: np.ndarray, loyalty: np.ndarray, out: np.ndarray
+) -> int:
+    """Keep the fans among ``candidates`` (and their ``e``), in place, and write their loyalty
+    to ``out``; how many. Equal to ``fan = status[candidates] == FAN``, ``candidates, e =
+    candidates[fan], e[fan]``, ``out = loyalty[candidates]``."""
+    fans = 0
+    for k in range(candidates.size):
+        i = candidates[k]
+        if status[i] == _FAN:
+            candidates[fans], e[fans], out[fans] = i, e[k], loyalty[i]
+            fans += 1
+    return fans
+
+
+@njit(cache=True)
+def churn_leave(
+    fans: np.ndarray,
+    e: np.ndarray,
+    chance: np.ndarray,
+    depth: np.ndarray,
+    protected: bool,
+    protection: float,
+    status: np.ndarray,
+    churn_day: np.ndarray,
+    day: int,
+) -> int:
+    """The fans whose ``e`` falls under their hazard ``chance`` churn on ``day``; how many.
+    Equal to::
+
+        if protected:
+            chance *= 1.0 - protection * depth[fans]
+        leaving = fans[e < chance]
+        status[leaving], churn_day[leaving] = CHURNED, day
+    """
+    leaving = 0
+    for k in range(fans.size):
+        i = fans[k]
+        rate = chance[k] * (1.0 - protection * depth[i]) if protected else chance[k]
+        if e[k] < rate:
+            status[i], churn_day[i] = _CHURNED, day
+            leaving += 1
+    return leaving

@@ -71,20 +71,24 @@ def spread(
     ([2], [1.5])
     """
     senders = np.asarray(senders, dtype=np.int64)
-    # A fresh writable array: a read-only broadcast would compile a second version of _spread.
-    values = np.array(np.broadcast_to(values, senders.shape), dtype=np.float64)
+    # One writable, contiguous float64 value per sender (any other array would compile a
+    # second version of _spread); np.full for one value (broadcast_to costs several calls).
+    if np.ndim(values) == 0:
+        values = np.full(senders.shape, values, dtype=np.float64)
+    else:
+        values = np.array(np.broadcast_to(values, senders.shape), dtype=np.float64)
+    return _spread(*arcs(graph), senders, values, segment, cross_segment, work_table(graph.n_nodes))
+
+
+def arcs(graph: SocialGraph) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The graph's arrays as :func:`_spread` takes them: ``indptr``, ``indices``, the tie
+    strengths (empty float32 when there are none) and whether there are any."""
     weighted = graph.weights is not None
-    return _spread(
-        graph.indptr,
-        graph.indices,
-        graph.weights if weighted else np.empty(0, dtype=np.float32),
-        weighted,
-        senders,
-        values,
-        segment,
-        cross_segment,
-        work_table(graph.n_nodes),
-    )
+    weights = graph.weights if weighted else _NO_WEIGHTS
+    return graph.indptr, graph.indices, weights, weighted
+
+
+_NO_WEIGHTS = np.empty(0, dtype=np.float32)
 
 
 # A loop over the senders' arcs that adds into one entry per listener: the numpy form (repeat

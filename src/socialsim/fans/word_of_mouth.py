@@ -15,20 +15,22 @@ feel is damped by their own depth (:meth:`~socialsim.population.Population.feel_
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import spread
+from socialsim.fans.identification import _spread, arcs
 from socialsim.kernels import njit
+from socialsim.network.graph import work_table
 from socialsim.population import DETRACTOR, PROMOTER, Status
 
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["word_of_mouth"]
+__all__ = ["word_of_mouth", "word_of_mouth_heard"]
 
 
 @phase("word_of_mouth", kpis=("wom_positive", "wom_negative"))
@@ -39,70 +41,112 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
     ``wom_positive`` and ``wom_negative`` count who talked positively and negatively.
     """
     pop, params, churn = day.population, day.scenario.wom, day.scenario.churn
-    rate = np.array(
-        [0.0, params.promoter_rate, params.passive_rate, params.detractor_rate, churn.bitter_rate]
-    )
-    valence = np.array([0.0, 1.0, params.passive_valence, -params.negativity, -params.negativity])
+    rates = (params.promoter_rate, params.passive_rate, params.detractor_rate, churn.bitter_rate)
+    hazards, valence, top = _roles(*rates, params.passive_valence, params.negativity)
     # Nobody talks faster than the fastest role (a promoter as deep as anyone is): people are
     # drawn at that rate, and their roles are worked out for those few alone.
-    hazards, boost = hazard(rate), day.scenario.relationship.boost
-    fastest = max(hazards.max(), hazards[1] * (1.0 + boost * pop.max_depth))
+    boost = float(day.scenario.relationship.boost)
+    fastest = max(top, hazards[1] * (1.0 + boost * pop.max_depth))
     maybe, e = pop.by_activity.draw(fastest, seed=rng)
-    talks, role = _who_talks(
+    cap = params.max_daily_shift
+    talkers, listeners, heard, positive, negative = word_of_mouth_heard(
         maybe,
         e,
-        pop.loyalty,
-        pop.status,
-        pop.churn_day,
-        pop.activity,
-        pop.depth,
+        (pop.loyalty, pop.status, pop.churn_day, pop.activity, pop.depth, pop.segment),
         hazards,
+        valence,
         boost,
         day.t - churn.bitter_days,
+        *arcs(day.graph),
+        day.scenario.identification.cross_segment,
+        float(params.effect),
+        float(cap),
+        work_table(day.graph.n_nodes),
     )
-    talkers = maybe[talks]
-    said = valence[role[talks]]
-    cross = day.scenario.identification.cross_segment
-    listeners, heard = spread(day.graph, talkers, said, pop.segment, cross)
-    cap = params.max_daily_shift
-    with np.errstate(over="ignore"):  # a tiny cap saturates: tanh(±inf) = ±1 is right
-        pop.feel_at(listeners, cap * np.tanh(params.effect * heard / cap))
+    # Attention saturates; tanh stays numpy's (a compiled tanh rounds differently).
+    np.tanh(heard, out=heard)
+    heard *= cap
+    pop.feel_at(listeners, heard)
     day.talkers = talkers
-    return {
-        "wom_positive": int(np.count_nonzero(said > 0)),
-        "wom_negative": int(np.count_nonzero(said < 0)),
-    }
+    return {"wom_positive": positive, "wom_negative": negative}
+
+
+@lru_cache(maxsize=16)
+def _roles(
+    promoter: float, passive: float, detractor: float, bitter: float, mild: float, negativity: float
+) -> tuple[np.ndarray, np.ndarray, np.float64]:
+    """Each role's hazard of talking and the valence of what it says (silent, promoter,
+    passive, detractor, bitter), and the highest hazard: a run's parameters, worked out once."""
+    hazards = hazard(np.array([0.0, promoter, passive, detractor, bitter]))
+    return hazards, np.array([0.0, 1.0, mild, -negativity, -negativity]), hazards.max()
 
 
 _FAN, _CHURNED = int(Status.FAN), int(Status.CHURNED)
 
 
-# One loop over the few thousand candidates of a day instead of a dozen numpy passes over them,
-# whose fixed cost per call is most of the work at this size (docs/performance.md).
+# One loop over the few thousand candidates of a day, then over the talkers' arcs, instead of
+# some twenty numpy calls on them, whose fixed cost was most of the work (docs/performance.md).
 @njit(cache=True)
-def _who_talks(
+def word_of_mouth_heard(
     maybe: np.ndarray,
     e: np.ndarray,
-    loyalty: np.ndarray,
-    status: np.ndarray,
-    churn_day: np.ndarray,
-    activity: np.ndarray,
-    depth: np.ndarray,
+    people: tuple,
     hazards: np.ndarray,
+    valence: np.ndarray,
     boost: float,
     bitter_since: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """Whether each candidate talks, and their role: 0 silent, 1 promoter, 2 passive,
-    3 detractor, 4 bitter (churned on or after ``bitter_since``). A promoter's rate is raised
-    by depth."""
-    talks = np.zeros(maybe.size, dtype=np.bool_)
-    role = np.zeros(maybe.size, dtype=np.int8)
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    weighted: bool,
+    cross_segment: float,
+    effect: float,
+    cap: float,
+    table: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """Who talks among the candidates ``maybe``, and what their listeners hear before it
+    saturates (``effect · S / cap``).
+
+    ``people`` is ``(loyalty, status, churn_day, activity, depth, segment)``. A candidate's
+    role is 0 silent (``hazards[0]`` is 0), 1 promoter, 2 passive, 3 detractor, 4 bitter
+    (churned on or after ``bitter_since``); a promoter's rate is raised by depth. ``e`` is not
+    negative. Equal to this numpy::
+
+        role = np.zeros(maybe.size, np.int8)
+        fan = status[maybe] == FAN
+        role[fan] = 1 + (loyalty[maybe][fan] < PROMOTER) + (loyalty[maybe][fan] < DETRACTOR)
+        role[(status[maybe] == CHURNED) & (churn_day[maybe] >= bitter_since)] = 4
+        rate = hazards[role] * (1.0 + boost * depth[maybe] * (role == 1))
+        talks = e < activity[maybe] * rate
+        talkers, said = maybe[talks], valence[role[talks]]
+        listeners, heard = spread(graph, talkers, said, segment, cross_segment)
+        return (talkers, listeners, effect * heard / cap,
+                np.count_nonzero(said > 0), np.count_nonzero(said < 0))
+    """
+    loyalty, status, churn_day, activity, depth, segment = people
+    talkers = np.empty(maybe.size, dtype=np.int64)
+    said = np.empty(maybe.size)
+    n = 0
     for k in range(maybe.size):
         i = maybe[k]
         if status[i] == _FAN:
-            role[k] = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
+            role = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
         elif status[i] == _CHURNED and churn_day[i] >= bitter_since:
-            role[k] = 4
-        rate = hazards[role[k]] * (1.0 + boost * depth[i] * (role[k] == 1))
-        talks[k] = e[k] < activity[i] * rate
-    return talks, role
+            role = 4
+        else:  # silent: e < activity * 0.0 never holds (e >= 0), so nothing more to read
+            continue
+        rate = hazards[role] * (1.0 + boost * depth[i] * (role == 1))
+        # Written whether kept or not: no branch on what was read lets later loads go ahead.
+        talkers[n], said[n] = i, valence[role]
+        n += e[k] < activity[i] * rate
+    talkers = talkers[:n]
+    positive = negative = 0
+    for value in said[:n]:
+        positive += value > 0
+        negative += value < 0
+    listeners, heard = _spread(
+        indptr, indices, weights, weighted, talkers, said[:n], segment, cross_segment, table
+    )
+    for k in range(heard.size):
+        heard[k] = effect * heard[k] / cap
+    return talkers, listeners, heard, positive, negative

@@ -20,10 +20,12 @@ from socialsim.brand.compiled_front import (
     triage_missed_free,
     triage_stand_ins,
 )
+from socialsim.fans.advocacy import defence_felt
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_reached, reshare_cascade
+from socialsim.fans.identification import arcs
 from socialsim.model import EngagementModel
-from socialsim.network.graph import SocialGraph, sum_by
+from socialsim.network.graph import SocialGraph, distinct, sum_by
 from socialsim.scenario import Scenario
 
 # What the workers run: a calibration's Simulator, every other study's execute.
@@ -50,6 +52,10 @@ def _load_kernels() -> None:
     triage_heard(counts, none)
     listening_unheard(none, label, hours, no)
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
+    segment, table = np.zeros(2, np.int32), np.empty(2, np.int64)
+    defence_felt(none, no, 0.5, 0.2, *arcs(pair), segment, 0.3, table)
+    pair.arcs_from(none)
+    distinct(none, 2)  # escalation's media pick-up
     one = np.ones(1)
     reshare_cascade(
         pair, np.array([0]), one, one, np.zeros(2, np.int32), 1.0, 1.0, np.random.default_rng(0)
