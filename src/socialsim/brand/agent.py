@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
-from socialsim.brand.compiled import work_quantiles
+from socialsim.brand.compiled import work_response
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of
@@ -297,6 +297,9 @@ def _stand_ins(
     return people
 
 
+_COMPLAINT = int(PostKind.COMPLAINT)  # an IntEnum in a comparison costs numpy a conversion
+
+
 @phase(
     "work",
     kpis=(
@@ -333,16 +336,15 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
         day.queued, day.t, rng=rng, slots=day.plan.reply_slots, answers=answers
     )
     day.response_time = team.last_response_time
-    real_delay = day.response_time[day.answered.replied]
-    median, p90 = work_quantiles(real_delay)
+    median, p90, hours = work_response(day.answered.author, day.answered.outcome, day.response_time)
     return {
         "backlog": len(team.queue),
         "missed": len(day.missed),
-        "missed_complaints": int(np.count_nonzero(day.missed.kind == PostKind.COMPLAINT)),
+        "missed_complaints": int(np.count_nonzero(day.missed.kind == _COMPLAINT)),
         "response_time_median": median,
         "response_time_p90": p90,
         # the sum, so that a run's mean response time weighs every reply alike
-        "response_hours": float(real_delay.sum()),
+        "response_hours": hours,
         **team.last_counts,
     }
 

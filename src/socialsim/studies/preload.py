@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.compiled import replies_change, replies_unheard
+from socialsim.brand.care_team import CareTeam, Queue
+from socialsim.brand.compiled import replies_change, replies_unheard, work_response
 from socialsim.fans.escalation import reshare_cascade
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph
-from socialsim.scenario import Scenario
+from socialsim.posts import Flagged
+from socialsim.scenario import Scenario, TeamParams
 
 # What the workers run: a calibration's Simulator, every other study's execute.
 from socialsim.studies import fitting, workers  # noqa: F401
@@ -30,6 +32,10 @@ def _load_kernels() -> None:
     # Kernels of the days with complaints, replies or false positives, which the tiny run may
     # not have: called on arrays of the types a run passes them.
     none = np.empty(0, np.int64)
+    team, one = CareTeam(TeamParams()), Flagged.empty()
+    one = Queue.of(Flagged(**{k: np.zeros(1, v.dtype) for k, v in vars(one).items()}), [0.0], [0])
+    handled, _ = team.work(one, 1, rng=np.random.default_rng(0))
+    work_response(handled.author, handled.outcome, team.last_response_time)
     replies_unheard(none, none)
     no = np.zeros(0, bool)
     replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
