@@ -15,7 +15,9 @@ from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue
 from socialsim.brand.compiled import (
     listening_flagged,
     numpy_sum,
+    replies_answer,
     replies_change,
+    replies_ignored,
     replies_unheard,
     work_judge,
     work_quantiles,
@@ -377,3 +379,80 @@ def test_work_response_summarises_the_replies_response_times(seed):
     median, p90, total = work_response(author, outcome, response)
     np.testing.assert_array_equal([median, p90], [np.median(real), np.percentile(real, 90)])
     assert np.float64(total).tobytes() == np.float64(real.sum()).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_replies_answer_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, people, t = int(rng.integers(0, 50)), 40, int(rng.integers(1, 300))
+    author = np.where(rng.random(n) < 0.2, -1, rng.integers(0, people, n))  # repeats too
+    kind, outcome = rng.integers(0, 3, n).astype(np.int8), rng.integers(0, 4, n).astype(np.int8)
+    how, complex_ = rng.integers(0, 16, n).astype(np.uint8), rng.random(n) < 0.4
+    arrival, response = 24.0 * (t - 1) + rng.uniform(0, 24, n), rng.exponential(5.0, n)
+    replied = (author >= 0) & (outcome <= 1)
+    chance, speed, gains = rng.random(n), rng.random(n), rng.normal(0, 1, 7)
+    u, squeaky = rng.random(int(replied.sum())), float(rng.random())
+    state = (
+        rng.integers(0, 5, people).astype(np.int32),
+        rng.integers(-1, t, people).astype(np.int32),
+        rng.random(people),
+        rng.integers(0, 3, people).astype(np.int8),
+    )
+    mine = tuple(column.copy() for column in state)
+    handled = (author, kind, outcome, how, complex_, arrival, response)
+    got = replies_answer(handled, replied, chance, u, speed, gains, mine, squeaky, t)
+
+    received, contact, propensity, status = state
+    a, k, h = author[replied], kind[replied], how[replied]
+    fits = outcome[replied] == 0
+    fixed = (u < chance[replied]) & ((h & 2) > 0)
+    args = (k, fits, fixed, (h & 4) > 0, complex_[replied], speed[replied], gains)
+    change, tally = replies_change(*args)
+    np.add.at(received, a, 1)
+    contact[a] = t
+    np.add.at(propensity, a[fits & (k == 0)], squeaky)
+    asked = a[fits & (k == 2)]
+    public = (h & 1) == 0
+    amplified = public & ((h & 8) > 0) & fits & (k == 1)
+    expected = (
+        a,
+        change,
+        tally,
+        np.float64(change.sum()),
+        (arrival[replied] + response[replied] - 24.0 * (t - 1), np.where(fits, 6, 7), 1 - public),
+        asked[status[asked] == 0],
+        (a[public], change[public]),
+        (a[amplified], change[amplified]),
+    )
+    for column, want in zip(got[:4], expected[:4], strict=True):
+        assert np.asarray(column).tobytes() == np.asarray(want).tobytes()
+    (hour, logged, channel), (want_hour, want_logged, want_channel) = got[4], expected[4]
+    assert hour.tobytes() == want_hour.tobytes()
+    assert logged.tolist() == want_logged.tolist() and channel.tolist() == want_channel.tolist()
+    assert got[5].tobytes() == expected[5].tobytes()
+    for part, want in zip(got[6:], expected[6:], strict=True):
+        assert [c.tobytes() for c in part] == [c.tobytes() for c in want]
+    for column, want in zip(mine, state, strict=True):
+        assert column.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_replies_ignored_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    posted = rng.choice(500, int(rng.integers(0, 40)), replace=False)
+
+    def items(authors):
+        return authors, rng.integers(0, 3, authors.size).astype(np.int8)
+
+    queued = items(rng.choice(posted, int(rng.integers(0, posted.size + 1)), replace=False))
+    handled = (*items(rng.integers(-1, 500, int(rng.integers(0, 30)))),)
+    handled += (rng.integers(0, 4, handled[0].size).astype(np.int8),)
+    missed = items(rng.integers(0, 500, int(rng.integers(0, 5))))
+    penalty = float(rng.random())
+    ignored, dismissed, change, total = replies_ignored(posted, queued, handled, missed, penalty)
+    expected_dismissed = handled[0][(handled[2] == 2) & (handled[1] == 0)]
+    unheard = np.setdiff1d(posted, queued[0][queued[1] == 0], assume_unique=True)
+    expected = np.concatenate([unheard, expected_dismissed, missed[0][missed[1] == 0]])
+    assert ignored.tolist() == expected.tolist() and dismissed == expected_dismissed.size
+    assert change.tobytes() == np.full(expected.size, -penalty).tobytes()
+    assert np.float64(total).tobytes() == np.float64(change.sum()).tobytes()

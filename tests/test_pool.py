@@ -13,8 +13,8 @@ from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
     "socialsim.brand.compiled.listening_flagged",
-    "socialsim.brand.compiled.replies_change",
-    "socialsim.brand.compiled.replies_unheard",
+    "socialsim.brand.compiled.replies_answer",
+    "socialsim.brand.compiled.replies_ignored",
     "socialsim.brand.compiled.work_experts",
     "socialsim.brand.compiled.work_frontline",
     "socialsim.brand.compiled.work_overload",

@@ -16,7 +16,9 @@ from socialsim.kernels import njit
 __all__ = [
     "listening_flagged",
     "numpy_sum",
+    "replies_answer",
     "replies_change",
+    "replies_ignored",
     "replies_unheard",
     "work_experts",
     "work_frontline",
@@ -487,3 +489,92 @@ def work_response(
     real = response[(author >= 0) & (outcome <= 1)]
     median, p90 = work_quantiles(real)
     return median, p90, numpy_sum(real)
+
+
+@njit(cache=True)
+def replies_answer(
+    handled, replied, chance, u, speed, gains, people, squeaky, t
+):  # pragma: no cover
+    """Each reply's change of its author's loyalty, with the day's records of the replies.
+
+    ``handled`` holds the day's handled items' ``author, kind, outcome, how, complex,
+    arrival, response time``, ``replied`` marks those that got a reply (``Queue.replied``),
+    ``chance`` each one's chance of a fix and ``speed`` its speed factor; ``u`` the fix draws
+    (one per reply), ``gains`` as for :func:`replies_change`; ``people`` holds everyone's
+    ``responses_received, last_contact, complaint_propensity`` (changed here) and ``status``.
+    Equal to this numpy, on ``a = author[replied]`` and likewise for the other columns::
+
+        fits = outcome == ANSWERED
+        fixed = (u < chance) & ((how & FIX) > 0)
+        change, tally = replies_change(kind, fits, fixed, (how & COMPENSATE) > 0, complex,
+                                       speed, gains)
+        np.add.at(responses_received, a, 1); last_contact[a] = t
+        np.add.at(complaint_propensity, a[fits & (kind == COMPLAINT)], squeaky)
+        asked = a[fits & (kind == NEED)]; asked = asked[status[asked] == PROSPECT]
+        public = (how & PRIVATE) == 0
+        amplified = public & ((how & AMPLIFY) > 0) & fits & (kind == PRAISE)
+
+    returning ``a, change, tally, float(change.sum())``, the log's ``hour`` (``arrival +
+    response time − 24 (t − 1)``), ``kind`` (``where(fits, REPLY, BOTCHED)``) and
+    ``channel`` (``where(public, PUBLIC, PRIVATE)``), ``asked``, ``(a[public],
+    change[public])`` and ``(a[amplified], change[amplified])``.
+    """
+    author, kind, outcome, how, complex_, arrival, response = handled
+    received, contact, propensity, status = people
+    a, kind, how = author[replied], kind[replied], how[replied]
+    fits = outcome[replied] == 0
+    fixed = (u < chance[replied]) & ((how & 2) > 0)
+    compensated = (how & 4) > 0
+    change, tally = replies_change(
+        kind, fits, fixed, compensated, complex_[replied], speed[replied], gains
+    )
+    for i in range(a.size):
+        received[a[i]] += 1
+        contact[a[i]] = t
+        if fits[i] and kind[i] == 0:
+            propensity[a[i]] += squeaky
+    hour = arrival[replied] + response[replied] - 24.0 * (t - 1)
+    logged = np.where(fits, np.int8(6), np.int8(7))  # Kind.REPLY, Kind.BOTCHED
+    public = (how & 1) == 0
+    channel = np.where(public, np.int8(0), np.int8(1))  # Channel.PUBLIC, Channel.PRIVATE
+    asked = a[fits & (kind == 2)]
+    asked = asked[status[asked] == 0]
+    amplified = public & ((how & 8) > 0) & fits & (kind == 1)
+    seen = (a[public], change[public])
+    return (
+        a,
+        change,
+        tally,
+        numpy_sum(change),
+        (hour, logged, channel),
+        asked,
+        seen,
+        (
+            a[amplified],
+            change[amplified],
+        ),
+    )
+
+
+@njit(cache=True)
+def replies_ignored(posted, queued, handled, missed, penalty):  # pragma: no cover
+    """The authors of the day's unanswered complaints, how many were dismissed, and what each
+    loses.
+
+    ``posted`` are the authors of today's complaints; ``queued``, ``handled`` and ``missed``
+    hold the ``author, kind`` of the items that joined the queue today, were handled and were
+    dropped (``handled`` its ``outcome`` too). Equal to::
+
+        dismissed = handled_author[(handled_outcome == DISMISSED) & (handled_kind == COMPLAINT)]
+        unheard = replies_unheard(posted, queued_author[queued_kind == COMPLAINT])
+        ignored = concatenate([unheard, dismissed, missed_author[missed_kind == COMPLAINT]])
+        change = full(ignored.size, -penalty)
+
+    returning ``ignored, dismissed.size, change, float(change.sum())``.
+    """
+    dismissed = handled[0][(handled[2] == 2) & (handled[1] == 0)]
+    unheard = replies_unheard(posted, queued[0][queued[1] == 0])
+    dropped = missed[0][missed[1] == 0]
+    ignored = np.concatenate((unheard, dismissed, dropped))
+    change = np.full(ignored.size, -penalty)
+    return ignored, dismissed.size, change, numpy_sum(change)

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.care_team import CareTeam, Queue
-from socialsim.brand.compiled import replies_change, replies_unheard, work_response
+from socialsim.brand.agent import work
+from socialsim.brand.care_team import Queue
+from socialsim.brand.response import onlookers, replies
+from socialsim.day import Day, Plan
 from socialsim.fans.escalation import reshare_cascade
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph
 from socialsim.posts import Flagged
-from socialsim.scenario import Scenario, TeamParams
+from socialsim.scenario import Scenario
 
 # What the workers run: a calibration's Simulator, every other study's execute.
 from socialsim.studies import fitting, workers  # noqa: F401
@@ -28,17 +30,17 @@ __all__: list[str] = []
 
 def _load_kernels() -> None:
     """Run a model small enough to take milliseconds, once its kernels are loaded."""
-    EngagementModel(Scenario().replace({"graph.n": 200, "run.days": 2}), rng=0).run()
+    model = EngagementModel(Scenario().replace({"graph.n": 200, "run.days": 2}), rng=0)
+    model.run()
     # Kernels of the days with complaints, replies or false positives, which the tiny run may
-    # not have: called on arrays of the types a run passes them.
-    none = np.empty(0, np.int64)
-    team, one = CareTeam(TeamParams()), Flagged.empty()
-    one = Queue.of(Flagged(**{k: np.zeros(1, v.dtype) for k, v in vars(one).items()}), [0.0], [0])
-    handled, _ = team.work(one, 1, rng=np.random.default_rng(0))
-    work_response(handled.author, handled.outcome, team.last_response_time)
-    replies_unheard(none, none)
-    no = np.zeros(0, bool)
-    replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
+    # not have: the brand's back end on a day with one complaint, answered.
+    day = Day(3, model.scenario, model.graph, model.population, model.brand)
+    item = {name: np.zeros(1, column.dtype) for name, column in vars(Flagged.empty()).items()}
+    item["arrival"] = np.array([48.0 + model.scenario.team.start_hour])
+    day.queued = Queue.of(Flagged(**item), [0.0], [0])
+    day.plan = Plan(reply_slots=model.brand.team.slots_per_day)
+    for phase in (work, replies, onlookers):
+        phase(day, np.random.default_rng(0))
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
     one = np.ones(1)
     reshare_cascade(
