@@ -15,6 +15,7 @@ from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue
 from socialsim.brand.compiled import (
     listening_flagged,
     numpy_sum,
+    onlookers_felt,
     replies_answer,
     replies_change,
     replies_ignored,
@@ -25,6 +26,7 @@ from socialsim.brand.compiled import (
 )
 from socialsim.brand.servers import serve
 from socialsim.fans.escalation import escalation_new_resharers
+from socialsim.network.graph import sum_by
 from socialsim.population import _shift
 from socialsim.posts import Flagged
 from socialsim.scenario import TeamParams
@@ -456,3 +458,16 @@ def test_replies_ignored_equals_its_numpy_version(seed):
     assert ignored.tolist() == expected.tolist() and dismissed == expected_dismissed.size
     assert change.tobytes() == np.full(expected.size, -penalty).tobytes()
     assert np.float64(total).tobytes() == np.float64(change.sum()).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_onlookers_felt_equals_sum_by_then_the_listeners_total(seed):
+    rng = np.random.default_rng(seed)
+    n, k = 60, int(rng.integers(0, 200))
+    people, felt = rng.integers(0, n, k), rng.normal(0, 1, k) * 10.0 ** rng.uniform(-8, 0, k)
+    status = rng.integers(0, 3, n).astype(np.int8)
+    got = onlookers_felt(people, felt, status, np.full(n, -5, np.int64))
+    who, total = sum_by(people, felt, n)
+    expected_total = np.float64(total[status[who] != 2].sum())
+    assert got[0].tobytes() == who.tobytes() and got[1].tobytes() == total.tobytes()
+    assert np.float64(got[2]).tobytes() == expected_total.tobytes()

@@ -13,6 +13,7 @@ from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
     "socialsim.brand.compiled.listening_flagged",
+    "socialsim.brand.compiled.onlookers_felt",
     "socialsim.brand.compiled.replies_answer",
     "socialsim.brand.compiled.replies_ignored",
     "socialsim.brand.compiled.work_experts",

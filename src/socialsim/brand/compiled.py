@@ -12,10 +12,12 @@ import numpy as np
 
 from socialsim.brand.servers import shift_starts
 from socialsim.kernels import njit
+from socialsim.network.csr import sums_of
 
 __all__ = [
     "listening_flagged",
     "numpy_sum",
+    "onlookers_felt",
     "replies_answer",
     "replies_change",
     "replies_ignored",
@@ -578,3 +580,17 @@ def replies_ignored(posted, queued, handled, missed, penalty):  # pragma: no cov
     ignored = np.concatenate((unheard, dismissed, dropped))
     change = np.full(ignored.size, -penalty)
     return ignored, dismissed.size, change, numpy_sum(change)
+
+
+@njit(cache=True)
+def onlookers_felt(people, felt, status, table):  # pragma: no cover
+    """What each onlooker felt in all, and the total felt by those still listening.
+
+    ``people`` and ``felt`` are the day's pieces of what people felt, one after the other;
+    ``status`` everyone's, ``table`` a scratch table of ``len(status)`` entries. Equal to::
+
+        people, felt = sum_by(people, felt, len(status))
+        people, felt, float(felt[status[people] != CHURNED].sum())
+    """
+    people, felt = sums_of(people, felt, table)
+    return people, felt, numpy_sum(felt[status[people] != 2])

@@ -48,12 +48,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import fix_chance
-from socialsim.brand.compiled import replies_answer, replies_ignored
+from socialsim.brand.compiled import onlookers_felt, replies_answer, replies_ignored
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
 from socialsim.interactions import Channel, Kind
-from socialsim.network.graph import sum_by
-from socialsim.population import Population, Status
+from socialsim.network.graph import work_table
+from socialsim.population import Population
 from socialsim.posts import PostKind
 from socialsim.scenario import ResponseParams
 
@@ -204,8 +204,9 @@ def onlookers(day: Day, rng: np.random.Generator) -> Counts:
     pieces: list[tuple[np.ndarray, np.ndarray]] = []
     reached = 0.0
     if day.seen and share != 0:
-        authors = np.concatenate([a for a, _ in day.seen])
-        change = np.concatenate([c for _, c in day.seen])
+        authors, change = (
+            day.seen[0] if len(day.seen) == 1 else (_joined(day.seen, 0), _joined(day.seen, 1))
+        )
         cross = day.scenario.identification.cross_segment
         pieces.append(spread(day.graph, authors, share * change, day.population.segment, cross))
         reached += params.visibility * float(day.graph.out_degree[authors].sum())
@@ -239,9 +240,12 @@ def _feel(pop: Population, pieces: list[tuple[np.ndarray, np.ndarray]]) -> float
     """Move the onlookers' loyalty; returns the total change felt by those still listening."""
     if not pieces:
         return 0.0
-    people, felt = sum_by(
-        np.concatenate([p for p, _ in pieces]), np.concatenate([f for _, f in pieces]), len(pop)
-    )
-    listening = pop.status[people] != Status.CHURNED
+    people, felt = pieces[0] if len(pieces) == 1 else (_joined(pieces, 0), _joined(pieces, 1))
+    people, felt, total = onlookers_felt(people, felt, pop.status, work_table(len(pop)))
     pop.feel_at(people, felt)
-    return float(felt[listening].sum())
+    return total
+
+
+def _joined(pieces: list[tuple[np.ndarray, np.ndarray]], part: int) -> np.ndarray:
+    """One part of each piece (the people, or what they felt), one after the other."""
+    return np.concatenate([piece[part] for piece in pieces])
