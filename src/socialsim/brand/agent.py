@@ -22,6 +22,7 @@ posts its staff write are published on the next day's calendar, early in the day
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import TYPE_CHECKING
 
@@ -300,6 +301,12 @@ def _stand_ins(
 _COMPLAINT = int(PostKind.COMPLAINT)  # an IntEnum in a comparison costs numpy a conversion
 
 
+@functools.lru_cache(maxsize=8)
+def _answered_kinds(answered: tuple[str, ...]) -> np.ndarray:
+    """Whether each kind of post (:data:`KINDS`) is among ``answered`` (read-only: shared)."""
+    return read_only(np.array([kind in answered for kind in KINDS]))
+
+
 @phase(
     "work",
     kpis=(
@@ -330,8 +337,7 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     # The kinds the policy answers, for a mislabelled post the handler sees through: a rules
     # policy's answered labels; a custom policy chose by label, so any kind it let through.
     rules = isinstance(day.brand.policy, Rules)
-    answered = day.brand.policy.answer if rules else KINDS
-    answers = np.array([kind in answered for kind in KINDS])
+    answers = _answered_kinds(day.brand.policy.answer if rules else KINDS)
     day.answered, day.missed = team.work(
         day.queued, day.t, rng=rng, slots=day.plan.reply_slots, answers=answers
     )

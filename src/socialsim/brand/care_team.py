@@ -242,7 +242,8 @@ class CareTeam:
         """
         p = self.params
         answers = np.ones(_KINDS, bool) if answers is None else answers
-        share = 1.0 if slots is None or self.slots_per_day == 0 else slots / self.slots_per_day
+        per_day = self.slots_per_day
+        share = 1.0 if slots is None or per_day == 0 else slots / per_day
         staff = (self.staff if share > 0 else 0, p.experts)
         start = 24.0 * (day - 1) + p.start_hour
         end = start + p.hours_per_day

@@ -163,11 +163,19 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     }
 
 
-def _gains(params: ResponseParams) -> np.ndarray:
+def _gains(p: ResponseParams) -> np.ndarray:
     """What a reply can do, in the order :func:`~socialsim.brand.compiled.replies_change` reads."""
-    names = ("complaint_fixed", "compensation", "complaint_reply", "thanks", "need")
-    gains = [getattr(params, f"{name}_gain") for name in names]
-    return np.array([*gains, params.botch_penalty, params.generic_gain], np.float64)
+    return np.array(
+        [
+            p.complaint_fixed_gain,
+            p.compensation_gain,
+            p.complaint_reply_gain,
+            p.thanks_gain,
+            p.need_gain,
+            p.botch_penalty,
+            p.generic_gain,
+        ]
+    )
 
 
 @phase("outreach", kpis=("proactive_contacts", "backlash"))
