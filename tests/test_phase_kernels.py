@@ -451,7 +451,9 @@ def test_replies_ignored_equals_its_numpy_version(seed):
     handled += (rng.integers(0, 4, handled[0].size).astype(np.int8),)
     missed = items(rng.integers(0, 500, int(rng.integers(0, 5))))
     penalty = float(rng.random())
-    ignored, dismissed, change, total = replies_ignored(posted, queued, handled, missed, penalty)
+    posts = (np.concatenate([posted, rng.integers(0, 500, 5)]), np.zeros(posted.size + 5, np.int8))
+    posts[1][posted.size :] = rng.integers(1, 3, 5)  # praise and needs: not complaints
+    ignored, dismissed, change, total = replies_ignored(posts, queued, handled, missed, penalty)
     expected_dismissed = handled[0][(handled[2] == 2) & (handled[1] == 0)]
     unheard = np.setdiff1d(posted, queued[0][queued[1] == 0], assume_unique=True)
     expected = np.concatenate([unheard, expected_dismissed, missed[0][missed[1] == 0]])

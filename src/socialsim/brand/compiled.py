@@ -559,15 +559,16 @@ def replies_answer(
 
 
 @njit(cache=True)
-def replies_ignored(posted, queued, handled, missed, penalty):  # pragma: no cover
+def replies_ignored(posts, queued, handled, missed, penalty):  # pragma: no cover
     """The authors of the day's unanswered complaints, how many were dismissed, and what each
     loses.
 
-    ``posted`` are the authors of today's complaints; ``queued``, ``handled`` and ``missed``
-    hold the ``author, kind`` of the items that joined the queue today, were handled and were
-    dropped (``handled`` its ``outcome`` too). Equal to::
+    ``posts``, ``queued``, ``handled`` and ``missed`` hold the ``author, kind`` of today's
+    posts and of the items that joined the queue today, were handled and were dropped
+    (``handled`` its ``outcome`` too). Equal to::
 
         dismissed = handled_author[(handled_outcome == DISMISSED) & (handled_kind == COMPLAINT)]
+        posted = posts_author[posts_kind == COMPLAINT]
         unheard = replies_unheard(posted, queued_author[queued_kind == COMPLAINT])
         ignored = concatenate([unheard, dismissed, missed_author[missed_kind == COMPLAINT]])
         change = full(ignored.size, -penalty)
@@ -575,7 +576,7 @@ def replies_ignored(posted, queued, handled, missed, penalty):  # pragma: no cov
     returning ``ignored, dismissed.size, change, float(change.sum())``.
     """
     dismissed = handled[0][(handled[2] == 2) & (handled[1] == 0)]
-    unheard = replies_unheard(posted, queued[0][queued[1] == 0])
+    unheard = replies_unheard(posts[0][posts[1] == 0], queued[0][queued[1] == 0])
     dropped = missed[0][missed[1] == 0]
     ignored = np.concatenate((unheard, dismissed, dropped))
     change = np.full(ignored.size, -penalty)

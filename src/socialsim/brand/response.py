@@ -104,7 +104,7 @@ def replies(day: Day, rng: np.random.Generator) -> Counts:
         counts.update(_answer(day, rng))
     queued, handled, missed = day.queued, day.answered, day.missed
     ignored, counts["complaints_dismissed"], change, total = replies_ignored(
-        day.posts.of_kind(PostKind.COMPLAINT),
+        (day.posts.author, day.posts.kind),
         (queued.author, queued.kind),
         (handled.author, handled.kind, handled.outcome),
         (missed.author, missed.kind),
