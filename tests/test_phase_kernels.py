@@ -14,14 +14,16 @@ import pytest
 from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue
 from socialsim.brand.compiled import (
     listening_flagged,
-    numpy_sum,
-    onlookers_felt,
-    replies_answer,
     replies_change,
-    replies_ignored,
     replies_unheard,
     work_judge,
     work_quantiles,
+)
+from socialsim.brand.compiled_back import (
+    numpy_sum,
+    onlookers_felt,
+    replies_answer,
+    replies_ignored,
     work_response,
 )
 from socialsim.brand.servers import serve

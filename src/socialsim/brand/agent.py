@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
-from socialsim.brand.compiled import work_response
+from socialsim.brand.compiled_back import work_response
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of

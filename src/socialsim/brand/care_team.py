@@ -42,7 +42,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from socialsim.brand.compiled import work_experts, work_frontline, work_overload
+from socialsim.brand.compiled_back import work_experts, work_frontline, work_overload
 from socialsim.brand.routing import EXPERT, FRONTLINE, escalates
 from socialsim.posts import Flagged, PostKind
 from socialsim.scenario import TeamParams

@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import fix_chance
-from socialsim.brand.compiled import onlookers_felt, replies_answer, replies_ignored
+from socialsim.brand.compiled_back import onlookers_felt, replies_answer, replies_ignored
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
 from socialsim.interactions import Channel, Kind
