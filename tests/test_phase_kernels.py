@@ -7,16 +7,25 @@ each is compared with its numpy version on random inputs, ties and edge cases in
 from __future__ import annotations
 
 import copy
+import heapq
 
 import numpy as np
 import pytest
 
+from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue
 from socialsim.brand.compiled import (
     listening_flagged,
     replies_change,
     replies_unheard,
     work_judge,
     work_quantiles,
+)
+from socialsim.brand.compiled_back import (
+    numpy_sum,
+    onlookers_felt,
+    replies_answer,
+    replies_ignored,
+    work_response,
 )
 from socialsim.brand.compiled_front import (
     early_warning_cusum,
@@ -26,6 +35,7 @@ from socialsim.brand.compiled_front import (
     triage_missed_free,
     triage_stand_ins,
 )
+from socialsim.brand.servers import serve
 from socialsim.chance import at_least_once, exponential, hazard
 from socialsim.fans.advocacy import advocacy_answered, advocacy_watching, defence_felt
 from socialsim.fans.cascade import (
@@ -44,8 +54,8 @@ from socialsim.fans.word_of_mouth import word_of_mouth_heard
 from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
 from socialsim.network.graph import SocialGraph, distinct, sum_by
 from socialsim.population import DETRACTOR, PROMOTER, Population, _shift
-from socialsim.posts import PostKind, Posts
-from socialsim.scenario import PopulationParams
+from socialsim.posts import Flagged, PostKind, Posts
+from socialsim.scenario import PopulationParams, TeamParams
 
 
 def judge_numpy(author, kind, label, complex_, expert, slip, answers, escalating, by_kind, e, t):
@@ -673,3 +683,285 @@ def test_recruitment_pitchers_are_the_advocates_among_the_talkers(seed):
     talkers = rng.integers(0, 100, int(rng.integers(0, 60)))  # repeats kept, in order
     got = recruitment_pitchers(talkers, pop.status, pop.loyalty)
     assert got.tolist() == talkers[pop.is_advocate(talkers)].tolist()
+
+
+# ---------------------------------------------------------------------------------------------
+# The back end (work, replies, onlookers): the care team's day against its numpy version.
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_numpy_sum_adds_in_numpys_order(seed):
+    rng = np.random.default_rng(seed)
+    for n in (*range(0, 20), *rng.integers(20, 300, 10), *rng.integers(300, 20_000, 2)):
+        values = rng.normal(0, 1, n) * 10.0 ** rng.uniform(-6, 6, n)
+        assert np.float64(numpy_sum(values)).tobytes() == np.float64(values.sum()).tobytes()
+
+
+def serve_reference(ready, key, arrival, service, shift, staff, busy):
+    """The servers' shift as it was: numpy's sorts, then heapq's heaps of tuples."""
+    start, end = shift
+    if staff == 0 or ready.size == 0 or end <= start:
+        return np.full(ready.size, np.nan), [b for b in busy if b > start]
+    early = np.flatnonzero(ready <= start)
+    early = list(early[np.lexsort((early, arrival[early], key[early]))])
+    late = np.flatnonzero(ready > start)
+    late = list(late[np.argsort(ready[late], kind="stable")])
+    begin = np.full(ready.size, np.nan)
+    pending = []
+    for free in busy:
+        if free > start:
+            heapq.heappush(pending, free)
+    waiting, idle, t = [], staff - len(pending), start
+    while True:
+        if idle <= 0:
+            t = max(t, pending[0])
+        if not early and not waiting:
+            if not late:
+                break
+            t = max(t, ready[late[0]])
+        if t >= end:
+            break
+        while pending and pending[0] <= t:
+            heapq.heappop(pending)
+            idle += 1
+        if idle <= 0:
+            continue
+        while late and ready[late[0]] <= t:
+            j = late.pop(0)
+            heapq.heappush(waiting, (key[j], arrival[j], j))
+        if waiting and (not early or waiting[0] < (key[early[0]], arrival[early[0]], early[0])):
+            j = heapq.heappop(waiting)[2]
+        else:
+            j = early.pop(0)
+        begin[j] = t
+        idle -= 1
+        heapq.heappush(pending, t + service[j])
+    return begin, pending
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_serve_equals_sorts_and_heaps_of_tuples(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 80))
+    grid = 2 ** int(rng.integers(0, 4))  # coarse times and keys make ties
+    ready = np.round(rng.uniform(0, 12, n) * grid) / grid
+    key = np.round(rng.uniform(0, 3, n) * grid) / grid
+    arrival = np.minimum(ready, np.round(rng.uniform(0, 12, n) * grid) / grid)
+    service = rng.exponential(0.5, n)
+    busy = list(rng.uniform(5, 10, int(rng.integers(0, 4))))
+    shift, staff = (8.0, 8.0 + float(rng.choice([0.0, 4.0, 8.0]))), int(rng.integers(0, 5))
+    begin, left = serve(ready, key, arrival, service, shift, staff, busy)
+    expected, expected_left = serve_reference(ready, key, arrival, service, shift, staff, busy)
+    assert begin.tobytes() == expected.tobytes()
+    assert left == expected_left  # the same heap, entry for entry
+
+
+def work_reference(team, queue, day, rng, slots, answers):
+    """The care team's day as it was in numpy (``CareTeam.work`` before its kernels)."""
+    p = team.params
+    share = 1.0 if slots is None or team.slots_per_day == 0 else slots / team.slots_per_day
+    staff = {0: team.staff if share > 0 else 0, 1: p.experts}
+    start = 24.0 * (day - 1) + p.start_hour
+    shift = (start, start + p.hours_per_day)
+    queue = team.queue.join(queue)
+    tier, ready, n = queue.tier.copy(), queue.ready.copy(), len(queue)
+    stretch = np.where(tier == 0, 1.0 / max(share, 1e-12), 1.0)
+    nominal = np.where(
+        tier == 1, p.expert_minutes, np.where(queue.label == 1, p.thanks_minutes, p.reply_minutes)
+    )
+    work = nominal / 60.0 * stretch * (ready < shift[1])
+    errors = np.empty(2)
+    for t in (0, 1):
+        capacity = staff[t] * p.hours_per_day
+        load = float(work[tier == t].sum()) / capacity if capacity else 0.0
+        errors[t] = 1 - (1 - p.error_rate) * np.exp(-p.overload_errors * max(0.0, load - 1))
+    by_kind = np.array([p.reply_minutes, p.thanks_minutes, p.reply_minutes])
+    escalating = p.routing != "frontline_only" and p.experts > 0
+    rules = (answers, escalating, by_kind, float(p.expert_minutes), float(p.triage_minutes))
+
+    def judge(which, u, error):
+        cols = (queue.author, queue.kind, queue.label, queue.complex)
+        return judge_numpy(*(c[which] for c in cols), tier[which] == 1, u < error, *rules)
+
+    def noise(size):
+        return (
+            np.ones(size)
+            if p.handling_cv == 0
+            else rng.gamma(1 / p.handling_cv**2, p.handling_cv**2, size=size)
+        )
+
+    outcome, minutes = judge(np.arange(n), rng.random(n), errors[tier])
+    effort = minutes / 60.0 * noise(n)
+    hours, begin, busy = effort * stretch, np.full(n, np.nan), dict(team._busy)
+
+    def work_tier(t):
+        which = np.flatnonzero(tier == t)
+        if which.size:
+            args = (ready[which], queue.key[which], queue.arrival[which], hours[which])
+            begin[which], busy[t] = serve_reference(*args, shift, staff[t], list(busy[t]))
+        return which
+
+    frontline = work_tier(0)
+    started = frontline[~np.isnan(begin[frontline])]
+    worked = [float(effort[started].sum())]
+    passed = started[outcome[started] == 3]
+    if passed.size:
+        tier[passed], ready[passed] = 1, begin[passed] + hours[passed]
+        outcome[passed], again = judge(passed, rng.random(passed.size), errors[1])
+        hours[passed] = again / 60.0 * noise(passed.size)
+        begin[passed] = np.nan
+    expert = work_tier(1)
+    worked.append(float(hours[expert][~np.isnan(begin[expert])].sum()))
+    done = np.flatnonzero(~np.isnan(begin))
+    done = done[np.argsort(begin[done] + hours[done], kind="stable")]
+    waiting = np.flatnonzero(np.isnan(begin))
+    old = 24.0 * day - queue.arrival[waiting] > p.max_wait_hours
+    response = begin[done] + hours[done] - queue.arrival[done]
+    queue = _queue({**queue.__dict__, "tier": tier, "ready": ready, "outcome": outcome})
+    parts = (queue.take(done), queue.take(waiting[~old]), queue.take(waiting[old]))
+    return parts, busy, response, dict(zip(CareTeam.KPIS, [int(passed.size), *worked], strict=True))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_care_teams_day_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    team = CareTeam(
+        TeamParams(
+            staff=int(rng.integers(0, 4)),
+            experts=int(rng.integers(0, 3)),
+            hours_per_day=float(rng.choice([4.0, 8.0])),
+            reply_minutes=float(rng.uniform(5, 60)),
+            error_rate=float(rng.uniform(0, 0.2)),
+            overload_errors=float(rng.uniform(0, 2)),
+            handling_cv=float(rng.choice([0.0, 0.8])),
+            routing=str(rng.choice(["escalate", "frontline_only"])),
+        )
+    )
+    for day in range(1, 5):  # the queue and the busy people carry over
+        n = int(rng.integers(0, 60))
+        flagged = Flagged(
+            np.where(rng.random(n) < 0.2, -1, rng.integers(0, 1000, n)),
+            rng.integers(0, 3, n).astype(np.int8),
+            rng.integers(0, 3, n).astype(np.int8),
+            24.0 * (day - 1) + rng.uniform(0, 24, n),
+            rng.random(n) < 0.4,
+            rng.random(n) < 0.2,
+        )
+        arrivals = Queue.of(flagged, rng.integers(0, 3, n).astype(float), rng.integers(0, 2, n))
+        slots = None if day == 1 else int(rng.integers(0, 40))
+        answers = rng.random(3) < 0.8
+        draws = np.random.default_rng(seed + 1000 * day)
+        expected = work_reference(team, arrivals, day, draws, slots, answers)
+        draws = np.random.default_rng(seed + 1000 * day)
+        handled, missed = team.work(arrivals, day, rng=draws, slots=slots, answers=answers)
+        parts, busy, response, counts = expected
+        for got, want in zip((handled, team.queue, missed), parts, strict=True):
+            for name in _COLUMNS:
+                assert getattr(got, name).tobytes() == getattr(want, name).tobytes(), name
+        assert team.last_response_time.tobytes() == response.tobytes()
+        assert [list(team._busy[t]) for t in (0, 1)] == [list(busy[t]) for t in (0, 1)]
+        assert team.last_counts == counts
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_work_response_summarises_the_replies_response_times(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 200))
+    author = np.where(rng.random(n) < 0.2, -1, rng.integers(0, 100, n))
+    outcome, response = rng.integers(0, 4, n).astype(np.int8), rng.exponential(5.0, n)
+    real = response[(author >= 0) & (outcome <= 1)]
+    median, p90, total = work_response(author, outcome, response)
+    np.testing.assert_array_equal([median, p90], [np.median(real), np.percentile(real, 90)])
+    assert np.float64(total).tobytes() == np.float64(real.sum()).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_replies_answer_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, people, t = int(rng.integers(0, 50)), 40, int(rng.integers(1, 300))
+    author = np.where(rng.random(n) < 0.2, -1, rng.integers(0, people, n))  # repeats too
+    kind, outcome = rng.integers(0, 3, n).astype(np.int8), rng.integers(0, 4, n).astype(np.int8)
+    how, complex_ = rng.integers(0, 16, n).astype(np.uint8), rng.random(n) < 0.4
+    arrival, response = 24.0 * (t - 1) + rng.uniform(0, 24, n), rng.exponential(5.0, n)
+    replied = (author >= 0) & (outcome <= 1)
+    chance, speed, gains = rng.random(n), rng.random(n), rng.normal(0, 1, 7)
+    u, squeaky = rng.random(int(replied.sum())), float(rng.random())
+    state = (
+        rng.integers(0, 5, people).astype(np.int32),
+        rng.integers(-1, t, people).astype(np.int32),
+        rng.random(people),
+        rng.integers(0, 3, people).astype(np.int8),
+    )
+    mine = tuple(column.copy() for column in state)
+    handled = (author, kind, outcome, how, complex_, arrival, response)
+    got = replies_answer(handled, replied, chance, u, speed, gains, mine, squeaky, t)
+
+    received, contact, propensity, status = state
+    a, k, h = author[replied], kind[replied], how[replied]
+    fits = outcome[replied] == 0
+    fixed = (u < chance[replied]) & ((h & 2) > 0)
+    args = (k, fits, fixed, (h & 4) > 0, complex_[replied], speed[replied], gains)
+    change, tally = replies_change(*args)
+    np.add.at(received, a, 1)
+    contact[a] = t
+    np.add.at(propensity, a[fits & (k == 0)], squeaky)
+    asked = a[fits & (k == 2)]
+    public = (h & 1) == 0
+    amplified = public & ((h & 8) > 0) & fits & (k == 1)
+    expected = (
+        a,
+        change,
+        tally,
+        np.float64(change.sum()),
+        (arrival[replied] + response[replied] - 24.0 * (t - 1), np.where(fits, 6, 7), 1 - public),
+        asked[status[asked] == 0],
+        (a[public], change[public]),
+        (a[amplified], change[amplified]),
+    )
+    for column, want in zip(got[:4], expected[:4], strict=True):
+        assert np.asarray(column).tobytes() == np.asarray(want).tobytes()
+    (hour, logged, channel), (want_hour, want_logged, want_channel) = got[4], expected[4]
+    assert hour.tobytes() == want_hour.tobytes()
+    assert logged.tolist() == want_logged.tolist() and channel.tolist() == want_channel.tolist()
+    assert got[5].tobytes() == expected[5].tobytes()
+    for part, want in zip(got[6:], expected[6:], strict=True):
+        assert [c.tobytes() for c in part] == [c.tobytes() for c in want]
+    for column, want in zip(mine, state, strict=True):
+        assert column.tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_replies_ignored_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    posted = rng.choice(500, int(rng.integers(0, 40)), replace=False)
+
+    def items(authors):
+        return authors, rng.integers(0, 3, authors.size).astype(np.int8)
+
+    queued = items(rng.choice(posted, int(rng.integers(0, posted.size + 1)), replace=False))
+    handled = (*items(rng.integers(-1, 500, int(rng.integers(0, 30)))),)
+    handled += (rng.integers(0, 4, handled[0].size).astype(np.int8),)
+    missed = items(rng.integers(0, 500, int(rng.integers(0, 5))))
+    penalty = float(rng.random())
+    posts = (np.concatenate([posted, rng.integers(0, 500, 5)]), np.zeros(posted.size + 5, np.int8))
+    posts[1][posted.size :] = rng.integers(1, 3, 5)  # praise and needs: not complaints
+    ignored, dismissed, change, total = replies_ignored(posts, queued, handled, missed, penalty)
+    expected_dismissed = handled[0][(handled[2] == 2) & (handled[1] == 0)]
+    unheard = np.setdiff1d(posted, queued[0][queued[1] == 0], assume_unique=True)
+    expected = np.concatenate([unheard, expected_dismissed, missed[0][missed[1] == 0]])
+    assert ignored.tolist() == expected.tolist() and dismissed == expected_dismissed.size
+    assert change.tobytes() == np.full(expected.size, -penalty).tobytes()
+    assert np.float64(total).tobytes() == np.float64(change.sum()).tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_onlookers_felt_equals_sum_by_then_the_listeners_total(seed):
+    rng = np.random.default_rng(seed)
+    n, k = 60, int(rng.integers(0, 200))
+    people, felt = rng.integers(0, n, k), rng.normal(0, 1, k) * 10.0 ** rng.uniform(-8, 0, k)
+    status = rng.integers(0, 3, n).astype(np.int8)
+    got = onlookers_felt(people, felt, status, np.full(n, -5, np.int64))
+    who, total = sum_by(people, felt, n)
+    expected_total = np.float64(total[status[who] != 2].sum())
+    assert got[0].tobytes() == who.tobytes() and got[1].tobytes() == total.tobytes()
+    assert np.float64(got[2]).tobytes() == expected_total.tobytes()

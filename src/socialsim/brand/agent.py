@@ -22,13 +22,14 @@ posts its staff write are published on the next day's calendar, early in the day
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
-from socialsim.brand.compiled import work_quantiles
+from socialsim.brand.compiled_back import work_response
 from socialsim.brand.compiled_front import triage_heard, triage_missed_free, triage_stand_ins
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
@@ -274,6 +275,15 @@ def _listed(day: Day, rng: np.random.Generator) -> np.ndarray:
     return shown
 
 
+_COMPLAINT = int(PostKind.COMPLAINT)  # an IntEnum in a comparison costs numpy a conversion
+
+
+@functools.lru_cache(maxsize=8)
+def _answered_kinds(answered: tuple[str, ...]) -> np.ndarray:
+    """Whether each kind of post (:data:`KINDS`) is among ``answered`` (read-only: shared)."""
+    return read_only(np.array([kind in answered for kind in KINDS]))
+
+
 @phase(
     "work",
     kpis=(
@@ -304,22 +314,20 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     # The kinds the policy answers, for a mislabelled post the handler sees through: a rules
     # policy's answered labels; a custom policy chose by label, so any kind it let through.
     rules = isinstance(day.brand.policy, Rules)
-    answered = day.brand.policy.answer if rules else KINDS
-    answers = np.array([kind in answered for kind in KINDS])
+    answers = _answered_kinds(day.brand.policy.answer if rules else KINDS)
     day.answered, day.missed = team.work(
         day.queued, day.t, rng=rng, slots=day.plan.reply_slots, answers=answers
     )
     day.response_time = team.last_response_time
-    real_delay = day.response_time[day.answered.replied]
-    median, p90 = work_quantiles(real_delay)
+    median, p90, hours = work_response(day.answered.author, day.answered.outcome, day.response_time)
     return {
         "backlog": len(team.queue),
         "missed": len(day.missed),
-        "missed_complaints": int(np.count_nonzero(day.missed.kind == PostKind.COMPLAINT)),
+        "missed_complaints": int(np.count_nonzero(day.missed.kind == _COMPLAINT)),
         "response_time_median": median,
         "response_time_p90": p90,
         # the sum, so that a run's mean response time weighs every reply alike
-        "response_hours": float(real_delay.sum()),
+        "response_hours": hours,
         **team.last_counts,
     }
 

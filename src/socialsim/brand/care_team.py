@@ -42,9 +42,8 @@ from typing import ClassVar
 
 import numpy as np
 
-from socialsim.brand.compiled import work_judge
+from socialsim.brand.compiled_back import work_experts, work_frontline, work_overload
 from socialsim.brand.routing import EXPERT, FRONTLINE, escalates
-from socialsim.brand.servers import serve
 from socialsim.posts import Flagged, PostKind
 from socialsim.scenario import TeamParams
 
@@ -54,6 +53,7 @@ ANSWERED, FOLLOWED, DISMISSED, ESCALATED = 0, 1, 2, 3
 """What became of a handled item (``Queue.outcome``): answered for what it is, answered as its
 (wrong) label says, dismissed as irrelevant, passed on to the experts (not final)."""
 _KINDS = len(PostKind)
+_NOTHING = np.empty(0)
 
 
 @dataclass(eq=False)
@@ -121,6 +121,8 @@ class Queue:
         """The entries selected by a mask or index array."""
         if which.dtype == np.bool_:  # positions once, rather than a mask read by every column
             which = np.flatnonzero(which)
+        if not which.size:  # often: nothing missed today
+            return _EMPTY
         columns = self.__dict__
         return _queue({name: columns[name][which] for name in _COLUMNS})
 
@@ -128,6 +130,8 @@ class Queue:
         """This queue followed by ``other``."""
         if not len(other):
             return self
+        if not len(self):
+            return other
         mine, theirs = self.__dict__, other.__dict__
         return _queue({name: np.concatenate((mine[name], theirs[name])) for name in _COLUMNS})
 
@@ -138,6 +142,7 @@ class Queue:
 
 
 _COLUMNS = tuple(f.name for f in fields(Queue))
+_EMPTY = Queue.empty()
 
 
 def _queue(columns: dict[str, np.ndarray]) -> Queue:
@@ -192,7 +197,10 @@ class CareTeam:
         self.staff = params.staff
         """Frontline people on duty today: ``params.staff`` unless the brand's staffing sets it."""
         self.last_counts: dict[str, float] = dict(self.IDLE)
-        self._busy: dict[int, list[float]] = {FRONTLINE: [], EXPERT: []}
+        self._busy = {FRONTLINE: _NOTHING, EXPERT: _NOTHING}  # hours each tier is busy until
+        self._minutes = np.array(
+            [getattr(params, f"{what}_minutes") for what in ("reply", "thanks", "expert", "triage")]
+        )
 
     @property
     def slots_per_day(self) -> int:
@@ -234,113 +242,57 @@ class CareTeam:
         """
         p = self.params
         answers = np.ones(_KINDS, bool) if answers is None else answers
-        share = 1.0 if slots is None or self.slots_per_day == 0 else slots / self.slots_per_day
-        staff = {FRONTLINE: self.staff if share > 0 else 0, EXPERT: p.experts}
+        per_day = self.slots_per_day
+        share = 1.0 if slots is None or per_day == 0 else slots / per_day
+        staff = (self.staff if share > 0 else 0, p.experts)
         start = 24.0 * (day - 1) + p.start_hour
-        shift = (start, start + p.hours_per_day)
+        end = start + p.hours_per_day
+        stretch = 1.0 / max(share, 1e-12)  # the frontline's handling times
+        rules = (answers, escalates(p.routing, p.experts), self._minutes)
         queue = self.queue.join(arrivals)
-        stretch = np.where(queue.tier == FRONTLINE, 1.0 / max(share, 1e-12), 1.0)
-        errors = _errors(queue, staff, shift, stretch, p)
-        outcome, minutes = _judge(queue, errors[queue.tier], rng.random(len(queue)), answers, p)
-        effort = minutes / 60.0 * _noise(rng, len(queue), p.handling_cv)
-        hours = effort * stretch
-        begin = np.full(len(queue), np.nan)
-        frontline = self._shift(queue, FRONTLINE, hours, begin, shift, staff[FRONTLINE])
-        started = frontline[~np.isnan(begin[frontline])]
-        worked = {FRONTLINE: float(effort[started].sum())}
-        # Complaints the frontline passed on wait for the experts from the end of its reading.
-        passed = started[outcome[started] == ESCALATED]
+        columns = (queue.author, queue.kind, queue.label, queue.complex, queue.tier, queue.ready)
+        columns += (queue.key, queue.arrival)
+        # Each tier's chance of a slip, from the work waiting for it over its hours.
+        capacity = np.array([staff[FRONTLINE] * p.hours_per_day, staff[EXPERT] * p.hours_per_day])
+        excess = work_overload(
+            queue.tier, queue.label, queue.ready, end, stretch, self._minutes, capacity
+        )
+        errors = 1 - (1 - p.error_rate) * np.exp(-p.overload_errors * excess)
+        # Every item judged, the frontline's served.
+        draws = rng.random(len(queue)), _noise(rng, len(queue), p.handling_cv)
+        frontline = (start, end, stretch, staff[FRONTLINE])
+        first, self._busy[FRONTLINE], frontline_hours = work_frontline(
+            columns, errors, draws, rules, frontline, self._busy[FRONTLINE]
+        )
+        # Complaints the frontline passed on wait for the experts from the end of its reading;
+        # then the experts' items are served.
+        passed = first[3]
+        draws = _NOTHING, _NOTHING
         if passed.size:
-            queue.tier[passed] = EXPERT
-            queue.ready[passed] = begin[passed] + hours[passed]
-            outcome[passed], again = _judge(
-                queue.take(passed), errors[EXPERT], rng.random(passed.size), answers, p
+            draws = rng.random(passed.size), _noise(rng, passed.size, p.handling_cv)
+        experts = (start, end, 1.0, staff[EXPERT])
+        tier, ready, outcome, self._busy[EXPERT], expert_hours, done, response, kept, old = (
+            work_experts(
+                columns,
+                first,
+                errors[EXPERT],
+                draws,
+                rules,
+                experts,
+                self._busy[EXPERT],
+                24.0 * day,
+                p.max_wait_hours,
             )
-            hours[passed] = again / 60.0 * _noise(rng, passed.size, p.handling_cv)
-            begin[passed] = np.nan
-        expert = self._shift(queue, EXPERT, hours, begin, shift, staff[EXPERT])
-        worked[EXPERT] = float(hours[expert][~np.isnan(begin[expert])].sum())
-        queue.outcome[:] = outcome
-        done = np.flatnonzero(~np.isnan(begin))
-        done = done[np.argsort(begin[done] + hours[done], kind="stable")]
-        self.last_response_time = begin[done] + hours[done] - queue.arrival[done]
-        waiting = queue.take(np.isnan(begin))
-        too_old = 24.0 * day - waiting.arrival > p.max_wait_hours
-        self.queue = waiting.take(~too_old)
+        )
+        queue = _queue({**queue.__dict__, "tier": tier, "ready": ready, "outcome": outcome})
+        self.last_response_time = response
+        self.queue = queue.take(kept)
         self.last_counts = {
             "escalated": int(passed.size),
-            "frontline_hours": worked[FRONTLINE],
-            "expert_hours": worked[EXPERT],
+            "frontline_hours": frontline_hours,
+            "expert_hours": expert_hours,
         }
-        return queue.take(done), waiting.take(too_old)
-
-    def _shift(
-        self,
-        queue: Queue,
-        tier: int,
-        hours: np.ndarray,
-        begin: np.ndarray,
-        shift: tuple[float, float],
-        staff: int,
-    ) -> np.ndarray:
-        """One tier's working day: fills ``begin`` for its items, returns their positions."""
-        which = np.flatnonzero(queue.tier == tier)
-        if which.size:
-            begin[which], self._busy[tier] = serve(
-                queue.ready[which],
-                queue.key[which],
-                queue.arrival[which],
-                hours[which],
-                shift,
-                staff,
-                self._busy[tier],
-            )
-        return which
-
-
-def _errors(
-    queue: Queue, staff: dict[int, int], shift: tuple, stretch: np.ndarray, p: TeamParams
-) -> np.ndarray:
-    """Each tier's chance of misjudging an item today, from its utilisation."""
-    nominal = np.where(
-        queue.tier == EXPERT,
-        p.expert_minutes,
-        np.where(queue.label == PostKind.PRAISE, p.thanks_minutes, p.reply_minutes),
-    )
-    work = nominal / 60.0 * stretch * (queue.ready < shift[1])
-    error = np.empty(2)
-    for tier in (FRONTLINE, EXPERT):
-        capacity = staff[tier] * p.hours_per_day
-        load = float(work[queue.tier == tier].sum()) / capacity if capacity else 0.0
-        error[tier] = 1 - (1 - p.error_rate) * np.exp(-p.overload_errors * max(0.0, load - 1))
-    return error
-
-
-def _judge(
-    queue: Queue, errors: np.ndarray, u: np.ndarray, answers: np.ndarray, p: TeamParams
-) -> tuple[np.ndarray, np.ndarray]:
-    """What the person handling each item makes of it, and the minutes it takes them.
-
-    Without a slip, a false positive is dismissed and a real post is taken for what it is:
-    passed on if it is a complaint that needs an expert (frontline, escalating), left if the
-    policy does not answer its kind, answered otherwise. A slip gets one judgement wrong: the
-    frontline keeps a complex complaint, a real post is dismissed, a wrong label is followed, a
-    false positive is answered (the compiled :func:`~socialsim.brand.compiled.work_judge`).
-    """
-    by_kind = np.array([p.reply_minutes, p.thanks_minutes, p.reply_minutes], np.float64)
-    return work_judge(
-        queue.author,
-        queue.kind,
-        queue.label,
-        queue.complex,
-        queue.tier == EXPERT,
-        u < errors,
-        answers,
-        escalates(p.routing, p.experts),
-        by_kind,
-        float(p.expert_minutes),
-        float(p.triage_minutes),
-    )
+        return queue.take(done), queue.take(old)
 
 
 def _noise(rng: np.random.Generator, n: int, cv: float) -> np.ndarray:

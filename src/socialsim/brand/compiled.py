@@ -69,7 +69,11 @@ def work_judge(
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
     """What the person handling each item makes of it, and the minutes it takes them.
 
-    The loop of :func:`socialsim.brand.care_team._judge`, which states the rules. Outcomes are
+    Without a slip, a false positive is dismissed and a real post is taken for what it is:
+    passed on if it is a complaint that needs an expert (frontline, escalating), left if the
+    policy does not answer its kind, answered otherwise. A slip gets one judgement wrong: the
+    frontline keeps a complex complaint, a real post is dismissed, a wrong label is followed, a
+    false positive is answered (:mod:`socialsim.brand.care_team`). Outcomes are
     0 answered, 1 followed (the label's reply), 2 dismissed, 3 passed on to the experts.
     ``expert`` marks the items the experts handle, ``slip`` those misjudged, ``answers`` the
     kinds the policy answers, ``by_kind`` the minutes of each kind's reply. Equal to this

@@ -47,14 +47,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.brand.care_team import ANSWERED, DISMISSED, fix_chance
-from socialsim.brand.compiled import replies_change, replies_unheard
-from socialsim.brand.policies.protocol import Handling
+from socialsim.brand.care_team import fix_chance
+from socialsim.brand.compiled_back import onlookers_felt, replies_answer, replies_ignored
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
 from socialsim.interactions import Channel, Kind
-from socialsim.network.graph import sum_by
-from socialsim.population import Population, Status
+from socialsim.network.graph import work_table
+from socialsim.population import Population
 from socialsim.posts import PostKind
 from socialsim.scenario import ResponseParams
 
@@ -103,83 +102,52 @@ def replies(day: Day, rng: np.random.Generator) -> Counts:
     counts["loyalty_change_authors"] = 0.0
     if len(day.answered):
         counts.update(_answer(day, rng))
-    ignored, counts["complaints_dismissed"] = _ignored_complaints(day)
+    queued, handled, missed = day.queued, day.answered, day.missed
+    ignored, counts["complaints_dismissed"], change, total = replies_ignored(
+        (day.posts.author, day.posts.kind),
+        (queued.author, queued.kind),
+        (handled.author, handled.kind, handled.outcome),
+        (missed.author, missed.kind),
+        day.scenario.response.ignored_penalty,
+    )
     if ignored.size:
-        change = np.full(ignored.size, -day.scenario.response.ignored_penalty)
         day.population.shift(ignored, change)
         day.seen.append((ignored, change))
-        counts["loyalty_change_authors"] += float(change.sum())
+        counts["loyalty_change_authors"] += total
     return counts
-
-
-def _ignored_complaints(day: Day) -> tuple[np.ndarray, int]:
-    """Authors of complaints posted today that did not join the queue, or dismissed or dropped
-    from it today; and how many were dismissed."""
-    posted = day.posts.of_kind(PostKind.COMPLAINT)
-    handled = day.answered
-    dismissed = handled.author[
-        (handled.outcome == DISMISSED) & (handled.kind == PostKind.COMPLAINT)
-    ]
-    if posted.size == 0 and len(day.missed) == 0 and dismissed.size == 0:
-        return posted, 0
-    queued = day.queued.author[day.queued.kind == PostKind.COMPLAINT]
-    unheard = replies_unheard(posted, queued)
-    missed = day.missed.author[day.missed.kind == PostKind.COMPLAINT]
-    return np.concatenate([unheard, dismissed, missed]), int(dismissed.size)
 
 
 def _answer(day: Day, rng: np.random.Generator) -> Counts:
     """Each reply as the policy decided it (``day.answered.how``): channel, fix, compensation;
     a reply that followed a wrong label is a wrong or generic answer."""
-    pop, policy, params = day.population, day.scenario.policy, day.scenario.response
-    handled = day.answered
+    pop, params, handled, delay = (
+        day.population,
+        day.scenario.response,
+        day.answered,
+        day.response_time,
+    )
     replied = handled.replied
-    answered = handled.take(replied)
-    author, kind, delay = answered.author, answered.kind, day.response_time[replied]
-    how = answered.how
-    fits = answered.outcome == ANSWERED
-    attempted, compensated = (how & Handling.FIX) > 0, (how & Handling.COMPENSATE) > 0
-    chance = policy.fix_rate * fix_chance(answered, delay, day.scenario.team)
-    fixed = (rng.random(author.size) < chance) & attempted
-    speed = speed_factor(delay, params)
-    gains = np.array(
-        [
-            params.complaint_fixed_gain,
-            params.compensation_gain,
-            params.complaint_reply_gain,
-            params.thanks_gain,
-            params.need_gain,
-            params.botch_penalty,
-            params.generic_gain,
-        ],
-        np.float64,
+    chance = day.scenario.policy.fix_rate * fix_chance(handled, delay, day.scenario.team)
+    columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
+    author, change, tally, total, (hour, kind, channel), asked, seen, amplified = replies_answer(
+        (*columns, handled.arrival, delay),
+        replied,
+        chance,
+        rng.random(np.count_nonzero(replied)),
+        speed_factor(delay, params),
+        _gains(params),
+        (pop.responses_received, pop.last_contact, pop.complaint_propensity, pop.status),
+        params.squeaky_wheel,
+        day.t,
     )
-    change, tally = replies_change(kind, fits, fixed, compensated, answered.complex, speed, gains)
-    complaint = kind == PostKind.COMPLAINT
     pop.shift(author, change)
-    np.add.at(pop.responses_received, author, 1)
-    pop.last_contact[author] = day.t
-    public = (how & Handling.PRIVATE) == 0
-    pop.record(
-        author,
-        day=day.t,
-        hour=answered.arrival + delay - 24.0 * (day.t - 1),
-        kind=np.where(fits, Kind.REPLY, Kind.BOTCHED),
-        channel=np.where(public, Channel.PUBLIC, Channel.PRIVATE),
-    )
-
-    complaints = author[fits & complaint]
-    np.add.at(pop.complaint_propensity, complaints, params.squeaky_wheel)
-    asked = author[fits & (kind == PostKind.NEED)]
-    asked = asked[pop.status[asked] == Status.PROSPECT]
-    won = asked[rng.random(asked.size) < params.need_conversion]
+    pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
+    won = asked[rng.random(asked.size) < params.need_conversion] if asked.size else asked
     pop.join(won, day.t)
-
-    if public.any():
-        day.seen.append((author[public], change[public]))
-        amplified = public & ((how & Handling.AMPLIFY) > 0) & fits & (kind == PostKind.PRAISE)
-        if amplified.any():
-            day.amplified.append((author[amplified], change[amplified]))
+    if seen[0].size:
+        day.seen.append(seen)
+        if amplified[0].size:
+            day.amplified.append(amplified)
     day.compensations = int(tally[7])
     return {
         "false_positives_handled": int(np.count_nonzero(handled.author < 0)),
@@ -191,8 +159,23 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
         "complex_answered": int(tally[5]),
         "complex_fixed": int(tally[6]),
         "new_fans_answered": int(won.size),
-        "loyalty_change_authors": float(change.sum()),
+        "loyalty_change_authors": total,
     }
+
+
+def _gains(p: ResponseParams) -> np.ndarray:
+    """What a reply can do, in the order :func:`~socialsim.brand.compiled.replies_change` reads."""
+    return np.array(
+        [
+            p.complaint_fixed_gain,
+            p.compensation_gain,
+            p.complaint_reply_gain,
+            p.thanks_gain,
+            p.need_gain,
+            p.botch_penalty,
+            p.generic_gain,
+        ]
+    )
 
 
 @phase("outreach", kpis=("proactive_contacts", "backlash"))
@@ -229,8 +212,9 @@ def onlookers(day: Day, rng: np.random.Generator) -> Counts:
     pieces: list[tuple[np.ndarray, np.ndarray]] = []
     reached = 0.0
     if day.seen and share != 0:
-        authors = np.concatenate([a for a, _ in day.seen])
-        change = np.concatenate([c for _, c in day.seen])
+        authors, change = (
+            day.seen[0] if len(day.seen) == 1 else (_joined(day.seen, 0), _joined(day.seen, 1))
+        )
         cross = day.scenario.identification.cross_segment
         pieces.append(spread(day.graph, authors, share * change, day.population.segment, cross))
         reached += params.visibility * float(day.graph.out_degree[authors].sum())
@@ -264,9 +248,12 @@ def _feel(pop: Population, pieces: list[tuple[np.ndarray, np.ndarray]]) -> float
     """Move the onlookers' loyalty; returns the total change felt by those still listening."""
     if not pieces:
         return 0.0
-    people, felt = sum_by(
-        np.concatenate([p for p, _ in pieces]), np.concatenate([f for _, f in pieces]), len(pop)
-    )
-    listening = pop.status[people] != Status.CHURNED
+    people, felt = pieces[0] if len(pieces) == 1 else (_joined(pieces, 0), _joined(pieces, 1))
+    people, felt, total = onlookers_felt(people, felt, pop.status, work_table(len(pop)))
     pop.feel_at(people, felt)
-    return float(felt[listening].sum())
+    return total
+
+
+def _joined(pieces: list[tuple[np.ndarray, np.ndarray]], part: int) -> np.ndarray:
+    """One part of each piece (the people, or what they felt), one after the other."""
+    return np.concatenate([piece[part] for piece in pieces])

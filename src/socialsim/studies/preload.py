@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.compiled import replies_change, replies_unheard
+from socialsim.brand.agent import work
+from socialsim.brand.care_team import Queue
 from socialsim.brand.compiled_front import (
     listening_unheard,
     triage_heard,
@@ -20,12 +21,15 @@ from socialsim.brand.compiled_front import (
     triage_missed_free,
     triage_stand_ins,
 )
+from socialsim.brand.response import onlookers, replies
+from socialsim.day import Day, Plan
 from socialsim.fans.advocacy import defence_felt
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_reached, reshare_cascade
 from socialsim.fans.identification import arcs
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph, distinct, sum_by
+from socialsim.posts import Flagged
 from socialsim.scenario import Scenario
 
 # What the workers run: a calibration's Simulator, every other study's execute.
@@ -36,21 +40,28 @@ __all__: list[str] = []
 
 def _load_kernels() -> None:
     """Run a model small enough to take milliseconds, once its kernels are loaded."""
-    EngagementModel(Scenario().replace({"graph.n": 200, "run.days": 2}), rng=0).run()
+    model = EngagementModel(Scenario().replace({"graph.n": 200, "run.days": 2}), rng=0)
+    model.run()
     # Kernels of the days with complaints, replies or false positives, which the tiny run may
-    # not have: called on arrays of the types a run passes them.
+    # not have: called on arrays of the types a run passes them, and the brand's back end run
+    # on a day with one complaint, answered.
     none = np.empty(0, np.int64)
-    replies_unheard(none, none)
     no = np.zeros(0, bool)
-    replies_change(np.zeros(0, np.int8), no, no, no, no, np.zeros(0), np.zeros(7))
     depth_deepen(none, np.zeros(0, np.int8), 0, 0, no, np.zeros(0), 0.5, none)
-    sum_by(none, np.zeros(0), 1)  # onlookers' (brand.response), on days with replies
+    sum_by(none, np.zeros(0), 1)  # content's reactions, on days with brand posts
     label, hours, counts = np.zeros(0, np.int8), np.zeros(0), np.zeros(1, np.int32)
     triage_stand_ins(none, label, none, label, triage_missed_free(none, none))
     items = (label, no, hours, no, hours, none, none, none, counts[:0])
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
     triage_heard(counts, none)
     listening_unheard(none, label, hours, no)
+    day = Day(3, model.scenario, model.graph, model.population, model.brand)
+    item = {name: np.zeros(1, column.dtype) for name, column in vars(Flagged.empty()).items()}
+    item["arrival"] = np.array([48.0 + model.scenario.team.start_hour])
+    day.queued = Queue.of(Flagged(**item), [0.0], [0])
+    day.plan = Plan(reply_slots=model.brand.team.slots_per_day)
+    for phase in (work, replies, onlookers):
+        phase(day, np.random.default_rng(0))
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
     segment, table = np.zeros(2, np.int32), np.empty(2, np.int64)
     defence_felt(none, no, 0.5, 0.2, *arcs(pair), segment, 0.3, table)

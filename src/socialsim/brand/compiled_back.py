@@ -1,0 +1,364 @@
+"""Compiled kernels of the brand's back end (work, replies, onlookers), equal bit for bit to
+the numpy they replace.
+
+As in :mod:`socialsim.brand.compiled`: at workshop size the care team handles a few dozen items
+a day, where each numpy call costs its fixed overhead rather than its work, so one loop replaces
+the dozens of calls of the team's shift, of the replies' bookkeeping or of the onlookers' total
+(docs/performance.md, section 6). Each kernel is named after its phase and its docstring gives
+the numpy it replaces; ``tests/test_phase_kernels.py`` compares the two. The draws stay in
+numpy, in the phase, between the kernels, and so does every ``np.exp``; the day's sums are
+numpy's own, in its order (:func:`numpy_sum`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from socialsim.brand.compiled import replies_change, replies_unheard, work_judge, work_quantiles
+from socialsim.brand.servers import shift_starts
+from socialsim.kernels import njit
+from socialsim.network.csr import sums_of
+
+__all__ = [
+    "numpy_sum",
+    "onlookers_felt",
+    "replies_answer",
+    "replies_ignored",
+    "work_experts",
+    "work_frontline",
+    "work_overload",
+    "work_response",
+]
+
+
+@njit(cache=True)
+def numpy_sum(values: np.ndarray) -> float:  # pragma: no cover
+    """``float(values.sum())`` of a contiguous float64 array, added in numpy's order.
+
+    numpy adds a float64 array pairwise (``pairwise_sum`` in its ``loops_utils.h``): a block of
+    under 8 entries one after the other, of up to 128 in eight running sums combined as
+    ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`` and then the rest; a longer range
+    is split in two halves (the first a multiple of 8) added separately, then together; the
+    reduction starts from 0.0. Here the halves are a stack rather than a recursion (numba's
+    cache does not load recursive functions safely).
+
+    >>> values = np.random.default_rng(0).random(1000)
+    >>> numpy_sum(values) == float(values.sum())
+    True
+    """
+    if values.size <= 128:  # a day's sums: one block
+        return 0.0 + _block_sum(values, 0, values.size)
+    todo = [(0, values.size, False)]  # ranges to add; True: both halves are on `sums`
+    sums = [0.0]
+    while todo:
+        first, n, halves_done = todo.pop()
+        if n <= 128:
+            sums.append(_block_sum(values, first, n))
+        elif halves_done:
+            second = sums.pop()
+            sums.append(sums.pop() + second)
+        else:
+            half = n // 2 - (n // 2) % 8
+            todo.append((first, n, True))
+            todo.append((first + half, n - half, False))
+            todo.append((first, half, False))
+    return sums[0] + sums[1]
+
+
+@njit(cache=True)
+def _block_sum(a: np.ndarray, first: int, n: int) -> float:  # pragma: no cover
+    """numpy's pairwise sum of up to 128 entries (:func:`numpy_sum`)."""
+    if n < 8:
+        total = 0.0
+        for i in range(first, first + n):
+            total += a[i]
+        return total
+    r = a[first : first + 8].copy()
+    blocks = first + n - n % 8
+    for i in range(first + 8, blocks, 8):
+        for j in range(8):
+            r[j] += a[i + j]
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for i in range(blocks, first + n):
+        total += a[i]
+    return total
+
+
+@njit(cache=True)
+def work_overload(
+    tier: np.ndarray,
+    label: np.ndarray,
+    ready: np.ndarray,
+    end: float,
+    stretch: float,
+    minutes: np.ndarray,
+    capacity: np.ndarray,
+) -> np.ndarray:  # pragma: no cover
+    """Each tier's utilisation above 1: the nominal hours (by label) of the items waiting for it
+    by the ``end`` of the shift, over its ``capacity`` in hours (none for a tier of no one).
+
+    ``minutes`` holds ``team.reply_minutes``, ``thanks_minutes`` and ``expert_minutes`` (then
+    ``triage_minutes``), ``stretch`` the frontline's stretch of its handling times. Equal to::
+
+        nominal = where(tier == EXPERT, expert, where(label == PRAISE, thanks, reply))
+        work = nominal / 60.0 * where(tier == FRONTLINE, stretch, 1.0) * (ready < end)
+        load = [float(work[tier == t].sum()) / capacity[t] if capacity[t] else 0.0 for t in 0, 1]
+        array([max(0.0, x - 1) for x in load])
+    """
+    excess = np.zeros(2)
+    work = np.empty(tier.size)
+    for t in range(2):
+        if capacity[t] == 0.0:
+            continue
+        count = 0
+        for i in range(tier.size):
+            if tier[i] == t:
+                nominal = minutes[2] if t == 1 else minutes[1] if label[i] == 1 else minutes[0]
+                waiting = 1.0 if ready[i] < end else 0.0
+                work[count] = nominal / 60.0 * (stretch if t == 0 else 1.0) * waiting
+                count += 1
+        load = numpy_sum(work[:count]) / capacity[t] - 1
+        excess[t] = load if load > 0.0 else 0.0  # Python's max(0.0, load)
+    return excess
+
+
+@njit(cache=True)
+def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cover
+    """The care team's day up to the experts: every item judged, the frontline's items served.
+
+    ``queue`` holds the queue's ``author, kind, label, complex, tier, ready, key, arrival``;
+    ``errors`` each tier's chance of a slip; ``draws`` each item's uniform draw for a slip and
+    its handling time's multiplier; ``rules`` the kinds the policy answers, whether the
+    frontline passes complaints on, and ``minutes`` (``team.reply_minutes``,
+    ``thanks_minutes``, ``expert_minutes``, ``triage_minutes``); ``shift`` its start, end, the
+    frontline's stretch and staff; ``busy`` when its people are free. Equal to::
+
+        outcome, m = work_judge(author, kind, label, complex, tier == EXPERT,
+                                slips < errors[tier], answers, escalating,
+                                minutes[[0, 1, 0]], minutes[2], minutes[3])
+        effort = m / 60.0 * noise
+        hours = effort * where(tier == FRONTLINE, stretch, 1.0)
+        begin = full(n, nan); mine = flatnonzero(tier == FRONTLINE)
+        if mine.size:
+            begin[mine], busy = serve(ready[mine], key[mine], arrival[mine], hours[mine],
+                                      (start, end), staff, busy)
+        started = mine[~isnan(begin[mine])]
+        passed = started[outcome[started] == ESCALATED]
+
+    returning ``(outcome, hours, begin, passed)``, ``busy`` and ``float(effort[started].sum())``.
+    """
+    tier = queue[4]
+    slips, noise = draws
+    everyone = np.arange(tier.size)
+    outcome, spent = _judge(
+        queue, everyone, tier == 1, slips < errors[tier.astype(np.int64)], rules
+    )
+    effort = spent / 60.0 * noise
+    hours = effort * np.where(tier == 0, shift[2], 1.0)
+    begin = np.full(tier.size, np.nan)
+    mine, busy = _serve_tier(queue, tier, queue[5], 0, hours, begin, shift, busy)
+    started = mine[~np.isnan(begin[mine])]
+    passed = started[outcome[started] == 3]
+    return (outcome, hours, begin, passed), busy, numpy_sum(effort[started])
+
+
+@njit(cache=True)
+def work_experts(queue, first, error, draws, rules, shift, busy, now, max_wait):  # pragma: no cover
+    """The rest of the care team's day: the experts' items served, then what was handled.
+
+    After :func:`work_frontline` (``first``: its ``outcome, hours, begin, passed``), with the
+    experts' chance of a slip (``error``), the draws for the complaints passed on, their
+    ``shift`` (its staff the experts'), the hour the day ends (``now``) and the team's
+    patience. Equal to this numpy, on copies of the queue's columns::
+
+        tier[passed] = EXPERT; ready[passed] = begin[passed] + hours[passed]
+        outcome[passed], m = work_judge(author[passed], ..., ones(passed.size, bool),
+                                        slips < error, ...)
+        hours[passed] = m / 60.0 * noise; begin[passed] = nan
+        mine = flatnonzero(tier == EXPERT)
+        if mine.size: begin[mine], busy = serve(...)  # as the frontline's
+        worked = float(hours[mine][~isnan(begin[mine])].sum())
+        done = flatnonzero(~isnan(begin))
+        done = done[argsort(begin[done] + hours[done], kind="stable")]
+        response = begin[done] + hours[done] - arrival[done]
+        waiting = flatnonzero(isnan(begin)); old = now - arrival[waiting] > max_wait
+
+    returning ``tier, ready, outcome, busy, worked, done, response, waiting[~old], waiting[old]``.
+    """
+    outcome, hours, begin, passed = first
+    tier, ready, outcome = queue[4].copy(), queue[5].copy(), outcome.copy()
+    tier[passed] = 1
+    ready[passed] = begin[passed] + hours[passed]
+    if passed.size:
+        slips, noise = draws
+        expert = np.ones(passed.size, np.bool_)
+        outcome[passed], spent = _judge(queue, passed, expert, slips < error, rules)
+        hours[passed] = spent / 60.0 * noise
+        begin[passed] = np.nan
+    mine, busy = _serve_tier(queue, tier, ready, 1, hours, begin, shift, busy)
+    worked = numpy_sum(hours[mine[~np.isnan(begin[mine])]])
+    done = np.flatnonzero(~np.isnan(begin))
+    finish = begin[done] + hours[done]
+    order = np.argsort(finish, kind="mergesort")
+    done = done[order]
+    response = finish[order] - queue[7][done]
+    waiting = np.flatnonzero(np.isnan(begin))
+    old = now - queue[7][waiting] > max_wait
+    return tier, ready, outcome, busy, worked, done, response, waiting[~old], waiting[old]
+
+
+@njit(cache=True)
+def _judge(queue, which, expert, slip, rules):  # pragma: no cover
+    """:func:`work_judge` of the items at ``which``."""
+    answers, escalating, minutes = rules
+    by_kind = np.array([minutes[0], minutes[1], minutes[0]])
+    author, kind, label, complex_ = (
+        queue[0][which],
+        queue[1][which],
+        queue[2][which],
+        queue[3][which],
+    )
+    return work_judge(
+        author,
+        kind,
+        label,
+        complex_,
+        expert,
+        slip,
+        answers,
+        escalating,
+        by_kind,
+        minutes[2],
+        minutes[3],
+    )
+
+
+@njit(cache=True)
+def _serve_tier(queue, tier, ready, t, hours, begin, shift, busy):  # pragma: no cover
+    """Tier ``t``'s working day: fills ``begin`` for its items; their positions, and ``busy``."""
+    mine = np.flatnonzero(tier == t)
+    if mine.size:
+        key, arrival = queue[6], queue[7]
+        begin[mine], busy = shift_starts(
+            ready[mine], key[mine], arrival[mine], hours[mine], shift[0], shift[1], shift[3], busy
+        )
+    return mine, busy
+
+
+@njit(cache=True)
+def work_response(
+    author: np.ndarray, outcome: np.ndarray, response: np.ndarray
+):  # pragma: no cover
+    """The median, 90th percentile and sum of the response times of the real posts that got a
+    reply, fitting or not, among the day's handled items. Equal to::
+
+        real = response[(author >= 0) & (outcome <= FOLLOWED)]
+        *work_quantiles(real), float(real.sum())
+    """
+    real = response[(author >= 0) & (outcome <= 1)]
+    median, p90 = work_quantiles(real)
+    return median, p90, numpy_sum(real)
+
+
+@njit(cache=True)
+def replies_answer(
+    handled, replied, chance, u, speed, gains, people, squeaky, t
+):  # pragma: no cover
+    """Each reply's change of its author's loyalty, with the day's records of the replies.
+
+    ``handled`` holds the day's handled items' ``author, kind, outcome, how, complex,
+    arrival, response time``, ``replied`` marks those that got a reply (``Queue.replied``),
+    ``chance`` each one's chance of a fix and ``speed`` its speed factor; ``u`` the fix draws
+    (one per reply), ``gains`` as for :func:`replies_change`; ``people`` holds everyone's
+    ``responses_received, last_contact, complaint_propensity`` (changed here) and ``status``.
+    Equal to this numpy, on ``a = author[replied]`` and likewise for the other columns::
+
+        fits = outcome == ANSWERED
+        fixed = (u < chance) & ((how & FIX) > 0)
+        change, tally = replies_change(kind, fits, fixed, (how & COMPENSATE) > 0, complex,
+                                       speed, gains)
+        np.add.at(responses_received, a, 1); last_contact[a] = t
+        np.add.at(complaint_propensity, a[fits & (kind == COMPLAINT)], squeaky)
+        asked = a[fits & (kind == NEED)]; asked = asked[status[asked] == PROSPECT]
+        public = (how & PRIVATE) == 0
+        amplified = public & ((how & AMPLIFY) > 0) & fits & (kind == PRAISE)
+
+    returning ``a, change, tally, float(change.sum())``, the log's ``hour`` (``arrival +
+    response time − 24 (t − 1)``), ``kind`` (``where(fits, REPLY, BOTCHED)``) and
+    ``channel`` (``where(public, PUBLIC, PRIVATE)``), ``asked``, ``(a[public],
+    change[public])`` and ``(a[amplified], change[amplified])``.
+    """
+    author, kind, outcome, how, complex_, arrival, response = handled
+    received, contact, propensity, status = people
+    a, kind, how = author[replied], kind[replied], how[replied]
+    fits = outcome[replied] == 0
+    fixed = (u < chance[replied]) & ((how & 2) > 0)
+    compensated = (how & 4) > 0
+    change, tally = replies_change(
+        kind, fits, fixed, compensated, complex_[replied], speed[replied], gains
+    )
+    for i in range(a.size):
+        received[a[i]] += 1
+        contact[a[i]] = t
+        if fits[i] and kind[i] == 0:
+            propensity[a[i]] += squeaky
+    hour = arrival[replied] + response[replied] - 24.0 * (t - 1)
+    logged = np.where(fits, np.int8(6), np.int8(7))  # Kind.REPLY, Kind.BOTCHED
+    public = (how & 1) == 0
+    channel = np.where(public, np.int8(0), np.int8(1))  # Channel.PUBLIC, Channel.PRIVATE
+    asked = a[fits & (kind == 2)]
+    asked = asked[status[asked] == 0]
+    amplified = public & ((how & 8) > 0) & fits & (kind == 1)
+    seen = (a[public], change[public])
+    return (
+        a,
+        change,
+        tally,
+        numpy_sum(change),
+        (hour, logged, channel),
+        asked,
+        seen,
+        (
+            a[amplified],
+            change[amplified],
+        ),
+    )
+
+
+@njit(cache=True)
+def replies_ignored(posts, queued, handled, missed, penalty):  # pragma: no cover
+    """The authors of the day's unanswered complaints, how many were dismissed, and what each
+    loses.
+
+    ``posts``, ``queued``, ``handled`` and ``missed`` hold the ``author, kind`` of today's
+    posts and of the items that joined the queue today, were handled and were dropped
+    (``handled`` its ``outcome`` too). Equal to::
+
+        dismissed = handled_author[(handled_outcome == DISMISSED) & (handled_kind == COMPLAINT)]
+        posted = posts_author[posts_kind == COMPLAINT]
+        unheard = replies_unheard(posted, queued_author[queued_kind == COMPLAINT])
+        ignored = concatenate([unheard, dismissed, missed_author[missed_kind == COMPLAINT]])
+        change = full(ignored.size, -penalty)
+
+    returning ``ignored, dismissed.size, change, float(change.sum())``.
+    """
+    dismissed = handled[0][(handled[2] == 2) & (handled[1] == 0)]
+    unheard = replies_unheard(posts[0][posts[1] == 0], queued[0][queued[1] == 0])
+    dropped = missed[0][missed[1] == 0]
+    ignored = np.concatenate((unheard, dismissed, dropped))
+    change = np.full(ignored.size, -penalty)
+    return ignored, dismissed.size, change, numpy_sum(change)
+
+
+@njit(cache=True)
+def onlookers_felt(people, felt, status, table):  # pragma: no cover
+    """What each onlooker felt in all, and the total felt by those still listening.
+
+    ``people`` and ``felt`` are the day's pieces of what people felt, one after the other;
+    ``status`` everyone's, ``table`` a scratch table of ``len(status)`` entries. Equal to::
+
+        people, felt = sum_by(people, felt, len(status))
+        people, felt, float(felt[status[people] != CHURNED].sum())
+    """
+    people, felt = sums_of(people, felt, table)
+    return people, felt, numpy_sum(felt[status[people] != 2])
