@@ -47,10 +47,12 @@ def test_the_daily_record_holds_what_mesas_own_collect_would():
     model = EngagementModel(SMALL.replace({"run.days": 5}), rng=3)
     plain = mesa.DataCollector(model_reporters=model.datacollector.model_reporters)
     plain.collect(model)
-    for _ in range(5):
+    ours = model.datacollector
+    for day in range(1, 6):
         model.step()
         plain.collect(model)
-    ours = model.datacollector
+        if day == 2:  # read on the way: the days kept so far join its columns, later ones too
+            assert len(ours.model_vars["fans"]) == 3
     assert ours._collection_steps == plain._collection_steps == [0, 1, 2, 3, 4, 5]
     assert list(ours.model_vars) == list(plain.model_vars)
     for name, values in plain.model_vars.items():
