@@ -313,6 +313,11 @@ class EngagementModel(mesa.Model):
             Show a progress bar.
         """
         days = self.scenario.run.days - self.steps if days is None else days
+        if not progress and days > 0:
+            # Mesa's clock advanced over all the days at once runs the same daily steps (and
+            # any other event scheduled) without a step() call and a clock check per day.
+            self.run_for(days)
+            return
         for _ in tqdm(range(days), desc="days", unit="day", disable=not progress, leave=False):
             self.step()
 
