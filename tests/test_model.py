@@ -83,6 +83,9 @@ def test_run_steps_the_days_as_step_does_with_or_without_a_progress_bar():
         warnings.simplefilter("error")  # Mesa warns of a clock asked to stand still
         ran.run()  # nothing left: no day, no warning
     assert ran.day == 6
+    with pytest.raises(TypeError):  # whole days only: Mesa's clock would stop mid-day
+        ran.run(days=2.5)
+    assert ran.day == 6 and ran.time == 6
 
 
 @pytest.mark.slow

@@ -11,7 +11,7 @@ it models and each drawing from its own named random stream.
 from __future__ import annotations
 
 from functools import partial
-from operator import itemgetter
+from operator import index, itemgetter
 from typing import Any
 
 import mesa
@@ -312,7 +312,7 @@ class EngagementModel(mesa.Model):
         progress : bool, default False
             Show a progress bar.
         """
-        days = self.scenario.run.days - self.steps if days is None else days
+        days = self.scenario.run.days - self.steps if days is None else index(days)
         if not progress and days > 0:
             # Mesa's clock advanced over all the days at once runs the same daily steps (and
             # any other event scheduled) without a step() call and a clock check per day.
