@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import multiprocessing
+import warnings
 
 import mesa
 import networkx as nx
@@ -47,10 +48,12 @@ def test_the_daily_record_holds_what_mesas_own_collect_would():
     model = EngagementModel(SMALL.replace({"run.days": 5}), rng=3)
     plain = mesa.DataCollector(model_reporters=model.datacollector.model_reporters)
     plain.collect(model)
-    for _ in range(5):
+    ours = model.datacollector
+    for day in range(1, 6):
         model.step()
         plain.collect(model)
-    ours = model.datacollector
+        if day == 2:  # read on the way: the days kept so far join its columns, later ones too
+            assert len(ours.model_vars["fans"]) == 3
     assert ours._collection_steps == plain._collection_steps == [0, 1, 2, 3, 4, 5]
     assert list(ours.model_vars) == list(plain.model_vars)
     for name, values in plain.model_vars.items():
@@ -61,6 +64,28 @@ def test_the_daily_record_holds_what_mesas_own_collect_would():
     mesas = plain.get_model_vars_dataframe().drop(columns="seed")
     mesas.insert(0, "day", np.arange(6))
     pd.testing.assert_frame_equal(model.kpis(), mesas, check_exact=True)
+
+
+def test_run_steps_the_days_as_step_does_with_or_without_a_progress_bar():
+    small = SMALL.replace({"graph.n": 300, "run.days": 6})
+    stepped = EngagementModel(small, rng=5)
+    for _ in range(6):
+        stepped.step()
+    ran, shown = EngagementModel(small, rng=5), EngagementModel(small, rng=5)
+    ran.run(days=2)
+    ran.run()  # the rest of the horizon
+    shown.run(progress=True)
+    for model in (ran, shown):
+        assert model.day == 6 and model.time == 6 and not model.running
+        assert model.datacollector._collection_steps == [0, 1, 2, 3, 4, 5, 6]
+        pd.testing.assert_frame_equal(model.kpis(), stepped.kpis())
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # Mesa warns of a clock asked to stand still
+        ran.run()  # nothing left: no day, no warning
+    assert ran.day == 6
+    with pytest.raises(TypeError):  # whole days only: Mesa's clock would stop mid-day
+        ran.run(days=2.5)
+    assert ran.day == 6 and ran.time == 6
 
 
 @pytest.mark.slow

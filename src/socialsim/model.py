@@ -11,6 +11,7 @@ it models and each drawing from its own named random stream.
 from __future__ import annotations
 
 from functools import partial
+from operator import index, itemgetter
 from typing import Any
 
 import mesa
@@ -88,25 +89,39 @@ def _seed(model: EngagementModel) -> int:
 class _DailyRecord(mesa.DataCollector):
     """Mesa's DataCollector of the model's seed and KPIs, one row a day, filled from ``today``.
 
-    Its reporters say what each column holds; :meth:`collect` appends the day's values without
+    Its reporters say what each column holds; :meth:`collect` keeps the day's values without
     calling them one at a time and deep-copying each (plain numbers need no copy): that was
     two thirds of the model's own cost of a day, outside the phases (docs/performance.md).
+    The day's values are kept as one row (a single lookup of every KPI) and moved into
+    ``model_vars``, Mesa's lists by column, when it is read: a list append per KPI and day
+    cost more than the rest of the record.
     """
 
     def __init__(self) -> None:
+        self._rows: list[tuple] = []  # collected, not yet in model_vars
         super().__init__(
             model_reporters={"seed": _seed} | {name: partial(_kpi, name=name) for name in KPIS}
         )
-        self._seeds = self.model_vars["seed"]
-        self._columns = [(name, self.model_vars[name]) for name in KPIS]
+        self._columns = [self._vars[name] for name in ("seed", *KPIS)]
+        self._row = itemgetter(*KPIS)
+
+    @property  # type: ignore[override]
+    def model_vars(self) -> dict[str, list]:
+        """Each reporter's values, one a day (Mesa's attribute, complete whenever read)."""
+        if self._rows:
+            for column, values in zip(self._columns, zip(*self._rows, strict=True), strict=True):
+                column.extend(values)
+            self._rows.clear()
+        return self._vars
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, list]) -> None:
+        self._vars = value
 
     def collect(self, model: EngagementModel) -> None:  # type: ignore[override]
         """Record the model's seed and today's KPIs, as ``DataCollector.collect`` would."""
         self._collection_steps.append(model.time)
-        self._seeds.append(model.seed)
-        today = model.today
-        for name, column in self._columns:
-            column.append(today[name])
+        self._rows.append((model.seed, *self._row(model.today)))
 
     def kpis(self) -> pd.DataFrame:
         """The KPIs recorded, one row per day, with the ``day`` first and without the seed.
@@ -297,7 +312,12 @@ class EngagementModel(mesa.Model):
         progress : bool, default False
             Show a progress bar.
         """
-        days = self.scenario.run.days - self.steps if days is None else days
+        days = self.scenario.run.days - self.steps if days is None else index(days)
+        if not progress and days > 0:
+            # Mesa's clock advanced over all the days at once runs the same daily steps (and
+            # any other event scheduled) without a step() call and a clock check per day.
+            self.run_for(days)
+            return
         for _ in tqdm(range(days), desc="days", unit="day", disable=not progress, leave=False):
             self.step()
 

@@ -58,6 +58,8 @@ __all__ = ["early_warning", "update"]
 def early_warning(day: Day, rng: np.random.Generator) -> Counts:
     """Update the detector on today's flagged posts (``day.alert``) and react to an alarm."""
     detector, t = day.crisis.detector, day.t
+    if not len(day.flagged) and _at_rest(detector):
+        return _quiet(day, detector)
     counts = np.bincount(day.flagged.label, minlength=len(KINDS))[: len(KINDS)].astype(np.float64)
     baseline = detector.baseline.copy()
     alarm = update(detector, counts, day.scenario.early_warning, t)
@@ -107,6 +109,31 @@ def update(detector: Detector, counts: np.ndarray, params: EarlyWarningParams, t
     if learn and not alarm:
         detector.days += 1
     return alarm
+
+
+def _at_rest(detector: Detector) -> bool:
+    """Whether every baseline and CUSUM of the detector is zero, as before anything is flagged."""
+    # Over Python floats: an ndarray's any() costs several times as much on three entries.
+    return not (any(detector.baseline.tolist()) or any(detector.statistic.tolist()))
+
+
+_NOTHING = read_only(np.zeros(len(KINDS)))
+_AT_REST = Alert(_NOTHING, _NOTHING, _NOTHING)
+
+
+def _quiet(day: Day, detector: Detector) -> Counts:
+    """A day with nothing flagged for a detector at rest: a count of 0 on a baseline of 0
+    moves neither (the CUSUM's step is ``-allowance <= 0``, floored at 0, and cannot pass a
+    positive threshold), so only the days learned count on, as :func:`update` counts them."""
+    crisis_mode = detector.mode_until >= day.t
+    if not crisis_mode:
+        detector.days += 1
+    day.alert = (
+        Alert(_NOTHING, _NOTHING, _NOTHING, crisis_mode=crisis_mode, alarms=detector.alarms)
+        if detector.alarms or crisis_mode
+        else _AT_REST
+    )
+    return {"alarms": 0, "false_alarms": 0, "detections": 0, "detection_delay_days": 0}
 
 
 @cache

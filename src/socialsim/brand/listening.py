@@ -82,8 +82,11 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
     >>> day.flagged.author.tolist(), day.flagged.label.tolist()
     ([0, 1, 2, 3], [0, 0, 1, 2])
     """
-    chatter = int(rng.poisson(chatter_mean(day)))
-    false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate))
+    # A Poisson of mean 0 and a binomial of 0 trials take no numbers from the stream: on a day
+    # without chatter, leaving them out changes no later draw.
+    mean = chatter_mean(day)
+    chatter = int(rng.poisson(mean)) if mean else 0
+    false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate)) if chatter else 0
     unheard = 0  # complaints
     if len(day.posts) + false:
         day.flagged, caught = _listen(day.posts, false, day.scenario, day.t, rng)

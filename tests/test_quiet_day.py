@@ -1,0 +1,95 @@
+"""A quiet day: the brand's phases with nothing to act on return at once and draw nothing.
+
+The shortcuts must change no number: a phase that skips its work on a quiet day leaves its
+stream where the full path would (a draw of nothing takes no numbers), and leaves the same
+state and KPIs.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from socialsim import EngagementModel, Scenario
+from socialsim.brand import early_warning as ew
+from socialsim.brand.listening import listening
+from socialsim.crisis import Crisis, EarlyWarningParams
+from socialsim.day import Day
+
+# Nothing happens to the brand: no experiences, needs or chatter (the engine benchmark's world).
+QUIET = {
+    "graph.n": 300,
+    "experiences.good_rate": 0.0,
+    "experiences.bad_rate": 0.0,
+    "experiences.need_rate": 0.0,
+    "listening.chatter_rate": 0.0,
+    "listening.talk_mentions": 0.0,
+}
+
+
+def test_the_draws_left_out_on_a_quiet_day_take_no_numbers():
+    # The premise of the shortcuts, for this numpy: each call below may be skipped.
+    for draw in (
+        lambda rng: rng.poisson(0.0),
+        lambda rng: rng.binomial(0, 0.3),
+        lambda rng: rng.random(0),
+        lambda rng: rng.integers(0, 3, size=0),
+        lambda rng: rng.shuffle(np.empty(0, np.int64)),
+    ):
+        rng = np.random.default_rng(3)
+        before = rng.bit_generator.state
+        draw(rng)
+        assert rng.bit_generator.state == before
+    # and a binomial of nothing leaves later binomials (which keep a set-up between calls) alone
+    skipped, called = np.random.default_rng(3), np.random.default_rng(3)
+    called.binomial(0, 0.3)
+    assert (skipped.binomial(50, 0.3, 9) == called.binomial(50, 0.3, 9)).all()
+
+
+@pytest.mark.parametrize("name", ["listening", "early_warning", "triage", "depth", "costs"])
+def test_a_quiet_day_of_the_brand_draws_nothing(name):
+    model = EngagementModel(Scenario().replace(QUIET), rng=4)
+    model.run(days=3)
+    rng = model.streams[name]
+    before = rng.bit_generator.state
+    model.step()
+    assert rng.bit_generator.state == before
+    assert model.today["mentions"] == 0 and model.today["alarms"] == 0
+
+
+def test_listening_without_chatter_or_posts_flags_nothing():
+    model = EngagementModel(Scenario().replace(QUIET), rng=4)
+    day = Day(1, model.scenario, model.graph, model.population, model.brand)
+    counts = listening(day, np.random.default_rng(0))
+    assert set(counts.values()) == {0}
+    assert len(day.flagged) == 0
+
+
+@pytest.mark.parametrize("mode_until", [0, 4])
+def test_early_warning_at_rest_moves_the_detector_as_its_update_would(mode_until):
+    model = EngagementModel(Scenario().replace({"graph.n": 50}), rng=1)
+    quiet, full = Crisis(), Crisis()
+    for crisis in (quiet, full):  # in crisis mode for the first days, or never
+        crisis.detector.mode_until = crisis.detector.alarms = mode_until
+    params = EarlyWarningParams()
+    for t in range(1, 12):
+        day = Day(t, model.scenario, model.graph, model.population, model.brand, quiet)
+        counts = ew.early_warning(day, np.random.default_rng(0))
+        baseline = full.detector.baseline.copy()  # the full path, on a count of zero
+        assert not ew.update(full.detector, np.zeros(3), params, t)
+        assert counts == dict.fromkeys(ew.early_warning.kpis, 0)
+        alert = day.alert
+        assert (alert.counts == 0).all() and (alert.baseline == baseline).all()
+        assert (alert.statistic == full.detector.statistic).all() and not alert.alarm
+        assert alert.crisis_mode == (t <= mode_until) and alert.alarms == full.detector.alarms
+        for field in ("days", "mode_until", "alarms"):
+            assert getattr(quiet.detector, field) == getattr(full.detector, field)
+        assert (quiet.detector.baseline == full.detector.baseline).all()
+        assert (quiet.detector.statistic == full.detector.statistic).all()
+
+
+def test_early_warning_leaves_its_shortcut_once_something_is_flagged():
+    model = EngagementModel(Scenario().replace({"graph.n": 500}), rng=2)
+    model.run(days=10)  # chatter and complaints: the detector has a baseline
+    assert model.crisis.detector.baseline.any()
+    assert not ew._at_rest(model.crisis.detector)
