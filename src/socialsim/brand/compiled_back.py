@@ -23,6 +23,7 @@ __all__ = [
     "numpy_sum",
     "onlookers_felt",
     "replies_answer",
+    "replies_delays",
     "replies_ignored",
     "work_experts",
     "work_frontline",
@@ -261,18 +262,36 @@ def work_response(
 
 
 @njit(cache=True)
-def replies_answer(
-    handled, replied, chance, u, speed, gains, people, squeaky, t
-):  # pragma: no cover
+def replies_delays(
+    delay: np.ndarray, hours: tuple[float, float], out: np.ndarray
+) -> None:  # pragma: no cover
+    """The exponents of each reply's lateness and speed factor, into ``out`` (shape (2, n)):
+    ``out[k] = -delay / hours[k]``, ``hours`` holding ``team.fix_patience_hours`` and
+    ``response.speed_hours``. Their ``np.exp`` stays numpy's, one call for both
+    (:func:`replies_answer`). Equal to, without its warning of an overflow (a tiny time
+    constant gives −inf, whose exp, 0, is right)::
+
+        out[0], out[1] = -delay / hours[0], -delay / hours[1]
+    """
+    for k in range(2):
+        for i in range(delay.size):
+            out[k, i] = -delay[i] / hours[k]
+
+
+@njit(cache=True)
+def replies_answer(handled, replied, late, u, rates, gains, people, squeaky, t):  # pragma: no cover
     """Each reply's change of its author's loyalty, with the day's records of the replies.
 
-    ``handled`` holds the day's handled items' ``author, kind, outcome, how, complex,
+    ``handled`` holds the day's handled items' ``author, kind, outcome, how, complex, tier,
     arrival, response time``, ``replied`` marks those that got a reply (``Queue.replied``),
-    ``chance`` each one's chance of a fix and ``speed`` its speed factor; ``u`` the fix draws
-    (one per reply), ``gains`` as for :func:`replies_change`; ``people`` holds everyone's
+    ``late`` the ``np.exp`` of :func:`replies_delays`, ``rates`` the ``policy.fix_rate``,
+    ``team.frontline_skill`` and ``response.speed_floor``; ``u`` the fix draws (one per
+    reply), ``gains`` as for :func:`replies_change`; ``people`` holds everyone's
     ``responses_received, last_contact, complaint_propensity`` (changed here) and ``status``.
     Equal to this numpy, on ``a = author[replied]`` and likewise for the other columns::
 
+        chance = fix_rate * fix_chance(handled, response_time, team)
+        speed = speed_factor(response_time, response)
         fits = outcome == ANSWERED
         fixed = (u < chance) & ((how & FIX) > 0)
         change, tally = replies_change(kind, fits, fixed, (how & COMPENSATE) > 0, complex,
@@ -288,15 +307,22 @@ def replies_answer(
     ``channel`` (``where(public, PUBLIC, PRIVATE)``), ``asked``, ``(a[public],
     change[public])`` and ``(a[amplified], change[amplified])``.
     """
-    author, kind, outcome, how, complex_, arrival, response = handled
+    author, kind, outcome, how, complex_, tier, arrival, response = handled
     received, contact, propensity, status = people
+    fix_rate, skill, floor = rates
+    which = np.flatnonzero(replied)
+    chance, speed = np.empty(which.size), np.empty(which.size)
+    for r in range(which.size):
+        i = which[r]
+        # fix_chance: an expert's falls with the wait, the frontline's is its skill
+        fixing = late[0, i] if tier[i] == 1 else (skill if complex_[i] else 1.0)
+        chance[r] = fix_rate * fixing
+        speed[r] = floor + (1 - floor) * late[1, i]
     a, kind, how = author[replied], kind[replied], how[replied]
     fits = outcome[replied] == 0
-    fixed = (u < chance[replied]) & ((how & 2) > 0)
+    fixed = (u < chance) & ((how & 2) > 0)
     compensated = (how & 4) > 0
-    change, tally = replies_change(
-        kind, fits, fixed, compensated, complex_[replied], speed[replied], gains
-    )
+    change, tally = replies_change(kind, fits, fixed, compensated, complex_[replied], speed, gains)
     for i in range(a.size):
         received[a[i]] += 1
         contact[a[i]] = t

@@ -47,8 +47,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.brand.care_team import fix_chance
-from socialsim.brand.compiled_back import onlookers_felt, replies_answer, replies_ignored
+from socialsim.brand.compiled_back import (
+    onlookers_felt,
+    replies_answer,
+    replies_delays,
+    replies_ignored,
+)
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import identification, spread
 from socialsim.interactions import Channel, Kind
@@ -127,14 +131,17 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
         day.response_time,
     )
     replied = handled.replied
-    chance = day.scenario.policy.fix_rate * fix_chance(handled, delay, day.scenario.team)
+    late = np.empty((2, len(handled)))  # fix_chance's lateness and speed_factor's decay
+    replies_delays(delay, (day.scenario.team.fix_patience_hours, params.speed_hours), late)
+    np.exp(late, out=late)
+    rates = (day.scenario.policy.fix_rate, day.scenario.team.frontline_skill, params.speed_floor)
     columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
     author, change, tally, total, (hour, kind, channel), asked, seen, amplified = replies_answer(
-        (*columns, handled.arrival, delay),
+        (*columns, handled.tier, handled.arrival, delay),
         replied,
-        chance,
+        late,
         rng.random(np.count_nonzero(replied)),
-        speed_factor(delay, params),
+        rates,
         _gains(params),
         (pop.responses_received, pop.last_contact, pop.complaint_propensity, pop.status),
         params.squeaky_wheel,
