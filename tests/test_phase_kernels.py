@@ -25,7 +25,7 @@ from socialsim.brand.compiled_back import (
     numpy_sum,
     onlookers_felt,
     replies_answer,
-    replies_delays,
+    replies_due,
     replies_ignored,
     work_response,
 )
@@ -879,7 +879,7 @@ def test_work_response_summarises_the_replies_response_times(seed):
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_replies_answer_equals_its_numpy_version(seed):
+def test_replies_due_and_answer_equal_their_numpy_version(seed):
     rng = np.random.default_rng(seed)
     n, people, t = int(rng.integers(0, 50)), 40, int(rng.integers(1, 300))
     author = np.where(rng.random(n) < 0.2, -1, rng.integers(0, people, n))  # repeats too
@@ -906,8 +906,11 @@ def test_replies_answer_equals_its_numpy_version(seed):
     )
     mine = tuple(column.copy() for column in state)
     handled = (author, kind, outcome, how, complex_, tier, arrival, response)
-    late = np.empty((2, n))
-    replies_delays(response, (team.fix_patience_hours, params.speed_hours), late)
+    mask, late = np.empty(n, bool), np.empty((2, n))
+    hours = (team.fix_patience_hours, params.speed_hours)
+    counts = replies_due(author, outcome, response, hours, mask, late)
+    assert mask.tolist() == replied.tolist()
+    assert counts == (np.count_nonzero(replied), np.count_nonzero(author < 0))
     np.exp(late, out=late)
     rates = (fix_rate, team.frontline_skill, params.speed_floor)
     got = replies_answer(handled, replied, late, u, rates, gains, mine, squeaky, t)

@@ -21,7 +21,7 @@ KERNELS = {
     "socialsim.brand.compiled_front.triage_stand_ins",
     "socialsim.brand.compiled_back.onlookers_felt",
     "socialsim.brand.compiled_back.replies_answer",
-    "socialsim.brand.compiled_back.replies_delays",
+    "socialsim.brand.compiled_back.replies_due",
     "socialsim.brand.compiled_back.replies_ignored",
     "socialsim.brand.compiled_back.work_experts",
     "socialsim.brand.compiled_back.work_frontline",

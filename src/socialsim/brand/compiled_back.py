@@ -23,7 +23,7 @@ __all__ = [
     "numpy_sum",
     "onlookers_felt",
     "replies_answer",
-    "replies_delays",
+    "replies_due",
     "replies_ignored",
     "work_experts",
     "work_frontline",
@@ -262,20 +262,34 @@ def work_response(
 
 
 @njit(cache=True)
-def replies_delays(
-    delay: np.ndarray, hours: tuple[float, float], out: np.ndarray
-) -> None:  # pragma: no cover
-    """The exponents of each reply's lateness and speed factor, into ``out`` (shape (2, n)):
-    ``out[k] = -delay / hours[k]``, ``hours`` holding ``team.fix_patience_hours`` and
-    ``response.speed_hours``. Their ``np.exp`` stays numpy's, one call for both
-    (:func:`replies_answer`). Equal to, without its warning of an overflow (a tiny time
+def replies_due(
+    author: np.ndarray,
+    outcome: np.ndarray,
+    delay: np.ndarray,
+    hours: tuple[float, float],
+    replied: np.ndarray,
+    late: np.ndarray,
+) -> tuple[int, int]:  # pragma: no cover
+    """Which handled items got a reply, into ``replied``, and the exponents of each one's
+    lateness and speed factor, into ``late`` (shape (2, n)), ``hours`` holding
+    ``team.fix_patience_hours`` and ``response.speed_hours``; returns how many got a reply
+    and how many were false positives. The exponents' ``np.exp`` stays numpy's, one call for
+    both (:func:`replies_answer`). Equal to, without its warning of an overflow (a tiny time
     constant gives −inf, whose exp, 0, is right)::
 
-        out[0], out[1] = -delay / hours[0], -delay / hours[1]
+        replied[:] = (author >= 0) & (outcome <= FOLLOWED)   # Queue.replied
+        late[0], late[1] = -delay / hours[0], -delay / hours[1]
+        count_nonzero(replied), count_nonzero(author < 0)
     """
+    answered = false_positives = 0
+    for i in range(author.size):
+        replied[i] = author[i] >= 0 and outcome[i] <= 1
+        answered += replied[i]
+        false_positives += author[i] < 0
     for k in range(2):
         for i in range(delay.size):
-            out[k, i] = -delay[i] / hours[k]
+            late[k, i] = -delay[i] / hours[k]
+    return answered, false_positives
 
 
 @njit(cache=True)
@@ -284,7 +298,7 @@ def replies_answer(handled, replied, late, u, rates, gains, people, squeaky, t):
 
     ``handled`` holds the day's handled items' ``author, kind, outcome, how, complex, tier,
     arrival, response time``, ``replied`` marks those that got a reply (``Queue.replied``),
-    ``late`` the ``np.exp`` of :func:`replies_delays`, ``rates`` the ``policy.fix_rate``,
+    ``late`` the ``np.exp`` of :func:`replies_due`, ``rates`` the ``policy.fix_rate``,
     ``team.frontline_skill`` and ``response.speed_floor``; ``u`` the fix draws (one per
     reply), ``gains`` as for :func:`replies_change`; ``people`` holds everyone's
     ``responses_received, last_contact, complaint_propensity`` (changed here) and ``status``.

@@ -50,7 +50,7 @@ import numpy as np
 from socialsim.brand.compiled_back import (
     onlookers_felt,
     replies_answer,
-    replies_delays,
+    replies_due,
     replies_ignored,
 )
 from socialsim.day import Counts, phase
@@ -130,17 +130,19 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
         day.answered,
         day.response_time,
     )
-    replied = handled.replied
-    late = np.empty((2, len(handled)))  # fix_chance's lateness and speed_factor's decay
-    replies_delays(delay, (day.scenario.team.fix_patience_hours, params.speed_hours), late)
-    np.exp(late, out=late)
+    replied, late = np.empty(len(handled), np.bool_), np.empty((2, len(handled)))
+    hours = (day.scenario.team.fix_patience_hours, params.speed_hours)
+    n_replied, false_positives = replies_due(
+        handled.author, handled.outcome, delay, hours, replied, late
+    )
+    np.exp(late, out=late)  # fix_chance's lateness and speed_factor's decay
     rates = (day.scenario.policy.fix_rate, day.scenario.team.frontline_skill, params.speed_floor)
     columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
     author, change, tally, total, (hour, kind, channel), asked, seen, amplified = replies_answer(
         (*columns, handled.tier, handled.arrival, delay),
         replied,
         late,
-        rng.random(np.count_nonzero(replied)),
+        rng.random(n_replied),
         rates,
         _gains(params),
         (pop.responses_received, pop.last_contact, pop.complaint_propensity, pop.status),
@@ -149,22 +151,25 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     )
     pop.shift(author, change)
     pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
-    won = asked[rng.random(asked.size) < params.need_conversion] if asked.size else asked
-    pop.join(won, day.t)
+    won = asked
+    if asked.size:
+        won = asked[rng.random(asked.size) < params.need_conversion]
+        pop.join(won, day.t)
     if seen[0].size:
         day.seen.append(seen)
         if amplified[0].size:
             day.amplified.append(amplified)
-    day.compensations = int(tally[7])
+    tally = tally.tolist()
+    day.compensations = tally[7]
     return {
-        "false_positives_handled": int(np.count_nonzero(handled.author < 0)),
-        "responses_complaint": int(tally[0]),
-        "responses_praise": int(tally[1]),
-        "responses_need": int(tally[2]),
-        "botched": int(tally[3]),
-        "complaints_fixed": int(tally[4]),
-        "complex_answered": int(tally[5]),
-        "complex_fixed": int(tally[6]),
+        "false_positives_handled": false_positives,
+        "responses_complaint": tally[0],
+        "responses_praise": tally[1],
+        "responses_need": tally[2],
+        "botched": tally[3],
+        "complaints_fixed": tally[4],
+        "complex_answered": tally[5],
+        "complex_fixed": tally[6],
         "new_fans_answered": int(won.size),
         "loyalty_change_authors": total,
     }
