@@ -93,10 +93,14 @@ def work_overload(
     end: float,
     stretch: float,
     minutes: np.ndarray,
-    capacity: np.ndarray,
+    capacity: tuple[float, float],
+    overload_errors: float,
 ) -> np.ndarray:  # pragma: no cover
-    """Each tier's utilisation above 1: the nominal hours (by label) of the items waiting for it
-    by the ``end`` of the shift, over its ``capacity`` in hours (none for a tier of no one).
+    """The exponent of each tier's rise in errors, ``−overload_errors`` times its utilisation
+    above 1: the nominal hours (by label) of the items waiting for it by the ``end`` of the
+    shift, over its ``capacity`` in hours (none for a tier of no one). Its ``np.exp`` stays
+    numpy's, in the phase (what :func:`work_frontline` and :func:`work_experts` call
+    ``slowing``).
 
     ``minutes`` holds ``team.reply_minutes``, ``thanks_minutes`` and ``expert_minutes`` (then
     ``triage_minutes``), ``stretch`` the frontline's stretch of its handling times. Equal to::
@@ -104,7 +108,7 @@ def work_overload(
         nominal = where(tier == EXPERT, expert, where(label == PRAISE, thanks, reply))
         work = nominal / 60.0 * where(tier == FRONTLINE, stretch, 1.0) * (ready < end)
         load = [float(work[tier == t].sum()) / capacity[t] if capacity[t] else 0.0 for t in 0, 1]
-        array([max(0.0, x - 1) for x in load])
+        -overload_errors * array([max(0.0, x - 1) for x in load])
     """
     excess = np.zeros(2)
     work = np.empty(tier.size)
@@ -120,7 +124,7 @@ def work_overload(
                 count += 1
         load = numpy_sum(work[:count]) / capacity[t] - 1
         excess[t] = load if load > 0.0 else 0.0  # Python's max(0.0, load)
-    return excess
+    return -overload_errors * excess
 
 
 @njit(cache=True)
@@ -128,7 +132,8 @@ def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cove
     """The care team's day up to the experts: every item judged, the frontline's items served.
 
     ``queue`` holds the queue's ``author, kind, label, complex, tier, ready, key, arrival``;
-    ``errors`` each tier's chance of a slip; ``draws`` each item's uniform draw for a slip and
+    ``errors`` the team's ``error_rate`` and each tier's ``slowing`` (:func:`work_overload`),
+    whose chance of a slip is ``1 − (1 − error_rate) · slowing``; ``draws`` each item's uniform draw for a slip and
     its handling time's multiplier; ``rules`` the kinds the policy answers, whether the
     frontline passes complaints on, and ``minutes`` (``team.reply_minutes``,
     ``thanks_minutes``, ``expert_minutes``, ``triage_minutes``); ``shift`` its start, end, the
@@ -151,8 +156,10 @@ def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cove
     tier = queue[4]
     slips, noise = draws
     everyone = np.arange(tier.size)
+    error_rate, slowing = errors
+    chance = 1 - (1 - error_rate) * slowing
     outcome, spent = _judge(
-        queue, everyone, tier == 1, slips < errors[tier.astype(np.int64)], rules
+        queue, everyone, tier == 1, slips < chance[tier.astype(np.int64)], rules
     )
     effort = spent / 60.0 * noise
     hours = effort * np.where(tier == 0, shift[2], 1.0)
@@ -164,11 +171,13 @@ def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cove
 
 
 @njit(cache=True)
-def work_experts(queue, first, error, draws, rules, shift, busy, now, max_wait):  # pragma: no cover
+def work_experts(
+    queue, first, errors, draws, rules, shift, busy, now, max_wait
+):  # pragma: no cover
     """The rest of the care team's day: the experts' items served, then what was handled.
 
     After :func:`work_frontline` (``first``: its ``outcome, hours, begin, passed``), with the
-    experts' chance of a slip (``error``), the draws for the complaints passed on, their
+    ``errors`` it had (the experts' chance of a slip its second), the draws for the complaints passed on, their
     ``shift`` (its staff the experts'), the hour the day ends (``now``) and the team's
     patience. Equal to this numpy, on copies of the queue's columns::
 
@@ -193,6 +202,8 @@ def work_experts(queue, first, error, draws, rules, shift, busy, now, max_wait):
     if passed.size:
         slips, noise = draws
         expert = np.ones(passed.size, np.bool_)
+        error_rate, slowing = errors
+        error = 1 - (1 - error_rate) * slowing[1]
         outcome[passed], spent = _judge(queue, passed, expert, slips < error, rules)
         hours[passed] = spent / 60.0 * noise
         begin[passed] = np.nan
