@@ -24,6 +24,7 @@ from socialsim.brand.compiled import (
 from socialsim.brand.compiled_back import (
     numpy_sum,
     onlookers_felt,
+    onlookers_seen,
     replies_answer,
     replies_due,
     replies_ignored,
@@ -986,3 +987,23 @@ def test_onlookers_felt_equals_sum_by_then_the_listeners_total(seed):
     expected_total = np.float64(total[status[who] != 2].sum())
     assert got[0].tobytes() == who.tobytes() and got[1].tobytes() == total.tobytes()
     assert np.float64(got[2]).tobytes() == expected_total.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_onlookers_seen_equals_spread_and_the_audiences_size(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(5, 200)), int(rng.integers(0, 600))
+    sources, targets = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = sources != targets
+    weights = rng.random(m)[keep] if seed % 2 else None
+    graph = SocialGraph.from_edges(
+        sources[keep], targets[keep], n, directed=bool(seed % 3), weights=weights
+    )
+    authors = rng.integers(0, n, int(rng.integers(0, 30)))  # repeats too
+    change, share = rng.normal(0, 1, authors.size), float(rng.random())
+    segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
+    table = rng.integers(-5, 50, n)  # stale scratch
+    got = onlookers_seen(arcs(graph), authors, change, share, segment, cross, table)
+    people, felt = spread(graph, authors, share * change, segment, cross)
+    assert got[0].tobytes() == people.tobytes() and got[1].tobytes() == felt.tobytes()
+    assert got[2] == int(graph.out_degree[authors].sum())

@@ -20,6 +20,7 @@ KERNELS = {
     "socialsim.brand.compiled_front.triage_missed_free",
     "socialsim.brand.compiled_front.triage_stand_ins",
     "socialsim.brand.compiled_back.onlookers_felt",
+    "socialsim.brand.compiled_back.onlookers_seen",
     "socialsim.brand.compiled_back.replies_answer",
     "socialsim.brand.compiled_back.replies_due",
     "socialsim.brand.compiled_back.replies_ignored",

@@ -16,12 +16,14 @@ import numpy as np
 
 from socialsim.brand.compiled import replies_change, replies_unheard, work_judge, work_quantiles
 from socialsim.brand.servers import shift_starts
+from socialsim.fans.identification import _spread
 from socialsim.kernels import njit
 from socialsim.network.csr import sums_of
 
 __all__ = [
     "numpy_sum",
     "onlookers_felt",
+    "onlookers_seen",
     "replies_answer",
     "replies_due",
     "replies_ignored",
@@ -413,3 +415,23 @@ def onlookers_felt(people, felt, status, table):  # pragma: no cover
     """
     people, felt = sums_of(people, felt, table)
     return people, felt, numpy_sum(felt[status[people] != 2])
+
+
+@njit(cache=True)
+def onlookers_seen(graph, authors, change, share, segment, cross, table):  # pragma: no cover
+    """What the audiences of the day's public interactions feel, and how many they are.
+
+    ``graph`` is the graph's :func:`~socialsim.fans.identification.arcs`, ``authors`` and
+    ``change`` the interactions' (``day.seen``), ``share`` the onlookers' share of the
+    authors' change, ``segment`` everyone's, ``cross`` ``identification.cross_segment`` and
+    ``table`` a scratch table of one entry per person. Equal to::
+
+        people, felt = spread(graph, authors, share * change, segment, cross)
+        people, felt, int(graph.out_degree[authors].sum())
+    """
+    indptr = graph[0]
+    audience = 0
+    for u in authors:
+        audience += indptr[u + 1] - indptr[u]
+    people, felt = _spread(*graph, authors, share * change, segment, cross, table)
+    return people, felt, audience

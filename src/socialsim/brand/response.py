@@ -49,12 +49,13 @@ import numpy as np
 
 from socialsim.brand.compiled_back import (
     onlookers_felt,
+    onlookers_seen,
     replies_answer,
     replies_due,
     replies_ignored,
 )
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import identification, spread
+from socialsim.fans.identification import arcs, identification
 from socialsim.interactions import Channel, Kind
 from socialsim.network.graph import work_table
 from socialsim.population import Population
@@ -227,9 +228,13 @@ def onlookers(day: Day, rng: np.random.Generator) -> Counts:
         authors, change = (
             day.seen[0] if len(day.seen) == 1 else (_joined(day.seen, 0), _joined(day.seen, 1))
         )
-        cross = day.scenario.identification.cross_segment
-        pieces.append(spread(day.graph, authors, share * change, day.population.segment, cross))
-        reached += params.visibility * float(day.graph.out_degree[authors].sum())
+        cross, table = day.scenario.identification.cross_segment, work_table(day.graph.n_nodes)
+        segment = day.population.segment
+        people, felt, audience = onlookers_seen(
+            arcs(day.graph), authors, change, share, segment, cross, table
+        )
+        pieces.append((people, felt))
+        reached += params.visibility * float(audience)
     for authors, change in day.amplified:
         felt = _amplify(day, authors, change, rng)
         if felt is not None:
