@@ -16,13 +16,13 @@ import pytest
 from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue, fix_chance
 from socialsim.brand.compiled import (
     listening_flagged,
+    numpy_sum,
     replies_change,
     replies_unheard,
     work_judge,
     work_quantiles,
 )
 from socialsim.brand.compiled_back import (
-    numpy_sum,
     onlookers_felt,
     onlookers_seen,
     replies_answer,
