@@ -8,22 +8,25 @@ from __future__ import annotations
 
 import copy
 import heapq
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue
+from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue, fix_chance
 from socialsim.brand.compiled import (
     listening_flagged,
+    numpy_sum,
     replies_change,
     replies_unheard,
     work_judge,
     work_quantiles,
 )
 from socialsim.brand.compiled_back import (
-    numpy_sum,
     onlookers_felt,
+    onlookers_seen,
     replies_answer,
+    replies_due,
     replies_ignored,
     work_response,
 )
@@ -35,6 +38,7 @@ from socialsim.brand.compiled_front import (
     triage_missed_free,
     triage_stand_ins,
 )
+from socialsim.brand.response import speed_factor
 from socialsim.brand.servers import serve
 from socialsim.chance import at_least_once, exponential, hazard
 from socialsim.fans.advocacy import advocacy_answered, advocacy_watching, defence_felt
@@ -55,7 +59,7 @@ from socialsim.network.generators import barabasi_albert, barabasi_albert_far_en
 from socialsim.network.graph import SocialGraph, distinct, sum_by
 from socialsim.population import DETRACTOR, PROMOTER, Population, _shift
 from socialsim.posts import Flagged, PostKind, Posts
-from socialsim.scenario import PopulationParams, TeamParams
+from socialsim.scenario import PopulationParams, ResponseParams, TeamParams
 
 
 def judge_numpy(author, kind, label, complex_, expert, slip, answers, escalating, by_kind, e, t):
@@ -876,16 +880,25 @@ def test_work_response_summarises_the_replies_response_times(seed):
 
 
 @pytest.mark.parametrize("seed", range(30))
-def test_replies_answer_equals_its_numpy_version(seed):
+def test_replies_due_and_answer_equal_their_numpy_version(seed):
     rng = np.random.default_rng(seed)
     n, people, t = int(rng.integers(0, 50)), 40, int(rng.integers(1, 300))
     author = np.where(rng.random(n) < 0.2, -1, rng.integers(0, people, n))  # repeats too
     kind, outcome = rng.integers(0, 3, n).astype(np.int8), rng.integers(0, 4, n).astype(np.int8)
     how, complex_ = rng.integers(0, 16, n).astype(np.uint8), rng.random(n) < 0.4
-    arrival, response = 24.0 * (t - 1) + rng.uniform(0, 24, n), rng.exponential(5.0, n)
+    tier = rng.integers(0, 2, n).astype(np.int8)
+    arrival = 24.0 * (t - 1) + rng.uniform(0, 24, n)
+    response = np.where(rng.random(n) < 0.1, 0.0, rng.exponential(5.0, n))
     replied = (author >= 0) & (outcome <= 1)
-    chance, speed, gains = rng.random(n), rng.random(n), rng.normal(0, 1, 7)
-    u, squeaky = rng.random(int(replied.sum())), float(rng.random())
+    gains, u, squeaky = rng.normal(0, 1, 7), rng.random(int(replied.sum())), float(rng.random())
+    tiny = 1e-310 if seed % 5 == 0 else None  # a time constant whose exponents overflow
+    team = TeamParams(
+        fix_patience_hours=tiny or float(rng.uniform(1, 100)), frontline_skill=rng.random()
+    )
+    params = ResponseParams(
+        speed_hours=tiny or float(rng.uniform(0.1, 5)), speed_floor=rng.random()
+    )
+    fix_rate = float(rng.random())
     state = (
         rng.integers(0, 5, people).astype(np.int32),
         rng.integers(-1, t, people).astype(np.int32),
@@ -893,9 +906,18 @@ def test_replies_answer_equals_its_numpy_version(seed):
         rng.integers(0, 3, people).astype(np.int8),
     )
     mine = tuple(column.copy() for column in state)
-    handled = (author, kind, outcome, how, complex_, arrival, response)
-    got = replies_answer(handled, replied, chance, u, speed, gains, mine, squeaky, t)
+    handled = (author, kind, outcome, how, complex_, tier, arrival, response)
+    mask, late = np.empty(n, bool), np.empty((2, n))
+    hours = (team.fix_patience_hours, params.speed_hours)
+    counts = replies_due(author, outcome, response, hours, mask, late)
+    assert mask.tolist() == replied.tolist()
+    assert counts == (np.count_nonzero(replied), np.count_nonzero(author < 0))
+    np.exp(late, out=late)
+    rates = (fix_rate, team.frontline_skill, params.speed_floor)
+    got = replies_answer(handled, replied, late, u, rates, gains, mine, squeaky, t)
 
+    chance = fix_rate * fix_chance(SimpleNamespace(complex=complex_, tier=tier), response, team)
+    speed = speed_factor(response, params)
     received, contact, propensity, status = state
     a, k, h = author[replied], kind[replied], how[replied]
     fits = outcome[replied] == 0
@@ -965,3 +987,23 @@ def test_onlookers_felt_equals_sum_by_then_the_listeners_total(seed):
     expected_total = np.float64(total[status[who] != 2].sum())
     assert got[0].tobytes() == who.tobytes() and got[1].tobytes() == total.tobytes()
     assert np.float64(got[2]).tobytes() == expected_total.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_onlookers_seen_equals_spread_and_the_audiences_size(seed):
+    rng = np.random.default_rng(seed)
+    n, m = int(rng.integers(5, 200)), int(rng.integers(0, 600))
+    sources, targets = rng.integers(0, n, m), rng.integers(0, n, m)
+    keep = sources != targets
+    weights = rng.random(m)[keep] if seed % 2 else None
+    graph = SocialGraph.from_edges(
+        sources[keep], targets[keep], n, directed=bool(seed % 3), weights=weights
+    )
+    authors = rng.integers(0, n, int(rng.integers(0, 30)))  # repeats too
+    change, share = rng.normal(0, 1, authors.size), float(rng.random())
+    segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
+    table = rng.integers(-5, 50, n)  # stale scratch
+    got = onlookers_seen(arcs(graph), authors, change, share, segment, cross, table)
+    people, felt = spread(graph, authors, share * change, segment, cross)
+    assert got[0].tobytes() == people.tobytes() and got[1].tobytes() == felt.tobytes()
+    assert got[2] == int(graph.out_degree[authors].sum())

@@ -253,11 +253,19 @@ class CareTeam:
         columns = (queue.author, queue.kind, queue.label, queue.complex, queue.tier, queue.ready)
         columns += (queue.key, queue.arrival)
         # Each tier's chance of a slip, from the work waiting for it over its hours.
-        capacity = np.array([staff[FRONTLINE] * p.hours_per_day, staff[EXPERT] * p.hours_per_day])
-        excess = work_overload(
-            queue.tier, queue.label, queue.ready, end, stretch, self._minutes, capacity
+        capacity = (staff[FRONTLINE] * p.hours_per_day, staff[EXPERT] * p.hours_per_day)
+        slowing = work_overload(
+            queue.tier,
+            queue.label,
+            queue.ready,
+            end,
+            stretch,
+            self._minutes,
+            capacity,
+            p.overload_errors,
         )
-        errors = 1 - (1 - p.error_rate) * np.exp(-p.overload_errors * excess)
+        np.exp(slowing, out=slowing)
+        errors = (p.error_rate, slowing)
         # Every item judged, the frontline's served.
         draws = rng.random(len(queue)), _noise(rng, len(queue), p.handling_cv)
         frontline = (start, end, stretch, staff[FRONTLINE])
@@ -275,7 +283,7 @@ class CareTeam:
             work_experts(
                 columns,
                 first,
-                errors[EXPERT],
+                errors,
                 draws,
                 rules,
                 experts,

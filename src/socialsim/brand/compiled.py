@@ -14,6 +14,7 @@ from socialsim.kernels import njit
 
 __all__ = [
     "listening_flagged",
+    "numpy_sum",
     "replies_change",
     "replies_unheard",
     "work_judge",
@@ -249,3 +250,56 @@ def replies_change(
             change[i] = -gains[5] if complaint else gains[6] * speed[i]
             counts[3] += 1
     return change, counts
+
+
+@njit(cache=True)
+def numpy_sum(values: np.ndarray) -> float:  # pragma: no cover
+    """``float(values.sum())`` of a contiguous float64 array, added in numpy's order.
+
+    numpy adds a float64 array pairwise (``pairwise_sum`` in its ``loops_utils.h``): a block of
+    under 8 entries one after the other, of up to 128 in eight running sums combined as
+    ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`` and then the rest; a longer range
+    is split in two halves (the first a multiple of 8) added separately, then together; the
+    reduction starts from 0.0. Here the halves are a stack rather than a recursion (numba's
+    cache does not load recursive functions safely).
+
+    >>> values = np.random.default_rng(0).random(1000)
+    >>> numpy_sum(values) == float(values.sum())
+    True
+    """
+    if values.size <= 128:  # a day's sums: one block
+        return 0.0 + _block_sum(values, 0, values.size)
+    todo = [(0, values.size, False)]  # ranges to add; True: both halves are on `sums`
+    sums = [0.0]
+    while todo:
+        first, n, halves_done = todo.pop()
+        if n <= 128:
+            sums.append(_block_sum(values, first, n))
+        elif halves_done:
+            second = sums.pop()
+            sums.append(sums.pop() + second)
+        else:
+            half = n // 2 - (n // 2) % 8
+            todo.append((first, n, True))
+            todo.append((first + half, n - half, False))
+            todo.append((first, half, False))
+    return sums[0] + sums[1]
+
+
+@njit(cache=True)
+def _block_sum(a: np.ndarray, first: int, n: int) -> float:  # pragma: no cover
+    """numpy's pairwise sum of up to 128 entries (:func:`numpy_sum`)."""
+    if n < 8:
+        total = 0.0
+        for i in range(first, first + n):
+            total += a[i]
+        return total
+    r = a[first : first + 8].copy()
+    blocks = first + n - n % 8
+    for i in range(first + 8, blocks, 8):
+        for j in range(8):
+            r[j] += a[i + j]
+    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
+    for i in range(blocks, first + n):
+        total += a[i]
+    return total

@@ -7,81 +7,36 @@ the dozens of calls of the team's shift, of the replies' bookkeeping or of the o
 (docs/performance.md, section 6). Each kernel is named after its phase and its docstring gives
 the numpy it replaces; ``tests/test_phase_kernels.py`` compares the two. The draws stay in
 numpy, in the phase, between the kernels, and so does every ``np.exp``; the day's sums are
-numpy's own, in its order (:func:`numpy_sum`).
+numpy's own, in its order (:func:`~socialsim.brand.compiled.numpy_sum`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.compiled import replies_change, replies_unheard, work_judge, work_quantiles
+from socialsim.brand.compiled import (
+    numpy_sum,
+    replies_change,
+    replies_unheard,
+    work_judge,
+    work_quantiles,
+)
 from socialsim.brand.servers import shift_starts
+from socialsim.fans.identification import _spread
 from socialsim.kernels import njit
 from socialsim.network.csr import sums_of
 
 __all__ = [
-    "numpy_sum",
     "onlookers_felt",
+    "onlookers_seen",
     "replies_answer",
+    "replies_due",
     "replies_ignored",
     "work_experts",
     "work_frontline",
     "work_overload",
     "work_response",
 ]
-
-
-@njit(cache=True)
-def numpy_sum(values: np.ndarray) -> float:  # pragma: no cover
-    """``float(values.sum())`` of a contiguous float64 array, added in numpy's order.
-
-    numpy adds a float64 array pairwise (``pairwise_sum`` in its ``loops_utils.h``): a block of
-    under 8 entries one after the other, of up to 128 in eight running sums combined as
-    ``((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))`` and then the rest; a longer range
-    is split in two halves (the first a multiple of 8) added separately, then together; the
-    reduction starts from 0.0. Here the halves are a stack rather than a recursion (numba's
-    cache does not load recursive functions safely).
-
-    >>> values = np.random.default_rng(0).random(1000)
-    >>> numpy_sum(values) == float(values.sum())
-    True
-    """
-    if values.size <= 128:  # a day's sums: one block
-        return 0.0 + _block_sum(values, 0, values.size)
-    todo = [(0, values.size, False)]  # ranges to add; True: both halves are on `sums`
-    sums = [0.0]
-    while todo:
-        first, n, halves_done = todo.pop()
-        if n <= 128:
-            sums.append(_block_sum(values, first, n))
-        elif halves_done:
-            second = sums.pop()
-            sums.append(sums.pop() + second)
-        else:
-            half = n // 2 - (n // 2) % 8
-            todo.append((first, n, True))
-            todo.append((first + half, n - half, False))
-            todo.append((first, half, False))
-    return sums[0] + sums[1]
-
-
-@njit(cache=True)
-def _block_sum(a: np.ndarray, first: int, n: int) -> float:  # pragma: no cover
-    """numpy's pairwise sum of up to 128 entries (:func:`numpy_sum`)."""
-    if n < 8:
-        total = 0.0
-        for i in range(first, first + n):
-            total += a[i]
-        return total
-    r = a[first : first + 8].copy()
-    blocks = first + n - n % 8
-    for i in range(first + 8, blocks, 8):
-        for j in range(8):
-            r[j] += a[i + j]
-    total = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]))
-    for i in range(blocks, first + n):
-        total += a[i]
-    return total
 
 
 @njit(cache=True)
@@ -92,10 +47,14 @@ def work_overload(
     end: float,
     stretch: float,
     minutes: np.ndarray,
-    capacity: np.ndarray,
+    capacity: tuple[float, float],
+    overload_errors: float,
 ) -> np.ndarray:  # pragma: no cover
-    """Each tier's utilisation above 1: the nominal hours (by label) of the items waiting for it
-    by the ``end`` of the shift, over its ``capacity`` in hours (none for a tier of no one).
+    """The exponent of each tier's rise in errors, ``−overload_errors`` times its utilisation
+    above 1: the nominal hours (by label) of the items waiting for it by the ``end`` of the
+    shift, over its ``capacity`` in hours (none for a tier of no one). Its ``np.exp`` stays
+    numpy's, in the phase (what :func:`work_frontline` and :func:`work_experts` call
+    ``slowing``).
 
     ``minutes`` holds ``team.reply_minutes``, ``thanks_minutes`` and ``expert_minutes`` (then
     ``triage_minutes``), ``stretch`` the frontline's stretch of its handling times. Equal to::
@@ -103,7 +62,7 @@ def work_overload(
         nominal = where(tier == EXPERT, expert, where(label == PRAISE, thanks, reply))
         work = nominal / 60.0 * where(tier == FRONTLINE, stretch, 1.0) * (ready < end)
         load = [float(work[tier == t].sum()) / capacity[t] if capacity[t] else 0.0 for t in 0, 1]
-        array([max(0.0, x - 1) for x in load])
+        -overload_errors * array([max(0.0, x - 1) for x in load])
     """
     excess = np.zeros(2)
     work = np.empty(tier.size)
@@ -119,7 +78,7 @@ def work_overload(
                 count += 1
         load = numpy_sum(work[:count]) / capacity[t] - 1
         excess[t] = load if load > 0.0 else 0.0  # Python's max(0.0, load)
-    return excess
+    return -overload_errors * excess
 
 
 @njit(cache=True)
@@ -127,7 +86,8 @@ def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cove
     """The care team's day up to the experts: every item judged, the frontline's items served.
 
     ``queue`` holds the queue's ``author, kind, label, complex, tier, ready, key, arrival``;
-    ``errors`` each tier's chance of a slip; ``draws`` each item's uniform draw for a slip and
+    ``errors`` the team's ``error_rate`` and each tier's ``slowing`` (:func:`work_overload`),
+    whose chance of a slip is ``1 − (1 − error_rate) · slowing``; ``draws`` each item's uniform draw for a slip and
     its handling time's multiplier; ``rules`` the kinds the policy answers, whether the
     frontline passes complaints on, and ``minutes`` (``team.reply_minutes``,
     ``thanks_minutes``, ``expert_minutes``, ``triage_minutes``); ``shift`` its start, end, the
@@ -150,8 +110,10 @@ def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cove
     tier = queue[4]
     slips, noise = draws
     everyone = np.arange(tier.size)
+    error_rate, slowing = errors
+    chance = 1 - (1 - error_rate) * slowing
     outcome, spent = _judge(
-        queue, everyone, tier == 1, slips < errors[tier.astype(np.int64)], rules
+        queue, everyone, tier == 1, slips < chance[tier.astype(np.int64)], rules
     )
     effort = spent / 60.0 * noise
     hours = effort * np.where(tier == 0, shift[2], 1.0)
@@ -163,11 +125,13 @@ def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cove
 
 
 @njit(cache=True)
-def work_experts(queue, first, error, draws, rules, shift, busy, now, max_wait):  # pragma: no cover
+def work_experts(
+    queue, first, errors, draws, rules, shift, busy, now, max_wait
+):  # pragma: no cover
     """The rest of the care team's day: the experts' items served, then what was handled.
 
     After :func:`work_frontline` (``first``: its ``outcome, hours, begin, passed``), with the
-    experts' chance of a slip (``error``), the draws for the complaints passed on, their
+    ``errors`` it had (the experts' chance of a slip its second), the draws for the complaints passed on, their
     ``shift`` (its staff the experts'), the hour the day ends (``now``) and the team's
     patience. Equal to this numpy, on copies of the queue's columns::
 
@@ -192,6 +156,8 @@ def work_experts(queue, first, error, draws, rules, shift, busy, now, max_wait):
     if passed.size:
         slips, noise = draws
         expert = np.ones(passed.size, np.bool_)
+        error_rate, slowing = errors
+        error = 1 - (1 - error_rate) * slowing[1]
         outcome[passed], spent = _judge(queue, passed, expert, slips < error, rules)
         hours[passed] = spent / 60.0 * noise
         begin[passed] = np.nan
@@ -261,18 +227,50 @@ def work_response(
 
 
 @njit(cache=True)
-def replies_answer(
-    handled, replied, chance, u, speed, gains, people, squeaky, t
-):  # pragma: no cover
+def replies_due(
+    author: np.ndarray,
+    outcome: np.ndarray,
+    delay: np.ndarray,
+    hours: tuple[float, float],
+    replied: np.ndarray,
+    late: np.ndarray,
+) -> tuple[int, int]:  # pragma: no cover
+    """Which handled items got a reply, into ``replied``, and the exponents of each one's
+    lateness and speed factor, into ``late`` (shape (2, n)), ``hours`` holding
+    ``team.fix_patience_hours`` and ``response.speed_hours``; returns how many got a reply
+    and how many were false positives. The exponents' ``np.exp`` stays numpy's, one call for
+    both (:func:`replies_answer`). Equal to, without its warning of an overflow (a tiny time
+    constant gives −inf, whose exp, 0, is right)::
+
+        replied[:] = (author >= 0) & (outcome <= FOLLOWED)   # Queue.replied
+        late[0], late[1] = -delay / hours[0], -delay / hours[1]
+        count_nonzero(replied), count_nonzero(author < 0)
+    """
+    answered = false_positives = 0
+    for i in range(author.size):
+        replied[i] = author[i] >= 0 and outcome[i] <= 1
+        answered += replied[i]
+        false_positives += author[i] < 0
+    for k in range(2):
+        for i in range(delay.size):
+            late[k, i] = -delay[i] / hours[k]
+    return answered, false_positives
+
+
+@njit(cache=True)
+def replies_answer(handled, replied, late, u, rates, gains, people, squeaky, t):  # pragma: no cover
     """Each reply's change of its author's loyalty, with the day's records of the replies.
 
-    ``handled`` holds the day's handled items' ``author, kind, outcome, how, complex,
+    ``handled`` holds the day's handled items' ``author, kind, outcome, how, complex, tier,
     arrival, response time``, ``replied`` marks those that got a reply (``Queue.replied``),
-    ``chance`` each one's chance of a fix and ``speed`` its speed factor; ``u`` the fix draws
-    (one per reply), ``gains`` as for :func:`replies_change`; ``people`` holds everyone's
+    ``late`` the ``np.exp`` of :func:`replies_due`, ``rates`` the ``policy.fix_rate``,
+    ``team.frontline_skill`` and ``response.speed_floor``; ``u`` the fix draws (one per
+    reply), ``gains`` as for :func:`replies_change`; ``people`` holds everyone's
     ``responses_received, last_contact, complaint_propensity`` (changed here) and ``status``.
     Equal to this numpy, on ``a = author[replied]`` and likewise for the other columns::
 
+        chance = fix_rate * fix_chance(handled, response_time, team)
+        speed = speed_factor(response_time, response)
         fits = outcome == ANSWERED
         fixed = (u < chance) & ((how & FIX) > 0)
         change, tally = replies_change(kind, fits, fixed, (how & COMPENSATE) > 0, complex,
@@ -288,15 +286,22 @@ def replies_answer(
     ``channel`` (``where(public, PUBLIC, PRIVATE)``), ``asked``, ``(a[public],
     change[public])`` and ``(a[amplified], change[amplified])``.
     """
-    author, kind, outcome, how, complex_, arrival, response = handled
+    author, kind, outcome, how, complex_, tier, arrival, response = handled
     received, contact, propensity, status = people
+    fix_rate, skill, floor = rates
+    which = np.flatnonzero(replied)
+    chance, speed = np.empty(which.size), np.empty(which.size)
+    for r in range(which.size):
+        i = which[r]
+        # fix_chance: an expert's falls with the wait, the frontline's is its skill
+        fixing = late[0, i] if tier[i] == 1 else (skill if complex_[i] else 1.0)
+        chance[r] = fix_rate * fixing
+        speed[r] = floor + (1 - floor) * late[1, i]
     a, kind, how = author[replied], kind[replied], how[replied]
     fits = outcome[replied] == 0
-    fixed = (u < chance[replied]) & ((how & 2) > 0)
+    fixed = (u < chance) & ((how & 2) > 0)
     compensated = (how & 4) > 0
-    change, tally = replies_change(
-        kind, fits, fixed, compensated, complex_[replied], speed[replied], gains
-    )
+    change, tally = replies_change(kind, fits, fixed, compensated, complex_[replied], speed, gains)
     for i in range(a.size):
         received[a[i]] += 1
         contact[a[i]] = t
@@ -362,3 +367,23 @@ def onlookers_felt(people, felt, status, table):  # pragma: no cover
     """
     people, felt = sums_of(people, felt, table)
     return people, felt, numpy_sum(felt[status[people] != 2])
+
+
+@njit(cache=True)
+def onlookers_seen(graph, authors, change, share, segment, cross, table):  # pragma: no cover
+    """What the audiences of the day's public interactions feel, and how many they are.
+
+    ``graph`` is the graph's :func:`~socialsim.fans.identification.arcs`, ``authors`` and
+    ``change`` the interactions' (``day.seen``), ``share`` the onlookers' share of the
+    authors' change, ``segment`` everyone's, ``cross`` ``identification.cross_segment`` and
+    ``table`` a scratch table of one entry per person. Equal to::
+
+        people, felt = spread(graph, authors, share * change, segment, cross)
+        people, felt, int(graph.out_degree[authors].sum())
+    """
+    indptr = graph[0]
+    audience = 0
+    for u in authors:
+        audience += indptr[u + 1] - indptr[u]
+    people, felt = _spread(*graph, authors, share * change, segment, cross, table)
+    return people, felt, audience

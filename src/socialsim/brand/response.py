@@ -47,10 +47,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.brand.care_team import fix_chance
-from socialsim.brand.compiled_back import onlookers_felt, replies_answer, replies_ignored
+from socialsim.brand.compiled_back import (
+    onlookers_felt,
+    onlookers_seen,
+    replies_answer,
+    replies_due,
+    replies_ignored,
+)
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import identification, spread
+from socialsim.fans.identification import arcs, identification
 from socialsim.interactions import Channel, Kind
 from socialsim.network.graph import work_table
 from socialsim.population import Population
@@ -126,15 +131,20 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
         day.answered,
         day.response_time,
     )
-    replied = handled.replied
-    chance = day.scenario.policy.fix_rate * fix_chance(handled, delay, day.scenario.team)
+    replied, late = np.empty(len(handled), np.bool_), np.empty((2, len(handled)))
+    hours = (day.scenario.team.fix_patience_hours, params.speed_hours)
+    n_replied, false_positives = replies_due(
+        handled.author, handled.outcome, delay, hours, replied, late
+    )
+    np.exp(late, out=late)  # fix_chance's lateness and speed_factor's decay
+    rates = (day.scenario.policy.fix_rate, day.scenario.team.frontline_skill, params.speed_floor)
     columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
     author, change, tally, total, (hour, kind, channel), asked, seen, amplified = replies_answer(
-        (*columns, handled.arrival, delay),
+        (*columns, handled.tier, handled.arrival, delay),
         replied,
-        chance,
-        rng.random(np.count_nonzero(replied)),
-        speed_factor(delay, params),
+        late,
+        rng.random(n_replied),
+        rates,
         _gains(params),
         (pop.responses_received, pop.last_contact, pop.complaint_propensity, pop.status),
         params.squeaky_wheel,
@@ -142,22 +152,25 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     )
     pop.shift(author, change)
     pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
-    won = asked[rng.random(asked.size) < params.need_conversion] if asked.size else asked
-    pop.join(won, day.t)
+    won = asked
+    if asked.size:
+        won = asked[rng.random(asked.size) < params.need_conversion]
+        pop.join(won, day.t)
     if seen[0].size:
         day.seen.append(seen)
         if amplified[0].size:
             day.amplified.append(amplified)
-    day.compensations = int(tally[7])
+    tally = tally.tolist()
+    day.compensations = tally[7]
     return {
-        "false_positives_handled": int(np.count_nonzero(handled.author < 0)),
-        "responses_complaint": int(tally[0]),
-        "responses_praise": int(tally[1]),
-        "responses_need": int(tally[2]),
-        "botched": int(tally[3]),
-        "complaints_fixed": int(tally[4]),
-        "complex_answered": int(tally[5]),
-        "complex_fixed": int(tally[6]),
+        "false_positives_handled": false_positives,
+        "responses_complaint": tally[0],
+        "responses_praise": tally[1],
+        "responses_need": tally[2],
+        "botched": tally[3],
+        "complaints_fixed": tally[4],
+        "complex_answered": tally[5],
+        "complex_fixed": tally[6],
         "new_fans_answered": int(won.size),
         "loyalty_change_authors": total,
     }
@@ -215,9 +228,13 @@ def onlookers(day: Day, rng: np.random.Generator) -> Counts:
         authors, change = (
             day.seen[0] if len(day.seen) == 1 else (_joined(day.seen, 0), _joined(day.seen, 1))
         )
-        cross = day.scenario.identification.cross_segment
-        pieces.append(spread(day.graph, authors, share * change, day.population.segment, cross))
-        reached += params.visibility * float(day.graph.out_degree[authors].sum())
+        cross, table = day.scenario.identification.cross_segment, work_table(day.graph.n_nodes)
+        segment = day.population.segment
+        people, felt, audience = onlookers_seen(
+            arcs(day.graph), authors, change, share, segment, cross, table
+        )
+        pieces.append((people, felt))
+        reached += params.visibility * float(audience)
     for authors, change in day.amplified:
         felt = _amplify(day, authors, change, rng)
         if felt is not None:
