@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -222,16 +222,16 @@ class Arrivals:
         e : numpy.ndarray of float64
             Their exponentials ``E``, each under ``rate`` times their weight.
         """
-        length = float(self.start[-1])
+        rate = float(rate)  # a Python float: numpy scalars' arithmetic costs more
+        length, dense, line = self._line
         if rate == 0.0 or length == 0.0:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        if not rate * length < _DENSE_FROM * self.weights.size:  # inf and nan included
+        if not rate * length < dense:  # inf and nan included
             return self._draw_everyone(rate, seed)
         # The points of a Poisson process of intensity rate on [0, length), as exponential
         # gaps: enough to pass the end almost always; otherwise drawn on from the last point.
         gaps = seed.standard_exponential(_gaps_for(rate * length))
         who, e = np.empty(gaps.size, dtype=np.int64), np.empty(gaps.size)
-        line = (self.start, self.bound, self.offset, self.members, self.member_weights, self.plain)
         found = _first_points(gaps, True, rate, length, *line, who, e)
         if found >= 0:
             return who[:found], e[:found]
@@ -239,6 +239,13 @@ class Arrivals:
         who, e = np.empty(points.size, dtype=np.int64), np.empty(points.size)
         found = _first_points(points, False, rate, length, *line, who, e)
         return who[:found], e[:found]
+
+    @cached_property
+    def _line(self) -> tuple[float, float, tuple]:
+        """What every draw reads: the line's length, the expected number of points from which
+        a draw for everyone is cheaper, and the arrays of :func:`_first_points`."""
+        line = (self.start, self.bound, self.offset, self.members, self.member_weights, self.plain)
+        return float(self.start[-1]), _DENSE_FROM * self.weights.size, line
 
     def _draw_everyone(
         self, rate: float, seed: np.random.Generator
