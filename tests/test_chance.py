@@ -111,6 +111,19 @@ def test_the_compiled_draw_uses_the_points_numpy_did(seed, short, monkeypatch):
     assert e.tobytes() == expected_e[:found].tobytes()
 
 
+@pytest.mark.parametrize("weight", [1.0, 0.37, 2.5e3])
+def test_people_alike_get_the_line_the_general_construction_builds(weight):
+    # Arrivals.of skips the logarithms and the sort for people of one weight; one more person
+    # of weight 0 (never an event) takes the general construction to the same line.
+    alike = Arrivals.of(np.full(1_000, weight))
+    general = Arrivals.of(np.r_[np.full(1_000, weight), 0.0])
+    assert alike.plain and not general.plain
+    for name in ("members", "member_weights", "bound", "start", "offset"):
+        got, expected = getattr(alike, name), getattr(general, name)
+        assert got.dtype == expected.dtype
+        assert got.tobytes() == expected.tobytes(), name
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_equal_weights_draw_what_the_general_line_does(seed):
     # The plain line (everyone's weight the same) reads neither members nor weights: the same

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -192,6 +192,8 @@ class Arrivals:
         [0, 3, 2]
         """
         weights = np.asarray(weights, dtype=np.float64)
+        if weights.size and weights[0] > 0.0 and (weights == weights[0]).all():
+            return cls._alike(weights)
         members = np.flatnonzero(weights > 0)
         level = np.ceil(_BINS_PER_OCTAVE * np.log2(weights[members])).astype(np.int64)
         # The levels of finite weights are within ±4,300: a radix sort of 16-bit keys, the
@@ -202,8 +204,18 @@ class Arrivals:
         offset = np.r_[first, members.size].astype(np.int64)
         bound = np.maximum.reduceat(weights[members], first) if level.size else np.empty(0)
         start = np.r_[0.0, np.cumsum(bound * np.diff(offset))]
-        plain = bool(members.size == weights.size > 0 and (weights == weights[0]).all())
-        return cls(weights, members, weights[members], bound, start, offset, plain)
+        return cls(weights, members, weights[members], bound, start, offset)
+
+    @classmethod
+    def _alike(cls, weights: np.ndarray) -> Arrivals:
+        """The plain line of people of one positive weight: what :meth:`of` builds for them
+        (one bin, everyone in index order), without the logarithms and the sort, 30 ms of a
+        million people's set-up."""
+        offset = np.array([0, weights.size], dtype=np.int64)
+        bound = weights[:1].copy()
+        start = np.r_[0.0, np.cumsum(bound * np.diff(offset))]
+        members = np.arange(weights.size, dtype=np.int64)
+        return cls(weights, members, weights.copy(), bound, start, offset, plain=True)
 
     def draw(self, rate: float, *, seed: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Today's events at ``rate`` per unit of weight.
@@ -222,16 +234,16 @@ class Arrivals:
         e : numpy.ndarray of float64
             Their exponentials ``E``, each under ``rate`` times their weight.
         """
-        length = float(self.start[-1])
+        rate = float(rate)  # a Python float: numpy scalars' arithmetic costs more
+        length, dense, line = self._line
         if rate == 0.0 or length == 0.0:
             return np.empty(0, dtype=np.int64), np.empty(0)
-        if not rate * length < _DENSE_FROM * self.weights.size:  # inf and nan included
+        if not rate * length < dense:  # inf and nan included
             return self._draw_everyone(rate, seed)
         # The points of a Poisson process of intensity rate on [0, length), as exponential
         # gaps: enough to pass the end almost always; otherwise drawn on from the last point.
         gaps = seed.standard_exponential(_gaps_for(rate * length))
         who, e = np.empty(gaps.size, dtype=np.int64), np.empty(gaps.size)
-        line = (self.start, self.bound, self.offset, self.members, self.member_weights, self.plain)
         found = _first_points(gaps, True, rate, length, *line, who, e)
         if found >= 0:
             return who[:found], e[:found]
@@ -239,6 +251,13 @@ class Arrivals:
         who, e = np.empty(points.size, dtype=np.int64), np.empty(points.size)
         found = _first_points(points, False, rate, length, *line, who, e)
         return who[:found], e[:found]
+
+    @cached_property
+    def _line(self) -> tuple[float, float, tuple]:
+        """What every draw reads: the line's length, the expected number of points from which
+        a draw for everyone is cheaper, and the arrays of :func:`_first_points`."""
+        line = (self.start, self.bound, self.offset, self.members, self.member_weights, self.plain)
+        return float(self.start[-1]), _DENSE_FROM * self.weights.size, line
 
     def _draw_everyone(
         self, rate: float, seed: np.random.Generator

@@ -159,8 +159,10 @@ def advocacy_watching(
         u = authors[k]
         for arc in range(indptr[u], indptr[u + 1]):
             w = indices[arc]
-            advocate = status[w] == _FAN and loyalty[w] >= PROMOTER
-            watching[0, k] += (1.0 if advocate else 0.0) * (1.0 + boost * depth[w])
+            # Adding 0.0 for the others changes nothing (the sum starts at +0.0), so their
+            # depth is not read: at a million people, a cache miss saved per onlooker.
+            if status[w] == _FAN and loyalty[w] >= PROMOTER:
+                watching[0, k] += 1.0 + boost * depth[w]
         watching[1, k] = watching[0, k] * rate
     return watching
 
