@@ -75,6 +75,36 @@ def test_value_and_cost_prices_and_derives_as_pandas_column_by_column_would(dail
     assert sorted(again.columns) == sorted(got.columns)
 
 
+@pytest.mark.parametrize("summary", [s for s in Summary if s is not Summary.RATIO])
+def test_a_run_is_summed_up_as_pandas_reduces_its_columns(summary):
+    # per_run reduces numpy arrays, not Series: the same numbers as pandas' reductions, to the
+    # bit, for every column a run records (ints, floats with NaN days, -0.0, all NaN)
+    from socialsim.kpis.summary import _summed_up
+
+    rng = np.random.default_rng(11)
+    floats = rng.normal(size=181) * 10.0 ** rng.integers(-3, 6, 181)
+    floats[rng.random(181) < 0.2] = np.nan
+    floats[rng.random(181) < 0.1] = -0.0
+    columns = {
+        "ints": rng.integers(-5, 10**6, 181),
+        "floats": floats,
+        "all_nan": np.full(181, np.nan),
+        "objects": pd.Series(floats, dtype=object),
+    }
+    frame = pd.DataFrame(columns)
+    for name in columns:
+        kpi = Kpi(name, name, "A column.", "posts", Kind.FLOW, recorded_by="brand", summary=summary)
+        column = frame[name]
+        reference = {
+            Summary.LAST: lambda c: c.iloc[-1],
+            Summary.MEAN: lambda c: c.iloc[1:].mean(),
+            Summary.MAX: lambda c: c.max(),
+            Summary.TOTAL: lambda c: c.sum(),
+        }[summary](column)
+        got = _summed_up(frame, kpi, {})
+        assert np.float64(got).tobytes() == np.float64(float(reference)).tobytes(), name
+
+
 def test_a_rate_over_a_run_is_the_ratio_of_totals_not_the_mean_of_daily_ratios():
     # Day 1: 1 of 10 fans churns; day 2: 10 join and 9 churn. Daily ratios of churned to fans
     # exposed that day would average (10% + 90%) / 2 = 50%; the run's rate is 10 of 30.
