@@ -11,7 +11,7 @@ from socialsim import ConfigError, EngagementModel, Scenario
 from socialsim.cli import main
 from socialsim.studies.observed import read_observed, synthetic
 from socialsim.studies.priors import prior_for
-from socialsim.studies.series import nps_standard_error
+from socialsim.studies.series import SERIES, nps_standard_error, series_values
 
 TINY = Scenario().replace({"graph.n": 150, "run.days": 12})
 
@@ -117,6 +117,41 @@ def test_counts_are_scaled_to_the_brand_and_scores_are_not(tmp_path):
     np.testing.assert_allclose(daily["nps"], kpis["nps"])
     mentions = kpis["complaints"] + kpis["praise"] + kpis["needs"]
     np.testing.assert_allclose(daily["mentions"], mentions * scale)
+
+
+@pytest.mark.parametrize("name", ["fans", "nps", "mentions", "replies", "promoter_share"])
+def test_series_values_sum_as_pandas_sums_the_selected_columns(name):
+    # series_values gathers a series' KPIs column by column instead of selecting them as a
+    # frame; the sum must stay pandas' to the bit (signed zeros, fractions, NaN, ints, floats)
+    rng = np.random.default_rng(7)
+    columns = {k: rng.normal(size=50) * 1e3 for k in SERIES[name].kpis}
+    columns |= {k: rng.integers(0, 1000, 50) for k in ("fans", "complaints")}
+    first = next(iter(columns))
+    columns[first] = np.where(rng.random(50) < 0.3, -0.0, columns[first])
+    columns[first][:3] = np.nan
+    kpis = pd.DataFrame(columns)
+    spec = SERIES[name]
+    reference = kpis[list(spec.kpis)].to_numpy(dtype=np.float64).sum(axis=1)
+    if spec.per is not None:
+        total = kpis[spec.per].to_numpy(dtype=np.float64)
+        reference = np.divide(reference, total, out=np.zeros_like(reference), where=total > 0)
+    reference = reference * 3.7 if spec.scaled else reference
+    got = series_values(name, kpis, 3.7)
+    assert got.tobytes() == reference.tobytes()
+
+
+def test_simulated_values_are_the_trajectories_on_the_observed_days(tmp_path):
+    model = EngagementModel(TINY, rng=3)
+    model.run()
+    kpis = model.kpis()
+    path = write(tmp_path, "day,followers,complaints,nps\n1,1000,1,10\n4,1010,0,\n9,,2,12\n")
+    observed = read_observed(path)
+    daily = observed.trajectories(kpis)
+    simulated = observed.simulated(kpis)
+    assert list(simulated) == ["complaints", "fans", "nps"]
+    for name, values in simulated.items():
+        days = observed.data.loc[observed.data["series"] == name, "day"].to_numpy()
+        assert values.tobytes() == daily[name].to_numpy()[days].tobytes()
 
 
 def test_distance_is_the_sum_of_squared_standardised_residuals(tmp_path):

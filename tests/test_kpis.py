@@ -52,6 +52,59 @@ def test_every_declared_kpi_is_computed_from_a_run_once_value_and_cost_are_added
     assert set(runs.index) == set(DECLARED)
 
 
+def test_value_and_cost_prices_and_derives_as_pandas_column_by_column_would(daily):
+    # value_and_cost and derive work on arrays and add their columns at once; the frame must
+    # be what copying the frame and setting each column with pandas gives, to the bit
+    value, cost = ValueParams(), CostParams(content_per_broadcast=3.5, advocates_per_day=2.0)
+    expected = daily.copy()
+    running = (expected["day"] > 0).to_numpy(dtype=np.float64)
+    expected["fan_value"] = running * fan_value(expected, value)
+    expected["listening_cost"] = running * cost.listening_tool_per_day
+    expected["content_cost"] = running * cost.content_per_broadcast * expected["broadcasts"]
+    expected["advocates_cost"] = running * cost.advocates_per_day
+    for kpi in DECLARED.values():
+        if kpi.terms is not None and kpi.name not in expected.columns:
+            expected[kpi.name] = sum(w * expected[n] for n, w in kpi.terms.items())
+            if kpi.at_start is not None:
+                start = expected["day"] == 0
+                rows = expected.loc[start]
+                expected.loc[start, kpi.name] = sum(w * rows[n] for n, w in kpi.at_start.items())
+    got = value_and_cost(daily, value=value, cost=cost)
+    pd.testing.assert_frame_equal(got, expected, check_exact=True)
+    again = value_and_cost(got, value=value, cost=cost)  # priced again, not twice
+    assert sorted(again.columns) == sorted(got.columns)
+
+
+@pytest.mark.parametrize("summary", [s for s in Summary if s is not Summary.RATIO])
+def test_a_run_is_summed_up_as_pandas_reduces_its_columns(summary):
+    # per_run reduces numpy arrays, not Series: the same numbers as pandas' reductions, to the
+    # bit, for every column a run records (ints, floats with NaN days, -0.0, all NaN)
+    from socialsim.kpis.summary import _summed_up
+
+    rng = np.random.default_rng(11)
+    floats = rng.normal(size=181) * 10.0 ** rng.integers(-3, 6, 181)
+    floats[rng.random(181) < 0.2] = np.nan
+    floats[rng.random(181) < 0.1] = -0.0
+    columns = {
+        "ints": rng.integers(-5, 10**6, 181),
+        "floats": floats,
+        "all_nan": np.full(181, np.nan),
+        "objects": pd.Series(floats, dtype=object),
+    }
+    frame = pd.DataFrame(columns)
+    for name in columns:
+        kpi = Kpi(name, name, "A column.", "posts", Kind.FLOW, recorded_by="brand", summary=summary)
+        column = frame[name]
+        reference = {
+            Summary.LAST: lambda c: c.iloc[-1],
+            Summary.MEAN: lambda c: c.iloc[1:].mean(),
+            Summary.MAX: lambda c: c.max(),
+            Summary.TOTAL: lambda c: c.sum(),
+        }[summary](column)
+        got = _summed_up(frame, kpi, {})
+        assert np.float64(got).tobytes() == np.float64(float(reference)).tobytes(), name
+
+
 def test_a_rate_over_a_run_is_the_ratio_of_totals_not_the_mean_of_daily_ratios():
     # Day 1: 1 of 10 fans churns; day 2: 10 join and 9 churn. Daily ratios of churned to fans
     # exposed that day would average (10% + 90%) / 2 = 50%; the run's rate is 10 of 30.

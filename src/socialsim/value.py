@@ -153,13 +153,18 @@ def value_and_cost(daily: pd.DataFrame, *, value: ValueParams, cost: CostParams)
     # Imported here: scenario.py registers these sections, and the KPIs import the scenario.
     from socialsim.kpis import derive
 
-    out = daily.copy()
-    running = (out["day"] > 0).to_numpy(dtype=np.float64)
-    out["fan_value"] = running * fan_value(out, value)
-    out["listening_cost"] = running * cost.listening_tool_per_day
-    out["content_cost"] = running * cost.content_per_broadcast * out["broadcasts"]
-    out["advocates_cost"] = running * cost.advocates_per_day
-    return derive(out)
+    running = (daily["day"] > 0).to_numpy(dtype=np.float64)
+    counts = {k: daily[k].to_numpy() for k in ("promoters", "passives", "detractors")}
+    priced = {
+        "fan_value": running * fan_value(counts, value),
+        "listening_cost": running * cost.listening_tool_per_day,
+        "content_cost": running * cost.content_per_broadcast * daily["broadcasts"].to_numpy(),
+        "advocates_cost": running * cost.advocates_per_day,
+    }
+    # Added in one go, on numpy arrays: inserting a column into a frame of ~80 costs pandas
+    # more than the arithmetic. A frame priced before is priced again.
+    kept = daily.drop(columns=[k for k in priced if k in daily.columns])
+    return derive(pd.concat([kept, pd.DataFrame(priced, index=daily.index)], axis=1))
 
 
 def cost_per_nps_point(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -118,7 +119,11 @@ def series_values(name: str, kpis: pd.DataFrame, scale: float = 1.0) -> np.ndarr
     [0.0, 40.0]
     """
     spec = SERIES[name]
-    value = kpis[list(spec.kpis)].to_numpy(dtype=np.float64).sum(axis=1)
+    # What kpis[list(spec.kpis)].to_numpy(np.float64).sum(axis=1) gives, bit for bit: the
+    # columns as one (day, kpi) array in column-major order, as pandas returns a frame's
+    # columns, summed along the same axis; selecting the columns as a frame costs ~0.5 ms.
+    columns = [kpis[k].to_numpy(dtype=np.float64) for k in spec.kpis]
+    value = np.stack(columns).T.sum(axis=1)
     if spec.per is not None:
         total = kpis[spec.per].to_numpy(dtype=np.float64)
         value = np.divide(value, total, out=np.zeros_like(value), where=total > 0)
@@ -193,18 +198,35 @@ class Observed:
             Column ``day`` and one column per observed series; counts multiplied by
             ``followers / fans`` of this run on :attr:`followers_day`.
         """
-        fans = kpis["fans"].iloc[self.followers_day]
-        scale = self.followers / fans if self.followers and fans > 0 else 1.0
-        out = pd.DataFrame({"day": kpis["day"].to_numpy()})
-        for name in self.series:
-            out[name] = series_values(name, kpis, scale)
-        return out
+        scale = self._scale(kpis)
+        columns = {name: series_values(name, kpis, scale) for name in self.series}
+        return pd.DataFrame({"day": kpis["day"].to_numpy(), **columns})
 
     def simulated(self, kpis: pd.DataFrame) -> dict[str, np.ndarray]:
-        """A run's values of each observed series on its observed days, in observed units."""
-        daily = self.trajectories(kpis)
+        """A run's values of each observed series on its observed days, in observed units.
+
+        The columns of :meth:`trajectories` on the observed days, without building its frame
+        (a calibration calls this once per simulation).
+        """
+        scale = self._scale(kpis)
+        return {name: series_values(name, kpis, scale)[days] for name, days in self._days.items()}
+
+    def _scale(self, kpis: pd.DataFrame) -> float:
+        """What counts are multiplied by: followers over this run's fans on their day."""
+        fans = kpis["fans"].iloc[self.followers_day]
+        return self.followers / fans if self.followers and fans > 0 else 1.0
+
+    @cached_property
+    def _days(self) -> dict[str, np.ndarray]:
+        """The observed days of each series, in series order (the rows of :attr:`data`)."""
+        return {s: g["day"].to_numpy() for s, g in self.data.groupby("series", sort=True)}
+
+    @cached_property
+    def _compared(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per series, in series order: the observed statistic and each observation's sigma."""
+        observed = self.statistics(self.values())
         return {
-            name: daily[name].to_numpy()[group["day"].to_numpy()]
+            name: (observed[name], group["sigma"].to_numpy())
             for name, group in self.data.groupby("series", sort=True)
         }
 
@@ -276,11 +298,15 @@ class Observed:
         >>> obs.distance({"nps": np.array([12.0, 16.0])})
         5.0
         """
-        if self.data["sigma"].isna().any():
+        if self._unscaled:
             raise ValueError("some series have no scale yet: use with_scales(pilot_scales(...))")
-        observed, simulated = self.statistics(self.values()), self.statistics(simulated)
+        simulated = self.statistics(simulated)
         total = 0.0
-        for name, group in self.data.groupby("series", sort=True):
-            z = (observed[name] - simulated[name]) / group["sigma"].to_numpy()
+        for name, (observed, sigma) in self._compared.items():
+            z = (observed - simulated[name]) / sigma
             total += float(np.sum(np.where(np.isnan(z), 9.0, z * z)))
         return total
+
+    @cached_property
+    def _unscaled(self) -> bool:
+        return bool(self.data["sigma"].isna().any())
