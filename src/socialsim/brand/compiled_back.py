@@ -5,7 +5,7 @@ As in :mod:`socialsim.brand.compiled`: at workshop size the care team handles a 
 a day, where each numpy call costs its fixed overhead rather than its work, so one loop replaces
 the dozens of calls of the team's shift, of the replies' bookkeeping or of the onlookers' total
 (docs/performance.md, section 6). Each kernel is named after its phase and its docstring gives
-the numpy it replaces; ``tests/test_phase_kernels.py`` compares the two. The draws stay in
+the numpy it replaces; ``tests/test_phase_kernels_brand.py`` compares the two. The draws stay in
 numpy, in the phase, between the kernels, and so does every ``np.exp``; the day's sums are
 numpy's own, in its order (:func:`~socialsim.brand.compiled.numpy_sum`).
 """

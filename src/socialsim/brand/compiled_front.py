@@ -5,7 +5,7 @@ As in :mod:`socialsim.brand.compiled`: at workshop size triage handles a few doz
 where each numpy call costs its fixed overhead rather than its work, so one loop replaces the
 dozen calls around the stand-ins' draws, the policy's observation, the unheard posts or the
 detector's update (docs/performance.md, section 6). Each kernel is named after its phase and
-its docstring gives the numpy it replaces; ``tests/test_phase_kernels.py`` compares the two.
+its docstring gives the numpy it replaces; ``tests/test_phase_kernels_brand.py`` compares the two.
 The draws stay in numpy, in the phase, between the kernels.
 """
 
