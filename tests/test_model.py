@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from socialsim import KPIS, EngagementModel, Scenario, Status
+from socialsim import KPIS, ConfigError, EngagementModel, Scenario, Status
 from socialsim import model as model_module
 from socialsim.day import Day, phase
 from socialsim.kpis import BRAND_KPIS, FLOW_KPIS
@@ -83,8 +83,11 @@ def test_run_steps_the_days_as_step_does_with_or_without_a_progress_bar():
         warnings.simplefilter("error")  # Mesa warns of a clock asked to stand still
         ran.run()  # nothing left: no day, no warning
     assert ran.day == 6
-    with pytest.raises(TypeError):  # whole days only: Mesa's clock would stop mid-day
-        ran.run(days=2.5)
+    for bad in (2.5, -1):  # whole days only: Mesa's clock would stop mid-day
+        with pytest.raises(
+            ConfigError, match=rf"The 'days' parameter must be an int >= 0\. Got {bad}"
+        ):
+            ran.run(days=bad)
     assert ran.day == 6 and ran.time == 6
 
 

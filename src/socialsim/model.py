@@ -11,7 +11,7 @@ it models and each drawing from its own named random stream.
 from __future__ import annotations
 
 from functools import partial
-from operator import index, itemgetter
+from operator import itemgetter
 from typing import Any
 
 import mesa
@@ -26,6 +26,7 @@ from socialsim.brand.listening import listening
 from socialsim.brand.policies.protocol import PolicyLike
 from socialsim.brand.policies.registry import build as build_policy
 from socialsim.brand.response import onlookers, outreach, replies
+from socialsim.constraints import Interval
 from socialsim.crisis import Crisis
 from socialsim.day import Day, Phase
 from socialsim.fans.advocacy import defence, help_needs, praise_seen
@@ -48,6 +49,8 @@ from socialsim.scenario import Scenario
 from socialsim.streams import SETUP_STREAMS, root_sequence, spawn_streams
 
 __all__ = ["PHASES", "EngagementModel"]
+
+_WHOLE_DAYS = Interval(0, None, integer=True)
 
 PHASES: tuple[Phase, ...] = (
     root_causes,  # fans.root_causes      episodes start, and end once their fix has landed
@@ -311,8 +314,17 @@ class EngagementModel(mesa.Model):
             How many days to simulate.
         progress : bool, default False
             Show a progress bar.
+
+        Raises
+        ------
+        ConfigError
+            If ``days`` is not a whole number of days >= 0 (a fraction would stop Mesa's clock
+            mid-day).
         """
-        days = self.scenario.run.days - self.steps if days is None else index(days)
+        if days is None:
+            days = self.scenario.run.days - self.steps
+        else:
+            _WHOLE_DAYS.check("days", days)
         if not progress and days > 0:
             # Mesa's clock advanced over all the days at once runs the same daily steps (and
             # any other event scheduled) without a step() call and a clock check per day.
