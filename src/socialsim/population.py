@@ -24,7 +24,16 @@ from socialsim.scenario import PopulationParams
 
 _BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it
 
-__all__ = ["DETRACTOR", "PROMOTER", "Population", "Status", "beta_loyalty"]
+__all__ = [
+    "CHURNED",
+    "DETRACTOR",
+    "FAN",
+    "PROMOTER",
+    "PROSPECT",
+    "Population",
+    "Status",
+    "beta_loyalty",
+]
 
 PROMOTER = 9.0
 """Loyalty from which a fan is a promoter, and so an advocate."""
@@ -38,6 +47,11 @@ class Status(IntEnum):
     PROSPECT = 0
     FAN = 1
     CHURNED = 2
+
+
+PROSPECT, FAN, CHURNED = (int(status) for status in Status)
+"""The statuses as plain ints, for compiled loops and array compares (numpy converts an
+IntEnum member in each compare)."""
 
 
 @dataclass(eq=False)
@@ -375,9 +389,6 @@ class Population:
         return frame
 
 
-_CHURNED = int(Status.CHURNED)
-
-
 # One loop over the touched people: the numpy form (mask, two gathers, the damping, a clip and
 # a scatter) costs several passes over them, and word of mouth touches thousands a day.
 @njit(cache=True)
@@ -391,7 +402,7 @@ def _feel_at(
 ) -> None:
     for k in range(who.size):
         i = who[k]
-        if status[i] != _CHURNED:
+        if status[i] != CHURNED:
             moved = loyalty[i] + delta[k] * (1.0 - damping * depth[i])
             loyalty[i] = min(10.0, max(0.0, moved))
 

@@ -18,6 +18,11 @@ class PostKind(IntEnum):
     NEED = 2
 
 
+COMPLAINT, PRAISE, NEED = (int(kind) for kind in PostKind)
+"""The kinds as plain ints, for compiled loops and array compares (numpy converts an IntEnum
+member in each compare)."""
+
+
 @dataclass(frozen=True, eq=False)
 class Posts:
     """A day's posts, one entry per post.

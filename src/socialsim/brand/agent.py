@@ -37,7 +37,7 @@ from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_o
 from socialsim.brand.policy import KINDS
 from socialsim.brand.routing import route
 from socialsim.day import Counts, Plan, phase
-from socialsim.posts import PostKind
+from socialsim.posts import COMPLAINT, PostKind
 from socialsim.scenario import TeamParams
 
 if TYPE_CHECKING:
@@ -275,9 +275,6 @@ def _listed(day: Day, rng: np.random.Generator) -> np.ndarray:
     return shown
 
 
-_COMPLAINT = int(PostKind.COMPLAINT)  # an IntEnum in a comparison costs numpy a conversion
-
-
 @functools.lru_cache(maxsize=8)
 def _answered_kinds(answered: tuple[str, ...]) -> np.ndarray:
     """Whether each kind of post (:data:`KINDS`) is among ``answered`` (read-only: shared)."""
@@ -323,7 +320,7 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     return {
         "backlog": len(team.queue),
         "missed": len(day.missed),
-        "missed_complaints": int(np.count_nonzero(day.missed.kind == _COMPLAINT)),
+        "missed_complaints": int(np.count_nonzero(day.missed.kind == COMPLAINT)),
         "response_time_median": median,
         "response_time_p90": p90,
         # the sum, so that a run's mean response time weighs every reply alike

@@ -30,7 +30,7 @@ from socialsim.fans.identification import _spread, arcs, spread
 from socialsim.interactions import Channel, Kind
 from socialsim.kernels import njit
 from socialsim.network.graph import SocialGraph, work_table
-from socialsim.population import PROMOTER, Population, Status
+from socialsim.population import FAN, PROMOTER, Population, Status
 from socialsim.posts import PostKind
 
 if TYPE_CHECKING:
@@ -127,9 +127,6 @@ def praise_seen(day: Day, rng: np.random.Generator) -> Counts:
     return {"loyalty_change_praise": float(felt[listening].sum())}
 
 
-_FAN = int(Status.FAN)
-
-
 # One loop over the authors' arcs instead of ten numpy calls on them (an arc lookup, gathers,
 # the advocate test, a repeat and a bincount), whose fixed cost was most of the work.
 @njit(cache=True)
@@ -161,7 +158,7 @@ def advocacy_watching(
             w = indices[arc]
             # Adding 0.0 for the others changes nothing (the sum starts at +0.0), so their
             # depth is not read: at a million people, a cache miss saved per onlooker.
-            if status[w] == _FAN and loyalty[w] >= PROMOTER:
+            if status[w] == FAN and loyalty[w] >= PROMOTER:
                 watching[0, k] += 1.0 + boost * depth[w]
         watching[1, k] = watching[0, k] * rate
     return watching

@@ -18,7 +18,7 @@ import numpy as np
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.kernels import njit
-from socialsim.population import Status
+from socialsim.population import CHURNED, FAN
 from socialsim.scenario import ChurnParams
 
 if TYPE_CHECKING:
@@ -70,9 +70,6 @@ def _highest(params: ChurnParams) -> float:
     return hazard(float(churn_probability(np.zeros(1), params)[0]))
 
 
-_FAN, _CHURNED = int(Status.FAN), int(Status.CHURNED)
-
-
 # Two loops around the numpy of churn_probability and hazard (exp and log1p stay numpy's: a
 # compiled one may round differently), instead of a dozen numpy calls on a hundred people.
 @njit(cache=True)
@@ -85,7 +82,7 @@ def churn_fans(
     fans = 0
     for k in range(candidates.size):
         i = candidates[k]
-        if status[i] == _FAN:
+        if status[i] == FAN:
             candidates[fans], e[fans], out[fans] = i, e[k], loyalty[i]
             fans += 1
     return fans
@@ -116,6 +113,6 @@ def churn_leave(
         i = fans[k]
         rate = chance[k] * (1.0 - protection * depth[i]) if protected else chance[k]
         if e[k] < rate:
-            status[i], churn_day[i] = _CHURNED, day
+            status[i], churn_day[i] = CHURNED, day
             leaving += 1
     return leaving

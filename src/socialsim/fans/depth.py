@@ -34,7 +34,7 @@ from socialsim.day import Counts, phase
 from socialsim.interactions import TWO_WAY, Kind
 from socialsim.kernels import njit
 from socialsim.network.graph import work_table
-from socialsim.population import Population, Status
+from socialsim.population import FAN, Population
 
 if TYPE_CHECKING:
     from socialsim.day import Day
@@ -76,7 +76,7 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
 
     >>> from socialsim.scenario import PopulationParams
     >>> pop = Population.initialize(PopulationParams(), 4, seed=np.random.default_rng(0))
-    >>> pop.status[:], pop.depth[:], pop.max_depth = Status.FAN, [0.0, 0.5, 0.7, 0.9], 0.9
+    >>> pop.status[:], pop.depth[:], pop.max_depth = FAN, [0.0, 0.5, 0.7, 0.9], 0.9
     >>> pop.last_engaged[:] = [-1, 1, 40, 50]
     >>> depth_levels(pop, 50)
     {'depth_shallow': 1, 'depth_engaged': 1, 'depth_deep': 2, 'engaged_30d_share': 50.0}
@@ -97,9 +97,6 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
         "depth_deep": deep,
         "engaged_30d_share": 100.0 * recent / fans if fans else float("nan"),
     }
-
-
-_FAN = int(Status.FAN)
 
 
 # The day's rows are a few dozen, but in numpy they cost a dozen calls (the rows, their kinds,
@@ -158,7 +155,7 @@ def _fade_and_count(
     fans = recent = 0
     if not some_depth:
         for i in range(status.size):
-            fan = np.int32(status[i] == _FAN)
+            fan = np.int32(status[i] == FAN)
             fans += fan
             recent += fan * np.int32(last[i] >= since)
         return fans, 0, 0, recent
@@ -166,7 +163,7 @@ def _fade_and_count(
     for i in range(depth.size):
         d = depth[i] * keep
         depth[i] = d
-        fan = np.int32(status[i] == _FAN)
+        fan = np.int32(status[i] == FAN)
         fans += fan
         engaged_or_deep += fan * np.int32(d >= 1.0 / 3.0)
         deep += fan * np.int32(d >= 2.0 / 3.0)

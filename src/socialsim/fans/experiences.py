@@ -28,8 +28,8 @@ from socialsim.chance import exponential, hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.root_causes import excess
 from socialsim.kernels import njit
-from socialsim.population import Status
-from socialsim.posts import PostKind, Posts
+from socialsim.population import CHURNED, FAN
+from socialsim.posts import COMPLAINT, NEED, PRAISE, Posts
 from socialsim.scenario import ExperienceParams
 
 if TYPE_CHECKING:
@@ -119,10 +119,6 @@ def _bad_rates(
     return np.minimum(bad_rate * multiplier, 1.0 - good_rate)
 
 
-_FAN, _CHURNED = int(Status.FAN), int(Status.CHURNED)
-_COMPLAINT, _PRAISE, _NEED = int(PostKind.COMPLAINT), int(PostKind.PRAISE), int(PostKind.NEED)
-
-
 # One pass over the day's candidates instead of some forty numpy calls on a few hundred
 # entries, whose fixed cost was most of the phase (docs/performance.md).
 @njit(cache=True)
@@ -181,7 +177,7 @@ def experiences_outcomes(
     good = bad = complaints = praise = 0
     for k in range(lived.size):
         i = lived[k]
-        if status[i] != _FAN or (had.size > 0 and not e[k] < had[k]):
+        if status[i] != FAN or (had.size > 0 and not e[k] < had[k]):
             continue
         was_bad = e[k] < bad_hazard[min(k, bad_hazard.size - 1)]
         delta = effects[0] if was_bad else effects[1]
@@ -197,14 +193,14 @@ def experiences_outcomes(
                 praised[praise] = k
                 praise += 1
     n = complaints
-    kind[:n] = _COMPLAINT
+    kind[:n] = COMPLAINT
     for k in praised[:praise]:
-        author[n], kind[n], posted_at[n] = lived[k], _PRAISE, 24.0 * hour[k]
+        author[n], kind[n], posted_at[n] = lived[k], PRAISE, 24.0 * hour[k]
         n += 1
     needing = 0
     for k in range(needs.size):
-        if status[needs[k]] != _CHURNED:
-            author[n], kind[n], posted_at[n] = needs[k], _NEED, 24.0 * need_hour[k]
+        if status[needs[k]] != CHURNED:
+            author[n], kind[n], posted_at[n] = needs[k], NEED, 24.0 * need_hour[k]
             n += 1
             needing += 1
     for k in range(n):

@@ -20,7 +20,7 @@ import numpy as np
 
 from socialsim.day import Counts, phase
 from socialsim.kernels import njit
-from socialsim.population import Status
+from socialsim.population import CHURNED
 
 if TYPE_CHECKING:
     from socialsim.day import Day
@@ -37,9 +37,6 @@ def memory(day: Day, rng: np.random.Generator) -> Counts:
     return {}
 
 
-_CHURNED = int(Status.CHURNED)
-
-
 # One pass over everyone, in place: in numpy the same arithmetic costs seven passes and a
 # temporary, and at 100,000 people that is most of the day's work (docs/performance.md).
 @njit(cache=True)
@@ -48,6 +45,6 @@ def _fade(
 ) -> None:
     for i in range(loyalty.size):
         # A churned person's gap counts as 0: a product, not a branch, so the loop vectorises.
-        gap = (loyalty[i] - baseline[i]) * (status[i] != _CHURNED)
+        gap = (loyalty[i] - baseline[i]) * (status[i] != CHURNED)
         loyalty[i] -= gap * (1.0 - keep)
         baseline[i] += gap * (learning * keep)

@@ -39,7 +39,7 @@ from socialsim.day import Counts, phase
 from socialsim.fans.cascade import transmit
 from socialsim.kernels import njit
 from socialsim.network.graph import SocialGraph
-from socialsim.population import PROMOTER, Population, Status
+from socialsim.population import FAN, PROMOTER, PROSPECT, Population
 from socialsim.scenario import RecruitmentParams
 
 if TYPE_CHECKING:
@@ -64,9 +64,6 @@ def recruitment(day: Day, rng: np.random.Generator) -> Counts:
     return {"new_fans_referred": referred, "new_fans_external": external}
 
 
-_PROSPECT, _FAN = int(Status.PROSPECT), int(Status.FAN)
-
-
 @njit(cache=True)
 def recruitment_pitchers(
     talkers: np.ndarray, status: np.ndarray, loyalty: np.ndarray
@@ -78,7 +75,7 @@ def recruitment_pitchers(
     n = 0
     for i in talkers:
         pitchers[n] = i
-        n += status[i] == _FAN and loyalty[i] >= PROMOTER
+        n += status[i] == FAN and loyalty[i] >= PROMOTER
     return pitchers[:n]
 
 
@@ -89,8 +86,8 @@ def recruitment_join(who: np.ndarray, status: np.ndarray, join_day: np.ndarray, 
     few people instead of five numpy calls."""
     joined = 0
     for i in who:
-        if status[i] == _PROSPECT:
-            status[i], join_day[i] = _FAN, day
+        if status[i] == PROSPECT:
+            status[i], join_day[i] = FAN, day
             joined += 1
     return joined
 

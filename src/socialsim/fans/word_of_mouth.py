@@ -25,7 +25,7 @@ from socialsim.day import Counts, phase
 from socialsim.fans.identification import _spread, arcs
 from socialsim.kernels import njit
 from socialsim.network.graph import work_table
-from socialsim.population import DETRACTOR, PROMOTER, Status
+from socialsim.population import CHURNED, DETRACTOR, FAN, PROMOTER
 
 if TYPE_CHECKING:
     from socialsim.day import Day
@@ -81,9 +81,6 @@ def _roles(
     return hazards, np.array([0.0, 1.0, mild, -negativity, -negativity]), hazards.max()
 
 
-_FAN, _CHURNED = int(Status.FAN), int(Status.CHURNED)
-
-
 # One loop over the few thousand candidates of a day, then over the talkers' arcs, instead of
 # some twenty numpy calls on them, whose fixed cost was most of the work (docs/performance.md).
 @njit(cache=True)
@@ -129,9 +126,9 @@ def word_of_mouth_heard(
     n = 0
     for k in range(maybe.size):
         i = maybe[k]
-        if status[i] == _FAN:
+        if status[i] == FAN:
             role = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
-        elif status[i] == _CHURNED and churn_day[i] >= bitter_since:
+        elif status[i] == CHURNED and churn_day[i] >= bitter_since:
             role = 4
         else:  # silent: e < activity * 0.0 never holds (e >= 0), so nothing more to read
             continue

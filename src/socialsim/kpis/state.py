@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from socialsim.kernels import njit
-from socialsim.population import DETRACTOR, PROMOTER, Population, Status
+from socialsim.population import DETRACTOR, FAN, PROMOTER, PROSPECT, Population
 
 __all__ = ["nps", "state_kpis"]
 
@@ -22,6 +22,7 @@ def nps(promoters: int, detractors: int, fans: int) -> float:
 def state_kpis(pop: Population) -> dict[str, float]:
     """The state indicators of a population.
 
+    >>> from socialsim.population import Status
     >>> from socialsim.scenario import PopulationParams
     >>> pop = Population.initialize(PopulationParams(), 4, seed=np.random.default_rng(0))
     >>> pop.status[:] = [Status.FAN, Status.FAN, Status.PROSPECT, Status.CHURNED]
@@ -43,9 +44,6 @@ def state_kpis(pop: Population) -> dict[str, float]:
     }
 
 
-_FAN, _PROSPECT = int(Status.FAN), int(Status.PROSPECT)
-
-
 # One pass over everyone: in numpy the same counts take eight passes over million-entry
 # arrays, a large share of a day at 100,000 people (docs/performance.md). Letting the compiler
 # reorder the loyalty sum (as numpy's pairwise sum does) lets it vectorise: a single chain of
@@ -57,9 +55,9 @@ def _tally(status: np.ndarray, loyalty: np.ndarray) -> tuple[int, int, int, int,
     # Without branches: whether a person is a fan, a promoter ... is unpredictable from one
     # person to the next, and a mispredicted branch costs more than the arithmetic.
     for i in range(status.size):
-        fan = status[i] == _FAN
+        fan = status[i] == FAN
         fans += fan
-        prospects += status[i] == _PROSPECT
+        prospects += status[i] == PROSPECT
         promoters += fan & (loyalty[i] >= PROMOTER)
         detractors += fan & (loyalty[i] < DETRACTOR)
         total += loyalty[i] * fan
