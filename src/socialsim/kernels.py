@@ -9,6 +9,14 @@ command, ``socialsim --help`` included, would end in a traceback. :func:`njit` t
 cache in a private folder of the system's temporary directory (one per user, so later processes
 find it), and when even that fails, compiles in each process without a cache.
 
+A kernel may also draw from a phase's stream: :func:`stream_handle` gives the stream's
+addresses as a small array and, inside the kernel, :func:`generator_of` turns them back into
+numba's :class:`numpy.random.Generator`. numba's Generator methods are ports of numpy's own
+algorithms on the same bit generator, so a kernel's draws are the numbers numpy would have
+drawn, in the same order, and leave the stream where numpy would have left it (each method a
+kernel uses is tested against numpy's). numba unboxes a Generator argument in about 12 µs
+(ctypes calls at every call); the handle is unboxed like any array, in about 0.3 µs.
+
 Examples
 --------
 >>> import numpy as np
@@ -20,20 +28,33 @@ Examples
 ...     return s
 >>> total(np.arange(4.0))
 6.0
+>>> @njit(cache=True)
+... def first_uniforms(handle, n):
+...     rng = generator_of(handle)
+...     return np.array([rng.random() for _ in range(n)])
+>>> a, b = np.random.default_rng(7), np.random.default_rng(7)
+>>> bool((first_uniforms(stream_handle(a), 3) == b.random(3)).all())
+True
+>>> a.random() == b.random()  # the stream moved on as numpy's would
+True
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import stat
 import tempfile
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numba
-from numba.core import config
+import numpy as np
+from numba.core import cgutils, config, types
+from numba.core.extending import intrinsic
 
-__all__ = ["njit"]
+__all__ = ["generator_of", "njit", "stream_handle"]
 
 # What numba says when no cache folder can be written; any other error is a real one.
 _NO_LOCATOR = "no locator available"
@@ -96,3 +117,79 @@ def _private_folder() -> str:
     if stat.S_ISDIR(info.st_mode) and info.st_uid == uid and not info.st_mode & 0o077:
         return folder
     return tempfile.mkdtemp(prefix="socialsim-numba-")
+
+
+# ----------------------------------------------------------------------------- streams
+# The fields of numba's bit-generator struct (numba.np.random.generator_core), in the order
+# stream_handle stores them.
+_BIT_GENERATOR_FIELDS = (
+    "state_address",
+    "state",
+    "fnptr_next_uint64",
+    "fnptr_next_uint32",
+    "fnptr_next_double",
+    "bit_generator",
+)
+
+
+# Keyed by the Generator itself (its identity): the cache holds the Generator, so the addresses
+# in a handle never outlive the stream they point into, and a later Generator can never reuse
+# the id of one still cached. A run uses one stream a phase; 256 hold several runs' worth.
+@lru_cache(maxsize=256)
+def stream_handle(rng: np.random.Generator) -> np.ndarray:
+    """The addresses of ``rng``'s bit generator, for :func:`generator_of` in a compiled kernel.
+
+    Parameters
+    ----------
+    rng : numpy.random.Generator
+        The stream the kernel draws from.
+
+    Returns
+    -------
+    numpy.ndarray of uintp, shape (6,)
+        Its state and its ``next_uint64``, ``next_uint32`` and ``next_double`` functions, as
+        numba reads them from ``rng.bit_generator.ctypes``. Valid while ``rng`` lives (the
+        cache keeps it alive); the same array for the same Generator.
+    """
+    interface = rng.bit_generator.ctypes
+
+    def address(function: Any) -> int:
+        return ctypes.cast(function, ctypes.c_void_p).value or 0
+
+    handle = np.array(
+        [
+            interface.state_address,
+            interface.state.value or 0,
+            address(interface.next_uint64),
+            address(interface.next_uint32),
+            address(interface.next_double),
+            interface.bit_generator.value or 0,
+        ],
+        dtype=np.uintp,
+    )
+    handle.flags.writeable = False
+    return handle
+
+
+@intrinsic
+def generator_of(typingctx: Any, handle: Any) -> Any:
+    """Inside a compiled kernel: numba's Generator on the stream of :func:`stream_handle`.
+
+    It draws what ``rng`` itself would (numba ports numpy's algorithms), moving the same
+    state; use it only while the Python caller holds ``rng``.
+    """
+    generator = types.NumPyRandomGeneratorType("generator")
+    bit_generator = types.NumPyRandomBitGeneratorType("bit_generator")
+
+    def codegen(context: Any, builder: Any, signature: Any, arguments: Any) -> Any:
+        addresses = context.make_array(signature.args[0])(context, builder, arguments[0]).data
+        bits = cgutils.create_struct_proxy(bit_generator)(context, builder)
+        for i, name in enumerate(_BIT_GENERATOR_FIELDS):
+            slot = builder.gep(addresses, [context.get_constant(types.intp, i)])
+            setattr(bits, name, builder.load(slot))
+        # No parent object and no meminfo: the kernel never hands the Generator back to Python.
+        made = cgutils.create_struct_proxy(generator)(context, builder)
+        made.bit_generator = bits._getvalue()
+        return made._getvalue()
+
+    return generator(handle), codegen
