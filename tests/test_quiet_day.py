@@ -15,6 +15,7 @@ from socialsim.brand import early_warning as ew
 from socialsim.brand.listening import listening
 from socialsim.crisis import Crisis, EarlyWarningParams
 from socialsim.day import Day
+from socialsim.fans.experiences import experiences
 
 # Nothing happens to the brand: no experiences, needs or chatter (the engine benchmark's world).
 QUIET = {
@@ -93,3 +94,25 @@ def test_early_warning_leaves_its_shortcut_once_something_is_flagged():
     model.run(days=10)  # chatter and complaints: the detector has a baseline
     assert model.crisis.detector.baseline.any()
     assert not ew._at_rest(model.crisis.detector)
+
+
+@pytest.mark.parametrize("episode", [False, True])
+def test_experiences_at_rates_0_draw_nothing_and_change_nothing(episode):
+    # Every rate 0: the shortcut must leave what the full path leaves, which draws two event
+    # sets at rate 0 and their uniforms of size 0 (no numbers), even in a root-cause episode
+    # (a multiple of a bad rate of 0).
+    changes = QUIET | ({"root_causes.start": 1} if episode else {})
+    model = EngagementModel(Scenario().replace(changes), rng=4)
+    model.run(days=3)
+    assert bool(model.crisis.episodes.start.size) == episode
+    pop = model.population
+    state = {name: getattr(pop, name).copy() for name in ("loyalty", "posts_made", "status")}
+    day = Day(4, model.scenario, model.graph, pop, model.brand, model.crisis)
+    rng = model.streams["experiences"]
+    before = rng.bit_generator.state
+    counts = experiences(day, rng)
+    assert rng.bit_generator.state == before
+    assert counts == dict.fromkeys(experiences.kpis, 0)
+    assert len(day.posts) == 0 and day.posts.author.dtype == np.int64
+    for name, values in state.items():
+        assert (getattr(pop, name) == values).all(), name

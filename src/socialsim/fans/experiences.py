@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 __all__ = ["experiences", "experiences_outcomes"]
 
+_NO_POSTS = Posts.gather({})
+
 
 @phase(
     "experiences",
@@ -45,6 +47,11 @@ __all__ = ["experiences", "experiences_outcomes"]
 def experiences(day: Day, rng: np.random.Generator) -> Counts:
     """Draw today's experiences, apply their effect on loyalty and post about them (``day.posts``)."""
     pop, params = day.population, day.scenario.experiences
+    if params.good_rate == 0.0 and params.bad_rate == 0.0 and params.need_rate == 0.0:
+        # Nothing can happen (a root cause multiplies a bad rate of 0): both event draws at
+        # rate 0 and the draws of their size 0 take no numbers, and nobody changes.
+        day.posts = _NO_POSTS
+        return dict.fromkeys(experiences.kpis, 0)
     segment, extra = excess(day)
     # Everyone is drawn at the highest rate anyone has today, then each person kept at their
     # own: with no episode (or one touching everyone) this is the plain draw at one rate.
