@@ -9,6 +9,7 @@ on random inputs, ties and edge cases included.
 from __future__ import annotations
 
 import copy
+import math
 
 import numpy as np
 import pytest
@@ -20,14 +21,20 @@ from socialsim.fans.cascade import (
     cascade_arcs,
     cascade_positions,
     cascade_reached,
+    cascade_successes,
 )
 from socialsim.fans.churn import churn_fans, churn_leave
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
 from socialsim.fans.experiences import experiences_outcomes
 from socialsim.fans.identification import arcs, spread
-from socialsim.fans.recruitment import recruitment_join, recruitment_pitchers
+from socialsim.fans.recruitment import (
+    recruitment_cascade,
+    recruitment_join,
+    recruitment_pitchers,
+)
 from socialsim.fans.word_of_mouth import word_of_mouth_heard
+from socialsim.kernels import stream_handle
 from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
 from socialsim.network.graph import SocialGraph, distinct, sum_by
 from socialsim.population import DETRACTOR, PROMOTER, Population, _shift
@@ -391,3 +398,83 @@ def test_recruitment_pitchers_are_the_advocates_among_the_talkers(seed):
     talkers = rng.integers(0, 100, int(rng.integers(0, 60)))  # repeats kept, in order
     got = recruitment_pitchers(talkers, pop.status, pop.loyalty)
     assert got.tolist() == talkers[pop.is_advocate(talkers)].tolist()
+
+
+def successes_numpy(total, p, seed):
+    """What cascade.py drew with numpy before its draws were compiled."""
+    if total == 0 or p == 0.0:
+        return np.empty(0, dtype=np.int64)
+    chunks, last = [], -1
+    while True:
+        expected = (total - 1 - last) * p
+        gaps = seed.geometric(p, size=int(expected + 5.0 * math.sqrt(expected) + 10))
+        kept = cascade_positions(gaps, last, total)
+        if kept >= 0:
+            chunks.append(gaps[:kept])
+            return np.concatenate(chunks)
+        chunks.append(gaps)
+        last = int(gaps[-1])
+
+
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("p", [0.0, 1e-300, 1e-18, 0.003, 0.02, 0.3, 1 / 3, 0.5, 1.0])
+def test_cascade_successes_draw_what_numpy_drew(seed, p):
+    # Both branches of numpy's geometric (inversion below 1/3, a search above) and the cap of
+    # a gap an int64 cannot hold (tiny p), on rows short and long.
+    total = [0, 1, 7, 150, 40_000][seed % 5]
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    got = cascade_successes(stream_handle(ours), total, p)
+    expected = successes_numpy(total, p, theirs)
+    assert got.dtype == expected.dtype and got.tolist() == expected.tolist()
+    assert ours.random() == theirs.random()
+
+
+def recruitment_numpy(talkers, one_chance, pitched, loyalty, graph, q, drawn, u, s, status, t, rng):
+    """The cascade rule's day as recruitment.py wrote it in numpy (status, pitched changed)."""
+    join_day = np.zeros(status.size, np.int32)
+    pitchers = talkers[(status[talkers] == 1) & (loyalty[talkers] >= PROMOTER)]
+    if one_chance:
+        was = np.flatnonzero(pitched)
+        pitched[was[~((status[was] == 1) & (loyalty[was] >= PROMOTER))]] = False
+        pitchers = pitchers[~pitched[pitchers]]
+        pitched[pitchers] = True
+    starts = graph.indptr[pitchers]
+    lengths = graph.indptr[pitchers + 1] - starts
+    ends = np.cumsum(lengths)
+    fired = successes_numpy(int(lengths.sum()), q, rng)
+    owner = np.searchsorted(ends, fired, side="right")
+    arcs = starts[owner] + (fired - (ends[owner] - lengths[owner]))
+    social = distinct(graph.indices[arcs], status.size)
+    external = recruitment_join(drawn[u < s], status, join_day, t)
+    return recruitment_join(social, status, join_day, t), external, join_day
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_recruitment_cascade_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    graph = random_graph(rng, n, seed)
+    status, loyalty = rng.integers(0, 3, n).astype(np.int8), rng.uniform(6, 10, n)
+    loyalty[:5] = PROMOTER
+    pitched = rng.random(n) < 0.3
+    talkers = rng.choice(n, int(rng.integers(0, 120)), replace=False)
+    drawn = rng.choice(n, int(rng.integers(0, 40)), replace=False)
+    e = rng.exponential(0.01, drawn.size)
+    u, minus_u = -np.expm1(-e), np.expm1(-e)
+    q, s, one_chance = [0.0, 0.02, 0.4, 1.0][seed % 4], 0.005, bool(seed % 3)
+    expected_status, expected_pitched = status.copy(), pitched.copy()
+    theirs = np.random.default_rng(seed + 100)
+    args = (talkers, one_chance, expected_pitched, loyalty, graph, q, drawn, u, s)
+    referred, external, expected_day = recruitment_numpy(*args, expected_status, 7, theirs)
+    ours, join_day = np.random.default_rng(seed + 100), np.zeros(n, np.int32)
+    got = recruitment_cascade(
+        stream_handle(ours),
+        *(talkers, one_chance, pitched, loyalty, graph.indptr, graph.indices, q),
+        np.full(n, 5, np.int64),  # a scratch table holding stale values
+        *(drawn, minus_u, s, status, join_day, 7),
+    )
+    assert got == (referred, external)
+    assert status.tobytes() == expected_status.tobytes()
+    assert join_day.tobytes() == expected_day.tobytes()
+    assert pitched.tobytes() == expected_pitched.tobytes()
+    assert ours.random() == theirs.random()

@@ -30,15 +30,17 @@ Examples
 from __future__ import annotations
 
 import math
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 
-from socialsim.kernels import njit
+from socialsim.kernels import generator_of, njit, stream_handle
 from socialsim.network.csr import distinct_of
 from socialsim.network.graph import distinct, work_table
 
 __all__ = ["fire", "independent_cascade", "transmit"]
+
+_INT64_MAX = np.iinfo(np.int64).max
 
 
 class CSR(Protocol):
@@ -236,20 +238,61 @@ def _fired(
 
 def _successes(total: int, p: float, seed: np.random.Generator) -> np.ndarray:
     """Positions of the successes in ``total`` Bernoulli(``p``) trials, in order."""
+    return cascade_successes(stream_handle(seed), total, p)
+
+
+# The draws and the loop between them in one call: numpy's geometric draws cost more in their
+# Python wrapper than in drawing, a few dozen a day (docs/performance.md).
+@njit(cache=True)
+def cascade_successes(handle: np.ndarray, total: int, p: float) -> np.ndarray:
+    """Positions of the successes in ``total`` Bernoulli(``p``) trials, in order, drawn from the
+    stream of ``handle`` (:func:`~socialsim.kernels.stream_handle`). Equal to::
+
+        if total == 0 or p == 0.0:
+            return np.empty(0, dtype=np.int64)
+        chunks, last = [], -1
+        while True:
+            # Enough gaps to pass the end almost always; otherwise draw on from the last success.
+            expected = (total - 1 - last) * p
+            gaps = seed.geometric(p, size=int(expected + 5.0 * math.sqrt(expected) + 10))
+            kept = cascade_positions(gaps, last, total)
+            if kept >= 0:
+                chunks.append(gaps[:kept])
+                return np.concatenate(chunks)
+            chunks.append(gaps)
+            last = int(gaps[-1])
+    """
+    return cascade_successes_of(generator_of(handle), total, p)
+
+
+@njit(cache=True)
+def cascade_successes_of(rng: Any, total: int, p: float) -> np.ndarray:
+    """:func:`cascade_successes` on numba's Generator ``rng``, for a kernel that draws more."""
+    fired = np.empty(0, dtype=np.int64)
     if total == 0 or p == 0.0:
-        return np.empty(0, dtype=np.int64)
-    chunks = []
+        return fired
     last = -1
     while True:
-        # Enough gaps to pass the end almost always; otherwise draw on from the last success.
         expected = (total - 1 - last) * p
-        gaps = seed.geometric(p, size=int(expected + 5.0 * math.sqrt(expected) + 10))
+        gaps = np.empty(int(expected + 5.0 * math.sqrt(expected) + 10), dtype=np.int64)
+        for k in range(gaps.size):
+            gaps[k] = cascade_geometric(rng, p)
         kept = cascade_positions(gaps, last, total)
         if kept >= 0:
-            chunks.append(gaps[:kept])
-            return chunks[0] if len(chunks) == 1 else np.concatenate(chunks)
-        chunks.append(gaps)
-        last = int(gaps[-1])
+            return gaps[:kept] if fired.size == 0 else np.concatenate((fired, gaps[:kept]))
+        fired = np.concatenate((fired, gaps))
+        last = gaps[-1]
+
+
+@njit(cache=True)
+def cascade_geometric(rng: Any, p: float) -> int:
+    """numpy's ``Generator.geometric(p)`` for ``0 < p <= 1``: numba's for ``p >= 1/3`` (a
+    search that stays small), numpy's inversion below, which caps what an ``int64`` cannot hold
+    (numba's converts it to a negative number)."""
+    if p >= 0.333333333333333333333333:
+        return rng.geometric(p)
+    z = np.ceil(-rng.standard_exponential() / np.log1p(-p))
+    return _INT64_MAX if z >= 9.223372036854776e18 else np.int64(z)
 
 
 # The arithmetic around the draws, in integers (exact in any order): one loop each instead of

@@ -36,9 +36,9 @@ import numpy as np
 
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.cascade import transmit
-from socialsim.kernels import njit
-from socialsim.network.graph import SocialGraph
+from socialsim.fans.cascade import cascade_arc_count, cascade_reached, cascade_successes_of
+from socialsim.kernels import generator_of, njit, stream_handle
+from socialsim.network.graph import SocialGraph, work_table
 from socialsim.population import FAN, PROMOTER, PROSPECT, Population
 from socialsim.scenario import RecruitmentParams
 
@@ -53,15 +53,84 @@ def recruitment(day: Day, rng: np.random.Generator) -> Counts:
     """Convert today's prospects; the advocates among today's talkers (``day.talkers``) pitch."""
     graph, pop, params = day.graph, day.population, day.scenario.recruitment
     # Which prospects the external route (or Bass's whole rule) could reach is drawn whatever
-    # their state; the Bass rule reads the uniform behind each draw, u = 1 - exp(-E).
+    # their state; the Bass rule reads the uniform behind each draw, u = 1 - exp(-E), here
+    # negated (-u is expm1(-E), u < x is -u > -x).
     bound = params.spontaneous_rate + (params.q if params.rule == "bass" else 0.0)
     drawn, e = pop.anyone.draw(hazard(min(bound, 1.0)), seed=rng)
-    u = -np.expm1(-e)
-    social = _SOCIAL_RULES[params.rule](graph, pop, params, day.talkers, (drawn, u), rng)
-    # The prospects reached become fans, those who came on their own first.
-    external = recruitment_join(drawn[u < params.spontaneous_rate], pop.status, pop.join_day, day.t)
-    referred = recruitment_join(social, pop.status, pop.join_day, day.t)
+    minus_u = np.negative(e)
+    np.expm1(minus_u, out=minus_u)
+    if params.rule == "independent_cascade":
+        # The advocates pitch, then the prospects reached become fans, those who came on their
+        # own first: one call, the draws included.
+        referred, external = recruitment_cascade(
+            stream_handle(rng),
+            day.talkers,
+            params.one_chance,
+            pop.pitched,
+            pop.loyalty,
+            graph.indptr,
+            graph.indices,
+            params.q,
+            work_table(len(pop)),
+            drawn,
+            minus_u,
+            params.spontaneous_rate,
+            pop.status,
+            pop.join_day,
+            day.t,
+        )
+    else:
+        social = _SOCIAL_RULES[params.rule](graph, pop, params, drawn, np.negative(minus_u))
+        external = recruitment_external(
+            drawn, minus_u, params.spontaneous_rate, pop.status, pop.join_day, day.t
+        )
+        referred = recruitment_join(social, pop.status, pop.join_day, day.t)
     return {"new_fans_referred": referred, "new_fans_external": external}
+
+
+@njit(cache=True)
+def recruitment_cascade(
+    handle: np.ndarray,
+    talkers: np.ndarray,
+    one_chance: bool,
+    pitched: np.ndarray,
+    loyalty: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    q: float,
+    table: np.ndarray,
+    drawn: np.ndarray,
+    minus_u: np.ndarray,
+    spontaneous_rate: float,
+    status: np.ndarray,
+    join_day: np.ndarray,
+    day: int,
+) -> tuple[int, int]:
+    """The independent-cascade rule's day, drawing from the stream of ``handle``: how many
+    prospects the pitches referred, and how many came on their own. Equal to::
+
+        pitchers = recruitment_pitchers(talkers, status, loyalty)
+        if one_chance:
+            # A fan who is no longer an advocate will pitch again when re-won.
+            was = np.flatnonzero(pitched)
+            pitched[was[~pop.is_advocate(was)]] = False
+            pitchers = pitchers[~pitched[pitchers]]
+            pitched[pitchers] = True
+        social = transmit(graph, pitchers, q, seed=rng)   # table: work_table(n)
+        external = recruitment_external(drawn, minus_u, spontaneous_rate, status, join_day, day)
+        referred = recruitment_join(social, status, join_day, day)
+    """
+    pitchers = recruitment_pitchers(talkers, status, loyalty)
+    if one_chance:
+        for i in range(pitched.size):
+            pitched[i] &= status[i] == FAN and loyalty[i] >= PROMOTER
+        first = pitchers[~pitched[pitchers]]
+        pitched[first] = True
+        pitchers = first
+    fired = cascade_successes_of(generator_of(handle), cascade_arc_count(indptr, pitchers), q)
+    social = cascade_reached(indptr, indices, pitchers, fired, table)
+    external = recruitment_external(drawn, minus_u, spontaneous_rate, status, join_day, day)
+    return recruitment_join(social, status, join_day, day), external
 
 
 @njit(cache=True)
@@ -80,6 +149,27 @@ def recruitment_pitchers(
 
 
 @njit(cache=True)
+def recruitment_external(
+    drawn: np.ndarray,
+    minus_u: np.ndarray,
+    spontaneous_rate: float,
+    status: np.ndarray,
+    join_day: np.ndarray,
+    day: int,
+) -> int:
+    """The prospects among ``drawn`` whose ``u = -minus_u`` is under ``spontaneous_rate`` join
+    on ``day``; how many. Equal to
+    ``recruitment_join(drawn[-minus_u < spontaneous_rate], status, join_day, day)``."""
+    joined = 0
+    for k in range(drawn.size):
+        i = drawn[k]
+        if -minus_u[k] < spontaneous_rate and status[i] == PROSPECT:
+            status[i], join_day[i] = FAN, day
+            joined += 1
+    return joined
+
+
+@njit(cache=True)
 def recruitment_join(who: np.ndarray, status: np.ndarray, join_day: np.ndarray, day: int) -> int:
     """Make the prospects among the distinct people ``who`` fans from ``day``; how many.
     Equal to ``who = who[status[who] == PROSPECT]`` then ``pop.join(who, day)``: a loop on a
@@ -92,33 +182,14 @@ def recruitment_join(who: np.ndarray, status: np.ndarray, join_day: np.ndarray, 
     return joined
 
 
-# Each social rule returns the distinct people it converts, prospects or not; recruit keeps
-# the prospects who did not convert on their own.
-def _cascade(
-    graph: SocialGraph,
-    pop: Population,
-    params: RecruitmentParams,
-    talkers: np.ndarray,
-    drawn: tuple[np.ndarray, np.ndarray],
-    seed: np.random.Generator,
-) -> np.ndarray:
-    pitchers = recruitment_pitchers(talkers, pop.status, pop.loyalty)
-    if params.one_chance:
-        # A fan who is no longer an advocate will pitch again when re-won.
-        pitched = np.flatnonzero(pop.pitched)
-        pop.pitched[pitched[~pop.is_advocate(pitched)]] = False
-        pitchers = pitchers[~pop.pitched[pitchers]]
-        pop.pitched[pitchers] = True
-    return transmit(graph, pitchers, params.q, seed=seed)
-
-
+# Each social rule but the cascade returns the distinct people it converts, prospects or
+# not; recruitment keeps the prospects who did not convert on their own.
 def _threshold(
     graph: SocialGraph,
     pop: Population,
     params: RecruitmentParams,
-    talkers: np.ndarray,
-    drawn: tuple[np.ndarray, np.ndarray],
-    seed: np.random.Generator,
+    who: np.ndarray,
+    u: np.ndarray,
 ) -> np.ndarray:
     seen = graph.in_degree
     share = graph.count_from(pop.advocates) / np.maximum(seen, 1)
@@ -129,13 +200,11 @@ def _bass(
     graph: SocialGraph,
     pop: Population,
     params: RecruitmentParams,
-    talkers: np.ndarray,
-    drawn: tuple[np.ndarray, np.ndarray],
-    seed: np.random.Generator,
+    who: np.ndarray,
+    u: np.ndarray,
 ) -> np.ndarray:
-    who, u = drawn
     share = graph.count_from(pop.fans)[who] / np.maximum(graph.in_degree[who], 1)
     return who[u < params.spontaneous_rate + params.q * share]
 
 
-_SOCIAL_RULES = {"independent_cascade": _cascade, "threshold": _threshold, "bass": _bass}
+_SOCIAL_RULES = {"threshold": _threshold, "bass": _bass}
