@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import copy
 import math
+import warnings
 
 import numpy as np
 import pytest
 
+from socialsim import EngagementModel, Scenario
 from socialsim.chance import at_least_once, exponential, hazard
+from socialsim.day import Day
 from socialsim.fans.advocacy import advocacy_answered, advocacy_watching, defence_felt
 from socialsim.fans.cascade import (
     cascade_arc_count,
@@ -23,7 +26,7 @@ from socialsim.fans.cascade import (
     cascade_reached,
     cascade_successes,
 )
-from socialsim.fans.churn import churn_fans, churn_leave
+from socialsim.fans.churn import _highest, churn, churn_fans, churn_leave
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
 from socialsim.fans.experiences import experiences_outcomes
@@ -371,19 +374,30 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     fan = status[candidates] == 1
     expected_fans, expected_e = candidates[fan], e[fan]
     out = np.empty(candidates.size)
-    fans = churn_fans(candidates, e, status, loyalty, out)
+    sensitivity, reference = float(rng.uniform(0, 5)), float(rng.uniform(0, 10))
+    fans = churn_fans(candidates, e, status, loyalty, sensitivity, reference, out)
     assert candidates[:fans].tolist() == expected_fans.tolist()
     assert e[:fans].tobytes() == expected_e.tobytes()
-    assert out[:fans].tobytes() == loyalty[expected_fans].tobytes()
+    exponent = sensitivity * (reference - loyalty[expected_fans])  # as churn_probability
+    assert out[:fans].tobytes() == exponent.tobytes()
 
-    chance = hazard(0.0004 * np.exp(0.5 * (7.0 - out[:fans])))
+    # The phase's numpy between the kernels: -hazard(base_rate * exp(exponent)), in place.
+    # (validated so that churn at loyalty 0 stays a probability: at most exp(-s * reference))
+    base_rate = float(rng.random() if seed else 1.0) * np.exp(-sensitivity * reference)
+    chance = hazard(base_rate * np.exp(exponent))
+    minus_chance = out[:fans]
+    np.log1p(
+        np.multiply(np.exp(minus_chance, out=minus_chance), -base_rate, out=minus_chance),
+        out=minus_chance,
+    )
+    assert (-minus_chance).tobytes() == chance.tobytes()
     expected = chance.copy()
     if protected:
         expected *= 1.0 - protection * depth[expected_fans]
     leaving = expected_fans[expected_e < expected]
     expected_status, expected_day = status.copy(), churn_day.copy()
     expected_status[leaving], expected_day[leaving] = 2, 9
-    args = (candidates[:fans], e[:fans], chance, depth, protected, protection)
+    args = (candidates[:fans], e[:fans], minus_chance, depth, protected, protection)
     assert churn_leave(*args, status, churn_day, 9) == leaving.size
     assert status.tolist() == expected_status.tolist()
     assert churn_day.tolist() == expected_day.tolist()
@@ -478,3 +492,20 @@ def test_recruitment_cascade_equals_its_numpy_version(seed):
     assert join_day.tobytes() == expected_day.tobytes()
     assert pitched.tobytes() == expected_pitched.tobytes()
     assert ours.random() == theirs.random()
+
+
+def test_certain_churn_at_loyalty_0_churns_without_a_warning():
+    # At its validated maximum, base_rate = exp(-sensitivity * reference) makes churn at
+    # loyalty 0 certain (here exactly: hazard inf); the phase's log1p of -1 must stay silent.
+    changes = {"graph.n": 300, "churn.sensitivity": 0.5, "churn.reference_loyalty": 6.0}
+    scenario = Scenario().replace(changes | {"churn.base_rate": math.exp(-0.5 * 6.0)})
+    model = EngagementModel(scenario, rng=2)
+    pop = model.population
+    fans = np.flatnonzero(pop.status == 1)
+    assert _highest(scenario.churn) == np.inf and fans.size > 5
+    pop.loyalty[fans[:5]] = 0.0
+    day = Day(1, scenario, model.graph, pop, model.brand)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        churn(day, np.random.default_rng(0))
+    assert (pop.status[fans[:5]] == 2).all()

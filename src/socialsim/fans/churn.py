@@ -10,6 +10,7 @@ relationship protects: the hazard ``h(P)`` is multiplied by ``1 − relationship
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -44,10 +45,20 @@ def churn(day: Day, rng: np.random.Generator) -> Counts:
     pop, params = day.population, day.scenario.churn
     # Only fans drawn at the highest possible probability (at loyalty 0) can churn; whether
     # they do is worked out for those few alone.
-    candidates, e = pop.anyone.draw(_highest(params), seed=rng)
-    loyalty = np.empty(candidates.size)
-    fans = churn_fans(candidates, e, pop.status, pop.loyalty, loyalty)
-    chance = hazard(churn_probability(loyalty[:fans], params))
+    highest = _highest(params)
+    candidates, e = pop.anyone.draw(highest, seed=rng)
+    # Their hazards, negated, in place: -hazard(p) = log1p(-p), and -p = (-base_rate) · exp(...)
+    # (a negation is exact either side of a rounding); exp and log1p stay numpy's.
+    chance = np.empty(candidates.size)
+    fans = churn_fans(
+        candidates, e, pop.status, pop.loyalty, params.sensitivity, params.reference_loyalty, chance
+    )
+    chance = np.exp(chance[:fans], out=chance[:fans])
+    np.multiply(chance, -params.base_rate, out=chance)
+    # Churn certain (p = 1) has hazard inf, as hazard() gives it, without a warning; only
+    # possible if it is at loyalty 0, and np.errstate costs more than the rest of this.
+    with np.errstate(divide="ignore") if highest == np.inf else nullcontext():
+        np.log1p(chance, out=chance)
     # Depth lowers the hazard, so the bound above holds for everyone.
     protected = pop.max_depth > 0.0
     leaving = churn_leave(
@@ -70,20 +81,28 @@ def _highest(params: ChurnParams) -> float:
     return hazard(float(churn_probability(np.zeros(1), params)[0]))
 
 
-# Two loops around the numpy of churn_probability and hazard (exp and log1p stay numpy's: a
-# compiled one may round differently), instead of a dozen numpy calls on a hundred people.
+# Two loops around numpy's exp and log1p in churn_probability and hazard (a compiled one may
+# round differently), instead of a dozen numpy calls on a hundred people.
 @njit(cache=True)
 def churn_fans(
-    candidates: np.ndarray, e: np.ndarray, status: np.ndarray, loyalty: np.ndarray, out: np.ndarray
+    candidates: np.ndarray,
+    e: np.ndarray,
+    status: np.ndarray,
+    loyalty: np.ndarray,
+    sensitivity: float,
+    reference_loyalty: float,
+    out: np.ndarray,
 ) -> int:
-    """Keep the fans among ``candidates`` (and their ``e``), in place, and write their loyalty
-    to ``out``; how many. Equal to ``fan = status[candidates] == FAN``, ``candidates, e =
-    candidates[fan], e[fan]``, ``out = loyalty[candidates]``."""
+    """Keep the fans among ``candidates`` (and their ``e``), in place, and write the exponent of
+    their churn probability to ``out``; how many. Equal to ``fan = status[candidates] == FAN``,
+    ``candidates, e = candidates[fan], e[fan]``, ``out = sensitivity * (reference_loyalty -
+    loyalty[candidates])``."""
     fans = 0
     for k in range(candidates.size):
         i = candidates[k]
         if status[i] == FAN:
-            candidates[fans], e[fans], out[fans] = i, e[k], loyalty[i]
+            candidates[fans], e[fans] = i, e[k]
+            out[fans] = sensitivity * (reference_loyalty - loyalty[i])
             fans += 1
     return fans
 
@@ -92,7 +111,7 @@ def churn_fans(
 def churn_leave(
     fans: np.ndarray,
     e: np.ndarray,
-    chance: np.ndarray,
+    minus_chance: np.ndarray,
     depth: np.ndarray,
     protected: bool,
     protection: float,
@@ -100,8 +119,8 @@ def churn_leave(
     churn_day: np.ndarray,
     day: int,
 ) -> int:
-    """The fans whose ``e`` falls under their hazard ``chance`` churn on ``day``; how many.
-    Equal to::
+    """The fans whose ``e`` falls under their hazard ``chance = -minus_chance`` churn on ``day``;
+    how many. Equal to::
 
         if protected:
             chance *= 1.0 - protection * depth[fans]
@@ -111,7 +130,8 @@ def churn_leave(
     leaving = 0
     for k in range(fans.size):
         i = fans[k]
-        rate = chance[k] * (1.0 - protection * depth[i]) if protected else chance[k]
+        chance = -minus_chance[k]
+        rate = chance * (1.0 - protection * depth[i]) if protected else chance
         if e[k] < rate:
             status[i], churn_day[i] = CHURNED, day
             leaving += 1
