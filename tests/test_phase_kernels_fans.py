@@ -29,7 +29,7 @@ from socialsim.fans.cascade import (
 from socialsim.fans.churn import _highest, churn, churn_fans, churn_leave
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
-from socialsim.fans.experiences import experiences_outcomes
+from socialsim.fans.experiences import experiences_outcomes, experiences_uniforms
 from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import (
     recruitment_cascade,
@@ -187,6 +187,8 @@ def experiences_numpy(lived, e, post_e, hour, had, bad_hazard, effects, praise_h
 
 @pytest.mark.parametrize("seed", range(30))
 def test_experiences_outcomes_equal_their_numpy_version(seed):
+    # The kernels draw what the phase drew with numpy, from one seed: the candidates' posting
+    # and hour uniforms (experiences_uniforms), then, after the needs, the needs' hours.
     rng = np.random.default_rng(seed)
     n, m, people = int(rng.integers(0, 80)), int(rng.integers(0, 10)), 300
     lived = rng.choice(people, n, replace=False)
@@ -202,23 +204,26 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
         rng.random(people) * (seed % 2),
         float(rng.random()),
     )
-    args = (
-        lived,
-        rng.uniform(0.0, 0.5, n),
-        exponential(rng.random(n, dtype=np.float32)),
-        rng.random(n),
-        had,
-        hazards[0],
-        np.array([-rng.uniform(0, 3), rng.uniform(0, 1), hazard(float(rng.random()))]),
-        hazard(float(rng.random())),
-        needs,
-        rng.random(m),
-    )
+    e = rng.uniform(0.0, 0.5, n)
+    effects = [-rng.uniform(0, 3), rng.uniform(0, 1), hazard(float(rng.random()))]
+    praise_hazard = hazard(float(rng.random()))
+    theirs, ours = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    post_e, hour = exponential(theirs.random(n, dtype=np.float32)), theirs.random(n)
+    need_hour = theirs.random(m)
+    numpy_args = (lived, e, post_e, hour, had, hazards[0], effects, praise_hazard, needs, need_hour)
     expected_made = rng.integers(0, 5, people).astype(np.int32)
     made, loyalty = expected_made.copy(), state[3].copy()
-    posts, counts = experiences_numpy(*args, *state, expected_made)
+    posts, counts = experiences_numpy(*numpy_args, *state, expected_made)
+
+    uniforms = np.empty((2, n))
+    experiences_uniforms(stream_handle(ours), uniforms)
+    np.log1p(uniforms[0], out=uniforms[0])
+    assert (-uniforms[0]).tobytes() == post_e.tobytes() and uniforms[1].tobytes() == hour.tobytes()
     buffers = np.empty(n + m, np.int64), np.empty(n + m, np.int8), np.empty(n + m)
-    got = experiences_outcomes(*args, *state[:3], loyalty, *state[4:], made, *buffers)
+    args = (lived, e, uniforms, had, hazards[0], np.array([*effects, praise_hazard]), needs)
+    got = experiences_outcomes(
+        stream_handle(ours), *args, *state[:3], loyalty, *state[4:], made, *buffers
+    )
     assert got == counts
     k = sum(counts[2:])
     assert buffers[0][:k].tolist() == posts.author.tolist()
@@ -226,6 +231,7 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
     assert buffers[2][:k].tobytes() == posts.hour.tobytes()
     assert loyalty.tobytes() == state[3].tobytes()
     assert made.tolist() == expected_made.tolist()
+    assert ours.random() == theirs.random()
 
 
 @pytest.mark.parametrize("seed", range(20))

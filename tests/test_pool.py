@@ -41,6 +41,7 @@ KERNELS = {
     "socialsim.fans.churn.churn_fans",
     "socialsim.fans.churn.churn_leave",
     "socialsim.fans.experiences.experiences_outcomes",
+    "socialsim.fans.experiences.experiences_uniforms",
     "socialsim.fans.identification._spread",
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.recruitment.recruitment_cascade",

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.chance import exponential, hazard
+from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.root_causes import excess
-from socialsim.kernels import njit
+from socialsim.kernels import generator_of, njit, stream_handle
 from socialsim.population import CHURNED, FAN
 from socialsim.posts import COMPLAINT, NEED, PRAISE, Posts
 from socialsim.scenario import ExperienceParams
@@ -35,9 +35,10 @@ from socialsim.scenario import ExperienceParams
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["experiences", "experiences_outcomes"]
+__all__ = ["experiences", "experiences_outcomes", "experiences_uniforms"]
 
 _NO_POSTS = Posts.gather({})
+_NOTHING = np.empty(0)
 
 
 @phase(
@@ -58,24 +59,27 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
     more = 1.0 + extra.sum() if extra.size else 1.0  # (the same number: 1.0 + 0.0 is 1.0)
     worst = min(params.bad_rate * more, 1.0 - params.good_rate)
     lived, e = pop.anyone.draw(hazard(worst + params.good_rate), seed=rng)
-    posting = rng.random(lived.size, dtype=np.float32)
-    hour = rng.random(lived.size)
+    handle = stream_handle(rng)
+    # Their posting and hour uniforms come next in the stream, then the needs (whose hours the
+    # outcomes draw). The posting uniform u is wanted as E = -log1p(-u): numpy's log1p (a
+    # compiled one may round differently) makes uniforms[0], which holds -u, into -E.
+    uniforms = np.empty((2, lived.size))
+    experiences_uniforms(handle, uniforms)
+    np.log1p(uniforms[0], out=uniforms[0])
     needs, _ = pop.by_activity.draw(hazard(params.need_rate), seed=rng)
-    need_hour = rng.random(needs.size)
-    bad_rate = _bad_rates(lived, pop.segment, segment, extra, params.bad_rate, params.good_rate)
-    each = np.ndim(bad_rate) > 0  # the candidates' own rates, not everyone's
+    effects, everyones = _effects(params)
+    had, bad_hazard = _hazards(lived, pop.segment, segment, extra, params, everyones)
     posts = np.empty(lived.size + needs.size, dtype=np.int64)
     kind, hours = np.empty(posts.size, dtype=np.int8), np.empty(posts.size)
     good, bad, complaints, praise, needing = experiences_outcomes(
+        handle,
         lived,
         e,
-        exponential(posting),
-        hour,
-        hazard(bad_rate + params.good_rate) if each else np.empty(0),
-        np.atleast_1d(hazard(bad_rate)),
-        *_effects(params),
+        uniforms,
+        had,
+        bad_hazard,
+        effects,
         needs,
-        need_hour,
         pop.status,
         pop.activity,
         pop.complaint_propensity,
@@ -99,47 +103,71 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
 
 
 @lru_cache(maxsize=16)
-def _effects(params: ExperienceParams) -> tuple[np.ndarray, np.float64]:
-    """``(−bad_impact, good_impact, hazard(complaint_rate))`` and ``hazard(praise_rate)``: a
-    run's parameters, worked out once (read, never written)."""
-    effects = np.array([-params.bad_impact, params.good_impact, hazard(params.complaint_rate)])
-    return effects, hazard(params.praise_rate)
+def _effects(params: ExperienceParams) -> tuple[np.ndarray, np.ndarray]:
+    """``(−bad_impact, good_impact, hazard(complaint_rate), hazard(praise_rate))``, and
+    ``hazard(bad_rate)`` as an array of one: a run's parameters, worked out once (read, never
+    written)."""
+    effects = np.array(
+        [
+            -params.bad_impact,
+            params.good_impact,
+            hazard(params.complaint_rate),
+            hazard(params.praise_rate),
+        ]
+    )
+    return effects, np.atleast_1d(hazard(params.bad_rate))
 
 
-def _bad_rates(
+def _hazards(
     lived: np.ndarray,
     segments: np.ndarray,
     touched: np.ndarray,
     extra: np.ndarray,
-    bad_rate: float,
-    good_rate: float,
-) -> float | np.ndarray:
-    """Each person's bad-experience probability today; one number when it is everyone's."""
+    params: ExperienceParams,
+    everyones: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate's hazard of an experience and of a bad one today, as
+    :func:`experiences_outcomes` takes them: the first empty when everyone drawn had an
+    experience, the second of size 1 when it is everyone's (``everyones``: with no episode)."""
+    bad_rate, good_rate = params.bad_rate, params.good_rate
     if extra.size == 0:
-        return bad_rate
+        return _NOTHING, everyones
     if np.all(touched < 0):
-        return min(bad_rate * (1.0 + extra.sum()), 1.0 - good_rate)
+        bad_rate = min(bad_rate * (1.0 + extra.sum()), 1.0 - good_rate)
+        return _NOTHING, np.atleast_1d(hazard(bad_rate))
     multiplier = np.ones(lived.size)
     mine = segments[lived]
     for seg, more in zip(touched.tolist(), extra.tolist(), strict=True):
         multiplier += more if seg < 0 else more * (mine == seg)
-    return np.minimum(bad_rate * multiplier, 1.0 - good_rate)
+    each = np.minimum(bad_rate * multiplier, 1.0 - good_rate)
+    return hazard(each + good_rate), hazard(each)
+
+
+@njit(cache=True)
+def experiences_uniforms(handle: np.ndarray, out: np.ndarray) -> None:
+    """The day's candidates' posting and hour uniforms, drawn from the stream of ``handle``
+    into ``out`` (shape ``(2, n)``). Equal to ``out[0] = np.negative(rng.random(n,
+    dtype=np.float32), dtype=np.float64)`` (the first step of :func:`~socialsim.chance.
+    exponential`) and ``out[1] = rng.random(n)``."""
+    rng = generator_of(handle)
+    posting = rng.random(out.shape[1], dtype=np.float32)
+    for k in range(posting.size):
+        out[0, k] = -np.float64(posting[k])
+    out[1, :] = rng.random(out.shape[1])
 
 
 # One pass over the day's candidates instead of some forty numpy calls on a few hundred
 # entries, whose fixed cost was most of the phase (docs/performance.md).
 @njit(cache=True)
 def experiences_outcomes(
+    handle: np.ndarray,
     lived: np.ndarray,
     e: np.ndarray,
-    post_e: np.ndarray,
-    hour: np.ndarray,
+    uniforms: np.ndarray,
     had: np.ndarray,
     bad_hazard: np.ndarray,
     effects: np.ndarray,
-    praise_hazard: float,
     needs: np.ndarray,
-    need_hour: np.ndarray,
     status: np.ndarray,
     activity: np.ndarray,
     complaint_propensity: np.ndarray,
@@ -153,12 +181,14 @@ def experiences_outcomes(
 ) -> tuple[int, int, int, int, int]:
     """The experiences of the fans among ``lived``, the posts about them, and today's needs.
 
-    Equal to this numpy, on ``lived`` (distinct people), their exponentials ``e``, the
-    exponentials of their posting uniforms ``post_e`` and their hour uniforms ``hour``;
-    ``had`` and ``bad_hazard`` hold each candidate's hazards (``had`` empty: everyone drawn had
-    an experience; ``bad_hazard`` of size 1: everyone's); ``effects`` is ``(−bad_impact,
-    good_impact, hazard(complaint_rate))``::
+    Equal to this numpy, on ``lived`` (distinct people), their exponentials ``e``, and
+    ``uniforms``: minus the exponentials of their posting uniforms (``post_e = -uniforms[0]``)
+    and their hour uniforms (``hour = uniforms[1]``); ``had`` and ``bad_hazard`` hold each
+    candidate's hazards (``had`` empty: everyone drawn had an experience; ``bad_hazard`` of size
+    1: everyone's); ``effects`` is ``(−bad_impact, good_impact, hazard(complaint_rate),
+    hazard(praise_rate))``; the needs' hours are drawn from the stream of ``handle``::
 
+        need_hour = rng.random(needs.size)
         fan = status[lived] == FAN
         lived, e, post_e, hour = (x[fan] for x in (lived, e, post_e, hour))
         bad_hazard = bad_hazard[fan] if bad_hazard.size > 1 else bad_hazard[0]
@@ -169,7 +199,7 @@ def experiences_outcomes(
         bad, good = lived[was_bad], lived[~was_bad]
         pop.shift(bad, effects[0]); pop.shift(good, effects[1])   # damping as given
         complains = post_e[was_bad] < activity[bad] * complaint_propensity[bad] * effects[2]
-        praises = post_e[~was_bad] < activity[good] * praise_hazard
+        praises = post_e[~was_bad] < activity[good] * effects[3]
         listening = status[needs] != CHURNED
         posts = Posts.gather({COMPLAINT: (bad[complains], 24.0 * hour[was_bad][complains]),
                               PRAISE: (good[praises], 24.0 * hour[~was_bad][praises]),
@@ -191,23 +221,25 @@ def experiences_outcomes(
         loyalty[i] = min(10.0, max(0.0, loyalty[i] + delta * (1.0 - damping * depth[i])))
         if was_bad:
             bad += 1
-            if post_e[k] < activity[i] * complaint_propensity[i] * effects[2]:
-                author[complaints], posted_at[complaints] = i, 24.0 * hour[k]
+            if -uniforms[0, k] < activity[i] * complaint_propensity[i] * effects[2]:
+                author[complaints], posted_at[complaints] = i, 24.0 * uniforms[1, k]
                 complaints += 1
         else:
             good += 1
-            if post_e[k] < activity[i] * praise_hazard:
+            if -uniforms[0, k] < activity[i] * effects[3]:
                 praised[praise] = k
                 praise += 1
     n = complaints
     kind[:n] = COMPLAINT
     for k in praised[:praise]:
-        author[n], kind[n], posted_at[n] = lived[k], PRAISE, 24.0 * hour[k]
+        author[n], kind[n], posted_at[n] = lived[k], PRAISE, 24.0 * uniforms[1, k]
         n += 1
     needing = 0
+    rng = generator_of(handle)
     for k in range(needs.size):
+        hour = rng.random()  # one for every need, listening or not
         if status[needs[k]] != CHURNED:
-            author[n], kind[n], posted_at[n] = needs[k], NEED, 24.0 * need_hour[k]
+            author[n], kind[n], posted_at[n] = needs[k], NEED, 24.0 * hour
             n += 1
             needing += 1
     for k in range(n):
