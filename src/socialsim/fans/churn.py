@@ -10,7 +10,7 @@ relationship protects: the hazard ``h(P)`` is multiplied by ``1 − relationship
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+import math
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -55,10 +55,12 @@ def churn(day: Day, rng: np.random.Generator) -> Counts:
     )
     chance = np.exp(chance[:fans], out=chance[:fans])
     np.multiply(chance, -params.base_rate, out=chance)
-    # Churn certain (p = 1) has hazard inf, as hazard() gives it, without a warning; only
-    # possible if it is at loyalty 0, and np.errstate costs more than the rest of this.
-    with np.errstate(divide="ignore") if highest == np.inf else nullcontext():
+    if highest < math.inf:
         np.log1p(chance, out=chance)
+    else:  # churn certain at loyalty 0: hazard inf, silently, as hazard() gives it (only then
+        # is np.errstate, which costs more than the rest of this, needed)
+        with np.errstate(divide="ignore"):
+            np.log1p(chance, out=chance)
     # Depth lowers the hazard, so the bound above holds for everyone.
     protected = pop.max_depth > 0.0
     leaving = churn_leave(

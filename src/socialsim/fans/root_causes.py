@@ -28,6 +28,9 @@ if TYPE_CHECKING:
 
 __all__ = ["excess", "root_causes"]
 
+# No episode: no segment touched, no excess; shared by every day (empty: nothing to change).
+_NONE = (np.empty(0, np.int64), np.empty(0))
+
 
 @phase("root_causes", kpis=("episodes_started", "crisis_days"))
 def root_causes(day: Day, rng: np.random.Generator) -> Counts:
@@ -72,7 +75,7 @@ def excess(day: Day) -> tuple[np.ndarray, np.ndarray]:
     """
     episodes = day.crisis.episodes
     if episodes.start.size == 0:
-        return np.empty(0, np.int64), np.empty(0)
+        return _NONE
     strength = episodes.strength(day.t, day.scenario.root_causes.decay_days)
     on = strength > 0
     return episodes.segment[on], (episodes.multiplier[on] - 1.0) * strength[on]
