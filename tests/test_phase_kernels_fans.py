@@ -33,6 +33,7 @@ from socialsim.fans.experiences import experiences_outcomes, experiences_uniform
 from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import (
     recruitment_cascade,
+    recruitment_external,
     recruitment_join,
     recruitment_pitchers,
 )
@@ -515,3 +516,18 @@ def test_certain_churn_at_loyalty_0_churns_without_a_warning():
         warnings.simplefilter("error")
         churn(day, np.random.default_rng(0))
     assert (pop.status[fans[:5]] == 2).all()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_recruitment_external_joins_the_prospects_drawn_under_the_rate(seed):
+    rng = np.random.default_rng(seed)
+    status = rng.integers(0, 3, 100).astype(np.int8)
+    drawn = rng.choice(100, int(rng.integers(0, 40)), replace=False)
+    minus_u = np.expm1(-rng.exponential(0.01, drawn.size))
+    s = float(rng.choice([0.0, 0.002, 0.01, 1.0]))
+    expected_status, expected_day = status.copy(), np.zeros(100, np.int32)
+    expected = recruitment_join(drawn[-minus_u < s], expected_status, expected_day, 4)
+    join_day = np.zeros(100, np.int32)
+    assert recruitment_external(drawn, minus_u, s, status, join_day, 4) == expected
+    assert status.tobytes() == expected_status.tobytes()
+    assert join_day.tobytes() == expected_day.tobytes()

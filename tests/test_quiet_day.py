@@ -99,7 +99,7 @@ def test_early_warning_leaves_its_shortcut_once_something_is_flagged():
 @pytest.mark.parametrize("episode", [False, True])
 def test_experiences_at_rates_0_draw_nothing_and_change_nothing(episode):
     # Every rate 0: the shortcut must leave what the full path leaves, which draws two event
-    # sets at rate 0 and their uniforms of size 0 (no numbers), even in a root-cause episode
+    # sets at hazard 0 and their uniforms of size 0 (no numbers), even in a root-cause episode
     # (a multiple of a bad rate of 0).
     changes = QUIET | ({"root_causes.start": 1} if episode else {})
     model = EngagementModel(Scenario().replace(changes), rng=4)

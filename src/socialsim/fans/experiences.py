@@ -48,16 +48,17 @@ _NOTHING = np.empty(0)
 def experiences(day: Day, rng: np.random.Generator) -> Counts:
     """Draw today's experiences, apply their effect on loyalty and post about them (``day.posts``)."""
     pop, params = day.population, day.scenario.experiences
-    if params.good_rate == 0.0 and params.bad_rate == 0.0 and params.need_rate == 0.0:
-        # Nothing can happen (a root cause multiplies a bad rate of 0): both event draws at
-        # rate 0 and the draws of their size 0 take no numbers, and nobody changes.
-        day.posts = _NO_POSTS
-        return dict.fromkeys(experiences.kpis, 0)
     segment, extra = excess(day)
     # Everyone is drawn at the highest rate anyone has today, then each person kept at their
     # own: with no episode (or one touching everyone) this is the plain draw at one rate.
     more = 1.0 + extra.sum() if extra.size else 1.0  # (the same number: 1.0 + 0.0 is 1.0)
     worst = min(params.bad_rate * more, 1.0 - params.good_rate)
+    if worst + params.good_rate == 0.0 and params.need_rate == 0.0:
+        # Nobody can have an experience or a need (every rate 0, the engine comparison's day):
+        # both event draws at hazard 0 and the draws of their size 0 take no numbers, and
+        # nobody changes.
+        day.posts = _NO_POSTS
+        return dict.fromkeys(experiences.kpis, 0)
     lived, e = pop.anyone.draw(hazard(worst + params.good_rate), seed=rng)
     handle = stream_handle(rng)
     # Their posting and hour uniforms come next in the stream, then the needs (whose hours the
@@ -65,7 +66,8 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
     # compiled one may round differently) makes uniforms[0], which holds -u, into -E.
     uniforms = np.empty((2, lived.size))
     experiences_uniforms(handle, uniforms)
-    np.log1p(uniforms[0], out=uniforms[0])
+    minus_e = uniforms[0]
+    np.log1p(minus_e, out=minus_e)
     needs, _ = pop.by_activity.draw(hazard(params.need_rate), seed=rng)
     effects, everyones = _effects(params)
     had, bad_hazard = _hazards(lived, pop.segment, segment, extra, params, everyones)

@@ -53,8 +53,8 @@ def recruitment(day: Day, rng: np.random.Generator) -> Counts:
     """Convert today's prospects; the advocates among today's talkers (``day.talkers``) pitch."""
     graph, pop, params = day.graph, day.population, day.scenario.recruitment
     # Which prospects the external route (or Bass's whole rule) could reach is drawn whatever
-    # their state; the Bass rule reads the uniform behind each draw, u = 1 - exp(-E), here
-    # negated (-u is expm1(-E), u < x is -u > -x).
+    # their state; the Bass rule reads the uniform behind each draw, u = 1 - exp(-E), kept
+    # here as minus_u = expm1(-E) (numpy's expm1: a compiled one may round differently).
     bound = params.spontaneous_rate + (params.q if params.rule == "bass" else 0.0)
     drawn, e = pop.anyone.draw(hazard(min(bound, 1.0)), seed=rng)
     minus_u = np.negative(e)
