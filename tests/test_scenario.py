@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -192,3 +193,22 @@ def test_a_retired_key_says_what_replaced_it(key):
     assert RETIRED[key] in message and "Did you mean" not in message
     named = re.findall(r"'([a-z_]+\.[a-z_]+)'", RETIRED[key])
     assert named and all(name in PARAMETERS for name in named)  # the hints name real keys
+
+
+@pytest.mark.parametrize("sensitivity", [0.25, 0.5, 0.9, 3.3])
+@pytest.mark.parametrize("reference", [6.0, 7.0, 7.3, 9.9])
+def test_the_largest_base_rate_accepted_keeps_churn_at_loyalty_0_a_probability(
+    sensitivity, reference
+):
+    # The bound exp(-s·L) alone can round so that the model's base_rate * exp(s·L) is a hair
+    # above 1 (at s 0.25, L 7 among others): churn's highest hazard is then nan and its draw
+    # asks for a number for everyone.
+    from socialsim.fans.churn import churn_probability
+    from socialsim.scenario import ChurnParams
+
+    together = {"sensitivity": sensitivity, "reference_loyalty": reference}
+    largest = ChurnParams(base_rate=0.0, **together)._largest_base_rate()
+    accepted = ChurnParams(base_rate=largest, **together)
+    assert churn_probability(np.zeros(1), accepted)[0] <= 1.0
+    with pytest.raises(ConfigError, match="churn.base_rate"):
+        ChurnParams(base_rate=float(np.nextafter(largest, 1.0)), **together)

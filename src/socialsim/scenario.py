@@ -19,6 +19,8 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, ClassVar
 
+import numpy as np
+
 from socialsim.assumptions import Fixed, Lever, LogUniform, Triangular, Uniform
 from socialsim.brand.policy import PolicyParams, expand_preset
 from socialsim.brand.routing import ROUTINGS
@@ -463,10 +465,19 @@ class ChurnParams(Section):
     def _check_together(self) -> None:
         Interval(
             0,
-            math.exp(-self.sensitivity * self.reference_loyalty),
+            self._largest_base_rate(),
             why="so that churn at loyalty 0, base_rate * exp(sensitivity * reference_loyalty), "
             "stays a probability",
         ).check("churn.base_rate", self.base_rate)
+
+    def _largest_base_rate(self) -> float:
+        """The largest base_rate whose churn at loyalty 0, as the model computes it (numpy's
+        exp, then the product), is at most 1: ``exp(-s·L)`` alone can round a hair above."""
+        growth = float(np.exp(self.sensitivity * self.reference_loyalty))
+        largest = 1.0 / growth
+        while largest * growth > 1.0:
+            largest = math.nextafter(largest, 0.0)
+        return largest
 
 
 @dataclass(frozen=True)
