@@ -11,7 +11,6 @@ it models and each drawing from its own named random stream.
 from __future__ import annotations
 
 from functools import partial
-from operator import itemgetter
 from typing import Any
 
 import mesa
@@ -106,7 +105,6 @@ class _DailyRecord(mesa.DataCollector):
             model_reporters={"seed": _seed} | {name: partial(_kpi, name=name) for name in KPIS}
         )
         self._columns = [self._vars[name] for name in ("seed", *KPIS)]
-        self._row = itemgetter(*KPIS)
 
     @property  # type: ignore[override]
     def model_vars(self) -> dict[str, list]:
@@ -122,9 +120,13 @@ class _DailyRecord(mesa.DataCollector):
         self._vars = value
 
     def collect(self, model: EngagementModel) -> None:  # type: ignore[override]
-        """Record the model's seed and today's KPIs, as ``DataCollector.collect`` would."""
+        """Record the model's seed and today's KPIs, as ``DataCollector.collect`` would.
+
+        The model's ``today`` holds every KPI in the order of :data:`~socialsim.kpis.KPIS`
+        (it is filled in from a dict of them all), so its values are the row as they stand.
+        """
         self._collection_steps.append(model.time)
-        self._rows.append((model.seed, *self._row(model.today)))
+        self._rows.append((model.seed, *model.today.values()))
 
     def kpis(self) -> pd.DataFrame:
         """The KPIs recorded, one row per day, with the ``day`` first and without the seed.
@@ -251,9 +253,13 @@ class EngagementModel(mesa.Model):
         self.brand = Brand(scenario.team, self.policy)
         self.crisis = Crisis()
         self._day = Day(0, scenario, self.graph, self.population, self.brand, self.crisis)
-        self.today: dict[str, float] = {}
+        # Every KPI in the record's order: a day's record starts as a copy, and the phases
+        # (which return exactly the KPIs they declare, a test checks) replace every value.
+        # That costs less than a dict built key by key and merged with the state's.
+        self._every_kpi: dict[str, Any] = dict.fromkeys(KPIS)
         self._record(
-            dict.fromkeys(FLOW_KPIS, 0)
+            self._every_kpi
+            | dict.fromkeys(FLOW_KPIS, 0)
             | dict.fromkeys(BRAND_KPIS, 0)
             | self._idle_brand()
             | depth_levels(self.population, 0)
@@ -297,10 +303,12 @@ class EngagementModel(mesa.Model):
         day = self._day = Day(
             self.steps, self.scenario, self.graph, self.population, self.brand, self.crisis
         )
-        counts: dict[str, float] = {}
+        # Each phase's KPIs go straight into their places in the day's record.
+        today = self._every_kpi.copy()
+        count = today.update
         for phase, rng in self._phases:
-            counts.update(phase(day, rng))
-        self._record(counts)
+            count(phase(day, rng))
+        self._record(today)
         self.datacollector.collect(self)
         if self.steps >= self.scenario.run.days:
             self.running = False
@@ -382,5 +390,7 @@ class EngagementModel(mesa.Model):
             "engagement_rate": float("nan"),
         }
 
-    def _record(self, counts: dict[str, float]) -> None:
-        self.today = {**state_kpis(self.population), **counts}
+    def _record(self, today: dict[str, float]) -> None:
+        """Today's KPIs: the phases' counts in ``today`` (every KPI, in order), and the state."""
+        today.update(state_kpis(self.population))
+        self.today = today
