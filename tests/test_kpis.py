@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 import pandas as pd
 import pytest
@@ -23,7 +24,8 @@ from socialsim.kpis import (
     per_run,
     state_kpis,
 )
-from socialsim.population import Population, Status
+from socialsim.kpis.state import _tally
+from socialsim.population import DETRACTOR, FAN, PROMOTER, PROSPECT, Population, Status
 from socialsim.scenario import PopulationParams
 from socialsim.value import CostParams, ValueParams, cost_per_nps_point, fan_value, value_and_cost
 
@@ -237,3 +239,50 @@ def test_the_kpis_command_lists_every_declared_kpi():
     assert result.exit_code == 0
     listed = [line.split()[0] for line in result.output.splitlines()[1:]]
     assert listed == list(DECLARED)
+
+
+@numba.njit(fastmath={"reassoc"})
+def _tally_before(status, loyalty):  # pragma: no cover - compiled
+    """The state tally as every golden run so far computed it (the detractors counted
+    directly): the reference the tally must keep to the last bit."""
+    fans = prospects = promoters = detractors = 0
+    total = 0.0
+    for i in range(status.size):
+        fan = status[i] == FAN
+        fans += fan
+        prospects += status[i] == PROSPECT
+        promoters += fan & (loyalty[i] >= PROMOTER)
+        detractors += fan & (loyalty[i] < DETRACTOR)
+        total += loyalty[i] * fan
+    return fans, prospects, promoters, detractors, total
+
+
+def _total_written_out(status: np.ndarray, loyalty: np.ndarray) -> float:
+    """The fans' total loyalty in the tally's order: eight running sums, then the rest."""
+    counted = loyalty * (status == FAN)
+    lanes = counted.size - counted.size % 8 if counted.size >= 8 else 0
+    total = 0.0
+    if lanes:
+        s = np.cumsum(counted[:lanes].reshape(-1, 8), axis=0)[-1]  # each lane in order
+        total = ((s[4] + s[0]) + (s[6] + s[2])) + ((s[5] + s[1]) + (s[7] + s[3]))
+    for value in counted[lanes:]:
+        total += value
+    return float(total)
+
+
+def test_the_state_tally_counts_as_numpy_and_sums_loyalty_in_its_recorded_order():
+    rng = np.random.default_rng(21)
+    for n in [*range(40), 99, 1000, 10_007]:
+        status = rng.integers(0, 3, n).astype(np.int8)
+        # half-point loyalties land on the promoter and detractor thresholds themselves
+        loyalty = rng.integers(0, 21, n) / 2.0 if n % 2 else rng.random(n) * 10
+        got = _tally(status, loyalty)
+        fan = status == FAN
+        assert got[:4] == (
+            np.count_nonzero(fan),
+            np.count_nonzero(status == PROSPECT),
+            np.count_nonzero(fan & (loyalty >= PROMOTER)),
+            np.count_nonzero(fan & (loyalty < DETRACTOR)),
+        )
+        assert got[4] == _total_written_out(status, loyalty)
+        assert got == _tally_before(status, loyalty)

@@ -381,6 +381,25 @@ def test_csr_rows_are_sorted_distinct_and_keep_the_first_listed_weight(directed)
         assert bare.weights is None and g.indices.dtype == np.int32
 
 
+@pytest.mark.parametrize("directed", [False, True])
+def test_long_rows_listed_nearly_in_order_are_sorted_by_insertion_to_the_same_csr(directed):
+    # A growth model's hubs: a few random picks, then the later nodes in order, some twice;
+    # and rows out of order just past the point where insertion gives way to merge sort.
+    rng = np.random.default_rng(8)
+    n = 300
+    new = np.repeat(np.arange(1, n), 3)
+    old = (rng.random(new.size) ** 3 * new).astype(np.int64)  # mostly the first nodes: hubs
+    again = rng.permutation(new.size)[: new.size // 4]
+    # each hub's row (out-arcs when directed) lists the later nodes in order
+    src, dst = np.concatenate([old, old[again]]), np.concatenate([new, new[again]])
+    weights = rng.integers(1, 9, src.size).astype(float)
+    g = SocialGraph.from_edges(src, dst, n, directed=directed, weights=weights)
+    indptr, indices, strengths = reference_csr(src, dst, n, directed, weights)
+    assert g.indptr.tolist() == indptr.tolist() and g.indices.tolist() == indices
+    assert g.weights.tolist() == strengths
+    assert np.diff(g.indptr).max() > 100  # long rows were made
+
+
 # ---------------------------------------------------------------------------- node labels
 def test_node_labels_of_any_hashable_type_are_kept_as_they_are():
     grid = nx.grid_2d_graph(4, 5)

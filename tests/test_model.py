@@ -385,3 +385,48 @@ def test_promoter_cut_off_matches_nps_definition():
         1,
         1,
     )
+
+
+class _Scheduling(EngagementModel):
+    """A model whose third day schedules an event of its own, half a day later."""
+
+    def step(self) -> None:
+        super().step()
+        self.trace.append(("day", self.time, self.steps))
+        if self.steps == 3:
+            self.schedule_event(self.note, after=0.5)
+
+    def note(self) -> None:
+        self.trace.append(("event", self.time, self.steps))
+
+
+def test_run_keeps_mesas_clock_and_events_in_their_order(monkeypatch):
+    # run() steps the days itself while Mesa's daily event is all there is, and hands over
+    # to Mesa's event loop once a step schedules something: the same days, clock and events
+    # as Mesa's own run_for, and Mesa's next day still due at the next tick.
+    small = SMALL.replace({"graph.n": 200, "run.days": 8})
+    ours, mesas = _Scheduling(small, rng=4), _Scheduling(small, rng=4)
+    ours.trace, mesas.trace = [], []
+    handed_over = []
+    monkeypatch.setattr(
+        EngagementModel,
+        "run_for",
+        lambda self, days: handed_over.append(days) or mesa.Model.run_for(self, days),
+    )
+    ours.run(days=2)
+    assert handed_over == []  # nothing but the days: stepped here
+    ours.run(days=4)
+    mesa.Model.run_for(mesas, 6)
+    assert handed_over == [3]  # days 4 to 6, after the step of day 3 scheduled its event
+    assert ours.trace == mesas.trace and ("event", 3.5, 3) in ours.trace
+    assert (ours.time, ours.steps) == (mesas.time, mesas.steps) == (6, 6)
+    assert ours._default_schedule.next_scheduled_time == 7
+    ours.run()
+    mesa.Model.run_for(mesas, 2)
+    assert ours.trace == mesas.trace and not ours.running
+    assert ours.datacollector._collection_steps == mesas.datacollector._collection_steps
+    pd.testing.assert_frame_equal(ours.kpis(), mesas.kpis(), check_exact=True)
+    # a day at a time, again and again: Mesa's list holds the next day only
+    for _ in range(5):
+        ours.run(days=1)
+    assert ours.steps == 13 and len(ours._event_list._events) == 1

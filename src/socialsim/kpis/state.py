@@ -50,15 +50,31 @@ def state_kpis(pop: Population) -> dict[str, float]:
 # additions costs four times the rest of the loop.
 @njit(cache=True, fastmath={"reassoc"})
 def _tally(status: np.ndarray, loyalty: np.ndarray) -> tuple[int, int, int, int, float]:
-    fans = prospects = promoters = detractors = 0
+    """Fans, prospects, promoters, detractors and the fans' total loyalty, in one pass.
+
+    The counts are numpy's ``(status == FAN).sum()``, ``(status == PROSPECT).sum()``,
+    ``(fan & (loyalty >= PROMOTER)).sum()`` and ``(fan & (loyalty < DETRACTOR)).sum()``.
+    The total adds ``loyalty * fan`` in the order the compiler vectorises it to: on this
+    machine (AVX2) eight running sums, one per position modulo 8, combined as
+    ``((s4 + s0) + (s6 + s2)) + ((s5 + s1) + (s7 + s3))``, then the last ``n % 8`` entries one
+    by one (all of them one by one below 8 entries): the numbers every run so far recorded.
+    A test checks this against that order written out, and against the previous form of
+    this loop, which counted the detractors directly.
+    """
+    fans = prospects = promoters = at_least_detractor = 0
     total = 0.0
     # Without branches: whether a person is a fan, a promoter ... is unpredictable from one
-    # person to the next, and a mispredicted branch costs more than the arithmetic.
+    # person to the next, and a mispredicted branch costs more than the arithmetic. The
+    # promoters and the fans at DETRACTOR or more are counted on ``loyalty * fan`` (a
+    # person's loyalty if a fan, else 0, and both thresholds are above 0): comparing the
+    # product, which the sum needs anyway, costs less than widening the fan test to each count.
     for i in range(status.size):
         fan = status[i] == FAN
         fans += fan
         prospects += status[i] == PROSPECT
-        promoters += fan & (loyalty[i] >= PROMOTER)
-        detractors += fan & (loyalty[i] < DETRACTOR)
-        total += loyalty[i] * fan
-    return fans, prospects, promoters, detractors, total
+        counted = loyalty[i] * fan
+        total += counted
+        promoters += counted >= PROMOTER
+        at_least_detractor += counted >= DETRACTOR
+    # A loyalty is a number in [0, 10], never NaN, so a fan not at DETRACTOR or more is under it.
+    return fans, prospects, promoters, fans - at_least_detractor, total
