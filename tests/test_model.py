@@ -426,7 +426,3 @@ def test_run_keeps_mesas_clock_and_events_in_their_order(monkeypatch):
     assert ours.trace == mesas.trace and not ours.running
     assert ours.datacollector._collection_steps == mesas.datacollector._collection_steps
     pd.testing.assert_frame_equal(ours.kpis(), mesas.kpis(), check_exact=True)
-    # a day at a time, again and again: Mesa's list holds the next day only
-    for _ in range(5):
-        ours.run(days=1)
-    assert ours.steps == 13 and len(ours._event_list._events) == 1

@@ -288,9 +288,6 @@ class EngagementModel(mesa.Model):
             return
         done = 0
         daily.pause()
-        # The paused day's event is only marked cancelled: dropped here, so that a caller
-        # running a day at a time does not pile them up in the list each count goes through.
-        self._event_list.compact()
         try:
             while done < days:
                 self.time += 1
