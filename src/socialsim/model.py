@@ -10,6 +10,7 @@ it models and each drawing from its own named random stream.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import mesa
@@ -39,7 +40,6 @@ from socialsim.fans.root_causes import root_causes
 from socialsim.fans.word_of_mouth import word_of_mouth
 from socialsim.interactions import log_posts
 from socialsim.kpis import BRAND_KPIS, FLOW_KPIS, KPIS, state_kpis
-from socialsim.kpis.daily import DailyRecord
 from socialsim.network import generators, loaders
 from socialsim.network.graph import SocialGraph
 from socialsim.population import Population
@@ -78,6 +78,77 @@ PHASES: tuple[Phase, ...] = (
 
 # The rng the caller did not give: the scenario's run.seed. None is fresh entropy.
 _SCENARIO_SEED: Any = object()
+
+
+def _kpi(model: EngagementModel, name: str) -> float:
+    return model.today[name]
+
+
+def _seed(model: EngagementModel) -> int:
+    return model.seed
+
+
+class _DailyRecord(mesa.DataCollector):
+    """Mesa's DataCollector of the model's seed and KPIs, one row a day, filled from ``today``.
+
+    Its reporters say what each column holds; :meth:`collect` keeps the day's values without
+    calling them one at a time and deep-copying each (plain numbers need no copy): that was
+    two thirds of the model's own cost of a day, outside the phases (docs/performance.md).
+    The day's values are kept as one row (a single lookup of every KPI) and moved into
+    ``model_vars``, Mesa's lists by column, when it is read: a list append per KPI and day
+    cost more than the rest of the record.
+    """
+
+    def __init__(self) -> None:
+        self._rows: list[tuple] = []  # collected, not yet in model_vars
+        super().__init__(
+            model_reporters={"seed": _seed} | {name: partial(_kpi, name=name) for name in KPIS}
+        )
+        self._columns = [self._vars[name] for name in ("seed", *KPIS)]
+
+    @property  # type: ignore[override]
+    def model_vars(self) -> dict[str, list]:
+        """Each reporter's values, one a day (Mesa's attribute, complete whenever read)."""
+        if self._rows:
+            for column, values in zip(self._columns, zip(*self._rows, strict=True), strict=True):
+                column.extend(values)
+            self._rows.clear()
+        return self._vars
+
+    @model_vars.setter
+    def model_vars(self, value: dict[str, list]) -> None:
+        self._vars = value
+
+    def collect(self, model: EngagementModel) -> None:  # type: ignore[override]
+        """Record the model's seed and today's KPIs, as ``DataCollector.collect`` would.
+
+        The model's ``today`` holds every KPI in the order of :data:`~socialsim.kpis.KPIS`
+        (it is filled in from a dict of them all), so its values are the row as they stand.
+        """
+        self._collection_steps.append(model.time)
+        self._rows.append((model.seed, *model.today.values()))
+
+    def kpis(self) -> pd.DataFrame:
+        """The KPIs recorded, one row per day, with the ``day`` first and without the seed.
+
+        Equal to ``get_model_vars_dataframe()`` without its ``seed`` column, with ``day``
+        inserted first; built from one numpy array per column, since pandas' inference of the
+        type of a column of Python numbers costs several times numpy's.
+        """
+        columns = {name: _array(values) for name, values in self.model_vars.items()}
+        del columns["seed"]
+        return pd.DataFrame({"day": np.arange(len(self._collection_steps)), **columns})
+
+
+def _array(values: list) -> np.ndarray | list:
+    """A column of plain ints, or of floats and ints, as pandas would type it (int64, float64);
+    anything else is left for pandas to infer."""
+    kinds = set(map(type, values))
+    if kinds == {int}:
+        return np.array(values, np.int64)
+    if kinds <= {int, float}:
+        return np.array(values, np.float64)
+    return values
 
 
 class EngagementModel(mesa.Model):
@@ -193,7 +264,7 @@ class EngagementModel(mesa.Model):
             | self._idle_brand()
             | depth_levels(self.population, 0)
         )
-        self.datacollector = DailyRecord()
+        self.datacollector = _DailyRecord()
         self.datacollector.collect(self)
 
     # Mesa's base class keeps an experimental scenario object of its own under this name;
@@ -263,42 +334,12 @@ class EngagementModel(mesa.Model):
         else:
             _WHOLE_DAYS.check("days", days)
         if not progress and days > 0:
-            self._run_days(days)
+            # Mesa's clock advanced over all the days at once runs the same daily steps (and
+            # any other event scheduled) without a step() call and a clock check per day.
+            self.run_for(days)
             return
         for _ in tqdm(range(days), desc="days", unit="day", disable=not progress, leave=False):
             self.step()
-
-    def _run_days(self, days: int) -> None:
-        """Mesa's ``run_for(days)``: the same daily steps, clock and events, in the same order.
-
-        Mesa runs each day as an event of its default schedule, a new event object (and a
-        weak reference to the step) a day: about 6 us, more than the whole record of a day.
-        While that daily event is the only one pending, its days are run here one after the
-        other (the schedule paused, so the clock still reads each day, and Mesa's own
-        ``_do_step`` counts and logs the steps); once a step schedules an event of its own, or
-        with a simulator in charge of the clock, Mesa's event loop runs the rest.
-        """
-        daily = self._default_schedule
-        if (
-            self._simulator is not None
-            or len(self._event_list) != 1
-            or daily.next_scheduled_time != self.time + 1
-        ):
-            self.run_for(days)
-            return
-        done = 0
-        daily.pause()
-        try:
-            while done < days:
-                self.time += 1
-                self._do_step()
-                done += 1
-                if len(self._event_list):  # the step scheduled something: Mesa's turn
-                    break
-        finally:
-            daily.resume()  # the next day, at the clock's next tick
-        if done < days:
-            self.run_for(days - done)
 
     # ------------------------------------------------------------------ output
     def kpis(self) -> pd.DataFrame:
