@@ -28,7 +28,7 @@ KERNELS = {
     "socialsim.brand.compiled_back.work_frontline",
     "socialsim.brand.compiled_back.work_overload",
     "socialsim.brand.compiled_back.work_response",
-    "socialsim.chance._first_points",
+    "socialsim.chance.arrivals_events",
     "socialsim.fans.depth.depth_deepen",
     "socialsim.fans.escalation.escalation_new_resharers",
     "socialsim.fans.escalation.escalation_reached",
