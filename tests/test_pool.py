@@ -46,6 +46,7 @@ KERNELS = {
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.recruitment.recruitment_join",
     "socialsim.fans.recruitment.recruitment_pitchers",
+    "socialsim.fans.word_of_mouth.word_of_mouth_feel",
     "socialsim.fans.word_of_mouth.word_of_mouth_heard",
     "socialsim.kpis.state._tally",
     "socialsim.network.csr.arcs_of",
