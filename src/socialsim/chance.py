@@ -339,18 +339,13 @@ def arrivals_points(
     """Each stretch's first point, for the people whose ``E`` is under ``rate`` times their
     weight: the people, their ``E`` and their weights, drawn from the stream of ``handle``.
 
-    ``0 < rate · length`` and finite. Equal to this numpy, with ``rng`` that stream::
+    ``0 < rate · length`` and finite. The points ``x`` of a Poisson process of intensity
+    ``rate`` on ``[0, length)`` are drawn from the stream as numpy drew them: chunks of
+    exponential gaps, each drawn whole, ``int(m + sds · √m + 10)`` gaps for the ``m`` points
+    expected on the rest of the line, ``np.cumsum(gaps) / rate`` for the first chunk and
+    ``last + np.cumsum(gaps) / rate`` from the last point for each other, until one passes
+    ``length`` (cut there). Then, equal to this numpy::
 
-        chunks, last, gaps_for = [], 0.0, lambda m: int(m + sds * math.sqrt(m) + 10)
-        while True:  # chunks of exponential gaps, each drawn whole, until one passes the end
-            gaps = rng.standard_exponential(gaps_for(rate * (length - last)))
-            points = last + np.cumsum(gaps) / rate  # the first chunk: np.cumsum(gaps) / rate
-            if points[-1] >= length:
-                chunks.append(points[: np.searchsorted(points, length)])
-                break
-            chunks.append(points)
-            last = float(points[-1])
-        x = np.concatenate(chunks)
         bin_ = np.searchsorted(start, x, side="right") - 1
         along = (x - start[bin_]) / bound[bin_]
         slot = np.minimum(offset[bin_] + along.astype(np.int64), offset[bin_ + 1] - 1)
