@@ -23,7 +23,7 @@ import numpy as np
 from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import _spread, arcs
-from socialsim.kernels import njit
+from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import work_table
 from socialsim.population import CHURNED, DETRACTOR, FAN, PROMOTER, _feel_at
 
@@ -73,6 +73,10 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
     word_of_mouth_feel(pop.loyalty, pop.status, pop.depth, listeners, which, felt, cap, damping)
     day.talkers = talkers
     return {"wom_positive": positive, "wom_negative": negative}
+
+
+# How many people ahead a loop over people at random asks for their entries (kernels.prefetch).
+_AHEAD = 16
 
 
 @lru_cache(maxsize=16)
@@ -132,6 +136,11 @@ def word_of_mouth_heard(
     said = np.empty(maybe.size)
     n = 0
     for k in range(maybe.size):
+        if k + _AHEAD < maybe.size:  # at a million people, each entry is a cache miss
+            ahead = maybe[k + _AHEAD]
+            prefetch(status, ahead)
+            prefetch(loyalty, ahead)
+            prefetch(depth, ahead)
         i = maybe[k]
         if status[i] == FAN:
             role = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
@@ -210,4 +219,9 @@ def word_of_mouth_feel(
     heard = np.empty(listeners.size)
     for k in range(listeners.size):
         heard[k] = felt[which[k]] * cap
+        if k + _AHEAD < listeners.size:
+            ahead = listeners[k + _AHEAD]
+            prefetch(loyalty, ahead)
+            prefetch(status, ahead)
+            prefetch(depth, ahead)
     _feel_at(loyalty, status, depth, listeners, heard, damping)
