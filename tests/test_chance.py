@@ -1,6 +1,7 @@
 """The event draws of the daily processes: exactly the law of an exponential per person."""
 
 import dataclasses
+import math
 import warnings
 
 import numpy as np
@@ -74,41 +75,71 @@ def test_rate_zero_draws_nobody_and_rate_infinity_everybody_with_a_weight():
     assert sorted(everybody.tolist()) == list(range(20, WEIGHTS.size))
 
 
-def old_poisson_points(length, rate, seed, gaps_for):
-    """The points as drawn before the draw was compiled: chunks of gaps, cumsum, cut."""
+def numpy_points(arrivals, rate, rng, sds):
+    """The draw as numpy made it before it was compiled: chunks of gaps, each drawn whole, summed
+    and cut; then each stretch's first point, by a binary search for its bin and gathers."""
+    a, length = arrivals, float(arrivals.start[-1])
     chunks, last = [], 0.0
     while True:
-        gaps = seed.standard_exponential(gaps_for(rate * (length - last)))
+        expected = rate * (length - last)
+        gaps = rng.standard_exponential(int(expected + sds * math.sqrt(expected) + 10))
         points = last + np.cumsum(gaps) / rate
         if points[-1] >= length:
             chunks.append(points[: np.searchsorted(points, length)])
-            return np.concatenate(chunks)
+            break
         chunks.append(points)
         last = float(points[-1])
+    x = np.concatenate(chunks)
+    bin_ = np.searchsorted(a.start, x, side="right") - 1
+    along = (x - a.start[bin_]) / a.bound[bin_]
+    slot = np.minimum(a.offset[bin_] + along.astype(np.int64), a.offset[bin_ + 1] - 1)
+    first = np.diff(slot, prepend=-1) != 0  # each stretch's first point
+    slot, bin_, along = slot[first], bin_[first], along[first]
+    e = rate * a.bound[bin_] * (along - (slot - a.offset[bin_]))
+    weight = a.bound[bin_] if a.plain else a.member_weights[slot]
+    who = slot if a.plain else a.members[slot]
+    kept = e < rate * weight
+    return who[kept], e[kept], weight[kept], len(chunks)
 
 
 @pytest.mark.parametrize("short", [False, True])
 @pytest.mark.parametrize("seed", range(12))
-def test_the_compiled_draw_uses_the_points_numpy_did(seed, short, monkeypatch):
-    # Same stream, same people and exponentials, bit for bit, as the numpy points; with
-    # `short`, every chunk of gaps stops short of the line's end and the draw goes on.
+def test_the_compiled_draw_draws_what_numpy_did(seed, short, monkeypatch):
+    # Same people, exponentials and weights, bit for bit, as the numpy draw, and the stream left
+    # where numpy left it; with `short`, chunks of gaps fall short of the line's end and the
+    # draw goes on, chunk after chunk.
     rng = np.random.default_rng(seed)
-    arrivals = Arrivals.of(rng.lognormal(0.0, 1.0, 2_000) * (rng.random(2_000) < 0.9))
-    rate = hazard(float(rng.uniform(0.0005, 0.05)))
-    if short:
-        monkeypatch.setattr(chance, "_gaps_for", lambda expected: int(expected / 7) + 1)
-    who, e = arrivals.draw(rate, seed=np.random.default_rng(seed))
-    points = old_poisson_points(
-        float(arrivals.start[-1]), rate, np.random.default_rng(seed), chance._gaps_for
-    )
-    a = arrivals
-    expected_who, expected_e = np.empty(points.size, np.int64), np.empty(points.size)
-    line = (a.start, a.bound, a.offset, a.members, a.member_weights, a.plain)
-    found = chance._first_points(
-        points, False, rate, float(a.start[-1]), *line, expected_who, expected_e
-    )
-    assert who.tolist() == expected_who[:found].tolist()
-    assert e.tobytes() == expected_e[:found].tobytes()
+    weights = rng.lognormal(0.0, 1.0, 2_000) * (rng.random(2_000) < 0.9)
+    arrivals = Arrivals.of(weights if seed % 4 else np.full(2_000, 0.7))
+    rate = hazard(float(rng.uniform(0.04, 0.06) if short else rng.uniform(0.0005, 0.05)))
+    sds = -4.0 if short else chance._SPARE_SDS
+    monkeypatch.setattr(chance, "_SPARE_SDS", sds)
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    events = arrivals.events(rate, seed=ours)
+    assert events[0]  # drawn in the kernel
+    who, e, weight = chance.arrivals_events(events)
+    expected_who, expected_e, expected_weight, chunks = numpy_points(arrivals, rate, theirs, sds)
+    assert who.tolist() == expected_who.tolist()
+    assert e.tobytes() == expected_e.tobytes()
+    assert weight.tobytes() == expected_weight.tobytes()
+    assert weight.tobytes() == arrivals.weights[who].tobytes()
+    assert ours.random() == theirs.random()
+    assert (chunks > 1) == short
+    again, again_e = arrivals.draw(rate, seed=np.random.default_rng(seed))
+    assert again.tolist() == who.tolist() and again_e.tobytes() == e.tobytes()
+
+
+def test_events_drawn_for_everyone_or_for_nobody_are_handed_back_as_drawn():
+    arrivals = Arrivals.of(WEIGHTS)
+    for rate in (0.0, 3.0, np.inf):
+        ours, theirs = np.random.default_rng(4), np.random.default_rng(4)
+        events = arrivals.events(rate, seed=ours)
+        assert not events[0]
+        who, e, weight = chance.arrivals_events(events)
+        expected = arrivals._draw_everyone(rate, theirs) if rate else (np.empty(0),) * 2
+        assert who.tolist() == expected[0].tolist() and e.tobytes() == expected[1].tobytes()
+        assert weight.tobytes() == WEIGHTS[who].tobytes()
+        assert ours.random() == theirs.random()
 
 
 @pytest.mark.parametrize("weight", [1.0, 0.37, 2.5e3])

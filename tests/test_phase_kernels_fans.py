@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from socialsim import EngagementModel, Scenario
-from socialsim.chance import at_least_once, exponential, hazard
+from socialsim.chance import Arrivals, at_least_once, exponential, hazard
 from socialsim.day import Day
 from socialsim.fans.advocacy import advocacy_answered, advocacy_watching, defence_felt
 from socialsim.fans.cascade import (
@@ -37,7 +37,11 @@ from socialsim.fans.recruitment import (
     recruitment_join,
     recruitment_pitchers,
 )
-from socialsim.fans.word_of_mouth import word_of_mouth_heard
+from socialsim.fans.word_of_mouth import (
+    word_of_mouth_distinct,
+    word_of_mouth_feel,
+    word_of_mouth_heard,
+)
 from socialsim.kernels import stream_handle
 from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
 from socialsim.network.graph import SocialGraph, distinct, sum_by
@@ -237,26 +241,36 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
 
 @pytest.mark.parametrize("seed", range(20))
 def test_word_of_mouth_heard_equals_its_numpy_version(seed):
+    # The candidates drawn inside the kernel (or, at a rate where a draw for everyone is
+    # cheaper, handed in), then the roles, the talk test and the spread, as numpy did them.
     rng = np.random.default_rng(seed)
-    n, k = 200, int(rng.integers(0, 80))
-    ends = rng.integers(0, n, (2, 600))
-    weights = rng.uniform(0.1, 2.0, 600) if seed % 2 else None
+    n = 1000
+    ends = rng.integers(0, n, (2, 3000))
+    weights = rng.uniform(0.1, 2.0, 3000) if seed % 2 else None
     graph = SocialGraph.from_edges(*ends, n_nodes=n, directed=bool(seed % 3), weights=weights)
     loyalty = rng.uniform(0.0, 10.0, n).round(int(seed % 2))
     loyalty[:5] = [PROMOTER, DETRACTOR, 0.0, 10.0, PROMOTER - 1e-12]  # the roles' edges
     status, churn_day = rng.integers(0, 3, n).astype(np.int8), rng.integers(-1, 40, n)
     activity, depth = rng.lognormal(0.0, 1.0, n), rng.random(n) * (seed % 4 != 0)
     segment = rng.integers(0, 3, n).astype(np.int32)
-    maybe, e = rng.choice(n, k, replace=False), rng.uniform(0.0, 0.3, k)
+    by_activity = Arrivals.of(activity)
+    # 25 to 110 candidates drawn along the line, or (2.0) a draw for everyone.
+    sparse = float(rng.uniform(0.2, 0.9)) * 0.125 * n / float(by_activity.start[-1])
+    drawn_at = sparse if seed % 5 else 2.0
     hazards = hazard(np.r_[0.0, rng.uniform(0.0, 0.2, 4)])
     valence = np.array([0.0, 1.0, float(rng.uniform(0, 0.5)), -1.5, -1.5])
     boost, since, cross = float(rng.random()), int(rng.integers(0, 40)), float(rng.random())
     effect, cap = float(rng.uniform(0.01, 1)), float(rng.uniform(0.1, 2))
-    people = (loyalty, status, churn_day, activity, depth, segment)
+    people = (loyalty, status, churn_day, depth, segment)
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    events = by_activity.events(drawn_at, seed=ours)
+    assert events[0] == bool(seed % 5)
     got = word_of_mouth_heard(
-        maybe, e, people, hazards, valence, boost, since, *arcs(graph), cross, effect, cap,
+        events, people, hazards, valence, boost, since, *arcs(graph), cross, effect, cap,
         np.empty(n, np.int64),
     )  # fmt: skip
+    maybe, e = by_activity.draw(drawn_at, seed=theirs)
+    k = maybe.size
     role = np.zeros(k, np.int8)
     fan = status[maybe] == 1
     role[fan] = 1 + (loyalty[maybe][fan] < PROMOTER) + (loyalty[maybe][fan] < DETRACTOR)
@@ -267,8 +281,60 @@ def test_word_of_mouth_heard_equals_its_numpy_version(seed):
     listeners, heard = spread(graph, talkers, said, segment, cross)
     assert got[0].tolist() == talkers.tolist()
     assert got[1].tolist() == listeners.tolist()
-    assert got[2].tobytes() == (effect * heard / cap).tobytes()
-    assert got[3:] == (np.count_nonzero(said > 0), np.count_nonzero(said < 0))
+    assert got[3][got[2]].tobytes() == (effect * heard / cap).tobytes()
+    assert np.unique(got[3].view(np.uint64)).size == got[3].size  # each value once
+    assert got[4:] == (np.count_nonzero(said > 0), np.count_nonzero(said < 0))
+    assert ours.random() == theirs.random()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_word_of_mouth_distinct_values_give_back_every_value_bit_for_bit(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(0, 3000))
+    few = rng.choice([0.0, -0.0, np.nan, 1.5, -0.25, 1e-300, np.inf], n)
+    values = few if seed % 3 == 0 else rng.integers(0, 1 + 10**seed, n) / 7.0
+    which, distinct = word_of_mouth_distinct(values)
+    assert which.dtype == np.int64 and which.size == n
+    assert distinct[which].tobytes() == values.tobytes()
+    bits = values.view(np.uint64)
+    _, first = np.unique(bits, return_index=True)
+    if first.size <= 2048:  # each value once, in order of first appearance
+        assert distinct.tobytes() == values[np.sort(first)].tobytes()
+    else:  # too many to look up: every value its own
+        assert which.tolist() == list(range(n)) and distinct.tobytes() == values.tobytes()
+
+
+def test_numpys_tanh_of_a_value_does_not_depend_on_its_neighbours():
+    # Word of mouth takes tanh once per distinct value heard: that equals tanh of every value
+    # only if numpy's (vectorised) tanh gives a value the same bits wherever it stands.
+    rng = np.random.default_rng(1)
+    values = rng.normal(0.0, 2.0, 5_000) * rng.choice([1e-6, 0.1, 1.0, 10.0], 5_000)
+    values = rng.choice(values, 20_000)
+    which, distinct = word_of_mouth_distinct(values)
+    assert np.tanh(distinct)[which].tobytes() == np.tanh(values).tobytes()
+    for start in range(8):  # other alignments and lengths
+        part = values[start : start + 1_003]
+        assert np.tanh(part).tobytes() == np.tanh(values)[start : start + 1_003].tobytes()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_word_of_mouth_feel_equals_feel_at_on_the_values_heard(seed):
+    rng = np.random.default_rng(seed)
+    n, k = 300, int(rng.integers(0, 200))
+    loyalty, depth = rng.uniform(0.0, 10.0, n), rng.random(n)
+    status = rng.integers(0, 3, n).astype(np.int8)
+    listeners = rng.choice(n, k, replace=False)
+    felt = np.tanh(rng.normal(0.0, 3.0, 12))
+    which = rng.integers(0, felt.size, k)
+    cap, damping = float(rng.uniform(0.1, 2.0)), float(rng.random()) * (seed % 3 != 0)
+    expected = loyalty.copy()
+    heard = felt[which]
+    heard *= cap
+    moved = expected[listeners] + heard * (1.0 - damping * depth[listeners])
+    stays = status[listeners] == 2
+    expected[listeners] = np.where(stays, expected[listeners], np.clip(moved, 0.0, 10.0))
+    word_of_mouth_feel(loyalty, status, depth, listeners, which, felt, cap, damping)
+    assert loyalty.tobytes() == expected.tobytes()
 
 
 @pytest.mark.parametrize("seed", range(20))

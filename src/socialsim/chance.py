@@ -19,9 +19,18 @@ from functools import cached_property, lru_cache
 
 import numpy as np
 
-from socialsim.kernels import njit
+from socialsim.kernels import generator_of, njit, stream_handle
 
-__all__ = ["Arrivals", "at_least_once", "beta_loyalty", "exponential", "hazard", "occurs"]
+__all__ = [
+    "Arrivals",
+    "Events",
+    "arrivals_events",
+    "at_least_once",
+    "beta_loyalty",
+    "exponential",
+    "hazard",
+    "occurs",
+]
 
 # Weights within a factor 2^(1/4) share a bin, so at most 19% of the drawn points are wasted.
 _BINS_PER_OCTAVE = 4
@@ -234,28 +243,38 @@ class Arrivals:
         e : numpy.ndarray of float64
             Their exponentials ``E``, each under ``rate`` times their weight.
         """
+        events = self.events(rate, seed=seed)
+        if events[0]:
+            who, e, _ = arrivals_events(events)
+            return who, e
+        return events[-3], events[-2]
+
+    def events(self, rate: float, *, seed: np.random.Generator) -> Events:
+        """Today's events at ``rate`` as a compiled kernel takes them: :func:`arrivals_events`
+        inside it draws them, or hands back those drawn here.
+
+        The points along the line are drawn inside the kernel (the same numbers, the same
+        stream after); a draw for everyone, cheaper when most people have an event, is drawn
+        here, as numpy's logarithms are not a compiled kernel's.
+
+        >>> arrivals = Arrivals.of(np.ones(1_000))
+        >>> who, e, weight = arrivals_events(arrivals.events(0.01, seed=np.random.default_rng(0)))
+        >>> who.size == e.size == weight.size, bool((weight == 1.0).all())
+        (True, True)
+        """
         rate = float(rate)  # a Python float: numpy scalars' arithmetic costs more
         length, dense, line = self._line
-        if rate == 0.0 or length == 0.0:
-            return np.empty(0, dtype=np.int64), np.empty(0)
-        if not rate * length < dense:  # inf and nan included
-            return self._draw_everyone(rate, seed)
-        # The points of a Poisson process of intensity rate on [0, length), as exponential
-        # gaps: enough to pass the end almost always; otherwise drawn on from the last point.
-        gaps = seed.standard_exponential(_gaps_for(rate * length))
-        who, e = np.empty(gaps.size, dtype=np.int64), np.empty(gaps.size)
-        found = _first_points(gaps, True, rate, length, *line, who, e)
-        if found >= 0:
-            return who[:found], e[:found]
-        points = _poisson_points(length, rate, seed, np.cumsum(gaps) / rate)
-        who, e = np.empty(points.size, dtype=np.int64), np.empty(points.size)
-        found = _first_points(points, False, rate, length, *line, who, e)
-        return who[:found], e[:found]
+        sparse = rate != 0.0 and length != 0.0 and rate * length < dense  # inf and nan: dense
+        who, e, weight = _NOBODY, _NO_VALUES, _NO_VALUES
+        if not sparse and rate != 0.0 and length != 0.0:
+            who, e = self._draw_everyone(rate, seed)
+            weight = self.weights[who]
+        return sparse, stream_handle(seed), rate, length, _SPARE_SDS, line, who, e, weight
 
     @cached_property
     def _line(self) -> tuple[float, float, tuple]:
         """What every draw reads: the line's length, the expected number of points from which
-        a draw for everyone is cheaper, and the arrays of :func:`_first_points`."""
+        a draw for everyone is cheaper, and the arrays of :func:`arrivals_points`."""
         line = (self.start, self.bound, self.offset, self.members, self.member_weights, self.plain)
         return float(self.start[-1]), _DENSE_FROM * self.weights.size, line
 
@@ -271,69 +290,100 @@ class Arrivals:
         return maybe[events], e[events]
 
 
-def _gaps_for(expected: float) -> int:
-    """Gaps to draw for ``expected`` points: the mean plus five standard deviations, plus 10."""
-    return int(expected + 5.0 * math.sqrt(expected) + 10)
+Events = tuple[bool, np.ndarray, float, float, float, tuple, np.ndarray, np.ndarray, np.ndarray]
+"""A day's events as :meth:`Arrivals.events` gives them to a kernel: whether the kernel draws
+them, the stream, the rate, the line's length, :data:`_SPARE_SDS`, the line's arrays, and the
+events drawn already (people, ``E``, weights; empty when the kernel draws)."""
+
+_NOBODY, _NO_VALUES = np.empty(0, dtype=np.int64), np.empty(0)
+# Gaps drawn over the expected number of points, in standard deviations: a draw goes on past
+# its first chunk of gaps about once in three million (tests draw fewer to go on each time).
+_SPARE_SDS = 5.0
 
 
-def _poisson_points(
-    length: float, rate: float, seed: np.random.Generator, points: np.ndarray
-) -> np.ndarray:
-    """The points of a Poisson process of intensity ``rate`` on ``[0, length)``, in order,
-    continuing from its first ``points`` (a chunk that stops short of ``length``)."""
-    chunks = []
-    while points[-1] < length:
-        chunks.append(points)
-        last = float(points[-1])
-        gaps = seed.standard_exponential(_gaps_for(rate * (length - last)))
-        points = last + np.cumsum(gaps) / rate
-    chunks.append(points[: np.searchsorted(points, length)])
-    return np.concatenate(chunks)
-
-
-# A loop over the points in order: the numpy form (a binary search for each point's bin, then
-# a dozen gathers and masks) costs several times as much per point (docs/performance.md).
 @njit(cache=True)
-def _first_points(
-    gaps: np.ndarray,
-    summed: bool,
+def arrivals_events(events: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inside a compiled kernel: the people with an event, their ``E`` and their weights, from
+    :meth:`Arrivals.events` (drawn by :func:`arrivals_points`, or handed back as drawn)."""
+    sparse, handle, rate, length, sds, line, who, e, weight = events
+    if not sparse:
+        return who, e, weight
+    start, bound, offset, members, member_weights, plain = line
+    return arrivals_points(
+        handle, rate, length, sds, start, bound, offset, members, member_weights, plain
+    )
+
+
+@njit(cache=True)
+def _gaps_for(expected: float, sds: float) -> int:
+    """Gaps to draw for ``expected`` points: the mean plus ``sds`` standard deviations, plus 10."""
+    return int(expected + sds * math.sqrt(expected) + 10)
+
+
+# One loop over the points in order: the numpy form (the gaps summed and cut, a binary search
+# for each point's bin, then a dozen gathers and masks) costs several times as much per point
+# (docs/performance.md).
+@njit(cache=True)
+def arrivals_points(
+    handle: np.ndarray,
     rate: float,
     length: float,
+    sds: float,
     start: np.ndarray,
     bound: np.ndarray,
     offset: np.ndarray,
     members: np.ndarray,
     member_weights: np.ndarray,
     plain: bool,
-    who: np.ndarray,
-    e: np.ndarray,
-) -> int:
-    """Each stretch's first point, as (person, E) in ``who`` and ``e``, for the people whose E
-    is under their rate: how many there are, or -1 if the points stopped short of ``length``.
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Each stretch's first point, for the people whose ``E`` is under ``rate`` times their
+    weight: the people, their ``E`` and their weights, drawn from the stream of ``handle``.
 
-    With ``summed``, the points are ``np.cumsum(gaps) / rate`` (the same sums, in the same
-    order), those under ``length`` only; otherwise ``gaps`` are the points themselves, all under
-    ``length`` (more than one chunk of gaps: :func:`_poisson_points`). ``who`` and ``e`` hold
-    at least as many entries as ``gaps``.
-    """
-    found, bin_, last, total = 0, 0, -1, 0.0
-    for gap in gaps:
-        total += gap
-        x = total / rate if summed else gap
-        if x >= length:
-            return found
-        while x >= start[bin_ + 1]:
-            bin_ += 1
+    ``0 < rate · length`` and finite. The points ``x`` of a Poisson process of intensity
+    ``rate`` on ``[0, length)`` are drawn from the stream as numpy drew them: chunks of
+    exponential gaps, each drawn whole, ``int(m + sds · √m + 10)`` gaps for the ``m`` points
+    expected on the rest of the line, ``np.cumsum(gaps) / rate`` for the first chunk and
+    ``last + np.cumsum(gaps) / rate`` from the last point for each other, until one passes
+    ``length`` (cut there). Then, equal to this numpy::
+
+        bin_ = np.searchsorted(start, x, side="right") - 1
         along = (x - start[bin_]) / bound[bin_]
-        # Rounding can put a point a hair past its bin's last stretch: it belongs to the last.
-        slot = min(offset[bin_] + int(along), offset[bin_ + 1] - 1)
-        if slot == last:
-            continue
-        last = slot
-        first = rate * bound[bin_] * (along - (slot - offset[bin_]))
-        # Written whether kept or not (the next one kept overwrites it): no branch on the weight
-        # lets the loads of later points go ahead.
-        who[found] = slot if plain else members[slot]
-        e[found] = first
-        found += first < rate * (bound[bin_] if plain else member_weights[slot])
-    return -1 if summed else found
+        slot = np.minimum(offset[bin_] + along.astype(np.int64), offset[bin_ + 1] - 1)
+        first = np.diff(slot, prepend=-1) != 0  # each stretch's first point
+        slot, bin_, along = slot[first], bin_[first], along[first]
+        e = rate * bound[bin_] * (along - (slot - offset[bin_]))
+        weight = bound[bin_] if plain else member_weights[slot]
+        who = slot if plain else members[slot]
+        return who[e < rate * weight], e[e < rate * weight], weight[e < rate * weight]
+    """
+    rng = generator_of(handle)
+    size = _gaps_for(rate * length, sds)
+    who, e, weight = np.empty(size, dtype=np.int64), np.empty(size), np.empty(size)
+    found, bin_, last, origin = 0, 0, -1, 0.0
+    while True:
+        # A chunk drawn whole, then walked: drawing as the walk goes is slower (each draw is a
+        # call the compiler cannot see through).
+        gaps = rng.standard_exponential(size)
+        total = x = 0.0
+        for gap in gaps:
+            total += gap
+            x = origin + total / rate  # origin 0.0 at first: the sum itself, exactly
+            if x >= length:
+                return who[:found], e[:found], weight[:found]
+            while x >= start[bin_ + 1]:
+                bin_ += 1
+            along = (x - start[bin_]) / bound[bin_]
+            # Rounding can put a point a hair past its bin's last stretch: it belongs to the last.
+            slot = min(offset[bin_] + int(along), offset[bin_ + 1] - 1)
+            first = rate * bound[bin_] * (along - (slot - offset[bin_]))
+            mine = bound[bin_] if plain else member_weights[slot]
+            # Written whether kept or not (the next one kept overwrites it): no branch on the
+            # stretch or the weight lets the loads of later points go ahead.
+            who[found], e[found], weight[found] = slot if plain else members[slot], first, mine
+            found += (slot != last) & (first < rate * mine)
+            last = slot
+        # The chunk stopped short of the end: another, from its last point on.
+        origin, size = x, _gaps_for(rate * (length - x), sds)
+        who = np.concatenate((who[:found], np.empty(size, dtype=np.int64)))
+        e = np.concatenate((e[:found], np.empty(size)))
+        weight = np.concatenate((weight[:found], np.empty(size)))

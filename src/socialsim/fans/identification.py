@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.kernels import njit
+from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import SocialGraph, work_table
 
 __all__ = ["identification", "spread"]
@@ -114,6 +114,13 @@ def _spread(
     found = 0
     for k in range(senders.size):
         u = senders[k]
+        # At a million people each listener's entries miss the cache: those of the sender
+        # after next (its first 16 listeners) are asked for now, to overlap with these.
+        if k + 2 < senders.size:
+            later = senders[k + 2]
+            for arc in range(indptr[later], min(indptr[later + 1], indptr[later] + 16)):
+                prefetch(table, indices[arc])
+                prefetch(segment, indices[arc])
         for arc in range(indptr[u], indptr[u + 1]):
             v = indices[arc]
             effect = values[k] * (1.0 if segment[u] == segment[v] else cross_segment)

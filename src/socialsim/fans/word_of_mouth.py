@@ -20,17 +20,22 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.chance import hazard
+from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import _spread, arcs
-from socialsim.kernels import njit
+from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import work_table
-from socialsim.population import CHURNED, DETRACTOR, FAN, PROMOTER
+from socialsim.population import CHURNED, DETRACTOR, FAN, PROMOTER, _feel_at
 
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["word_of_mouth", "word_of_mouth_heard"]
+__all__ = [
+    "word_of_mouth",
+    "word_of_mouth_distinct",
+    "word_of_mouth_feel",
+    "word_of_mouth_heard",
+]
 
 
 @phase("word_of_mouth", kpis=("wom_positive", "wom_negative"))
@@ -47,12 +52,10 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
     # drawn at that rate, and their roles are worked out for those few alone.
     boost = float(day.scenario.relationship.boost)
     fastest = max(top, hazards[1] * (1.0 + boost * pop.max_depth))
-    maybe, e = pop.by_activity.draw(fastest, seed=rng)
-    cap = params.max_daily_shift
-    talkers, listeners, heard, positive, negative = word_of_mouth_heard(
-        maybe,
-        e,
-        (pop.loyalty, pop.status, pop.churn_day, pop.activity, pop.depth, pop.segment),
+    cap = float(params.max_daily_shift)
+    talkers, listeners, which, felt, positive, negative = word_of_mouth_heard(
+        pop.by_activity.events(fastest, seed=rng),
+        (pop.loyalty, pop.status, pop.churn_day, pop.depth, pop.segment),
         hazards,
         valence,
         boost,
@@ -60,15 +63,20 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
         *arcs(day.graph),
         day.scenario.identification.cross_segment,
         float(params.effect),
-        float(cap),
+        cap,
         work_table(day.graph.n_nodes),
     )
-    # Attention saturates; tanh stays numpy's (a compiled tanh rounds differently).
-    np.tanh(heard, out=heard)
-    heard *= cap
-    pop.feel_at(listeners, heard)
+    # Attention saturates; tanh stays numpy's (a compiled tanh rounds differently), once for
+    # each distinct sum heard: most listeners hear one of a few dozen.
+    np.tanh(felt, out=felt)
+    damping = pop.damping if pop.max_depth > 0.0 else 0.0  # as Population.feel_at
+    word_of_mouth_feel(pop.loyalty, pop.status, pop.depth, listeners, which, felt, cap, damping)
     day.talkers = talkers
     return {"wom_positive": positive, "wom_negative": negative}
+
+
+# How many people ahead a loop over people at random asks for their entries (kernels.prefetch).
+_AHEAD = 16
 
 
 @lru_cache(maxsize=16)
@@ -81,12 +89,12 @@ def _roles(
     return hazards, np.array([0.0, 1.0, mild, -negativity, -negativity]), hazards.max()
 
 
-# One loop over the few thousand candidates of a day, then over the talkers' arcs, instead of
-# some twenty numpy calls on them, whose fixed cost was most of the work (docs/performance.md).
+# One loop over the few thousand candidates of a day, drawn in it, then over the talkers' arcs,
+# instead of some twenty numpy calls on them, whose fixed cost was most of the work
+# (docs/performance.md).
 @njit(cache=True)
 def word_of_mouth_heard(
-    maybe: np.ndarray,
-    e: np.ndarray,
+    events: Events,
     people: tuple,
     hazards: np.ndarray,
     valence: np.ndarray,
@@ -100,15 +108,16 @@ def word_of_mouth_heard(
     effect: float,
     cap: float,
     table: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
-    """Who talks among the candidates ``maybe``, and what their listeners hear before it
-    saturates (``effect · S / cap``).
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """Who talks among the candidates of ``events`` (:meth:`~socialsim.chance.Arrivals.events`
+    of the people by activity), and what their listeners hear before it saturates
+    (``effect · S / cap``), as each listener's index into the distinct values heard.
 
-    ``people`` is ``(loyalty, status, churn_day, activity, depth, segment)``. A candidate's
-    role is 0 silent (``hazards[0]`` is 0), 1 promoter, 2 passive, 3 detractor, 4 bitter
-    (churned on or after ``bitter_since``); a promoter's rate is raised by depth. ``e`` is not
-    negative. Equal to this numpy::
+    ``people`` is ``(loyalty, status, churn_day, depth, segment)``. A candidate's role is 0
+    silent (``hazards[0]`` is 0), 1 promoter, 2 passive, 3 detractor, 4 bitter (churned on or
+    after ``bitter_since``); a promoter's rate is raised by depth. Equal to this numpy::
 
+        maybe, e = by_activity.draw(rate, seed=rng)  # the events' rate and stream
         role = np.zeros(maybe.size, np.int8)
         fan = status[maybe] == FAN
         role[fan] = 1 + (loyalty[maybe][fan] < PROMOTER) + (loyalty[maybe][fan] < DETRACTOR)
@@ -117,14 +126,21 @@ def word_of_mouth_heard(
         talks = e < activity[maybe] * rate
         talkers, said = maybe[talks], valence[role[talks]]
         listeners, heard = spread(graph, talkers, said, segment, cross_segment)
-        return (talkers, listeners, effect * heard / cap,
+        heard = effect * heard / cap
+        return (talkers, listeners, which, values,  # values[which] == heard, bit for bit
                 np.count_nonzero(said > 0), np.count_nonzero(said < 0))
     """
-    loyalty, status, churn_day, activity, depth, segment = people
+    maybe, e, activity = arrivals_events(events)  # activity: each candidate's weight
+    loyalty, status, churn_day, depth, segment = people
     talkers = np.empty(maybe.size, dtype=np.int64)
     said = np.empty(maybe.size)
     n = 0
     for k in range(maybe.size):
+        if k + _AHEAD < maybe.size:  # at a million people, each entry is a cache miss
+            ahead = maybe[k + _AHEAD]
+            prefetch(status, ahead)
+            prefetch(loyalty, ahead)
+            prefetch(depth, ahead)
         i = maybe[k]
         if status[i] == FAN:
             role = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
@@ -135,7 +151,7 @@ def word_of_mouth_heard(
         rate = hazards[role] * (1.0 + boost * depth[i] * (role == 1))
         # Written whether kept or not: no branch on what was read lets later loads go ahead.
         talkers[n], said[n] = i, valence[role]
-        n += e[k] < activity[i] * rate
+        n += e[k] < activity[k] * rate
     talkers = talkers[:n]
     positive = negative = 0
     for value in said[:n]:
@@ -146,4 +162,66 @@ def word_of_mouth_heard(
     )
     for k in range(heard.size):
         heard[k] = effect * heard[k] / cap
-    return talkers, listeners, heard, positive, negative
+    which, values = word_of_mouth_distinct(heard)
+    return talkers, listeners, which, values, positive, negative
+
+
+# Distinct values past this many are not worth a lookup each (a graph with tie strengths:
+# nearly every sum differs); the table of twice as many entries stays in the fastest cache.
+_MOST_DISTINCT = 2048
+_FIBONACCI = np.uint64(0x9E3779B97F4A7C15)
+
+
+@njit(cache=True)
+def word_of_mouth_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each of ``values`` once, by its bits, in order of first appearance, and where each value
+    is among them: ``distinct[which]`` is ``values``, bit for bit.
+
+    Past :data:`_MOST_DISTINCT` distinct values, every value is its own: ``which`` counts up
+    and ``distinct`` is a copy of ``values``.
+    """
+    n = values.size
+    bits = values.view(np.uint64)
+    size, shift = 64, np.uint64(58)  # a power of two, and 64 minus its logarithm
+    while size < 2 * min(n, _MOST_DISTINCT):
+        size, shift = 2 * size, shift - np.uint64(1)
+    keys, at = np.empty(size, dtype=np.uint64), np.full(size, -1, dtype=np.int64)
+    which, distinct = np.empty(n, dtype=np.int64), np.empty(min(n, size // 2))
+    found = 0
+    for k in range(n):
+        key = bits[k]
+        slot = (key * _FIBONACCI) >> shift
+        while at[slot] >= 0 and keys[slot] != key:
+            slot = (slot + np.uint64(1)) & np.uint64(size - 1)
+        if at[slot] < 0:
+            if found == distinct.size:
+                return np.arange(n), values.copy()
+            keys[slot], at[slot], distinct[found] = key, found, values[k]
+            found += 1
+        which[k] = at[slot]
+    return which, distinct[:found]
+
+
+@njit(cache=True)
+def word_of_mouth_feel(
+    loyalty: np.ndarray,
+    status: np.ndarray,
+    depth: np.ndarray,
+    listeners: np.ndarray,
+    which: np.ndarray,
+    felt: np.ndarray,
+    cap: float,
+    damping: float,
+) -> None:
+    """The listeners' loyalty moved by what they feel: equal to ``heard = felt[which];
+    heard *= cap`` then :meth:`Population.feel_at(listeners, heard)
+    <socialsim.population.Population.feel_at>` with ``damping``."""
+    heard = np.empty(listeners.size)
+    for k in range(listeners.size):
+        heard[k] = felt[which[k]] * cap
+        if k + _AHEAD < listeners.size:
+            ahead = listeners[k + _AHEAD]
+            prefetch(loyalty, ahead)
+            prefetch(status, ahead)
+            prefetch(depth, ahead)
+    _feel_at(loyalty, status, depth, listeners, heard, damping)
