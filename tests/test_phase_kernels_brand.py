@@ -15,7 +15,6 @@ import pytest
 
 from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue, fix_chance
 from socialsim.brand.compiled import (
-    listening_flagged,
     numpy_sum,
     replies_change,
     replies_unheard,
@@ -32,7 +31,7 @@ from socialsim.brand.compiled_back import (
 )
 from socialsim.brand.compiled_front import (
     early_warning_cusum,
-    listening_unheard,
+    listening_heard,
     triage_heard,
     triage_items,
     triage_missed_free,
@@ -41,6 +40,7 @@ from socialsim.brand.compiled_front import (
 from socialsim.brand.response import speed_factor
 from socialsim.brand.servers import serve
 from socialsim.fans.identification import arcs, spread
+from socialsim.kernels import stream_handle
 from socialsim.network.graph import SocialGraph, sum_by
 from socialsim.posts import Flagged
 from socialsim.scenario import ResponseParams, TeamParams
@@ -120,36 +120,6 @@ def test_unheard_complaints_equal_setdiff1d(seed):
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_listening_flagged_equals_its_numpy_version(seed):
-    rng = np.random.default_rng(seed)
-    n, f = int(rng.integers(0, 40)), int(rng.integers(0, 6))
-    author, kind = rng.integers(0, 1000, n), rng.integers(0, 3, n).astype(np.int8)
-    hour, caught = rng.random(n) * 24.0, rng.random(n) < 0.7
-    m = int(caught.sum())
-    draws = (rng.random(m), rng.random(m), rng.integers(1, 3, m), rng.integers(0, 3, f))
-    draws += (rng.random(m + f), rng.random(f))
-    share, a, t = float(rng.random()), float(rng.random()), int(rng.integers(1, 400))
-    stray = float(rng.random())
-    got = listening_flagged(author, kind, hour, caught, *draws, share, a, stray, t)
-    u_complex, u_label, shift, false_label, u_tag, u_hour = draws
-    k = kind[caught]
-    complex_ = (k == 0) & (u_complex < share)
-    label = np.concatenate([(k + np.where(u_label >= a, shift, 0)) % 3, false_label])
-    complex_ = np.concatenate([complex_, np.zeros(f, bool)])
-    expected = (
-        np.concatenate([author[caught], np.full(f, -1)]),
-        np.concatenate([k, np.full(f, -1)]).astype(np.int8),
-        label.astype(np.int8),
-        24.0 * (t - 1) + np.concatenate([hour[caught], 24.0 * u_hour]),
-        complex_,
-        (label == 0) & (u_tag < np.where(complex_, a, stray)),
-    )
-    for column, want in zip(got, expected, strict=True):
-        assert column.dtype == want.dtype
-        assert column.tobytes() == want.tobytes()
-
-
-@pytest.mark.parametrize("seed", range(20))
 def test_replies_change_equals_its_numpy_version(seed):
     rng = np.random.default_rng(seed)
     n = int(rng.integers(0, 50))
@@ -168,20 +138,6 @@ def test_replies_change_equals_its_numpy_version(seed):
     masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
     masks += [repaired & compensated]
     assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_listening_unheard_equals_its_numpy_version(seed):
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(0, 40))
-    author, kind = rng.integers(0, 99, n), rng.integers(0, 3, n).astype(np.int8)
-    hour = rng.random(n)
-    caught = rng.random(n) < rng.random()
-    *got, complaints = listening_unheard(author, kind, hour, caught)
-    for column, whole in zip(got, (author, kind, hour), strict=True):
-        assert column.dtype == whole.dtype
-        assert column.tobytes() == whole[~caught].tobytes()
-    assert complaints == np.count_nonzero(kind[~caught] == 0)
 
 
 def stand_ins_numpy(author, label, missed_author, missed_kind, free):
@@ -626,3 +582,53 @@ def test_onlookers_seen_equals_spread_and_the_audiences_size(seed):
     people, felt = spread(graph, authors, share * change, segment, cross)
     assert got[0].tobytes() == people.tobytes() and got[1].tobytes() == felt.tobytes()
     assert got[2] == int(graph.out_degree[authors].sum())
+
+
+def listening_numpy(rng, author, kind, hour, false, recall, share, a, stray, t):
+    """The numpy version of listening after the chatter (``listening._listen`` before its
+    draws were compiled): the flagged columns, the missed posts' and their complaints."""
+    caught = rng.random(author.size) < recall
+    m = int(np.count_nonzero(caught))
+    u = rng.random(2 * m)
+    u_complex, u_label = u[:m], u[m:]
+    shift = rng.integers(1, 3, size=m)
+    false_label = rng.integers(0, 3, size=false)
+    u = rng.random(m + 2 * false)
+    u_tag, u_hour = u[: m + false], u[m + false :]
+    k = kind[caught]
+    complex_ = np.concatenate([(k == 0) & (u_complex < share), np.zeros(false, bool)])
+    label = np.concatenate([(k + np.where(u_label >= a, shift, 0)) % 3, false_label])
+    flagged = (
+        np.concatenate([author[caught], np.full(false, -1)]),
+        np.concatenate([k, np.full(false, -1)]).astype(np.int8),
+        label.astype(np.int8),
+        24.0 * (t - 1) + np.concatenate([hour[caught], 24.0 * u_hour]),
+        complex_,
+        (label == 0) & (u_tag < np.where(complex_, a, stray)),
+    )
+    missed = (author[~caught], kind[~caught], hour[~caught])
+    return flagged, missed, int(np.count_nonzero(kind[~caught] == 0))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_listening_heard_equals_its_numpy_version_draws_included(seed):
+    rng = np.random.default_rng(seed)
+    n, false = int(rng.integers(0, 40)), int(rng.integers(0, 6))
+    author, kind = rng.integers(0, 1000, n), rng.integers(0, 3, n).astype(np.int8)
+    hour = rng.random(n) * 24.0
+    recall, share, a, stray = (float(x) for x in rng.random(4))
+    recall = [0.0, 1.0, recall][seed % 3]
+    t = int(rng.integers(1, 400))
+    ours, theirs = np.random.default_rng(100 + seed), np.random.default_rng(100 + seed)
+    flagged = [np.full(n + false, 7, d) for d in (np.int64, np.int8, np.int8, float, bool, bool)]
+    missed = [np.full(n, 7, d) for d in (np.int64, np.int8, float)]
+    args = (false, recall, share, a, stray, t)
+    m, complaints = listening_heard(
+        stream_handle(ours), author, kind, hour, *args, *flagged, *missed
+    )
+    want_flagged, want_missed, want_complaints = listening_numpy(theirs, author, kind, hour, *args)
+    got = [c[: m + false] for c in flagged] + [c[: n - m] for c in missed]
+    want = [*want_flagged, *want_missed]
+    assert [(c.dtype, c.tobytes()) for c in got] == [(c.dtype, c.tobytes()) for c in want]
+    assert complaints == want_complaints
+    assert ours.random() == theirs.random()  # the stream left where numpy leaves it

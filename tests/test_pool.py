@@ -12,9 +12,8 @@ from numba.core.registry import CPUDispatcher
 from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
-    "socialsim.brand.compiled.listening_flagged",
     "socialsim.brand.compiled_front.early_warning_cusum",
-    "socialsim.brand.compiled_front.listening_unheard",
+    "socialsim.brand.compiled_front.listening_heard",
     "socialsim.brand.compiled_front.triage_heard",
     "socialsim.brand.compiled_front.triage_items",
     "socialsim.brand.compiled_front.triage_missed_free",

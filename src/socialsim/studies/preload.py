@@ -15,7 +15,7 @@ import numpy as np
 from socialsim.brand.agent import work
 from socialsim.brand.care_team import Queue
 from socialsim.brand.compiled_front import (
-    listening_unheard,
+    listening_heard,
     triage_heard,
     triage_items,
     triage_missed_free,
@@ -27,6 +27,7 @@ from socialsim.fans.advocacy import defence_felt
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_reached, reshare_cascade
 from socialsim.fans.identification import arcs
+from socialsim.kernels import stream_handle
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph, distinct, sum_by
 from socialsim.posts import Flagged
@@ -54,7 +55,20 @@ def _load_kernels() -> None:
     items = (label, no, hours, no, hours, none, none, none, counts[:0])
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
     triage_heard(counts, none)
-    listening_unheard(none, label, hours, no)
+    flagged = (none, label, label, hours, no, no)
+    listening_heard(
+        stream_handle(np.random.default_rng(0)),
+        none,
+        label,
+        hours,
+        0,
+        *[0.5] * 4,
+        1,
+        *flagged,
+        none,
+        label,
+        hours,
+    )
     day = Day(3, model.scenario, model.graph, model.population, model.brand)
     item = {name: np.zeros(1, column.dtype) for name, column in vars(Flagged.empty()).items()}
     item["arrival"] = np.array([48.0 + model.scenario.team.start_hour])
