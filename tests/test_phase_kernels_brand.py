@@ -34,6 +34,7 @@ from socialsim.brand.compiled_front import (
     listening_heard,
     triage_heard,
     triage_items,
+    triage_listed,
     triage_missed_free,
     triage_stand_ins,
 )
@@ -632,3 +633,30 @@ def test_listening_heard_equals_its_numpy_version_draws_included(seed):
     assert [(c.dtype, c.tobytes()) for c in got] == [(c.dtype, c.tobytes()) for c in want]
     assert complaints == want_complaints
     assert ours.random() == theirs.random()  # the stream left where numpy leaves it
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_triage_listed_equals_its_numpy_version_draws_included(seed):
+    rng = np.random.default_rng(seed)
+    n, m, people = int(rng.integers(0, 40)), int(rng.integers(0, 30)), 60
+    author = np.where(rng.random(n) < rng.random(), -1, rng.integers(0, people, n))
+    label = rng.integers(0, 3, n).astype(np.int8)
+    missed_author, missed_kind = rng.integers(0, people, m), rng.integers(0, 3, m).astype(np.int8)
+    heard = rng.integers(0, 5, people).astype(np.int32)
+    ours, theirs = np.random.default_rng(100 + seed), np.random.default_rng(100 + seed)
+    shown, got_heard = np.full(n, 7, np.int64), heard.copy()
+    triage_listed(
+        stream_handle(ours), author, label, missed_author, missed_kind, people, got_heard, shown
+    )
+    # the numpy of agent._listed before its draws were compiled
+    expected = author
+    if (author < 0).any():
+        free = np.flatnonzero(~np.isin(missed_author, author))
+        theirs.shuffle(free)
+        expected, anyone = stand_ins_numpy(author, label, missed_author, missed_kind, free)
+        if anyone:
+            expected[expected < 0] = theirs.integers(0, people, size=anyone)
+    np.add.at(heard, expected, 1)
+    assert shown.tolist() == expected.tolist()
+    assert got_heard.tolist() == heard.tolist()
+    assert ours.random() == theirs.random()

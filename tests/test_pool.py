@@ -14,10 +14,8 @@ from socialsim.studies.workers import pool_context, process_pool
 KERNELS = {
     "socialsim.brand.compiled_front.early_warning_cusum",
     "socialsim.brand.compiled_front.listening_heard",
-    "socialsim.brand.compiled_front.triage_heard",
     "socialsim.brand.compiled_front.triage_items",
-    "socialsim.brand.compiled_front.triage_missed_free",
-    "socialsim.brand.compiled_front.triage_stand_ins",
+    "socialsim.brand.compiled_front.triage_listed",
     "socialsim.brand.compiled_back.onlookers_felt",
     "socialsim.brand.compiled_back.onlookers_seen",
     "socialsim.brand.compiled_back.replies_answer",

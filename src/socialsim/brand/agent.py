@@ -30,13 +30,14 @@ import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
 from socialsim.brand.compiled_back import work_response
-from socialsim.brand.compiled_front import triage_heard, triage_missed_free, triage_stand_ins
+from socialsim.brand.compiled_front import triage_listed
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of
 from socialsim.brand.policy import KINDS
 from socialsim.brand.routing import route
 from socialsim.day import Counts, Plan, phase
+from socialsim.kernels import stream_handle
 from socialsim.posts import COMPLAINT, PostKind
 from socialsim.scenario import TeamParams
 
@@ -264,14 +265,17 @@ def _listed(day: Day, rng: np.random.Generator) -> np.ndarray:
     post, a stand-in's for the false positive, so that both counts move alike.
     """
     flagged, missed = day.flagged, day.unheard
-    shown = flagged.author
-    if (shown < 0).any():
-        free = triage_missed_free(shown, missed.author)
-        rng.shuffle(free)  # missed posts in a random order (free[rng.permutation(free.size)])
-        shown, anyone = triage_stand_ins(shown, flagged.label, missed.author, missed.kind, free)
-        if anyone:
-            shown[shown < 0] = rng.integers(0, len(day.population), size=anyone)
-    triage_heard(day.population.posts_heard, shown)
+    shown = np.empty(len(flagged), np.int64)
+    triage_listed(
+        stream_handle(rng),
+        flagged.author,
+        flagged.label,
+        missed.author,
+        missed.kind,
+        len(day.population),
+        day.population.posts_heard,
+        shown,
+    )
     return shown
 
 

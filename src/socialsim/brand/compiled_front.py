@@ -21,6 +21,7 @@ __all__ = [
     "listening_heard",
     "triage_heard",
     "triage_items",
+    "triage_listed",
     "triage_missed_free",
     "triage_stand_ins",
 ]
@@ -195,6 +196,55 @@ def triage_heard(posts_heard: np.ndarray, shown: np.ndarray) -> None:  # pragma:
     """
     for person in shown:
         posts_heard[person] += 1
+
+
+@njit(cache=True)
+def triage_listed(
+    handle: np.ndarray,
+    author: np.ndarray,
+    label: np.ndarray,
+    missed_author: np.ndarray,
+    missed_kind: np.ndarray,
+    people: int,
+    posts_heard: np.ndarray,
+    shown: np.ndarray,
+) -> None:  # pragma: no cover
+    """The person each of today's items lists (into ``shown``), the stand-ins drawn from the
+    stream of ``handle``; each listed person's ``posts_heard`` grows by one, in place.
+
+    Equal to this numpy (:func:`socialsim.brand.agent._listed`), with ``people`` the
+    population's size::
+
+        shown[:] = author
+        if (author < 0).any():
+            free = triage_missed_free(author, missed_author)
+            rng.shuffle(free)
+            shown[:], anyone = triage_stand_ins(author, label, missed_author, missed_kind, free)
+            shown[shown < 0] = rng.integers(0, people, size=anyone)
+        triage_heard(posts_heard, shown)
+
+    >>> from socialsim.kernels import stream_handle
+    >>> shown, heard = np.empty(2, np.int64), np.zeros(9, np.int32)
+    >>> triage_listed(stream_handle(np.random.default_rng(0)), np.array([3, -1]),
+    ...     np.zeros(2, np.int8), np.array([7]), np.zeros(1, np.int8), 9, heard, shown)
+    >>> shown.tolist(), heard[[3, 7]].tolist()
+    ([3, 7], [1, 1])
+    """
+    shown[:] = author
+    if np.any(author < 0):
+        rng = generator_of(handle)
+        free = triage_missed_free(author, missed_author)
+        rng.shuffle(free)
+        listed, anyone = triage_stand_ins(author, label, missed_author, missed_kind, free)
+        drawn = rng.integers(0, people, anyone)
+        j = 0
+        for i in range(listed.size):
+            if listed[i] < 0:
+                shown[i] = drawn[j]
+                j += 1
+            else:
+                shown[i] = listed[i]
+    triage_heard(posts_heard, shown)
 
 
 @njit(cache=True)
