@@ -36,9 +36,11 @@ from socialsim.brand.compiled_front import (
     triage_items,
     triage_listed,
     triage_missed_free,
+    triage_queued,
     triage_stand_ins,
 )
 from socialsim.brand.response import speed_factor
+from socialsim.brand.routing import route, sends_tagged
 from socialsim.brand.servers import serve
 from socialsim.fans.identification import arcs, spread
 from socialsim.kernels import stream_handle
@@ -660,3 +662,26 @@ def test_triage_listed_equals_its_numpy_version_draws_included(seed):
     assert shown.tolist() == expected.tolist()
     assert got_heard.tolist() == heard.tolist()
     assert ours.random() == theirs.random()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_triage_queued_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    w, m = int(rng.integers(0, 10)), int(rng.integers(0, 30))
+    key, answer = rng.normal(size=w + m), rng.random(w + m) < [0.7, 1.0][seed % 2]
+    label, tagged = rng.integers(0, 3, m).astype(np.int8), rng.random(m) < 0.4
+    arrival = rng.random(m) * 50
+    by_policy = seed % 3 == 0
+    routed = rng.integers(0, 2, w + m).astype(np.int8) if by_policy else np.empty(0, np.int8)
+    routing, experts = ["tagged_to_experts", "escalate", "frontline_only"][seed % 3], seed % 2
+    out = (np.full(w + m, 7.0), np.full(m, 7, np.int8), np.full(m, 7.0), np.full(m, 7, np.int8))
+    everything = triage_queued(
+        key, answer, label, tagged, arrival, routed, sends_tagged(routing, experts), *out
+    )
+    # the numpy of agent.triage before it was compiled
+    tier = np.zeros(w + m, np.int8)
+    tier[w:] = route(label, tagged, routing, experts)
+    tier = routed if by_policy else tier
+    expected = (key.copy(), tier[w:], arrival.copy(), np.zeros(m, np.int8))
+    assert [(c.dtype, c.tobytes()) for c in out] == [(c.dtype, c.tobytes()) for c in expected]
+    assert everything == answer[w:].all()

@@ -16,6 +16,7 @@ KERNELS = {
     "socialsim.brand.compiled_front.listening_heard",
     "socialsim.brand.compiled_front.triage_items",
     "socialsim.brand.compiled_front.triage_listed",
+    "socialsim.brand.compiled_front.triage_queued",
     "socialsim.brand.compiled_back.onlookers_felt",
     "socialsim.brand.compiled_back.onlookers_seen",
     "socialsim.brand.compiled_back.replies_answer",

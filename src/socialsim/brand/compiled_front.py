@@ -23,6 +23,7 @@ __all__ = [
     "triage_items",
     "triage_listed",
     "triage_missed_free",
+    "triage_queued",
     "triage_stand_ins",
 ]
 
@@ -301,6 +302,54 @@ def triage_items(
         out_interactions[i] = np.int64(responses[person]) + np.int64(unsolicited[person])
         out_posts[i] = posts_heard[person]
         out_last_engaged[i] = last_engaged[person]
+
+
+@njit(cache=True)
+def triage_queued(
+    key: np.ndarray,
+    answer: np.ndarray,
+    label: np.ndarray,
+    tagged: np.ndarray,
+    arrival: np.ndarray,
+    routed: np.ndarray,
+    sends_tagged: bool,
+    out_key: np.ndarray,
+    tier: np.ndarray,
+    ready: np.ndarray,
+    outcome: np.ndarray,
+) -> bool:  # pragma: no cover
+    """The columns the policy's decision gives today's items as they join the queue, in the
+    arrays given; whether it answers them all.
+
+    ``key`` and ``answer`` are the decision's, one per item, waiting ones first; ``label``,
+    ``tagged`` and ``arrival`` today's items' (``day.flagged``); ``routed`` the tier the
+    policy gives each item (one per item), or empty for the team's rule, which sends the
+    complaints tagged as needing an expert to the experts if ``sends_tagged``
+    (:func:`~socialsim.brand.routing.sends_tagged`). Equal to this numpy
+    (:func:`socialsim.brand.agent.triage`), with ``w`` waiting items::
+
+        out_key[:] = key
+        tier[:] = routed[w:] if routed.size else route(label, tagged, routing, experts)
+        ready[:] = arrival; outcome[:] = 0
+        return answer[w:].all()
+
+    >>> out, tier, ready, outcome = np.empty(3), np.empty(2, np.int8), np.empty(2), np.empty(2, np.int8)
+    >>> triage_queued(np.array([5.0, 1.0, 2.0]), np.array([True, True, False]), np.zeros(2, np.int8),
+    ...     np.array([True, False]), np.array([9.0, 10.0]), np.empty(0, np.int8), True,
+    ...     out, tier, ready, outcome), tier.tolist(), ready.tolist()
+    (False, [1, 0], [9.0, 10.0])
+    """
+    out_key[:] = key
+    w = key.size - label.size
+    everything = True
+    for i in range(label.size):
+        if routed.size:
+            tier[i] = routed[w + i]
+        else:
+            tier[i] = sends_tagged and tagged[i] and label[i] == 0
+        ready[i], outcome[i] = arrival[i], 0
+        everything = everything and answer[w + i]
+    return everything
 
 
 @njit(cache=True)

@@ -18,6 +18,7 @@ from socialsim.brand.compiled_front import (
     listening_heard,
     triage_items,
     triage_listed,
+    triage_queued,
 )
 from socialsim.brand.response import onlookers, replies
 from socialsim.day import Day, Plan
@@ -52,6 +53,7 @@ def _load_kernels() -> None:
     handle = stream_handle(np.random.default_rng(0))
     one_false = np.array([-1])  # a false positive, whose stand-in is drawn
     triage_listed(handle, one_false, np.zeros(1, np.int8), none, label, 1, counts, one_false.copy())
+    triage_queued(hours, no, label, no, hours, label, True, hours, label, hours, label)
     items = (label, no, hours, no, hours, none, none, none, counts[:0])
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
     flagged = (none, label, label, hours, no, no)
