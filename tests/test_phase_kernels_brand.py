@@ -31,6 +31,7 @@ from socialsim.brand.compiled_back import (
 )
 from socialsim.brand.compiled_front import (
     early_warning_cusum,
+    early_warning_day,
     listening_heard,
     triage_heard,
     triage_items,
@@ -685,3 +686,52 @@ def test_triage_queued_equals_its_numpy_version(seed):
     expected = (key.copy(), tier[w:], arrival.copy(), np.zeros(m, np.int8))
     assert [(c.dtype, c.tobytes()) for c in out] == [(c.dtype, c.tobytes()) for c in expected]
     assert everything == answer[w:].all()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_early_warning_day_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 3, int(rng.integers(0, 40))).astype(np.int8)
+    baseline, statistic = rng.uniform(0, 20, 3), rng.uniform(0, 6, 3)
+    watched, ready, learn = rng.random(3) < 0.6, bool(seed % 4), bool(seed % 3)
+    settings = (rng.uniform(0, 1), rng.uniform(0, 6), ready and learn and rng.uniform(0, 1))
+    allowance, threshold, weight = (float(x) for x in settings)
+    counted = seed % 5 != 0
+    counts = np.full(3, 7.0) if not counted else np.empty(3)
+    before, after = np.empty(3), np.empty(3)
+    original = baseline.copy()
+    expected_baseline, expected_statistic = baseline.copy(), statistic.copy()
+    expected_counts = (
+        np.bincount(labels, minlength=3)[:3].astype(np.float64) if counted else counts.copy()
+    )
+    expected_alarm = early_warning_cusum(
+        expected_baseline,
+        expected_statistic,
+        expected_counts,
+        watched,
+        ready,
+        allowance,
+        threshold,
+        learn,
+        weight,
+    )
+    alarm = early_warning_day(
+        labels,
+        counted,
+        counts,
+        before,
+        after,
+        baseline,
+        statistic,
+        watched,
+        ready,
+        allowance,
+        threshold,
+        learn,
+        weight,
+    )
+    assert alarm == expected_alarm
+    assert counts.tobytes() == expected_counts.tobytes()
+    assert before.tobytes() == original.tobytes()  # the baseline before the day
+    assert baseline.tobytes() == expected_baseline.tobytes()
+    assert after.tobytes() == statistic.tobytes() == expected_statistic.tobytes()

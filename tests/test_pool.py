@@ -12,7 +12,7 @@ from numba.core.registry import CPUDispatcher
 from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
-    "socialsim.brand.compiled_front.early_warning_cusum",
+    "socialsim.brand.compiled_front.early_warning_day",
     "socialsim.brand.compiled_front.listening_heard",
     "socialsim.brand.compiled_front.triage_items",
     "socialsim.brand.compiled_front.triage_listed",

@@ -18,6 +18,7 @@ from socialsim.kernels import generator_of, njit
 
 __all__ = [
     "early_warning_cusum",
+    "early_warning_day",
     "listening_heard",
     "triage_heard",
     "triage_items",
@@ -395,4 +396,53 @@ def early_warning_cusum(
     elif learn:
         for k in range(baseline.size):
             baseline[k] += weight * (counts[k] - baseline[k])
+    return alarm
+
+
+@njit(cache=True)
+def early_warning_day(
+    labels: np.ndarray,
+    counted: bool,
+    counts: np.ndarray,
+    before: np.ndarray,
+    after: np.ndarray,
+    baseline: np.ndarray,
+    statistic: np.ndarray,
+    watched: np.ndarray,
+    ready: bool,
+    allowance: float,
+    threshold: float,
+    learn: bool,
+    weight: float,
+) -> bool:  # pragma: no cover
+    """The detector's day in one call: today's counts by label (if ``counted``: into
+    ``counts``, from ``labels``), the baseline before (``before``), the CUSUM's update in
+    place (:func:`early_warning_cusum`) and the statistic after (``after``); whether it alarms.
+
+    Equal to this numpy (:func:`socialsim.brand.early_warning.early_warning`)::
+
+        if counted:
+            counts[:] = bincount(labels, minlength=3)[:3]
+        before[:] = baseline
+        alarm = early_warning_cusum(baseline, statistic, counts, watched, ready, allowance,
+                                    threshold, learn, weight)
+        after[:] = statistic
+
+    >>> counts, before, after, base = np.empty(3), np.empty(3), np.empty(3), np.ones(3)
+    >>> early_warning_day(np.array([0, 0, 2], np.int8), True, counts, before, after, base,
+    ...     np.zeros(3), np.ones(3, np.bool_), True, 0.5, 9.0, True, 0.5), counts.tolist()
+    (False, [2.0, 0.0, 1.0])
+    >>> before.tolist(), after.tolist(), base.tolist()
+    ([1.0, 1.0, 1.0], [0.5, 0.0, 0.0], [1.5, 0.5, 1.0])
+    """
+    if counted:
+        counts[:] = 0.0
+        for label in labels:
+            if 0 <= label < counts.size:
+                counts[label] += 1.0
+    before[:] = baseline
+    alarm = early_warning_cusum(
+        baseline, statistic, counts, watched, ready, allowance, threshold, learn, weight
+    )
+    after[:] = statistic
     return alarm

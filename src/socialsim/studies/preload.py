@@ -15,6 +15,7 @@ import numpy as np
 from socialsim.brand.agent import work
 from socialsim.brand.care_team import Queue
 from socialsim.brand.compiled_front import (
+    early_warning_day,
     listening_heard,
     triage_items,
     triage_listed,
@@ -53,6 +54,10 @@ def _load_kernels() -> None:
     handle = stream_handle(np.random.default_rng(0))
     one_false = np.array([-1])  # a false positive, whose stand-in is drawn
     triage_listed(handle, one_false, np.zeros(1, np.int8), none, label, 1, counts, one_false.copy())
+    three = np.zeros(3)
+    early_warning_day(
+        label, True, three, three, three, three, three, three > 0, True, *[0.5] * 2, True, 0.5
+    )
     triage_queued(hours, no, label, no, hours, label, True, hours, label, hours, label)
     items = (label, no, hours, no, hours, none, none, none, counts[:0])
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
