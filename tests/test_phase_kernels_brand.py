@@ -33,6 +33,8 @@ from socialsim.brand.compiled_front import (
     early_warning_cusum,
     early_warning_day,
     listening_heard,
+)
+from socialsim.brand.compiled_triage import (
     triage_heard,
     triage_items,
     triage_listed,

@@ -30,7 +30,7 @@ import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
 from socialsim.brand.compiled_back import work_response
-from socialsim.brand.compiled_front import triage_listed, triage_queued
+from socialsim.brand.compiled_triage import triage_listed, triage_queued
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of

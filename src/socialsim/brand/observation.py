@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from socialsim.brand.compiled_front import triage_items
+from socialsim.brand.compiled_triage import triage_items
 
 if TYPE_CHECKING:
     from socialsim.brand.care_team import Queue

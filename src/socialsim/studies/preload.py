@@ -17,6 +17,8 @@ from socialsim.brand.care_team import Queue
 from socialsim.brand.compiled_front import (
     early_warning_day,
     listening_heard,
+)
+from socialsim.brand.compiled_triage import (
     triage_items,
     triage_listed,
     triage_queued,
