@@ -220,15 +220,9 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     if n:
         name = name_of(brand.policy)
         answer, key, how = decision.per_item(n, name)
-        p, flagged = team.params, day.flagged
-        m = len(flagged)
-        keys, tier, ready, outcome = (
-            np.empty(n),
-            np.empty(m, np.int8),
-            np.empty(m),
-            np.empty(m, np.int8),
-        )
-        # a copy of the keys: the policy may keep its array; waiting items keep their tiers
+        p, flagged, m = team.params, day.flagged, len(day.flagged)
+        # the keys copied (the policy may keep its array); waiting items keep their tiers
+        columns = np.empty(n), np.empty(m, np.int8), np.empty(m), np.empty(m, np.int8)
         everything = triage_queued(
             key,
             answer,
@@ -237,28 +231,14 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
             flagged.arrival,
             decision.tiers(n, name, _TEAM_ROUTES),
             sends_tagged(p.routing, p.experts),
-            keys,
-            tier,
-            ready,
-            outcome,
+            *columns,
         )
+        keys, tier, ready, outcome = columns
         queue.key, queue.how = keys[:waiting], how[:waiting]
         # The columns today's items share with day.flagged are the post's own, which no phase
         # changes; answering all (the usual day), the queued items are today's as they are.
-        today = Queue(
-            author=flagged.author,
-            kind=flagged.kind,
-            label=flagged.label,
-            arrival=flagged.arrival,
-            key=keys[waiting:],
-            complex=flagged.complex,
-            tagged=flagged.tagged,
-            tier=tier,
-            ready=ready,
-            outcome=outcome,
-            shown=shown,
-            how=how[waiting:],
-        )
+        new = {"key": keys[waiting:], "tier": tier, "ready": ready, "outcome": outcome}
+        today = Queue(**vars(flagged), **new, shown=shown, how=how[waiting:])
         day.queued = today if everything else today.take(answer[waiting:])
     return {"content_hours": hours}
 
