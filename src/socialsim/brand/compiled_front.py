@@ -17,7 +17,6 @@ import numpy as np
 from socialsim.kernels import generator_of, njit
 
 __all__ = [
-    "early_warning_cusum",
     "early_warning_day",
     "listening_heard",
 ]
@@ -108,52 +107,6 @@ def listening_heard(
 
 
 @njit(cache=True)
-def early_warning_cusum(
-    baseline: np.ndarray,
-    statistic: np.ndarray,
-    counts: np.ndarray,
-    watched: np.ndarray,
-    ready: bool,
-    allowance: float,
-    threshold: float,
-    learn: bool,
-    weight: float,
-) -> bool:  # pragma: no cover
-    """One day of the detector's CUSUM and baseline, in place; whether it alarms.
-
-    Equal to this numpy (:func:`socialsim.brand.early_warning.update`)::
-
-        if ready:
-            excess = (counts - baseline) / sqrt(maximum(baseline, 1.0)) - allowance
-            statistic[:] = maximum(0.0, statistic + excess)
-        alarm = ready and any(statistic[watched] > threshold)
-        if alarm:
-            statistic[:] = 0.0
-        elif learn:
-            baseline += weight * (counts - baseline)
-
-    >>> stat, base = np.zeros(3), np.full(3, 4.0)
-    >>> early_warning_cusum(base, stat, np.array([12.0, 4, 4]), np.array([True, False, False]),
-    ...     True, 0.5, 3.0, True, 0.1), stat.tolist()
-    (True, [0.0, 0.0, 0.0])
-    """
-    alarm = False
-    if ready:
-        for k in range(baseline.size):
-            sd = np.sqrt(baseline[k] if not baseline[k] < 1.0 else 1.0)  # maximum(b, 1.0)
-            total = statistic[k] + ((counts[k] - baseline[k]) / sd - allowance)
-            # maximum(0.0, total) as numpy's: NaN and -0.0 are kept
-            statistic[k] = total if not total < 0.0 else 0.0
-            alarm = alarm or (watched[k] and statistic[k] > threshold)
-    if alarm:
-        statistic[:] = 0.0
-    elif learn:
-        for k in range(baseline.size):
-            baseline[k] += weight * (counts[k] - baseline[k])
-    return alarm
-
-
-@njit(cache=True)
 def early_warning_day(
     labels: np.ndarray,
     counted: bool,
@@ -169,17 +122,23 @@ def early_warning_day(
     learn: bool,
     weight: float,
 ) -> bool:  # pragma: no cover
-    """The detector's day in one call: today's counts by label (if ``counted``: into
-    ``counts``, from ``labels``), the baseline before (``before``), the CUSUM's update in
-    place (:func:`early_warning_cusum`) and the statistic after (``after``); whether it alarms.
+    """One day of the detector in one call: today's counts by label (if ``counted``: into
+    ``counts``, from ``labels``), the baseline before (into ``before``), the CUSUM and the
+    baseline updated in place and the statistic after (into ``after``); whether it alarms.
 
-    Equal to this numpy (:func:`socialsim.brand.early_warning.early_warning`)::
+    Equal to this numpy (:func:`socialsim.brand.early_warning.update`)::
 
         if counted:
             counts[:] = bincount(labels, minlength=3)[:3]
         before[:] = baseline
-        alarm = early_warning_cusum(baseline, statistic, counts, watched, ready, allowance,
-                                    threshold, learn, weight)
+        if ready:
+            excess = (counts - baseline) / sqrt(maximum(baseline, 1.0)) - allowance
+            statistic[:] = maximum(0.0, statistic + excess)
+        alarm = ready and any(statistic[watched] > threshold)
+        if alarm:
+            statistic[:] = 0.0
+        elif learn:
+            baseline += weight * (counts - baseline)
         after[:] = statistic
 
     >>> counts, before, after, base = np.empty(3), np.empty(3), np.empty(3), np.ones(3)
@@ -188,6 +147,10 @@ def early_warning_day(
     (False, [2.0, 0.0, 1.0])
     >>> before.tolist(), after.tolist(), base.tolist()
     ([1.0, 1.0, 1.0], [0.5, 0.0, 0.0], [1.5, 0.5, 1.0])
+    >>> stat, base = np.zeros(3), np.full(3, 4.0)
+    >>> early_warning_day(np.empty(0, np.int8), False, np.array([12.0, 4, 4]), before, after, base, stat,
+    ...     np.array([True, False, False]), True, 0.5, 3.0, True, 0.1), after.tolist()
+    (True, [0.0, 0.0, 0.0])
     """
     if counted:
         counts[:] = 0.0
@@ -195,8 +158,18 @@ def early_warning_day(
             if 0 <= label < counts.size:
                 counts[label] += 1.0
     before[:] = baseline
-    alarm = early_warning_cusum(
-        baseline, statistic, counts, watched, ready, allowance, threshold, learn, weight
-    )
+    alarm = False
+    if ready:
+        for k in range(baseline.size):
+            sd = np.sqrt(baseline[k] if not baseline[k] < 1.0 else 1.0)  # maximum(b, 1.0)
+            total = statistic[k] + ((counts[k] - baseline[k]) / sd - allowance)
+            # maximum(0.0, total) as numpy's: NaN and -0.0 are kept
+            statistic[k] = total if not total < 0.0 else 0.0
+            alarm = alarm or (watched[k] and statistic[k] > threshold)
+    if alarm:
+        statistic[:] = 0.0
+    elif learn:
+        for k in range(baseline.size):
+            baseline[k] += weight * (counts[k] - baseline[k])
     after[:] = statistic
     return alarm
