@@ -34,11 +34,30 @@ def triage_missed_free(listed: np.ndarray, missed: np.ndarray) -> np.ndarray:  #
     >>> triage_missed_free(np.array([4, -1, 7]), np.array([7, 2, 4, 9])).tolist()
     [1, 3]
     """
-    if listed.size == 0:
-        return np.arange(missed.size)
-    pool = np.sort(listed)
-    at = np.minimum(np.searchsorted(pool, missed), pool.size - 1)
-    return np.flatnonzero(pool[at] != missed)
+    pool = listed.copy()
+    if pool.size > 48:
+        pool.sort()
+    else:  # insertion sort: numba's sort costs µs on a few dozen entries; same order of ints
+        for i in range(1, pool.size):
+            value, j = pool[i], i
+            while j > 0 and pool[j - 1] > value:
+                pool[j] = pool[j - 1]
+                j -= 1
+            pool[j] = value
+    free = np.empty(missed.size, np.int64)
+    k = 0
+    for i in range(missed.size):  # a loop: numba's array-wide searchsorted and masks cost µs
+        low, high = 0, pool.size
+        while low < high:
+            middle = (low + high) // 2
+            if pool[middle] < missed[i]:
+                low = middle + 1
+            else:
+                high = middle
+        if low == pool.size or pool[low] != missed[i]:
+            free[k] = i
+            k += 1
+    return free[:k]
 
 
 @njit(cache=True)
