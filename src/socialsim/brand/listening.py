@@ -128,6 +128,7 @@ def _listen(
     return caught, Posts(*[column[: n - m] for column in missed]), complaints
 
 
-# The dtypes of Flagged's columns (author ... tagged) and of Posts' (author, kind, hour).
-_FLAGGED = (np.int64, np.int8, np.int8, np.float64, np.bool_, np.bool_)
-_POSTS = (np.int64, np.int8, np.float64)
+# The dtypes of Flagged's columns (author ... tagged) and of Posts' (author, kind, hour), as
+# dtypes: np.empty looks a scalar type up at each call.
+_FLAGGED = tuple(map(np.dtype, (np.int64, np.int8, np.int8, np.float64, np.bool_, np.bool_)))
+_POSTS = tuple(map(np.dtype, (np.int64, np.int8, np.float64)))
