@@ -123,3 +123,26 @@ def test_geometric_draws_numpys_numbers_where_numba_ports_them_exactly(seed, p):
     np.testing.assert_array_equal(drawn, theirs.geometric(p, 500))
     np.testing.assert_array_equal(one_at_a_time, [theirs.geometric(p) for _ in range(500)])
     assert ours.random() == theirs.random()
+
+
+@njit(cache=True)
+def _bounded_and_shuffled(handle, n, low, high, x):
+    rng = generator_of(handle)
+    drawn = rng.integers(low, high, n)
+    rng.shuffle(x)
+    return drawn
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("n", [0, 1, 2, 7, 300])
+@pytest.mark.parametrize(("low", "high"), [(1, 3), (0, 3), (0, 10_000), (5, 6)])
+def test_integers_from_any_low_and_shuffle_are_numpys(seed, n, low, high):
+    # Listening's shifts are integers(1, 3, m); triage shuffles the missed posts' positions.
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    x, y = np.arange(n), np.arange(n)
+    drawn = _bounded_and_shuffled(stream_handle(ours), n, low, high, x)
+    want = theirs.integers(low, high, size=n)
+    theirs.shuffle(y)
+    assert drawn.dtype == want.dtype and drawn.tolist() == want.tolist()
+    assert x.tolist() == y.tolist()
+    assert ours.random() == theirs.random()

@@ -15,7 +15,6 @@ import pytest
 
 from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue, fix_chance
 from socialsim.brand.compiled import (
-    listening_flagged,
     numpy_sum,
     replies_change,
     replies_unheard,
@@ -31,16 +30,22 @@ from socialsim.brand.compiled_back import (
     work_response,
 )
 from socialsim.brand.compiled_front import (
-    early_warning_cusum,
-    listening_unheard,
+    early_warning_day,
+    listening_heard,
+)
+from socialsim.brand.compiled_triage import (
     triage_heard,
     triage_items,
+    triage_listed,
     triage_missed_free,
+    triage_queued,
     triage_stand_ins,
 )
 from socialsim.brand.response import speed_factor
+from socialsim.brand.routing import route, sends_tagged
 from socialsim.brand.servers import serve
 from socialsim.fans.identification import arcs, spread
+from socialsim.kernels import stream_handle
 from socialsim.network.graph import SocialGraph, sum_by
 from socialsim.posts import Flagged
 from socialsim.scenario import ResponseParams, TeamParams
@@ -120,36 +125,6 @@ def test_unheard_complaints_equal_setdiff1d(seed):
 
 
 @pytest.mark.parametrize("seed", range(20))
-def test_listening_flagged_equals_its_numpy_version(seed):
-    rng = np.random.default_rng(seed)
-    n, f = int(rng.integers(0, 40)), int(rng.integers(0, 6))
-    author, kind = rng.integers(0, 1000, n), rng.integers(0, 3, n).astype(np.int8)
-    hour, caught = rng.random(n) * 24.0, rng.random(n) < 0.7
-    m = int(caught.sum())
-    draws = (rng.random(m), rng.random(m), rng.integers(1, 3, m), rng.integers(0, 3, f))
-    draws += (rng.random(m + f), rng.random(f))
-    share, a, t = float(rng.random()), float(rng.random()), int(rng.integers(1, 400))
-    stray = float(rng.random())
-    got = listening_flagged(author, kind, hour, caught, *draws, share, a, stray, t)
-    u_complex, u_label, shift, false_label, u_tag, u_hour = draws
-    k = kind[caught]
-    complex_ = (k == 0) & (u_complex < share)
-    label = np.concatenate([(k + np.where(u_label >= a, shift, 0)) % 3, false_label])
-    complex_ = np.concatenate([complex_, np.zeros(f, bool)])
-    expected = (
-        np.concatenate([author[caught], np.full(f, -1)]),
-        np.concatenate([k, np.full(f, -1)]).astype(np.int8),
-        label.astype(np.int8),
-        24.0 * (t - 1) + np.concatenate([hour[caught], 24.0 * u_hour]),
-        complex_,
-        (label == 0) & (u_tag < np.where(complex_, a, stray)),
-    )
-    for column, want in zip(got, expected, strict=True):
-        assert column.dtype == want.dtype
-        assert column.tobytes() == want.tobytes()
-
-
-@pytest.mark.parametrize("seed", range(20))
 def test_replies_change_equals_its_numpy_version(seed):
     rng = np.random.default_rng(seed)
     n = int(rng.integers(0, 50))
@@ -168,20 +143,6 @@ def test_replies_change_equals_its_numpy_version(seed):
     masks += [fits & complaint & complex_, fits & complaint & complex_ & fixed]
     masks += [repaired & compensated]
     assert counts.tolist() == [int(np.count_nonzero(m)) for m in masks]
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_listening_unheard_equals_its_numpy_version(seed):
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(0, 40))
-    author, kind = rng.integers(0, 99, n), rng.integers(0, 3, n).astype(np.int8)
-    hour = rng.random(n)
-    caught = rng.random(n) < rng.random()
-    *got, complaints = listening_unheard(author, kind, hour, caught)
-    for column, whole in zip(got, (author, kind, hour), strict=True):
-        assert column.dtype == whole.dtype
-        assert column.tobytes() == whole[~caught].tobytes()
-    assert complaints == np.count_nonzero(kind[~caught] == 0)
 
 
 def stand_ins_numpy(author, label, missed_author, missed_kind, free):
@@ -207,7 +168,8 @@ def stand_ins_numpy(author, label, missed_author, missed_kind, free):
 @pytest.mark.parametrize("seed", range(40))
 def test_triage_stand_ins_equal_their_numpy_version(seed):
     rng = np.random.default_rng(seed)
-    n, m = int(rng.integers(0, 40)), int(rng.integers(0, 30))
+    # up to 100 items: the listed authors are sorted by insertion up to 48, by numba's sort above
+    n, m = int(rng.integers(0, 100)), int(rng.integers(0, 30))
     author = np.where(rng.random(n) < rng.random(), -1, rng.integers(0, 60, n))
     label = rng.integers(0, 3, n).astype(np.int8)
     missed_author, missed_kind = rng.integers(0, 60, m), rng.integers(0, 3, m).astype(np.int8)
@@ -259,29 +221,36 @@ def test_triage_items_equal_their_numpy_version(seed):
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_early_warning_cusum_equals_its_numpy_version(seed):
+def test_early_warning_day_equals_its_numpy_version(seed):
     rng = np.random.default_rng(seed)
     baseline = rng.uniform(0, 30, 3) * (rng.random(3) < 0.8)  # some below the floor of 1
     statistic = rng.uniform(0, 6, 3) * (rng.random(3) < 0.7)
+    labels = rng.integers(0, 3, int(rng.integers(0, 40))).astype(np.int8)
+    counted = seed % 2 == 0  # counted from the labels, or given
     counts = rng.poisson(baseline + rng.uniform(0, 10)).astype(np.float64)
+    expected_counts = np.bincount(labels, minlength=3)[:3].astype(float) if counted else counts
     watched = rng.random(3) < 0.6
     ready, learn = bool(rng.random() < 0.8), bool(rng.random() < 0.8)
     allowance, threshold, weight = rng.uniform(0, 1), rng.uniform(0, 6), rng.uniform(0, 1)
     expected_baseline, expected_statistic = baseline.copy(), statistic.copy()
     if ready:
-        excess = (counts - baseline) / np.sqrt(np.maximum(baseline, 1.0)) - allowance
+        excess = (expected_counts - baseline) / np.sqrt(np.maximum(baseline, 1.0)) - allowance
         expected_statistic = np.maximum(0.0, statistic + excess)
     expected_alarm = bool(ready and np.any(expected_statistic[watched] > threshold))
     if expected_alarm:
         expected_statistic[:] = 0.0
     elif learn:
-        expected_baseline += weight * (counts - expected_baseline)
-    alarm = early_warning_cusum(
-        baseline, statistic, counts, watched, ready, allowance, threshold, learn, weight
+        expected_baseline += weight * (expected_counts - expected_baseline)
+    original, before, after = baseline.copy(), np.empty(3), np.empty(3)
+    settings = (watched, ready, allowance, threshold, learn, weight)
+    alarm = early_warning_day(
+        labels, counted, counts, before, after, baseline, statistic, *settings
     )
     assert alarm == expected_alarm
+    assert counts.tobytes() == expected_counts.tobytes()
+    assert before.tobytes() == original.tobytes()
     assert baseline.tobytes() == expected_baseline.tobytes()
-    assert statistic.tobytes() == expected_statistic.tobytes()
+    assert statistic.tobytes() == after.tobytes() == expected_statistic.tobytes()
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -626,3 +595,103 @@ def test_onlookers_seen_equals_spread_and_the_audiences_size(seed):
     people, felt = spread(graph, authors, share * change, segment, cross)
     assert got[0].tobytes() == people.tobytes() and got[1].tobytes() == felt.tobytes()
     assert got[2] == int(graph.out_degree[authors].sum())
+
+
+def listening_numpy(rng, author, kind, hour, false, recall, share, a, stray, t):
+    """The numpy version of listening after the chatter (``listening._listen`` before its
+    draws were compiled): the flagged columns, the missed posts' and their complaints."""
+    caught = rng.random(author.size) < recall
+    m = int(np.count_nonzero(caught))
+    u = rng.random(2 * m)
+    u_complex, u_label = u[:m], u[m:]
+    shift = rng.integers(1, 3, size=m)
+    false_label = rng.integers(0, 3, size=false)
+    u = rng.random(m + 2 * false)
+    u_tag, u_hour = u[: m + false], u[m + false :]
+    k = kind[caught]
+    complex_ = np.concatenate([(k == 0) & (u_complex < share), np.zeros(false, bool)])
+    label = np.concatenate([(k + np.where(u_label >= a, shift, 0)) % 3, false_label])
+    flagged = (
+        np.concatenate([author[caught], np.full(false, -1)]),
+        np.concatenate([k, np.full(false, -1)]).astype(np.int8),
+        label.astype(np.int8),
+        24.0 * (t - 1) + np.concatenate([hour[caught], 24.0 * u_hour]),
+        complex_,
+        (label == 0) & (u_tag < np.where(complex_, a, stray)),
+    )
+    missed = (author[~caught], kind[~caught], hour[~caught])
+    return flagged, missed, int(np.count_nonzero(kind[~caught] == 0))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_listening_heard_equals_its_numpy_version_draws_included(seed):
+    rng = np.random.default_rng(seed)
+    n, false = int(rng.integers(0, 40)), int(rng.integers(0, 6))
+    author, kind = rng.integers(0, 1000, n), rng.integers(0, 3, n).astype(np.int8)
+    hour = rng.random(n) * 24.0
+    recall, share, a, stray = (float(x) for x in rng.random(4))
+    recall = [0.0, 1.0, recall][seed % 3]
+    t = int(rng.integers(1, 400))
+    ours, theirs = np.random.default_rng(100 + seed), np.random.default_rng(100 + seed)
+    flagged = [np.full(n + false, 7, d) for d in (np.int64, np.int8, np.int8, float, bool, bool)]
+    missed = [np.full(n, 7, d) for d in (np.int64, np.int8, float)]
+    args = (false, recall, share, a, stray, t)
+    m, complaints = listening_heard(
+        stream_handle(ours), author, kind, hour, *args, *flagged, *missed
+    )
+    want_flagged, want_missed, want_complaints = listening_numpy(theirs, author, kind, hour, *args)
+    got = [c[: m + false] for c in flagged] + [c[: n - m] for c in missed]
+    want = [*want_flagged, *want_missed]
+    assert [(c.dtype, c.tobytes()) for c in got] == [(c.dtype, c.tobytes()) for c in want]
+    assert complaints == want_complaints
+    assert ours.random() == theirs.random()  # the stream left where numpy leaves it
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_triage_listed_equals_its_numpy_version_draws_included(seed):
+    rng = np.random.default_rng(seed)
+    n, m, people = int(rng.integers(0, 40)), int(rng.integers(0, 30)), 60
+    author = np.where(rng.random(n) < rng.random(), -1, rng.integers(0, people, n))
+    label = rng.integers(0, 3, n).astype(np.int8)
+    missed_author, missed_kind = rng.integers(0, people, m), rng.integers(0, 3, m).astype(np.int8)
+    heard = rng.integers(0, 5, people).astype(np.int32)
+    ours, theirs = np.random.default_rng(100 + seed), np.random.default_rng(100 + seed)
+    shown, got_heard = np.full(n, 7, np.int64), heard.copy()
+    triage_listed(
+        stream_handle(ours), author, label, missed_author, missed_kind, people, got_heard, shown
+    )
+    # the numpy of agent._listed before its draws were compiled
+    expected = author
+    if (author < 0).any():
+        free = np.flatnonzero(~np.isin(missed_author, author))
+        theirs.shuffle(free)
+        expected, anyone = stand_ins_numpy(author, label, missed_author, missed_kind, free)
+        if anyone:
+            expected[expected < 0] = theirs.integers(0, people, size=anyone)
+    np.add.at(heard, expected, 1)
+    assert shown.tolist() == expected.tolist()
+    assert got_heard.tolist() == heard.tolist()
+    assert ours.random() == theirs.random()
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_triage_queued_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    w, m = int(rng.integers(0, 10)), int(rng.integers(0, 30))
+    key, answer = rng.normal(size=w + m), rng.random(w + m) < [0.7, 1.0][seed % 2]
+    label, tagged = rng.integers(0, 3, m).astype(np.int8), rng.random(m) < 0.4
+    arrival = rng.random(m) * 50
+    by_policy = seed % 3 == 0
+    routed = rng.integers(0, 2, w + m).astype(np.int8) if by_policy else np.empty(0, np.int8)
+    routing, experts = ["tagged_to_experts", "escalate", "frontline_only"][seed % 3], seed % 2
+    out = (np.full(w + m, 7.0), np.full(m, 7, np.int8), np.full(m, 7.0), np.full(m, 7, np.int8))
+    everything = triage_queued(
+        key, answer, label, tagged, arrival, routed, sends_tagged(routing, experts), *out
+    )
+    # the numpy of agent.triage before it was compiled
+    tier = np.zeros(w + m, np.int8)
+    tier[w:] = route(label, tagged, routing, experts)
+    tier = routed if by_policy else tier
+    expected = (key.copy(), tier[w:], arrival.copy(), np.zeros(m, np.int8))
+    assert [(c.dtype, c.tobytes()) for c in out] == [(c.dtype, c.tobytes()) for c in expected]
+    assert everything == answer[w:].all()

@@ -12,13 +12,11 @@ from numba.core.registry import CPUDispatcher
 from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
-    "socialsim.brand.compiled.listening_flagged",
-    "socialsim.brand.compiled_front.early_warning_cusum",
-    "socialsim.brand.compiled_front.listening_unheard",
-    "socialsim.brand.compiled_front.triage_heard",
-    "socialsim.brand.compiled_front.triage_items",
-    "socialsim.brand.compiled_front.triage_missed_free",
-    "socialsim.brand.compiled_front.triage_stand_ins",
+    "socialsim.brand.compiled_front.early_warning_day",
+    "socialsim.brand.compiled_front.listening_heard",
+    "socialsim.brand.compiled_triage.triage_items",
+    "socialsim.brand.compiled_triage.triage_listed",
+    "socialsim.brand.compiled_triage.triage_queued",
     "socialsim.brand.compiled_back.onlookers_felt",
     "socialsim.brand.compiled_back.onlookers_seen",
     "socialsim.brand.compiled_back.replies_answer",

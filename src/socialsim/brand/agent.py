@@ -30,13 +30,14 @@ import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
 from socialsim.brand.compiled_back import work_response
-from socialsim.brand.compiled_front import triage_heard, triage_missed_free, triage_stand_ins
+from socialsim.brand.compiled_triage import triage_listed, triage_queued
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
 from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_of
 from socialsim.brand.policy import KINDS
-from socialsim.brand.routing import route
+from socialsim.brand.routing import sends_tagged
 from socialsim.day import Counts, Plan, phase
+from socialsim.kernels import stream_handle
 from socialsim.posts import COMPLAINT, PostKind
 from socialsim.scenario import TeamParams
 
@@ -51,6 +52,7 @@ reaches, so the day's cost is bounded whatever the team's size."""
 
 _NO_BOOKING = read_only(np.empty(0, np.int64))
 _NO_ONE = np.empty(0, np.int64)  # writable like the arrays it stands for: the same kernels
+_TEAM_ROUTES = np.empty(0, np.int8)  # no tiers from the policy: the team's routing rule
 
 
 class Staffing:
@@ -218,16 +220,26 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     if n:
         name = name_of(brand.policy)
         answer, key, how = decision.per_item(n, name)
-        key, new = key.copy(), slice(waiting, None)  # the policy may keep its array
-        tier = np.zeros(n, np.int8)  # waiting items keep theirs
-        p, flagged = team.params, day.flagged
-        tier[new] = route(flagged.label, flagged.tagged, p.routing, p.experts)
-        queue.key, queue.how = key[:waiting], how[:waiting]
-        today = Queue.of(flagged, key[new], decision.tiers(n, name, tier)[new])
-        today.shown, today.how = shown, how[new]
-        # Answering all (the usual day), the queued items are today's as they are: the
-        # columns they share with day.flagged are the post's own, which no phase changes.
-        day.queued = today if answer[new].all() else today.take(answer[new])
+        p, flagged, m = team.params, day.flagged, len(day.flagged)
+        # the keys copied (the policy may keep its array); waiting items keep their tiers
+        columns = np.empty(n), np.empty(m, np.int8), np.empty(m), np.empty(m, np.int8)
+        everything = triage_queued(
+            key,
+            answer,
+            flagged.label,
+            flagged.tagged,
+            flagged.arrival,
+            decision.tiers(n, name, _TEAM_ROUTES),
+            sends_tagged(p.routing, p.experts),
+            *columns,
+        )
+        keys, tier, ready, outcome = columns
+        queue.key, queue.how = keys[:waiting], how[:waiting]
+        # The columns today's items share with day.flagged are the post's own, which no phase
+        # changes; answering all (the usual day), the queued items are today's as they are.
+        new = {"key": keys[waiting:], "tier": tier, "ready": ready, "outcome": outcome}
+        today = Queue(**vars(flagged), **new, shown=shown, how=how[waiting:])
+        day.queued = today if everything else today.take(answer[waiting:])
     return {"content_hours": hours}
 
 
@@ -264,14 +276,17 @@ def _listed(day: Day, rng: np.random.Generator) -> np.ndarray:
     post, a stand-in's for the false positive, so that both counts move alike.
     """
     flagged, missed = day.flagged, day.unheard
-    shown = flagged.author
-    if (shown < 0).any():
-        free = triage_missed_free(shown, missed.author)
-        rng.shuffle(free)  # missed posts in a random order (free[rng.permutation(free.size)])
-        shown, anyone = triage_stand_ins(shown, flagged.label, missed.author, missed.kind, free)
-        if anyone:
-            shown[shown < 0] = rng.integers(0, len(day.population), size=anyone)
-    triage_heard(day.population.posts_heard, shown)
+    shown = np.empty(len(flagged), np.int64)
+    triage_listed(
+        stream_handle(rng),
+        flagged.author,
+        flagged.label,
+        missed.author,
+        missed.kind,
+        len(day.population),
+        day.population.posts_heard,
+        shown,
+    )
     return shown
 
 

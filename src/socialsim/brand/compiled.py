@@ -13,7 +13,6 @@ import numpy as np
 from socialsim.kernels import njit
 
 __all__ = [
-    "listening_flagged",
     "numpy_sum",
     "replies_change",
     "replies_unheard",
@@ -143,62 +142,6 @@ def replies_unheard(posted: np.ndarray, queued: np.ndarray) -> np.ndarray:  # pr
             keep[count] = x
             count += 1
     return keep[:count]
-
-
-@njit(cache=True)
-def listening_flagged(
-    author: np.ndarray,
-    kind: np.ndarray,
-    hour: np.ndarray,
-    caught: np.ndarray,
-    u_complex: np.ndarray,
-    u_label: np.ndarray,
-    shift: np.ndarray,
-    false_label: np.ndarray,
-    u_tag: np.ndarray,
-    u_false_hour: np.ndarray,
-    share: float,
-    accuracy: float,
-    stray: float,
-    t: int,
-):  # pragma: no cover
-    """The columns of the day's flagged items: the caught posts, then the false positives.
-
-    The arithmetic of :func:`socialsim.brand.listening._listen`, on its draws (``u_*`` uniform,
-    ``shift`` in {1, 2}, one per caught post, ``false_label`` one per false positive, ``u_tag``
-    one per item). Equal to this numpy, with ``k = kind[caught]`` and ``f`` false positives::
-
-        complex_ = (k == COMPLAINT) & (u_complex < share)
-        label = concatenate([(k + where(u_label >= accuracy, shift, 0)) % 3, false_label])
-        complex_ = concatenate([complex_, zeros(f, bool)])
-        tagged = (label == COMPLAINT) & (u_tag < where(complex_, accuracy, stray))
-        author = concatenate([author[caught], full(f, -1)]); kind likewise
-        arrival = 24.0 * (t - 1) + concatenate([hour[caught], 24.0 * u_false_hour])
-    """
-    m, f = u_complex.size, false_label.size
-    out_author = np.empty(m + f, np.int64)
-    out_kind = np.empty(m + f, np.int8)
-    label = np.empty(m + f, np.int8)
-    arrival = np.empty(m + f)
-    complex_ = np.zeros(m + f, np.bool_)
-    tagged = np.empty(m + f, np.bool_)
-    base = 24.0 * (t - 1)
-    j = 0
-    for i in range(author.size):
-        if caught[i]:
-            out_author[j], out_kind[j] = author[i], kind[i]
-            complex_[j] = kind[i] == 0 and u_complex[j] < share
-            moved = shift[j] if u_label[j] >= accuracy else 0
-            label[j] = (kind[i] + moved) % 3
-            arrival[j] = base + hour[i]
-            j += 1
-    for k in range(f):
-        out_author[m + k], out_kind[m + k] = -1, -1
-        label[m + k] = false_label[k]
-        arrival[m + k] = base + 24.0 * u_false_hour[k]
-    for j in range(m + f):
-        tagged[j] = label[j] == 0 and u_tag[j] < (accuracy if complex_[j] else stray)
-    return out_author, out_kind, label, arrival, complex_, tagged
 
 
 @njit(cache=True)

@@ -1,205 +1,120 @@
-"""Compiled kernels of the brand's front end (listening, triage, early warning), equal bit for
-bit to the numpy they replace.
+"""Compiled kernels of the brand's listening and early warning, equal bit for bit to the numpy
+they replace (the triage's are in :mod:`socialsim.brand.compiled_triage`).
 
-As in :mod:`socialsim.brand.compiled`: at workshop size triage handles a few dozen items a day,
-where each numpy call costs its fixed overhead rather than its work, so one loop replaces the
-dozen calls around the stand-ins' draws, the policy's observation, the unheard posts or the
-detector's update (docs/performance.md, section 6). Each kernel is named after its phase and
-its docstring gives the numpy it replaces; ``tests/test_phase_kernels_brand.py`` compares the two.
-The draws stay in numpy, in the phase, between the kernels.
+As in :mod:`socialsim.brand.compiled`: at workshop size listening handles a few dozen posts a
+day, where each numpy call costs its fixed overhead rather than its work, so one loop replaces
+the dozen calls around listening's draws or the detector's update (docs/performance.md,
+section 6). Each kernel is named after its phase and its docstring gives the numpy it replaces;
+``tests/test_phase_kernels_brand.py`` compares the two. A kernel that draws takes the phase's
+stream as a handle (:func:`socialsim.kernels.stream_handle`) and draws numpy's numbers in
+numpy's order, so the phase makes one call where it made a dozen.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from socialsim.kernels import njit
+from socialsim.kernels import generator_of, njit
 
 __all__ = [
-    "early_warning_cusum",
-    "listening_unheard",
-    "triage_heard",
-    "triage_items",
-    "triage_missed_free",
-    "triage_stand_ins",
+    "early_warning_day",
+    "listening_heard",
 ]
 
 
 @njit(cache=True)
-def listening_unheard(
-    author: np.ndarray, kind: np.ndarray, hour: np.ndarray, caught: np.ndarray
-):  # pragma: no cover
-    """The posts listening missed (their authors, kinds and hours), and how many are complaints.
-
-    Equal to ``author[~caught], kind[~caught], hour[~caught]`` and
-    ``np.count_nonzero(kind[~caught] == PostKind.COMPLAINT)``.
-
-    >>> author, kind, hour, complaints = listening_unheard(np.array([4, 5, 6]),
-    ...     np.array([0, 1, 0], np.int8), np.array([1.0, 2.0, 3.0]), np.array([True, False, False]))
-    >>> author.tolist(), kind.tolist(), hour.tolist(), complaints
-    ([5, 6], [1, 0], [2.0, 3.0], 1)
-    """
-    missed = caught.size - np.count_nonzero(caught)
-    out_author = np.empty(missed, author.dtype)
-    out_kind = np.empty(missed, kind.dtype)
-    out_hour = np.empty(missed, hour.dtype)
-    j, complaints = 0, 0
-    for i in range(caught.size):
-        if not caught[i]:
-            out_author[j], out_kind[j], out_hour[j] = author[i], kind[i], hour[i]
-            complaints += kind[i] == 0
-            j += 1
-    return out_author, out_kind, out_hour, complaints
-
-
-@njit(cache=True)
-def triage_missed_free(listed: np.ndarray, missed: np.ndarray) -> np.ndarray:  # pragma: no cover
-    """Positions of the missed posts whose author is listed nowhere in today's items.
-
-    Equal to ``np.flatnonzero(~np.isin(missed, listed))``: a binary search of each missed
-    post's author among the listed ones, sorted.
-
-    >>> triage_missed_free(np.array([4, -1, 7]), np.array([7, 2, 4, 9])).tolist()
-    [1, 3]
-    """
-    if listed.size == 0:
-        return np.arange(missed.size)
-    pool = np.sort(listed)
-    at = np.minimum(np.searchsorted(pool, missed), pool.size - 1)
-    return np.flatnonzero(pool[at] != missed)
-
-
-@njit(cache=True)
-def triage_stand_ins(
+def listening_heard(
+    handle: np.ndarray,
     author: np.ndarray,
-    label: np.ndarray,
+    kind: np.ndarray,
+    hour: np.ndarray,
+    false: int,
+    recall: float,
+    share: float,
+    accuracy: float,
+    stray: float,
+    t: int,
+    out_author: np.ndarray,
+    out_kind: np.ndarray,
+    out_label: np.ndarray,
+    out_arrival: np.ndarray,
+    out_complex: np.ndarray,
+    out_tagged: np.ndarray,
     missed_author: np.ndarray,
     missed_kind: np.ndarray,
-    free: np.ndarray,
+    missed_hour: np.ndarray,
 ):  # pragma: no cover
-    """The person each of today's items lists: its author, or a false positive's stand-in.
+    """Listening's day after the chatter: which posts it catches, their labels and tags, the
+    ``false`` false positives, and the posts it missed, drawn from the stream of ``handle``.
 
-    ``author`` is -1 for a false positive; ``free`` the positions of the missed posts a
-    stand-in may come from, in the order drawn. Returns the listed people, -1 where a stand-in
-    is still to be drawn from the whole population, and how many those are. Equal to this
-    numpy (the stand-ins of :func:`socialsim.brand.agent._listed`), with ``people`` the
-    stand-ins, ``false = flatnonzero(author < 0)`` and ``labels = label[false]``::
+    Fills the flagged items' columns (``out_*``, room for ``author.size + false``: the caught
+    posts, then the false positives) and the missed posts' (``missed_*``, room for
+    ``author.size``); returns how many posts it caught and how many missed ones are
+    complaints. Arrays given rather than returned: each one numba returns costs a Python
+    object. Equal to this numpy (:func:`socialsim.brand.listening.listening`), with ``n``
+    posts, ``k = kind[caught]`` and ``f = false``::
 
-        used, kinds, left = zeros(free.size, bool), missed_kind[free], ones(false.size, bool)
-        for kind in PostKind:
-            mine = flatnonzero(labels == kind)
-            pool = flatnonzero(kinds == kind)[: mine.size]
-            people[mine[: pool.size]] = missed_author[free[pool]]
-            used[pool] = True
-            left[mine[: pool.size]] = False
-        rest, pool = flatnonzero(left), flatnonzero(~used)[: left.sum()]
-        people[rest[: pool.size]] = missed_author[free[pool]]
-        people[rest[pool.size :]] = -1; shown = author.copy(); shown[false] = people
+        caught = rng.random(n) < recall; m = count_nonzero(caught)
+        u = rng.random(2 * m); u_complex, u_label = u[:m], u[m:]
+        shift = rng.integers(1, 3, size=m); false_label = rng.integers(0, 3, size=f)
+        u = rng.random(m + 2 * f); u_tag, u_false_hour = u[: m + f], u[m + f :]
+        complex_ = concatenate([(k == COMPLAINT) & (u_complex < share), zeros(f, bool)])
+        label = concatenate([(k + where(u_label >= accuracy, shift, 0)) % 3, false_label])
+        tagged = (label == COMPLAINT) & (u_tag < where(complex_, accuracy, stray))
+        author = concatenate([author[caught], full(f, -1)]); kind likewise
+        arrival = 24.0 * (t - 1) + concatenate([hour[caught], 24.0 * u_false_hour])
+        author[~caught], kind[~caught], hour[~caught], count_nonzero(kind[~caught] == COMPLAINT)
 
-    >>> shown, anyone = triage_stand_ins(np.array([5, -1, -1, -1]), np.array([0, 1, 0, 2]),
-    ...     np.array([8, 9]), np.array([0, 2]), np.array([1, 0]))
-    >>> shown.tolist(), anyone
-    ([5, -1, 8, 9], 1)
+    >>> from socialsim.kernels import stream_handle
+    >>> n = 3; room = [np.empty(n + 1, d) for d in (np.int64, np.int8, np.int8, float, bool, bool)]
+    >>> missed = [np.empty(n, d) for d in (np.int64, np.int8, float)]
+    >>> rng = np.random.default_rng(0)
+    >>> listening_heard(stream_handle(rng), np.array([4, 5, 6]), np.zeros(3, np.int8),
+    ...     np.ones(3), 1, 1.0, 0.0, 1.0, 0.0, 1, *room, *missed)
+    (3, 0)
+    >>> room[0].tolist(), room[2][:3].tolist()
+    ([4, 5, 6, -1], [0, 0, 0])
     """
-    shown = author.copy()
-    used = np.zeros(free.size, np.bool_)
-    for kind in range(3):  # a false positive labelled so takes a missed post of that kind
-        j = 0
-        for i in range(shown.size):
-            if shown[i] < 0 and label[i] == kind:
-                while j < free.size and missed_kind[free[j]] != kind:
-                    j += 1
-                if j == free.size:
-                    break
-                shown[i] = missed_author[free[j]]
-                used[j] = True
-                j += 1
-    j, anyone = 0, 0
-    for i in range(shown.size):  # then any missed post left, then anyone
-        if shown[i] < 0:
-            while j < free.size and used[j]:
-                j += 1
-            if j < free.size:
-                shown[i] = missed_author[free[j]]
-                used[j] = True
-            else:
-                anyone += 1
-    return shown, anyone
+    rng = generator_of(handle)
+    caught = rng.random(author.size) < recall
+    m = np.count_nonzero(caught)
+    u = rng.random(2 * m)
+    shift = rng.integers(1, 3, m)
+    false_label = rng.integers(0, 3, false)
+    v = rng.random(m + 2 * false)
+    base = 24.0 * (t - 1)
+    j, missed, complaints = 0, 0, 0
+    for i in range(author.size):
+        if caught[i]:
+            out_author[j], out_kind[j] = author[i], kind[i]
+            out_complex[j] = kind[i] == 0 and u[j] < share
+            moved = shift[j] if u[m + j] >= accuracy else 0
+            out_label[j] = (kind[i] + moved) % 3
+            out_arrival[j] = base + hour[i]
+            j += 1
+        else:
+            missed_author[missed], missed_kind[missed] = author[i], kind[i]
+            missed_hour[missed] = hour[i]
+            complaints += kind[i] == 0
+            missed += 1
+    for k in range(false):
+        out_author[m + k], out_kind[m + k], out_complex[m + k] = -1, -1, False
+        out_label[m + k] = false_label[k]
+        out_arrival[m + k] = base + 24.0 * v[m + false + k]
+    for j in range(m + false):
+        out_tagged[j] = out_label[j] == 0 and v[j] < (accuracy if out_complex[j] else stray)
+    return m, complaints
 
 
 @njit(cache=True)
-def triage_heard(posts_heard: np.ndarray, shown: np.ndarray) -> None:  # pragma: no cover
-    """Add one to the ``posts_heard`` of each listed person, in place: ``np.add.at(posts_heard,
-    shown, 1)`` (a person listed twice counts twice).
-
-    >>> heard = np.zeros(3, np.int32); triage_heard(heard, np.array([2, 0, 2])); heard.tolist()
-    [1, 0, 2]
-    """
-    for person in shown:
-        posts_heard[person] += 1
-
-
-@njit(cache=True)
-def triage_items(
-    waiting_label: np.ndarray,
-    waiting_tagged: np.ndarray,
-    waiting_arrival: np.ndarray,
-    waiting_key: np.ndarray,
-    waiting_shown: np.ndarray,
-    label: np.ndarray,
-    tagged: np.ndarray,
-    arrival: np.ndarray,
-    shown: np.ndarray,
-    out_degree: np.ndarray,
-    responses: np.ndarray,
-    unsolicited: np.ndarray,
-    posts_heard: np.ndarray,
-    last_engaged: np.ndarray,
-    out_label: np.ndarray,
-    out_tagged: np.ndarray,
-    out_arrival: np.ndarray,
-    out_waiting: np.ndarray,
-    out_key: np.ndarray,
-    out_audience: np.ndarray,
-    out_interactions: np.ndarray,
-    out_posts: np.ndarray,
-    out_last_engaged: np.ndarray,
-) -> None:  # pragma: no cover
-    """Fill the columns of the policy's :class:`~socialsim.brand.observation.Items` (``out_*``,
-    one entry per item; arrays given rather than returned, which costs numba a Python call
-    each).
-
-    The waiting items' columns (``waiting_*``), then today's; ``shown`` is the person each
-    lists, whose metadata comes from the population's arrays. Equal to this numpy
-    (:func:`socialsim.brand.observation.observe`), with ``w`` waiting items and
-    ``cat(a, b) = concatenate([a, b])``::
-
-        who = cat(waiting_shown, shown); is_waiting = arange(w + shown.size) < w
-        cat(waiting_label, label), cat(waiting_tagged, tagged), cat(waiting_arrival, arrival),
-        is_waiting, cat(waiting_key, full(shown.size, nan)),
-        out_degree[who].astype(int64), responses[who].astype(int64) + unsolicited[who],
-        posts_heard[who].astype(int64), last_engaged[who]
-    """
-    w = waiting_label.size
-    for i in range(w):
-        out_label[i], out_tagged[i] = waiting_label[i], waiting_tagged[i]
-        out_arrival[i], out_waiting[i], out_key[i] = waiting_arrival[i], True, waiting_key[i]
-    for i in range(w, out_label.size):
-        out_label[i], out_tagged[i] = label[i - w], tagged[i - w]
-        out_arrival[i], out_waiting[i], out_key[i] = arrival[i - w], False, np.nan
-    for i in range(out_label.size):
-        person = waiting_shown[i] if i < w else shown[i - w]
-        out_audience[i] = out_degree[person]
-        out_interactions[i] = np.int64(responses[person]) + np.int64(unsolicited[person])
-        out_posts[i] = posts_heard[person]
-        out_last_engaged[i] = last_engaged[person]
-
-
-@njit(cache=True)
-def early_warning_cusum(
+def early_warning_day(
+    labels: np.ndarray,
+    counted: bool,
+    counts: np.ndarray,
+    before: np.ndarray,
+    after: np.ndarray,
     baseline: np.ndarray,
     statistic: np.ndarray,
-    counts: np.ndarray,
     watched: np.ndarray,
     ready: bool,
     allowance: float,
@@ -207,10 +122,15 @@ def early_warning_cusum(
     learn: bool,
     weight: float,
 ) -> bool:  # pragma: no cover
-    """One day of the detector's CUSUM and baseline, in place; whether it alarms.
+    """One day of the detector in one call: today's counts by label (if ``counted``: into
+    ``counts``, from ``labels``), the baseline before (into ``before``), the CUSUM and the
+    baseline updated in place and the statistic after (into ``after``); whether it alarms.
 
     Equal to this numpy (:func:`socialsim.brand.early_warning.update`)::
 
+        if counted:
+            counts[:] = bincount(labels, minlength=3)[:3]
+        before[:] = baseline
         if ready:
             excess = (counts - baseline) / sqrt(maximum(baseline, 1.0)) - allowance
             statistic[:] = maximum(0.0, statistic + excess)
@@ -219,12 +139,25 @@ def early_warning_cusum(
             statistic[:] = 0.0
         elif learn:
             baseline += weight * (counts - baseline)
+        after[:] = statistic
 
+    >>> counts, before, after, base = np.empty(3), np.empty(3), np.empty(3), np.ones(3)
+    >>> early_warning_day(np.array([0, 0, 2], np.int8), True, counts, before, after, base,
+    ...     np.zeros(3), np.ones(3, np.bool_), True, 0.5, 9.0, True, 0.5), counts.tolist()
+    (False, [2.0, 0.0, 1.0])
+    >>> before.tolist(), after.tolist(), base.tolist()
+    ([1.0, 1.0, 1.0], [0.5, 0.0, 0.0], [1.5, 0.5, 1.0])
     >>> stat, base = np.zeros(3), np.full(3, 4.0)
-    >>> early_warning_cusum(base, stat, np.array([12.0, 4, 4]), np.array([True, False, False]),
-    ...     True, 0.5, 3.0, True, 0.1), stat.tolist()
+    >>> early_warning_day(np.empty(0, np.int8), False, np.array([12.0, 4, 4]), before, after, base, stat,
+    ...     np.array([True, False, False]), True, 0.5, 3.0, True, 0.1), after.tolist()
     (True, [0.0, 0.0, 0.0])
     """
+    if counted:
+        counts[:] = 0.0
+        for label in labels:
+            if 0 <= label < counts.size:
+                counts[label] += 1.0
+    before[:] = baseline
     alarm = False
     if ready:
         for k in range(baseline.size):
@@ -238,4 +171,5 @@ def early_warning_cusum(
     elif learn:
         for k in range(baseline.size):
             baseline[k] += weight * (counts[k] - baseline[k])
+    after[:] = statistic
     return alarm

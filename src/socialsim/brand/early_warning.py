@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.brand.compiled_front import early_warning_cusum
+from socialsim.brand.compiled_front import early_warning_day
 from socialsim.brand.observation import read_only
 from socialsim.brand.policy import KINDS
 from socialsim.crisis import Alert, Detector
@@ -60,16 +60,17 @@ def early_warning(day: Day, rng: np.random.Generator) -> Counts:
     detector, t = day.crisis.detector, day.t
     if not len(day.flagged) and _at_rest(detector):
         return _quiet(day, detector)
-    counts = np.bincount(day.flagged.label, minlength=len(KINDS))[: len(KINDS)].astype(np.float64)
-    baseline = detector.baseline.copy()
-    alarm = update(detector, counts, day.scenario.early_warning, t)
+    counts, baseline, statistic = np.empty(len(KINDS)), np.empty(len(KINDS)), np.empty(len(KINDS))
+    alarm = _update(
+        detector, day.scenario.early_warning, t, counts, baseline, statistic, day.flagged.label
+    )
     found = {"alarms": int(alarm), "false_alarms": 0, "detections": 0, "detection_delay_days": 0}
     if alarm:
         found.update(_on_alarm(day))
     day.alert = Alert(
         counts=counts,
         baseline=baseline,
-        statistic=detector.statistic.copy(),
+        statistic=statistic,
         alarm=alarm,
         crisis_mode=detector.mode_until >= t,
         alarms=detector.alarms,
@@ -92,13 +93,32 @@ def update(detector: Detector, counts: np.ndarray, params: EarlyWarningParams, t
     (The CUSUM restarts after an alarm; the count stays up, so it alarms again. In a run,
     crisis mode freezes the baseline and the fix brings the count down.)
     """
+    return _update(detector, params, t, counts, np.empty(len(KINDS)), np.empty(len(KINDS)))
+
+
+def _update(
+    detector: Detector,
+    params: EarlyWarningParams,
+    t: int,
+    counts: np.ndarray,
+    before: np.ndarray,
+    after: np.ndarray,
+    labels: np.ndarray | None = None,
+) -> bool:
+    """:func:`update`, with today's counts by label counted from ``labels`` (if given) into
+    ``counts``, and the baseline before and the statistic after copied into ``before`` and
+    ``after``, in one compiled call (:func:`early_warning_day`)."""
     ready = detector.days >= params.warmup_days
     learn = detector.mode_until < t  # the baseline does not learn in crisis mode
     weight = max(1.0 / (detector.days + 1), 1.0 / params.baseline_days) if learn else 0.0
-    alarm = early_warning_cusum(
+    alarm = early_warning_day(
+        _NO_LABELS if labels is None else labels,
+        labels is not None,
+        counts,
+        before,
+        after,
         detector.baseline,
         detector.statistic,
-        counts,
         _watched(params.labels),
         ready,
         float(params.allowance),
@@ -118,6 +138,7 @@ def _at_rest(detector: Detector) -> bool:
 
 
 _NOTHING = read_only(np.zeros(len(KINDS)))
+_NO_LABELS = np.empty(0, np.int8)
 _AT_REST = Alert(_NOTHING, _NOTHING, _NOTHING)
 
 

@@ -31,10 +31,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.brand.compiled import listening_flagged
-from socialsim.brand.compiled_front import listening_unheard
+from socialsim.brand.compiled_front import listening_heard
 from socialsim.day import Counts, phase
-from socialsim.posts import Flagged, PostKind, Posts
+from socialsim.kernels import stream_handle
+from socialsim.posts import Flagged, Posts
 from socialsim.scenario import Scenario
 
 if TYPE_CHECKING:
@@ -89,10 +89,7 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
     false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate)) if chatter else 0
     unheard = 0  # complaints
     if len(day.posts) + false:
-        day.flagged, caught = _listen(day.posts, false, day.scenario, day.t, rng)
-        posts = day.posts
-        *missed, unheard = listening_unheard(posts.author, posts.kind, posts.hour, caught)
-        day.unheard = Posts(*missed)
+        day.flagged, day.unheard, unheard = _listen(day.posts, false, day.scenario, day.t, rng)
     return {
         "mentions": len(day.posts) + chatter,
         "posts_caught": len(day.flagged) - false,  # the caught posts, then the false positives
@@ -103,39 +100,35 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
 
 def _listen(
     posts: Posts, false: int, scenario: Scenario, t: int, rng: np.random.Generator
-) -> tuple[Flagged, np.ndarray]:
-    """The caught posts, then ``false`` false positives, with their labels and tags; and
-    which of ``posts`` were caught."""
-    params, share = scenario.listening, scenario.team.expert_share
-    caught = rng.random(len(posts)) < params.recall
-    m = int(np.count_nonzero(caught))
-    # The draws, in this order: complexity, label errors, wrong labels (a wrong label is one of
-    # the other two kinds: the kind shifted by 1 or 2, modulo 3), the false positives' labels,
-    # tags, the false positives' hours; the compiled kernel does the rest. Uniforms drawn one
-    # after another are one call: a Generator fills them in turn, so they are the same numbers.
-    u = rng.random(2 * m)
-    u_complex, u_label = u[:m], u[m:]
-    shift = rng.integers(1, 3, size=m)
-    false_label = rng.integers(0, len(PostKind), size=false)
-    u = rng.random(m + 2 * false)
-    u_tag, u_false_hour = u[: m + false], u[m + false :]
+) -> tuple[Flagged, Posts, int]:
+    """The caught posts, then ``false`` false positives, with their labels and tags; the posts
+    missed; and how many of those are complaints (:func:`listening_heard` draws and sorts)."""
+    params, share, n = scenario.listening, float(scenario.team.expert_share), len(posts)
     # The tag's chance for an item that needs no expert keeps the tagged share at the true one.
-    a = params.label_accuracy
+    a = float(params.label_accuracy)
     stray = min(1.0, (1 - a) * share / (1 - share)) if share < 1 else 1.0
-    author, kind, label, arrival, complex_, tagged = listening_flagged(
+    # Room for every post caught, and for every post missed: the columns are views of it.
+    flagged = [np.empty(n + false, dtype) for dtype in _FLAGGED]
+    missed = [np.empty(n, dtype) for dtype in _POSTS]
+    m, complaints = listening_heard(
+        stream_handle(rng),
         posts.author,
         posts.kind,
         posts.hour,
-        caught,
-        u_complex,
-        u_label,
-        shift,
-        false_label,
-        u_tag,
-        u_false_hour,
+        false,
+        float(params.recall),
         share,
         a,
         stray,
         t,
+        *flagged,
+        *missed,
     )
-    return Flagged(author, kind, label, arrival, complex_, tagged), caught
+    caught = Flagged(*[column[: m + false] for column in flagged])
+    return caught, Posts(*[column[: n - m] for column in missed]), complaints
+
+
+# The dtypes of Flagged's columns (author ... tagged) and of Posts' (author, kind, hour), as
+# dtypes: np.empty looks a scalar type up at each call.
+_FLAGGED = tuple(map(np.dtype, (np.int64, np.int8, np.int8, np.float64, np.bool_, np.bool_)))
+_POSTS = tuple(map(np.dtype, (np.int64, np.int8, np.float64)))

@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from socialsim.brand.compiled_front import triage_items
+from socialsim.brand.compiled_triage import triage_items
 
 if TYPE_CHECKING:
     from socialsim.brand.care_team import Queue
@@ -272,8 +272,11 @@ def items_of(**columns: np.ndarray) -> Items:
     return Items(**{f.name: read_only(columns[f.name]) for f in fields(Items)})
 
 
-# The dtype of each column of Items, in its order (label ... last_engaged).
-_ITEM_TYPES = (np.int8, np.bool_, np.float64, np.bool_, np.float64, *[np.int64] * 3, np.int32)
+# The dtype of each column of Items, in its order (label ... last_engaged); as dtypes, which
+# np.empty takes as they are (a scalar type it looks up at each call).
+_ITEM_TYPES = tuple(
+    map(np.dtype, (np.int8, np.bool_, np.float64, np.bool_, np.float64, *[np.int64] * 3, np.int32))
+)
 _NO_ITEMS = Items(*(read_only(np.empty(0, dtype)) for dtype in _ITEM_TYPES))
 
 

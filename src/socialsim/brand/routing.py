@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["EXPERT", "FRONTLINE", "ROUTINGS", "escalates", "route"]
+__all__ = ["EXPERT", "FRONTLINE", "ROUTINGS", "escalates", "route", "sends_tagged"]
 
 FRONTLINE, EXPERT = 0, 1
 """The tiers, as ``Queue.tier`` holds them."""
@@ -66,13 +66,26 @@ def route(label: np.ndarray, tagged: np.ndarray, routing: str, experts: int) -> 
     >>> route(label, tagged, "tagged_to_experts", experts=0).tolist()
     [0, 0, 0]
     """
+    if not sends_tagged(routing, experts):
+        return np.zeros(len(label), np.int8)
+    return (tagged & (label == _COMPLAINT)).astype(np.int8)
+
+
+def sends_tagged(routing: str, experts: int) -> bool:
+    """Whether the rule sends the complaints tagged as needing an expert to the experts
+    (everything else waits for the frontline): what :func:`route` does, as one flag for the
+    triage's compiled loop.
+
+    Raises ``ValueError`` for a routing rule not in :data:`ROUTINGS`.
+
+    >>> sends_tagged("tagged_to_experts", 1), sends_tagged("tagged_to_experts", 0)
+    (True, False)
+    """
     if routing not in ROUTINGS:
         raise ValueError(
             f"The 'team.routing' parameter must be one of {ROUTINGS}. Got {routing!r} instead."
         )
-    if routing != "tagged_to_experts" or experts <= 0:
-        return np.zeros(len(label), np.int8)
-    return (tagged & (label == _COMPLAINT)).astype(np.int8)
+    return routing == "tagged_to_experts" and experts > 0
 
 
 def escalates(routing: str, experts: int) -> bool:

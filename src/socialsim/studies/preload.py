@@ -15,11 +15,13 @@ import numpy as np
 from socialsim.brand.agent import work
 from socialsim.brand.care_team import Queue
 from socialsim.brand.compiled_front import (
-    listening_unheard,
-    triage_heard,
+    early_warning_day,
+    listening_heard,
+)
+from socialsim.brand.compiled_triage import (
     triage_items,
-    triage_missed_free,
-    triage_stand_ins,
+    triage_listed,
+    triage_queued,
 )
 from socialsim.brand.response import onlookers, replies
 from socialsim.day import Day, Plan
@@ -27,6 +29,7 @@ from socialsim.fans.advocacy import defence_felt
 from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation_reached, reshare_cascade
 from socialsim.fans.identification import arcs
+from socialsim.kernels import stream_handle
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph, distinct, sum_by
 from socialsim.posts import Flagged
@@ -50,11 +53,18 @@ def _load_kernels() -> None:
     depth_deepen(none, np.zeros(0, np.int8), 0, 0, no, np.zeros(0), 0.5, none)
     sum_by(none, np.zeros(0), 1)  # content's reactions, on days with brand posts
     label, hours, counts = np.zeros(0, np.int8), np.zeros(0), np.zeros(1, np.int32)
-    triage_stand_ins(none, label, none, label, triage_missed_free(none, none))
+    handle = stream_handle(np.random.default_rng(0))
+    one_false = np.array([-1])  # a false positive, whose stand-in is drawn
+    triage_listed(handle, one_false, np.zeros(1, np.int8), none, label, 1, counts, one_false.copy())
+    three = np.zeros(3)
+    early_warning_day(
+        label, True, three, three, three, three, three, three > 0, True, *[0.5] * 2, True, 0.5
+    )
+    triage_queued(hours, no, label, no, hours, label, True, hours, label, hours, label)
     items = (label, no, hours, no, hours, none, none, none, counts[:0])
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
-    triage_heard(counts, none)
-    listening_unheard(none, label, hours, no)
+    flagged = (none, label, label, hours, no, no)
+    listening_heard(handle, none, label, hours, 0, *[0.5] * 4, 1, *flagged, none, label, hours)
     day = Day(3, model.scenario, model.graph, model.population, model.brand)
     item = {name: np.zeros(1, column.dtype) for name, column in vars(Flagged.empty()).items()}
     item["arrival"] = np.array([48.0 + model.scenario.team.start_hour])

@@ -167,10 +167,13 @@ class Decision:
         ...
         ValueError: The 'content_hours' decision of policy 'mine' must be a finite number >= 0. Got nan instead.
         """
-        value = self.contacts
+        value, hours = self.contacts, self.content_hours
+        # The usual decision (a plain int and float, no hire) passes on its types alone.
+        usual = type(value) is int and type(hours) is float and self.hire is None
+        if usual and value >= 0 and 0 <= hours < math.inf:
+            return
         if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 0:
             _refuse(policy, "contacts", value, "an int >= 0")
-        hours = self.content_hours
         if (
             isinstance(hours, bool)
             or not isinstance(hours, int | float | np.integer | np.floating)
@@ -192,7 +195,7 @@ class Decision:
         """
         answer = _column(policy, "answer", self.answer, n, np.bool_)
         priority = _column(policy, "priority", self.priority, n, np.float64)
-        if n and math.isnan(priority.min()):  # the minimum is NaN if any entry is
+        if n and math.isnan(np.minimum.reduce(priority)):  # NaN if any entry is (.min()'s ufunc)
             _refuse(policy, "priority", "NaN", "a sort key without NaN")
         # Scalars (the usual case) are summed as ints; arrays only where a policy gave one.
         how: Any = 0
@@ -203,7 +206,10 @@ class Decision:
             how = how + (
                 flag * value.astype(np.uint8) if isinstance(value, np.ndarray) else flag * value
             )
-        return answer, priority, np.full(n, how, np.uint8) if isinstance(how, int) else how
+        if isinstance(how, int):  # one value for all: np.full's work, without its Python
+            how, value = np.empty(n, np.uint8), how
+            how.fill(value)
+        return answer, priority, how
 
     def tiers(self, n: int, policy: str, default: np.ndarray) -> np.ndarray:
         """The ``route`` field as an int8 array of ``n`` tiers, ``default`` when it is None.

@@ -1,0 +1,281 @@
+"""Compiled kernels of the brand's triage, equal bit for bit to the numpy they replace.
+
+At workshop size triage handles a few dozen items a day, where each numpy call costs its fixed
+overhead rather than its work, so the phase makes three calls: the stand-ins and their draws
+(:func:`triage_listed`), the policy's observation (:func:`triage_items`) and the queue's new
+columns from its decision (:func:`triage_queued`), each filling arrays it is given (an array
+numba returns costs a Python object; docs/performance.md, section 6). Each kernel's docstring
+gives the numpy it replaces; ``tests/test_phase_kernels_brand.py`` compares the two.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from socialsim.kernels import generator_of, njit
+
+__all__ = [
+    "triage_heard",
+    "triage_items",
+    "triage_listed",
+    "triage_missed_free",
+    "triage_queued",
+    "triage_stand_ins",
+]
+
+
+@njit(cache=True)
+def triage_missed_free(listed: np.ndarray, missed: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """Positions of the missed posts whose author is listed nowhere in today's items.
+
+    Equal to ``np.flatnonzero(~np.isin(missed, listed))``: a binary search of each missed
+    post's author among the listed ones, sorted.
+
+    >>> triage_missed_free(np.array([4, -1, 7]), np.array([7, 2, 4, 9])).tolist()
+    [1, 3]
+    """
+    pool = listed.copy()
+    if pool.size > 48:
+        pool.sort()
+    else:  # insertion sort: numba's sort costs µs on a few dozen entries; same order of ints
+        for i in range(1, pool.size):
+            value, j = pool[i], i
+            while j > 0 and pool[j - 1] > value:
+                pool[j] = pool[j - 1]
+                j -= 1
+            pool[j] = value
+    # Each position written in turn, kept (k moves on) where the author is listed nowhere: a
+    # loop, where numba's array-wide searchsorted, masks and flatnonzero cost µs.
+    free = np.empty(missed.size, np.int64)
+    k = 0
+    for i in range(missed.size):
+        low, high = 0, pool.size  # the first listed author >= this one
+        while low < high:
+            middle = (low + high) // 2
+            low, high = (middle + 1, high) if pool[middle] < missed[i] else (low, middle)
+        free[k] = i
+        k += low == pool.size or pool[low] != missed[i]
+    return free[:k]
+
+
+@njit(cache=True)
+def triage_stand_ins(
+    author: np.ndarray,
+    label: np.ndarray,
+    missed_author: np.ndarray,
+    missed_kind: np.ndarray,
+    free: np.ndarray,
+):  # pragma: no cover
+    """The person each of today's items lists: its author, or a false positive's stand-in.
+
+    ``author`` is -1 for a false positive; ``free`` the positions of the missed posts a
+    stand-in may come from, in the order drawn. Returns the listed people, -1 where a stand-in
+    is still to be drawn from the whole population, and how many those are. Equal to this
+    numpy (the stand-ins of :func:`socialsim.brand.agent._listed`), with ``people`` the
+    stand-ins, ``false = flatnonzero(author < 0)`` and ``labels = label[false]``::
+
+        used, kinds, left = zeros(free.size, bool), missed_kind[free], ones(false.size, bool)
+        for kind in PostKind:
+            mine = flatnonzero(labels == kind)
+            pool = flatnonzero(kinds == kind)[: mine.size]
+            people[mine[: pool.size]] = missed_author[free[pool]]
+            used[pool] = True
+            left[mine[: pool.size]] = False
+        rest, pool = flatnonzero(left), flatnonzero(~used)[: left.sum()]
+        people[rest[: pool.size]] = missed_author[free[pool]]
+        people[rest[pool.size :]] = -1; shown = author.copy(); shown[false] = people
+
+    >>> shown, anyone = triage_stand_ins(np.array([5, -1, -1, -1]), np.array([0, 1, 0, 2]),
+    ...     np.array([8, 9]), np.array([0, 2]), np.array([1, 0]))
+    >>> shown.tolist(), anyone
+    ([5, -1, 8, 9], 1)
+    """
+    shown = author.copy()
+    used = np.zeros(free.size, np.bool_)
+    for kind in range(3):  # a false positive labelled so takes a missed post of that kind
+        j = 0
+        for i in range(shown.size):
+            if shown[i] < 0 and label[i] == kind:
+                while j < free.size and missed_kind[free[j]] != kind:
+                    j += 1
+                if j == free.size:
+                    break
+                shown[i] = missed_author[free[j]]
+                used[j] = True
+                j += 1
+    j, anyone = 0, 0
+    for i in range(shown.size):  # then any missed post left, then anyone
+        if shown[i] < 0:
+            while j < free.size and used[j]:
+                j += 1
+            if j < free.size:
+                shown[i] = missed_author[free[j]]
+                used[j] = True
+            else:
+                anyone += 1
+    return shown, anyone
+
+
+@njit(cache=True)
+def triage_heard(posts_heard: np.ndarray, shown: np.ndarray) -> None:  # pragma: no cover
+    """Add one to the ``posts_heard`` of each listed person, in place: ``np.add.at(posts_heard,
+    shown, 1)`` (a person listed twice counts twice).
+
+    >>> heard = np.zeros(3, np.int32); triage_heard(heard, np.array([2, 0, 2])); heard.tolist()
+    [1, 0, 2]
+    """
+    for person in shown:
+        posts_heard[person] += 1
+
+
+@njit(cache=True)
+def triage_listed(
+    handle: np.ndarray,
+    author: np.ndarray,
+    label: np.ndarray,
+    missed_author: np.ndarray,
+    missed_kind: np.ndarray,
+    people: int,
+    posts_heard: np.ndarray,
+    shown: np.ndarray,
+) -> None:  # pragma: no cover
+    """The person each of today's items lists (into ``shown``), the stand-ins drawn from the
+    stream of ``handle``; each listed person's ``posts_heard`` grows by one, in place.
+
+    Equal to this numpy (:func:`socialsim.brand.agent._listed`), with ``people`` the
+    population's size::
+
+        shown[:] = author
+        if (author < 0).any():
+            free = triage_missed_free(author, missed_author)
+            rng.shuffle(free)
+            shown[:], anyone = triage_stand_ins(author, label, missed_author, missed_kind, free)
+            shown[shown < 0] = rng.integers(0, people, size=anyone)
+        triage_heard(posts_heard, shown)
+
+    >>> from socialsim.kernels import stream_handle
+    >>> shown, heard = np.empty(2, np.int64), np.zeros(9, np.int32)
+    >>> triage_listed(stream_handle(np.random.default_rng(0)), np.array([3, -1]),
+    ...     np.zeros(2, np.int8), np.array([7]), np.zeros(1, np.int8), 9, heard, shown)
+    >>> shown.tolist(), heard[[3, 7]].tolist()
+    ([3, 7], [1, 1])
+    """
+    shown[:] = author
+    if np.any(author < 0):
+        rng = generator_of(handle)
+        free = triage_missed_free(author, missed_author)
+        rng.shuffle(free)
+        listed, anyone = triage_stand_ins(author, label, missed_author, missed_kind, free)
+        drawn = rng.integers(0, people, anyone)
+        j = 0
+        for i in range(listed.size):
+            if listed[i] < 0:
+                shown[i] = drawn[j]
+                j += 1
+            else:
+                shown[i] = listed[i]
+    triage_heard(posts_heard, shown)
+
+
+@njit(cache=True)
+def triage_items(
+    waiting_label: np.ndarray,
+    waiting_tagged: np.ndarray,
+    waiting_arrival: np.ndarray,
+    waiting_key: np.ndarray,
+    waiting_shown: np.ndarray,
+    label: np.ndarray,
+    tagged: np.ndarray,
+    arrival: np.ndarray,
+    shown: np.ndarray,
+    out_degree: np.ndarray,
+    responses: np.ndarray,
+    unsolicited: np.ndarray,
+    posts_heard: np.ndarray,
+    last_engaged: np.ndarray,
+    out_label: np.ndarray,
+    out_tagged: np.ndarray,
+    out_arrival: np.ndarray,
+    out_waiting: np.ndarray,
+    out_key: np.ndarray,
+    out_audience: np.ndarray,
+    out_interactions: np.ndarray,
+    out_posts: np.ndarray,
+    out_last_engaged: np.ndarray,
+) -> None:  # pragma: no cover
+    """Fill the columns of the policy's :class:`~socialsim.brand.observation.Items` (``out_*``,
+    one entry per item; arrays given rather than returned, which costs numba a Python call
+    each).
+
+    The waiting items' columns (``waiting_*``), then today's; ``shown`` is the person each
+    lists, whose metadata comes from the population's arrays. Equal to this numpy
+    (:func:`socialsim.brand.observation.observe`), with ``w`` waiting items and
+    ``cat(a, b) = concatenate([a, b])``::
+
+        who = cat(waiting_shown, shown); is_waiting = arange(w + shown.size) < w
+        cat(waiting_label, label), cat(waiting_tagged, tagged), cat(waiting_arrival, arrival),
+        is_waiting, cat(waiting_key, full(shown.size, nan)),
+        out_degree[who].astype(int64), responses[who].astype(int64) + unsolicited[who],
+        posts_heard[who].astype(int64), last_engaged[who]
+    """
+    w = waiting_label.size
+    for i in range(w):
+        out_label[i], out_tagged[i] = waiting_label[i], waiting_tagged[i]
+        out_arrival[i], out_waiting[i], out_key[i] = waiting_arrival[i], True, waiting_key[i]
+    for i in range(w, out_label.size):
+        out_label[i], out_tagged[i] = label[i - w], tagged[i - w]
+        out_arrival[i], out_waiting[i], out_key[i] = arrival[i - w], False, np.nan
+    for i in range(out_label.size):
+        person = waiting_shown[i] if i < w else shown[i - w]
+        out_audience[i] = out_degree[person]
+        out_interactions[i] = np.int64(responses[person]) + np.int64(unsolicited[person])
+        out_posts[i] = posts_heard[person]
+        out_last_engaged[i] = last_engaged[person]
+
+
+@njit(cache=True)
+def triage_queued(
+    key: np.ndarray,
+    answer: np.ndarray,
+    label: np.ndarray,
+    tagged: np.ndarray,
+    arrival: np.ndarray,
+    routed: np.ndarray,
+    sends_tagged: bool,
+    out_key: np.ndarray,
+    tier: np.ndarray,
+    ready: np.ndarray,
+    outcome: np.ndarray,
+) -> bool:  # pragma: no cover
+    """The columns the policy's decision gives today's items as they join the queue, in the
+    arrays given; whether it answers them all.
+
+    ``key`` and ``answer`` are the decision's, one per item, waiting ones first; ``label``,
+    ``tagged`` and ``arrival`` today's items' (``day.flagged``); ``routed`` the tier the
+    policy gives each item (one per item), or empty for the team's rule, which sends the
+    complaints tagged as needing an expert to the experts if ``sends_tagged``
+    (:func:`~socialsim.brand.routing.sends_tagged`). Equal to this numpy
+    (:func:`socialsim.brand.agent.triage`), with ``w`` waiting items::
+
+        out_key[:] = key
+        tier[:] = routed[w:] if routed.size else route(label, tagged, routing, experts)
+        ready[:] = arrival; outcome[:] = 0
+        return answer[w:].all()
+
+    >>> out, tier, ready, outcome = np.empty(3), np.empty(2, np.int8), np.empty(2), np.empty(2, np.int8)
+    >>> triage_queued(np.array([5.0, 1.0, 2.0]), np.array([True, True, False]), np.zeros(2, np.int8),
+    ...     np.array([True, False]), np.array([9.0, 10.0]), np.empty(0, np.int8), True,
+    ...     out, tier, ready, outcome), tier.tolist(), ready.tolist()
+    (False, [1, 0], [9.0, 10.0])
+    """
+    out_key[:] = key
+    w = key.size - label.size
+    everything = True
+    for i in range(label.size):
+        if routed.size:
+            tier[i] = routed[w + i]
+        else:
+            tier[i] = sends_tagged and tagged[i] and label[i] == 0
+        ready[i], outcome[i] = arrival[i], 0
+        everything = everything and answer[w + i]
+    return everything
