@@ -13,6 +13,7 @@ import gc
 import numpy as np
 import pytest
 
+from socialsim.fans.cascade import _successes, cascade_successes, geometric
 from socialsim.kernels import generator_of, njit, stream_handle
 
 
@@ -105,3 +106,31 @@ def test_the_handle_is_read_only_and_made_once_per_generator():
     assert stream_handle(rng) is handle
     with pytest.raises(ValueError, match="read-only"):
         handle[0] = 0
+
+
+@njit(cache=True)
+def _geometric_draws(handle, p, n):
+    rng = generator_of(handle)
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        out[i] = geometric(rng, p)
+    return out
+
+
+@njit(cache=True)
+def _successes_drawn(handle, total, p):
+    return cascade_successes(generator_of(handle), total, p)
+
+
+# Both of numpy's algorithms (a search from p = 1/3, an inversion below), and the cap at the
+# largest int64 that a tiny p reaches.
+@pytest.mark.parametrize("p", [1e-25, 1e-9, 0.01, 0.05, 0.3333, 1 / 3, 0.34, 0.7, 1.0])
+def test_geometric_and_the_cascades_successes_draw_numpys_numbers(p):
+    for seed in range(8):
+        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        got = _geometric_draws(stream_handle(ours), p, 500)
+        np.testing.assert_array_equal(got, theirs.geometric(p, 500))
+        for total in (0, 1, 7, 300, 20_000):  # a chunk of gaps or several
+            got = _successes_drawn(stream_handle(ours), total, p)
+            assert got.tolist() == _successes(total, p, theirs).tolist()
+        assert ours.random() == theirs.random()

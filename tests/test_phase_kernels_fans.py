@@ -20,14 +20,16 @@ from socialsim.fans.cascade import (
     cascade_arcs,
     cascade_positions,
     cascade_reached,
+    fire,
 )
 from socialsim.fans.churn import churn_fans, churn_leave
 from socialsim.fans.depth import depth_deepen
-from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
+from socialsim.fans.escalation import escalation_reached, escalation_reshares
 from socialsim.fans.experiences import experiences_outcomes
 from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import recruitment_join, recruitment_pitchers
 from socialsim.fans.word_of_mouth import word_of_mouth_heard
+from socialsim.kernels import stream_handle
 from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
 from socialsim.network.graph import SocialGraph, distinct, sum_by
 from socialsim.population import DETRACTOR, PROMOTER, Population, _shift
@@ -48,41 +50,6 @@ def test_shift_equals_add_at_then_clip(seed):
     expected[who] = np.clip(expected[who], 0.0, 10.0)
     _shift(loyalty, depth, who, delta, damping)
     assert loyalty.tobytes() == expected.tobytes()
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_new_resharers_equal_the_set_operations_they_replace(seed):
-    rng = np.random.default_rng(seed)
-    n, cross = 200, float(rng.random())
-    segment = rng.integers(0, 3, n)
-    authors = rng.choice(n, int(rng.integers(1, 20)), replace=False)
-    seen_ids, seen = np.unique(authors), np.zeros(n, bool)
-    seen[authors] = True
-    first = np.empty(n, np.int64)
-    frontier, level = authors, rng.random(authors.size)
-    for _ in range(4):  # levels of a cascade
-        k = int(rng.integers(0, 80))
-        target, sender, draws = (
-            rng.integers(0, n, k),
-            rng.integers(0, frontier.size, k),
-            rng.random(k),
-        )
-        got = escalation_new_resharers(
-            target, sender, draws, level, frontier, segment, cross, seen, first
-        )
-        same = segment[frontier[sender]] == segment[target]
-        keep = draws < level[sender] * np.where(same, 1.0, cross)
-        expected, at = np.unique(target[keep], return_index=True)
-        expected_sender = sender[keep][at]
-        new = ~np.isin(expected, seen_ids, assume_unique=True)
-        expected, expected_sender = expected[new], expected_sender[new]
-        seen_ids = np.union1d(seen_ids, expected)
-        assert got[0].tolist() == expected.tolist()
-        assert got[1].tolist() == expected_sender.tolist()
-        if expected.size == 0:
-            break
-        frontier, level = expected, level[expected_sender]
-    assert np.flatnonzero(seen).tolist() == seen_ids.tolist()
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -391,3 +358,71 @@ def test_recruitment_pitchers_are_the_advocates_among_the_talkers(seed):
     talkers = rng.integers(0, 100, int(rng.integers(0, 60)))  # repeats kept, in order
     got = recruitment_pitchers(talkers, pop.status, pop.loyalty)
     assert got.tolist() == talkers[pop.is_advocate(talkers)].tolist()
+
+
+def numpy_escalation(graph, posts, segment, cross, p, posts_made, rng):
+    """The escalation phase's re-shares as numpy made them (before escalation_reshares)."""
+    complaint = posts.kind == PostKind.COMPLAINT
+    authors = posts.author[complaint]
+    arousal = rng.random(authors.size)
+    seen = np.zeros(segment.size, bool)
+    seen[authors] = True
+    found_who, found_hour = [np.empty(0, np.int64)], [np.empty(0)]
+    frontier, level, when = authors, arousal, posts.hour[complaint]
+    while frontier.size and p > 0:
+        sender, target = fire(graph, frontier, p, seed=rng)
+        if sender.size == 0:
+            break
+        draws = rng.random(sender.size)
+        same = segment[frontier[sender]] == segment[target]
+        keep = draws < level[sender] * np.where(same, 1.0, cross)
+        target, first = np.unique(target[keep], return_index=True)
+        sender = sender[keep][first]
+        new = ~seen[target]
+        target, sender = target[new], sender[new]
+        if target.size == 0:
+            break
+        seen[target] = True
+        start = when[sender]
+        found_who.append(target)
+        found_hour.append(start + (24.0 - start) * rng.random(target.size))
+        frontier, level, when = target, level[sender], found_hour[-1]
+    who, hour = np.concatenate(found_who), np.concatenate(found_hour)
+    posts_made[who] += 1
+    audience = graph.indices[graph.arcs_from(np.concatenate([authors, who]))]
+    kinds = np.full(who.size, PostKind.COMPLAINT, np.int8)
+    return (
+        np.concatenate([posts.author, who]),
+        np.concatenate([posts.kind, kinds]),
+        np.concatenate([posts.hour, hour]),
+        authors.size,
+        distinct(audience, segment.size).size,
+    )
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_escalation_reshares_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 400))
+    graph = (
+        barabasi_albert(n, int(rng.integers(1, 6)), seed=rng)
+        if seed % 3
+        else (random_graph(rng, n, seed))
+    )
+    k = min(int(rng.integers(0, 40)), n)
+    author = rng.choice(n, k, replace=bool(seed % 4 == 0))  # may complain twice
+    posts = Posts(author, rng.integers(0, 3, k).astype(np.int8), rng.uniform(0, 24, k))
+    segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
+    p = float(rng.choice([0.0, 0.02, rng.random(), 0.5, 1.0]))
+    made = rng.integers(0, 5, n)
+    expected_made = made.copy()
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    table = rng.integers(-5, 50, n)  # stale scratch
+    args = (graph.indptr, graph.indices, segment, cross, p, made, table)
+    got = escalation_reshares(stream_handle(ours), posts.author, posts.kind, posts.hour, *args)
+    expected = numpy_escalation(graph, posts, segment, cross, p, expected_made, theirs)
+    for mine, want in zip(got[:3], expected[:3], strict=True):
+        assert mine.dtype == want.dtype and mine.tobytes() == want.tobytes()
+    assert got[3:] == expected[3:]
+    assert made.tolist() == expected_made.tolist()
+    assert ours.random() == theirs.random()

@@ -252,6 +252,70 @@ def _successes(total: int, p: float, seed: np.random.Generator) -> np.ndarray:
         last = int(gaps[-1])
 
 
+@njit(cache=True)
+def cascade_successes(rng: np.random.Generator, total: int, p: float) -> np.ndarray:
+    """:func:`_successes` inside a kernel, from numba's Generator on the phase's stream
+    (:func:`~socialsim.kernels.generator_of`): the same positions, from the same draws.
+
+    The gaps are drawn in the same chunks, those past the end included, so the stream is left
+    where ``seed.geometric(p, size)`` leaves it.
+    """
+    positions = np.empty(0, dtype=np.int64)
+    if total == 0 or p == 0.0:
+        return positions
+    count, last = 0, -1
+    while True:
+        expected = (total - 1 - last) * p
+        position, ended = last, False
+        for _ in range(int(expected + 5.0 * math.sqrt(expected) + 10)):
+            gap = geometric(rng, p)
+            if ended:  # drawn by numpy's call all the same
+                continue
+            position += min(gap, total + 1)  # as cascade_positions
+            if position >= total:
+                ended = True
+                continue
+            if count == positions.size:
+                positions = grown(positions, count)
+            positions[count] = position
+            count += 1
+        if ended:
+            return positions[:count]
+        last = position
+
+
+@njit(cache=True)
+def geometric(rng: np.random.Generator, p: float) -> int:
+    """One draw of numpy's ``Generator.geometric(p)`` from numba's Generator ``rng``.
+
+    numpy's algorithm (``random_geometric``, numpy/random/src/distributions/distributions.c):
+    a search over the cumulative law for ``p >= 1/3``, else ``ceil(E / −log1p(−p))`` for an
+    exponential ``E``, capped at the largest int64. numba's own ``geometric`` is the same but
+    for the cap (it converts a result past 2**63 to an undefined integer).
+    """
+    if p >= 0.333333333333333333333333:
+        x, total, prod, q = 1, p, p, 1.0 - p
+        u = rng.random()
+        while u > total:
+            prod *= q
+            total += prod
+            x += 1
+        return x
+    z = math.ceil(-rng.standard_exponential() / math.log1p(-p))
+    return _INT64_MAX if z >= 9.223372036854776e18 else int(z)
+
+
+_INT64_MAX = np.iinfo(np.int64).max
+
+
+@njit(cache=True)
+def grown(values: np.ndarray, count: int) -> np.ndarray:
+    """``values`` in an array twice as large (at least 16), its first ``count`` entries kept."""
+    more = np.empty(max(16, 2 * values.size), dtype=values.dtype)
+    more[:count] = values[:count]
+    return more
+
+
 # The arithmetic around the draws, in integers (exact in any order): one loop each instead of
 # five to eight numpy calls on a few dozen arcs (docs/performance.md).
 @njit(cache=True)

@@ -25,8 +25,9 @@ from socialsim.brand.response import onlookers, replies
 from socialsim.day import Day, Plan
 from socialsim.fans.advocacy import defence_felt
 from socialsim.fans.depth import depth_deepen
-from socialsim.fans.escalation import escalation_reached, reshare_cascade
+from socialsim.fans.escalation import escalation_reached, escalation_reshares
 from socialsim.fans.identification import arcs
+from socialsim.kernels import stream_handle
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph, distinct, sum_by
 from socialsim.posts import Flagged
@@ -67,9 +68,10 @@ def _load_kernels() -> None:
     defence_felt(none, no, 0.5, 0.2, *arcs(pair), segment, 0.3, table)
     pair.arcs_from(none)
     distinct(none, 2)  # escalation's media pick-up
-    one = np.ones(1)
-    reshare_cascade(
-        pair, np.array([0]), one, one, np.zeros(2, np.int32), 1.0, 1.0, np.random.default_rng(0)
+    escalation_reshares(
+        stream_handle(np.random.default_rng(0)),
+        *(np.zeros(1, np.int64), np.zeros(1, np.int8), np.ones(1)),  # one complaint
+        *(pair.indptr, pair.indices, segment, 1.0, 1.0, np.zeros(2, np.int32), table),
     )
     escalation_reached(pair.indptr, pair.indices, none, none, none, none)
 
