@@ -14,7 +14,13 @@ import numpy as np
 import pytest
 
 from socialsim.chance import at_least_once, exponential, hazard
-from socialsim.fans.advocacy import advocacy_answered, advocacy_watching, defence_felt
+from socialsim.fans.advocacy import (
+    advocacy_answered,
+    advocacy_drawn,
+    defence_felt,
+    help_given,
+    praise_seen_felt,
+)
 from socialsim.fans.cascade import (
     cascade_arc_count,
     cascade_arcs,
@@ -29,6 +35,7 @@ from socialsim.fans.experiences import experiences_outcomes
 from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import recruitment_join, recruitment_pitchers
 from socialsim.fans.word_of_mouth import word_of_mouth_heard
+from socialsim.interactions import BRAND_SEES, Channel, InteractionLog, Kind
 from socialsim.kernels import stream_handle
 from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
 from socialsim.network.graph import SocialGraph, distinct, sum_by
@@ -270,36 +277,74 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
     rng = np.random.default_rng(seed)
     n = 150
     graph = random_graph(rng, n, seed)
-    status, loyalty = rng.integers(0, 3, n).astype(np.int8), rng.uniform(6, 10, n).round(1)
-    depth, boost = rng.random(n) * (seed % 4 != 0), float(rng.uniform(0, 2))
-    authors = rng.integers(0, n, int(rng.integers(0, 30)))  # a person may post twice
-    watcher = graph.indices[graph.arcs_from(authors)]
-    advocate = (status[watcher] == 1) & (loyalty[watcher] >= PROMOTER)
-    per_arc = advocate * (1.0 + boost * depth[watcher])
-    owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
-    expected = np.bincount(owner, weights=per_arc, minlength=authors.size)
-    p = float(rng.choice([rng.random(), 0.0, 1.0]))
-    got = advocacy_watching(
-        graph.indptr, graph.indices, authors, status, loyalty, depth, boost, -hazard(p)
-    )
-    assert got[0].tobytes() == expected.tobytes()
-    with np.errstate(invalid="ignore"):  # 0 watching at hazard inf
-        assert got[1].tobytes() == (expected * -hazard(p)).tobytes()
-    u = rng.random(authors.size)
-    answered = advocacy_answered(u, got[0], np.expm1(got[1]))
-    assert answered.tolist() == (u < at_least_once(p, expected)).tolist()
-
-    defended, damped, effect = rng.random(authors.size) < 0.4, float(rng.random()), 0.2
+    expected = Population.initialize(PopulationParams(), n, seed=np.random.default_rng(seed))
+    expected.status[:] = rng.integers(0, 3, n)
+    expected.loyalty[:] = rng.uniform(6, 10, n).round(1)
+    expected.depth[:] = rng.random(n) * (seed % 4 != 0)
+    expected.max_depth, expected.damping = float(expected.depth.max()), float(rng.random())
+    pop, boost = copy.deepcopy(expected), float(rng.uniform(0, 2))
+    k = int(rng.integers(0, 40))  # a person may post twice
+    posts = Posts(rng.integers(0, n, k), rng.integers(0, 3, k).astype(np.int8), rng.random(k))
+    people = (pop.status, pop.loyalty, pop.depth)
     segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
     table = np.full(n, 7, np.int64)  # stale entries
-    onlookers, felt, defences = defence_felt(
-        authors, defended, damped, effect, *arcs(graph), segment, cross, table
-    )
+    drawn, answered = {}, {}
+    for kind in (PostKind.COMPLAINT, PostKind.NEED):
+        authors = posts.author[posts.kind == kind]
+        watcher = graph.indices[graph.arcs_from(authors)]
+        advocate = (pop.status[watcher] == 1) & (pop.loyalty[watcher] >= PROMOTER)
+        per_arc = advocate * (1.0 + boost * pop.depth[watcher])
+        owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
+        watching = np.bincount(owner, weights=per_arc, minlength=authors.size)
+        p = float(rng.choice([rng.random(), 0.0, 1.0]))
+        ours, theirs = np.random.default_rng(seed + 50), np.random.default_rng(seed + 50)
+        got = advocacy_drawn(
+            stream_handle(ours), posts.author, posts.kind, int(kind), *arcs(graph)[:2], *people,
+            boost, -hazard(p),
+        )  # fmt: skip
+        u = theirs.random(authors.size)
+        assert ours.random() == theirs.random()
+        assert got[0].tobytes() == u.tobytes() and got[1].tobytes() == watching.tobytes()
+        with np.errstate(invalid="ignore"):  # 0 watching at hazard inf
+            assert got[2].tobytes() == (watching * -hazard(p)).tobytes()
+        np.expm1(got[2], out=got[2])
+        drawn[kind], answered[kind] = got, u < at_least_once(p, watching)
+        assert advocacy_answered(*got).tolist() == answered[kind].tolist()
+
+    # defence: the complaints' onlookers feel them, damped where defended
+    damped, effect = float(rng.random()), 0.2
+    defences = defence_felt(
+        drawn[PostKind.COMPLAINT], posts.author, posts.kind, damped, effect, *arcs(graph),
+        segment, cross, table, pop.loyalty, pop.status, pop.depth, pop.swing_damping,
+    )  # fmt: skip
+    defended = answered[PostKind.COMPLAINT]
     harm = np.where(defended, damped, 1.0) * effect
-    expected_onlookers, expected_felt = spread(graph, authors, -harm, segment, cross)
-    assert onlookers.tolist() == expected_onlookers.tolist()
-    assert felt.tobytes() == expected_felt.tobytes()
+    authors = posts.of_kind(PostKind.COMPLAINT)
+    expected.feel_at(*spread(graph, authors, -harm, segment, cross))
     assert defences == np.count_nonzero(defended)
+    assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
+
+    # help: the people helped, at their needs' hours, their loyalty shifted
+    helpers, hours = help_given(
+        drawn[PostKind.NEED], posts.author, posts.kind, posts.hour, pop.loyalty, pop.depth,
+        pop.swing_damping, 0.3,
+    )  # fmt: skip
+    need, helped = posts.kind == PostKind.NEED, answered[PostKind.NEED]
+    expected.shift(posts.author[need][helped], 0.3)
+    assert helpers.tolist() == posts.author[need][helped].tolist()
+    assert hours.tobytes() == posts.hour[need][helped].tobytes()
+    assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
+
+    # praise seen: its onlookers feel it; what those still listening felt, in numpy's sum
+    change = praise_seen_felt(
+        posts.author, posts.kind, 0.1, *arcs(graph), segment, cross, table, pop.loyalty,
+        pop.status, pop.depth, pop.swing_damping,
+    )  # fmt: skip
+    onlookers, felt = spread(graph, posts.of_kind(PostKind.PRAISE), 0.1, segment, cross)
+    listening = expected.status[onlookers] != 2
+    expected.feel_at(onlookers, felt)
+    assert change == float(felt[listening].sum())
+    assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -426,3 +471,40 @@ def test_escalation_reshares_equal_their_numpy_version(seed):
     assert got[3:] == expected[3:]
     assert made.tolist() == expected_made.tolist()
     assert ours.random() == theirs.random()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_logs_compiled_append_and_records_stamps_equal_numpys_assignments(seed):
+    # Each column as numpy's slice assignment would convert it (float64 hours to float32,
+    # enum members and lists included), and the days as Population.record set them in numpy.
+    rng = np.random.default_rng(seed)
+    pop = Population.initialize(PopulationParams(), 40, seed=np.random.default_rng(seed))
+    pop.log = InteractionLog(capacity=2)  # grows on the way
+    names = ("person", "day", "hour", "kind", "channel", "post")
+    expected = {name: np.empty(0, pop.log.column(name).dtype) for name in names}
+    last_interaction, last_engaged = pop.last_interaction.copy(), pop.last_engaged.copy()
+    for day in np.sort(rng.integers(0, 9, 12)).tolist():
+        n = int(rng.integers(0, 7))
+        who = rng.integers(0, 40, n)  # a person may repeat
+        kind = [Kind(int(rng.integers(0, 10))), rng.integers(0, 10, n).astype(np.int8)][day % 2]
+        values = {
+            "person": who,
+            "day": day,
+            "hour": [rng.uniform(0, 24), rng.uniform(0, 24, n), rng.uniform(0, 24, n).tolist()][
+                seed % 3
+            ],
+            "kind": kind,
+            "channel": [Channel.SHARED, rng.integers(0, 4, n).astype(np.int8)][seed % 2],
+            "post": [-1, np.int64(7), rng.integers(-1, 5, n).astype(np.int32)][day % 3],
+        }
+        pop.record(who, **{name: values[name] for name in names[1:]})
+        for name in names:
+            column = np.empty(n, expected[name].dtype)
+            column[:] = values[name]
+            expected[name] = np.concatenate([expected[name], column])
+        last_interaction[who] = day
+        last_engaged[who[np.isin(np.asarray(kind), BRAND_SEES) & np.ones(n, bool)]] = day
+    for name in names:
+        assert pop.log.column(name).tobytes() == expected[name].tobytes(), name
+    assert pop.last_interaction.tolist() == last_interaction.tolist()
+    assert pop.last_engaged.tolist() == last_engaged.tolist()

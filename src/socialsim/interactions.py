@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from socialsim.day import Counts, phase
+from socialsim.kernels import njit
 
 if TYPE_CHECKING:
     from socialsim.day import Day
@@ -140,14 +141,24 @@ class InteractionLog:
         if not self._days or day > self._last_day:
             self._days.append(day)
             self._starts.append(start)
-        # Column by column, without a loop: appends are several a day, each on a few rows.
+        # One compiled call for the six columns: appends are several a day, each of a few rows,
+        # where six numpy assignments (and an enum's conversion in each) cost more than the rows.
         columns = self._columns
-        columns["person"][start:end] = person
-        columns["day"][start:end] = day
-        columns["hour"][start:end] = hour
-        columns["kind"][start:end] = kind
-        columns["channel"][start:end] = channel
-        columns["post"][start:end] = post
+        interactions_append(
+            columns["person"],
+            columns["day"],
+            columns["hour"],
+            columns["kind"],
+            columns["channel"],
+            columns["post"],
+            start,
+            person,
+            day,
+            _one_or_each(hour),
+            _one_or_each(kind),
+            _one_or_each(channel),
+            _one_or_each(post),
+        )
         self._size, self._last_day = end, day
 
     def on_day(self, day: int) -> np.ndarray:
@@ -192,6 +203,46 @@ class InteractionLog:
             grown = np.empty(capacity, old.dtype)
             grown[: self._size] = old[: self._size]
             self._columns[name] = grown
+
+
+def _one_or_each(values: npt.ArrayLike) -> Any:
+    """One value for all rows as a plain number (an enum member as its int), or an array:
+    the types the compiled writer takes."""
+    if isinstance(values, np.ndarray):
+        return values
+    if isinstance(values, int):  # Kind and Channel members included
+        return int(values)
+    if isinstance(values, float):
+        return values
+    return np.asarray(values) if np.ndim(values) else values.item()  # a list, a numpy number
+
+
+@njit(cache=True)
+def interactions_append(
+    person_column: np.ndarray,
+    day_column: np.ndarray,
+    hour_column: np.ndarray,
+    kind_column: np.ndarray,
+    channel_column: np.ndarray,
+    post_column: np.ndarray,
+    start: int,
+    person: np.ndarray,
+    day: int,
+    hour: Any,
+    kind: Any,
+    channel: Any,
+    post: Any,
+) -> None:  # pragma: no cover
+    """Write rows ``start ..`` of the log's columns: one per person, the other values one for
+    all or one per person. Equal to ``column[start:end] = values`` for each column (each value
+    converted to the column's type as numpy converts it)."""
+    end = start + person.size
+    person_column[start:end] = person
+    day_column[start:end] = day
+    hour_column[start:end] = hour
+    kind_column[start:end] = kind
+    channel_column[start:end] = channel
+    post_column[start:end] = post
 
 
 @phase("interactions")

@@ -23,6 +23,7 @@ from socialsim.relationship import RelationshipParams
 from socialsim.scenario import PopulationParams
 
 _BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it
+_KINDS = np.arange(len(Kind), dtype=np.int8)[:, None]  # each kind as an array of one
 
 __all__ = [
     "CHURNED",
@@ -296,8 +297,7 @@ class Population:
             delta = delta.astype(np.float64, copy=False)
         else:
             delta = np.full(who.size, delta, np.float64)
-        damping = self.damping if self.max_depth > 0.0 else 0.0  # everyone shallow: no damping
-        _shift(self.loyalty, self.depth, who, delta, damping)
+        _shift(self.loyalty, self.depth, who, delta, self.swing_damping)
 
     def feel(self, delta: np.ndarray) -> None:
         """Move everyone's loyalty by ``delta`` (one entry per person), within [0, 10].
@@ -322,8 +322,13 @@ class Population:
         The sparse form of :meth:`feel`: ``delta`` is aligned with ``who``, which must not
         repeat an index (use :meth:`shift` for that); churned people are left unchanged.
         """
-        damping = self.damping if self.max_depth > 0.0 else 0.0  # everyone shallow: no damping
-        _feel_at(self.loyalty, self.status, self.depth, who, delta, damping)
+        _feel_at(self.loyalty, self.status, self.depth, who, delta, self.swing_damping)
+
+    @property
+    def swing_damping(self) -> float:
+        """The damping :meth:`shift` and :meth:`feel_at` apply (for kernels that apply them):
+        ``damping``, or 0 when no one has any depth (nothing to damp)."""
+        return self.damping if self.max_depth > 0.0 else 0.0
 
     # ------------------------------------------------------------------ the relationship
     def record(
@@ -345,13 +350,10 @@ class Population:
         >>> pop.last_interaction.tolist(), pop.last_engaged.tolist(), len(pop.log)
         ([-1, 5, 4], [-1, -1, 4], 2)
         """
+        who = np.asarray(who, dtype=np.int64).ravel()
         self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post)
-        self.last_interaction[who] = day
-        seen = _BRAND_SEES[kind]  # one kind for all, or one per person
-        if seen.ndim:
-            self.last_engaged[who[seen]] = day
-        elif seen:
-            self.last_engaged[who] = day
+        kinds = kind if isinstance(kind, np.ndarray) else _KINDS[kind]  # one for all, or each
+        _stamp(self.last_interaction, self.last_engaged, who, day, kinds, _BRAND_SEES)
 
     def join(self, who: npt.ArrayLike, day: int) -> None:
         """Make the people at ``who`` fans from ``day``; they keep their attitude and depth."""
@@ -405,6 +407,24 @@ def _feel_at(
         if status[i] != CHURNED:
             moved = loyalty[i] + delta[k] * (1.0 - damping * depth[i])
             loyalty[i] = min(10.0, max(0.0, moved))
+
+
+# Two scatters and a mask in numpy, on the few rows of an append (several a day).
+@njit(cache=True)
+def _stamp(
+    last_interaction: np.ndarray,
+    last_engaged: np.ndarray,
+    who: np.ndarray,
+    day: int,
+    kinds: np.ndarray,
+    brand_sees: np.ndarray,
+) -> None:  # pragma: no cover
+    """:meth:`Population.record`'s days, ``kinds`` one for all or one per person: equal to
+    ``last_interaction[who] = day`` then ``last_engaged[who[brand_sees[kinds]]] = day``."""
+    for k in range(who.size):
+        last_interaction[who[k]] = day
+        if brand_sees[kinds[min(k, kinds.size - 1)]]:
+            last_engaged[who[k]] = day
 
 
 @njit(cache=True)

@@ -24,14 +24,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socialsim.brand.compiled import numpy_sum
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import _spread, arcs, spread
+from socialsim.fans.identification import _spread, arcs
 from socialsim.interactions import Channel, Kind
-from socialsim.kernels import njit
+from socialsim.kernels import generator_of, njit, stream_handle
 from socialsim.network.graph import SocialGraph, work_table
-from socialsim.population import FAN, PROMOTER, Population, Status
-from socialsim.posts import PostKind
+from socialsim.population import CHURNED, FAN, PROMOTER, Population, _feel_at, _shift
+from socialsim.posts import COMPLAINT, NEED, PRAISE
 
 if TYPE_CHECKING:
     from socialsim.day import Day
@@ -44,87 +45,89 @@ def advocates_watching(
 ) -> np.ndarray:
     """How many advocates are in each author's audience, each counted ``1 + boost · depth``
     times: a deeper advocate acts more readily (:mod:`socialsim.fans.depth`)."""
-    return _watching(graph, pop, authors, boost, 0.0)[0]
-
-
-def _answered(
-    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float, p: float, u: np.ndarray
-) -> np.ndarray:
-    """Which authors an advocate answers, each with probability ``p``, given a uniform each:
-    ``u < at_least_once(p, advocates_watching(graph, pop, authors, boost))``."""
-    watching = _watching(graph, pop, authors, boost, -hazard(p))
-    np.expm1(watching[1], out=watching[1])  # numpy's expm1 (a compiled one rounds otherwise)
-    return advocacy_answered(u, watching[0], watching[1])
-
-
-def _watching(
-    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float, rate: float
-) -> np.ndarray:
     authors = np.asarray(authors, dtype=np.int64)
     people = (pop.status, pop.loyalty, pop.depth)
-    return advocacy_watching(graph.indptr, graph.indices, authors, *people, float(boost), rate)
+    return advocacy_watching(graph.indptr, graph.indices, authors, *people, float(boost), 0.0)[0]
+
+
+def _drawn(day: Day, rng: np.random.Generator, kind: int, p: float) -> np.ndarray:
+    """A uniform for each of today's posts of ``kind``, the advocates watching each (as
+    :func:`advocates_watching`) and the first step of the chance that one answers,
+    ``np.expm1(watching · −hazard(p))`` (numpy's, which a compiled one would round
+    otherwise): :func:`advocacy_drawn`'s rows."""
+    pop, posts, graph = day.population, day.posts, day.graph
+    people = (pop.status, pop.loyalty, pop.depth)
+    drawn = advocacy_drawn(
+        stream_handle(rng),
+        posts.author,
+        posts.kind,
+        kind,
+        graph.indptr,
+        graph.indices,
+        *people,
+        float(day.scenario.relationship.boost),
+        -hazard(p),
+    )
+    np.expm1(drawn[2], out=drawn[2])
+    return drawn
 
 
 @phase("defence", kpis=("defences",))
 def defence(day: Day, rng: np.random.Generator) -> Counts:
     """Onlookers see today's complaints, some of which advocates defend."""
-    authors = day.posts.of_kind(PostKind.COMPLAINT)
-    if authors.size == 0:  # a quiet day: the steps below cost about as much on no posts
+    if not len(day.posts):  # a quiet day: no complaint to draw for (a draw of none takes none)
         return {"defences": 0}
-    s, pop = day.scenario, day.population
-    u = rng.random(authors.size)
-    defended = _answered(day.graph, pop, authors, s.relationship.boost, s.advocacy.defend_prob, u)
-    onlookers, felt, defences = defence_felt(
-        authors,
-        defended,
+    s, pop, graph = day.scenario, day.population, day.graph
+    defences = defence_felt(
+        _drawn(day, rng, COMPLAINT, s.advocacy.defend_prob),
+        day.posts.author,
+        day.posts.kind,
         1.0 - s.advocacy.defence_dampening,
         s.experiences.complaint_effect,
-        *arcs(day.graph),
+        *arcs(graph),
         pop.segment,
         s.identification.cross_segment,
-        work_table(day.graph.n_nodes),
+        work_table(graph.n_nodes),
+        *(pop.loyalty, pop.status, pop.depth, pop.swing_damping),
     )
-    pop.feel_at(onlookers, felt)
     return {"defences": defences}
 
 
 @phase("help", kpis=("helps",))
 def help_needs(day: Day, rng: np.random.Generator) -> Counts:
     """Advocates help people who posted a need today."""
-    need = day.posts.kind == PostKind.NEED
-    authors = day.posts.author[need]
-    if authors.size == 0:
+    if not len(day.posts):  # a quiet day, as defence's
         return {"helps": 0}
-    pop, params = day.population, day.scenario.advocacy
-    u = rng.random(authors.size)
-    helped = _answered(
-        day.graph, pop, authors, day.scenario.relationship.boost, params.help_prob, u
+    pop, params, posts = day.population, day.scenario.advocacy, day.posts
+    helpers, hours = help_given(
+        _drawn(day, rng, NEED, params.help_prob),
+        posts.author,
+        posts.kind,
+        posts.hour,
+        *(pop.loyalty, pop.depth, pop.swing_damping),
+        params.help_effect,
     )
-    helpers = authors[helped]
-    pop.shift(helpers, params.help_effect)
-    pop.record(
-        helpers,
-        day=day.t,
-        hour=day.posts.hour[need][helped],
-        kind=Kind.HELP,
-        channel=Channel.PUBLIC,
-    )
-    return {"helps": int(helpers.size)}
+    pop.record(helpers, day=day.t, hour=hours, kind=Kind.HELP, channel=Channel.PUBLIC)
+    return {"helps": helpers.size}
 
 
 @phase("praise_seen", kpis=("loyalty_change_praise",))
 def praise_seen(day: Day, rng: np.random.Generator) -> Counts:
     """Onlookers see today's praise (comments on brand posts included), as they see complaints."""
-    authors = day.posts.of_kind(PostKind.PRAISE)
-    if authors.size == 0:
+    if not len(day.posts):
         return {"loyalty_change_praise": 0.0}
-    s, pop = day.scenario, day.population
-    onlookers, felt = spread(
-        day.graph, authors, s.wom.effect, pop.segment, s.identification.cross_segment
+    s, pop, graph = day.scenario, day.population, day.graph
+    change = praise_seen_felt(
+        day.posts.author,
+        day.posts.kind,
+        s.wom.effect,
+        *arcs(graph),
+        pop.segment,
+        s.identification.cross_segment,
+        work_table(graph.n_nodes),
+        *(pop.loyalty, pop.status, pop.depth, pop.swing_damping),
     )
-    listening = pop.status[onlookers] != Status.CHURNED
-    pop.feel_at(onlookers, felt)
-    return {"loyalty_change_praise": float(felt[listening].sum())}
+    return {"loyalty_change_praise": change}
 
 
 # One loop over the authors' arcs instead of ten numpy calls on them (an arc lookup, gathers,
@@ -139,10 +142,9 @@ def advocacy_watching(
     depth: np.ndarray,
     boost: float,
     rate: float,
-) -> np.ndarray:
-    """:func:`advocates_watching` (defence and help), and each count times ``rate``, the first
-    step of :func:`~socialsim.chance.at_least_once` (``rate = −hazard(p)``). Equal to this
-    numpy, each author's arcs added in their order from 0.0, as ``bincount`` does::
+) -> np.ndarray:  # pragma: no cover
+    """:func:`advocates_watching`, and each count times ``rate``. Equal to this numpy, each
+    author's arcs added in their order from 0.0, as ``bincount`` does::
 
         arcs = graph.arcs_from(authors)
         watcher = indices[arcs]
@@ -165,6 +167,37 @@ def advocacy_watching(
 
 
 @njit(cache=True)
+def advocacy_drawn(
+    handle: np.ndarray,
+    author: np.ndarray,
+    kind: np.ndarray,
+    which: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    status: np.ndarray,
+    loyalty: np.ndarray,
+    depth: np.ndarray,
+    boost: float,
+    rate: float,
+) -> np.ndarray:  # pragma: no cover
+    """Defence's and help's draws and watchers, shape (3, posts of kind ``which``): a uniform
+    for each post (from the stream of ``handle``), then :func:`advocacy_watching`'s two rows
+    (``rate = −hazard(p)``). Equal to this numpy::
+
+        authors = author[kind == which]
+        return np.vstack([rng.random(authors.size),
+                          advocacy_watching(indptr, indices, authors, ..., boost, rate)])
+    """
+    rng = generator_of(handle)
+    authors = _of_kind(author, kind, which)
+    drawn = np.empty((3, authors.size))
+    for k in range(authors.size):
+        drawn[0, k] = rng.random()
+    drawn[1:] = advocacy_watching(indptr, indices, authors, status, loyalty, depth, boost, rate)
+    return drawn
+
+
+@njit(cache=True)
 def advocacy_answered(u: np.ndarray, watching: np.ndarray, expm1_of: np.ndarray) -> np.ndarray:
     """``u < at_least_once(p, watching)`` from ``expm1_of = np.expm1(watching · −hazard(p))``:
     equal to ``u < np.where(watching > 0, -expm1_of, 0.0)``."""
@@ -176,8 +209,9 @@ def advocacy_answered(u: np.ndarray, watching: np.ndarray, expm1_of: np.ndarray)
 
 @njit(cache=True)
 def defence_felt(
-    authors: np.ndarray,
-    defended: np.ndarray,
+    drawn: np.ndarray,
+    author: np.ndarray,
+    kind: np.ndarray,
     damped: float,
     effect: float,
     indptr: np.ndarray,
@@ -187,19 +221,124 @@ def defence_felt(
     segment: np.ndarray,
     cross_segment: float,
     table: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """What the onlookers of today's complaints feel, and how many were defended. Equal to::
+    loyalty: np.ndarray,
+    status: np.ndarray,
+    depth: np.ndarray,
+    damping: float,
+) -> int:  # pragma: no cover
+    """The onlookers of today's complaints feel them, damped where an advocate defended one;
+    how many were defended. ``drawn`` is :func:`advocacy_drawn`'s, its last row through
+    ``np.expm1``. Equal to::
 
-    harm = np.where(defended, damped, 1.0) * effect
-    onlookers, felt = spread(graph, authors, -harm, segment, cross_segment)
-    return onlookers, felt, np.count_nonzero(defended)
+        authors = author[kind == COMPLAINT]
+        defended = advocacy_answered(*drawn)
+        harm = np.where(defended, damped, 1.0) * effect
+        onlookers, felt = spread(graph, authors, -harm, segment, cross_segment)
+        pop.feel_at(onlookers, felt)
+        return np.count_nonzero(defended)
     """
+    authors = _of_kind(author, kind, COMPLAINT)
+    defended = advocacy_answered(drawn[0], drawn[1], drawn[2])
     harm = np.empty(authors.size)
-    defences = 0
     for k in range(authors.size):
         harm[k] = -((damped if defended[k] else 1.0) * effect)
-        defences += defended[k]
     onlookers, felt = _spread(
         indptr, indices, weights, weighted, authors, harm, segment, cross_segment, table
     )
-    return onlookers, felt, defences
+    _feel_at(loyalty, status, depth, onlookers, felt, damping)
+    return np.count_nonzero(defended)
+
+
+@njit(cache=True)
+def help_given(
+    drawn: np.ndarray,
+    author: np.ndarray,
+    kind: np.ndarray,
+    hour: np.ndarray,
+    loyalty: np.ndarray,
+    depth: np.ndarray,
+    damping: float,
+    effect: float,
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """The people helped today and the hours of their needs; their loyalty moved by
+    ``effect``. ``drawn`` is :func:`advocacy_drawn`'s, its last row through ``np.expm1``.
+    Equal to::
+
+        need = kind == NEED
+        helped = advocacy_answered(*drawn)
+        helpers = author[need][helped]
+        pop.shift(helpers, effect)
+        return helpers, hour[need][helped]
+    """
+    helped = advocacy_answered(drawn[0], drawn[1], drawn[2])
+    helpers = np.empty(np.count_nonzero(helped), dtype=np.int64)
+    hours = np.empty(helpers.size)
+    k = count = 0
+    for post in range(kind.size):
+        if kind[post] == NEED:
+            if helped[k]:
+                helpers[count], hours[count] = author[post], hour[post]
+                count += 1
+            k += 1
+    _shift(loyalty, depth, helpers, np.full(helpers.size, effect), damping)
+    return helpers, hours
+
+
+@njit(cache=True)
+def praise_seen_felt(
+    author: np.ndarray,
+    kind: np.ndarray,
+    effect: float,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    weighted: bool,
+    segment: np.ndarray,
+    cross_segment: float,
+    table: np.ndarray,
+    loyalty: np.ndarray,
+    status: np.ndarray,
+    depth: np.ndarray,
+    damping: float,
+) -> float:  # pragma: no cover
+    """The onlookers of today's praise feel it; the sum of what those still listening felt,
+    in numpy's order. Equal to::
+
+        authors = author[kind == PRAISE]
+        onlookers, felt = spread(graph, authors, effect, segment, cross_segment)
+        listening = status[onlookers] != CHURNED
+        pop.feel_at(onlookers, felt)
+        return float(felt[listening].sum())
+    """
+    authors = _of_kind(author, kind, PRAISE)
+    onlookers, felt = _spread(
+        indptr,
+        indices,
+        weights,
+        weighted,
+        authors,
+        np.full(authors.size, effect),
+        segment,
+        cross_segment,
+        table,
+    )
+    heard = np.empty(felt.size)
+    count = 0
+    for k in range(onlookers.size):
+        if status[onlookers[k]] != CHURNED:
+            heard[count] = felt[k]
+            count += 1
+    _feel_at(loyalty, status, depth, onlookers, felt, damping)
+    return numpy_sum(heard[:count])
+
+
+@njit(cache=True)
+def _of_kind(author: np.ndarray, kind: np.ndarray, which: int) -> np.ndarray:  # pragma: no cover
+    """``author[kind == which]``."""
+    authors = np.empty(np.count_nonzero(kind == which), dtype=np.int64)
+    count = 0
+    for k in range(kind.size):
+        if kind[k] == which:
+            authors[count] = author[k]
+            count += 1
+    return authors

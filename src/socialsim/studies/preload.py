@@ -23,14 +23,13 @@ from socialsim.brand.compiled_front import (
 )
 from socialsim.brand.response import onlookers, replies
 from socialsim.day import Day, Plan
-from socialsim.fans.advocacy import defence_felt
+from socialsim.fans.advocacy import defence, help_needs, praise_seen
 from socialsim.fans.depth import depth_deepen
-from socialsim.fans.escalation import escalation_reached, escalation_reshares
-from socialsim.fans.identification import arcs
-from socialsim.kernels import stream_handle
+from socialsim.fans.escalation import escalation, escalation_reached
+from socialsim.interactions import Channel, Kind, log_posts
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph, distinct, sum_by
-from socialsim.posts import Flagged
+from socialsim.posts import COMPLAINT, NEED, PRAISE, Flagged, Posts
 from socialsim.scenario import Scenario
 
 # What the workers run: a calibration's Simulator, every other study's execute.
@@ -56,6 +55,12 @@ def _load_kernels() -> None:
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
     triage_heard(counts, none)
     listening_unheard(none, label, hours, no)
+    # The audiences' phases on a day with a post of each kind, and a help logged.
+    day = Day(3, model.scenario, model.graph, model.population, model.brand)
+    day.posts = Posts(np.arange(3), np.array([COMPLAINT, PRAISE, NEED], np.int8), np.ones(3))
+    for phase in (escalation, log_posts, defence, praise_seen, help_needs):
+        phase(day, np.random.default_rng(0))
+    model.population.record(np.zeros(1, np.int64), day=3, hour=np.ones(1), **_HELP)
     day = Day(3, model.scenario, model.graph, model.population, model.brand)
     item = {name: np.zeros(1, column.dtype) for name, column in vars(Flagged.empty()).items()}
     item["arrival"] = np.array([48.0 + model.scenario.team.start_hour])
@@ -64,16 +69,12 @@ def _load_kernels() -> None:
     for phase in (work, replies, onlookers):
         phase(day, np.random.default_rng(0))
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
-    segment, table = np.zeros(2, np.int32), np.empty(2, np.int64)
-    defence_felt(none, no, 0.5, 0.2, *arcs(pair), segment, 0.3, table)
     pair.arcs_from(none)
     distinct(none, 2)  # escalation's media pick-up
-    escalation_reshares(
-        stream_handle(np.random.default_rng(0)),
-        *(np.zeros(1, np.int64), np.zeros(1, np.int8), np.ones(1)),  # one complaint
-        *(pair.indptr, pair.indices, segment, 1.0, 1.0, np.zeros(2, np.int32), table),
-    )
     escalation_reached(pair.indptr, pair.indices, none, none, none, none)
+
+
+_HELP = {"kind": Kind.HELP, "channel": Channel.PUBLIC}
 
 
 _load_kernels()
