@@ -298,17 +298,19 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
         watching = np.bincount(owner, weights=per_arc, minlength=authors.size)
         p = float(rng.choice([rng.random(), 0.0, 1.0]))
         ours, theirs = np.random.default_rng(seed + 50), np.random.default_rng(seed + 50)
-        got = advocacy_drawn(
+        room = rng.random(3 * k + 2)  # stale
+        c = advocacy_drawn(
             stream_handle(ours), posts.author, posts.kind, int(kind), *arcs(graph)[:2], *people,
-            boost, -hazard(p),
+            boost, -float(hazard(p)), room,
         )  # fmt: skip
         u = theirs.random(authors.size)
         assert ours.random() == theirs.random()
+        got = room[: 3 * c].reshape(3, c)
         assert got[0].tobytes() == u.tobytes() and got[1].tobytes() == watching.tobytes()
         with np.errstate(invalid="ignore"):  # 0 watching at hazard inf
             assert got[2].tobytes() == (watching * -hazard(p)).tobytes()
         np.expm1(got[2], out=got[2])
-        drawn[kind], answered[kind] = got, u < at_least_once(p, watching)
+        drawn[kind], answered[kind] = room, u < at_least_once(p, watching)
         assert advocacy_answered(*got).tolist() == answered[kind].tolist()
 
     # defence: the complaints' onlookers feel them, damped where defended
@@ -325,14 +327,15 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
     assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
 
     # help: the people helped, at their needs' hours, their loyalty shifted
-    helpers, hours = help_given(
+    helpers, hours = rng.integers(0, n, k + 1), rng.random(k + 1)  # stale room
+    helps = help_given(
         drawn[PostKind.NEED], posts.author, posts.kind, posts.hour, pop.loyalty, pop.depth,
-        pop.swing_damping, 0.3,
+        pop.swing_damping, 0.3, helpers, hours,
     )  # fmt: skip
     need, helped = posts.kind == PostKind.NEED, answered[PostKind.NEED]
     expected.shift(posts.author[need][helped], 0.3)
-    assert helpers.tolist() == posts.author[need][helped].tolist()
-    assert hours.tobytes() == posts.hour[need][helped].tobytes()
+    assert helpers[:helps].tolist() == posts.author[need][helped].tolist()
+    assert hours[:helps].tobytes() == posts.hour[need][helped].tobytes()
     assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
 
     # praise seen: its onlookers feel it; what those still listening felt, in numpy's sum
@@ -435,14 +438,7 @@ def numpy_escalation(graph, posts, segment, cross, p, posts_made, rng):
     who, hour = np.concatenate(found_who), np.concatenate(found_hour)
     posts_made[who] += 1
     audience = graph.indices[graph.arcs_from(np.concatenate([authors, who]))]
-    kinds = np.full(who.size, PostKind.COMPLAINT, np.int8)
-    return (
-        np.concatenate([posts.author, who]),
-        np.concatenate([posts.kind, kinds]),
-        np.concatenate([posts.hour, hour]),
-        authors.size,
-        distinct(audience, segment.size).size,
-    )
+    return who, hour, authors.size, distinct(audience, segment.size).size
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -464,11 +460,15 @@ def test_escalation_reshares_equal_their_numpy_version(seed):
     ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
     table = rng.integers(-5, 50, n)  # stale scratch
     args = (graph.indptr, graph.indices, segment, cross, p, made, table)
-    got = escalation_reshares(stream_handle(ours), posts.author, posts.kind, posts.hour, *args)
+    who, when = rng.integers(0, n, n), rng.random(n)  # stale room for the outputs
+    got = escalation_reshares(
+        stream_handle(ours), posts.author, posts.kind, posts.hour, *args, who, when
+    )
     expected = numpy_escalation(graph, posts, segment, cross, p, expected_made, theirs)
-    for mine, want in zip(got[:3], expected[:3], strict=True):
-        assert mine.dtype == want.dtype and mine.tobytes() == want.tobytes()
-    assert got[3:] == expected[3:]
+    complaints, reshares, reached = got
+    assert who[:reshares].tobytes() == expected[0].tobytes()
+    assert when[:reshares].tobytes() == expected[1].tobytes()
+    assert (complaints, reached) == expected[2:]
     assert made.tolist() == expected_made.tolist()
     assert ours.random() == theirs.random()
 

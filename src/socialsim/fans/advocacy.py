@@ -29,7 +29,7 @@ from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import _spread, arcs
 from socialsim.interactions import Channel, Kind
-from socialsim.kernels import generator_of, njit, stream_handle
+from socialsim.kernels import generator_of, njit, outputs, stream_handle
 from socialsim.network.graph import SocialGraph, work_table
 from socialsim.population import CHURNED, FAN, PROMOTER, Population, _feel_at, _shift
 from socialsim.posts import COMPLAINT, NEED, PRAISE
@@ -51,24 +51,26 @@ def advocates_watching(
 
 
 def _drawn(day: Day, rng: np.random.Generator, kind: int, p: float) -> np.ndarray:
-    """A uniform for each of today's posts of ``kind``, the advocates watching each (as
+    """For each of today's ``c`` posts of ``kind``: a uniform, the advocates watching (as
     :func:`advocates_watching`) and the first step of the chance that one answers,
-    ``np.expm1(watching · −hazard(p))`` (numpy's, which a compiled one would round
-    otherwise): :func:`advocacy_drawn`'s rows."""
+    ``np.expm1(watching · −hazard(p))`` (numpy's: a compiled one rounds otherwise), as the
+    first ``3c`` entries of this thread's output room (:func:`advocacy_drawn`)."""
     pop, posts, graph = day.population, day.posts, day.graph
-    people = (pop.status, pop.loyalty, pop.depth)
-    drawn = advocacy_drawn(
+    drawn = outputs(3 * len(posts))
+    c = advocacy_drawn(
         stream_handle(rng),
         posts.author,
         posts.kind,
         kind,
         graph.indptr,
         graph.indices,
-        *people,
+        *(pop.status, pop.loyalty, pop.depth),
         float(day.scenario.relationship.boost),
-        -hazard(p),
+        -float(hazard(p)),  # a Python float: numba types a numpy scalar slowly
+        drawn,
     )
-    np.expm1(drawn[2], out=drawn[2])
+    chance = drawn[2 * c : 3 * c]
+    np.expm1(chance, out=chance)
     return drawn
 
 
@@ -99,16 +101,22 @@ def help_needs(day: Day, rng: np.random.Generator) -> Counts:
     if not len(day.posts):  # a quiet day, as defence's
         return {"helps": 0}
     pop, params, posts = day.population, day.scenario.advocacy, day.posts
-    helpers, hours = help_given(
+    helpers, hours = outputs(len(posts), np.int64), outputs(len(posts), slot=1)
+    helps = help_given(
         _drawn(day, rng, NEED, params.help_prob),
         posts.author,
         posts.kind,
         posts.hour,
         *(pop.loyalty, pop.depth, pop.swing_damping),
         params.help_effect,
+        helpers,
+        hours,
     )
-    pop.record(helpers, day=day.t, hour=hours, kind=Kind.HELP, channel=Channel.PUBLIC)
-    return {"helps": helpers.size}
+    pop.record(helpers[:helps], day=day.t, hour=hours[:helps], **_HELP)
+    return {"helps": helps}
+
+
+_HELP = {"kind": Kind.HELP, "channel": Channel.PUBLIC}
 
 
 @phase("praise_seen", kpis=("loyalty_change_praise",))
@@ -179,22 +187,25 @@ def advocacy_drawn(
     depth: np.ndarray,
     boost: float,
     rate: float,
-) -> np.ndarray:  # pragma: no cover
-    """Defence's and help's draws and watchers, shape (3, posts of kind ``which``): a uniform
-    for each post (from the stream of ``handle``), then :func:`advocacy_watching`'s two rows
-    (``rate = −hazard(p)``). Equal to this numpy::
+    drawn: np.ndarray,
+) -> int:  # pragma: no cover
+    """Defence's and help's draws and watchers, for the ``c`` posts of kind ``which`` (``c``
+    returned): ``drawn[:c]`` a uniform for each (from the stream of ``handle``), then
+    :func:`advocacy_watching`'s two rows (``rate = −hazard(p)``) in ``drawn[c:3 * c]``.
+    Equal to this numpy::
 
         authors = author[kind == which]
-        return np.vstack([rng.random(authors.size),
-                          advocacy_watching(indptr, indices, authors, ..., boost, rate)])
+        drawn[:3 * c] = np.concatenate([rng.random(authors.size), *advocacy_watching(
+            indptr, indices, authors, status, loyalty, depth, boost, rate)])
     """
     rng = generator_of(handle)
     authors = _of_kind(author, kind, which)
-    drawn = np.empty((3, authors.size))
-    for k in range(authors.size):
-        drawn[0, k] = rng.random()
-    drawn[1:] = advocacy_watching(indptr, indices, authors, status, loyalty, depth, boost, rate)
-    return drawn
+    c = authors.size
+    for k in range(c):
+        drawn[k] = rng.random()
+    watching = advocacy_watching(indptr, indices, authors, status, loyalty, depth, boost, rate)
+    drawn[c : 2 * c], drawn[2 * c : 3 * c] = watching[0], watching[1]
+    return c
 
 
 @njit(cache=True)
@@ -205,6 +216,12 @@ def advocacy_answered(u: np.ndarray, watching: np.ndarray, expm1_of: np.ndarray)
     for k in range(u.size):
         answered[k] = u[k] < (-expm1_of[k] if watching[k] > 0 else 0.0)
     return answered
+
+
+@njit(cache=True)
+def _answered(drawn: np.ndarray, c: int) -> np.ndarray:  # pragma: no cover
+    """:func:`advocacy_answered` of the rows :func:`advocacy_drawn` wrote for ``c`` posts."""
+    return advocacy_answered(drawn[:c], drawn[c : 2 * c], drawn[2 * c : 3 * c])
 
 
 @njit(cache=True)
@@ -231,14 +248,15 @@ def defence_felt(
     ``np.expm1``. Equal to::
 
         authors = author[kind == COMPLAINT]
-        defended = advocacy_answered(*drawn)
+        c = authors.size
+        defended = advocacy_answered(drawn[:c], drawn[c:2 * c], drawn[2 * c:3 * c])
         harm = np.where(defended, damped, 1.0) * effect
         onlookers, felt = spread(graph, authors, -harm, segment, cross_segment)
         pop.feel_at(onlookers, felt)
         return np.count_nonzero(defended)
     """
     authors = _of_kind(author, kind, COMPLAINT)
-    defended = advocacy_answered(drawn[0], drawn[1], drawn[2])
+    defended = _answered(drawn, authors.size)
     harm = np.empty(authors.size)
     for k in range(authors.size):
         harm[k] = -((damped if defended[k] else 1.0) * effect)
@@ -259,20 +277,23 @@ def help_given(
     depth: np.ndarray,
     damping: float,
     effect: float,
-) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """The people helped today and the hours of their needs; their loyalty moved by
-    ``effect``. ``drawn`` is :func:`advocacy_drawn`'s, its last row through ``np.expm1``.
-    Equal to::
+    helpers: np.ndarray,
+    hours: np.ndarray,
+) -> int:  # pragma: no cover
+    """The people helped today and the hours of their needs, written at the start of
+    ``helpers`` and ``hours`` (how many returned); their loyalty moved by ``effect``.
+    ``drawn`` is :func:`advocacy_drawn`'s, its last row through ``np.expm1``. Equal to::
 
         need = kind == NEED
-        helped = advocacy_answered(*drawn)
-        helpers = author[need][helped]
+        c = np.count_nonzero(need)
+        helped = advocacy_answered(drawn[:c], drawn[c:2 * c], drawn[2 * c:3 * c])
+        helpers, hours = author[need][helped], hour[need][helped]
         pop.shift(helpers, effect)
-        return helpers, hour[need][helped]
     """
-    helped = advocacy_answered(drawn[0], drawn[1], drawn[2])
-    helpers = np.empty(np.count_nonzero(helped), dtype=np.int64)
-    hours = np.empty(helpers.size)
+    needs = 0
+    for k in range(kind.size):
+        needs += kind[k] == NEED
+    helped = _answered(drawn, needs)
     k = count = 0
     for post in range(kind.size):
         if kind[post] == NEED:
@@ -280,8 +301,8 @@ def help_given(
                 helpers[count], hours[count] = author[post], hour[post]
                 count += 1
             k += 1
-    _shift(loyalty, depth, helpers, np.full(helpers.size, effect), damping)
-    return helpers, hours
+    _shift(loyalty, depth, helpers[:count], np.full(count, effect), damping)
+    return count
 
 
 @njit(cache=True)
@@ -335,7 +356,10 @@ def praise_seen_felt(
 @njit(cache=True)
 def _of_kind(author: np.ndarray, kind: np.ndarray, which: int) -> np.ndarray:  # pragma: no cover
     """``author[kind == which]``."""
-    authors = np.empty(np.count_nonzero(kind == which), dtype=np.int64)
+    count = 0
+    for k in range(kind.size):
+        count += kind[k] == which
+    authors = np.empty(count, dtype=np.int64)
     count = 0
     for k in range(kind.size):
         if kind[k] == which:

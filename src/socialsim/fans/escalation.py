@@ -36,7 +36,7 @@ import numpy as np
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.cascade import cascade_arc_count, cascade_arcs, cascade_successes, grown
-from socialsim.kernels import generator_of, njit, stream_handle
+from socialsim.kernels import generator_of, njit, outputs, stream_handle
 from socialsim.network.graph import work_table
 from socialsim.posts import COMPLAINT, PostKind, Posts
 
@@ -68,8 +68,8 @@ def escalation(day: Day, rng: np.random.Generator) -> Counts:
     )
     if not len(posts) and day.crisis.media_until < t:  # a quiet day, without a call
         return dict.fromkeys(_KPIS, 0)
-    table = work_table(len(pop))
-    author, kind, hour, complaints, reached_negative = escalation_reshares(
+    table, who, hour = work_table(len(pop)), outputs(len(pop), np.int64), outputs(len(pop))
+    complaints, reshares, reached_negative = escalation_reshares(
         stream_handle(rng),
         posts.author,
         posts.kind,
@@ -81,10 +81,16 @@ def escalation(day: Day, rng: np.random.Generator) -> Counts:
         min(params.reshare_prob * _stance(day), 1.0),
         pop.posts_made,
         table,
+        who,
+        hour,
     )
-    reshares = author.size - len(posts)
-    if reshares:
-        day.posts, day.reshares = Posts(author, kind, hour), author[len(posts) :]
+    if reshares:  # re-shares are complaints too, posted by the re-sharers
+        day.reshares = who[:reshares].copy()
+        day.posts = Posts(
+            author=np.concatenate([posts.author, day.reshares]),
+            kind=np.concatenate([posts.kind, np.full(reshares, COMPLAINT, np.int8)]),
+            hour=np.concatenate([posts.hour, hour[:reshares]]),
+        )
     negative = complaints + reshares
     if negative >= max(params.media_min_posts, params.media_threshold * len(pop) / 1000.0, 1):
         day.crisis.media_until = max(day.crisis.media_until, t + params.media_days - 1)
@@ -196,13 +202,16 @@ def escalation_reshares(
     p: float,
     posts_made: np.ndarray,
     table: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:  # pragma: no cover
-    """The day's posts with their re-shares: the phase's draws and loops in one call.
+    who: np.ndarray,
+    when: np.ndarray,
+) -> tuple[int, int, int]:  # pragma: no cover
+    """The day's re-shares: the phase's draws and loops in one call.
 
-    Returns the posts' ``author``, ``kind`` and ``hour`` with the re-shares appended (the
-    arrays given when there are none), how many complaints there were, and how many distinct
-    people saw a negative post (the media aside). ``handle`` is the escalation stream's
-    (:func:`~socialsim.kernels.stream_handle`); ``table`` is scratch, one entry per person.
+    Writes the re-sharers and their hours at the start of ``who`` and ``when`` (room for
+    everyone) and counts their posts; returns how many complaints there were, how many
+    re-shares, and how many distinct people saw a negative post (the media aside).
+    ``handle`` is the escalation stream's (:func:`~socialsim.kernels.stream_handle`);
+    ``table`` is scratch, one entry per person.
 
     Equal to this numpy (``rng`` the stream)::
 
@@ -213,9 +222,7 @@ def escalation_reshares(
                                     cross_segment, p, rng)
         posts_made[who] += 1
         reached = escalation_reached(indptr, indices, authors, who, [], table)
-        return (np.concatenate([author, who]),
-                np.concatenate([kind, np.full(who.size, COMPLAINT, np.int8)]),
-                np.concatenate([hour, when]), authors.size, reached)
+        return authors.size, who.size, reached
     """
     rng = generator_of(handle)
     complaints = 0
@@ -223,28 +230,19 @@ def escalation_reshares(
         complaints += kind[k] == COMPLAINT
     authors = np.empty(complaints, dtype=np.int64)
     hours = np.empty(complaints)
+    arousal = np.empty(complaints)
     at = 0
     for k in range(kind.size):
         if kind[k] == COMPLAINT:
-            authors[at], hours[at] = author[k], hour[k]
+            authors[at], hours[at], arousal[at] = author[k], hour[k], rng.random()
             at += 1
-    arousal = np.empty(complaints)
-    for k in range(complaints):
-        arousal[k] = rng.random()
-    who, when = _reshares(
-        rng, indptr, indices, authors, arousal, hours, segment, cross_segment, p, table
+    found = _reshares(
+        rng, indptr, indices, authors, arousal, hours, segment, cross_segment, p, table, who, when
     )
-    reached = escalation_reached(indptr, indices, authors, who, who[:0], table)
-    if who.size == 0:
-        return author, kind, hour, complaints, reached
-    for person in who:
+    for person in who[:found]:
         posts_made[person] += 1
-    n = author.size
-    all_author, all_kind = np.empty(n + who.size, np.int64), np.empty(n + who.size, np.int8)
-    all_hour = np.empty(n + who.size)
-    all_author[:n], all_kind[:n], all_hour[:n] = author, kind, hour
-    all_author[n:], all_kind[n:], all_hour[n:] = who, COMPLAINT, when
-    return all_author, all_kind, all_hour, complaints, reached
+    reached = escalation_reached(indptr, indices, authors, who[:found], who[:0], table)
+    return complaints, found, reached
 
 
 @njit(cache=True)
@@ -261,7 +259,8 @@ def escalation_cascade(
     table: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
     """:func:`reshare_cascade`, drawing from the stream of ``handle``."""
-    return _reshares(
+    who, when = np.empty(segment.size, dtype=np.int64), np.empty(segment.size)
+    found = _reshares(
         generator_of(handle),
         indptr,
         indices,
@@ -272,7 +271,10 @@ def escalation_cascade(
         cross_segment,
         p,
         table,
+        who,
+        when,
     )
+    return who[:found].copy(), when[:found].copy()
 
 
 @njit(cache=True)
@@ -287,8 +289,11 @@ def _reshares(
     cross_segment: float,
     p: float,
     table: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """The cascade of :func:`reshare_cascade`, level by level. Each level is equal to::
+    who: np.ndarray,
+    when: np.ndarray,
+) -> int:  # pragma: no cover
+    """The cascade of :func:`reshare_cascade`, level by level: the re-sharers and their hours
+    written at the start of ``who`` and ``when``, how many returned. Each level is equal to::
 
         sender, target = fire(graph, frontier, p, seed=rng)   # no arc fired: the end
         draws = rng.random(sender.size)    # an arc is kept if its draw is under its weight
@@ -312,7 +317,6 @@ def _reshares(
         table[person] = count
         seen[count] = person
         count += 1
-    who, when = np.empty(0, dtype=np.int64), np.empty(0)
     found = 0
     frontier, level, start = authors, arousal, hours
     while frontier.size and p > 0:
@@ -348,12 +352,10 @@ def _reshares(
         for i in range(new):
             begin = start[sender[i]]
             hour[i] = begin + (24.0 - begin) * rng.random()
-        while found + new > who.size:
-            who, when = grown(who, found), grown(when, found)
         who[found : found + new], when[found : found + new] = frontier, hour
         found += new
         level, start = level[sender], hour
-    return who[:found], when[:found]
+    return found
 
 
 @njit(cache=True)
