@@ -29,7 +29,7 @@ from socialsim.fans.cascade import (
     fire,
 )
 from socialsim.fans.churn import churn_fans, churn_leave
-from socialsim.fans.depth import depth_deepen
+from socialsim.fans.depth import depth_day, depth_deepen
 from socialsim.fans.escalation import escalation_reached, escalation_reshares
 from socialsim.fans.experiences import experiences_outcomes
 from socialsim.fans.identification import arcs, spread
@@ -508,3 +508,34 @@ def test_the_logs_compiled_append_and_records_stamps_equal_numpys_assignments(se
         assert pop.log.column(name).tobytes() == expected[name].tobytes(), name
     assert pop.last_interaction.tolist() == last_interaction.tolist()
     assert pop.last_engaged.tolist() == last_engaged.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_depth_day_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, rows = 300, int(rng.integers(0, 120))
+    person, kind = rng.integers(0, n, rows), rng.integers(0, 10, rows).astype(np.int8)
+    first = int(rng.integers(0, rows + 1))
+    last = int(rng.integers(first, rows + 1))
+    two_way, gain = rng.random(10) < 0.4, float(rng.random())
+    depth = rng.random(n) * (rng.random(n) < 0.7) * (seed % 4 != 0)  # or no one has depth
+    status, engaged = rng.integers(0, 3, n).astype(np.int8), rng.integers(-1, 60, n)
+    engaged = engaged.astype(np.int32)
+    max_depth, keep, since = float(depth.max(initial=0.0)), float(rng.uniform(0.9, 1)), 30
+    expected = depth.copy()
+    at = np.arange(first, last)
+    answered = person[at][two_way[kind[at]]]
+    people, times = sum_by(answered, np.ones(answered.size), n)
+    expected[people] = 1.0 - (1.0 - expected[people]) * (1.0 - gain) ** times
+    expected_max = max(max_depth, expected[people].max(initial=0.0))
+    expected *= keep
+    fan = status == 1
+    stage = np.searchsorted([1.0 / 3.0, 2.0 / 3.0], expected[fan], side="right")
+    counts = (*np.bincount(stage, minlength=3).tolist(), int(np.sum(engaged[fan] >= since)))
+    table = rng.integers(-5, rows + 5, n)  # stale scratch
+    got = depth_day(
+        person, kind, first, last, two_way, gain, table, depth, status, engaged, max_depth,
+        keep, since,
+    )  # fmt: skip
+    assert got == (*counts, expected_max * keep)
+    assert depth.tobytes() == expected.tobytes()

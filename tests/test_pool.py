@@ -29,7 +29,7 @@ KERNELS = {
     "socialsim.brand.compiled_back.work_overload",
     "socialsim.brand.compiled_back.work_response",
     "socialsim.chance._first_points",
-    "socialsim.fans.depth.depth_deepen",
+    "socialsim.fans.depth.depth_day",
     "socialsim.fans.escalation.escalation_reached",
     "socialsim.fans.escalation.escalation_reshares",
     "socialsim.fans.advocacy.advocacy_drawn",

@@ -24,7 +24,6 @@ from socialsim.brand.compiled_front import (
 from socialsim.brand.response import onlookers, replies
 from socialsim.day import Day, Plan
 from socialsim.fans.advocacy import defence, help_needs, praise_seen
-from socialsim.fans.depth import depth_deepen
 from socialsim.fans.escalation import escalation, escalation_reached
 from socialsim.interactions import Channel, Kind, log_posts
 from socialsim.model import EngagementModel
@@ -47,7 +46,6 @@ def _load_kernels() -> None:
     # on a day with one complaint, answered.
     none = np.empty(0, np.int64)
     no = np.zeros(0, bool)
-    depth_deepen(none, np.zeros(0, np.int8), 0, 0, no, np.zeros(0), 0.5, none)
     sum_by(none, np.zeros(0), 1)  # content's reactions, on days with brand posts
     label, hours, counts = np.zeros(0, np.int8), np.zeros(0), np.zeros(1, np.int32)
     triage_stand_ins(none, label, none, label, triage_missed_free(none, none))
