@@ -54,7 +54,6 @@ KERNELS = {
     "socialsim.network.csr.distinct_of",
     "socialsim.network.csr.sums_of",
     "socialsim.population._shift",
-    "socialsim.population._stamp",
 }
 
 

@@ -68,6 +68,8 @@ BRAND_SEES = (Kind.COMMENT, Kind.LIKE, Kind.SHARE, Kind.REPLY, Kind.BOTCHED, Kin
 engagement with its posts, its own replies and contacts. A policy sees when each listed author
 last had one (:attr:`~socialsim.brand.observation.Items.last_engaged`)."""
 
+_NO_DAYS = np.empty(0, np.int32)  # no days to stamp
+
 _COLUMNS = {
     "person": np.int64,
     "day": np.int32,
@@ -122,10 +124,14 @@ class InteractionLog:
         kind: npt.ArrayLike,
         channel: npt.ArrayLike,
         post: npt.ArrayLike = -1,
+        stamp: tuple[np.ndarray, np.ndarray] = (_NO_DAYS, _NO_DAYS),
     ) -> None:
         """Add one row per person; the other columns are one value for all or one per person.
 
         ``day`` must not be earlier than the last row's: the log is in the order of the days.
+        ``stamp``, each person's last interaction and last engagement days (a population's),
+        are set to ``day`` for the rows' people, the engagement for the kinds the brand sees
+        (:data:`BRAND_SEES`).
         """
         person = np.asarray(person, dtype=np.int64).ravel()
         n = person.size
@@ -141,8 +147,9 @@ class InteractionLog:
         if not self._days or day > self._last_day:
             self._days.append(day)
             self._starts.append(start)
-        # One compiled call for the six columns: appends are several a day, each of a few rows,
-        # where six numpy assignments (and an enum's conversion in each) cost more than the rows.
+        # One compiled call for the six columns and the days: appends are several a day, each
+        # of a few rows, where numpy's assignments (an enum's conversion in each) cost more.
+        kinds = _one_or_each(kind)
         columns = self._columns
         interactions_append(
             columns["person"],
@@ -155,9 +162,10 @@ class InteractionLog:
             person,
             day,
             _one_or_each(hour),
-            _one_or_each(kind),
+            kinds if isinstance(kinds, np.ndarray) else _KINDS[kinds],
             _one_or_each(channel),
             _one_or_each(post),
+            *stamp,
         )
         self._size, self._last_day = end, day
 
@@ -234,20 +242,37 @@ def interactions_append(
     person: np.ndarray,
     day: int,
     hour: Any,
-    kind: Any,
+    kinds: np.ndarray,
     channel: Any,
     post: Any,
+    last_interaction: np.ndarray,
+    last_engaged: np.ndarray,
 ) -> None:  # pragma: no cover
-    """Write rows ``start ..`` of the log's columns: one per person, the other values one for
-    all or one per person. Equal to ``column[start:end] = values`` for each column (each value
-    converted to the column's type as numpy converts it)."""
+    """Write rows ``start ..`` of the log's columns, one per person, the other values one for
+    all or one per person (``kinds``: one or one per person, in an array), and stamp the
+    days (none if ``last_interaction`` is empty). Equal to ``column[start:end] = values``
+    for each column, each value converted to the column's type as numpy converts it, then::
+
+        last_interaction[person] = day
+        last_engaged[person[_BRAND_SEES[kinds] & np.ones(person.size, bool)]] = day
+    """
     end = start + person.size
     person_column[start:end] = person
     day_column[start:end] = day
     hour_column[start:end] = hour
-    kind_column[start:end] = kind
     channel_column[start:end] = channel
     post_column[start:end] = post
+    for k in range(person.size):
+        kind_column[start + k] = kinds[min(k, kinds.size - 1)]
+    if last_interaction.size:
+        for k in range(person.size):
+            last_interaction[person[k]] = day
+            if _BRAND_SEES[kinds[min(k, kinds.size - 1)]]:
+                last_engaged[person[k]] = day
+
+
+_BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it
+_KINDS = np.arange(len(Kind), dtype=np.int8)[:, None]  # each kind as an array of one
 
 
 @phase("interactions")

@@ -16,14 +16,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from socialsim.chance import Arrivals, beta_loyalty
-from socialsim.interactions import BRAND_SEES, Channel, InteractionLog, Kind
+from socialsim.interactions import Channel, InteractionLog, Kind
 from socialsim.kernels import njit
 from socialsim.network.graph import SocialGraph
 from socialsim.relationship import RelationshipParams
 from socialsim.scenario import PopulationParams
-
-_BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it
-_KINDS = np.arange(len(Kind), dtype=np.int8)[:, None]  # each kind as an array of one
 
 __all__ = [
     "CHURNED",
@@ -350,10 +347,8 @@ class Population:
         >>> pop.last_interaction.tolist(), pop.last_engaged.tolist(), len(pop.log)
         ([-1, 5, 4], [-1, -1, 4], 2)
         """
-        who = np.asarray(who, dtype=np.int64).ravel()
-        self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post)
-        kinds = kind if isinstance(kind, np.ndarray) else _KINDS[kind]  # one for all, or each
-        _stamp(self.last_interaction, self.last_engaged, who, day, kinds, _BRAND_SEES)
+        stamp = (self.last_interaction, self.last_engaged)
+        self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post, stamp=stamp)
 
     def join(self, who: npt.ArrayLike, day: int) -> None:
         """Make the people at ``who`` fans from ``day``; they keep their attitude and depth."""
@@ -407,24 +402,6 @@ def _feel_at(
         if status[i] != CHURNED:
             moved = loyalty[i] + delta[k] * (1.0 - damping * depth[i])
             loyalty[i] = min(10.0, max(0.0, moved))
-
-
-# Two scatters and a mask in numpy, on the few rows of an append (several a day).
-@njit(cache=True)
-def _stamp(
-    last_interaction: np.ndarray,
-    last_engaged: np.ndarray,
-    who: np.ndarray,
-    day: int,
-    kinds: np.ndarray,
-    brand_sees: np.ndarray,
-) -> None:  # pragma: no cover
-    """:meth:`Population.record`'s days, ``kinds`` one for all or one per person: equal to
-    ``last_interaction[who] = day`` then ``last_engaged[who[brand_sees[kinds]]] = day``."""
-    for k in range(who.size):
-        last_interaction[who[k]] = day
-        if brand_sees[kinds[min(k, kinds.size - 1)]]:
-            last_engaged[who[k]] = day
 
 
 @njit(cache=True)
