@@ -191,14 +191,15 @@ def _fade_and_count(
     keep: float,
     since: int,
     some_depth: bool,
-) -> tuple[int, int, int, int]:
-    fans = recent = 0
+) -> tuple[int, int, int, int]:  # pragma: no cover
     if not some_depth:
+        # Counted in int32 (numba would widen each sum to int64): twice the lanes per vector.
+        fans32 = recent32 = np.int32(0)
         for i in range(status.size):
             fan = np.int32(status[i] == FAN)
-            fans += fan
-            recent += fan * np.int32(last[i] >= since)
-        return fans, 0, 0, recent
+            fans32 = np.int32(fans32 + fan)
+            recent32 = np.int32(recent32 + (fan & np.int32(last[i] >= since)))
+        return int(fans32), 0, 0, int(recent32)
     fans = engaged_or_deep = deep = recent = 0
     for i in range(depth.size):
         d = depth[i] * keep

@@ -68,7 +68,8 @@ def escalation(day: Day, rng: np.random.Generator) -> Counts:
     )
     if not len(posts) and day.crisis.media_until < t:  # a quiet day, without a call
         return dict.fromkeys(_KPIS, 0)
-    table, who, hour = work_table(len(pop)), outputs(len(pop), np.int64), outputs(len(pop))
+    n = len(pop)
+    table, who, hour = work_table(n), outputs(n, np.int64), outputs(n)
     complaints, reshares, reached_negative = escalation_reshares(
         stream_handle(rng),
         posts.author,
@@ -92,7 +93,7 @@ def escalation(day: Day, rng: np.random.Generator) -> Counts:
             hour=np.concatenate([posts.hour, hour[:reshares]]),
         )
     negative = complaints + reshares
-    if negative >= max(params.media_min_posts, params.media_threshold * len(pop) / 1000.0, 1):
+    if negative >= max(params.media_min_posts, params.media_threshold * n / 1000.0, 1):
         day.crisis.media_until = max(day.crisis.media_until, t + params.media_days - 1)
     covered = day.crisis.media_until >= t
     if covered:  # the media reach people too: who saw a negative post, counted again
