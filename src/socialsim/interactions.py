@@ -143,21 +143,16 @@ class InteractionLog:
                 f"({self._last_day}). Got {day!r} instead."
             )
         start, end = self._size, self._size + n
-        self._reserve(end)
+        if end > self._columns["person"].size:
+            self._reserve(end)
         if not self._days or day > self._last_day:
             self._days.append(day)
             self._starts.append(start)
         # One compiled call for the six columns and the days: appends are several a day, each
         # of a few rows, where numpy's assignments (an enum's conversion in each) cost more.
         kinds = _one_or_each(kind)
-        columns = self._columns
         interactions_append(
-            columns["person"],
-            columns["day"],
-            columns["hour"],
-            columns["kind"],
-            columns["channel"],
-            columns["post"],
+            *self._columns.values(),  # in the order of _COLUMNS
             start,
             person,
             day,
