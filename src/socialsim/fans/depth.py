@@ -181,8 +181,10 @@ def depth_deepen(
 
 # One pass over everyone, as memory's: the fading and the counts in numpy cost several passes.
 # Without branches, as the state KPIs' tally (who is a fan, and at which stage, is
-# unpredictable from one person to the next), and in int32 products, which vectorise. When no
-# one has any depth (``some_depth`` false), depths are neither read nor written: half the work.
+# unpredictable from one person to the next); the compares in the arrays' own widths (an int8
+# status, int32 days: numba would widen both to int64 against an int64 constant), so that
+# more of them fit a vector. When no one has any depth (``some_depth`` false), depths are
+# neither read nor written, and the counts are int32 (numba widens each sum to int64).
 @njit(cache=True)
 def _fade_and_count(
     depth: np.ndarray,
@@ -192,21 +194,21 @@ def _fade_and_count(
     since: int,
     some_depth: bool,
 ) -> tuple[int, int, int, int]:  # pragma: no cover
+    fan_status, since32 = np.int8(FAN), np.int32(since)
     if not some_depth:
-        # Counted in int32 (numba would widen each sum to int64): twice the lanes per vector.
         fans32 = recent32 = np.int32(0)
         for i in range(status.size):
-            fan = np.int32(status[i] == FAN)
+            fan = np.int32(status[i] == fan_status)
             fans32 = np.int32(fans32 + fan)
-            recent32 = np.int32(recent32 + (fan & np.int32(last[i] >= since)))
+            recent32 = np.int32(recent32 + (fan & np.int32(last[i] >= since32)))
         return int(fans32), 0, 0, int(recent32)
     fans = engaged_or_deep = deep = recent = 0
     for i in range(depth.size):
         d = depth[i] * keep
         depth[i] = d
-        fan = np.int32(status[i] == FAN)
+        fan = np.int64(status[i] == fan_status)
         fans += fan
-        engaged_or_deep += fan * np.int32(d >= 1.0 / 3.0)
-        deep += fan * np.int32(d >= 2.0 / 3.0)
-        recent += fan * np.int32(last[i] >= since)
+        engaged_or_deep += fan & np.int64(d >= 1.0 / 3.0)
+        deep += fan & np.int64(d >= 2.0 / 3.0)
+        recent += fan & np.int64(last[i] >= since32)
     return fans - engaged_or_deep, engaged_or_deep - deep, deep, recent

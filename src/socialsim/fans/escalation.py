@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 _KPIS = ("reshares", "negative_posts", "media_days", "reached_negative")
+_NOTHING = dict.fromkeys(_KPIS, 0)
 
 
 @phase("escalation", kpis=_KPIS)
@@ -67,7 +68,7 @@ def escalation(day: Day, rng: np.random.Generator) -> Counts:
         day.graph,
     )
     if not len(posts) and day.crisis.media_until < t:  # a quiet day, without a call
-        return dict.fromkeys(_KPIS, 0)
+        return _NOTHING.copy()
     n = len(pop)
     table, who, hour = work_table(n), outputs(n, np.int64), outputs(n)
     complaints, reshares, reached_negative = escalation_reshares(
