@@ -327,16 +327,23 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
     assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
 
     # help: the people helped, at their needs' hours, their loyalty shifted
-    helpers, hours = rng.integers(0, n, k + 1), rng.random(k + 1)  # stale room
+    start = pop.log.reserve(5, k)  # each help logged
     helps = help_given(
         drawn[PostKind.NEED], posts.author, posts.kind, posts.hour, pop.loyalty, pop.depth,
-        pop.swing_damping, 0.3, helpers, hours,
+        pop.swing_damping, 0.3, *pop.log.buffers(), start, 5, pop.last_interaction,
+        pop.last_engaged,
     )  # fmt: skip
+    pop.log.wrote(5, helps)
     need, helped = posts.kind == PostKind.NEED, answered[PostKind.NEED]
-    expected.shift(posts.author[need][helped], 0.3)
-    assert helpers[:helps].tolist() == posts.author[need][helped].tolist()
-    assert hours[:helps].tobytes() == posts.hour[need][helped].tobytes()
+    helpers = posts.author[need][helped]
+    expected.shift(helpers, 0.3)
+    expected.record(helpers, day=5, hour=posts.hour[need][helped], kind=Kind.HELP, channel=0)
+    assert helps == helpers.size
     assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
+    for name in ("person", "day", "hour", "kind", "channel", "post"):
+        assert pop.log.column(name).tobytes() == expected.log.column(name).tobytes(), name
+    assert pop.last_interaction.tobytes() == expected.last_interaction.tobytes()
+    assert pop.last_engaged.tobytes() == expected.last_engaged.tobytes()
 
     # praise seen: its onlookers feel it; what those still listening felt, in numpy's sum
     change = praise_seen_felt(

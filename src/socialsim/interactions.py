@@ -137,22 +137,12 @@ class InteractionLog:
         n = person.size
         if n == 0:
             return
-        if day < self._last_day:
-            raise ValueError(
-                f"The 'day' parameter must be >= the last day logged "
-                f"({self._last_day}). Got {day!r} instead."
-            )
-        start, end = self._size, self._size + n
-        if end > self._columns["person"].size:
-            self._reserve(end)
-        if not self._days or day > self._last_day:
-            self._days.append(day)
-            self._starts.append(start)
+        start = self.reserve(day, n)
         # One compiled call for the six columns and the days: appends are several a day, each
         # of a few rows, where numpy's assignments (an enum's conversion in each) cost more.
         kinds = _one_or_each(kind)
         interactions_append(
-            *self._columns.values(),  # in the order of _COLUMNS
+            *self.buffers(),
             start,
             person,
             day,
@@ -162,7 +152,42 @@ class InteractionLog:
             _one_or_each(post),
             *stamp,
         )
-        self._size, self._last_day = end, day
+        self.wrote(day, n)
+
+    def reserve(self, day: int, rows: int) -> int:
+        """Room for ``rows`` more rows of ``day``, for a compiled loop to write into the
+        columns' buffers (:meth:`buffers`, taken after this call) from the row returned on;
+        :meth:`wrote` then counts the rows it wrote.
+
+        >>> log = InteractionLog(capacity=1)
+        >>> start = log.reserve(3, 2)
+        >>> person, day_column = log.buffers()[:2]
+        >>> person[start], day_column[start] = 7, 3
+        >>> log.wrote(3, 1)
+        >>> log.column("person").tolist(), log.day_range(3)
+        ([7], (0, 1))
+        """
+        if day < self._last_day:
+            raise ValueError(
+                f"The 'day' parameter must be >= the last day logged "
+                f"({self._last_day}). Got {day!r} instead."
+            )
+        if self._size + rows > self._columns["person"].size:
+            self._reserve(self._size + rows)
+        return self._size
+
+    def wrote(self, day: int, rows: int) -> None:
+        """Count ``rows`` rows of ``day`` written from the row :meth:`reserve` returned."""
+        if rows == 0:
+            return
+        if not self._days or day > self._last_day:
+            self._days.append(day)
+            self._starts.append(self._size)
+        self._size, self._last_day = self._size + rows, day
+
+    def buffers(self) -> tuple[np.ndarray, ...]:
+        """The columns' whole buffers, in the order person, day, hour, kind, channel, post."""
+        return tuple(self._columns.values())
 
     def raw(self, name: str) -> np.ndarray:
         """One column's whole buffer, the rows from ``len(log)`` on stale: for a compiled loop
@@ -264,6 +289,32 @@ def interactions_append(
             last_interaction[person[k]] = day
             if _BRAND_SEES[kinds[min(k, kinds.size - 1)]]:
                 last_engaged[person[k]] = day
+
+
+@njit(cache=True)
+def interactions_row(
+    person_column: np.ndarray,
+    day_column: np.ndarray,
+    hour_column: np.ndarray,
+    kind_column: np.ndarray,
+    channel_column: np.ndarray,
+    post_column: np.ndarray,
+    row: int,
+    person: int,
+    day: int,
+    hour: float,
+    kind: int,
+    channel: int,
+    post: int,
+    last_interaction: np.ndarray,
+    last_engaged: np.ndarray,
+) -> None:  # pragma: no cover
+    """One row of :func:`interactions_append`, for a kernel that logs as it goes."""
+    person_column[row], day_column[row], hour_column[row] = person, day, hour
+    kind_column[row], channel_column[row], post_column[row] = kind, channel, post
+    last_interaction[person] = day
+    if _BRAND_SEES[kind]:
+        last_engaged[person] = day
 
 
 _BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it

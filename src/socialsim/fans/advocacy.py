@@ -28,7 +28,7 @@ from socialsim.brand.compiled import numpy_sum
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import _spread, arcs
-from socialsim.interactions import Channel, Kind
+from socialsim.interactions import Channel, Kind, interactions_row
 from socialsim.kernels import generator_of, njit, outputs, stream_handle
 from socialsim.network.graph import SocialGraph, work_table
 from socialsim.population import CHURNED, FAN, PROMOTER, Population, _feel_at, _shift
@@ -101,7 +101,8 @@ def help_needs(day: Day, rng: np.random.Generator) -> Counts:
     if not len(day.posts):  # a quiet day, as defence's
         return {"helps": 0}
     pop, params, posts = day.population, day.scenario.advocacy, day.posts
-    helpers, hours = outputs(len(posts), np.int64), outputs(len(posts), slot=1)
+    log = pop.log
+    start = log.reserve(day.t, len(posts))  # room to log a help for every post
     helps = help_given(
         _drawn(day, rng, NEED, params.help_prob),
         posts.author,
@@ -109,14 +110,13 @@ def help_needs(day: Day, rng: np.random.Generator) -> Counts:
         posts.hour,
         *(pop.loyalty, pop.depth, pop.swing_damping),
         params.help_effect,
-        helpers,
-        hours,
+        *log.buffers(),
+        start,
+        day.t,
+        *(pop.last_interaction, pop.last_engaged),
     )
-    pop.record(helpers[:helps], day=day.t, hour=hours[:helps], **_HELP)
+    log.wrote(day.t, helps)
     return {"helps": helps}
-
-
-_HELP = {"kind": Kind.HELP, "channel": Channel.PUBLIC}
 
 
 @phase("praise_seen", kpis=("loyalty_change_praise",))
@@ -277,32 +277,52 @@ def help_given(
     depth: np.ndarray,
     damping: float,
     effect: float,
-    helpers: np.ndarray,
-    hours: np.ndarray,
+    person_column: np.ndarray,
+    day_column: np.ndarray,
+    hour_column: np.ndarray,
+    kind_column: np.ndarray,
+    channel_column: np.ndarray,
+    post_column: np.ndarray,
+    start: int,
+    day: int,
+    last_interaction: np.ndarray,
+    last_engaged: np.ndarray,
 ) -> int:  # pragma: no cover
-    """The people helped today and the hours of their needs, written at the start of
-    ``helpers`` and ``hours`` (how many returned); their loyalty moved by ``effect``.
+    """The people helped today, their loyalty moved by ``effect``, each help logged at the
+    hour of the need from row ``start`` of the log's columns (its buffers); how many.
     ``drawn`` is :func:`advocacy_drawn`'s, its last row through ``np.expm1``. Equal to::
 
         need = kind == NEED
         c = np.count_nonzero(need)
         helped = advocacy_answered(drawn[:c], drawn[c:2 * c], drawn[2 * c:3 * c])
-        helpers, hours = author[need][helped], hour[need][helped]
+        helpers = author[need][helped]
         pop.shift(helpers, effect)
+        pop.record(helpers, day=day, hour=hour[need][helped], kind=HELP, channel=PUBLIC)
+        return helpers.size
     """
     needs = 0
     for k in range(kind.size):
         needs += kind[k] == NEED
     helped = _answered(drawn, needs)
+    helpers = np.empty(np.count_nonzero(helped), dtype=np.int64)
     k = count = 0
     for post in range(kind.size):
         if kind[post] == NEED:
             if helped[k]:
-                helpers[count], hours[count] = author[post], hour[post]
+                helpers[count] = author[post]
+                interactions_row(
+                    *(person_column, day_column, hour_column, kind_column),
+                    *(channel_column, post_column, start + count),
+                    *(author[post], day, hour[post], _HELP, _PUBLIC, -1),
+                    *(last_interaction, last_engaged),
+                )
                 count += 1
             k += 1
-    _shift(loyalty, depth, helpers[:count], np.full(count, effect), damping)
+    _shift(loyalty, depth, helpers, np.full(count, effect), damping)
     return count
+
+
+_HELP, _PUBLIC = int(Kind.HELP), int(Channel.PUBLIC)
 
 
 @njit(cache=True)

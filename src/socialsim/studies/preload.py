@@ -53,12 +53,13 @@ def _load_kernels() -> None:
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
     triage_heard(counts, none)
     listening_unheard(none, label, hours, no)
-    # The audiences' phases on a day with a post of each kind, and a help logged.
+    # The audiences' phases on a day with a post of each kind, and an act logged as content
+    # logs its likes.
     day = Day(3, model.scenario, model.graph, model.population, model.brand)
     day.posts = Posts(np.arange(3), np.array([COMPLAINT, PRAISE, NEED], np.int8), np.ones(3))
     for phase in (escalation, log_posts, defence, praise_seen, help_needs):
         phase(day, np.random.default_rng(0))
-    model.population.record(np.zeros(1, np.int64), day=3, hour=np.ones(1), **_HELP)
+    model.population.record(np.zeros(1, np.int64), day=3, hour=np.ones(1), **_LIKE)
     day = Day(3, model.scenario, model.graph, model.population, model.brand)
     item = {name: np.zeros(1, column.dtype) for name, column in vars(Flagged.empty()).items()}
     item["arrival"] = np.array([48.0 + model.scenario.team.start_hour])
@@ -72,7 +73,7 @@ def _load_kernels() -> None:
     escalation_reached(pair.indptr, pair.indices, none, none, none, none)
 
 
-_HELP = {"kind": Kind.HELP, "channel": Channel.PUBLIC}
+_LIKE = {"kind": Kind.LIKE, "channel": Channel.BRAND_POST, "post": 0}
 
 
 _load_kernels()
