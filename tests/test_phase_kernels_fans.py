@@ -314,10 +314,11 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
         assert advocacy_answered(*got).tolist() == answered[kind].tolist()
 
     # defence: the complaints' onlookers feel them, damped where defended
+    people_felt = (pop.loyalty, pop.status, pop.depth, pop.swing_damping)
     damped, effect = float(rng.random()), 0.2
     defences = defence_felt(
-        drawn[PostKind.COMPLAINT], posts.author, posts.kind, damped, effect, *arcs(graph),
-        segment, cross, table, pop.loyalty, pop.status, pop.depth, pop.swing_damping,
+        drawn[PostKind.COMPLAINT], posts.author, posts.kind, damped, effect,
+        (arcs(graph), segment, cross, table, people_felt),
     )  # fmt: skip
     defended = answered[PostKind.COMPLAINT]
     harm = np.where(defended, damped, 1.0) * effect
@@ -330,7 +331,7 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
     start = pop.log.reserve(5, k)  # each help logged
     helps = help_given(
         drawn[PostKind.NEED], posts.author, posts.kind, posts.hour, pop.loyalty, pop.depth,
-        pop.swing_damping, 0.3, *pop.log.buffers(), start, 5, pop.last_interaction,
+        pop.swing_damping, 0.3, pop.log.buffers(), start, 5, pop.last_interaction,
         pop.last_engaged,
     )  # fmt: skip
     pop.log.wrote(5, helps)
@@ -347,8 +348,7 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
 
     # praise seen: its onlookers feel it; what those still listening felt, in numpy's sum
     change = praise_seen_felt(
-        posts.author, posts.kind, 0.1, *arcs(graph), segment, cross, table, pop.loyalty,
-        pop.status, pop.depth, pop.swing_damping,
+        posts.author, posts.kind, 0.1, (arcs(graph), segment, cross, table, people_felt),
     )  # fmt: skip
     onlookers, felt = spread(graph, posts.of_kind(PostKind.PRAISE), 0.1, segment, cross)
     listening = expected.status[onlookers] != 2

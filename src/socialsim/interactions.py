@@ -142,7 +142,7 @@ class InteractionLog:
         # of a few rows, where numpy's assignments (an enum's conversion in each) cost more.
         kinds = _one_or_each(kind)
         interactions_append(
-            *self.buffers(),
+            self.buffers(),
             start,
             person,
             day,
@@ -252,12 +252,7 @@ def _one_or_each(values: npt.ArrayLike) -> Any:
 
 @njit(cache=True)
 def interactions_append(
-    person_column: np.ndarray,
-    day_column: np.ndarray,
-    hour_column: np.ndarray,
-    kind_column: np.ndarray,
-    channel_column: np.ndarray,
-    post_column: np.ndarray,
+    columns: tuple[np.ndarray, ...],
     start: int,
     person: np.ndarray,
     day: int,
@@ -268,7 +263,7 @@ def interactions_append(
     last_interaction: np.ndarray,
     last_engaged: np.ndarray,
 ) -> None:  # pragma: no cover
-    """Write rows ``start ..`` of the log's columns, one per person, the other values one for
+    """Write rows ``start ..`` of the log's ``columns`` (:meth:`InteractionLog.buffers`), one per person, the other values one for
     all or one per person (``kinds``: one or one per person, in an array), and stamp the
     days (none if ``last_interaction`` is empty). Equal to ``column[start:end] = values``
     for each column, each value converted to the column's type as numpy converts it, then::
@@ -276,6 +271,7 @@ def interactions_append(
         last_interaction[person] = day
         last_engaged[person[_BRAND_SEES[kinds] & np.ones(person.size, bool)]] = day
     """
+    person_column, day_column, hour_column, kind_column, channel_column, post_column = columns
     end = start + person.size
     person_column[start:end] = person
     day_column[start:end] = day
@@ -293,12 +289,7 @@ def interactions_append(
 
 @njit(cache=True)
 def interactions_row(
-    person_column: np.ndarray,
-    day_column: np.ndarray,
-    hour_column: np.ndarray,
-    kind_column: np.ndarray,
-    channel_column: np.ndarray,
-    post_column: np.ndarray,
+    columns: tuple[np.ndarray, ...],
     row: int,
     person: int,
     day: int,
@@ -309,7 +300,9 @@ def interactions_row(
     last_interaction: np.ndarray,
     last_engaged: np.ndarray,
 ) -> None:  # pragma: no cover
-    """One row of :func:`interactions_append`, for a kernel that logs as it goes."""
+    """One row of :func:`interactions_append` (``columns``: :meth:`InteractionLog.buffers`),
+    for a kernel that logs as it goes."""
+    person_column, day_column, hour_column, kind_column, channel_column, post_column = columns
     person_column[row], day_column[row], hour_column[row] = person, day, hour
     kind_column[row], channel_column[row], post_column[row] = kind, channel, post
     last_interaction[person] = day

@@ -79,18 +79,14 @@ def defence(day: Day, rng: np.random.Generator) -> Counts:
     """Onlookers see today's complaints, some of which advocates defend."""
     if not len(day.posts):  # a quiet day: no complaint to draw for (a draw of none takes none)
         return {"defences": 0}
-    s, pop, graph = day.scenario, day.population, day.graph
+    s = day.scenario
     defences = defence_felt(
         _drawn(day, rng, COMPLAINT, s.advocacy.defend_prob),
         day.posts.author,
         day.posts.kind,
         1.0 - s.advocacy.defence_dampening,
         s.experiences.complaint_effect,
-        *arcs(graph),
-        pop.segment,
-        s.identification.cross_segment,
-        work_table(graph.n_nodes),
-        *(pop.loyalty, pop.status, pop.depth, pop.swing_damping),
+        _onlookers(day),
     )
     return {"defences": defences}
 
@@ -110,7 +106,7 @@ def help_needs(day: Day, rng: np.random.Generator) -> Counts:
         posts.hour,
         *(pop.loyalty, pop.depth, pop.swing_damping),
         params.help_effect,
-        *log.buffers(),
+        log.buffers(),
         start,
         day.t,
         *(pop.last_interaction, pop.last_engaged),
@@ -124,18 +120,24 @@ def praise_seen(day: Day, rng: np.random.Generator) -> Counts:
     """Onlookers see today's praise (comments on brand posts included), as they see complaints."""
     if not len(day.posts):
         return {"loyalty_change_praise": 0.0}
-    s, pop, graph = day.scenario, day.population, day.graph
+    s = day.scenario
     change = praise_seen_felt(
         day.posts.author,
         day.posts.kind,
         s.wom.effect,
-        *arcs(graph),
-        pop.segment,
-        s.identification.cross_segment,
-        work_table(graph.n_nodes),
-        *(pop.loyalty, pop.status, pop.depth, pop.swing_damping),
+        _onlookers(day),
     )
     return {"loyalty_change_praise": change}
+
+
+def _onlookers(day: Day) -> tuple:
+    """What :func:`defence_felt` and :func:`praise_seen_felt` take of who sees a post and how
+    they feel it: the graph's arcs, the segments, identification across them, a work table,
+    and the people's loyalty, status, depth and damping."""
+    pop, graph = day.population, day.graph
+    people = (pop.loyalty, pop.status, pop.depth, pop.swing_damping)
+    cross = day.scenario.identification.cross_segment
+    return arcs(graph), pop.segment, cross, work_table(graph.n_nodes), people
 
 
 # One loop over the authors' arcs instead of ten numpy calls on them (an arc lookup, gathers,
@@ -231,21 +233,13 @@ def defence_felt(
     kind: np.ndarray,
     damped: float,
     effect: float,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    weights: np.ndarray,
-    weighted: bool,
-    segment: np.ndarray,
-    cross_segment: float,
-    table: np.ndarray,
-    loyalty: np.ndarray,
-    status: np.ndarray,
-    depth: np.ndarray,
-    damping: float,
+    onlookers: tuple,
 ) -> int:  # pragma: no cover
     """The onlookers of today's complaints feel them, damped where an advocate defended one;
     how many were defended. ``drawn`` is :func:`advocacy_drawn`'s, its last row through
-    ``np.expm1``. Equal to::
+    ``np.expm1``; ``onlookers`` is the graph's arcs (:func:`~socialsim.fans.identification.arcs`),
+    the segments, identification across them, a work table, and the loyalty, status, depth
+    and damping :meth:`Population.feel_at` applies. Equal to::
 
         authors = author[kind == COMPLAINT]
         c = authors.size
@@ -260,10 +254,9 @@ def defence_felt(
     harm = np.empty(authors.size)
     for k in range(authors.size):
         harm[k] = -((damped if defended[k] else 1.0) * effect)
-    onlookers, felt = _spread(
-        indptr, indices, weights, weighted, authors, harm, segment, cross_segment, table
-    )
-    _feel_at(loyalty, status, depth, onlookers, felt, damping)
+    graph, segment, cross_segment, table, (loyalty, status, depth, damping) = onlookers
+    seen, felt = _spread(*graph, authors, harm, segment, cross_segment, table)
+    _feel_at(loyalty, status, depth, seen, felt, damping)
     return np.count_nonzero(defended)
 
 
@@ -277,19 +270,14 @@ def help_given(
     depth: np.ndarray,
     damping: float,
     effect: float,
-    person_column: np.ndarray,
-    day_column: np.ndarray,
-    hour_column: np.ndarray,
-    kind_column: np.ndarray,
-    channel_column: np.ndarray,
-    post_column: np.ndarray,
+    columns: tuple[np.ndarray, ...],
     start: int,
     day: int,
     last_interaction: np.ndarray,
     last_engaged: np.ndarray,
 ) -> int:  # pragma: no cover
     """The people helped today, their loyalty moved by ``effect``, each help logged at the
-    hour of the need from row ``start`` of the log's columns (its buffers); how many.
+    hour of the need from row ``start`` of the log's ``columns`` (its buffers); how many.
     ``drawn`` is :func:`advocacy_drawn`'s, its last row through ``np.expm1``. Equal to::
 
         need = kind == NEED
@@ -311,10 +299,8 @@ def help_given(
             if helped[k]:
                 helpers[count] = author[post]
                 interactions_row(
-                    *(person_column, day_column, hour_column, kind_column),
-                    *(channel_column, post_column, start + count),
-                    *(author[post], day, hour[post], _HELP, _PUBLIC, -1),
-                    *(last_interaction, last_engaged),
+                    *(columns, start + count, author[post], day, hour[post], _HELP, _PUBLIC),
+                    *(-1, last_interaction, last_engaged),
                 )
                 count += 1
             k += 1
@@ -330,20 +316,10 @@ def praise_seen_felt(
     author: np.ndarray,
     kind: np.ndarray,
     effect: float,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    weights: np.ndarray,
-    weighted: bool,
-    segment: np.ndarray,
-    cross_segment: float,
-    table: np.ndarray,
-    loyalty: np.ndarray,
-    status: np.ndarray,
-    depth: np.ndarray,
-    damping: float,
+    onlookers: tuple,
 ) -> float:  # pragma: no cover
     """The onlookers of today's praise feel it; the sum of what those still listening felt,
-    in numpy's order. Equal to::
+    in numpy's order (``onlookers`` as :func:`defence_felt` takes them). Equal to::
 
         authors = author[kind == PRAISE]
         onlookers, felt = spread(graph, authors, effect, segment, cross_segment)
@@ -352,24 +328,16 @@ def praise_seen_felt(
         return float(felt[listening].sum())
     """
     authors = _of_kind(author, kind, PRAISE)
-    onlookers, felt = _spread(
-        indptr,
-        indices,
-        weights,
-        weighted,
-        authors,
-        np.full(authors.size, effect),
-        segment,
-        cross_segment,
-        table,
-    )
+    values = np.full(authors.size, effect)
+    graph, segment, cross_segment, table, (loyalty, status, depth, damping) = onlookers
+    seen, felt = _spread(*graph, authors, values, segment, cross_segment, table)
     heard = np.empty(felt.size)
     count = 0
-    for k in range(onlookers.size):
-        if status[onlookers[k]] != CHURNED:
+    for k in range(seen.size):
+        if status[seen[k]] != CHURNED:
             heard[count] = felt[k]
             count += 1
-    _feel_at(loyalty, status, depth, onlookers, felt, damping)
+    _feel_at(loyalty, status, depth, seen, felt, damping)
     return numpy_sum(heard[:count])
 
 

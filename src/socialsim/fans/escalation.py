@@ -177,8 +177,7 @@ def reshare_cascade(
     >>> sorted(who.tolist()), bool((hour >= 0).all() and (hour < 24).all())
     ([1, 2, 3], True)
     """
-    return escalation_cascade(
-        stream_handle(rng),
+    cascade = (
         graph.indptr,
         graph.indices,
         np.asarray(authors, dtype=np.int64),
@@ -189,6 +188,7 @@ def reshare_cascade(
         float(p),
         work_table(segment.size),
     )
+    return escalation_cascade(stream_handle(rng), cascade)
 
 
 @njit(cache=True)
@@ -249,33 +249,13 @@ def escalation_reshares(
 
 @njit(cache=True)
 def escalation_cascade(
-    handle: np.ndarray,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    authors: np.ndarray,
-    arousal: np.ndarray,
-    hours: np.ndarray,
-    segment: np.ndarray,
-    cross_segment: float,
-    p: float,
-    table: np.ndarray,
+    handle: np.ndarray, cascade: tuple
 ) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """:func:`reshare_cascade`, drawing from the stream of ``handle``."""
-    who, when = np.empty(segment.size, dtype=np.int64), np.empty(segment.size)
-    found = _reshares(
-        generator_of(handle),
-        indptr,
-        indices,
-        authors,
-        arousal,
-        hours,
-        segment,
-        cross_segment,
-        p,
-        table,
-        who,
-        when,
-    )
+    """:func:`reshare_cascade`, drawing from the stream of ``handle``; ``cascade`` holds
+    :func:`_reshares`' arguments from ``indptr`` to ``table``."""
+    people = cascade[5].size  # the segment of each
+    who, when = np.empty(people, dtype=np.int64), np.empty(people)
+    found = _reshares(generator_of(handle), *cascade, who, when)
     return who[:found].copy(), when[:found].copy()
 
 
