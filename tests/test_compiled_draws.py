@@ -13,6 +13,7 @@ import gc
 import numpy as np
 import pytest
 
+from socialsim.fans.cascade import _successes, cascade_geometric, cascade_successes_of
 from socialsim.kernels import generator_of, njit, stream_handle
 
 
@@ -146,3 +147,31 @@ def test_integers_from_any_low_and_shuffle_are_numpys(seed, n, low, high):
     assert drawn.dtype == want.dtype and drawn.tolist() == want.tolist()
     assert x.tolist() == y.tolist()
     assert ours.random() == theirs.random()
+
+
+@njit(cache=True)
+def _cascade_geometric_draws(handle, p, n):
+    rng = generator_of(handle)
+    out = np.empty(n, np.int64)
+    for i in range(n):
+        out[i] = cascade_geometric(rng, p)
+    return out
+
+
+@njit(cache=True)
+def _successes_drawn(handle, total, p):
+    return cascade_successes_of(generator_of(handle), total, p)
+
+
+# Both of numpy's algorithms (a search from p = 1/3, an inversion below), and the cap at the
+# largest int64 that a tiny p reaches.
+@pytest.mark.parametrize("p", [1e-25, 1e-9, 0.01, 0.05, 0.3333, 1 / 3, 0.34, 0.7, 1.0])
+def test_geometric_and_the_cascades_successes_draw_numpys_numbers(p):
+    for seed in range(8):
+        ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+        got = _cascade_geometric_draws(stream_handle(ours), p, 500)
+        np.testing.assert_array_equal(got, theirs.geometric(p, 500))
+        for total in (0, 1, 7, 300, 20_000):  # a chunk of gaps or several
+            got = _successes_drawn(stream_handle(ours), total, p)
+            assert got.tolist() == _successes(total, p, theirs).tolist()
+        assert ours.random() == theirs.random()

@@ -18,17 +18,27 @@ import pytest
 from socialsim import EngagementModel, Scenario
 from socialsim.chance import Arrivals, at_least_once, exponential, hazard
 from socialsim.day import Day
-from socialsim.fans.advocacy import advocacy_answered, advocacy_watching, defence_felt
+from socialsim.fans.advocacy import (
+    advocacy_answered,
+    advocacy_drawn,
+    defence_felt,
+    help_given,
+    praise_seen_felt,
+)
 from socialsim.fans.cascade import (
     cascade_arc_count,
     cascade_arcs,
     cascade_positions,
     cascade_reached,
     cascade_successes,
+    fire,
 )
 from socialsim.fans.churn import _highest, churn, churn_fans, churn_leave
-from socialsim.fans.depth import depth_deepen
-from socialsim.fans.escalation import escalation_new_resharers, escalation_reached
+from socialsim.fans.depth import depth_day, depth_deepen
+from socialsim.fans.escalation import (
+    escalation_reached,
+    escalation_reshares,
+)
 from socialsim.fans.experiences import experiences_outcomes, experiences_uniforms
 from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import (
@@ -42,6 +52,7 @@ from socialsim.fans.word_of_mouth import (
     word_of_mouth_feel,
     word_of_mouth_heard,
 )
+from socialsim.interactions import BRAND_SEES, Channel, InteractionLog, Kind
 from socialsim.kernels import stream_handle
 from socialsim.network.generators import barabasi_albert, barabasi_albert_far_ends
 from socialsim.network.graph import SocialGraph, distinct, sum_by
@@ -63,41 +74,6 @@ def test_shift_equals_add_at_then_clip(seed):
     expected[who] = np.clip(expected[who], 0.0, 10.0)
     _shift(loyalty, depth, who, delta, damping)
     assert loyalty.tobytes() == expected.tobytes()
-
-
-@pytest.mark.parametrize("seed", range(20))
-def test_new_resharers_equal_the_set_operations_they_replace(seed):
-    rng = np.random.default_rng(seed)
-    n, cross = 200, float(rng.random())
-    segment = rng.integers(0, 3, n)
-    authors = rng.choice(n, int(rng.integers(1, 20)), replace=False)
-    seen_ids, seen = np.unique(authors), np.zeros(n, bool)
-    seen[authors] = True
-    first = np.empty(n, np.int64)
-    frontier, level = authors, rng.random(authors.size)
-    for _ in range(4):  # levels of a cascade
-        k = int(rng.integers(0, 80))
-        target, sender, draws = (
-            rng.integers(0, n, k),
-            rng.integers(0, frontier.size, k),
-            rng.random(k),
-        )
-        got = escalation_new_resharers(
-            target, sender, draws, level, frontier, segment, cross, seen, first
-        )
-        same = segment[frontier[sender]] == segment[target]
-        keep = draws < level[sender] * np.where(same, 1.0, cross)
-        expected, at = np.unique(target[keep], return_index=True)
-        expected_sender = sender[keep][at]
-        new = ~np.isin(expected, seen_ids, assume_unique=True)
-        expected, expected_sender = expected[new], expected_sender[new]
-        seen_ids = np.union1d(seen_ids, expected)
-        assert got[0].tolist() == expected.tolist()
-        assert got[1].tolist() == expected_sender.tolist()
-        if expected.size == 0:
-            break
-        frontier, level = expected, level[expected_sender]
-    assert np.flatnonzero(seen).tolist() == seen_ids.tolist()
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -386,36 +362,84 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
     rng = np.random.default_rng(seed)
     n = 150
     graph = random_graph(rng, n, seed)
-    status, loyalty = rng.integers(0, 3, n).astype(np.int8), rng.uniform(6, 10, n).round(1)
-    depth, boost = rng.random(n) * (seed % 4 != 0), float(rng.uniform(0, 2))
-    authors = rng.integers(0, n, int(rng.integers(0, 30)))  # a person may post twice
-    watcher = graph.indices[graph.arcs_from(authors)]
-    advocate = (status[watcher] == 1) & (loyalty[watcher] >= PROMOTER)
-    per_arc = advocate * (1.0 + boost * depth[watcher])
-    owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
-    expected = np.bincount(owner, weights=per_arc, minlength=authors.size)
-    p = float(rng.choice([rng.random(), 0.0, 1.0]))
-    got = advocacy_watching(
-        graph.indptr, graph.indices, authors, status, loyalty, depth, boost, -hazard(p)
-    )
-    assert got[0].tobytes() == expected.tobytes()
-    with np.errstate(invalid="ignore"):  # 0 watching at hazard inf
-        assert got[1].tobytes() == (expected * -hazard(p)).tobytes()
-    u = rng.random(authors.size)
-    answered = advocacy_answered(u, got[0], np.expm1(got[1]))
-    assert answered.tolist() == (u < at_least_once(p, expected)).tolist()
-
-    defended, damped, effect = rng.random(authors.size) < 0.4, float(rng.random()), 0.2
+    expected = Population.initialize(PopulationParams(), n, seed=np.random.default_rng(seed))
+    expected.status[:] = rng.integers(0, 3, n)
+    expected.loyalty[:] = rng.uniform(6, 10, n).round(1)
+    expected.depth[:] = rng.random(n) * (seed % 4 != 0)
+    expected.max_depth, expected.damping = float(expected.depth.max()), float(rng.random())
+    pop, boost = copy.deepcopy(expected), float(rng.uniform(0, 2))
+    k = int(rng.integers(0, 40))  # a person may post twice
+    posts = Posts(rng.integers(0, n, k), rng.integers(0, 3, k).astype(np.int8), rng.random(k))
+    people = (pop.status, pop.loyalty, pop.depth)
     segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
     table = np.full(n, 7, np.int64)  # stale entries
-    onlookers, felt, defences = defence_felt(
-        authors, defended, damped, effect, *arcs(graph), segment, cross, table
-    )
+    drawn, answered = {}, {}
+    for kind in (PostKind.COMPLAINT, PostKind.NEED):
+        authors = posts.author[posts.kind == kind]
+        watcher = graph.indices[graph.arcs_from(authors)]
+        advocate = (pop.status[watcher] == 1) & (pop.loyalty[watcher] >= PROMOTER)
+        per_arc = advocate * (1.0 + boost * pop.depth[watcher])
+        owner = np.repeat(np.arange(authors.size), graph.out_degree[authors])
+        watching = np.bincount(owner, weights=per_arc, minlength=authors.size)
+        p = float(rng.choice([rng.random(), 0.0, 1.0]))
+        ours, theirs = np.random.default_rng(seed + 50), np.random.default_rng(seed + 50)
+        room = rng.random(3 * k + 2)  # stale
+        c = advocacy_drawn(
+            stream_handle(ours), posts.author, posts.kind, int(kind), *arcs(graph)[:2], *people,
+            boost, -float(hazard(p)), room,
+        )  # fmt: skip
+        u = theirs.random(authors.size)
+        assert ours.random() == theirs.random()
+        got = room[: 3 * c].reshape(3, c)
+        assert got[0].tobytes() == u.tobytes() and got[1].tobytes() == watching.tobytes()
+        with np.errstate(invalid="ignore"):  # 0 watching at hazard inf
+            assert got[2].tobytes() == (watching * -hazard(p)).tobytes()
+        np.expm1(got[2], out=got[2])
+        drawn[kind], answered[kind] = room, u < at_least_once(p, watching)
+        assert advocacy_answered(*got).tolist() == answered[kind].tolist()
+
+    # defence: the complaints' onlookers feel them, damped where defended
+    people_felt = (pop.loyalty, pop.status, pop.depth, pop.swing_damping)
+    damped, effect = float(rng.random()), 0.2
+    defences = defence_felt(
+        drawn[PostKind.COMPLAINT], posts.author, posts.kind, damped, effect,
+        (arcs(graph), segment, cross, table, people_felt),
+    )  # fmt: skip
+    defended = answered[PostKind.COMPLAINT]
     harm = np.where(defended, damped, 1.0) * effect
-    expected_onlookers, expected_felt = spread(graph, authors, -harm, segment, cross)
-    assert onlookers.tolist() == expected_onlookers.tolist()
-    assert felt.tobytes() == expected_felt.tobytes()
+    authors = posts.of_kind(PostKind.COMPLAINT)
+    expected.feel_at(*spread(graph, authors, -harm, segment, cross))
     assert defences == np.count_nonzero(defended)
+    assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
+
+    # help: the people helped, at their needs' hours, their loyalty shifted
+    start = pop.log.reserve(5, k)  # each help logged
+    helps = help_given(
+        drawn[PostKind.NEED], posts.author, posts.kind, posts.hour, pop.loyalty, pop.depth,
+        pop.swing_damping, 0.3, pop.log.buffers(), start, 5, pop.last_interaction,
+        pop.last_engaged,
+    )  # fmt: skip
+    pop.log.wrote(5, helps)
+    need, helped = posts.kind == PostKind.NEED, answered[PostKind.NEED]
+    helpers = posts.author[need][helped]
+    expected.shift(helpers, 0.3)
+    expected.record(helpers, day=5, hour=posts.hour[need][helped], kind=Kind.HELP, channel=0)
+    assert helps == helpers.size
+    assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
+    for name in ("person", "day", "hour", "kind", "channel", "post"):
+        assert pop.log.column(name).tobytes() == expected.log.column(name).tobytes(), name
+    assert pop.last_interaction.tobytes() == expected.last_interaction.tobytes()
+    assert pop.last_engaged.tobytes() == expected.last_engaged.tobytes()
+
+    # praise seen: its onlookers feel it; what those still listening felt, in numpy's sum
+    change = praise_seen_felt(
+        posts.author, posts.kind, 0.1, (arcs(graph), segment, cross, table, people_felt),
+    )  # fmt: skip
+    onlookers, felt = spread(graph, posts.of_kind(PostKind.PRAISE), 0.1, segment, cross)
+    listening = expected.status[onlookers] != 2
+    expected.feel_at(onlookers, felt)
+    assert change == float(felt[listening].sum())
+    assert pop.loyalty.tobytes() == expected.loyalty.tobytes()
 
 
 @pytest.mark.parametrize("seed", range(10))
@@ -597,3 +621,136 @@ def test_recruitment_external_joins_the_prospects_drawn_under_the_rate(seed):
     assert recruitment_external(drawn, minus_u, s, status, join_day, 4) == expected
     assert status.tobytes() == expected_status.tobytes()
     assert join_day.tobytes() == expected_day.tobytes()
+
+
+def numpy_escalation(graph, posts, segment, cross, p, posts_made, rng):
+    """The escalation phase's re-shares as numpy made them (before escalation_reshares)."""
+    complaint = posts.kind == PostKind.COMPLAINT
+    authors = posts.author[complaint]
+    arousal = rng.random(authors.size)
+    seen = np.zeros(segment.size, bool)
+    seen[authors] = True
+    found_who, found_hour = [np.empty(0, np.int64)], [np.empty(0)]
+    frontier, level, when = authors, arousal, posts.hour[complaint]
+    while frontier.size and p > 0:
+        sender, target = fire(graph, frontier, p, seed=rng)
+        if sender.size == 0:
+            break
+        draws = rng.random(sender.size)
+        same = segment[frontier[sender]] == segment[target]
+        keep = draws < level[sender] * np.where(same, 1.0, cross)
+        target, first = np.unique(target[keep], return_index=True)
+        sender = sender[keep][first]
+        new = ~seen[target]
+        target, sender = target[new], sender[new]
+        if target.size == 0:
+            break
+        seen[target] = True
+        start = when[sender]
+        found_who.append(target)
+        found_hour.append(start + (24.0 - start) * rng.random(target.size))
+        frontier, level, when = target, level[sender], found_hour[-1]
+    who, hour = np.concatenate(found_who), np.concatenate(found_hour)
+    posts_made[who] += 1
+    audience = graph.indices[graph.arcs_from(np.concatenate([authors, who]))]
+    return who, hour, authors.size, distinct(audience, segment.size).size
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_escalation_reshares_equal_their_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 400))
+    graph = (
+        barabasi_albert(n, int(rng.integers(1, 6)), seed=rng)
+        if seed % 3
+        else (random_graph(rng, n, seed))
+    )
+    k = min(int(rng.integers(0, 40)), n)
+    author = rng.choice(n, k, replace=bool(seed % 4 == 0))  # may complain twice
+    posts = Posts(author, rng.integers(0, 3, k).astype(np.int8), rng.uniform(0, 24, k))
+    segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
+    p = float(rng.choice([0.0, 0.02, rng.random(), 0.5, 1.0]))
+    made = rng.integers(0, 5, n)
+    expected_made = made.copy()
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    table = rng.integers(-5, 50, n)  # stale scratch
+    args = (graph.indptr, graph.indices, segment, cross, p, made, table)
+    who, when = rng.integers(0, n, n), rng.random(n)  # stale room for the outputs
+    got = escalation_reshares(
+        stream_handle(ours), posts.author, posts.kind, posts.hour, *args, who, when
+    )
+    expected = numpy_escalation(graph, posts, segment, cross, p, expected_made, theirs)
+    complaints, reshares, reached = got
+    assert who[:reshares].tobytes() == expected[0].tobytes()
+    assert when[:reshares].tobytes() == expected[1].tobytes()
+    assert (complaints, reached) == expected[2:]
+    assert made.tolist() == expected_made.tolist()
+    assert ours.random() == theirs.random()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_the_logs_compiled_append_and_records_stamps_equal_numpys_assignments(seed):
+    # Each column as numpy's slice assignment would convert it (float64 hours to float32,
+    # enum members and lists included), and the days as Population.record set them in numpy.
+    rng = np.random.default_rng(seed)
+    pop = Population.initialize(PopulationParams(), 40, seed=np.random.default_rng(seed))
+    pop.log = InteractionLog(capacity=2)  # grows on the way
+    names = ("person", "day", "hour", "kind", "channel", "post")
+    expected = {name: np.empty(0, pop.log.column(name).dtype) for name in names}
+    last_interaction, last_engaged = pop.last_interaction.copy(), pop.last_engaged.copy()
+    for day in np.sort(rng.integers(0, 9, 12)).tolist():
+        n = int(rng.integers(0, 7))
+        who = rng.integers(0, 40, n)  # a person may repeat
+        kind = [Kind(int(rng.integers(0, 10))), rng.integers(0, 10, n).astype(np.int8)][day % 2]
+        values = {
+            "person": who,
+            "day": day,
+            "hour": [rng.uniform(0, 24), rng.uniform(0, 24, n), rng.uniform(0, 24, n).tolist()][
+                seed % 3
+            ],
+            "kind": kind,
+            "channel": [Channel.SHARED, rng.integers(0, 4, n).astype(np.int8)][seed % 2],
+            "post": [-1, np.int64(7), rng.integers(-1, 5, n).astype(np.int32)][day % 3],
+        }
+        pop.record(who, **{name: values[name] for name in names[1:]})
+        for name in names:
+            column = np.empty(n, expected[name].dtype)
+            column[:] = values[name]
+            expected[name] = np.concatenate([expected[name], column])
+        last_interaction[who] = day
+        last_engaged[who[np.isin(np.asarray(kind), BRAND_SEES) & np.ones(n, bool)]] = day
+    for name in names:
+        assert pop.log.column(name).tobytes() == expected[name].tobytes(), name
+    assert pop.last_interaction.tolist() == last_interaction.tolist()
+    assert pop.last_engaged.tolist() == last_engaged.tolist()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_depth_day_equals_its_numpy_version(seed):
+    rng = np.random.default_rng(seed)
+    n, rows = 300, int(rng.integers(0, 120))
+    person, kind = rng.integers(0, n, rows), rng.integers(0, 10, rows).astype(np.int8)
+    first = int(rng.integers(0, rows + 1))
+    last = int(rng.integers(first, rows + 1))
+    two_way, gain = rng.random(10) < 0.4, float(rng.random())
+    depth = rng.random(n) * (rng.random(n) < 0.7) * (seed % 4 != 0)  # or no one has depth
+    status, engaged = rng.integers(0, 3, n).astype(np.int8), rng.integers(-1, 60, n)
+    engaged = engaged.astype(np.int32)
+    max_depth, keep, since = float(depth.max(initial=0.0)), float(rng.uniform(0.9, 1)), 30
+    expected = depth.copy()
+    at = np.arange(first, last)
+    answered = person[at][two_way[kind[at]]]
+    people, times = sum_by(answered, np.ones(answered.size), n)
+    expected[people] = 1.0 - (1.0 - expected[people]) * (1.0 - gain) ** times
+    expected_max = max(max_depth, expected[people].max(initial=0.0))
+    expected *= keep
+    fan = status == 1
+    stage = np.searchsorted([1.0 / 3.0, 2.0 / 3.0], expected[fan], side="right")
+    counts = (*np.bincount(stage, minlength=3).tolist(), int(np.sum(engaged[fan] >= since)))
+    table = rng.integers(-5, rows + 5, n)  # stale scratch
+    got = depth_day(
+        person, kind, first, last, two_way, gain, table, depth, status, engaged, max_depth,
+        keep, since,
+    )  # fmt: skip
+    assert got == (*counts, expected_max * keep)
+    assert depth.tobytes() == expected.tobytes()

@@ -1,4 +1,4 @@
-"""A quiet day: the brand's phases with nothing to act on return at once and draw nothing.
+"""A quiet day: the phases with nothing to act on return at once and draw nothing.
 
 The shortcuts must change no number: a phase that skips its work on a quiet day leaves its
 stream where the full path would (a draw of nothing takes no numbers), and leaves the same
@@ -6,6 +6,8 @@ state and KPIs.
 """
 
 from __future__ import annotations
+
+import copy
 
 import numpy as np
 import pytest
@@ -16,6 +18,7 @@ from socialsim.brand.listening import listening
 from socialsim.crisis import Crisis, EarlyWarningParams
 from socialsim.day import Day
 from socialsim.fans.experiences import experiences
+from socialsim.model import PHASES
 
 # Nothing happens to the brand: no experiences, needs or chatter (the engine benchmark's world).
 QUIET = {
@@ -116,3 +119,23 @@ def test_experiences_at_rates_0_draw_nothing_and_change_nothing(episode):
     assert len(day.posts) == 0 and day.posts.author.dtype == np.int64
     for name, values in state.items():
         assert (getattr(pop, name) == values).all(), name
+
+
+@pytest.mark.parametrize(
+    "name", ["escalation", "interactions", "content", "defence", "praise_seen", "help"]
+)
+def test_a_quiet_day_of_the_audiences_draws_and_changes_nothing(name):
+    # No posts, no media, no brand posts: each returns zeros at once, drawing and moving nothing.
+    model = EngagementModel(Scenario().replace(QUIET), rng=4)
+    model.run(days=3)
+    day = Day(4, model.scenario, model.graph, model.population, model.brand, model.crisis)
+    phase = {p.name: p for p in PHASES}[name]
+    rng = model.streams[name]
+    before, state = copy.deepcopy(model.population), rng.bit_generator.state
+    counts = phase(day, rng)
+    assert rng.bit_generator.state == state
+    assert all(value == 0 or np.isnan(value) for value in counts.values()), counts
+    assert len(day.posts) == 0 and len(model.population.log) == len(before.log)
+    for field, value in vars(before).items():
+        if isinstance(value, np.ndarray):
+            assert getattr(model.population, field).tobytes() == value.tobytes(), field

@@ -20,13 +20,14 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
 from socialsim.day import Counts, phase
+from socialsim.kernels import njit
 
 if TYPE_CHECKING:
     from socialsim.day import Day
@@ -66,6 +67,8 @@ BRAND_SEES = (Kind.COMMENT, Kind.LIKE, Kind.SHARE, Kind.REPLY, Kind.BOTCHED, Kin
 """The interactions the brand sees on its own accounts, whatever its listening catches:
 engagement with its posts, its own replies and contacts. A policy sees when each listed author
 last had one (:attr:`~socialsim.brand.observation.Items.last_engaged`)."""
+
+_NO_DAYS = np.empty(0, np.int32)  # no days to stamp
 
 _COLUMNS = {
     "person": np.int64,
@@ -121,34 +124,75 @@ class InteractionLog:
         kind: npt.ArrayLike,
         channel: npt.ArrayLike,
         post: npt.ArrayLike = -1,
+        stamp: tuple[np.ndarray, np.ndarray] = (_NO_DAYS, _NO_DAYS),
     ) -> None:
         """Add one row per person; the other columns are one value for all or one per person.
 
         ``day`` must not be earlier than the last row's: the log is in the order of the days.
+        ``stamp``, each person's last interaction and last engagement days (a population's),
+        are set to ``day`` for the rows' people, the engagement for the kinds the brand sees
+        (:data:`BRAND_SEES`).
         """
         person = np.asarray(person, dtype=np.int64).ravel()
         n = person.size
         if n == 0:
             return
+        start = self.reserve(day, n)
+        # One compiled call for the six columns and the days: appends are several a day, each
+        # of a few rows, where numpy's assignments (an enum's conversion in each) cost more.
+        kinds = _one_or_each(kind)
+        interactions_append(
+            self.buffers(),
+            start,
+            person,
+            day,
+            _one_or_each(hour),
+            kinds if isinstance(kinds, np.ndarray) else _KINDS[kinds],
+            _one_or_each(channel),
+            _one_or_each(post),
+            *stamp,
+        )
+        self.wrote(day, n)
+
+    def reserve(self, day: int, rows: int) -> int:
+        """Room for ``rows`` more rows of ``day``, for a compiled loop to write into the
+        columns' buffers (:meth:`buffers`, taken after this call) from the row returned on;
+        :meth:`wrote` then counts the rows it wrote.
+
+        >>> log = InteractionLog(capacity=1)
+        >>> start = log.reserve(3, 2)
+        >>> person, day_column = log.buffers()[:2]
+        >>> person[start], day_column[start] = 7, 3
+        >>> log.wrote(3, 1)
+        >>> log.column("person").tolist(), log.day_range(3)
+        ([7], (0, 1))
+        """
         if day < self._last_day:
             raise ValueError(
                 f"The 'day' parameter must be >= the last day logged "
                 f"({self._last_day}). Got {day!r} instead."
             )
-        start, end = self._size, self._size + n
-        self._reserve(end)
+        if self._size + rows > self._columns["person"].size:
+            self._reserve(self._size + rows)
+        return self._size
+
+    def wrote(self, day: int, rows: int) -> None:
+        """Count ``rows`` rows of ``day`` written from the row :meth:`reserve` returned."""
+        if rows == 0:
+            return
         if not self._days or day > self._last_day:
             self._days.append(day)
-            self._starts.append(start)
-        # Column by column, without a loop: appends are several a day, each on a few rows.
-        columns = self._columns
-        columns["person"][start:end] = person
-        columns["day"][start:end] = day
-        columns["hour"][start:end] = hour
-        columns["kind"][start:end] = kind
-        columns["channel"][start:end] = channel
-        columns["post"][start:end] = post
-        self._size, self._last_day = end, day
+            self._starts.append(self._size)
+        self._size, self._last_day = self._size + rows, day
+
+    def buffers(self) -> tuple[np.ndarray, ...]:
+        """The columns' whole buffers, in the order person, day, hour, kind, channel, post."""
+        return tuple(self._columns.values())
+
+    def raw(self, name: str) -> np.ndarray:
+        """One column's whole buffer, the rows from ``len(log)`` on stale: for a compiled loop
+        that reads the rows it is told of (a view from :meth:`column` costs a microsecond)."""
+        return self._columns[name]
 
     def on_day(self, day: int) -> np.ndarray:
         """The row numbers of one day (a contiguous range), as an array."""
@@ -192,6 +236,82 @@ class InteractionLog:
             grown = np.empty(capacity, old.dtype)
             grown[: self._size] = old[: self._size]
             self._columns[name] = grown
+
+
+def _one_or_each(values: npt.ArrayLike) -> Any:
+    """One value for all rows as a plain number (an enum member as its int), or an array:
+    the types the compiled writer takes."""
+    if isinstance(values, np.ndarray):
+        return values
+    if isinstance(values, int):  # Kind and Channel members included
+        return int(values)
+    if isinstance(values, float):
+        return values
+    return np.asarray(values) if np.ndim(values) else values.item()  # a list, a numpy number
+
+
+@njit(cache=True)
+def interactions_append(
+    columns: tuple[np.ndarray, ...],
+    start: int,
+    person: np.ndarray,
+    day: int,
+    hour: Any,
+    kinds: np.ndarray,
+    channel: Any,
+    post: Any,
+    last_interaction: np.ndarray,
+    last_engaged: np.ndarray,
+) -> None:  # pragma: no cover
+    """Write rows ``start ..`` of the log's ``columns`` (:meth:`InteractionLog.buffers`), one per person, the other values one for
+    all or one per person (``kinds``: one or one per person, in an array), and stamp the
+    days (none if ``last_interaction`` is empty). Equal to ``column[start:end] = values``
+    for each column, each value converted to the column's type as numpy converts it, then::
+
+        last_interaction[person] = day
+        last_engaged[person[_BRAND_SEES[kinds] & np.ones(person.size, bool)]] = day
+    """
+    person_column, day_column, hour_column, kind_column, channel_column, post_column = columns
+    end = start + person.size
+    person_column[start:end] = person
+    day_column[start:end] = day
+    hour_column[start:end] = hour
+    channel_column[start:end] = channel
+    post_column[start:end] = post
+    for k in range(person.size):
+        kind_column[start + k] = kinds[min(k, kinds.size - 1)]
+    if last_interaction.size:
+        for k in range(person.size):
+            last_interaction[person[k]] = day
+            if _BRAND_SEES[kinds[min(k, kinds.size - 1)]]:
+                last_engaged[person[k]] = day
+
+
+@njit(cache=True)
+def interactions_row(
+    columns: tuple[np.ndarray, ...],
+    row: int,
+    person: int,
+    day: int,
+    hour: float,
+    kind: int,
+    channel: int,
+    post: int,
+    last_interaction: np.ndarray,
+    last_engaged: np.ndarray,
+) -> None:  # pragma: no cover
+    """One row of :func:`interactions_append` (``columns``: :meth:`InteractionLog.buffers`),
+    for a kernel that logs as it goes."""
+    person_column, day_column, hour_column, kind_column, channel_column, post_column = columns
+    person_column[row], day_column[row], hour_column[row] = person, day, hour
+    kind_column[row], channel_column[row], post_column[row] = kind, channel, post
+    last_interaction[person] = day
+    if _BRAND_SEES[kind]:
+        last_engaged[person] = day
+
+
+_BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it
+_KINDS = np.arange(len(Kind), dtype=np.int8)[:, None]  # each kind as an array of one
 
 
 @phase("interactions")

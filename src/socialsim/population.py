@@ -16,13 +16,11 @@ import numpy.typing as npt
 import pandas as pd
 
 from socialsim.chance import Arrivals, beta_loyalty
-from socialsim.interactions import BRAND_SEES, Channel, InteractionLog, Kind
+from socialsim.interactions import Channel, InteractionLog, Kind
 from socialsim.kernels import njit
 from socialsim.network.graph import SocialGraph
 from socialsim.relationship import RelationshipParams
 from socialsim.scenario import PopulationParams
-
-_BRAND_SEES = np.isin(np.arange(len(Kind)), BRAND_SEES)  # by kind: does the brand see it
 
 __all__ = [
     "CHURNED",
@@ -296,8 +294,7 @@ class Population:
             delta = delta.astype(np.float64, copy=False)
         else:
             delta = np.full(who.size, delta, np.float64)
-        damping = self.damping if self.max_depth > 0.0 else 0.0  # everyone shallow: no damping
-        _shift(self.loyalty, self.depth, who, delta, damping)
+        _shift(self.loyalty, self.depth, who, delta, self.swing_damping)
 
     def feel(self, delta: np.ndarray) -> None:
         """Move everyone's loyalty by ``delta`` (one entry per person), within [0, 10].
@@ -322,8 +319,13 @@ class Population:
         The sparse form of :meth:`feel`: ``delta`` is aligned with ``who``, which must not
         repeat an index (use :meth:`shift` for that); churned people are left unchanged.
         """
-        damping = self.damping if self.max_depth > 0.0 else 0.0  # everyone shallow: no damping
-        _feel_at(self.loyalty, self.status, self.depth, who, delta, damping)
+        _feel_at(self.loyalty, self.status, self.depth, who, delta, self.swing_damping)
+
+    @property
+    def swing_damping(self) -> float:
+        """The damping :meth:`shift` and :meth:`feel_at` apply (for kernels that apply them):
+        ``damping``, or 0 when no one has any depth (nothing to damp)."""
+        return self.damping if self.max_depth > 0.0 else 0.0
 
     # ------------------------------------------------------------------ the relationship
     def record(
@@ -345,13 +347,8 @@ class Population:
         >>> pop.last_interaction.tolist(), pop.last_engaged.tolist(), len(pop.log)
         ([-1, 5, 4], [-1, -1, 4], 2)
         """
-        self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post)
-        self.last_interaction[who] = day
-        seen = _BRAND_SEES[kind]  # one kind for all, or one per person
-        if seen.ndim:
-            self.last_engaged[who[seen]] = day
-        elif seen:
-            self.last_engaged[who] = day
+        stamp = (self.last_interaction, self.last_engaged)
+        self.log.append(who, day=day, hour=hour, kind=kind, channel=channel, post=post, stamp=stamp)
 
     def join(self, who: npt.ArrayLike, day: int) -> None:
         """Make the people at ``who`` fans from ``day``; they keep their attitude and depth."""

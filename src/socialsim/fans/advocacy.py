@@ -24,14 +24,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from socialsim.brand.compiled import numpy_sum
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import _spread, arcs, spread
-from socialsim.interactions import Channel, Kind
-from socialsim.kernels import njit
+from socialsim.fans.identification import _spread, arcs
+from socialsim.interactions import Channel, Kind, interactions_row
+from socialsim.kernels import generator_of, njit, outputs, stream_handle
 from socialsim.network.graph import SocialGraph, work_table
-from socialsim.population import FAN, PROMOTER, Population, Status
-from socialsim.posts import PostKind
+from socialsim.population import CHURNED, FAN, PROMOTER, Population, _feel_at, _shift
+from socialsim.posts import COMPLAINT, NEED, PRAISE
 
 if TYPE_CHECKING:
     from socialsim.day import Day
@@ -44,87 +45,99 @@ def advocates_watching(
 ) -> np.ndarray:
     """How many advocates are in each author's audience, each counted ``1 + boost · depth``
     times: a deeper advocate acts more readily (:mod:`socialsim.fans.depth`)."""
-    return _watching(graph, pop, authors, boost, 0.0)[0]
-
-
-def _answered(
-    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float, p: float, u: np.ndarray
-) -> np.ndarray:
-    """Which authors an advocate answers, each with probability ``p``, given a uniform each:
-    ``u < at_least_once(p, advocates_watching(graph, pop, authors, boost))``."""
-    watching = _watching(graph, pop, authors, boost, -hazard(p))
-    np.expm1(watching[1], out=watching[1])  # numpy's expm1 (a compiled one rounds otherwise)
-    return advocacy_answered(u, watching[0], watching[1])
-
-
-def _watching(
-    graph: SocialGraph, pop: Population, authors: np.ndarray, boost: float, rate: float
-) -> np.ndarray:
     authors = np.asarray(authors, dtype=np.int64)
     people = (pop.status, pop.loyalty, pop.depth)
-    return advocacy_watching(graph.indptr, graph.indices, authors, *people, float(boost), rate)
+    return advocacy_watching(graph.indptr, graph.indices, authors, *people, float(boost), 0.0)[0]
+
+
+def _drawn(day: Day, rng: np.random.Generator, kind: int, p: float) -> np.ndarray:
+    """For each of today's ``c`` posts of ``kind``: a uniform, the advocates watching (as
+    :func:`advocates_watching`) and the first step of the chance that one answers,
+    ``np.expm1(watching · −hazard(p))`` (numpy's: a compiled one rounds otherwise), as the
+    first ``3c`` entries of this thread's output room (:func:`advocacy_drawn`)."""
+    pop, posts, graph = day.population, day.posts, day.graph
+    drawn = outputs(3 * len(posts))
+    c = advocacy_drawn(
+        stream_handle(rng),
+        posts.author,
+        posts.kind,
+        kind,
+        graph.indptr,
+        graph.indices,
+        *(pop.status, pop.loyalty, pop.depth),
+        float(day.scenario.relationship.boost),
+        -float(hazard(p)),  # a Python float: numba types a numpy scalar slowly
+        drawn,
+    )
+    chance = drawn[2 * c : 3 * c]
+    np.expm1(chance, out=chance)
+    return drawn
 
 
 @phase("defence", kpis=("defences",))
 def defence(day: Day, rng: np.random.Generator) -> Counts:
     """Onlookers see today's complaints, some of which advocates defend."""
-    authors = day.posts.of_kind(PostKind.COMPLAINT)
-    if authors.size == 0:  # a quiet day: the steps below cost about as much on no posts
+    if not len(day.posts):  # a quiet day: no complaint to draw for (a draw of none takes none)
         return {"defences": 0}
-    s, pop = day.scenario, day.population
-    u = rng.random(authors.size)
-    defended = _answered(day.graph, pop, authors, s.relationship.boost, s.advocacy.defend_prob, u)
-    onlookers, felt, defences = defence_felt(
-        authors,
-        defended,
+    s = day.scenario
+    defences = defence_felt(
+        _drawn(day, rng, COMPLAINT, s.advocacy.defend_prob),
+        day.posts.author,
+        day.posts.kind,
         1.0 - s.advocacy.defence_dampening,
         s.experiences.complaint_effect,
-        *arcs(day.graph),
-        pop.segment,
-        s.identification.cross_segment,
-        work_table(day.graph.n_nodes),
+        _onlookers(day),
     )
-    pop.feel_at(onlookers, felt)
     return {"defences": defences}
 
 
 @phase("help", kpis=("helps",))
 def help_needs(day: Day, rng: np.random.Generator) -> Counts:
     """Advocates help people who posted a need today."""
-    need = day.posts.kind == PostKind.NEED
-    authors = day.posts.author[need]
-    if authors.size == 0:
+    if not len(day.posts):  # a quiet day, as defence's
         return {"helps": 0}
-    pop, params = day.population, day.scenario.advocacy
-    u = rng.random(authors.size)
-    helped = _answered(
-        day.graph, pop, authors, day.scenario.relationship.boost, params.help_prob, u
+    pop, params, posts = day.population, day.scenario.advocacy, day.posts
+    log = pop.log
+    start = log.reserve(day.t, len(posts))  # room to log a help for every post
+    helps = help_given(
+        _drawn(day, rng, NEED, params.help_prob),
+        posts.author,
+        posts.kind,
+        posts.hour,
+        *(pop.loyalty, pop.depth, pop.swing_damping),
+        params.help_effect,
+        log.buffers(),
+        start,
+        day.t,
+        *(pop.last_interaction, pop.last_engaged),
     )
-    helpers = authors[helped]
-    pop.shift(helpers, params.help_effect)
-    pop.record(
-        helpers,
-        day=day.t,
-        hour=day.posts.hour[need][helped],
-        kind=Kind.HELP,
-        channel=Channel.PUBLIC,
-    )
-    return {"helps": int(helpers.size)}
+    log.wrote(day.t, helps)
+    return {"helps": helps}
 
 
 @phase("praise_seen", kpis=("loyalty_change_praise",))
 def praise_seen(day: Day, rng: np.random.Generator) -> Counts:
     """Onlookers see today's praise (comments on brand posts included), as they see complaints."""
-    authors = day.posts.of_kind(PostKind.PRAISE)
-    if authors.size == 0:
+    if not len(day.posts):
         return {"loyalty_change_praise": 0.0}
-    s, pop = day.scenario, day.population
-    onlookers, felt = spread(
-        day.graph, authors, s.wom.effect, pop.segment, s.identification.cross_segment
+    s = day.scenario
+    change = praise_seen_felt(
+        day.posts.author,
+        day.posts.kind,
+        s.wom.effect,
+        _onlookers(day),
     )
-    listening = pop.status[onlookers] != Status.CHURNED
-    pop.feel_at(onlookers, felt)
-    return {"loyalty_change_praise": float(felt[listening].sum())}
+    return {"loyalty_change_praise": change}
+
+
+def _onlookers(day: Day) -> tuple:
+    """What :func:`defence_felt` and :func:`praise_seen_felt` take of who sees a post and how
+    they feel it: the graph's arcs, the segments, identification across them, a work table,
+    and the people's loyalty, status, depth and damping."""
+    pop, graph = day.population, day.graph
+    people = (pop.loyalty, pop.status, pop.depth, pop.swing_damping)
+    cross = day.scenario.identification.cross_segment
+    return arcs(graph), pop.segment, cross, work_table(graph.n_nodes), people
 
 
 # One loop over the authors' arcs instead of ten numpy calls on them (an arc lookup, gathers,
@@ -139,10 +152,9 @@ def advocacy_watching(
     depth: np.ndarray,
     boost: float,
     rate: float,
-) -> np.ndarray:
-    """:func:`advocates_watching` (defence and help), and each count times ``rate``, the first
-    step of :func:`~socialsim.chance.at_least_once` (``rate = −hazard(p)``). Equal to this
-    numpy, each author's arcs added in their order from 0.0, as ``bincount`` does::
+) -> np.ndarray:  # pragma: no cover
+    """:func:`advocates_watching`, and each count times ``rate``. Equal to this numpy, each
+    author's arcs added in their order from 0.0, as ``bincount`` does::
 
         arcs = graph.arcs_from(authors)
         watcher = indices[arcs]
@@ -165,6 +177,40 @@ def advocacy_watching(
 
 
 @njit(cache=True)
+def advocacy_drawn(
+    handle: np.ndarray,
+    author: np.ndarray,
+    kind: np.ndarray,
+    which: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    status: np.ndarray,
+    loyalty: np.ndarray,
+    depth: np.ndarray,
+    boost: float,
+    rate: float,
+    drawn: np.ndarray,
+) -> int:  # pragma: no cover
+    """Defence's and help's draws and watchers, for the ``c`` posts of kind ``which`` (``c``
+    returned): ``drawn[:c]`` a uniform for each (from the stream of ``handle``), then
+    :func:`advocacy_watching`'s two rows (``rate = −hazard(p)``) in ``drawn[c:3 * c]``.
+    Equal to this numpy::
+
+        authors = author[kind == which]
+        drawn[:3 * c] = np.concatenate([rng.random(authors.size), *advocacy_watching(
+            indptr, indices, authors, status, loyalty, depth, boost, rate)])
+    """
+    rng = generator_of(handle)
+    authors = _of_kind(author, kind, which)
+    c = authors.size
+    for k in range(c):
+        drawn[k] = rng.random()
+    watching = advocacy_watching(indptr, indices, authors, status, loyalty, depth, boost, rate)
+    drawn[c : 2 * c], drawn[2 * c : 3 * c] = watching[0], watching[1]
+    return c
+
+
+@njit(cache=True)
 def advocacy_answered(u: np.ndarray, watching: np.ndarray, expm1_of: np.ndarray) -> np.ndarray:
     """``u < at_least_once(p, watching)`` from ``expm1_of = np.expm1(watching · −hazard(p))``:
     equal to ``u < np.where(watching > 0, -expm1_of, 0.0)``."""
@@ -175,31 +221,136 @@ def advocacy_answered(u: np.ndarray, watching: np.ndarray, expm1_of: np.ndarray)
 
 
 @njit(cache=True)
+def _answered(drawn: np.ndarray, c: int) -> np.ndarray:  # pragma: no cover
+    """:func:`advocacy_answered` of the rows :func:`advocacy_drawn` wrote for ``c`` posts."""
+    return advocacy_answered(drawn[:c], drawn[c : 2 * c], drawn[2 * c : 3 * c])
+
+
+@njit(cache=True)
 def defence_felt(
-    authors: np.ndarray,
-    defended: np.ndarray,
+    drawn: np.ndarray,
+    author: np.ndarray,
+    kind: np.ndarray,
     damped: float,
     effect: float,
-    indptr: np.ndarray,
-    indices: np.ndarray,
-    weights: np.ndarray,
-    weighted: bool,
-    segment: np.ndarray,
-    cross_segment: float,
-    table: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """What the onlookers of today's complaints feel, and how many were defended. Equal to::
+    onlookers: tuple,
+) -> int:  # pragma: no cover
+    """The onlookers of today's complaints feel them, damped where an advocate defended one;
+    how many were defended. ``drawn`` is :func:`advocacy_drawn`'s, its last row through
+    ``np.expm1``; ``onlookers`` is the graph's arcs (:func:`~socialsim.fans.identification.arcs`),
+    the segments, identification across them, a work table, and the loyalty, status, depth
+    and damping :meth:`Population.feel_at` applies. Equal to::
 
-    harm = np.where(defended, damped, 1.0) * effect
-    onlookers, felt = spread(graph, authors, -harm, segment, cross_segment)
-    return onlookers, felt, np.count_nonzero(defended)
+        authors = author[kind == COMPLAINT]
+        c = authors.size
+        defended = advocacy_answered(drawn[:c], drawn[c:2 * c], drawn[2 * c:3 * c])
+        harm = np.where(defended, damped, 1.0) * effect
+        onlookers, felt = spread(graph, authors, -harm, segment, cross_segment)
+        pop.feel_at(onlookers, felt)
+        return np.count_nonzero(defended)
     """
+    authors = _of_kind(author, kind, COMPLAINT)
+    defended = _answered(drawn, authors.size)
     harm = np.empty(authors.size)
-    defences = 0
     for k in range(authors.size):
         harm[k] = -((damped if defended[k] else 1.0) * effect)
-        defences += defended[k]
-    onlookers, felt = _spread(
-        indptr, indices, weights, weighted, authors, harm, segment, cross_segment, table
-    )
-    return onlookers, felt, defences
+    graph, segment, cross_segment, table, (loyalty, status, depth, damping) = onlookers
+    seen, felt = _spread(*graph, authors, harm, segment, cross_segment, table)
+    _feel_at(loyalty, status, depth, seen, felt, damping)
+    return np.count_nonzero(defended)
+
+
+@njit(cache=True)
+def help_given(
+    drawn: np.ndarray,
+    author: np.ndarray,
+    kind: np.ndarray,
+    hour: np.ndarray,
+    loyalty: np.ndarray,
+    depth: np.ndarray,
+    damping: float,
+    effect: float,
+    columns: tuple[np.ndarray, ...],
+    start: int,
+    day: int,
+    last_interaction: np.ndarray,
+    last_engaged: np.ndarray,
+) -> int:  # pragma: no cover
+    """The people helped today, their loyalty moved by ``effect``, each help logged at the
+    hour of the need from row ``start`` of the log's ``columns`` (its buffers); how many.
+    ``drawn`` is :func:`advocacy_drawn`'s, its last row through ``np.expm1``. Equal to::
+
+        need = kind == NEED
+        c = np.count_nonzero(need)
+        helped = advocacy_answered(drawn[:c], drawn[c:2 * c], drawn[2 * c:3 * c])
+        helpers = author[need][helped]
+        pop.shift(helpers, effect)
+        pop.record(helpers, day=day, hour=hour[need][helped], kind=HELP, channel=PUBLIC)
+        return helpers.size
+    """
+    needs = 0
+    for k in range(kind.size):
+        needs += kind[k] == NEED
+    helped = _answered(drawn, needs)
+    helpers = np.empty(np.count_nonzero(helped), dtype=np.int64)
+    k = count = 0
+    for post in range(kind.size):
+        if kind[post] == NEED:
+            if helped[k]:
+                helpers[count] = author[post]
+                interactions_row(
+                    *(columns, start + count, author[post], day, hour[post], _HELP, _PUBLIC),
+                    *(-1, last_interaction, last_engaged),
+                )
+                count += 1
+            k += 1
+    _shift(loyalty, depth, helpers, np.full(count, effect), damping)
+    return count
+
+
+_HELP, _PUBLIC = int(Kind.HELP), int(Channel.PUBLIC)
+
+
+@njit(cache=True)
+def praise_seen_felt(
+    author: np.ndarray,
+    kind: np.ndarray,
+    effect: float,
+    onlookers: tuple,
+) -> float:  # pragma: no cover
+    """The onlookers of today's praise feel it; the sum of what those still listening felt,
+    in numpy's order (``onlookers`` as :func:`defence_felt` takes them). Equal to::
+
+        authors = author[kind == PRAISE]
+        onlookers, felt = spread(graph, authors, effect, segment, cross_segment)
+        listening = status[onlookers] != CHURNED
+        pop.feel_at(onlookers, felt)
+        return float(felt[listening].sum())
+    """
+    authors = _of_kind(author, kind, PRAISE)
+    values = np.full(authors.size, effect)
+    graph, segment, cross_segment, table, (loyalty, status, depth, damping) = onlookers
+    seen, felt = _spread(*graph, authors, values, segment, cross_segment, table)
+    heard = np.empty(felt.size)
+    count = 0
+    for k in range(seen.size):
+        if status[seen[k]] != CHURNED:
+            heard[count] = felt[k]
+            count += 1
+    _feel_at(loyalty, status, depth, seen, felt, damping)
+    return numpy_sum(heard[:count])
+
+
+@njit(cache=True)
+def _of_kind(author: np.ndarray, kind: np.ndarray, which: int) -> np.ndarray:  # pragma: no cover
+    """``author[kind == which]``."""
+    count = 0
+    for k in range(kind.size):
+        count += kind[k] == which
+    authors = np.empty(count, dtype=np.int64)
+    count = 0
+    for k in range(kind.size):
+        if kind[k] == which:
+            authors[count] = author[k]
+            count += 1
+    return authors

@@ -295,6 +295,14 @@ def cascade_geometric(rng: Any, p: float) -> int:
     return _INT64_MAX if z >= 9.223372036854776e18 else np.int64(z)
 
 
+@njit(cache=True)
+def grown(values: np.ndarray, count: int) -> np.ndarray:
+    """``values`` in an array twice as large (at least 16), its first ``count`` entries kept."""
+    more = np.empty(max(16, 2 * values.size), dtype=values.dtype)
+    more[:count] = values[:count]
+    return more
+
+
 # The arithmetic around the draws, in integers (exact in any order): one loop each instead of
 # five to eight numpy calls on a few dozen arcs (docs/performance.md).
 @njit(cache=True)

@@ -65,6 +65,10 @@ _KPIS = (
     "engagement_rate",
     "loyalty_change_broadcast",
 )
+_NOTHING: Counts = dict.fromkeys(_KPIS, 0) | {
+    "engagement_rate": float("nan"),
+    "loyalty_change_broadcast": 0.0,
+}
 _ACTS = (Kind.LIKE, Kind.COMMENT, Kind.SHARE)
 
 
@@ -98,16 +102,13 @@ def content(day: Day, rng: np.random.Generator) -> Counts:
     (``day.posts`` gains the comments, ``day.published`` the count)."""
     first, count = day.brand.publish()
     day.published = count
-    counts: Counts = dict.fromkeys(_KPIS, 0)
-    counts["engagement_rate"] = float("nan")
-    counts["loyalty_change_broadcast"] = 0.0
-    if count == 0:
-        return counts
+    if count == 0:  # most days: nothing published, nothing drawn
+        return _NOTHING.copy()
     team = day.scenario.team
     day_post = _DayOfPosts(day, rng)
     for k in range(count):
         day_post.publish(first + k, team.start_hour + team.hours_per_day * k / count)
-    return counts | day_post.counts(day.population)
+    return _NOTHING | day_post.counts(day.population)
 
 
 class _DayOfPosts:

@@ -26,6 +26,7 @@ share of fans who interacted with the brand in the last 30 days.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -39,7 +40,7 @@ from socialsim.population import FAN, Population
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["RECENT_DAYS", "depth", "depth_deepen", "depth_levels"]
+__all__ = ["RECENT_DAYS", "depth", "depth_day", "depth_deepen", "depth_levels"]
 
 RECENT_DAYS = 30
 """Days back that count as "engaged recently" (the day itself included)."""
@@ -51,20 +52,8 @@ _KPIS = ("depth_shallow", "depth_engaged", "depth_deep", "engaged_30d_share")
 def depth(day: Day, rng: np.random.Generator) -> Counts:
     """Deepen the people answered or helped today, then let one day of depth fade for all."""
     pop, params = day.population, day.scenario.relationship
-    first, last = pop.log.day_range(day.t)
-    if last > first:
-        deepest = depth_deepen(
-            pop.log.column("person"),
-            pop.log.column("kind"),
-            first,
-            last,
-            _TWO_WAY,
-            pop.depth,
-            params.depth_gain,
-            work_table(len(pop)),
-        )
-        pop.max_depth = max(pop.max_depth, deepest)
-    return depth_levels(pop, day.t, keep=np.exp(-1.0 / params.depth_memory_days))
+    rows = pop.log.day_range(day.t)
+    return _levels(pop, day.t, _keep(params.depth_memory_days), rows, params.depth_gain)
 
 
 def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
@@ -81,15 +70,18 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
     >>> depth_levels(pop, 50)
     {'depth_shallow': 1, 'depth_engaged': 1, 'depth_deep': 2, 'engaged_30d_share': 50.0}
     """
-    shallow, engaged, deep, recent = _fade_and_count(
-        pop.depth,
-        pop.status,
-        pop.last_engaged,
+    return _levels(pop, t, float(keep), (0, 0), 0.0)
+
+
+def _levels(pop: Population, t: int, keep: float, rows: tuple[int, int], gain: float) -> Counts:
+    """:func:`depth_levels` after deepening by the log's ``rows`` (:func:`depth_day`)."""
+    log = pop.log
+    shallow, engaged, deep, recent, pop.max_depth = depth_day(
+        *(log.raw("person"), log.raw("kind"), *rows, _TWO_WAY, gain, work_table(len(pop))),
+        *(pop.depth, pop.status, pop.last_engaged, pop.max_depth),
         keep,
         max(t - RECENT_DAYS + 1, 0),
-        pop.max_depth > 0.0,  # else everyone is shallow: depth 0 fades to 0
     )
-    pop.max_depth *= keep  # everyone fades alike, so the deepest stays the deepest
     fans = shallow + engaged + deep
     return {
         "depth_shallow": shallow,
@@ -97,6 +89,54 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
         "depth_deep": deep,
         "engaged_30d_share": 100.0 * recent / fans if fans else float("nan"),
     }
+
+
+@lru_cache(maxsize=64)
+def _keep(memory_days: float) -> float:
+    """What a day of fading keeps, ``exp(−1/τ)``: numpy's ``exp`` (a compiled one rounds
+    otherwise), as a Python float (numba types a numpy scalar slowly), once per ``τ``."""
+    return float(np.exp(-1.0 / memory_days))
+
+
+@njit(cache=True)
+def depth_day(
+    person: np.ndarray,
+    kind: np.ndarray,
+    first: int,
+    last: int,
+    two_way: np.ndarray,
+    gain: float,
+    table: np.ndarray,
+    depth: np.ndarray,
+    status: np.ndarray,
+    last_engaged: np.ndarray,
+    max_depth: float,
+    keep: float,
+    since: int,
+) -> tuple[int, int, int, int, float]:  # pragma: no cover
+    """The depth phase in one call: deepen by the log's rows ``first .. last - 1``, fade by
+    ``keep``, count the fans by stage (shallow, engaged, deep) and those engaged from day
+    ``since`` on; the bound on everyone's depth after. Equal to::
+
+        if last > first:
+            max_depth = max(max_depth, depth_deepen(person, kind, first, last, two_way,
+                                                    depth, gain, table))
+        counts = _fade_and_count(depth, status, last_engaged, keep, since, max_depth > 0.0)
+        return *counts, max_depth * keep
+    """
+    if last > first:
+        max_depth = max(
+            max_depth, depth_deepen(person, kind, first, last, two_way, depth, gain, table)
+        )
+    shallow, engaged, deep, recent = _fade_and_count(
+        depth,
+        status,
+        last_engaged,
+        keep,
+        since,
+        max_depth > 0.0,  # else depth 0 fades to 0
+    )
+    return shallow, engaged, deep, recent, max_depth * keep  # everyone fades alike
 
 
 # The day's rows are a few dozen, but in numpy they cost a dozen calls (the rows, their kinds,
@@ -141,8 +181,10 @@ def depth_deepen(
 
 # One pass over everyone, as memory's: the fading and the counts in numpy cost several passes.
 # Without branches, as the state KPIs' tally (who is a fan, and at which stage, is
-# unpredictable from one person to the next), and in int32 products, which vectorise. When no
-# one has any depth (``some_depth`` false), depths are neither read nor written: half the work.
+# unpredictable from one person to the next); the compares in the arrays' own widths (an int8
+# status, int32 days: numba would widen both to int64 against an int64 constant), so that
+# more of them fit a vector. When no one has any depth (``some_depth`` false), depths are
+# neither read nor written, and the counts are int32 (numba widens each sum to int64).
 @njit(cache=True)
 def _fade_and_count(
     depth: np.ndarray,
@@ -151,21 +193,22 @@ def _fade_and_count(
     keep: float,
     since: int,
     some_depth: bool,
-) -> tuple[int, int, int, int]:
-    fans = recent = 0
+) -> tuple[int, int, int, int]:  # pragma: no cover
+    fan_status, since32 = np.int8(FAN), np.int32(since)
     if not some_depth:
+        fans32 = recent32 = np.int32(0)
         for i in range(status.size):
-            fan = np.int32(status[i] == FAN)
-            fans += fan
-            recent += fan * np.int32(last[i] >= since)
-        return fans, 0, 0, recent
+            fan = np.int32(status[i] == fan_status)
+            fans32 = np.int32(fans32 + fan)
+            recent32 = np.int32(recent32 + (fan & np.int32(last[i] >= since32)))
+        return int(fans32), 0, 0, int(recent32)
     fans = engaged_or_deep = deep = recent = 0
     for i in range(depth.size):
         d = depth[i] * keep
         depth[i] = d
-        fan = np.int32(status[i] == FAN)
+        fan = np.int64(status[i] == fan_status)
         fans += fan
-        engaged_or_deep += fan * np.int32(d >= 1.0 / 3.0)
-        deep += fan * np.int32(d >= 2.0 / 3.0)
-        recent += fan * np.int32(last[i] >= since)
+        engaged_or_deep += fan & np.int64(d >= 1.0 / 3.0)
+        deep += fan & np.int64(d >= 2.0 / 3.0)
+        recent += fan & np.int64(last[i] >= since32)
     return fans - engaged_or_deep, engaged_or_deep - deep, deep, recent

@@ -35,71 +35,84 @@ import numpy as np
 
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.cascade import fire
-from socialsim.kernels import njit
+from socialsim.fans.cascade import cascade_arc_count, cascade_arcs, cascade_successes_of, grown
+from socialsim.kernels import generator_of, njit, outputs, stream_handle
 from socialsim.network.graph import work_table
-from socialsim.posts import PostKind, Posts
+from socialsim.posts import COMPLAINT, PostKind, Posts
 
 if TYPE_CHECKING:
     from socialsim.day import Day
     from socialsim.network.graph import SocialGraph
 
-__all__ = ["escalation", "escalation_new_resharers", "escalation_reached", "reshare_cascade"]
+__all__ = [
+    "escalation",
+    "escalation_cascade",
+    "escalation_reached",
+    "escalation_reshares",
+    "reshare_cascade",
+]
 
 _KPIS = ("reshares", "negative_posts", "media_days", "reached_negative")
-_NO_ONE = np.empty(0, np.int64)
-_NO_HOURS = np.empty(0)
+_NOTHING = dict.fromkeys(_KPIS, 0)
 
 
 @phase("escalation", kpis=_KPIS)
 def escalation(day: Day, rng: np.random.Generator) -> Counts:
     """Re-shares of today's complaints (added to ``day.posts``, re-sharers in ``day.reshares``),
     and media coverage."""
-    params, pop, t = day.scenario.escalation, day.population, day.t
-    if not len(day.posts) and day.crisis.media_until < t:  # a quiet day, without the masks
-        return dict.fromkeys(_KPIS, 0)
-    complaint = day.posts.kind == PostKind.COMPLAINT
-    authors = day.posts.author[complaint]
-    media_before = day.crisis.media_until >= t
-    if authors.size == 0 and not media_before:
-        return dict.fromkeys(_KPIS, 0)
-    arousal = rng.random(authors.size)
-    p = min(params.reshare_prob * _stance(day), 1.0)
-    who, hour = reshare_cascade(
+    params, pop, t, posts, graph = (
+        day.scenario.escalation,
+        day.population,
+        day.t,
+        day.posts,
         day.graph,
-        authors,
-        arousal,
-        day.posts.hour[complaint],
+    )
+    if not len(posts) and day.crisis.media_until < t:  # a quiet day, without a call
+        return _NOTHING.copy()
+    n = len(pop)
+    table, who, hour = work_table(n), outputs(n, np.int64), outputs(n)
+    complaints, reshares, reached_negative = escalation_reshares(
+        stream_handle(rng),
+        posts.author,
+        posts.kind,
+        posts.hour,
+        graph.indptr,
+        graph.indices,
         pop.segment,
         day.scenario.identification.cross_segment,
-        p,
-        rng,
+        min(params.reshare_prob * _stance(day), 1.0),
+        pop.posts_made,
+        table,
+        who,
+        hour,
     )
-    if who.size:
-        posts = day.posts
+    if reshares:  # re-shares are complaints too, posted by the re-sharers
+        day.reshares = who[:reshares].copy()
         day.posts = Posts(
-            author=np.concatenate([posts.author, who]),
-            kind=np.concatenate([posts.kind, np.full(who.size, PostKind.COMPLAINT, np.int8)]),
-            hour=np.concatenate([posts.hour, hour]),
+            author=np.concatenate([posts.author, day.reshares]),
+            kind=np.concatenate([posts.kind, np.full(reshares, COMPLAINT, np.int8)]),
+            hour=np.concatenate([posts.hour, hour[:reshares]]),
         )
-        pop.posts_made[who] += 1
-        day.reshares = who
-    negative = authors.size + who.size
-    if negative >= max(params.media_min_posts, params.media_threshold * len(pop) / 1000.0, 1):
+    negative = complaints + reshares
+    if negative >= max(params.media_min_posts, params.media_threshold * n / 1000.0, 1):
         day.crisis.media_until = max(day.crisis.media_until, t + params.media_days - 1)
     covered = day.crisis.media_until >= t
-    reached = _NO_ONE
-    if covered:
+    if covered:  # the media reach people too: who saw a negative post, counted again
         reached, _ = pop.anyone.draw(hazard(params.media_reach), seed=rng)
         pop.feel_at(reached, np.full(reached.size, -params.media_effect))
-    graph = day.graph
+        reached_negative = escalation_reached(
+            graph.indptr,
+            graph.indices,
+            posts.of_kind(PostKind.COMPLAINT),
+            day.reshares,
+            reached,
+            table,
+        )
     return {
-        "reshares": int(who.size),
-        "negative_posts": int(negative),
+        "reshares": reshares,
+        "negative_posts": negative,
         "media_days": int(covered),
-        "reached_negative": escalation_reached(
-            graph.indptr, graph.indices, authors, who, reached, work_table(len(pop))
-        ),
+        "reached_negative": reached_negative,
     }
 
 
@@ -164,32 +177,167 @@ def reshare_cascade(
     >>> sorted(who.tolist()), bool((hour >= 0).all() and (hour < 24).all())
     ([1, 2, 3], True)
     """
-    seen = np.zeros(segment.size, bool)  # the authors and everyone who re-shared so far
-    seen[authors] = True
-    # Scratch for a new re-sharer's first sender, each entry written before it is read: the
-    # thread's work table, not 8 MB allocated (and faulted in) a day at a million people.
-    first = work_table(segment.size)
-    found_who, found_hour = [], []
-    frontier, level, when = authors, arousal, hours
-    while frontier.size and p > 0:
-        sender, target = fire(graph, frontier, p, seed=rng)
-        if sender.size == 0:  # no arc fired: the cascade ends (a draw of none takes nothing)
-            break
-        draws = rng.random(sender.size)  # an arc is kept if its draw is under its weight
-        target, sender = escalation_new_resharers(
-            target, sender, draws, level, frontier, segment, cross_segment, seen, first
-        )
-        if target.size == 0:
-            break
+    cascade = (
+        graph.indptr,
+        graph.indices,
+        np.asarray(authors, dtype=np.int64),
+        np.asarray(arousal, dtype=np.float64),
+        np.asarray(hours, dtype=np.float64),
+        segment,
+        float(cross_segment),
+        float(p),
+        work_table(segment.size),
+    )
+    return escalation_cascade(stream_handle(rng), cascade)
+
+
+@njit(cache=True)
+def escalation_reshares(
+    handle: np.ndarray,
+    author: np.ndarray,
+    kind: np.ndarray,
+    hour: np.ndarray,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    segment: np.ndarray,
+    cross_segment: float,
+    p: float,
+    posts_made: np.ndarray,
+    table: np.ndarray,
+    who: np.ndarray,
+    when: np.ndarray,
+) -> tuple[int, int, int]:  # pragma: no cover
+    """The day's re-shares: the phase's draws and loops in one call.
+
+    Writes the re-sharers and their hours at the start of ``who`` and ``when`` (room for
+    everyone) and counts their posts; returns how many complaints there were, how many
+    re-shares, and how many distinct people saw a negative post (the media aside).
+    ``handle`` is the escalation stream's (:func:`~socialsim.kernels.stream_handle`);
+    ``table`` is scratch, one entry per person.
+
+    Equal to this numpy (``rng`` the stream)::
+
+        complaint = kind == COMPLAINT
+        authors = author[complaint]
+        arousal = rng.random(authors.size)
+        who, when = reshare_cascade(graph, authors, arousal, hour[complaint], segment,
+                                    cross_segment, p, rng)
+        posts_made[who] += 1
+        reached = escalation_reached(indptr, indices, authors, who, [], table)
+        return authors.size, who.size, reached
+    """
+    rng = generator_of(handle)
+    complaints = 0
+    for k in range(kind.size):
+        complaints += kind[k] == COMPLAINT
+    authors = np.empty(complaints, dtype=np.int64)
+    hours = np.empty(complaints)
+    arousal = np.empty(complaints)
+    at = 0
+    for k in range(kind.size):
+        if kind[k] == COMPLAINT:
+            authors[at], hours[at], arousal[at] = author[k], hour[k], rng.random()
+            at += 1
+    found = _reshares(
+        rng, indptr, indices, authors, arousal, hours, segment, cross_segment, p, table, who, when
+    )
+    for person in who[:found]:
+        posts_made[person] += 1
+    reached = escalation_reached(indptr, indices, authors, who[:found], who[:0], table)
+    return complaints, found, reached
+
+
+@njit(cache=True)
+def escalation_cascade(
+    handle: np.ndarray, cascade: tuple
+) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
+    """:func:`reshare_cascade`, drawing from the stream of ``handle``; ``cascade`` holds
+    :func:`_reshares`' arguments from ``indptr`` to ``table``."""
+    people = cascade[5].size  # the segment of each
+    who, when = np.empty(people, dtype=np.int64), np.empty(people)
+    found = _reshares(generator_of(handle), *cascade, who, when)
+    return who[:found].copy(), when[:found].copy()
+
+
+@njit(cache=True)
+def _reshares(
+    rng: np.random.Generator,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    authors: np.ndarray,
+    arousal: np.ndarray,
+    hours: np.ndarray,
+    segment: np.ndarray,
+    cross_segment: float,
+    p: float,
+    table: np.ndarray,
+    who: np.ndarray,
+    when: np.ndarray,
+) -> int:  # pragma: no cover
+    """The cascade of :func:`reshare_cascade`, level by level: the re-sharers and their hours
+    written at the start of ``who`` and ``when``, how many returned. Each level is equal to::
+
+        sender, target = fire(graph, frontier, p, seed=rng)   # no arc fired: the end
+        draws = rng.random(sender.size)    # an arc is kept if its draw is under its weight
+        same = segment[frontier[sender]] == segment[target]
+        keep = draws < level[sender] * np.where(same, 1.0, cross_segment)
+        target, first = np.unique(target[keep], return_index=True)
+        sender = sender[keep][first]
+        new = ~seen[target]                # the authors and earlier re-sharers
+        target, sender = target[new], sender[new]    # none: the end
+        seen[target] = True
         start = when[sender]
-        found_who.append(target)
-        found_hour.append(start + (24.0 - start) * rng.random(target.size))
-        frontier, level, when = target, level[sender], found_hour[-1]
-    if not found_who:  # most days
-        return _NO_ONE, _NO_HOURS
-    if len(found_who) == 1:
-        return found_who[0], found_hour[0]
-    return np.concatenate(found_who), np.concatenate(found_hour)
+        hour = start + (24.0 - start) * rng.random(target.size)
+        frontier, level, when = target, level[sender], hour
+
+    ``table`` is scratch, one entry per person: who has been seen is the list ``seen`` and,
+    for a person ``v``, ``table[v]``, their place in it if they are there.
+    """
+    seen = np.empty(max(16, 2 * authors.size), dtype=np.int64)
+    count = 0
+    for person in authors:
+        table[person] = count
+        seen[count] = person
+        count += 1
+    found = 0
+    frontier, level, start = authors, arousal, hours
+    while frontier.size and p > 0:
+        arcs = cascade_successes_of(rng, cascade_arc_count(indptr, frontier), p)
+        if arcs.size == 0:  # no arc fired: the cascade ends (a draw of none takes nothing)
+            break
+        sender = np.empty(arcs.size, dtype=np.int64)
+        cascade_arcs(indptr, frontier, arcs, sender)
+        draws = np.empty(arcs.size)
+        for i in range(arcs.size):
+            draws[i] = rng.random()
+        target = np.empty(arcs.size, dtype=np.int64)
+        first = np.empty(arcs.size, dtype=np.int64)
+        new = 0
+        for i in range(arcs.size):
+            v, s = indices[arcs[i]], sender[i]
+            same = segment[frontier[s]] == segment[v]
+            if draws[i] < level[s] * (1.0 if same else cross_segment):
+                place = table[v]
+                if not (0 <= place < count and seen[place] == v):
+                    if count == seen.size:
+                        seen = grown(seen, count)
+                    table[v], seen[count] = count, v
+                    count += 1
+                    target[new], first[new] = v, s
+                    new += 1
+        if new == 0:
+            break
+        order = np.argsort(target[:new])  # the new re-sharers in increasing order
+        frontier = target[:new][order]
+        sender = first[:new][order]
+        hour = np.empty(new)
+        for i in range(new):
+            begin = start[sender[i]]
+            hour[i] = begin + (24.0 - begin) * rng.random()
+        who[found : found + new], when[found : found + new] = frontier, hour
+        found += new
+        level, start = level[sender], hour
+    return found
 
 
 @njit(cache=True)
@@ -245,43 +393,3 @@ def escalation_reached(
         count += table[person] == at
         at += 1
     return count
-
-
-@njit(cache=True)
-def escalation_new_resharers(
-    target: np.ndarray,
-    sender: np.ndarray,
-    draws: np.ndarray,
-    level: np.ndarray,
-    frontier: np.ndarray,
-    segment: np.ndarray,
-    cross_segment: float,
-    seen: np.ndarray,
-    first: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray]:  # pragma: no cover
-    """The fired arcs kept (a draw under the sender's arousal ``level`` times identification),
-    their targets not ``seen`` yet, in increasing order, each with the sender of its first
-    kept arc; marks them ``seen``. ``first`` is scratch, one entry per person.
-
-    Equal to this numpy, where ``seen_ids`` lists the people marked::
-
-        same = segment[frontier[sender]] == segment[target]
-        keep = draws < level[sender] * np.where(same, 1.0, cross_segment)
-        target, first = np.unique(target[keep], return_index=True)
-        sender = sender[keep][first]
-        new = ~np.isin(target, seen_ids, assume_unique=True)
-        target, sender = target[new], sender[new]
-        seen_ids = np.union1d(seen_ids, target)
-    """
-    new = np.empty(target.size, np.int64)
-    count = 0
-    for i in range(target.size):
-        same = segment[frontier[sender[i]]] == segment[target[i]]
-        keep = draws[i] < level[sender[i]] * (1.0 if same else cross_segment)
-        if keep and not seen[target[i]]:
-            seen[target[i]] = True
-            first[target[i]] = sender[i]
-            new[count] = target[i]
-            count += 1
-    new = np.sort(new[:count])
-    return new, first[new]

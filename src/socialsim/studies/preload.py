@@ -25,14 +25,13 @@ from socialsim.brand.compiled_triage import (
 )
 from socialsim.brand.response import onlookers, replies
 from socialsim.day import Day, Plan
-from socialsim.fans.advocacy import defence_felt
-from socialsim.fans.depth import depth_deepen
-from socialsim.fans.escalation import escalation_reached, reshare_cascade
-from socialsim.fans.identification import arcs
+from socialsim.fans.advocacy import defence, help_needs, praise_seen
+from socialsim.fans.escalation import escalation, escalation_reached
+from socialsim.interactions import Channel, Kind, log_posts
 from socialsim.kernels import stream_handle
 from socialsim.model import EngagementModel
 from socialsim.network.graph import SocialGraph, distinct, sum_by
-from socialsim.posts import Flagged
+from socialsim.posts import COMPLAINT, NEED, PRAISE, Flagged, Posts
 from socialsim.scenario import Scenario
 
 # What the workers run: a calibration's Simulator, every other study's execute.
@@ -50,7 +49,6 @@ def _load_kernels() -> None:
     # on a day with one complaint, answered.
     none = np.empty(0, np.int64)
     no = np.zeros(0, bool)
-    depth_deepen(none, np.zeros(0, np.int8), 0, 0, no, np.zeros(0), 0.5, none)
     sum_by(none, np.zeros(0), 1)  # content's reactions, on days with brand posts
     label, hours, counts = np.zeros(0, np.int8), np.zeros(0), np.zeros(1, np.int32)
     handle = stream_handle(np.random.default_rng(0))
@@ -65,6 +63,13 @@ def _load_kernels() -> None:
     triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
     flagged = (none, label, label, hours, no, no)
     listening_heard(handle, none, label, hours, 0, *[0.5] * 4, 1, *flagged, none, label, hours)
+    # The audiences' phases on a day with a post of each kind, and an act logged as content
+    # logs its likes.
+    day = Day(3, model.scenario, model.graph, model.population, model.brand)
+    day.posts = Posts(np.arange(3), np.array([COMPLAINT, PRAISE, NEED], np.int8), np.ones(3))
+    for phase in (escalation, log_posts, defence, praise_seen, help_needs):
+        phase(day, np.random.default_rng(0))
+    model.population.record(np.zeros(1, np.int64), day=3, hour=np.ones(1), **_LIKE)
     day = Day(3, model.scenario, model.graph, model.population, model.brand)
     item = {name: np.zeros(1, column.dtype) for name, column in vars(Flagged.empty()).items()}
     item["arrival"] = np.array([48.0 + model.scenario.team.start_hour])
@@ -73,15 +78,12 @@ def _load_kernels() -> None:
     for phase in (work, replies, onlookers):
         phase(day, np.random.default_rng(0))
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
-    segment, table = np.zeros(2, np.int32), np.empty(2, np.int64)
-    defence_felt(none, no, 0.5, 0.2, *arcs(pair), segment, 0.3, table)
     pair.arcs_from(none)
     distinct(none, 2)  # escalation's media pick-up
-    one = np.ones(1)
-    reshare_cascade(
-        pair, np.array([0]), one, one, np.zeros(2, np.int32), 1.0, 1.0, np.random.default_rng(0)
-    )
     escalation_reached(pair.indptr, pair.indices, none, none, none, none)
+
+
+_LIKE = {"kind": Kind.LIKE, "channel": Channel.BRAND_POST, "post": 0}
 
 
 _load_kernels()
