@@ -441,24 +441,29 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     n = 200
     status, churn_day = rng.integers(0, 3, n).astype(np.int8), np.full(n, -1, np.int32)
     loyalty, depth = rng.uniform(0, 10, n), rng.random(n)
-    candidates = rng.choice(n, int(rng.integers(0, 60)), replace=False)
-    e = rng.uniform(0.0, 0.02, candidates.size)
+    # The candidates drawn in the kernel along the line, or (seed % 5 == 0) for everyone.
+    anyone = Arrivals.of(np.ones(n))
+    drawn_at = hazard(float(rng.uniform(0.01, 0.1))) if seed % 5 else 0.5
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    candidates, e = anyone.draw(drawn_at, seed=theirs)
     protected, protection = bool(seed % 2), float(rng.random())
     fan = status[candidates] == 1
     expected_fans, expected_e = candidates[fan], e[fan]
-    out = np.empty(candidates.size)
     sensitivity, reference = float(rng.uniform(0, 5)), float(rng.uniform(0, 10))
-    fans = churn_fans(candidates, e, status, loyalty, sensitivity, reference, out)
-    assert candidates[:fans].tolist() == expected_fans.tolist()
-    assert e[:fans].tobytes() == expected_e.tobytes()
+    events = anyone.events(drawn_at, seed=ours)
+    assert events[0] == bool(seed % 5)
+    fans, e, out = churn_fans(events, status, loyalty, sensitivity, reference)
+    assert ours.random() == theirs.random()
+    assert fans.tolist() == expected_fans.tolist()
+    assert e.tobytes() == expected_e.tobytes()
     exponent = sensitivity * (reference - loyalty[expected_fans])  # as churn_probability
-    assert out[:fans].tobytes() == exponent.tobytes()
+    assert out.tobytes() == exponent.tobytes()
 
     # The phase's numpy between the kernels: -hazard(base_rate * exp(exponent)), in place.
     # (validated so that churn at loyalty 0 stays a probability: at most exp(-s * reference))
     base_rate = float(rng.random() if seed else 1.0) * np.exp(-sensitivity * reference)
     chance = hazard(base_rate * np.exp(exponent))
-    minus_chance = out[:fans]
+    minus_chance = out
     np.log1p(
         np.multiply(np.exp(minus_chance, out=minus_chance), -base_rate, out=minus_chance),
         out=minus_chance,
@@ -470,7 +475,7 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     leaving = expected_fans[expected_e < expected]
     expected_status, expected_day = status.copy(), churn_day.copy()
     expected_status[leaving], expected_day[leaving] = 2, 9
-    args = (candidates[:fans], e[:fans], minus_chance, depth, protected, protection)
+    args = (fans, e, minus_chance, depth, protected, protection)
     assert churn_leave(*args, status, churn_day, 9) == leaving.size
     assert status.tolist() == expected_status.tolist()
     assert churn_day.tolist() == expected_day.tolist()
