@@ -192,15 +192,11 @@ def experiences_numpy(lived, e, post_e, hour, had, bad_hazard, effects, praise_h
 
 @pytest.mark.parametrize("seed", range(30))
 def test_experiences_outcomes_equal_their_numpy_version(seed):
-    # The kernels draw what the phase drew with numpy, from one seed: the candidates' posting
-    # and hour uniforms (experiences_uniforms), then, after the needs, the needs' hours.
+    # The kernels draw what the phase drew with numpy, from one seed: the candidates, their
+    # posting and hour uniforms (experiences_uniforms), then the needs and their hours
+    # (experiences_outcomes); each draw of events along the line, or for everyone.
     rng = np.random.default_rng(seed)
-    n, m, people = int(rng.integers(0, 80)), int(rng.integers(0, 10)), 300
-    lived = rng.choice(people, n, replace=False)
-    needs = rng.choice(people, m, replace=False)
-    episode = seed % 3 == 0  # each candidate's own hazards
-    hazards = rng.uniform(0.0, 0.3, (2, n if episode else 1))
-    had = hazards.sum(axis=0) if episode else np.empty(0)
+    people = 300
     state = (
         rng.integers(0, 3, people).astype(np.int8),
         rng.lognormal(0.0, 1.0, people) * (rng.random(people) < 0.9),
@@ -209,31 +205,40 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
         rng.random(people) * (seed % 2),
         float(rng.random()),
     )
-    e = rng.uniform(0.0, 0.5, n)
+    anyone, by_activity = Arrivals.of(np.ones(people)), Arrivals.of(state[1])
+    lived_at = hazard(float(rng.uniform(0.01, 0.1) if seed % 4 else rng.uniform(0.2, 0.4)))
+    needs_at = hazard(float(rng.uniform(0.0, 0.03) if seed % 3 else rng.uniform(0.3, 0.5)))
+    theirs, ours = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    lived, e = anyone.draw(lived_at, seed=theirs)
+    post_e, hour = (
+        exponential(theirs.random(lived.size, dtype=np.float32)),
+        theirs.random(lived.size),
+    )
+    needs, _ = by_activity.draw(needs_at, seed=theirs)
+    need_hour = theirs.random(needs.size)
+    n = lived.size
+    episode = seed % 3 == 0  # each candidate's own hazards
+    hazards = rng.uniform(0.0, 0.3, (2, n if episode else 1))
+    had = hazards.sum(axis=0) if episode else np.empty(0)
     effects = [-rng.uniform(0, 3), rng.uniform(0, 1), hazard(float(rng.random()))]
     praise_hazard = hazard(float(rng.random()))
-    theirs, ours = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
-    post_e, hour = exponential(theirs.random(n, dtype=np.float32)), theirs.random(n)
-    need_hour = theirs.random(m)
     numpy_args = (lived, e, post_e, hour, had, hazards[0], effects, praise_hazard, needs, need_hour)
     expected_made = rng.integers(0, 5, people).astype(np.int32)
     made, loyalty = expected_made.copy(), state[3].copy()
     posts, counts = experiences_numpy(*numpy_args, *state, expected_made)
 
-    uniforms = np.empty((2, n))
-    experiences_uniforms(stream_handle(ours), uniforms)
+    got_lived, got_e, uniforms = experiences_uniforms(anyone.events(lived_at, seed=ours))
+    assert got_lived.tolist() == lived.tolist() and got_e.tobytes() == e.tobytes()
     np.log1p(uniforms[0], out=uniforms[0])
     assert (-uniforms[0]).tobytes() == post_e.tobytes() and uniforms[1].tobytes() == hour.tobytes()
-    buffers = np.empty(n + m, np.int64), np.empty(n + m, np.int8), np.empty(n + m)
-    args = (lived, e, uniforms, had, hazards[0], np.array([*effects, praise_hazard]), needs)
-    got = experiences_outcomes(
-        stream_handle(ours), *args, *state[:3], loyalty, *state[4:], made, *buffers
-    )
-    assert got == counts
-    k = sum(counts[2:])
-    assert buffers[0][:k].tolist() == posts.author.tolist()
-    assert buffers[1][:k].tolist() == posts.kind.tolist()
-    assert buffers[2][:k].tobytes() == posts.hour.tobytes()
+    events = by_activity.events(needs_at, seed=ours)
+    assert events[0] == bool(seed % 3)
+    args = (lived, e, uniforms, had, hazards[0], np.array([*effects, praise_hazard]))
+    got = experiences_outcomes(events, *args, *state[:3], loyalty, *state[4:], made)
+    assert got[:5] == counts
+    assert got[5].tolist() == posts.author.tolist()
+    assert got[6].tolist() == posts.kind.tolist()
+    assert got[7].tobytes() == posts.hour.tobytes()
     assert loyalty.tobytes() == state[3].tobytes()
     assert made.tolist() == expected_made.tolist()
     assert ours.random() == theirs.random()
