@@ -33,6 +33,7 @@ from socialsim.fans.experiences import experiences_outcomes, experiences_uniform
 from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import (
     recruitment_cascade,
+    recruitment_drawn,
     recruitment_external,
     recruitment_join,
     recruitment_pitchers,
@@ -607,3 +608,19 @@ def test_recruitment_external_joins_the_prospects_drawn_under_the_rate(seed):
     assert recruitment_external(drawn, minus_u, s, status, join_day, 4) == expected
     assert status.tobytes() == expected_status.tobytes()
     assert join_day.tobytes() == expected_day.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_recruitment_drawn_equals_the_draw_negated(seed):
+    # Along the line, for everyone, or at rate 0 (nobody).
+    rng = np.random.default_rng(seed)
+    anyone = Arrivals.of(np.ones(500))
+    rate = [hazard(float(rng.uniform(0.001, 0.1))), 0.5, 0.0][seed % 3]
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    drawn, e = anyone.draw(rate, seed=theirs)
+    events = anyone.events(rate, seed=ours)
+    assert events[0] == (seed % 3 == 0)
+    got, minus_e = recruitment_drawn(events)
+    assert got.tolist() == drawn.tolist()
+    assert minus_e.tobytes() == np.negative(e).tobytes()
+    assert ours.random() == theirs.random()

@@ -45,6 +45,7 @@ KERNELS = {
     "socialsim.fans.identification._spread",
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.recruitment.recruitment_cascade",
+    "socialsim.fans.recruitment.recruitment_drawn",
     "socialsim.fans.word_of_mouth.word_of_mouth_feel",
     "socialsim.fans.word_of_mouth.word_of_mouth_heard",
     "socialsim.kpis.state._tally",

@@ -67,6 +67,8 @@ def _load_kernels() -> None:
     defence_felt(none, no, 0.5, 0.2, *arcs(pair), segment, 0.3, table)
     pair.arcs_from(none)
     distinct(none, 2)  # escalation's media pick-up
+    # Content's and the media's draws, which the other phases now make inside their kernels.
+    model.population.anyone.draw(0.001, seed=np.random.default_rng(0))
     one = np.ones(1)
     reshare_cascade(
         pair, np.array([0]), one, one, np.zeros(2, np.int32), 1.0, 1.0, np.random.default_rng(0)
