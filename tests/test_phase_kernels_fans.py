@@ -228,13 +228,17 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
     made, loyalty = expected_made.copy(), state[3].copy()
     posts, counts = experiences_numpy(*numpy_args, *state, expected_made)
 
-    got_lived, got_e, uniforms = experiences_uniforms(anyone.events(lived_at, seed=ours))
-    assert got_lived.tolist() == lived.tolist() and got_e.tobytes() == e.tobytes()
+    fans, fans_e, uniforms = experiences_uniforms(anyone.events(lived_at, seed=ours), state[0])
+    fan = state[0][lived] == 1  # the kernels take the fans alone, and their hazards
+    assert fans.tolist() == lived[fan].tolist() and fans_e.tobytes() == e[fan].tobytes()
     np.log1p(uniforms[0], out=uniforms[0])
-    assert (-uniforms[0]).tobytes() == post_e.tobytes() and uniforms[1].tobytes() == hour.tobytes()
+    assert (-uniforms[0]).tobytes() == post_e[fan].tobytes()
+    assert uniforms[1].tobytes() == hour[fan].tobytes()
     events = by_activity.events(needs_at, seed=ours)
     assert events[0] == bool(seed % 3)
-    args = (lived, e, uniforms, had, hazards[0], np.array([*effects, praise_hazard]))
+    own = hazards[:, fan] if episode else hazards
+    args = (fans, fans_e, uniforms, had[fan] if episode else had, own[0])
+    args += (np.array([*effects, praise_hazard]),)
     got = experiences_outcomes(events, *args, *state[:3], loyalty, *state[4:], made)
     assert got[:5] == counts
     assert got[5].tolist() == posts.author.tolist()
@@ -624,3 +628,17 @@ def test_recruitment_drawn_equals_the_draw_negated(seed):
     assert got.tolist() == drawn.tolist()
     assert minus_e.tobytes() == np.negative(e).tobytes()
     assert ours.random() == theirs.random()
+
+
+def test_numpys_log1p_of_a_value_does_not_depend_on_its_neighbours():
+    # Experiences takes log1p of the fans' posting uniforms alone: that equals log1p of every
+    # candidate's, then the fans', only if numpy's log1p gives a value the same bits wherever
+    # it stands.
+    rng = np.random.default_rng(2)
+    values = -rng.random(20_000, dtype=np.float32).astype(np.float64)
+    whole = np.log1p(values)
+    keep = rng.random(values.size) < 0.3
+    assert np.log1p(values[keep]).tobytes() == whole[keep].tobytes()
+    for start in range(8):  # other alignments and lengths
+        part = values[start : start + 1_003]
+        assert np.log1p(part).tobytes() == whole[start : start + 1_003].tobytes()

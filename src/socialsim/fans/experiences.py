@@ -60,19 +60,19 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
         day.posts = _NO_POSTS
         return dict.fromkeys(experiences.kpis, 0)
     # The candidates, then their posting and hour uniforms, then the needs (whose hours the
-    # outcomes draw), in the stream's order. The posting uniform u is wanted as E =
-    # -log1p(-u): numpy's log1p (a compiled one may round differently) makes uniforms[0],
-    # which holds -u, into -E.
-    lived, e, uniforms = experiences_uniforms(
-        pop.anyone.events(hazard(worst + params.good_rate), seed=rng)
+    # outcomes draw), in the stream's order; only the fans among the candidates are kept. The
+    # posting uniform u is wanted as E = -log1p(-u): numpy's log1p (a compiled one may round
+    # differently) makes uniforms[0], which holds -u, into -E.
+    fans, e, uniforms = experiences_uniforms(
+        pop.anyone.events(hazard(worst + params.good_rate), seed=rng), pop.status
     )
     minus_e = uniforms[0]
     np.log1p(minus_e, out=minus_e)
     effects, everyones = _effects(params)
-    had, bad_hazard = _hazards(lived, pop.segment, segment, extra, params, everyones)
+    had, bad_hazard = _hazards(fans, pop.segment, segment, extra, params, everyones)
     good, bad, complaints, praise, needing, posts, kind, hours = experiences_outcomes(
         pop.by_activity.events(hazard(params.need_rate), seed=rng),
-        lived,
+        fans,
         e,
         uniforms,
         had,
@@ -138,20 +138,28 @@ def _hazards(
 
 
 @njit(cache=True)
-def experiences_uniforms(events: Events) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The day's candidates (:meth:`~socialsim.chance.Arrivals.events` of everyone), their
-    ``E``, and their posting and hour uniforms (shape ``(2, n)``), drawn here in that order.
-    Equal to ``lived, e = anyone.draw(rate, seed=rng)`` (the events' rate and stream), then
-    ``out[0] = np.negative(rng.random(n, dtype=np.float32), dtype=np.float64)`` (the first step
-    of :func:`~socialsim.chance.exponential`) and ``out[1] = rng.random(n)``."""
+def experiences_uniforms(
+    events: Events, status: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The day's candidates (:meth:`~socialsim.chance.Arrivals.events` of everyone) and their
+    posting and hour uniforms, drawn here in that order, then the fans among them: the fans,
+    their ``E`` and ``out``, their uniforms (shape ``(2, fans)``). Equal to ``lived, e =
+    anyone.draw(rate, seed=rng)`` (the events' rate and stream), ``out[0] =
+    np.negative(rng.random(n, dtype=np.float32), dtype=np.float64)`` (the first step of
+    :func:`~socialsim.chance.exponential`), ``out[1] = rng.random(n)``, then ``fan =
+    status[lived] == FAN`` and ``lived[fan], e[fan], out[:, fan]``."""
     lived, e, _ = arrivals_events(events)
     rng = generator_of(events[1])
-    out = np.empty((2, lived.size))
     posting = rng.random(lived.size, dtype=np.float32)
-    for k in range(posting.size):
-        out[0, k] = -np.float64(posting[k])
-    out[1, :] = rng.random(lived.size)
-    return lived, e, out
+    hour = rng.random(lived.size)
+    fans = 0
+    for k in range(lived.size):  # the fans to the front, in order, in place
+        lived[fans], e[fans], posting[fans], hour[fans] = lived[k], e[k], posting[k], hour[k]
+        fans += status[lived[k]] == FAN
+    out = np.empty((2, fans))
+    for k in range(fans):
+        out[0, k], out[1, k] = -np.float64(posting[k]), hour[k]
+    return lived[:fans], e[:fans], out
 
 
 # One pass over the day's candidates instead of some forty numpy calls on a few hundred
@@ -173,11 +181,11 @@ def experiences_outcomes(
     damping: float,
     posts_made: np.ndarray,
 ) -> tuple[int, int, int, int, int, np.ndarray, np.ndarray, np.ndarray]:
-    """The experiences of the fans among ``lived``, the posts about them, and today's needs
-    (drawn here from ``needs_events``, :meth:`~socialsim.chance.Arrivals.events` of the people
-    by activity).
+    """The experiences of the fans ``lived``, the posts about them, and today's needs (drawn
+    here from ``needs_events``, :meth:`~socialsim.chance.Arrivals.events` of the people by
+    activity).
 
-    Equal to this numpy, on ``lived`` (distinct people), their exponentials ``e``, and
+    Equal to this numpy, on ``lived`` (distinct fans), their exponentials ``e``, and
     ``uniforms``: minus the exponentials of their posting uniforms (``post_e = -uniforms[0]``)
     and their hour uniforms (``hour = uniforms[1]``); ``had`` and ``bad_hazard`` hold each
     candidate's hazards (``had`` empty: everyone drawn had an experience; ``bad_hazard`` of size
@@ -186,11 +194,9 @@ def experiences_outcomes(
 
         needs, _ = by_activity.draw(rate, seed=rng)  # the needs' events' rate and stream
         need_hour = rng.random(needs.size)
-        fan = status[lived] == FAN
-        lived, e, post_e, hour = (x[fan] for x in (lived, e, post_e, hour))
-        bad_hazard = bad_hazard[fan] if bad_hazard.size > 1 else bad_hazard[0]
+        bad_hazard = bad_hazard if bad_hazard.size > 1 else bad_hazard[0]
         if had.size:
-            keep = e < had[fan]
+            keep = e < had
             lived, e, post_e, hour, bad_hazard = (x[keep] for x in (...))
         was_bad = e < bad_hazard
         bad, good = lived[was_bad], lived[~was_bad]
@@ -214,7 +220,7 @@ def experiences_outcomes(
     good = bad = complaints = praise = 0
     for k in range(lived.size):
         i = lived[k]
-        if status[i] != FAN or (had.size > 0 and not e[k] < had[k]):
+        if had.size > 0 and not e[k] < had[k]:
             continue
         was_bad = e[k] < bad_hazard[min(k, bad_hazard.size - 1)]
         delta = effects[0] if was_bad else effects[1]
