@@ -18,7 +18,7 @@ import numpy as np
 
 from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
-from socialsim.kernels import njit
+from socialsim.kernels import njit, prefetch
 from socialsim.population import CHURNED, FAN
 from socialsim.scenario import ChurnParams
 
@@ -85,6 +85,10 @@ def _highest(params: ChurnParams) -> float:
     return hazard(float(churn_probability(np.zeros(1), params)[0]))
 
 
+# How many people ahead a loop over people asks for their entries (kernels.prefetch).
+_AHEAD = 16
+
+
 # The draw and two loops around numpy's exp and log1p in churn_probability and hazard (a
 # compiled one may round differently), instead of a dozen numpy calls on a hundred people.
 @njit(cache=True)
@@ -104,6 +108,10 @@ def churn_fans(
     exponent = np.empty(candidates.size)
     fans = 0
     for k in range(candidates.size):
+        if k + _AHEAD < candidates.size:  # at a million people, each entry is a cache miss
+            ahead = candidates[k + _AHEAD]
+            prefetch(status, ahead)
+            prefetch(loyalty, ahead)
         i = candidates[k]
         if status[i] == FAN:
             candidates[fans], e[fans] = i, e[k]
@@ -134,6 +142,8 @@ def churn_leave(
     """
     leaving = 0
     for k in range(fans.size):
+        if protected and k + _AHEAD < fans.size:
+            prefetch(depth, fans[k + _AHEAD])
         i = fans[k]
         chance = -minus_chance[k]
         rate = chance * (1.0 - protection * depth[i]) if protected else chance
