@@ -43,6 +43,7 @@ from socialsim.fans.experiences import experiences_outcomes, experiences_uniform
 from socialsim.fans.identification import arcs, spread
 from socialsim.fans.recruitment import (
     recruitment_cascade,
+    recruitment_drawn,
     recruitment_external,
     recruitment_join,
     recruitment_pitchers,
@@ -168,15 +169,11 @@ def experiences_numpy(lived, e, post_e, hour, had, bad_hazard, effects, praise_h
 
 @pytest.mark.parametrize("seed", range(30))
 def test_experiences_outcomes_equal_their_numpy_version(seed):
-    # The kernels draw what the phase drew with numpy, from one seed: the candidates' posting
-    # and hour uniforms (experiences_uniforms), then, after the needs, the needs' hours.
+    # The kernels draw what the phase drew with numpy, from one seed: the candidates, their
+    # posting and hour uniforms (experiences_uniforms), then the needs and their hours
+    # (experiences_outcomes); each draw of events along the line, or for everyone.
     rng = np.random.default_rng(seed)
-    n, m, people = int(rng.integers(0, 80)), int(rng.integers(0, 10)), 300
-    lived = rng.choice(people, n, replace=False)
-    needs = rng.choice(people, m, replace=False)
-    episode = seed % 3 == 0  # each candidate's own hazards
-    hazards = rng.uniform(0.0, 0.3, (2, n if episode else 1))
-    had = hazards.sum(axis=0) if episode else np.empty(0)
+    people = 300
     state = (
         rng.integers(0, 3, people).astype(np.int8),
         rng.lognormal(0.0, 1.0, people) * (rng.random(people) < 0.9),
@@ -185,31 +182,44 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
         rng.random(people) * (seed % 2),
         float(rng.random()),
     )
-    e = rng.uniform(0.0, 0.5, n)
+    anyone, by_activity = Arrivals.of(np.ones(people)), Arrivals.of(state[1])
+    lived_at = hazard(float(rng.uniform(0.01, 0.1) if seed % 4 else rng.uniform(0.2, 0.4)))
+    needs_at = hazard(float(rng.uniform(0.0, 0.03) if seed % 3 else rng.uniform(0.3, 0.5)))
+    theirs, ours = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    lived, e = anyone.draw(lived_at, seed=theirs)
+    post_e, hour = (
+        exponential(theirs.random(lived.size, dtype=np.float32)),
+        theirs.random(lived.size),
+    )
+    needs, _ = by_activity.draw(needs_at, seed=theirs)
+    need_hour = theirs.random(needs.size)
+    n = lived.size
+    episode = seed % 3 == 0  # each candidate's own hazards
+    hazards = rng.uniform(0.0, 0.3, (2, n if episode else 1))
+    had = hazards.sum(axis=0) if episode else np.empty(0)
     effects = [-rng.uniform(0, 3), rng.uniform(0, 1), hazard(float(rng.random()))]
     praise_hazard = hazard(float(rng.random()))
-    theirs, ours = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
-    post_e, hour = exponential(theirs.random(n, dtype=np.float32)), theirs.random(n)
-    need_hour = theirs.random(m)
     numpy_args = (lived, e, post_e, hour, had, hazards[0], effects, praise_hazard, needs, need_hour)
     expected_made = rng.integers(0, 5, people).astype(np.int32)
     made, loyalty = expected_made.copy(), state[3].copy()
     posts, counts = experiences_numpy(*numpy_args, *state, expected_made)
 
-    uniforms = np.empty((2, n))
-    experiences_uniforms(stream_handle(ours), uniforms)
+    fans, fans_e, uniforms = experiences_uniforms(anyone.events(lived_at, seed=ours), state[0])
+    fan = state[0][lived] == 1  # the kernels take the fans alone, and their hazards
+    assert fans.tolist() == lived[fan].tolist() and fans_e.tobytes() == e[fan].tobytes()
     np.log1p(uniforms[0], out=uniforms[0])
-    assert (-uniforms[0]).tobytes() == post_e.tobytes() and uniforms[1].tobytes() == hour.tobytes()
-    buffers = np.empty(n + m, np.int64), np.empty(n + m, np.int8), np.empty(n + m)
-    args = (lived, e, uniforms, had, hazards[0], np.array([*effects, praise_hazard]), needs)
-    got = experiences_outcomes(
-        stream_handle(ours), *args, *state[:3], loyalty, *state[4:], made, *buffers
-    )
-    assert got == counts
-    k = sum(counts[2:])
-    assert buffers[0][:k].tolist() == posts.author.tolist()
-    assert buffers[1][:k].tolist() == posts.kind.tolist()
-    assert buffers[2][:k].tobytes() == posts.hour.tobytes()
+    assert (-uniforms[0]).tobytes() == post_e[fan].tobytes()
+    assert uniforms[1].tobytes() == hour[fan].tobytes()
+    events = by_activity.events(needs_at, seed=ours)
+    assert events[0] == bool(seed % 3)
+    own = hazards[:, fan] if episode else hazards
+    args = (fans, fans_e, uniforms, had[fan] if episode else had, own[0])
+    args += (np.array([*effects, praise_hazard]),)
+    got = experiences_outcomes(events, *args, *state[:3], loyalty, *state[4:], made)
+    assert got[:5] == counts
+    assert got[5].tolist() == posts.author.tolist()
+    assert got[6].tolist() == posts.kind.tolist()
+    assert got[7].tobytes() == posts.hour.tobytes()
     assert loyalty.tobytes() == state[3].tobytes()
     assert made.tolist() == expected_made.tolist()
     assert ours.random() == theirs.random()
@@ -465,24 +475,29 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     n = 200
     status, churn_day = rng.integers(0, 3, n).astype(np.int8), np.full(n, -1, np.int32)
     loyalty, depth = rng.uniform(0, 10, n), rng.random(n)
-    candidates = rng.choice(n, int(rng.integers(0, 60)), replace=False)
-    e = rng.uniform(0.0, 0.02, candidates.size)
+    # The candidates drawn in the kernel along the line, or (seed % 5 == 0) for everyone.
+    anyone = Arrivals.of(np.ones(n))
+    drawn_at = hazard(float(rng.uniform(0.01, 0.1))) if seed % 5 else 0.5
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    candidates, e = anyone.draw(drawn_at, seed=theirs)
     protected, protection = bool(seed % 2), float(rng.random())
     fan = status[candidates] == 1
     expected_fans, expected_e = candidates[fan], e[fan]
-    out = np.empty(candidates.size)
     sensitivity, reference = float(rng.uniform(0, 5)), float(rng.uniform(0, 10))
-    fans = churn_fans(candidates, e, status, loyalty, sensitivity, reference, out)
-    assert candidates[:fans].tolist() == expected_fans.tolist()
-    assert e[:fans].tobytes() == expected_e.tobytes()
+    events = anyone.events(drawn_at, seed=ours)
+    assert events[0] == bool(seed % 5)
+    fans, e, out = churn_fans(events, status, loyalty, sensitivity, reference)
+    assert ours.random() == theirs.random()
+    assert fans.tolist() == expected_fans.tolist()
+    assert e.tobytes() == expected_e.tobytes()
     exponent = sensitivity * (reference - loyalty[expected_fans])  # as churn_probability
-    assert out[:fans].tobytes() == exponent.tobytes()
+    assert out.tobytes() == exponent.tobytes()
 
     # The phase's numpy between the kernels: -hazard(base_rate * exp(exponent)), in place.
     # (validated so that churn at loyalty 0 stays a probability: at most exp(-s * reference))
     base_rate = float(rng.random() if seed else 1.0) * np.exp(-sensitivity * reference)
     chance = hazard(base_rate * np.exp(exponent))
-    minus_chance = out[:fans]
+    minus_chance = out
     np.log1p(
         np.multiply(np.exp(minus_chance, out=minus_chance), -base_rate, out=minus_chance),
         out=minus_chance,
@@ -494,7 +509,7 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     leaving = expected_fans[expected_e < expected]
     expected_status, expected_day = status.copy(), churn_day.copy()
     expected_status[leaving], expected_day[leaving] = 2, 9
-    args = (candidates[:fans], e[:fans], minus_chance, depth, protected, protection)
+    args = (fans, e, minus_chance, depth, protected, protection)
     assert churn_leave(*args, status, churn_day, 9) == leaving.size
     assert status.tolist() == expected_status.tolist()
     assert churn_day.tolist() == expected_day.tolist()
@@ -754,3 +769,33 @@ def test_depth_day_equals_its_numpy_version(seed):
     )  # fmt: skip
     assert got == (*counts, expected_max * keep)
     assert depth.tobytes() == expected.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_recruitment_drawn_equals_the_draw_negated(seed):
+    # Along the line, for everyone, or at rate 0 (nobody).
+    rng = np.random.default_rng(seed)
+    anyone = Arrivals.of(np.ones(500))
+    rate = [hazard(float(rng.uniform(0.001, 0.1))), 0.5, 0.0][seed % 3]
+    ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
+    drawn, e = anyone.draw(rate, seed=theirs)
+    events = anyone.events(rate, seed=ours)
+    assert events[0] == (seed % 3 == 0)
+    got, minus_e = recruitment_drawn(events)
+    assert got.tolist() == drawn.tolist()
+    assert minus_e.tobytes() == np.negative(e).tobytes()
+    assert ours.random() == theirs.random()
+
+
+def test_numpys_log1p_of_a_value_does_not_depend_on_its_neighbours():
+    # Experiences takes log1p of the fans' posting uniforms alone: that equals log1p of every
+    # candidate's, then the fans', only if numpy's log1p gives a value the same bits wherever
+    # it stands.
+    rng = np.random.default_rng(2)
+    values = -rng.random(20_000, dtype=np.float32).astype(np.float64)
+    whole = np.log1p(values)
+    keep = rng.random(values.size) < 0.3
+    assert np.log1p(values[keep]).tobytes() == whole[keep].tobytes()
+    for start in range(8):  # other alignments and lengths
+        part = values[start : start + 1_003]
+        assert np.log1p(part).tobytes() == whole[start : start + 1_003].tobytes()

@@ -40,6 +40,7 @@ KERNELS = {
     "socialsim.fans.experiences.experiences_uniforms",
     "socialsim.fans.loyalty._fade",
     "socialsim.fans.recruitment.recruitment_cascade",
+    "socialsim.fans.recruitment.recruitment_drawn",
     "socialsim.fans.word_of_mouth.word_of_mouth_feel",
     "socialsim.fans.word_of_mouth.word_of_mouth_heard",
     "socialsim.interactions.interactions_append",

@@ -17,7 +17,7 @@ import pandas as pd
 
 from socialsim.chance import Arrivals, beta_loyalty
 from socialsim.interactions import Channel, InteractionLog, Kind
-from socialsim.kernels import njit
+from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import SocialGraph
 from socialsim.relationship import RelationshipParams
 from socialsim.scenario import PopulationParams
@@ -386,6 +386,10 @@ class Population:
         return frame
 
 
+# How many people ahead a loop over people at random asks for their entries (kernels.prefetch).
+_AHEAD = 16
+
+
 # One loop over the touched people: the numpy form (mask, two gathers, the damping, a clip and
 # a scatter) costs several passes over them, and word of mouth touches thousands a day.
 @njit(cache=True)
@@ -398,6 +402,11 @@ def _feel_at(
     damping: float,
 ) -> None:
     for k in range(who.size):
+        if k + _AHEAD < who.size:  # at a million people, each entry is a cache miss
+            ahead = who[k + _AHEAD]
+            prefetch(status, ahead)
+            prefetch(loyalty, ahead)
+            prefetch(depth, ahead)
         i = who[k]
         if status[i] != CHURNED:
             moved = loyalty[i] + delta[k] * (1.0 - damping * depth[i])

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.chance import hazard
+from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
-from socialsim.kernels import njit
+from socialsim.kernels import njit, prefetch
 from socialsim.population import CHURNED, FAN
 from socialsim.scenario import ChurnParams
 
@@ -46,14 +46,16 @@ def churn(day: Day, rng: np.random.Generator) -> Counts:
     # Only fans drawn at the highest possible probability (at loyalty 0) can churn; whether
     # they do is worked out for those few alone.
     highest = _highest(params)
-    candidates, e = pop.anyone.draw(highest, seed=rng)
+    fans, e, chance = churn_fans(
+        pop.anyone.events(highest, seed=rng),
+        pop.status,
+        pop.loyalty,
+        params.sensitivity,
+        params.reference_loyalty,
+    )
     # Their hazards, negated, in place: -hazard(p) = log1p(-p), and -p = (-base_rate) · exp(...)
     # (a negation is exact either side of a rounding); exp and log1p stay numpy's.
-    chance = np.empty(candidates.size)
-    fans = churn_fans(
-        candidates, e, pop.status, pop.loyalty, params.sensitivity, params.reference_loyalty, chance
-    )
-    chance = np.exp(chance[:fans], out=chance[:fans])
+    np.exp(chance, out=chance)
     np.multiply(chance, -params.base_rate, out=chance)
     if highest < math.inf:
         np.log1p(chance, out=chance)
@@ -64,8 +66,8 @@ def churn(day: Day, rng: np.random.Generator) -> Counts:
     # Depth lowers the hazard, so the bound above holds for everyone.
     protected = pop.max_depth > 0.0
     leaving = churn_leave(
-        candidates[:fans],
-        e[:fans],
+        fans,
+        e,
         chance,
         pop.depth,
         protected,
@@ -83,30 +85,39 @@ def _highest(params: ChurnParams) -> float:
     return hazard(float(churn_probability(np.zeros(1), params)[0]))
 
 
-# Two loops around numpy's exp and log1p in churn_probability and hazard (a compiled one may
-# round differently), instead of a dozen numpy calls on a hundred people.
+# How many people ahead a loop over people asks for their entries (kernels.prefetch).
+_AHEAD = 16
+
+
+# The draw and two loops around numpy's exp and log1p in churn_probability and hazard (a
+# compiled one may round differently), instead of a dozen numpy calls on a hundred people.
 @njit(cache=True)
 def churn_fans(
-    candidates: np.ndarray,
-    e: np.ndarray,
+    events: Events,
     status: np.ndarray,
     loyalty: np.ndarray,
     sensitivity: float,
     reference_loyalty: float,
-    out: np.ndarray,
-) -> int:
-    """Keep the fans among ``candidates`` (and their ``e``), in place, and write the exponent of
-    their churn probability to ``out``; how many. Equal to ``fan = status[candidates] == FAN``,
-    ``candidates, e = candidates[fan], e[fan]``, ``out = sensitivity * (reference_loyalty -
-    loyalty[candidates])``."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The fans among the candidates of ``events`` (:meth:`~socialsim.chance.Arrivals.events`
+    of everyone), drawn here, their ``E`` and the exponent of their churn probability. Equal to
+    ``candidates, e = anyone.draw(rate, seed=rng)`` (the events' rate and stream),
+    ``fan = status[candidates] == FAN``, ``candidates[fan], e[fan], sensitivity *
+    (reference_loyalty - loyalty[candidates[fan]])``."""
+    candidates, e, _ = arrivals_events(events)
+    exponent = np.empty(candidates.size)
     fans = 0
     for k in range(candidates.size):
+        if k + _AHEAD < candidates.size:  # at a million people, each entry is a cache miss
+            ahead = candidates[k + _AHEAD]
+            prefetch(status, ahead)
+            prefetch(loyalty, ahead)
         i = candidates[k]
         if status[i] == FAN:
             candidates[fans], e[fans] = i, e[k]
-            out[fans] = sensitivity * (reference_loyalty - loyalty[i])
+            exponent[fans] = sensitivity * (reference_loyalty - loyalty[i])
             fans += 1
-    return fans
+    return candidates[:fans], e[:fans], exponent[:fans]
 
 
 @njit(cache=True)
@@ -131,6 +142,8 @@ def churn_leave(
     """
     leaving = 0
     for k in range(fans.size):
+        if protected and k + _AHEAD < fans.size:
+            prefetch(depth, fans[k + _AHEAD])
         i = fans[k]
         chance = -minus_chance[k]
         rate = chance * (1.0 - protection * depth[i]) if protected else chance

@@ -24,10 +24,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.chance import hazard
+from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.root_causes import excess
-from socialsim.kernels import generator_of, njit, stream_handle
+from socialsim.kernels import generator_of, njit
 from socialsim.population import CHURNED, FAN
 from socialsim.posts import COMPLAINT, NEED, PRAISE, Posts
 from socialsim.scenario import ExperienceParams
@@ -59,29 +59,25 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
         # nobody changes.
         day.posts = _NO_POSTS
         return dict.fromkeys(experiences.kpis, 0)
-    lived, e = pop.anyone.draw(hazard(worst + params.good_rate), seed=rng)
-    handle = stream_handle(rng)
-    # Their posting and hour uniforms come next in the stream, then the needs (whose hours the
-    # outcomes draw). The posting uniform u is wanted as E = -log1p(-u): numpy's log1p (a
-    # compiled one may round differently) makes uniforms[0], which holds -u, into -E.
-    uniforms = np.empty((2, lived.size))
-    experiences_uniforms(handle, uniforms)
+    # The candidates, then their posting and hour uniforms, then the needs (whose hours the
+    # outcomes draw), in the stream's order; only the fans among the candidates are kept. The
+    # posting uniform u is wanted as E = -log1p(-u): numpy's log1p (a compiled one may round
+    # differently) makes uniforms[0], which holds -u, into -E.
+    fans, e, uniforms = experiences_uniforms(
+        pop.anyone.events(hazard(worst + params.good_rate), seed=rng), pop.status
+    )
     minus_e = uniforms[0]
     np.log1p(minus_e, out=minus_e)
-    needs, _ = pop.by_activity.draw(hazard(params.need_rate), seed=rng)
     effects, everyones = _effects(params)
-    had, bad_hazard = _hazards(lived, pop.segment, segment, extra, params, everyones)
-    posts = np.empty(lived.size + needs.size, dtype=np.int64)
-    kind, hours = np.empty(posts.size, dtype=np.int8), np.empty(posts.size)
-    good, bad, complaints, praise, needing = experiences_outcomes(
-        handle,
-        lived,
+    had, bad_hazard = _hazards(fans, pop.segment, segment, extra, params, everyones)
+    good, bad, complaints, praise, needing, posts, kind, hours = experiences_outcomes(
+        pop.by_activity.events(hazard(params.need_rate), seed=rng),
+        fans,
         e,
         uniforms,
         had,
         bad_hazard,
         effects,
-        needs,
         pop.status,
         pop.activity,
         pop.complaint_propensity,
@@ -89,12 +85,8 @@ def experiences(day: Day, rng: np.random.Generator) -> Counts:
         pop.depth,
         pop.damping if pop.max_depth > 0.0 else 0.0,  # as Population.shift
         pop.posts_made,
-        posts,
-        kind,
-        hours,
     )
-    n = complaints + praise + needing
-    day.posts = Posts(author=posts[:n], kind=kind[:n], hour=hours[:n])
+    day.posts = Posts(author=posts, kind=kind, hour=hours)
     return {
         "good_experiences": good,
         "bad_experiences": bad,
@@ -146,30 +138,41 @@ def _hazards(
 
 
 @njit(cache=True)
-def experiences_uniforms(handle: np.ndarray, out: np.ndarray) -> None:
-    """The day's candidates' posting and hour uniforms, drawn from the stream of ``handle``
-    into ``out`` (shape ``(2, n)``). Equal to ``out[0] = np.negative(rng.random(n,
-    dtype=np.float32), dtype=np.float64)`` (the first step of :func:`~socialsim.chance.
-    exponential`) and ``out[1] = rng.random(n)``."""
-    rng = generator_of(handle)
-    posting = rng.random(out.shape[1], dtype=np.float32)
-    for k in range(posting.size):
-        out[0, k] = -np.float64(posting[k])
-    out[1, :] = rng.random(out.shape[1])
+def experiences_uniforms(
+    events: Events, status: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The day's candidates (:meth:`~socialsim.chance.Arrivals.events` of everyone) and their
+    posting and hour uniforms, drawn here in that order, then the fans among them: the fans,
+    their ``E`` and ``out``, their uniforms (shape ``(2, fans)``). Equal to ``lived, e =
+    anyone.draw(rate, seed=rng)`` (the events' rate and stream), ``out[0] =
+    np.negative(rng.random(n, dtype=np.float32), dtype=np.float64)`` (the first step of
+    :func:`~socialsim.chance.exponential`), ``out[1] = rng.random(n)``, then ``fan =
+    status[lived] == FAN`` and ``lived[fan], e[fan], out[:, fan]``."""
+    lived, e, _ = arrivals_events(events)
+    rng = generator_of(events[1])
+    posting = rng.random(lived.size, dtype=np.float32)
+    hour = rng.random(lived.size)
+    fans = 0
+    for k in range(lived.size):  # the fans to the front, in order, in place
+        lived[fans], e[fans], posting[fans], hour[fans] = lived[k], e[k], posting[k], hour[k]
+        fans += status[lived[k]] == FAN
+    out = np.empty((2, fans))
+    for k in range(fans):
+        out[0, k], out[1, k] = -np.float64(posting[k]), hour[k]
+    return lived[:fans], e[:fans], out
 
 
 # One pass over the day's candidates instead of some forty numpy calls on a few hundred
 # entries, whose fixed cost was most of the phase (docs/performance.md).
 @njit(cache=True)
 def experiences_outcomes(
-    handle: np.ndarray,
+    needs_events: Events,
     lived: np.ndarray,
     e: np.ndarray,
     uniforms: np.ndarray,
     had: np.ndarray,
     bad_hazard: np.ndarray,
     effects: np.ndarray,
-    needs: np.ndarray,
     status: np.ndarray,
     activity: np.ndarray,
     complaint_propensity: np.ndarray,
@@ -177,25 +180,23 @@ def experiences_outcomes(
     depth: np.ndarray,
     damping: float,
     posts_made: np.ndarray,
-    author: np.ndarray,
-    kind: np.ndarray,
-    posted_at: np.ndarray,
-) -> tuple[int, int, int, int, int]:
-    """The experiences of the fans among ``lived``, the posts about them, and today's needs.
+) -> tuple[int, int, int, int, int, np.ndarray, np.ndarray, np.ndarray]:
+    """The experiences of the fans ``lived``, the posts about them, and today's needs (drawn
+    here from ``needs_events``, :meth:`~socialsim.chance.Arrivals.events` of the people by
+    activity).
 
-    Equal to this numpy, on ``lived`` (distinct people), their exponentials ``e``, and
+    Equal to this numpy, on ``lived`` (distinct fans), their exponentials ``e``, and
     ``uniforms``: minus the exponentials of their posting uniforms (``post_e = -uniforms[0]``)
     and their hour uniforms (``hour = uniforms[1]``); ``had`` and ``bad_hazard`` hold each
     candidate's hazards (``had`` empty: everyone drawn had an experience; ``bad_hazard`` of size
     1: everyone's); ``effects`` is ``(−bad_impact, good_impact, hazard(complaint_rate),
-    hazard(praise_rate))``; the needs' hours are drawn from the stream of ``handle``::
+    hazard(praise_rate))``; the needs and their hours are drawn from the events' stream::
 
+        needs, _ = by_activity.draw(rate, seed=rng)  # the needs' events' rate and stream
         need_hour = rng.random(needs.size)
-        fan = status[lived] == FAN
-        lived, e, post_e, hour = (x[fan] for x in (lived, e, post_e, hour))
-        bad_hazard = bad_hazard[fan] if bad_hazard.size > 1 else bad_hazard[0]
+        bad_hazard = bad_hazard if bad_hazard.size > 1 else bad_hazard[0]
         if had.size:
-            keep = e < had[fan]
+            keep = e < had
             lived, e, post_e, hour, bad_hazard = (x[keep] for x in (...))
         was_bad = e < bad_hazard
         bad, good = lived[was_bad], lived[~was_bad]
@@ -208,15 +209,18 @@ def experiences_outcomes(
                               NEED: (needs[listening], 24.0 * need_hour[listening])})
         np.add.at(posts_made, posts.author, 1)
 
-    The posts are written to the start of ``author``, ``kind`` and ``posted_at`` (each at least
-    ``lived.size + needs.size`` long). Returns the counts of good and bad experiences,
-    complaints, praise and needs.
+    Returns the counts of good and bad experiences, complaints, praise and needs, and the
+    posts' authors, kinds and hours.
     """
+    needs, _, _ = arrivals_events(needs_events)
+    author = np.empty(lived.size + needs.size, dtype=np.int64)
+    kind = np.empty(author.size, dtype=np.int8)
+    posted_at = np.empty(author.size)
     praised = np.empty(lived.size, dtype=np.int64)  # positions of the praise, in order
     good = bad = complaints = praise = 0
     for k in range(lived.size):
         i = lived[k]
-        if status[i] != FAN or (had.size > 0 and not e[k] < had[k]):
+        if had.size > 0 and not e[k] < had[k]:
             continue
         was_bad = e[k] < bad_hazard[min(k, bad_hazard.size - 1)]
         delta = effects[0] if was_bad else effects[1]
@@ -237,7 +241,7 @@ def experiences_outcomes(
         author[n], kind[n], posted_at[n] = lived[k], PRAISE, 24.0 * uniforms[1, k]
         n += 1
     needing = 0
-    rng = generator_of(handle)
+    rng = generator_of(needs_events[1])
     for k in range(needs.size):
         hour = rng.random()  # one for every need, listening or not
         if status[needs[k]] != CHURNED:
@@ -246,4 +250,4 @@ def experiences_outcomes(
             needing += 1
     for k in range(n):
         posts_made[author[k]] += 1
-    return good, bad, complaints, praise, needing
+    return good, bad, complaints, praise, needing, author[:n], kind[:n], posted_at[:n]

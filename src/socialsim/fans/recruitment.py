@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.chance import hazard
+from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.cascade import cascade_arc_count, cascade_reached, cascade_successes_of
 from socialsim.kernels import generator_of, njit, stream_handle
@@ -56,8 +56,7 @@ def recruitment(day: Day, rng: np.random.Generator) -> Counts:
     # their state; the Bass rule reads the uniform behind each draw, u = 1 - exp(-E), kept
     # here as minus_u = expm1(-E) (numpy's expm1: a compiled one may round differently).
     bound = params.spontaneous_rate + (params.q if params.rule == "bass" else 0.0)
-    drawn, e = pop.anyone.draw(hazard(min(bound, 1.0)), seed=rng)
-    minus_u = np.negative(e)
+    drawn, minus_u = recruitment_drawn(pop.anyone.events(hazard(min(bound, 1.0)), seed=rng))
     np.expm1(minus_u, out=minus_u)
     if params.rule == "independent_cascade":
         # The advocates pitch, then the prospects reached become fans, those who came on their
@@ -86,6 +85,17 @@ def recruitment(day: Day, rng: np.random.Generator) -> Counts:
         )
         referred = recruitment_join(social, pop.status, pop.join_day, day.t)
     return {"new_fans_referred": referred, "new_fans_external": external}
+
+
+@njit(cache=True)
+def recruitment_drawn(events: Events) -> tuple[np.ndarray, np.ndarray]:
+    """The people of ``events`` (:meth:`~socialsim.chance.Arrivals.events` of everyone), drawn
+    here, and their ``-E``: equal to ``drawn, e = anyone.draw(rate, seed=rng)`` (the events'
+    rate and stream) then ``drawn, np.negative(e)``."""
+    drawn, e, _ = arrivals_events(events)
+    for k in range(e.size):
+        e[k] = -e[k]
+    return drawn, e
 
 
 @njit(cache=True)

@@ -26,7 +26,7 @@ from socialsim.brand.compiled_triage import (
 from socialsim.brand.response import onlookers, replies
 from socialsim.day import Day, Plan
 from socialsim.fans.advocacy import defence, help_needs, praise_seen
-from socialsim.fans.escalation import escalation, escalation_reached
+from socialsim.fans.escalation import escalation, escalation_reached, reshare_cascade
 from socialsim.interactions import Channel, Kind, log_posts
 from socialsim.kernels import stream_handle
 from socialsim.model import EngagementModel
@@ -80,6 +80,12 @@ def _load_kernels() -> None:
     pair = SocialGraph.from_edges([0], [1], n_nodes=2, directed=False)
     pair.arcs_from(none)
     distinct(none, 2)  # escalation's media pick-up
+    # Content's and the media's draws, which the other phases now make inside their kernels.
+    model.population.anyone.draw(0.001, seed=np.random.default_rng(0))
+    one = np.ones(1)
+    reshare_cascade(
+        pair, np.array([0]), one, one, np.zeros(2, np.int32), 1.0, 1.0, np.random.default_rng(0)
+    )
     escalation_reached(pair.indptr, pair.indices, none, none, none, none)
 
 
