@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue, fix_chance
+from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, fix_chance
 from socialsim.brand.compiled import (
     listening_flagged,
     numpy_sum,
@@ -440,7 +440,8 @@ def work_reference(team, queue, day, rng, slots, answers):
     waiting = np.flatnonzero(np.isnan(begin))
     old = 24.0 * day - queue.arrival[waiting] > p.max_wait_hours
     response = begin[done] + hours[done] - queue.arrival[done]
-    queue = _queue({**queue.__dict__, "tier": tier, "ready": ready, "outcome": outcome})
+    columns = {name: getattr(queue, name) for name in _COLUMNS}
+    queue = Queue(**{**columns, "tier": tier, "ready": ready, "outcome": outcome})
     parts = (queue.take(done), queue.take(waiting[~old]), queue.take(waiting[old]))
     return parts, busy, response, dict(zip(CareTeam.KPIS, [int(passed.size), *worked], strict=True))
 
@@ -456,7 +457,7 @@ def test_the_care_teams_day_equals_its_numpy_version(seed):
             reply_minutes=float(rng.uniform(5, 60)),
             error_rate=float(rng.uniform(0, 0.2)),
             overload_errors=float(rng.uniform(0, 2)),
-            handling_cv=float(rng.choice([0.0, 0.8])),
+            handling_cv=float(rng.choice([0.0, 0.8, 1.0, 1.7])),  # gamma shapes > 1, 1, < 1
             routing=str(rng.choice(["escalate", "frontline_only"])),
         )
     )
@@ -473,8 +474,8 @@ def test_the_care_teams_day_equals_its_numpy_version(seed):
         arrivals = Queue.of(flagged, rng.integers(0, 3, n).astype(float), rng.integers(0, 2, n))
         slots = None if day == 1 else int(rng.integers(0, 40))
         answers = rng.random(3) < 0.8
-        draws = np.random.default_rng(seed + 1000 * day)
-        expected = work_reference(team, arrivals, day, draws, slots, answers)
+        reference = np.random.default_rng(seed + 1000 * day)
+        expected = work_reference(team, arrivals, day, reference, slots, answers)
         draws = np.random.default_rng(seed + 1000 * day)
         handled, missed = team.work(arrivals, day, rng=draws, slots=slots, answers=answers)
         parts, busy, response, counts = expected
@@ -484,6 +485,7 @@ def test_the_care_teams_day_equals_its_numpy_version(seed):
         assert team.last_response_time.tobytes() == response.tobytes()
         assert [list(team._busy[t]) for t in (0, 1)] == [list(busy[t]) for t in (0, 1)]
         assert team.last_counts == counts
+        assert draws.random() == reference.random()  # the stream left where numpy left it
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -29,7 +29,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
-from socialsim.brand.compiled_back import work_response
 from socialsim.brand.compiled_front import triage_heard, triage_missed_free, triage_stand_ins
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
@@ -37,7 +36,7 @@ from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_o
 from socialsim.brand.policy import KINDS
 from socialsim.brand.routing import route
 from socialsim.day import Counts, Plan, phase
-from socialsim.posts import COMPLAINT, PostKind
+from socialsim.posts import PostKind
 from socialsim.scenario import TeamParams
 
 if TYPE_CHECKING:
@@ -316,11 +315,11 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
         day.queued, day.t, rng=rng, slots=day.plan.reply_slots, answers=answers
     )
     day.response_time = team.last_response_time
-    median, p90, hours = work_response(day.answered.author, day.answered.outcome, day.response_time)
+    median, p90, hours = team.last_summary
     return {
         "backlog": len(team.queue),
         "missed": len(day.missed),
-        "missed_complaints": int(np.count_nonzero(day.missed.kind == COMPLAINT)),
+        "missed_complaints": team.missed_complaints,
         "response_time_median": median,
         "response_time_p90": p90,
         # the sum, so that a run's mean response time weighs every reply alike

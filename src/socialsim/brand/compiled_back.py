@@ -14,14 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.compiled import (
-    numpy_sum,
-    replies_change,
-    replies_unheard,
-    work_judge,
-    work_quantiles,
-)
-from socialsim.brand.servers import shift_starts
+from socialsim.brand.compiled import numpy_sum, replies_change, replies_unheard, work_quantiles
 from socialsim.fans.identification import _spread
 from socialsim.kernels import njit
 from socialsim.network.csr import sums_of
@@ -32,8 +25,6 @@ __all__ = [
     "replies_answer",
     "replies_due",
     "replies_ignored",
-    "work_experts",
-    "work_frontline",
     "work_overload",
     "work_response",
 ]
@@ -53,7 +44,7 @@ def work_overload(
     """The exponent of each tier's rise in errors, ``−overload_errors`` times its utilisation
     above 1: the nominal hours (by label) of the items waiting for it by the ``end`` of the
     shift, over its ``capacity`` in hours (none for a tier of no one). Its ``np.exp`` stays
-    numpy's, in the phase (what :func:`work_frontline` and :func:`work_experts` call
+    numpy's, in the phase (what :func:`~socialsim.brand.compiled_work.work_day` calls
     ``slowing``).
 
     ``minutes`` holds ``team.reply_minutes``, ``thanks_minutes`` and ``expert_minutes`` (then
@@ -79,136 +70,6 @@ def work_overload(
         load = numpy_sum(work[:count]) / capacity[t] - 1
         excess[t] = load if load > 0.0 else 0.0  # Python's max(0.0, load)
     return -overload_errors * excess
-
-
-@njit(cache=True)
-def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cover
-    """The care team's day up to the experts: every item judged, the frontline's items served.
-
-    ``queue`` holds the queue's ``author, kind, label, complex, tier, ready, key, arrival``;
-    ``errors`` the team's ``error_rate`` and each tier's ``slowing`` (:func:`work_overload`),
-    whose chance of a slip is ``1 − (1 − error_rate) · slowing``; ``draws`` each item's uniform draw for a slip and
-    its handling time's multiplier; ``rules`` the kinds the policy answers, whether the
-    frontline passes complaints on, and ``minutes`` (``team.reply_minutes``,
-    ``thanks_minutes``, ``expert_minutes``, ``triage_minutes``); ``shift`` its start, end, the
-    frontline's stretch and staff; ``busy`` when its people are free. Equal to::
-
-        outcome, m = work_judge(author, kind, label, complex, tier == EXPERT,
-                                slips < errors[tier], answers, escalating,
-                                minutes[[0, 1, 0]], minutes[2], minutes[3])
-        effort = m / 60.0 * noise
-        hours = effort * where(tier == FRONTLINE, stretch, 1.0)
-        begin = full(n, nan); mine = flatnonzero(tier == FRONTLINE)
-        if mine.size:
-            begin[mine], busy = serve(ready[mine], key[mine], arrival[mine], hours[mine],
-                                      (start, end), staff, busy)
-        started = mine[~isnan(begin[mine])]
-        passed = started[outcome[started] == ESCALATED]
-
-    returning ``(outcome, hours, begin, passed)``, ``busy`` and ``float(effort[started].sum())``.
-    """
-    tier = queue[4]
-    slips, noise = draws
-    everyone = np.arange(tier.size)
-    error_rate, slowing = errors
-    chance = 1 - (1 - error_rate) * slowing
-    outcome, spent = _judge(
-        queue, everyone, tier == 1, slips < chance[tier.astype(np.int64)], rules
-    )
-    effort = spent / 60.0 * noise
-    hours = effort * np.where(tier == 0, shift[2], 1.0)
-    begin = np.full(tier.size, np.nan)
-    mine, busy = _serve_tier(queue, tier, queue[5], 0, hours, begin, shift, busy)
-    started = mine[~np.isnan(begin[mine])]
-    passed = started[outcome[started] == 3]
-    return (outcome, hours, begin, passed), busy, numpy_sum(effort[started])
-
-
-@njit(cache=True)
-def work_experts(
-    queue, first, errors, draws, rules, shift, busy, now, max_wait
-):  # pragma: no cover
-    """The rest of the care team's day: the experts' items served, then what was handled.
-
-    After :func:`work_frontline` (``first``: its ``outcome, hours, begin, passed``), with the
-    ``errors`` it had (the experts' chance of a slip its second), the draws for the complaints passed on, their
-    ``shift`` (its staff the experts'), the hour the day ends (``now``) and the team's
-    patience. Equal to this numpy, on copies of the queue's columns::
-
-        tier[passed] = EXPERT; ready[passed] = begin[passed] + hours[passed]
-        outcome[passed], m = work_judge(author[passed], ..., ones(passed.size, bool),
-                                        slips < error, ...)
-        hours[passed] = m / 60.0 * noise; begin[passed] = nan
-        mine = flatnonzero(tier == EXPERT)
-        if mine.size: begin[mine], busy = serve(...)  # as the frontline's
-        worked = float(hours[mine][~isnan(begin[mine])].sum())
-        done = flatnonzero(~isnan(begin))
-        done = done[argsort(begin[done] + hours[done], kind="stable")]
-        response = begin[done] + hours[done] - arrival[done]
-        waiting = flatnonzero(isnan(begin)); old = now - arrival[waiting] > max_wait
-
-    returning ``tier, ready, outcome, busy, worked, done, response, waiting[~old], waiting[old]``.
-    """
-    outcome, hours, begin, passed = first
-    tier, ready, outcome = queue[4].copy(), queue[5].copy(), outcome.copy()
-    tier[passed] = 1
-    ready[passed] = begin[passed] + hours[passed]
-    if passed.size:
-        slips, noise = draws
-        expert = np.ones(passed.size, np.bool_)
-        error_rate, slowing = errors
-        error = 1 - (1 - error_rate) * slowing[1]
-        outcome[passed], spent = _judge(queue, passed, expert, slips < error, rules)
-        hours[passed] = spent / 60.0 * noise
-        begin[passed] = np.nan
-    mine, busy = _serve_tier(queue, tier, ready, 1, hours, begin, shift, busy)
-    worked = numpy_sum(hours[mine[~np.isnan(begin[mine])]])
-    done = np.flatnonzero(~np.isnan(begin))
-    finish = begin[done] + hours[done]
-    order = np.argsort(finish, kind="mergesort")
-    done = done[order]
-    response = finish[order] - queue[7][done]
-    waiting = np.flatnonzero(np.isnan(begin))
-    old = now - queue[7][waiting] > max_wait
-    return tier, ready, outcome, busy, worked, done, response, waiting[~old], waiting[old]
-
-
-@njit(cache=True)
-def _judge(queue, which, expert, slip, rules):  # pragma: no cover
-    """:func:`work_judge` of the items at ``which``."""
-    answers, escalating, minutes = rules
-    by_kind = np.array([minutes[0], minutes[1], minutes[0]])
-    author, kind, label, complex_ = (
-        queue[0][which],
-        queue[1][which],
-        queue[2][which],
-        queue[3][which],
-    )
-    return work_judge(
-        author,
-        kind,
-        label,
-        complex_,
-        expert,
-        slip,
-        answers,
-        escalating,
-        by_kind,
-        minutes[2],
-        minutes[3],
-    )
-
-
-@njit(cache=True)
-def _serve_tier(queue, tier, ready, t, hours, begin, shift, busy):  # pragma: no cover
-    """Tier ``t``'s working day: fills ``begin`` for its items; their positions, and ``busy``."""
-    mine = np.flatnonzero(tier == t)
-    if mine.size:
-        key, arrival = queue[6], queue[7]
-        begin[mine], busy = shift_starts(
-            ready[mine], key[mine], arrival[mine], hours[mine], shift[0], shift[1], shift[3], busy
-        )
-    return mine, busy
 
 
 @njit(cache=True)

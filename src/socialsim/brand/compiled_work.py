@@ -1,0 +1,190 @@
+"""The care team's day as one compiled call, its draws inside, equal bit for bit to the numpy
+it replaces (:meth:`socialsim.brand.care_team.CareTeam.work`).
+
+A day's queue holds a few dozen items: the team's day in numpy (the queue joined, judged,
+served by each tier, sorted and split) cost about a hundred numpy calls, each its fixed
+overhead. Here it is one kernel on the queue's two blocks (:class:`~socialsim.brand.care_team.
+Queue`), drawing from the work phase's stream (:func:`~socialsim.kernels.generator_of`) the
+numbers numpy drew, in numpy's order. Its one ``np.exp`` (each tier's rise in errors) stays
+numpy's: on a day when a tier is over capacity the kernel hands back the exponents, before any
+draw, and is called again with their ``np.exp`` (``tests/test_phase_kernels_brand.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from socialsim.brand.compiled import numpy_sum, work_judge
+from socialsim.brand.compiled_back import work_overload, work_response
+from socialsim.brand.servers import shift_starts
+from socialsim.kernels import generator_of, njit
+
+__all__ = ["work_day"]
+
+
+@njit(cache=True)
+def work_day(handle, waiting, arrivals, busy, rules, shift, errors, patience):  # pragma: no cover
+    """The care team's day: today's arrivals join the queue, every item is judged, the
+    frontline's served, the complaints it passed on judged and served by the experts, and
+    what is left split into what waits on and what waited too long.
+
+    ``waiting`` and ``arrivals`` are the ``(wide, narrow)`` blocks of the queue and of today's
+    items; ``busy`` when each tier's people are free (frontline, experts); ``rules`` the kinds
+    the policy answers, whether the frontline passes complaints on, and ``minutes``
+    (``team.reply_minutes``, ``thanks_minutes``, ``expert_minutes``, ``triage_minutes``);
+    ``shift`` the day's start and end hours, the frontline's stretch of its handling times,
+    ``team.hours_per_day`` and each tier's staff; ``errors`` the team's ``error_rate``,
+    ``overload_errors``, the ``handling_cv``'s gamma shape and scale (shape 0: no spread) and
+    each tier's ``slowing`` (NaN: not yet known); ``patience`` the hour the day ends and
+    ``team.max_wait_hours``. Equal to this numpy, with ``draw`` the phase's Generator::
+
+        queue = waiting.join(arrivals); n = len(queue)
+        exponent = work_overload(tier, label, ready, end, stretch, minutes, capacity, overload)
+        slowing = exp(exponent)   # unless every exponent is 0: then it is 1, exactly
+        slips, noise = draw.random(n), draw.gamma(shape, scale, n)  # ones(n) at shape 0
+        # the frontline's part and the experts', as work_frontline and work_experts were:
+        # judged (work_judge), served (servers.serve), passed on (draw.random(passed.size),
+        # draw.gamma(shape, scale, passed.size)), judged again and served
+        done = done[argsort(begin[done] + hours[done], kind="stable")]
+        response = begin[done] + hours[done] - arrival[done]
+        old = now - arrival[waiting] > max_wait
+
+    returning ``(handled, kept, missed)`` as blocks (the queue's columns, ``tier``, ``ready``
+    and ``outcome`` updated, taken at ``done``, ``waiting[~old]``, ``waiting[old]``), one
+    array of the ``response`` times followed by each tier's busy hours, the sizes of those
+    three parts, ``passed.size``, the hours each tier worked, ``work_response``'s median, 90th
+    percentile and sum, the count of missed complaints, and the exponents: when the caller
+    gave no ``slowing`` and one is not 0, the kernel returns them at once, with empty blocks,
+    having drawn nothing.
+    """
+    n = waiting[0].shape[1] + arrivals[0].shape[1]
+    wide = _joined(waiting[0], arrivals[0])
+    narrow = _joined(waiting[1], arrivals[1])
+    author, arrival, key = wide[0], wide[2].view(np.float64), wide[3].view(np.float64)
+    ready = wide[4].view(np.float64)
+    kind, label = narrow[0].view(np.int8), narrow[1].view(np.int8)
+    tier, outcome = narrow[2].view(np.int8), narrow[3].view(np.int8)
+    complex_ = narrow[5].view(np.bool_)
+    answers, escalating, minutes = rules
+    end, stretch, hours_per_day, staff, experts = shift[1:]
+    error_rate, overload_errors, shape, scale, slowing = errors
+    capacity = (staff * hours_per_day, experts * hours_per_day)
+    exponent = work_overload(tier, label, ready, end, stretch, minutes, capacity, overload_errors)
+    if np.isnan(slowing[0]):
+        if exponent[0] != 0.0 or exponent[1] != 0.0:  # the caller takes numpy's exp
+            none = (n * 0, n * 0, n * 0, n * 0, n * 0, np.int64(0))
+            return _nothing(wide, narrow), np.empty(0), none, np.full(5, np.nan), exponent
+        slowing = np.ones(2)  # exp(±0.0)
+    rng = generator_of(handle)
+    slips = np.empty(n)
+    for i in range(n):
+        slips[i] = rng.random()
+    noise = _noise(rng, n, shape, scale)
+    by_kind = np.array([minutes[0], minutes[1], minutes[0]])
+    judged = (answers, escalating, by_kind, minutes[2], minutes[3])
+    # Every item judged, the frontline's served.
+    chance = 1 - (1 - error_rate) * slowing
+    slip = np.empty(n, np.bool_)
+    for i in range(n):
+        slip[i] = slips[i] < chance[np.int64(tier[i])]
+    expert = tier == 1
+    judgement, spent = work_judge(author, kind, label, complex_, expert, slip, *judged)
+    outcome[:] = judgement
+    effort = spent / 60.0 * noise
+    hours = effort * np.where(tier == 0, stretch, 1.0)
+    begin = np.full(n, np.nan)
+    mine, busy_front = _serve_tier(
+        tier, 0, ready, key, arrival, hours, begin, shift, staff, busy[0]
+    )
+    started = mine[~np.isnan(begin[mine])]
+    frontline_hours = numpy_sum(effort[started])
+    # Complaints the frontline passed on wait for the experts from the end of its reading.
+    passed = started[outcome[started] == 3]
+    tier[passed] = 1
+    ready[passed] = begin[passed] + hours[passed]
+    if passed.size:
+        slips = np.empty(passed.size)
+        for i in range(passed.size):
+            slips[i] = rng.random()
+        noise = _noise(rng, passed.size, shape, scale)
+        slip = slips < 1 - (1 - error_rate) * slowing[1]
+        expert = np.ones(passed.size, np.bool_)
+        judgement, spent = work_judge(
+            author[passed], kind[passed], label[passed], complex_[passed], expert, slip, *judged
+        )
+        outcome[passed] = judgement
+        hours[passed] = spent / 60.0 * noise
+        begin[passed] = np.nan
+    mine, busy_expert = _serve_tier(
+        tier, 1, ready, key, arrival, hours, begin, shift, experts, busy[1]
+    )
+    expert_hours = numpy_sum(hours[mine[~np.isnan(begin[mine])]])
+    done = np.flatnonzero(~np.isnan(begin))
+    finish = begin[done] + hours[done]
+    order = np.argsort(finish, kind="mergesort")
+    done = done[order]
+    response = finish[order] - arrival[done]
+    left = np.flatnonzero(np.isnan(begin))
+    now, max_wait = patience
+    old = now - arrival[left] > max_wait
+    kept, dropped = left[~old], left[old]
+    median, p90, total = work_response(author[done], outcome[done], response)
+    missed = np.int64(np.count_nonzero(kind[dropped] == 0))
+    parts = (
+        (_take(wide, done), _take(narrow, done)),
+        (_take(wide, kept), _take(narrow, kept)),
+        (_take(wide, dropped), _take(narrow, dropped)),
+    )
+    times = np.concatenate((response, busy_front, busy_expert))
+    sizes = (kept.size, dropped.size, busy_front.size, busy_expert.size, passed.size, missed)
+    summary = np.array([frontline_hours, expert_hours, median, p90, total])
+    return parts, times, sizes, summary, exponent
+
+
+@njit(cache=True)
+def _joined(first, second):  # pragma: no cover
+    """Two blocks side by side (``np.concatenate((first, second), axis=1)``)."""
+    a, b = first.shape[1], second.shape[1]
+    out = np.empty((first.shape[0], a + b), first.dtype)
+    out[:, :a] = first
+    out[:, a:] = second
+    return out
+
+
+@njit(cache=True)
+def _take(block, which):  # pragma: no cover
+    """The columns of a block at ``which`` (``np.take(block, which, axis=1)``)."""
+    out = np.empty((block.shape[0], which.size), block.dtype)
+    for r in range(block.shape[0]):
+        for j in range(which.size):
+            out[r, j] = block[r, which[j]]
+    return out
+
+
+@njit(cache=True)
+def _nothing(wide, narrow):  # pragma: no cover
+    """Three empty pairs of blocks."""
+    none = (_take(wide, np.empty(0, np.int64)), _take(narrow, np.empty(0, np.int64)))
+    return none, none, none
+
+
+@njit(cache=True)
+def _noise(rng, n, shape, scale):  # pragma: no cover
+    """``n`` gamma multipliers of the handling times (``rng.gamma(shape, scale, n)``), or
+    ones when there is no spread (``shape`` 0), drawing nothing."""
+    noise = np.ones(n)
+    if shape != 0.0:
+        for i in range(n):
+            noise[i] = rng.gamma(shape, scale)
+    return noise
+
+
+@njit(cache=True)
+def _serve_tier(tier, t, ready, key, arrival, hours, begin, shift, staff, busy):  # pragma: no cover
+    """Tier ``t``'s working day: fills ``begin`` for its items; their positions, and ``busy``."""
+    mine = np.flatnonzero(tier == t)
+    if mine.size:
+        begin[mine], busy = shift_starts(
+            ready[mine], key[mine], arrival[mine], hours[mine], shift[0], shift[1], staff, busy
+        )
+    return mine, busy
