@@ -26,9 +26,9 @@ from socialsim.brand.compiled_back import (
     onlookers_felt,
     onlookers_seen,
     replies_answer,
+    replies_day,
     replies_due,
     replies_ignored,
-    work_response,
 )
 from socialsim.brand.compiled_front import (
     early_warning_cusum,
@@ -38,6 +38,7 @@ from socialsim.brand.compiled_front import (
     triage_missed_free,
     triage_stand_ins,
 )
+from socialsim.brand.compiled_work import work_response
 from socialsim.brand.response import speed_factor
 from socialsim.brand.servers import serve
 from socialsim.fans.identification import arcs, spread
@@ -628,3 +629,96 @@ def test_onlookers_seen_equals_spread_and_the_audiences_size(seed):
     people, felt = spread(graph, authors, share * change, segment, cross)
     assert got[0].tobytes() == people.tobytes() and got[1].tobytes() == felt.tobytes()
     assert got[2] == int(graph.out_degree[authors].sum())
+
+
+def random_queue(rng, n, people):
+    """A queue of ``n`` random handled items (false positives, every outcome and handling)."""
+    flagged = Flagged(
+        np.where(rng.random(n) < 0.2, -1, rng.integers(0, people, n)),
+        rng.integers(0, 3, n).astype(np.int8),
+        rng.integers(0, 3, n).astype(np.int8),
+        rng.uniform(0, 24, n),
+        rng.random(n) < 0.4,
+        rng.random(n) < 0.2,
+    )
+    queue = Queue.of(flagged, rng.random(n), rng.integers(0, 2, n))
+    queue.outcome, queue.how = rng.integers(0, 4, n), rng.integers(0, 16, n)
+    return queue
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_replies_day_equals_the_phases_numpy_and_draws(seed):
+    from socialsim import EngagementModel, Scenario
+    from socialsim.kernels import stream_handle
+
+    rng = np.random.default_rng(seed)
+    model = EngagementModel(Scenario().replace({"graph.n": 80}), rng=seed)
+    pop, t = model.population, int(rng.integers(1, 300))
+    pop.depth[:] = rng.random(80) * (seed % 2)  # damped swings, or none
+    pop.loyalty[:] = rng.uniform(0, 10, 80)
+    pop.status[:] = rng.integers(0, 3, 80)
+    n = int(rng.integers(0, 40))
+    handled, missed = random_queue(rng, n, 80), random_queue(rng, int(rng.integers(0, 4)), 80)
+    queued = random_queue(rng, int(rng.integers(0, 10)), 80)
+    posts = (rng.integers(0, 80, 12), rng.integers(0, 3, 12).astype(np.int8))
+    delay = rng.exponential(5.0, n)
+    replied, late = np.empty(n, bool), np.empty((2, n))
+    replies_due(handled.author, handled.outcome, delay, (48.0, 1.0), replied, late)
+    np.exp(late, out=late)
+    gains = tuple(rng.normal(0, 1, 7))
+    rates = (0.6, 0.3, 0.2, 0.1, float(rng.random()), float(rng.random()), 0.5 * (seed % 2))
+    names = ("loyalty", "depth", "responses_received", "last_contact", "complaint_propensity")
+    names += ("status", "join_day")
+    mine = SimpleNamespace(**{name: getattr(pop, name).copy() for name in names})
+
+    ours, theirs = np.random.default_rng(seed + 1), np.random.default_rng(seed + 1)
+    got = replies_day(
+        stream_handle(ours),
+        (handled.wide, handled.narrow, delay),
+        late,
+        replied,
+        (posts, (queued.wide, queued.narrow), (missed.wide, missed.narrow)),
+        tuple(getattr(mine, name) for name in names),
+        rates,
+        gains,
+        t,
+    )
+    # The phase as it was: numpy's draws around the kernels, the population's own methods.
+    columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
+    a, change, tally, total, record, asked, seen, amplified = replies_answer(
+        (*columns, handled.tier, handled.arrival, delay),
+        replied,
+        late,
+        theirs.random(int(replied.sum())),
+        rates[:3],
+        np.array(gains),
+        (pop.responses_received, pop.last_contact, pop.complaint_propensity, pop.status),
+        rates[3],
+        t,
+    )
+    pop.damping = rates[6]
+    pop.max_depth = float(pop.depth.max())
+    pop.shift(a, change)
+    won = asked[theirs.random(asked.size) < rates[4]] if asked.size else asked
+    pop.join(won, t)
+    ignored, dismissed, lost, lost_total = replies_ignored(
+        posts,
+        (queued.author, queued.kind),
+        (handled.author, handled.kind, handled.outcome),
+        (missed.author, missed.kind),
+        rates[5],
+    )
+    if ignored.size:
+        pop.shift(ignored, lost)
+        total += lost_total
+    expected_record = (a, *record)
+    for column, want in zip(got[0], expected_record, strict=True):
+        assert column.tobytes() == want.astype(column.dtype).tobytes()
+    assert got[1][0].tolist() == [*seen[0], *ignored]
+    assert got[1][1].tobytes() == np.concatenate([seen[1], lost]).tobytes()
+    assert [c.tobytes() for c in got[2]] == [c.tobytes() for c in amplified]
+    assert list(got[3]) == [*tally.tolist(), dismissed, won.size]
+    assert np.float64(got[4]).tobytes() == np.float64(total).tobytes()
+    for name in names:
+        assert getattr(mine, name).tobytes() == getattr(pop, name).tobytes(), name
+    assert ours.random() == theirs.random()  # the stream left where numpy left it

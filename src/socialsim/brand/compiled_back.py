@@ -1,90 +1,34 @@
-"""Compiled kernels of the brand's back end (work, replies, onlookers), equal bit for bit to
-the numpy they replace.
+"""Compiled kernels of the brand's back end (replies, onlookers), equal bit for bit to the
+numpy they replace; the care team's day is :mod:`socialsim.brand.compiled_work`.
 
-As in :mod:`socialsim.brand.compiled`: at workshop size the care team handles a few dozen items
-a day, where each numpy call costs its fixed overhead rather than its work, so one loop replaces
-the dozens of calls of the team's shift, of the replies' bookkeeping or of the onlookers' total
-(docs/performance.md, section 6). Each kernel is named after its phase and its docstring gives
-the numpy it replaces; ``tests/test_phase_kernels_brand.py`` compares the two. The draws stay in
-numpy, in the phase, between the kernels, and so does every ``np.exp``; the day's sums are
-numpy's own, in its order (:func:`~socialsim.brand.compiled.numpy_sum`).
+As in :mod:`socialsim.brand.compiled`: at workshop size a day answers a few dozen items, where
+each numpy call costs its fixed overhead rather than its work, so one loop replaces the dozens
+of calls of the replies' bookkeeping or of the onlookers' total (docs/performance.md, section
+6). Each kernel is named after its phase and its docstring gives the numpy it replaces;
+``tests/test_phase_kernels_brand.py`` compares the two. A kernel's draws are the phase's own
+numpy draws, made inside it in the same order (:func:`~socialsim.kernels.generator_of`); every
+``np.exp`` stays numpy's, between kernels; the day's sums are numpy's own, in its order
+(:func:`~socialsim.brand.compiled.numpy_sum`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.compiled import numpy_sum, replies_change, replies_unheard, work_quantiles
+from socialsim.brand.compiled import numpy_sum, replies_change, replies_unheard
 from socialsim.fans.identification import _spread
-from socialsim.kernels import njit
+from socialsim.kernels import generator_of, njit
 from socialsim.network.csr import sums_of
+from socialsim.population import _shift
 
 __all__ = [
     "onlookers_felt",
     "onlookers_seen",
     "replies_answer",
+    "replies_day",
     "replies_due",
     "replies_ignored",
-    "work_overload",
-    "work_response",
 ]
-
-
-@njit(cache=True)
-def work_overload(
-    tier: np.ndarray,
-    label: np.ndarray,
-    ready: np.ndarray,
-    end: float,
-    stretch: float,
-    minutes: np.ndarray,
-    capacity: tuple[float, float],
-    overload_errors: float,
-) -> np.ndarray:  # pragma: no cover
-    """The exponent of each tier's rise in errors, ``−overload_errors`` times its utilisation
-    above 1: the nominal hours (by label) of the items waiting for it by the ``end`` of the
-    shift, over its ``capacity`` in hours (none for a tier of no one). Its ``np.exp`` stays
-    numpy's, in the phase (what :func:`~socialsim.brand.compiled_work.work_day` calls
-    ``slowing``).
-
-    ``minutes`` holds ``team.reply_minutes``, ``thanks_minutes`` and ``expert_minutes`` (then
-    ``triage_minutes``), ``stretch`` the frontline's stretch of its handling times. Equal to::
-
-        nominal = where(tier == EXPERT, expert, where(label == PRAISE, thanks, reply))
-        work = nominal / 60.0 * where(tier == FRONTLINE, stretch, 1.0) * (ready < end)
-        load = [float(work[tier == t].sum()) / capacity[t] if capacity[t] else 0.0 for t in 0, 1]
-        -overload_errors * array([max(0.0, x - 1) for x in load])
-    """
-    excess = np.zeros(2)
-    work = np.empty(tier.size)
-    for t in range(2):
-        if capacity[t] == 0.0:
-            continue
-        count = 0
-        for i in range(tier.size):
-            if tier[i] == t:
-                nominal = minutes[2] if t == 1 else minutes[1] if label[i] == 1 else minutes[0]
-                waiting = 1.0 if ready[i] < end else 0.0
-                work[count] = nominal / 60.0 * (stretch if t == 0 else 1.0) * waiting
-                count += 1
-        load = numpy_sum(work[:count]) / capacity[t] - 1
-        excess[t] = load if load > 0.0 else 0.0  # Python's max(0.0, load)
-    return -overload_errors * excess
-
-
-@njit(cache=True)
-def work_response(
-    author: np.ndarray, outcome: np.ndarray, response: np.ndarray
-):  # pragma: no cover
-    """The median, 90th percentile and sum of the response times of the real posts that got a
-    reply, fitting or not, among the day's handled items. Equal to::
-
-        real = response[(author >= 0) & (outcome <= FOLLOWED)]
-        *work_quantiles(real), float(real.sum())
-    """
-    real = response[(author >= 0) & (outcome <= 1)]
-    median, p90 = work_quantiles(real)
-    return median, p90, numpy_sum(real)
 
 
 @njit(cache=True)
@@ -214,6 +158,80 @@ def replies_ignored(posts, queued, handled, missed, penalty):  # pragma: no cove
     ignored = np.concatenate((unheard, dismissed, dropped))
     change = np.full(ignored.size, -penalty)
     return ignored, dismissed.size, change, numpy_sum(change)
+
+
+@njit(cache=True)
+def replies_day(
+    handle, handled, late, replied, others, people, rates, gains, t
+):  # pragma: no cover
+    """The replies phase after its ``np.exp``: each reply's effect on its author, the needs
+    answered that win a prospect, and the unanswered complaints, with their draws.
+
+    ``handled`` holds the day's handled items' blocks (:class:`~socialsim.brand.care_team.
+    Queue`) and response times; ``late`` and ``replied`` are :func:`replies_due`'s (``late``
+    after its ``np.exp``); ``others`` the ``author, kind`` of today's posts and the blocks of
+    the items queued today and of those missed; ``people`` everyone's ``loyalty, depth,
+    responses_received, last_contact, complaint_propensity, status, join_day``; ``rates``
+    ``policy.fix_rate``, ``team.frontline_skill``, ``response.speed_floor``,
+    ``squeaky_wheel``, ``need_conversion``, ``ignored_penalty`` and the population's damping
+    (0 when everyone is shallow); ``gains`` as for :func:`replies_change`, a tuple. Equal to, with
+    ``draw`` the phase's Generator::
+
+        a, change, tally, total, record, asked, seen, amplified = replies_answer(
+            handled, replied, late, draw.random(count_nonzero(replied)), rates[:3], gains,
+            people[2:6], squeaky, t)
+        population.shift(a, change)
+        won = asked[draw.random(asked.size) < need_conversion]; population.join(won, t)
+        ignored, dismissed, lost, lost_total = replies_ignored(posts, queued, handled, missed,
+                                                               ignored_penalty)
+        population.shift(ignored, lost)   # if ignored.size; total += lost_total likewise
+
+    returning ``record`` (the replies' ``a, hour, kind, channel`` for the log), what the
+    onlookers see (``a[public], change[public]`` followed by ``ignored, lost``), the amplified
+    pair, ``tally`` followed by ``dismissed`` and ``won.size``, and ``total``.
+    """
+    loyalty, depth, received, contact, propensity, status, join_day = people
+    fix_rate, skill, floor, squeaky, conversion, penalty, damping = rates
+    author, kind = handled[0][0], handled[1][0].view(np.int8)
+    outcome = handled[1][3].view(np.int8)
+    how, complex_, tier = handled[1][4], handled[1][5].view(np.bool_), handled[1][2].view(np.int8)
+    columns = (author, kind, outcome, how, complex_, tier, handled[0][2].view(np.float64))
+    rng = generator_of(handle)
+    u = np.empty(np.count_nonzero(replied))
+    for i in range(u.size):
+        u[i] = rng.random()
+    a, change, tally, total, record, asked, seen, amplified = replies_answer(
+        (*columns, handled[2]),
+        replied,
+        late,
+        u,
+        (fix_rate, skill, floor),
+        np.array(gains),
+        (received, contact, propensity, status),
+        squeaky,
+        t,
+    )
+    _shift(loyalty, depth, a, change, damping)
+    won = 0
+    for i in range(asked.size):
+        if rng.random() < conversion:
+            status[asked[i]] = 1  # population.FAN
+            join_day[asked[i]] = t
+            won += 1
+    posts, queued, missed = others
+    ignored, dismissed, lost, lost_total = replies_ignored(
+        posts,
+        (queued[0][0], queued[1][0].view(np.int8)),
+        (author, kind, outcome),
+        (missed[0][0], missed[1][0].view(np.int8)),
+        penalty,
+    )
+    if ignored.size:
+        _shift(loyalty, depth, ignored, lost, damping)
+        total += lost_total
+    seen = (np.concatenate((seen[0], ignored)), np.concatenate((seen[1], lost)))
+    counts = (tally[0], tally[1], tally[2], tally[3], tally[4], tally[5], tally[6], tally[7])
+    return (a, *record), seen, amplified, (*counts, dismissed, won), total
 
 
 @njit(cache=True)

@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.compiled import numpy_sum, work_judge
-from socialsim.brand.compiled_back import work_overload, work_response
+from socialsim.brand.compiled import numpy_sum, work_judge, work_quantiles
 from socialsim.brand.servers import shift_starts
 from socialsim.kernels import generator_of, njit
 
-__all__ = ["work_day"]
+__all__ = ["work_day", "work_overload", "work_response"]
 
 
 @njit(cache=True)
@@ -139,6 +138,63 @@ def work_day(handle, waiting, arrivals, busy, rules, shift, errors, patience):  
     sizes = (kept.size, dropped.size, busy_front.size, busy_expert.size, passed.size, missed)
     summary = np.array([frontline_hours, expert_hours, median, p90, total])
     return parts, times, sizes, summary, exponent
+
+
+@njit(cache=True)
+def work_overload(
+    tier: np.ndarray,
+    label: np.ndarray,
+    ready: np.ndarray,
+    end: float,
+    stretch: float,
+    minutes: np.ndarray,
+    capacity: tuple[float, float],
+    overload_errors: float,
+) -> np.ndarray:  # pragma: no cover
+    """The exponent of each tier's rise in errors, ``−overload_errors`` times its utilisation
+    above 1: the nominal hours (by label) of the items waiting for it by the ``end`` of the
+    shift, over its ``capacity`` in hours (none for a tier of no one). Its ``np.exp`` stays
+    numpy's, in the phase (what :func:`~socialsim.brand.compiled_work.work_day` calls
+    ``slowing``).
+
+    ``minutes`` holds ``team.reply_minutes``, ``thanks_minutes`` and ``expert_minutes`` (then
+    ``triage_minutes``), ``stretch`` the frontline's stretch of its handling times. Equal to::
+
+        nominal = where(tier == EXPERT, expert, where(label == PRAISE, thanks, reply))
+        work = nominal / 60.0 * where(tier == FRONTLINE, stretch, 1.0) * (ready < end)
+        load = [float(work[tier == t].sum()) / capacity[t] if capacity[t] else 0.0 for t in 0, 1]
+        -overload_errors * array([max(0.0, x - 1) for x in load])
+    """
+    excess = np.zeros(2)
+    work = np.empty(tier.size)
+    for t in range(2):
+        if capacity[t] == 0.0:
+            continue
+        count = 0
+        for i in range(tier.size):
+            if tier[i] == t:
+                nominal = minutes[2] if t == 1 else minutes[1] if label[i] == 1 else minutes[0]
+                waiting = 1.0 if ready[i] < end else 0.0
+                work[count] = nominal / 60.0 * (stretch if t == 0 else 1.0) * waiting
+                count += 1
+        load = numpy_sum(work[:count]) / capacity[t] - 1
+        excess[t] = load if load > 0.0 else 0.0  # Python's max(0.0, load)
+    return -overload_errors * excess
+
+
+@njit(cache=True)
+def work_response(
+    author: np.ndarray, outcome: np.ndarray, response: np.ndarray
+):  # pragma: no cover
+    """The median, 90th percentile and sum of the response times of the real posts that got a
+    reply, fitting or not, among the day's handled items. Equal to::
+
+        real = response[(author >= 0) & (outcome <= FOLLOWED)]
+        *work_quantiles(real), float(real.sum())
+    """
+    real = response[(author >= 0) & (outcome <= 1)]
+    median, p90 = work_quantiles(real)
+    return median, p90, numpy_sum(real)
 
 
 @njit(cache=True)

@@ -50,13 +50,13 @@ import numpy as np
 from socialsim.brand.compiled_back import (
     onlookers_felt,
     onlookers_seen,
-    replies_answer,
+    replies_day,
     replies_due,
-    replies_ignored,
 )
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import arcs, identification
 from socialsim.interactions import Channel, Kind
+from socialsim.kernels import stream_handle
 from socialsim.network.graph import work_table
 from socialsim.population import Population
 from socialsim.posts import PostKind
@@ -99,32 +99,20 @@ _REPLY_KPIS = (
 def replies(day: Day, rng: np.random.Generator) -> Counts:
     """What today's handled items (``day.answered``) and unanswered complaints do to their authors.
 
-    A complaint is unanswered if it was posted today and did not join the queue (not heard,
-    or not answered by policy), or was dismissed as irrelevant or dropped from the queue today.
-    Public interactions are left in ``day.seen`` (and ``day.amplified``) for the onlookers.
+    Each reply is as the policy decided it (``day.answered.how``): channel, fix, compensation;
+    a reply that followed a wrong label is a wrong or generic answer. A complaint is
+    unanswered if it was posted today and did not join the queue (not heard, or not answered
+    by policy), or was dismissed as irrelevant or dropped from the queue today. Public
+    interactions are left in ``day.seen`` (and ``day.amplified``) for the onlookers.
     """
-    counts: Counts = dict.fromkeys(_REPLY_KPIS, 0)
-    counts["loyalty_change_authors"] = 0.0
-    if len(day.answered):
-        counts.update(_answer(day, rng))
-    queued, handled, missed = day.queued, day.answered, day.missed
-    ignored, counts["complaints_dismissed"], change, total = replies_ignored(
-        (day.posts.author, day.posts.kind),
-        (queued.author, queued.kind),
-        (handled.author, handled.kind, handled.outcome),
-        (missed.author, missed.kind),
-        day.scenario.response.ignored_penalty,
-    )
-    if ignored.size:
-        day.population.shift(ignored, change)
-        day.seen.append((ignored, change))
-        counts["loyalty_change_authors"] += total
-    return counts
+    if not (len(day.answered) or len(day.missed) or len(day.posts)):
+        # Nothing answered, dropped or posted: no reply to draw for, no complaint ignored.
+        return dict(_NO_REPLIES)
+    return _replies(day, rng)
 
 
-def _answer(day: Day, rng: np.random.Generator) -> Counts:
-    """Each reply as the policy decided it (``day.answered.how``): channel, fix, compensation;
-    a reply that followed a wrong label is a wrong or generic answer."""
+def _replies(day: Day, rng: np.random.Generator) -> Counts:
+    """:func:`replies`, on any day."""
     pop, params, handled, delay = (
         day.population,
         day.scenario.response,
@@ -133,34 +121,30 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     )
     replied, late = np.empty(len(handled), np.bool_), np.empty((2, len(handled)))
     hours = (day.scenario.team.fix_patience_hours, params.speed_hours)
-    n_replied, false_positives = replies_due(
-        handled.author, handled.outcome, delay, hours, replied, late
-    )
+    _, false_positives = replies_due(handled.author, handled.outcome, delay, hours, replied, late)
     np.exp(late, out=late)  # fix_chance's lateness and speed_factor's decay
     rates = (day.scenario.policy.fix_rate, day.scenario.team.frontline_skill, params.speed_floor)
-    columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
-    author, change, tally, total, (hour, kind, channel), asked, seen, amplified = replies_answer(
-        (*columns, handled.tier, handled.arrival, delay),
-        replied,
+    rates += (params.squeaky_wheel, params.need_conversion, params.ignored_penalty)
+    rates += (pop.damping if pop.max_depth > 0.0 else 0.0,)  # as Population.shift
+    people = (pop.loyalty, pop.depth, pop.responses_received, pop.last_contact)
+    people += (pop.complaint_propensity, pop.status, pop.join_day)
+    others = (day.posts.author, day.posts.kind), day.queued, day.missed
+    (author, hour, kind, channel), seen, amplified, tally, total = replies_day(
+        stream_handle(rng),
+        (handled.wide, handled.narrow, delay),
         late,
-        rng.random(n_replied),
+        replied,
+        (others[0], (others[1].wide, others[1].narrow), (others[2].wide, others[2].narrow)),
+        people,
         rates,
         _gains(params),
-        (pop.responses_received, pop.last_contact, pop.complaint_propensity, pop.status),
-        params.squeaky_wheel,
         day.t,
     )
-    pop.shift(author, change)
     pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
-    won = asked
-    if asked.size:
-        won = asked[rng.random(asked.size) < params.need_conversion]
-        pop.join(won, day.t)
     if seen[0].size:
         day.seen.append(seen)
-        if amplified[0].size:
-            day.amplified.append(amplified)
-    tally = tally.tolist()
+    if amplified[0].size:
+        day.amplified.append(amplified)
     day.compensations = tally[7]
     return {
         "false_positives_handled": false_positives,
@@ -168,26 +152,28 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
         "responses_praise": tally[1],
         "responses_need": tally[2],
         "botched": tally[3],
+        "complaints_dismissed": tally[8],
         "complaints_fixed": tally[4],
         "complex_answered": tally[5],
         "complex_fixed": tally[6],
-        "new_fans_answered": int(won.size),
+        "new_fans_answered": tally[9],
         "loyalty_change_authors": total,
     }
 
 
-def _gains(p: ResponseParams) -> np.ndarray:
+_NO_REPLIES: Counts = {**dict.fromkeys(_REPLY_KPIS, 0), "loyalty_change_authors": 0.0}
+
+
+def _gains(p: ResponseParams) -> tuple[float, ...]:
     """What a reply can do, in the order :func:`~socialsim.brand.compiled.replies_change` reads."""
-    return np.array(
-        [
-            p.complaint_fixed_gain,
-            p.compensation_gain,
-            p.complaint_reply_gain,
-            p.thanks_gain,
-            p.need_gain,
-            p.botch_penalty,
-            p.generic_gain,
-        ]
+    return (
+        p.complaint_fixed_gain,
+        p.compensation_gain,
+        p.complaint_reply_gain,
+        p.thanks_gain,
+        p.need_gain,
+        p.botch_penalty,
+        p.generic_gain,
     )
 
 
