@@ -23,6 +23,7 @@ from socialsim.brand.compiled import (
     work_quantiles,
 )
 from socialsim.brand.compiled_back import (
+    onlookers_day,
     onlookers_felt,
     onlookers_seen,
     replies_answer,
@@ -722,3 +723,47 @@ def test_replies_day_equals_the_phases_numpy_and_draws(seed):
     for name in names:
         assert getattr(mine, name).tobytes() == getattr(pop, name).tobytes(), name
     assert ours.random() == theirs.random()  # the stream left where numpy left it
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_onlookers_day_equals_its_pieces_summed_and_felt(seed):
+    from socialsim import EngagementModel, Scenario
+
+    rng = np.random.default_rng(seed)
+    model = EngagementModel(Scenario().replace({"graph.n": 90}), rng=seed)
+    pop, graph = model.population, model.graph
+    pop.depth[:] = rng.random(90) * (seed % 2)
+    pop.loyalty[:] = rng.uniform(0, 10, 90)
+    pop.status[:] = rng.integers(0, 3, 90)
+    authors = rng.integers(0, 90, int(rng.integers(0, 30)) * (seed % 3 > 0))  # or none
+    change, share = rng.normal(0, 1, authors.size), float(rng.random())
+    k = int(rng.integers(0, 20)) * (seed % 4 > 0)  # amplified pieces, or none
+    extra = (rng.integers(0, 90, k), rng.normal(0, 0.1, k))
+    cross, damping = float(rng.random()), 0.5 * (seed % 2)
+    loyalty = pop.loyalty.copy()
+    total, audience = onlookers_day(
+        arcs(graph),
+        (authors, change, share),
+        extra,
+        (pop.segment, pop.status, loyalty, pop.depth),
+        damping,
+        cross,
+        np.full(90, 7, np.int64),
+    )
+    # As the phase was: the pieces, summed by person, felt by the population.
+    pieces = []
+    if authors.size:
+        args = (authors, change, share, pop.segment, cross, np.zeros(90, np.int64))
+        people, felt, expected_audience = onlookers_seen(arcs(graph), *args)
+        pieces.append((people, felt))
+        assert audience == expected_audience
+    if k:
+        pieces.append(extra)
+    expected = 0.0
+    if pieces:
+        people, felt = (np.concatenate(part) for part in zip(*pieces, strict=True))
+        people, felt, expected = onlookers_felt(people, felt, pop.status, np.zeros(90, np.int64))
+        pop.damping, pop.max_depth = damping, float(pop.depth.max())
+        pop.feel_at(people, felt)
+    assert np.float64(total).tobytes() == np.float64(expected).tobytes()
+    assert loyalty.tobytes() == pop.loyalty.tobytes()

@@ -47,7 +47,8 @@ def test_the_draws_left_out_on_a_quiet_day_take_no_numbers():
 
 
 @pytest.mark.parametrize(
-    "name", ["listening", "early_warning", "triage", "work", "replies", "depth", "costs"]
+    "name",
+    ["listening", "early_warning", "triage", "work", "replies", "onlookers", "depth", "costs"],
 )
 def test_a_quiet_day_of_the_brand_draws_nothing(name):
     model = EngagementModel(Scenario().replace(QUIET), rng=4)

@@ -19,9 +19,10 @@ from socialsim.brand.compiled import numpy_sum, replies_change, replies_unheard
 from socialsim.fans.identification import _spread
 from socialsim.kernels import generator_of, njit
 from socialsim.network.csr import sums_of
-from socialsim.population import _shift
+from socialsim.population import _feel_at, _shift
 
 __all__ = [
+    "onlookers_day",
     "onlookers_felt",
     "onlookers_seen",
     "replies_answer",
@@ -266,3 +267,40 @@ def onlookers_seen(graph, authors, change, share, segment, cross, table):  # pra
         audience += indptr[u + 1] - indptr[u]
     people, felt = _spread(*graph, authors, share * change, segment, cross, table)
     return people, felt, audience
+
+
+@njit(cache=True)
+def onlookers_day(graph, seen, extra, people, damping, cross, table):  # pragma: no cover
+    """The onlookers phase after its draws: what the audiences of the day's public
+    interactions and the people reached by amplified ones feel, summed by person and felt.
+
+    ``graph`` is the graph's :func:`~socialsim.fans.identification.arcs`, ``seen`` the public
+    interactions' authors and changes (``day.seen``; none when the onlookers' share is 0) and
+    that ``share``, ``extra`` the amplified interactions' people and what they feel, ``people``
+    everyone's ``segment, status, loyalty`` (moved here) and ``depth``, ``damping`` the
+    population's (0 when everyone is shallow). Equal to::
+
+        pieces = [onlookers_seen(graph, authors, change, share, segment, cross, table)[:2]]
+        pieces += [extra]   # each only if it has people: seen's if it has authors
+        people, felt, total = onlookers_felt(concatenate(people), concatenate(felt), status,
+                                             table)
+        population.feel_at(people, felt)
+
+    returning ``total`` (0.0 with no piece) and the audience of the public interactions.
+    """
+    authors, change, share = seen
+    segment, status, loyalty, depth = people
+    people_, felt = extra
+    audience = 0
+    if authors.size:
+        people_, felt, audience = onlookers_seen(
+            graph, authors, change, share, segment, cross, table
+        )
+        if extra[0].size:
+            people_ = np.concatenate((people_, extra[0]))
+            felt = np.concatenate((felt, extra[1]))
+    elif not extra[0].size:
+        return 0.0, audience
+    people_, felt, total = onlookers_felt(people_, felt, status, table)
+    _feel_at(loyalty, status, depth, people_, felt, damping)
+    return total, audience

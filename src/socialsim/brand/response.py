@@ -47,18 +47,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.brand.compiled_back import (
-    onlookers_felt,
-    onlookers_seen,
-    replies_day,
-    replies_due,
-)
+from socialsim.brand.compiled_back import onlookers_day, replies_day, replies_due
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import arcs, identification
 from socialsim.interactions import Channel, Kind
 from socialsim.kernels import stream_handle
 from socialsim.network.graph import work_table
-from socialsim.population import Population
 from socialsim.posts import PostKind
 from socialsim.scenario import ResponseParams
 
@@ -206,27 +200,37 @@ def onlookers(day: Day, rng: np.random.Generator) -> Counts:
     does not matter. What people felt is kept as (people, change) pieces: most days touch few
     people, and a million-entry total would cost more than the day's interactions.
     """
-    params = day.scenario.response
+    if not (day.seen or day.amplified):  # nothing public today: no one to move, nothing drawn
+        return {"loyalty_change_onlookers": 0.0, "onlookers_reached": 0.0}
+    params, pop = day.scenario.response, day.population
     share = params.visibility * params.onlooker_share
-    pieces: list[tuple[np.ndarray, np.ndarray]] = []
-    reached = 0.0
+    seen = _NOTHING_SEEN
     if day.seen and share != 0:
-        authors, change = (
-            day.seen[0] if len(day.seen) == 1 else (_joined(day.seen, 0), _joined(day.seen, 1))
+        seen = day.seen[0] if len(day.seen) == 1 else (_joined(day.seen, 0), _joined(day.seen, 1))
+    amplified = [felt for a in day.amplified if (felt := _amplify(day, *a, rng)) is not None]
+    extra = _NOTHING_SEEN
+    if amplified:
+        extra = (
+            amplified[0] if len(amplified) == 1 else (_joined(amplified, 0), _joined(amplified, 1))
         )
-        cross, table = day.scenario.identification.cross_segment, work_table(day.graph.n_nodes)
-        segment = day.population.segment
-        people, felt, audience = onlookers_seen(
-            arcs(day.graph), authors, change, share, segment, cross, table
-        )
-        pieces.append((people, felt))
+    total, audience = onlookers_day(
+        arcs(day.graph),
+        (seen[0], seen[1], share),
+        extra,
+        (pop.segment, pop.status, pop.loyalty, pop.depth),
+        pop.damping if pop.max_depth > 0.0 else 0.0,  # as Population.feel_at
+        day.scenario.identification.cross_segment,
+        work_table(day.graph.n_nodes),
+    )
+    reached = 0.0
+    if seen[0].size:
         reached += params.visibility * float(audience)
-    for authors, change in day.amplified:
-        felt = _amplify(day, authors, change, rng)
-        if felt is not None:
-            pieces.append(felt)
-            reached += float(felt[0].size)
-    return {"loyalty_change_onlookers": _feel(day.population, pieces), "onlookers_reached": reached}
+    for piece in amplified:
+        reached += float(piece[0].size)
+    return {"loyalty_change_onlookers": total, "onlookers_reached": reached}
+
+
+_NOTHING_SEEN = (np.empty(0, np.int64), np.empty(0))
 
 
 def _amplify(
@@ -245,16 +249,6 @@ def _amplify(
     weight = identification(pop.segment[sources], pop.segment[targets], cross)
     share = day.scenario.response.onlooker_share
     return targets, share * np.repeat(change, reach) * weight
-
-
-def _feel(pop: Population, pieces: list[tuple[np.ndarray, np.ndarray]]) -> float:
-    """Move the onlookers' loyalty; returns the total change felt by those still listening."""
-    if not pieces:
-        return 0.0
-    people, felt = pieces[0] if len(pieces) == 1 else (_joined(pieces, 0), _joined(pieces, 1))
-    people, felt, total = onlookers_felt(people, felt, pop.status, work_table(len(pop)))
-    pop.feel_at(people, felt)
-    return total
 
 
 def _joined(pieces: list[tuple[np.ndarray, np.ndarray]], part: int) -> np.ndarray:
