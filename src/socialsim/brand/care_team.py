@@ -314,29 +314,36 @@ class CareTeam:
         busy, patience = (self._busy[FRONTLINE], self._busy[EXPERT]), (24.0 * day, p.max_wait_hours)
         errors = (p.error_rate, p.overload_errors, *self._gamma)
         handle = stream_handle(rng)
-        parts, times, sizes, summary, exponent = work_day(
+        (handled, left), times, counts, hours = work_day(
             handle, *blocks, busy, rules, shift, (*errors, _NOT_YET), patience
         )
-        if np.isnan(summary[0]):  # a tier over capacity, nothing drawn: numpy's exp, again
-            slowing = np.exp(exponent)
-            parts, times, sizes, summary, _ = work_day(
+        if counts[0] < 0:  # a tier over capacity, nothing drawn: numpy's exp, and again
+            slowing = np.exp(np.array(hours[:2]))
+            (handled, left), times, counts, hours = work_day(
                 handle, *blocks, busy, rules, shift, (*errors, slowing), patience
             )
-        handled, kept, missed = parts
-        front, passed, self.missed_complaints = sizes[2], sizes[4], sizes[5]
-        answered = Queue.of_blocks(*handled)
+        missed, front, passed, self.missed_complaints = counts
+        answered, self.queue = Queue.of_blocks(*handled), Queue.of_blocks(*left)
         done = len(answered)
         self.last_response_time = times[:done]
         self._busy[FRONTLINE] = times[done : done + front]
         self._busy[EXPERT] = times[done + front :]
-        self.queue = Queue.of_blocks(*kept)
-        frontline_hours, expert_hours, *self.last_summary = summary.tolist()
+        if not missed:
+            dropped = _EMPTY
+        else:  # the items left end with the missed ones
+            kept = len(self.queue) - missed
+            self.queue, dropped = (
+                self.queue.take(np.arange(kept)),
+                self.queue.take(np.arange(kept, kept + missed)),
+            )
+        frontline_hours, expert_hours, *summary = hours
+        self.last_summary = summary
         self.last_counts = {
             "escalated": passed,
             "frontline_hours": frontline_hours,
             "expert_hours": expert_hours,
         }
-        return answered, Queue.of_blocks(*missed)
+        return answered, dropped
 
 
 def fix_chance(handled: Queue, response_time: np.ndarray, params: TeamParams) -> np.ndarray:

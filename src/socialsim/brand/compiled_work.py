@@ -48,13 +48,15 @@ def work_day(handle, waiting, arrivals, busy, rules, shift, errors, patience):  
         response = begin[done] + hours[done] - arrival[done]
         old = now - arrival[waiting] > max_wait
 
-    returning ``(handled, kept, missed)`` as blocks (the queue's columns, ``tier``, ``ready``
-    and ``outcome`` updated, taken at ``done``, ``waiting[~old]``, ``waiting[old]``), one
-    array of the ``response`` times followed by each tier's busy hours, the sizes of those
-    three parts, ``passed.size``, the hours each tier worked, ``work_response``'s median, 90th
-    percentile and sum, the count of missed complaints, and the exponents: when the caller
-    gave no ``slowing`` and one is not 0, the kernel returns them at once, with empty blocks,
-    having drawn nothing.
+    returning the blocks of the items handled and of those left (the queue's columns with
+    ``tier``, ``ready`` and ``outcome`` updated, taken at ``done`` and at ``waiting[~old]``
+    followed by ``waiting[old]``: each array a kernel returns costs more than splitting them,
+    on the rare days with missed items); one array of the ``response`` times followed by
+    each tier's busy hours; the counts of the items missed, of the frontline's busy hours,
+    of ``passed`` and of the missed complaints; and the hours each tier worked with
+    ``work_response``'s median, 90th percentile and sum. When the caller gave no ``slowing``
+    and an exponent is not 0, the kernel returns at once, having drawn nothing, with empty
+    blocks, −1 items missed and the exponents in the place of the hours worked.
     """
     n = waiting[0].shape[1] + arrivals[0].shape[1]
     wide = _joined(waiting[0], arrivals[0])
@@ -71,8 +73,10 @@ def work_day(handle, waiting, arrivals, busy, rules, shift, errors, patience):  
     exponent = work_overload(tier, label, ready, end, stretch, minutes, capacity, overload_errors)
     if np.isnan(slowing[0]):
         if exponent[0] != 0.0 or exponent[1] != 0.0:  # the caller takes numpy's exp
-            none = (n * 0, n * 0, n * 0, n * 0, n * 0, np.int64(0))
-            return _nothing(wide, narrow), np.empty(0), none, np.full(5, np.nan), exponent
+            nothing = _take(wide, _NO_ONE), _take(narrow, _NO_ONE)
+            asks = (n * 0 - 1, n * 0, n * 0, n * 0)  # -1 items missed: it asks for the exp
+            hours = (exponent[0], exponent[1], 0.0, 0.0, 0.0)
+            return (nothing, nothing), np.empty(0), asks, hours
         slowing = np.ones(2)  # exp(±0.0)
     rng = generator_of(handle)
     slips = np.empty(n)
@@ -128,16 +132,15 @@ def work_day(handle, waiting, arrivals, busy, rules, shift, errors, patience):  
     old = now - arrival[left] > max_wait
     kept, dropped = left[~old], left[old]
     median, p90, total = work_response(author[done], outcome[done], response)
-    missed = np.int64(np.count_nonzero(kind[dropped] == 0))
-    parts = (
-        (_take(wide, done), _take(narrow, done)),
-        (_take(wide, kept), _take(narrow, kept)),
-        (_take(wide, dropped), _take(narrow, dropped)),
-    )
+    missed = np.count_nonzero(kind[dropped] == 0)
+    left = np.concatenate((kept, dropped))
+    parts = (_take(wide, done), _take(narrow, done)), (_take(wide, left), _take(narrow, left))
     times = np.concatenate((response, busy_front, busy_expert))
-    sizes = (kept.size, dropped.size, busy_front.size, busy_expert.size, passed.size, missed)
-    summary = np.array([frontline_hours, expert_hours, median, p90, total])
-    return parts, times, sizes, summary, exponent
+    counts = (dropped.size, busy_front.size, passed.size, missed)
+    return parts, times, counts, (frontline_hours, expert_hours, median, p90, total)
+
+
+_NO_ONE = np.empty(0, np.int64)
 
 
 @njit(cache=True)
@@ -215,13 +218,6 @@ def _take(block, which):  # pragma: no cover
         for j in range(which.size):
             out[r, j] = block[r, which[j]]
     return out
-
-
-@njit(cache=True)
-def _nothing(wide, narrow):  # pragma: no cover
-    """Three empty pairs of blocks."""
-    none = (_take(wide, np.empty(0, np.int64)), _take(narrow, np.empty(0, np.int64)))
-    return none, none, none
 
 
 @njit(cache=True)
