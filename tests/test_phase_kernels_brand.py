@@ -23,6 +23,7 @@ from socialsim.brand.compiled import (
     work_quantiles,
 )
 from socialsim.brand.compiled_back import (
+    costs_labels,
     onlookers_day,
     onlookers_felt,
     onlookers_seen,
@@ -767,3 +768,9 @@ def test_onlookers_day_equals_its_pieces_summed_and_felt(seed):
         pop.feel_at(people, felt)
     assert np.float64(total).tobytes() == np.float64(expected).tobytes()
     assert loyalty.tobytes() == pop.loyalty.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_costs_labels_equal_bincount(seed):
+    label = np.random.default_rng(seed).integers(0, 3, seed * 7).astype(np.int8)
+    assert costs_labels(label) == tuple(np.bincount(label, minlength=3).tolist())

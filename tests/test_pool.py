@@ -19,6 +19,7 @@ KERNELS = {
     "socialsim.brand.compiled_front.triage_items",
     "socialsim.brand.compiled_front.triage_missed_free",
     "socialsim.brand.compiled_front.triage_stand_ins",
+    "socialsim.brand.compiled_back.costs_labels",
     "socialsim.brand.compiled_back.onlookers_day",
     "socialsim.brand.compiled_back.replies_day",
     "socialsim.brand.compiled_back.replies_due",

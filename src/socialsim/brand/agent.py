@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
+from socialsim.brand.compiled_back import costs_labels
 from socialsim.brand.compiled_front import triage_heard, triage_missed_free, triage_stand_ins
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
@@ -36,7 +37,6 @@ from socialsim.brand.policies.protocol import Decision, Hire, PolicyLike, name_o
 from socialsim.brand.policy import KINDS
 from socialsim.brand.routing import route
 from socialsim.day import Counts, Plan, phase
-from socialsim.posts import PostKind
 from socialsim.scenario import TeamParams
 
 if TYPE_CHECKING:
@@ -347,7 +347,7 @@ def costs(day: Day, rng: np.random.Generator) -> Counts:
         + day.compensations * response.compensation_cost
     )
     flagged = day.flagged.label
-    labels = np.bincount(flagged, minlength=len(PostKind)) if flagged.size else (0, 0, 0)
+    labels = costs_labels(flagged) if flagged.size else (0, 0, 0)
     brand.history.append(
         (
             len(day.flagged),

@@ -1,5 +1,5 @@
-"""Compiled kernels of the brand's back end (replies, onlookers), equal bit for bit to the
-numpy they replace; the care team's day is :mod:`socialsim.brand.compiled_work`.
+"""Compiled kernels of the brand's back end (replies, onlookers, costs), equal bit for bit to
+the numpy they replace; the care team's day is :mod:`socialsim.brand.compiled_work`.
 
 As in :mod:`socialsim.brand.compiled`: at workshop size a day answers a few dozen items, where
 each numpy call costs its fixed overhead rather than its work, so one loop replaces the dozens
@@ -22,6 +22,7 @@ from socialsim.network.csr import sums_of
 from socialsim.population import _feel_at, _shift
 
 __all__ = [
+    "costs_labels",
     "onlookers_day",
     "onlookers_felt",
     "onlookers_seen",
@@ -304,3 +305,18 @@ def onlookers_day(graph, seen, extra, people, damping, cross, table):  # pragma:
     people_, felt, total = onlookers_felt(people_, felt, status, table)
     _feel_at(loyalty, status, depth, people_, felt, damping)
     return total, audience
+
+
+@njit(cache=True)
+def costs_labels(label: np.ndarray) -> tuple[int, int, int]:  # pragma: no cover
+    """How many of the day's flagged items listening labelled a complaint, praise and a need:
+    ``tuple(np.bincount(label, minlength=3))`` for labels in 0..2 (a tuple of three numbers
+    where numpy's call and its array cost several times the count).
+
+    >>> costs_labels(np.array([2, 0, 2], np.int8))
+    (1, 0, 2)
+    """
+    counts = [0, 0, 0]
+    for k in label:
+        counts[k] += 1
+    return counts[0], counts[1], counts[2]
