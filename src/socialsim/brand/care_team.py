@@ -37,7 +37,7 @@ share of every hour on it.
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -66,20 +66,14 @@ class _Column:
         self.row, self.dtype = row, np.dtype(dtype)
         self.raw = self.dtype == (np.int64 if self.wide else np.uint8)
 
-    def __get__(self, queue: Queue | None, owner: type | None = None) -> np.ndarray:
-        row = (queue.wide if self.wide else queue.narrow)[self.row]  # type: ignore[union-attr]
+    def __get__(self, queue: Queue | None, owner: type | None = None) -> Any:
+        if queue is None:  # read on the class (help(), documentation): the column itself
+            return self
+        row = (queue.wide if self.wide else queue.narrow)[self.row]
         return row if self.raw else row.view(self.dtype)
 
     def __set__(self, queue: Queue, values: np.ndarray) -> None:
         self.__get__(queue)[...] = values
-
-
-# The rows of the two blocks, in order: 8-byte columns (the floats stored as their bits) and
-# 1-byte ones. The compiled kernels of the care team's day read the blocks by these rows.
-WIDE = (("author", np.int64), ("shown", np.int64))
-WIDE += (("arrival", np.float64), ("key", np.float64), ("ready", np.float64))
-NARROW = (("kind", np.int8), ("label", np.int8), ("tier", np.int8), ("outcome", np.int8))
-NARROW += (("how", np.uint8), ("complex", np.bool_), ("tagged", np.bool_))
 
 
 class Queue:
@@ -108,6 +102,8 @@ class Queue:
 
     __slots__ = ("narrow", "wide")
 
+    # The rows of the two blocks, which the compiled care team's day reads by number: 8-byte
+    # columns (the floats stored as their bits), then 1-byte ones.
     author = _Column("wide", 0, np.int64)
     shown = _Column("wide", 1, np.int64)
     arrival = _Column("wide", 2, np.float64)
@@ -137,8 +133,7 @@ class Queue:
         how: np.ndarray | None = None,
     ) -> None:
         n = len(author)
-        self.wide = np.empty((len(WIDE), n), np.int64)
-        self.narrow = np.zeros((len(NARROW), n), np.uint8)
+        self.wide, self.narrow = np.empty((5, n), np.int64), np.zeros((7, n), np.uint8)
         given = {"author": author, "kind": kind, "label": label, "arrival": arrival, "key": key}
         given |= {"complex": complex, "tagged": tagged, "tier": tier, "ready": ready}
         given |= {"outcome": outcome, "shown": author if shown is None else shown}
@@ -200,7 +195,7 @@ class Queue:
         return (self.author >= 0) & (self.outcome <= FOLLOWED)
 
 
-_COLUMNS = tuple(name for name, _ in WIDE + NARROW)
+_COLUMNS = tuple(name for name, value in vars(Queue).items() if isinstance(value, _Column))
 _EMPTY = Queue.empty()
 
 
