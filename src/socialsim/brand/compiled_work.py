@@ -41,9 +41,10 @@ def work_day(handle, waiting, arrivals, busy, rules, shift, errors, patience):  
         exponent = work_overload(tier, label, ready, end, stretch, minutes, capacity, overload)
         slowing = exp(exponent)   # unless every exponent is 0: then it is 1, exactly
         slips, noise = draw.random(n), draw.gamma(shape, scale, n)  # ones(n) at shape 0
-        # the frontline's part and the experts', as work_frontline and work_experts were:
-        # judged (work_judge), served (servers.serve), passed on (draw.random(passed.size),
-        # draw.gamma(shape, scale, passed.size)), judged again and served
+        # every item judged (work_judge), the frontline's served (servers.serve); those it
+        # passed on judged again on draw.random(passed.size), draw.gamma(shape, scale,
+        # passed.size) and served by the experts (in full: work_reference in
+        # tests/test_phase_kernels_brand.py)
         done = done[argsort(begin[done] + hours[done], kind="stable")]
         response = begin[done] + hours[done] - arrival[done]
         old = now - arrival[waiting] > max_wait

@@ -122,19 +122,20 @@ def _replies(day: Day, rng: np.random.Generator) -> Counts:
     rates += (pop.damping if pop.max_depth > 0.0 else 0.0,)  # as Population.shift
     people = (pop.loyalty, pop.depth, pop.responses_received, pop.last_contact)
     people += (pop.complaint_propensity, pop.status, pop.join_day)
-    others = (day.posts.author, day.posts.kind), day.queued, day.missed
+    posts, queued, missed = day.posts, day.queued, day.missed
     (author, hour, kind, channel), seen, amplified, tally, total = replies_day(
         stream_handle(rng),
         (handled.wide, handled.narrow, delay),
         late,
         replied,
-        (others[0], (others[1].wide, others[1].narrow), (others[2].wide, others[2].narrow)),
+        ((posts.author, posts.kind), (queued.wide, queued.narrow), (missed.wide, missed.narrow)),
         people,
         rates,
         _gains(params),
         day.t,
     )
-    pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
+    if author.size:
+        pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
     if seen[0].size:
         day.seen.append(seen)
     if amplified[0].size:
