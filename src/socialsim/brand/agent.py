@@ -298,6 +298,7 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     if len(day.queued) == 0 and len(team.queue) == 0:  # nothing to work on
         team.last_response_time = np.empty(0)
         team.last_counts = dict(CareTeam.IDLE)
+        team.last_summary, team.missed_complaints = [float("nan"), float("nan"), 0.0], 0
         return {
             "backlog": 0,
             "missed": 0,

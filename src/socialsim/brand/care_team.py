@@ -249,9 +249,6 @@ class CareTeam:
         """Frontline people on duty today: ``params.staff`` unless the brand's staffing sets it."""
         self.last_counts: dict[str, float] = dict(self.IDLE)
         self._busy = {FRONTLINE: _NOTHING, EXPERT: _NOTHING}  # hours each tier is busy until
-        # The gamma law of the handling times' multipliers, shape and scale (0, 0: none).
-        cv = params.handling_cv
-        self._gamma = (1 / cv**2, cv**2) if cv else (0.0, 0.0)
         self.missed_complaints = 0
         self.last_summary = [float("nan"), float("nan"), 0.0]
         self._minutes = np.array(
@@ -307,7 +304,9 @@ class CareTeam:
         rules = (answers, escalates(p.routing, p.experts), self._minutes)
         blocks = (self.queue.wide, self.queue.narrow), (arrivals.wide, arrivals.narrow)
         busy, patience = (self._busy[FRONTLINE], self._busy[EXPERT]), (24.0 * day, p.max_wait_hours)
-        errors = (p.error_rate, p.overload_errors, *self._gamma)
+        # The gamma law of the handling times' multipliers, shape and scale (0, 0: none).
+        cv = p.handling_cv
+        errors = (p.error_rate, p.overload_errors, *((1 / cv**2, cv**2) if cv else (0.0, 0.0)))
         handle = stream_handle(rng)
         (handled, left), times, counts, hours = work_day(
             handle, *blocks, busy, rules, shift, (*errors, _NOT_YET), patience
