@@ -161,13 +161,16 @@ class Queue:
         >>> Queue.of(Flagged.empty(), np.empty(0), np.empty(0, np.int8)).outcome.dtype
         dtype('int8')
         """
-        arrival = flagged.arrival.view(np.int64)
-        key = np.asarray(key, dtype=np.float64).view(np.int64)
-        wide = np.array([flagged.author, flagged.author, arrival, key, arrival], np.int64)
-        none = np.zeros(len(flagged), np.uint8)
-        tier = np.asarray(tier, dtype=np.int8).view(np.uint8)
-        narrow = [flagged.kind, flagged.label, tier, none, none, flagged.complex, flagged.tagged]
-        return cls.of_blocks(wide, np.array([c.view(np.uint8) for c in narrow], np.uint8))
+        n = len(flagged)
+        wide, narrow = np.empty((5, n), np.int64), np.zeros((7, n), np.uint8)
+        wide[0] = wide[1] = flagged.author  # shown: the author
+        floats = wide[2:].view(np.float64)
+        floats[0] = floats[2] = flagged.arrival  # ready: on arrival
+        floats[1] = key
+        for row, column in enumerate((flagged.kind, flagged.label, np.asarray(tier, np.int8))):
+            narrow[row] = column.view(np.uint8)
+        narrow[5], narrow[6] = flagged.complex.view(np.uint8), flagged.tagged.view(np.uint8)
+        return cls.of_blocks(wide, narrow)
 
     def __len__(self) -> int:
         return int(self.wide.shape[1])
