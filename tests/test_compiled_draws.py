@@ -175,3 +175,23 @@ def test_geometric_and_the_cascades_successes_draw_numpys_numbers(p):
             got = _successes_drawn(stream_handle(ours), total, p)
             assert got.tolist() == _successes(total, p, theirs).tolist()
         assert ours.random() == theirs.random()
+
+
+@njit(cache=True)
+def _gammas(handle, shape, scale, n):
+    rng = generator_of(handle)
+    out = np.empty(n)
+    for i in range(n):
+        out[i] = rng.gamma(shape, scale)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("cv", [0.3, 0.8, 1.0, 1.7, 3.0])
+def test_gamma_draws_one_at_a_time_equal_numpys_array_draw(seed, cv):
+    # The care team's handling times (shape 1/cv², scale cv²): Marsaglia and Tsang's method
+    # above shape 1, the exponential at 1, and below 1 the rejection that uses powers.
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    got = _gammas(stream_handle(ours), 1 / cv**2, cv**2, 3000)
+    assert got.tobytes() == theirs.gamma(1 / cv**2, cv**2, size=3000).tobytes()
+    assert ours.random() == theirs.random()

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, _queue, fix_chance
+from socialsim.brand.care_team import _COLUMNS, CareTeam, Queue, fix_chance
 from socialsim.brand.compiled import (
     numpy_sum,
     replies_change,
@@ -22,12 +22,14 @@ from socialsim.brand.compiled import (
     work_quantiles,
 )
 from socialsim.brand.compiled_back import (
+    costs_labels,
+    onlookers_day,
     onlookers_felt,
     onlookers_seen,
     replies_answer,
+    replies_day,
     replies_due,
     replies_ignored,
-    work_response,
 )
 from socialsim.brand.compiled_front import (
     early_warning_day,
@@ -41,6 +43,7 @@ from socialsim.brand.compiled_triage import (
     triage_queued,
     triage_stand_ins,
 )
+from socialsim.brand.compiled_work import work_response
 from socialsim.brand.response import speed_factor
 from socialsim.brand.routing import route, sends_tagged
 from socialsim.brand.servers import serve
@@ -409,7 +412,8 @@ def work_reference(team, queue, day, rng, slots, answers):
     waiting = np.flatnonzero(np.isnan(begin))
     old = 24.0 * day - queue.arrival[waiting] > p.max_wait_hours
     response = begin[done] + hours[done] - queue.arrival[done]
-    queue = _queue({**queue.__dict__, "tier": tier, "ready": ready, "outcome": outcome})
+    columns = {name: getattr(queue, name) for name in _COLUMNS}
+    queue = Queue(**{**columns, "tier": tier, "ready": ready, "outcome": outcome})
     parts = (queue.take(done), queue.take(waiting[~old]), queue.take(waiting[old]))
     return parts, busy, response, dict(zip(CareTeam.KPIS, [int(passed.size), *worked], strict=True))
 
@@ -425,7 +429,7 @@ def test_the_care_teams_day_equals_its_numpy_version(seed):
             reply_minutes=float(rng.uniform(5, 60)),
             error_rate=float(rng.uniform(0, 0.2)),
             overload_errors=float(rng.uniform(0, 2)),
-            handling_cv=float(rng.choice([0.0, 0.8])),
+            handling_cv=float(rng.choice([0.0, 0.8, 1.0, 1.7])),  # gamma shapes > 1, 1, < 1
             routing=str(rng.choice(["escalate", "frontline_only"])),
         )
     )
@@ -442,8 +446,8 @@ def test_the_care_teams_day_equals_its_numpy_version(seed):
         arrivals = Queue.of(flagged, rng.integers(0, 3, n).astype(float), rng.integers(0, 2, n))
         slots = None if day == 1 else int(rng.integers(0, 40))
         answers = rng.random(3) < 0.8
-        draws = np.random.default_rng(seed + 1000 * day)
-        expected = work_reference(team, arrivals, day, draws, slots, answers)
+        reference = np.random.default_rng(seed + 1000 * day)
+        expected = work_reference(team, arrivals, day, reference, slots, answers)
         draws = np.random.default_rng(seed + 1000 * day)
         handled, missed = team.work(arrivals, day, rng=draws, slots=slots, answers=answers)
         parts, busy, response, counts = expected
@@ -453,6 +457,7 @@ def test_the_care_teams_day_equals_its_numpy_version(seed):
         assert team.last_response_time.tobytes() == response.tobytes()
         assert [list(team._busy[t]) for t in (0, 1)] == [list(busy[t]) for t in (0, 1)]
         assert team.last_counts == counts
+        assert draws.random() == reference.random()  # the stream left where numpy left it
 
 
 @pytest.mark.parametrize("seed", range(20))
@@ -695,3 +700,146 @@ def test_triage_queued_equals_its_numpy_version(seed):
     expected = (key.copy(), tier[w:], arrival.copy(), np.zeros(m, np.int8))
     assert [(c.dtype, c.tobytes()) for c in out] == [(c.dtype, c.tobytes()) for c in expected]
     assert everything == answer[w:].all()
+
+
+def random_queue(rng, n, people):
+    """A queue of ``n`` random handled items (false positives, every outcome and handling)."""
+    flagged = Flagged(
+        np.where(rng.random(n) < 0.2, -1, rng.integers(0, people, n)),
+        rng.integers(0, 3, n).astype(np.int8),
+        rng.integers(0, 3, n).astype(np.int8),
+        rng.uniform(0, 24, n),
+        rng.random(n) < 0.4,
+        rng.random(n) < 0.2,
+    )
+    queue = Queue.of(flagged, rng.random(n), rng.integers(0, 2, n))
+    queue.outcome, queue.how = rng.integers(0, 4, n), rng.integers(0, 16, n)
+    return queue
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_replies_day_equals_the_phases_numpy_and_draws(seed):
+    from socialsim import EngagementModel, Scenario
+    from socialsim.kernels import stream_handle
+
+    rng = np.random.default_rng(seed)
+    model = EngagementModel(Scenario().replace({"graph.n": 80}), rng=seed)
+    pop, t = model.population, int(rng.integers(1, 300))
+    pop.depth[:] = rng.random(80) * (seed % 2)  # damped swings, or none
+    pop.loyalty[:] = rng.uniform(0, 10, 80)
+    pop.status[:] = rng.integers(0, 3, 80)
+    n = int(rng.integers(0, 40))
+    handled, missed = random_queue(rng, n, 80), random_queue(rng, int(rng.integers(0, 4)), 80)
+    queued = random_queue(rng, int(rng.integers(0, 10)), 80)
+    posts = (rng.integers(0, 80, 12), rng.integers(0, 3, 12).astype(np.int8))
+    delay = rng.exponential(5.0, n)
+    replied, late = np.empty(n, bool), np.empty((2, n))
+    replies_due(handled.author, handled.outcome, delay, (48.0, 1.0), replied, late)
+    np.exp(late, out=late)
+    gains = tuple(rng.normal(0, 1, 7))
+    rates = (0.6, 0.3, 0.2, 0.1, float(rng.random()), float(rng.random()), 0.5 * (seed % 2))
+    names = ("loyalty", "depth", "responses_received", "last_contact", "complaint_propensity")
+    names += ("status", "join_day")
+    mine = SimpleNamespace(**{name: getattr(pop, name).copy() for name in names})
+
+    ours, theirs = np.random.default_rng(seed + 1), np.random.default_rng(seed + 1)
+    got = replies_day(
+        stream_handle(ours),
+        (handled.wide, handled.narrow, delay),
+        late,
+        replied,
+        (posts, (queued.wide, queued.narrow), (missed.wide, missed.narrow)),
+        tuple(getattr(mine, name) for name in names),
+        rates,
+        gains,
+        t,
+    )
+    # The phase as it was: numpy's draws around the kernels, the population's own methods.
+    columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
+    a, change, tally, total, record, asked, seen, amplified = replies_answer(
+        (*columns, handled.tier, handled.arrival, delay),
+        replied,
+        late,
+        theirs.random(int(replied.sum())),
+        rates[:3],
+        np.array(gains),
+        (pop.responses_received, pop.last_contact, pop.complaint_propensity, pop.status),
+        rates[3],
+        t,
+    )
+    pop.damping = rates[6]
+    pop.max_depth = float(pop.depth.max())
+    pop.shift(a, change)
+    won = asked[theirs.random(asked.size) < rates[4]] if asked.size else asked
+    pop.join(won, t)
+    ignored, dismissed, lost, lost_total = replies_ignored(
+        posts,
+        (queued.author, queued.kind),
+        (handled.author, handled.kind, handled.outcome),
+        (missed.author, missed.kind),
+        rates[5],
+    )
+    if ignored.size:
+        pop.shift(ignored, lost)
+        total += lost_total
+    expected_record = (a, *record)
+    for column, want in zip(got[0], expected_record, strict=True):
+        assert column.tobytes() == want.astype(column.dtype).tobytes()
+    assert got[1][0].tolist() == [*seen[0], *ignored]
+    assert got[1][1].tobytes() == np.concatenate([seen[1], lost]).tobytes()
+    assert [c.tobytes() for c in got[2]] == [c.tobytes() for c in amplified]
+    assert list(got[3]) == [*tally.tolist(), dismissed, won.size]
+    assert np.float64(got[4]).tobytes() == np.float64(total).tobytes()
+    for name in names:
+        assert getattr(mine, name).tobytes() == getattr(pop, name).tobytes(), name
+    assert ours.random() == theirs.random()  # the stream left where numpy left it
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_onlookers_day_equals_its_pieces_summed_and_felt(seed):
+    from socialsim import EngagementModel, Scenario
+
+    rng = np.random.default_rng(seed)
+    model = EngagementModel(Scenario().replace({"graph.n": 90}), rng=seed)
+    pop, graph = model.population, model.graph
+    pop.depth[:] = rng.random(90) * (seed % 2)
+    pop.loyalty[:] = rng.uniform(0, 10, 90)
+    pop.status[:] = rng.integers(0, 3, 90)
+    authors = rng.integers(0, 90, int(rng.integers(0, 30)) * (seed % 3 > 0))  # or none
+    change, share = rng.normal(0, 1, authors.size), float(rng.random())
+    k = int(rng.integers(0, 20)) * (seed % 4 > 0)  # amplified pieces, or none
+    extra = (rng.integers(0, 90, k), rng.normal(0, 0.1, k))
+    cross, damping = float(rng.random()), 0.5 * (seed % 2)
+    loyalty = pop.loyalty.copy()
+    total, audience = onlookers_day(
+        arcs(graph),
+        (authors, change, share),
+        extra,
+        (pop.segment, pop.status, loyalty, pop.depth),
+        damping,
+        cross,
+        np.full(90, 7, np.int64),
+    )
+    # As the phase was: the pieces, summed by person, felt by the population.
+    pieces = []
+    if authors.size:
+        args = (authors, change, share, pop.segment, cross, np.zeros(90, np.int64))
+        people, felt, expected_audience = onlookers_seen(arcs(graph), *args)
+        pieces.append((people, felt))
+        assert audience == expected_audience
+    if k:
+        pieces.append(extra)
+    expected = 0.0
+    if pieces:
+        people, felt = (np.concatenate(part) for part in zip(*pieces, strict=True))
+        people, felt, expected = onlookers_felt(people, felt, pop.status, np.zeros(90, np.int64))
+        pop.damping, pop.max_depth = damping, float(pop.depth.max())
+        pop.feel_at(people, felt)
+    assert np.float64(total).tobytes() == np.float64(expected).tobytes()
+    assert loyalty.tobytes() == pop.loyalty.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_costs_labels_equal_bincount(seed):
+    label = np.random.default_rng(seed).integers(0, 3, seed * 7).astype(np.int8)
+    assert costs_labels(label) == tuple(np.bincount(label, minlength=3).tolist())

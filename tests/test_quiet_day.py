@@ -50,7 +50,10 @@ def test_the_draws_left_out_on_a_quiet_day_take_no_numbers():
     assert (skipped.binomial(50, 0.3, 9) == called.binomial(50, 0.3, 9)).all()
 
 
-@pytest.mark.parametrize("name", ["listening", "early_warning", "triage", "depth", "costs"])
+@pytest.mark.parametrize(
+    "name",
+    ["listening", "early_warning", "triage", "work", "replies", "onlookers", "depth", "costs"],
+)
 def test_a_quiet_day_of_the_brand_draws_nothing(name):
     model = EngagementModel(Scenario().replace(QUIET), rng=4)
     model.run(days=3)
@@ -139,3 +142,24 @@ def test_a_quiet_day_of_the_audiences_draws_and_changes_nothing(name):
     for field, value in vars(before).items():
         if isinstance(value, np.ndarray):
             assert getattr(model.population, field).tobytes() == value.tobytes(), field
+
+
+def test_replies_on_a_day_with_nothing_answered_dropped_or_posted_is_its_full_path():
+    from copy import deepcopy
+
+    from socialsim.brand import response
+
+    model = EngagementModel(Scenario().replace(QUIET), rng=4)
+    model.run(days=3)
+    days = [
+        Day(4, model.scenario, model.graph, deepcopy(model.population), model.brand)
+        for _ in range(2)
+    ]
+    streams = [np.random.default_rng(5), np.random.default_rng(5)]
+    quick = response.replies(days[0], streams[0])
+    full = response._replies(days[1], streams[1])
+    assert quick == full and days[0].seen == days[1].seen == [] and days[0].compensations == 0
+    assert streams[0].bit_generator.state == streams[1].bit_generator.state
+    for name, column in vars(days[0].population).items():
+        if isinstance(column, np.ndarray):
+            assert column.tobytes() == getattr(days[1].population, name).tobytes(), name

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from socialsim.brand.care_team import CareTeam, Queue
-from socialsim.brand.compiled_back import work_response
+from socialsim.brand.compiled_back import costs_labels
 from socialsim.brand.compiled_triage import triage_listed, triage_queued
 from socialsim.brand.observation import History, TeamView, observe, read_only
 from socialsim.brand.policies.presets import Rules
@@ -38,7 +38,6 @@ from socialsim.brand.policy import KINDS
 from socialsim.brand.routing import sends_tagged
 from socialsim.day import Counts, Plan, phase
 from socialsim.kernels import stream_handle
-from socialsim.posts import COMPLAINT, PostKind
 from socialsim.scenario import TeamParams
 
 if TYPE_CHECKING:
@@ -314,6 +313,7 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     if len(day.queued) == 0 and len(team.queue) == 0:  # nothing to work on
         team.last_response_time = np.empty(0)
         team.last_counts = dict(CareTeam.IDLE)
+        team.last_summary, team.missed_complaints = [float("nan"), float("nan"), 0.0], 0
         return {
             "backlog": 0,
             "missed": 0,
@@ -331,11 +331,11 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
         day.queued, day.t, rng=rng, slots=day.plan.reply_slots, answers=answers
     )
     day.response_time = team.last_response_time
-    median, p90, hours = work_response(day.answered.author, day.answered.outcome, day.response_time)
+    median, p90, hours = team.last_summary
     return {
         "backlog": len(team.queue),
         "missed": len(day.missed),
-        "missed_complaints": int(np.count_nonzero(day.missed.kind == COMPLAINT)),
+        "missed_complaints": team.missed_complaints,
         "response_time_median": median,
         "response_time_p90": p90,
         # the sum, so that a run's mean response time weighs every reply alike
@@ -363,7 +363,7 @@ def costs(day: Day, rng: np.random.Generator) -> Counts:
         + day.compensations * response.compensation_cost
     )
     flagged = day.flagged.label
-    labels = np.bincount(flagged, minlength=len(PostKind)) if flagged.size else (0, 0, 0)
+    labels = costs_labels(flagged) if flagged.size else (0, 0, 0)
     brand.history.append(
         (
             len(day.flagged),

@@ -37,13 +37,13 @@ share of every hour on it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
-from socialsim.brand.compiled_back import work_experts, work_frontline, work_overload
+from socialsim.brand.compiled_work import work_day
 from socialsim.brand.routing import EXPERT, FRONTLINE, escalates
+from socialsim.kernels import stream_handle
 from socialsim.posts import Flagged, PostKind
 from socialsim.scenario import TeamParams
 
@@ -52,11 +52,30 @@ __all__ = ["ANSWERED", "DISMISSED", "ESCALATED", "FOLLOWED", "CareTeam", "Queue"
 ANSWERED, FOLLOWED, DISMISSED, ESCALATED = 0, 1, 2, 3
 """What became of a handled item (``Queue.outcome``): answered for what it is, answered as its
 (wrong) label says, dismissed as irrelevant, passed on to the experts (not final)."""
-_KINDS = len(PostKind)
 _NOTHING = np.empty(0)
+_EVERY_KIND = np.ones(len(PostKind), bool)
+_NOT_YET = np.full(2, np.nan)  # each tier's slowing, for the kernel to find
 
 
-@dataclass(eq=False)
+class _Column:
+    """A column of a :class:`Queue`: a row of one of its two blocks, seen as its own dtype
+    (a contiguous view: reading it copies nothing, assigning to it writes into the block)."""
+
+    def __init__(self, block: str, row: int, dtype: type) -> None:
+        self.wide = block == "wide"
+        self.row, self.dtype = row, np.dtype(dtype)
+        self.raw = self.dtype == (np.int64 if self.wide else np.uint8)
+
+    def __get__(self, queue: Queue | None, owner: type | None = None) -> Any:
+        if queue is None:  # read on the class (help(), documentation): the column itself
+            return self
+        row = (queue.wide if self.wide else queue.narrow)[self.row]
+        return row if self.raw else row.view(self.dtype)
+
+    def __set__(self, queue: Queue, values: np.ndarray) -> None:
+        self.__get__(queue)[...] = values
+
+
 class Queue:
     """Items waiting for the team, or handled by it (one entry per item).
 
@@ -68,26 +87,67 @@ class Queue:
     brand sees for the item (its author, or a false positive's stand-in) and ``how`` the way
     the policy answers it (:class:`~socialsim.brand.policies.protocol.Handling` flags); they
     default to the author and 0.
+
+    The columns are the rows of two blocks, ``wide`` (int64, shape (5, n): ``author, shown``
+    and the bits of ``arrival, key, ready``) and ``narrow`` (uint8, shape (7, n): ``kind,
+    label, tier, outcome, how, complex, tagged``), each column a contiguous view of its row.
+    Why: a day joins, takes and works the queue several times, which column by column cost a
+    numpy call (or a kernel's argument) for each of twelve columns, and as blocks one or two.
+
+    >>> from socialsim.posts import Flagged
+    >>> queue = Queue.of(Flagged.empty(), np.empty(0), np.empty(0, np.int8))
+    >>> queue.outcome.dtype, queue.wide.shape, queue.narrow.shape
+    (dtype('int8'), (5, 0), (7, 0))
     """
 
-    author: np.ndarray
-    kind: np.ndarray
-    label: np.ndarray
-    arrival: np.ndarray
-    key: np.ndarray
-    complex: np.ndarray
-    tagged: np.ndarray
-    tier: np.ndarray
-    ready: np.ndarray
-    outcome: np.ndarray
-    shown: np.ndarray = None  # type: ignore[assignment]
-    how: np.ndarray = None  # type: ignore[assignment]
+    __slots__ = ("narrow", "wide")
 
-    def __post_init__(self) -> None:
-        if self.shown is None:
-            self.shown = self.author
-        if self.how is None:
-            self.how = np.zeros(self.author.size, np.uint8)
+    # The rows of the two blocks, which the compiled care team's day reads by number: 8-byte
+    # columns (the floats stored as their bits), then 1-byte ones.
+    author = _Column("wide", 0, np.int64)
+    shown = _Column("wide", 1, np.int64)
+    arrival = _Column("wide", 2, np.float64)
+    key = _Column("wide", 3, np.float64)
+    ready = _Column("wide", 4, np.float64)
+    kind = _Column("narrow", 0, np.int8)
+    label = _Column("narrow", 1, np.int8)
+    tier = _Column("narrow", 2, np.int8)
+    outcome = _Column("narrow", 3, np.int8)
+    how = _Column("narrow", 4, np.uint8)
+    complex = _Column("narrow", 5, np.bool_)
+    tagged = _Column("narrow", 6, np.bool_)
+
+    def __init__(
+        self,
+        author: np.ndarray,
+        kind: np.ndarray,
+        label: np.ndarray,
+        arrival: np.ndarray,
+        key: np.ndarray,
+        complex: np.ndarray,
+        tagged: np.ndarray,
+        tier: np.ndarray,
+        ready: np.ndarray,
+        outcome: np.ndarray,
+        shown: np.ndarray | None = None,
+        how: np.ndarray | None = None,
+    ) -> None:
+        n = len(author)
+        self.wide, self.narrow = np.empty((5, n), np.int64), np.zeros((7, n), np.uint8)
+        given = {"author": author, "kind": kind, "label": label, "arrival": arrival, "key": key}
+        given |= {"complex": complex, "tagged": tagged, "tier": tier, "ready": ready}
+        given |= {"outcome": outcome, "shown": author if shown is None else shown}
+        given["how"] = 0 if how is None else how
+        for name, values in given.items():
+            setattr(self, name, values)
+
+    @classmethod
+    def of_blocks(cls, wide: np.ndarray, narrow: np.ndarray) -> Queue:
+        """The queue whose blocks these are (C-contiguous, of :attr:`wide`'s and
+        :attr:`narrow`'s shapes and dtypes), without copying them."""
+        queue = object.__new__(cls)
+        queue.wide, queue.narrow = wide, narrow
+        return queue
 
     @classmethod
     def empty(cls) -> Queue:
@@ -101,30 +161,27 @@ class Queue:
         >>> Queue.of(Flagged.empty(), np.empty(0), np.empty(0, np.int8)).outcome.dtype
         dtype('int8')
         """
-        return cls(
-            author=flagged.author,
-            kind=flagged.kind,
-            label=flagged.label,
-            arrival=flagged.arrival,
-            key=np.asarray(key, dtype=np.float64),
-            complex=flagged.complex,
-            tagged=flagged.tagged,
-            tier=np.asarray(tier, dtype=np.int8),
-            ready=flagged.arrival.copy(),
-            outcome=np.zeros(len(flagged), np.int8),
-        )
+        n = len(flagged)
+        wide, narrow = np.empty((5, n), np.int64), np.zeros((7, n), np.uint8)
+        wide[0] = wide[1] = flagged.author  # shown: the author
+        floats = wide[2:].view(np.float64)
+        floats[0] = floats[2] = flagged.arrival  # ready: on arrival
+        floats[1] = key
+        for row, column in enumerate((flagged.kind, flagged.label, np.asarray(tier, np.int8))):
+            narrow[row] = column.view(np.uint8)
+        narrow[5], narrow[6] = flagged.complex.view(np.uint8), flagged.tagged.view(np.uint8)
+        return cls.of_blocks(wide, narrow)
 
     def __len__(self) -> int:
-        return int(self.author.size)
+        return int(self.wide.shape[1])
 
     def take(self, which: np.ndarray) -> Queue:
         """The entries selected by a mask or index array."""
-        if which.dtype == np.bool_:  # positions once, rather than a mask read by every column
+        if which.dtype == np.bool_:
             which = np.flatnonzero(which)
         if not which.size:  # often: nothing missed today
             return _EMPTY
-        columns = self.__dict__
-        return _queue({name: columns[name][which] for name in _COLUMNS})
+        return Queue.of_blocks(np.take(self.wide, which, 1), np.take(self.narrow, which, 1))
 
     def join(self, other: Queue) -> Queue:
         """This queue followed by ``other``."""
@@ -132,8 +189,8 @@ class Queue:
             return self
         if not len(self):
             return other
-        mine, theirs = self.__dict__, other.__dict__
-        return _queue({name: np.concatenate((mine[name], theirs[name])) for name in _COLUMNS})
+        wide = np.concatenate((self.wide, other.wide), axis=1)
+        return Queue.of_blocks(wide, np.concatenate((self.narrow, other.narrow), axis=1))
 
     @property
     def replied(self) -> np.ndarray:
@@ -141,16 +198,8 @@ class Queue:
         return (self.author >= 0) & (self.outcome <= FOLLOWED)
 
 
-_COLUMNS = tuple(f.name for f in fields(Queue))
+_COLUMNS = tuple(name for name, value in vars(Queue).items() if isinstance(value, _Column))
 _EMPTY = Queue.empty()
-
-
-def _queue(columns: dict[str, np.ndarray]) -> Queue:
-    """A queue of these columns, all given (the constructor's checks skipped: a day makes a
-    dozen queues of a few dozen items, where they cost more than the copies)."""
-    queue = object.__new__(Queue)
-    queue.__dict__.update(columns)
-    return queue
 
 
 class CareTeam:
@@ -169,6 +218,11 @@ class CareTeam:
         Hours from post to the end of its handling, for the items of the last :meth:`work`.
     last_counts : dict
         The last day's :data:`KPIS`.
+    last_summary : list of float
+        The last day's median, 90th percentile and sum of the response times of the real
+        posts that got a reply (``work_response``; NaN, NaN, 0 if none).
+    missed_complaints : int
+        Complaints among the items the last day dropped as missed.
 
     Examples
     --------
@@ -198,6 +252,8 @@ class CareTeam:
         """Frontline people on duty today: ``params.staff`` unless the brand's staffing sets it."""
         self.last_counts: dict[str, float] = dict(self.IDLE)
         self._busy = {FRONTLINE: _NOTHING, EXPERT: _NOTHING}  # hours each tier is busy until
+        self.missed_complaints = 0
+        self.last_summary = [float("nan"), float("nan"), 0.0]
         self._minutes = np.array(
             [getattr(params, f"{what}_minutes") for what in ("reply", "thanks", "expert", "triage")]
         )
@@ -241,73 +297,50 @@ class CareTeam:
             times, in hours, are in :attr:`last_response_time`), and those dropped as missed.
         """
         p = self.params
-        answers = np.ones(_KINDS, bool) if answers is None else answers
+        answers = _EVERY_KIND if answers is None else answers
         per_day = self.slots_per_day
         share = 1.0 if slots is None or per_day == 0 else slots / per_day
-        staff = (self.staff if share > 0 else 0, p.experts)
         start = 24.0 * (day - 1) + p.start_hour
-        end = start + p.hours_per_day
-        stretch = 1.0 / max(share, 1e-12)  # the frontline's handling times
+        staff = self.staff if share > 0 else 0
+        shift = (start, start + p.hours_per_day, 1.0 / max(share, 1e-12), p.hours_per_day)
+        shift += (staff, p.experts)
         rules = (answers, escalates(p.routing, p.experts), self._minutes)
-        queue = self.queue.join(arrivals)
-        columns = (queue.author, queue.kind, queue.label, queue.complex, queue.tier, queue.ready)
-        columns += (queue.key, queue.arrival)
-        # Each tier's chance of a slip, from the work waiting for it over its hours.
-        capacity = (staff[FRONTLINE] * p.hours_per_day, staff[EXPERT] * p.hours_per_day)
-        slowing = work_overload(
-            queue.tier,
-            queue.label,
-            queue.ready,
-            end,
-            stretch,
-            self._minutes,
-            capacity,
-            p.overload_errors,
+        blocks = (self.queue.wide, self.queue.narrow), (arrivals.wide, arrivals.narrow)
+        busy, patience = (self._busy[FRONTLINE], self._busy[EXPERT]), (24.0 * day, p.max_wait_hours)
+        # The gamma law of the handling times' multipliers, shape and scale (0, 0: none).
+        cv = p.handling_cv
+        errors = (p.error_rate, p.overload_errors, *((1 / cv**2, cv**2) if cv else (0.0, 0.0)))
+        handle = stream_handle(rng)
+        (handled, left), times, counts, hours = work_day(
+            handle, *blocks, busy, rules, shift, (*errors, _NOT_YET), patience
         )
-        np.exp(slowing, out=slowing)
-        errors = (p.error_rate, slowing)
-        # Every item judged, the frontline's served.
-        draws = rng.random(len(queue)), _noise(rng, len(queue), p.handling_cv)
-        frontline = (start, end, stretch, staff[FRONTLINE])
-        first, self._busy[FRONTLINE], frontline_hours = work_frontline(
-            columns, errors, draws, rules, frontline, self._busy[FRONTLINE]
-        )
-        # Complaints the frontline passed on wait for the experts from the end of its reading;
-        # then the experts' items are served.
-        passed = first[3]
-        draws = _NOTHING, _NOTHING
-        if passed.size:
-            draws = rng.random(passed.size), _noise(rng, passed.size, p.handling_cv)
-        experts = (start, end, 1.0, staff[EXPERT])
-        tier, ready, outcome, self._busy[EXPERT], expert_hours, done, response, kept, old = (
-            work_experts(
-                columns,
-                first,
-                errors,
-                draws,
-                rules,
-                experts,
-                self._busy[EXPERT],
-                24.0 * day,
-                p.max_wait_hours,
+        if counts[0] < 0:  # a tier over capacity, nothing drawn: numpy's exp, and again
+            slowing = np.exp(np.array(hours[:2]))
+            (handled, left), times, counts, hours = work_day(
+                handle, *blocks, busy, rules, shift, (*errors, slowing), patience
             )
-        )
-        queue = _queue({**queue.__dict__, "tier": tier, "ready": ready, "outcome": outcome})
-        self.last_response_time = response
-        self.queue = queue.take(kept)
+        missed, front, passed, self.missed_complaints = counts
+        answered, self.queue = Queue.of_blocks(*handled), Queue.of_blocks(*left)
+        done = len(answered)
+        self.last_response_time = times[:done]
+        self._busy[FRONTLINE] = times[done : done + front]
+        self._busy[EXPERT] = times[done + front :]
+        if not missed:
+            dropped = _EMPTY
+        else:  # the items left end with the missed ones
+            kept = len(self.queue) - missed
+            self.queue, dropped = (
+                self.queue.take(np.arange(kept)),
+                self.queue.take(np.arange(kept, kept + missed)),
+            )
+        frontline_hours, expert_hours, *summary = hours
+        self.last_summary = summary
         self.last_counts = {
-            "escalated": int(passed.size),
+            "escalated": passed,
             "frontline_hours": frontline_hours,
             "expert_hours": expert_hours,
         }
-        return queue.take(done), queue.take(old)
-
-
-def _noise(rng: np.random.Generator, n: int, cv: float) -> np.ndarray:
-    """Gamma-distributed multipliers of mean 1 and coefficient of variation ``cv``."""
-    if cv == 0:
-        return np.ones(n)
-    return rng.gamma(1 / cv**2, cv**2, size=n)
+        return answered, dropped
 
 
 def fix_chance(handled: Queue, response_time: np.ndarray, params: TeamParams) -> np.ndarray:

@@ -1,229 +1,36 @@
-"""Compiled kernels of the brand's back end (work, replies, onlookers), equal bit for bit to
-the numpy they replace.
+"""Compiled kernels of the brand's back end (replies, onlookers, costs), equal bit for bit to
+the numpy they replace; the care team's day is :mod:`socialsim.brand.compiled_work`.
 
-As in :mod:`socialsim.brand.compiled`: at workshop size the care team handles a few dozen items
-a day, where each numpy call costs its fixed overhead rather than its work, so one loop replaces
-the dozens of calls of the team's shift, of the replies' bookkeeping or of the onlookers' total
-(docs/performance.md, section 6). Each kernel is named after its phase and its docstring gives
-the numpy it replaces; ``tests/test_phase_kernels_brand.py`` compares the two. The draws stay in
-numpy, in the phase, between the kernels, and so does every ``np.exp``; the day's sums are
-numpy's own, in its order (:func:`~socialsim.brand.compiled.numpy_sum`).
+As in :mod:`socialsim.brand.compiled`: at workshop size a day answers a few dozen items, where
+each numpy call costs its fixed overhead rather than its work, so one loop replaces the dozens
+of calls of the replies' bookkeeping or of the onlookers' total (docs/performance.md, section
+6). Each kernel is named after its phase and its docstring gives the numpy it replaces;
+``tests/test_phase_kernels_brand.py`` compares the two. A kernel's draws are the phase's own
+numpy draws, made inside it in the same order (:func:`~socialsim.kernels.generator_of`); every
+``np.exp`` stays numpy's, between kernels; the day's sums are numpy's own, in its order
+(:func:`~socialsim.brand.compiled.numpy_sum`).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from socialsim.brand.compiled import (
-    numpy_sum,
-    replies_change,
-    replies_unheard,
-    work_judge,
-    work_quantiles,
-)
-from socialsim.brand.servers import shift_starts
+from socialsim.brand.compiled import numpy_sum, replies_change, replies_unheard
 from socialsim.fans.identification import _spread
-from socialsim.kernels import njit
+from socialsim.kernels import generator_of, njit
 from socialsim.network.csr import sums_of
+from socialsim.population import _feel_at, _shift
 
 __all__ = [
+    "costs_labels",
+    "onlookers_day",
     "onlookers_felt",
     "onlookers_seen",
     "replies_answer",
+    "replies_day",
     "replies_due",
     "replies_ignored",
-    "work_experts",
-    "work_frontline",
-    "work_overload",
-    "work_response",
 ]
-
-
-@njit(cache=True)
-def work_overload(
-    tier: np.ndarray,
-    label: np.ndarray,
-    ready: np.ndarray,
-    end: float,
-    stretch: float,
-    minutes: np.ndarray,
-    capacity: tuple[float, float],
-    overload_errors: float,
-) -> np.ndarray:  # pragma: no cover
-    """The exponent of each tier's rise in errors, ``−overload_errors`` times its utilisation
-    above 1: the nominal hours (by label) of the items waiting for it by the ``end`` of the
-    shift, over its ``capacity`` in hours (none for a tier of no one). Its ``np.exp`` stays
-    numpy's, in the phase (what :func:`work_frontline` and :func:`work_experts` call
-    ``slowing``).
-
-    ``minutes`` holds ``team.reply_minutes``, ``thanks_minutes`` and ``expert_minutes`` (then
-    ``triage_minutes``), ``stretch`` the frontline's stretch of its handling times. Equal to::
-
-        nominal = where(tier == EXPERT, expert, where(label == PRAISE, thanks, reply))
-        work = nominal / 60.0 * where(tier == FRONTLINE, stretch, 1.0) * (ready < end)
-        load = [float(work[tier == t].sum()) / capacity[t] if capacity[t] else 0.0 for t in 0, 1]
-        -overload_errors * array([max(0.0, x - 1) for x in load])
-    """
-    excess = np.zeros(2)
-    work = np.empty(tier.size)
-    for t in range(2):
-        if capacity[t] == 0.0:
-            continue
-        count = 0
-        for i in range(tier.size):
-            if tier[i] == t:
-                nominal = minutes[2] if t == 1 else minutes[1] if label[i] == 1 else minutes[0]
-                waiting = 1.0 if ready[i] < end else 0.0
-                work[count] = nominal / 60.0 * (stretch if t == 0 else 1.0) * waiting
-                count += 1
-        load = numpy_sum(work[:count]) / capacity[t] - 1
-        excess[t] = load if load > 0.0 else 0.0  # Python's max(0.0, load)
-    return -overload_errors * excess
-
-
-@njit(cache=True)
-def work_frontline(queue, errors, draws, rules, shift, busy):  # pragma: no cover
-    """The care team's day up to the experts: every item judged, the frontline's items served.
-
-    ``queue`` holds the queue's ``author, kind, label, complex, tier, ready, key, arrival``;
-    ``errors`` the team's ``error_rate`` and each tier's ``slowing`` (:func:`work_overload`),
-    whose chance of a slip is ``1 − (1 − error_rate) · slowing``; ``draws`` each item's uniform draw for a slip and
-    its handling time's multiplier; ``rules`` the kinds the policy answers, whether the
-    frontline passes complaints on, and ``minutes`` (``team.reply_minutes``,
-    ``thanks_minutes``, ``expert_minutes``, ``triage_minutes``); ``shift`` its start, end, the
-    frontline's stretch and staff; ``busy`` when its people are free. Equal to::
-
-        outcome, m = work_judge(author, kind, label, complex, tier == EXPERT,
-                                slips < errors[tier], answers, escalating,
-                                minutes[[0, 1, 0]], minutes[2], minutes[3])
-        effort = m / 60.0 * noise
-        hours = effort * where(tier == FRONTLINE, stretch, 1.0)
-        begin = full(n, nan); mine = flatnonzero(tier == FRONTLINE)
-        if mine.size:
-            begin[mine], busy = serve(ready[mine], key[mine], arrival[mine], hours[mine],
-                                      (start, end), staff, busy)
-        started = mine[~isnan(begin[mine])]
-        passed = started[outcome[started] == ESCALATED]
-
-    returning ``(outcome, hours, begin, passed)``, ``busy`` and ``float(effort[started].sum())``.
-    """
-    tier = queue[4]
-    slips, noise = draws
-    everyone = np.arange(tier.size)
-    error_rate, slowing = errors
-    chance = 1 - (1 - error_rate) * slowing
-    outcome, spent = _judge(
-        queue, everyone, tier == 1, slips < chance[tier.astype(np.int64)], rules
-    )
-    effort = spent / 60.0 * noise
-    hours = effort * np.where(tier == 0, shift[2], 1.0)
-    begin = np.full(tier.size, np.nan)
-    mine, busy = _serve_tier(queue, tier, queue[5], 0, hours, begin, shift, busy)
-    started = mine[~np.isnan(begin[mine])]
-    passed = started[outcome[started] == 3]
-    return (outcome, hours, begin, passed), busy, numpy_sum(effort[started])
-
-
-@njit(cache=True)
-def work_experts(
-    queue, first, errors, draws, rules, shift, busy, now, max_wait
-):  # pragma: no cover
-    """The rest of the care team's day: the experts' items served, then what was handled.
-
-    After :func:`work_frontline` (``first``: its ``outcome, hours, begin, passed``), with the
-    ``errors`` it had (the experts' chance of a slip its second), the draws for the complaints passed on, their
-    ``shift`` (its staff the experts'), the hour the day ends (``now``) and the team's
-    patience. Equal to this numpy, on copies of the queue's columns::
-
-        tier[passed] = EXPERT; ready[passed] = begin[passed] + hours[passed]
-        outcome[passed], m = work_judge(author[passed], ..., ones(passed.size, bool),
-                                        slips < error, ...)
-        hours[passed] = m / 60.0 * noise; begin[passed] = nan
-        mine = flatnonzero(tier == EXPERT)
-        if mine.size: begin[mine], busy = serve(...)  # as the frontline's
-        worked = float(hours[mine][~isnan(begin[mine])].sum())
-        done = flatnonzero(~isnan(begin))
-        done = done[argsort(begin[done] + hours[done], kind="stable")]
-        response = begin[done] + hours[done] - arrival[done]
-        waiting = flatnonzero(isnan(begin)); old = now - arrival[waiting] > max_wait
-
-    returning ``tier, ready, outcome, busy, worked, done, response, waiting[~old], waiting[old]``.
-    """
-    outcome, hours, begin, passed = first
-    tier, ready, outcome = queue[4].copy(), queue[5].copy(), outcome.copy()
-    tier[passed] = 1
-    ready[passed] = begin[passed] + hours[passed]
-    if passed.size:
-        slips, noise = draws
-        expert = np.ones(passed.size, np.bool_)
-        error_rate, slowing = errors
-        error = 1 - (1 - error_rate) * slowing[1]
-        outcome[passed], spent = _judge(queue, passed, expert, slips < error, rules)
-        hours[passed] = spent / 60.0 * noise
-        begin[passed] = np.nan
-    mine, busy = _serve_tier(queue, tier, ready, 1, hours, begin, shift, busy)
-    worked = numpy_sum(hours[mine[~np.isnan(begin[mine])]])
-    done = np.flatnonzero(~np.isnan(begin))
-    finish = begin[done] + hours[done]
-    order = np.argsort(finish, kind="mergesort")
-    done = done[order]
-    response = finish[order] - queue[7][done]
-    waiting = np.flatnonzero(np.isnan(begin))
-    old = now - queue[7][waiting] > max_wait
-    return tier, ready, outcome, busy, worked, done, response, waiting[~old], waiting[old]
-
-
-@njit(cache=True)
-def _judge(queue, which, expert, slip, rules):  # pragma: no cover
-    """:func:`work_judge` of the items at ``which``."""
-    answers, escalating, minutes = rules
-    by_kind = np.array([minutes[0], minutes[1], minutes[0]])
-    author, kind, label, complex_ = (
-        queue[0][which],
-        queue[1][which],
-        queue[2][which],
-        queue[3][which],
-    )
-    return work_judge(
-        author,
-        kind,
-        label,
-        complex_,
-        expert,
-        slip,
-        answers,
-        escalating,
-        by_kind,
-        minutes[2],
-        minutes[3],
-    )
-
-
-@njit(cache=True)
-def _serve_tier(queue, tier, ready, t, hours, begin, shift, busy):  # pragma: no cover
-    """Tier ``t``'s working day: fills ``begin`` for its items; their positions, and ``busy``."""
-    mine = np.flatnonzero(tier == t)
-    if mine.size:
-        key, arrival = queue[6], queue[7]
-        begin[mine], busy = shift_starts(
-            ready[mine], key[mine], arrival[mine], hours[mine], shift[0], shift[1], shift[3], busy
-        )
-    return mine, busy
-
-
-@njit(cache=True)
-def work_response(
-    author: np.ndarray, outcome: np.ndarray, response: np.ndarray
-):  # pragma: no cover
-    """The median, 90th percentile and sum of the response times of the real posts that got a
-    reply, fitting or not, among the day's handled items. Equal to::
-
-        real = response[(author >= 0) & (outcome <= FOLLOWED)]
-        *work_quantiles(real), float(real.sum())
-    """
-    real = response[(author >= 0) & (outcome <= 1)]
-    median, p90 = work_quantiles(real)
-    return median, p90, numpy_sum(real)
 
 
 @njit(cache=True)
@@ -356,6 +163,80 @@ def replies_ignored(posts, queued, handled, missed, penalty):  # pragma: no cove
 
 
 @njit(cache=True)
+def replies_day(
+    handle, handled, late, replied, others, people, rates, gains, t
+):  # pragma: no cover
+    """The replies phase after its ``np.exp``: each reply's effect on its author, the needs
+    answered that win a prospect, and the unanswered complaints, with their draws.
+
+    ``handled`` holds the day's handled items' blocks (:class:`~socialsim.brand.care_team.
+    Queue`) and response times; ``late`` and ``replied`` are :func:`replies_due`'s (``late``
+    after its ``np.exp``); ``others`` the ``author, kind`` of today's posts and the blocks of
+    the items queued today and of those missed; ``people`` everyone's ``loyalty, depth,
+    responses_received, last_contact, complaint_propensity, status, join_day``; ``rates``
+    ``policy.fix_rate``, ``team.frontline_skill``, ``response.speed_floor``,
+    ``squeaky_wheel``, ``need_conversion``, ``ignored_penalty`` and the population's damping
+    (0 when everyone is shallow); ``gains`` as for :func:`replies_change`, a tuple. Equal to, with
+    ``draw`` the phase's Generator::
+
+        a, change, tally, total, record, asked, seen, amplified = replies_answer(
+            handled, replied, late, draw.random(count_nonzero(replied)), rates[:3], gains,
+            people[2:6], squeaky, t)
+        population.shift(a, change)
+        won = asked[draw.random(asked.size) < need_conversion]; population.join(won, t)
+        ignored, dismissed, lost, lost_total = replies_ignored(posts, queued, handled, missed,
+                                                               ignored_penalty)
+        population.shift(ignored, lost)   # if ignored.size; total += lost_total likewise
+
+    returning ``record`` (the replies' ``a, hour, kind, channel`` for the log), what the
+    onlookers see (``a[public], change[public]`` followed by ``ignored, lost``), the amplified
+    pair, ``tally`` followed by ``dismissed`` and ``won.size``, and ``total``.
+    """
+    loyalty, depth, received, contact, propensity, status, join_day = people
+    fix_rate, skill, floor, squeaky, conversion, penalty, damping = rates
+    author, kind = handled[0][0], handled[1][0].view(np.int8)
+    outcome = handled[1][3].view(np.int8)
+    how, complex_, tier = handled[1][4], handled[1][5].view(np.bool_), handled[1][2].view(np.int8)
+    columns = (author, kind, outcome, how, complex_, tier, handled[0][2].view(np.float64))
+    rng = generator_of(handle)
+    u = np.empty(np.count_nonzero(replied))
+    for i in range(u.size):
+        u[i] = rng.random()
+    a, change, tally, total, record, asked, seen, amplified = replies_answer(
+        (*columns, handled[2]),
+        replied,
+        late,
+        u,
+        (fix_rate, skill, floor),
+        np.array(gains),
+        (received, contact, propensity, status),
+        squeaky,
+        t,
+    )
+    _shift(loyalty, depth, a, change, damping)
+    won = 0
+    for i in range(asked.size):
+        if rng.random() < conversion:
+            status[asked[i]] = 1  # population.FAN
+            join_day[asked[i]] = t
+            won += 1
+    posts, queued, missed = others
+    ignored, dismissed, lost, lost_total = replies_ignored(
+        posts,
+        (queued[0][0], queued[1][0].view(np.int8)),
+        (author, kind, outcome),
+        (missed[0][0], missed[1][0].view(np.int8)),
+        penalty,
+    )
+    if ignored.size:
+        _shift(loyalty, depth, ignored, lost, damping)
+        total += lost_total
+    seen = (np.concatenate((seen[0], ignored)), np.concatenate((seen[1], lost)))
+    counts = (tally[0], tally[1], tally[2], tally[3], tally[4], tally[5], tally[6], tally[7])
+    return (a, *record), seen, amplified, (*counts, dismissed, won), total
+
+
+@njit(cache=True)
 def onlookers_felt(people, felt, status, table):  # pragma: no cover
     """What each onlooker felt in all, and the total felt by those still listening.
 
@@ -387,3 +268,55 @@ def onlookers_seen(graph, authors, change, share, segment, cross, table):  # pra
         audience += indptr[u + 1] - indptr[u]
     people, felt = _spread(*graph, authors, share * change, segment, cross, table)
     return people, felt, audience
+
+
+@njit(cache=True)
+def onlookers_day(graph, seen, extra, people, damping, cross, table):  # pragma: no cover
+    """The onlookers phase after its draws: what the audiences of the day's public
+    interactions and the people reached by amplified ones feel, summed by person and felt.
+
+    ``graph`` is the graph's :func:`~socialsim.fans.identification.arcs`, ``seen`` the public
+    interactions' authors and changes (``day.seen``; none when the onlookers' share is 0) and
+    that ``share``, ``extra`` the amplified interactions' people and what they feel, ``people``
+    everyone's ``segment, status, loyalty`` (moved here) and ``depth``, ``damping`` the
+    population's (0 when everyone is shallow). Equal to::
+
+        pieces = [onlookers_seen(graph, authors, change, share, segment, cross, table)[:2]]
+        pieces += [extra]   # each only if it has people: seen's if it has authors
+        people, felt, total = onlookers_felt(concatenate(people), concatenate(felt), status,
+                                             table)
+        population.feel_at(people, felt)
+
+    returning ``total`` (0.0 with no piece) and the audience of the public interactions.
+    """
+    authors, change, share = seen
+    segment, status, loyalty, depth = people
+    people_, felt = extra
+    audience = 0
+    if authors.size:
+        people_, felt, audience = onlookers_seen(
+            graph, authors, change, share, segment, cross, table
+        )
+        if extra[0].size:
+            people_ = np.concatenate((people_, extra[0]))
+            felt = np.concatenate((felt, extra[1]))
+    elif not extra[0].size:
+        return 0.0, audience
+    people_, felt, total = onlookers_felt(people_, felt, status, table)
+    _feel_at(loyalty, status, depth, people_, felt, damping)
+    return total, audience
+
+
+@njit(cache=True)
+def costs_labels(label: np.ndarray) -> tuple[int, int, int]:  # pragma: no cover
+    """How many of the day's flagged items listening labelled a complaint, praise and a need:
+    ``tuple(np.bincount(label, minlength=3))`` for labels in 0..2 (a tuple of three numbers
+    where numpy's call and its array cost several times the count).
+
+    >>> costs_labels(np.array([2, 0, 2], np.int8))
+    (1, 0, 2)
+    """
+    counts = [0, 0, 0]
+    for k in label:
+        counts[k] += 1
+    return counts[0], counts[1], counts[2]

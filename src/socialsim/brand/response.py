@@ -47,18 +47,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from socialsim.brand.compiled_back import (
-    onlookers_felt,
-    onlookers_seen,
-    replies_answer,
-    replies_due,
-    replies_ignored,
-)
+from socialsim.brand.compiled_back import onlookers_day, replies_day, replies_due
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import arcs, identification
 from socialsim.interactions import Channel, Kind
+from socialsim.kernels import stream_handle
 from socialsim.network.graph import work_table
-from socialsim.population import Population
 from socialsim.posts import PostKind
 from socialsim.scenario import ResponseParams
 
@@ -99,32 +93,20 @@ _REPLY_KPIS = (
 def replies(day: Day, rng: np.random.Generator) -> Counts:
     """What today's handled items (``day.answered``) and unanswered complaints do to their authors.
 
-    A complaint is unanswered if it was posted today and did not join the queue (not heard,
-    or not answered by policy), or was dismissed as irrelevant or dropped from the queue today.
-    Public interactions are left in ``day.seen`` (and ``day.amplified``) for the onlookers.
+    Each reply is as the policy decided it (``day.answered.how``): channel, fix, compensation;
+    a reply that followed a wrong label is a wrong or generic answer. A complaint is
+    unanswered if it was posted today and did not join the queue (not heard, or not answered
+    by policy), or was dismissed as irrelevant or dropped from the queue today. Public
+    interactions are left in ``day.seen`` (and ``day.amplified``) for the onlookers.
     """
-    counts: Counts = dict.fromkeys(_REPLY_KPIS, 0)
-    counts["loyalty_change_authors"] = 0.0
-    if len(day.answered):
-        counts.update(_answer(day, rng))
-    queued, handled, missed = day.queued, day.answered, day.missed
-    ignored, counts["complaints_dismissed"], change, total = replies_ignored(
-        (day.posts.author, day.posts.kind),
-        (queued.author, queued.kind),
-        (handled.author, handled.kind, handled.outcome),
-        (missed.author, missed.kind),
-        day.scenario.response.ignored_penalty,
-    )
-    if ignored.size:
-        day.population.shift(ignored, change)
-        day.seen.append((ignored, change))
-        counts["loyalty_change_authors"] += total
-    return counts
+    if not (len(day.answered) or len(day.missed) or len(day.posts)):
+        # Nothing answered, dropped or posted: no reply to draw for, no complaint ignored.
+        return dict(_NO_REPLIES)
+    return _replies(day, rng)
 
 
-def _answer(day: Day, rng: np.random.Generator) -> Counts:
-    """Each reply as the policy decided it (``day.answered.how``): channel, fix, compensation;
-    a reply that followed a wrong label is a wrong or generic answer."""
+def _replies(day: Day, rng: np.random.Generator) -> Counts:
+    """:func:`replies`, on any day."""
     pop, params, handled, delay = (
         day.population,
         day.scenario.response,
@@ -133,34 +115,31 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
     )
     replied, late = np.empty(len(handled), np.bool_), np.empty((2, len(handled)))
     hours = (day.scenario.team.fix_patience_hours, params.speed_hours)
-    n_replied, false_positives = replies_due(
-        handled.author, handled.outcome, delay, hours, replied, late
-    )
+    _, false_positives = replies_due(handled.author, handled.outcome, delay, hours, replied, late)
     np.exp(late, out=late)  # fix_chance's lateness and speed_factor's decay
     rates = (day.scenario.policy.fix_rate, day.scenario.team.frontline_skill, params.speed_floor)
-    columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
-    author, change, tally, total, (hour, kind, channel), asked, seen, amplified = replies_answer(
-        (*columns, handled.tier, handled.arrival, delay),
-        replied,
+    rates += (params.squeaky_wheel, params.need_conversion, params.ignored_penalty)
+    rates += (pop.damping if pop.max_depth > 0.0 else 0.0,)  # as Population.shift
+    people = (pop.loyalty, pop.depth, pop.responses_received, pop.last_contact)
+    people += (pop.complaint_propensity, pop.status, pop.join_day)
+    posts, queued, missed = day.posts, day.queued, day.missed
+    (author, hour, kind, channel), seen, amplified, tally, total = replies_day(
+        stream_handle(rng),
+        (handled.wide, handled.narrow, delay),
         late,
-        rng.random(n_replied),
+        replied,
+        ((posts.author, posts.kind), (queued.wide, queued.narrow), (missed.wide, missed.narrow)),
+        people,
         rates,
         _gains(params),
-        (pop.responses_received, pop.last_contact, pop.complaint_propensity, pop.status),
-        params.squeaky_wheel,
         day.t,
     )
-    pop.shift(author, change)
-    pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
-    won = asked
-    if asked.size:
-        won = asked[rng.random(asked.size) < params.need_conversion]
-        pop.join(won, day.t)
+    if author.size:
+        pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
     if seen[0].size:
         day.seen.append(seen)
-        if amplified[0].size:
-            day.amplified.append(amplified)
-    tally = tally.tolist()
+    if amplified[0].size:
+        day.amplified.append(amplified)
     day.compensations = tally[7]
     return {
         "false_positives_handled": false_positives,
@@ -168,26 +147,28 @@ def _answer(day: Day, rng: np.random.Generator) -> Counts:
         "responses_praise": tally[1],
         "responses_need": tally[2],
         "botched": tally[3],
+        "complaints_dismissed": tally[8],
         "complaints_fixed": tally[4],
         "complex_answered": tally[5],
         "complex_fixed": tally[6],
-        "new_fans_answered": int(won.size),
+        "new_fans_answered": tally[9],
         "loyalty_change_authors": total,
     }
 
 
-def _gains(p: ResponseParams) -> np.ndarray:
+_NO_REPLIES: Counts = {**dict.fromkeys(_REPLY_KPIS, 0), "loyalty_change_authors": 0.0}
+
+
+def _gains(p: ResponseParams) -> tuple[float, ...]:
     """What a reply can do, in the order :func:`~socialsim.brand.compiled.replies_change` reads."""
-    return np.array(
-        [
-            p.complaint_fixed_gain,
-            p.compensation_gain,
-            p.complaint_reply_gain,
-            p.thanks_gain,
-            p.need_gain,
-            p.botch_penalty,
-            p.generic_gain,
-        ]
+    return (
+        p.complaint_fixed_gain,
+        p.compensation_gain,
+        p.complaint_reply_gain,
+        p.thanks_gain,
+        p.need_gain,
+        p.botch_penalty,
+        p.generic_gain,
     )
 
 
@@ -220,27 +201,37 @@ def onlookers(day: Day, rng: np.random.Generator) -> Counts:
     does not matter. What people felt is kept as (people, change) pieces: most days touch few
     people, and a million-entry total would cost more than the day's interactions.
     """
-    params = day.scenario.response
+    if not (day.seen or day.amplified):  # nothing public today: no one to move, nothing drawn
+        return {"loyalty_change_onlookers": 0.0, "onlookers_reached": 0.0}
+    params, pop = day.scenario.response, day.population
     share = params.visibility * params.onlooker_share
-    pieces: list[tuple[np.ndarray, np.ndarray]] = []
-    reached = 0.0
+    seen = _NOTHING_SEEN
     if day.seen and share != 0:
-        authors, change = (
-            day.seen[0] if len(day.seen) == 1 else (_joined(day.seen, 0), _joined(day.seen, 1))
+        seen = day.seen[0] if len(day.seen) == 1 else (_joined(day.seen, 0), _joined(day.seen, 1))
+    amplified = [felt for a in day.amplified if (felt := _amplify(day, *a, rng)) is not None]
+    extra = _NOTHING_SEEN
+    if amplified:
+        extra = (
+            amplified[0] if len(amplified) == 1 else (_joined(amplified, 0), _joined(amplified, 1))
         )
-        cross, table = day.scenario.identification.cross_segment, work_table(day.graph.n_nodes)
-        segment = day.population.segment
-        people, felt, audience = onlookers_seen(
-            arcs(day.graph), authors, change, share, segment, cross, table
-        )
-        pieces.append((people, felt))
+    total, audience = onlookers_day(
+        arcs(day.graph),
+        (seen[0], seen[1], share),
+        extra,
+        (pop.segment, pop.status, pop.loyalty, pop.depth),
+        pop.damping if pop.max_depth > 0.0 else 0.0,  # as Population.feel_at
+        day.scenario.identification.cross_segment,
+        work_table(day.graph.n_nodes),
+    )
+    reached = 0.0
+    if seen[0].size:
         reached += params.visibility * float(audience)
-    for authors, change in day.amplified:
-        felt = _amplify(day, authors, change, rng)
-        if felt is not None:
-            pieces.append(felt)
-            reached += float(felt[0].size)
-    return {"loyalty_change_onlookers": _feel(day.population, pieces), "onlookers_reached": reached}
+    for piece in amplified:
+        reached += float(piece[0].size)
+    return {"loyalty_change_onlookers": total, "onlookers_reached": reached}
+
+
+_NOTHING_SEEN = (np.empty(0, np.int64), np.empty(0))
 
 
 def _amplify(
@@ -259,16 +250,6 @@ def _amplify(
     weight = identification(pop.segment[sources], pop.segment[targets], cross)
     share = day.scenario.response.onlooker_share
     return targets, share * np.repeat(change, reach) * weight
-
-
-def _feel(pop: Population, pieces: list[tuple[np.ndarray, np.ndarray]]) -> float:
-    """Move the onlookers' loyalty; returns the total change felt by those still listening."""
-    if not pieces:
-        return 0.0
-    people, felt = pieces[0] if len(pieces) == 1 else (_joined(pieces, 0), _joined(pieces, 1))
-    people, felt, total = onlookers_felt(people, felt, pop.status, work_table(len(pop)))
-    pop.feel_at(people, felt)
-    return total
 
 
 def _joined(pieces: list[tuple[np.ndarray, np.ndarray]], part: int) -> np.ndarray:
