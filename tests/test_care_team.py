@@ -249,3 +249,9 @@ def test_sending_complex_complaints_to_experts_raises_their_fix_rate_and_costs_e
         r["expert_hours"] == 0 for r in alone
     )
     assert all(e["staff_cost"] > a["staff_cost"] for e, a in zip(experts, alone, strict=True))
+
+
+def test_a_spread_below_float_resolution_handles_in_fixed_time():
+    # cv = 5e-324 squares to 0: the care team took 1 / cv² and failed on its first day with
+    # items (found by Hypothesis). Its gamma's limit is the fixed time of cv = 0.
+    assert np.array_equal(round_the_clock(5e-324, days=3), round_the_clock(0.0, days=3))

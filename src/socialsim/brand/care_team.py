@@ -307,9 +307,15 @@ class CareTeam:
         rules = (answers, escalates(p.routing, p.experts), self._minutes)
         blocks = (self.queue.wide, self.queue.narrow), (arrivals.wide, arrivals.narrow)
         busy, patience = (self._busy[FRONTLINE], self._busy[EXPERT]), (24.0 * day, p.max_wait_hours)
-        # The gamma law of the handling times' multipliers, shape and scale (0, 0: none).
-        cv = p.handling_cv
-        errors = (p.error_rate, p.overload_errors, *((1 / cv**2, cv**2) if cv else (0.0, 0.0)))
+        # The gamma law of the handling times' multipliers, shape and scale (0, 0: none). A cv
+        # whose square underflows (under 1e-162) is a spread below float resolution: the
+        # gamma's limit, a fixed time (1 / cv² would divide by zero).
+        spread = p.handling_cv**2
+        errors = (
+            p.error_rate,
+            p.overload_errors,
+            *((1 / spread, spread) if spread else (0.0, 0.0)),
+        )
         handle = stream_handle(rng)
         (handled, left), times, counts, hours = work_day(
             handle, *blocks, busy, rules, shift, (*errors, _NOT_YET), patience
