@@ -246,21 +246,12 @@ def _successes(total: int, p: float, seed: np.random.Generator) -> np.ndarray:
 @njit(cache=True)
 def cascade_successes(handle: np.ndarray, total: int, p: float) -> np.ndarray:
     """Positions of the successes in ``total`` Bernoulli(``p``) trials, in order, drawn from the
-    stream of ``handle`` (:func:`~socialsim.kernels.stream_handle`). Equal to::
+    stream of ``handle`` (:func:`~socialsim.kernels.stream_handle`).
 
-        if total == 0 or p == 0.0:
-            return np.empty(0, dtype=np.int64)
-        chunks, last = [], -1
-        while True:
-            # Enough gaps to pass the end almost always; otherwise draw on from the last success.
-            expected = (total - 1 - last) * p
-            gaps = seed.geometric(p, size=int(expected + 5.0 * math.sqrt(expected) + 10))
-            kept = cascade_positions(gaps, last, total)
-            if kept >= 0:
-                chunks.append(gaps[:kept])
-                return np.concatenate(chunks)
-            chunks.append(gaps)
-            last = int(gaps[-1])
+    The same numbers as numpy's ``seed.geometric(p, size)`` gaps, drawn in chunks of the
+    expected count plus five standard deviations plus 10 and turned into positions by
+    :func:`cascade_positions` until one passes ``total`` (the numpy it replaces is the
+    reference of its test, ``successes_numpy`` in ``tests/test_phase_kernels_fans.py``).
     """
     return cascade_successes_of(generator_of(handle), total, p)
 
