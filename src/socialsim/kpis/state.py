@@ -54,12 +54,17 @@ def _tally(status: np.ndarray, loyalty: np.ndarray) -> tuple[int, int, int, int,
 
     The counts are numpy's ``(status == FAN).sum()``, ``(status == PROSPECT).sum()``,
     ``(fan & (loyalty >= PROMOTER)).sum()`` and ``(fan & (loyalty < DETRACTOR)).sum()``.
-    The total adds ``loyalty * fan`` in the order the compiler vectorises it to: on this
-    machine (AVX2) eight running sums, one per position modulo 8, combined as
+    The total adds ``loyalty * fan`` in the order the compiler vectorises it to: with AVX2,
+    eight running sums, one per position modulo 8, combined as
     ``((s4 + s0) + (s6 + s2)) + ((s5 + s1) + (s7 + s3))``, then the last ``n % 8`` entries one
-    by one (all of them one by one below 8 entries): the numbers every run so far recorded.
-    A test checks this against that order written out, and against the previous form of
-    this loop, which counted the detractors directly.
+    by one (all of them one by one below 8 entries): the numbers the golden files recorded.
+    With AVX-512 the vectors are wider and the order another, so ``mean_loyalty``'s last
+    bits can differ between such machines, as numpy's own ``exp`` and ``log1p`` do (its
+    AVX-512 versions round differently); on one machine the numbers are the same in every
+    process. Writing the eight sums out by hand to fix the order everywhere made the tally
+    two to three times slower (numba leaves straight-line vector code to LLVM's SLP
+    vectoriser, which it turns off). A test checks the order written out with AVX2, and the
+    previous form of this loop, which counted the detractors directly, everywhere.
     """
     fans = prospects = promoters = at_least_detractor = 0
     total = 0.0
