@@ -599,7 +599,7 @@ def test_recruitment_cascade_equals_its_numpy_version(seed):
         stream_handle(ours),
         *(talkers, one_chance, pitched, loyalty, graph.indptr, graph.indices, q),
         np.full(n, 5, np.int64),  # a scratch table holding stale values
-        *(drawn, minus_u, s, status, join_day, 7),
+        *(np.stack([minus_u, drawn.astype(np.float64)]), s, status, join_day, 7),
     )
     assert got == (referred, external)
     assert status.tobytes() == expected_status.tobytes()
@@ -635,7 +635,8 @@ def test_recruitment_external_joins_the_prospects_drawn_under_the_rate(seed):
     expected_status, expected_day = status.copy(), np.zeros(100, np.int32)
     expected = recruitment_join(drawn[-minus_u < s], expected_status, expected_day, 4)
     join_day = np.zeros(100, np.int32)
-    assert recruitment_external(drawn, minus_u, s, status, join_day, 4) == expected
+    rows = np.stack([minus_u, drawn.astype(np.float64)])  # as recruitment_drawn gives them
+    assert recruitment_external(rows, s, status, join_day, 4) == expected
     assert status.tobytes() == expected_status.tobytes()
     assert join_day.tobytes() == expected_day.tobytes()
 
@@ -783,8 +784,10 @@ def test_recruitment_drawn_equals_the_draw_negated(seed):
     drawn, e = anyone.draw(rate, seed=theirs)
     events = anyone.events(rate, seed=ours)
     assert events[0] == (seed % 3 == 0)
-    got, minus_e = recruitment_drawn(events)
-    assert got.tolist() == drawn.tolist()
+    got = recruitment_drawn(events)
+    assert got.shape == (2, drawn.size) and got.flags.c_contiguous
+    minus_e, people = got
+    assert people.astype(np.int64).tolist() == drawn.tolist()
     assert minus_e.tobytes() == np.negative(e).tobytes()
     assert ours.random() == theirs.random()
 
