@@ -33,7 +33,7 @@ from socialsim.fans.cascade import (
     cascade_successes,
     fire,
 )
-from socialsim.fans.churn import _highest, churn, churn_fans, churn_leave
+from socialsim.fans.churn import _constants, churn, churn_fans, churn_leave
 from socialsim.fans.depth import depth_day, depth_deepen
 from socialsim.fans.escalation import (
     escalation_reached,
@@ -486,9 +486,11 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     sensitivity, reference = float(rng.uniform(0, 5)), float(rng.uniform(0, 10))
     events = anyone.events(drawn_at, seed=ours)
     assert events[0] == bool(seed % 5)
-    fans, e, out = churn_fans(events, status, loyalty, sensitivity, reference)
+    drawn = churn_fans(events, status, loyalty, sensitivity, reference)
     assert ours.random() == theirs.random()
-    assert fans.tolist() == expected_fans.tolist()
+    assert drawn.shape == (3, expected_fans.size) and drawn.flags.c_contiguous
+    out, e, fans = drawn
+    assert fans.astype(np.int64).tolist() == expected_fans.tolist()
     assert e.tobytes() == expected_e.tobytes()
     exponent = sensitivity * (reference - loyalty[expected_fans])  # as churn_probability
     assert out.tobytes() == exponent.tobytes()
@@ -498,8 +500,9 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     base_rate = float(rng.random() if seed else 1.0) * np.exp(-sensitivity * reference)
     chance = hazard(base_rate * np.exp(exponent))
     minus_chance = out
+    minus_base_rate = np.array(-base_rate)  # as the phase's _constants hold it
     np.log1p(
-        np.multiply(np.exp(minus_chance, out=minus_chance), -base_rate, out=minus_chance),
+        np.multiply(np.exp(minus_chance, out=minus_chance), minus_base_rate, out=minus_chance),
         out=minus_chance,
     )
     assert (-minus_chance).tobytes() == chance.tobytes()
@@ -509,8 +512,7 @@ def test_churn_kernels_equal_their_numpy_version(seed):
     leaving = expected_fans[expected_e < expected]
     expected_status, expected_day = status.copy(), churn_day.copy()
     expected_status[leaving], expected_day[leaving] = 2, 9
-    args = (fans, e, minus_chance, depth, protected, protection)
-    assert churn_leave(*args, status, churn_day, 9) == leaving.size
+    assert churn_leave(drawn, depth, protected, protection, status, churn_day, 9) == leaving.size
     assert status.tolist() == expected_status.tolist()
     assert churn_day.tolist() == expected_day.tolist()
 
@@ -597,7 +599,7 @@ def test_recruitment_cascade_equals_its_numpy_version(seed):
         stream_handle(ours),
         *(talkers, one_chance, pitched, loyalty, graph.indptr, graph.indices, q),
         np.full(n, 5, np.int64),  # a scratch table holding stale values
-        *(drawn, minus_u, s, status, join_day, 7),
+        *(np.stack([minus_u, drawn.astype(np.float64)]), s, status, join_day, 7),
     )
     assert got == (referred, external)
     assert status.tobytes() == expected_status.tobytes()
@@ -614,7 +616,7 @@ def test_certain_churn_at_loyalty_0_churns_without_a_warning():
     model = EngagementModel(scenario, rng=2)
     pop = model.population
     fans = np.flatnonzero(pop.status == 1)
-    assert _highest(scenario.churn) == np.inf and fans.size > 5
+    assert _constants(scenario.churn)[0] == np.inf and fans.size > 5
     pop.loyalty[fans[:5]] = 0.0
     day = Day(1, scenario, model.graph, pop, model.brand)
     with warnings.catch_warnings():
@@ -633,7 +635,8 @@ def test_recruitment_external_joins_the_prospects_drawn_under_the_rate(seed):
     expected_status, expected_day = status.copy(), np.zeros(100, np.int32)
     expected = recruitment_join(drawn[-minus_u < s], expected_status, expected_day, 4)
     join_day = np.zeros(100, np.int32)
-    assert recruitment_external(drawn, minus_u, s, status, join_day, 4) == expected
+    rows = np.stack([minus_u, drawn.astype(np.float64)])  # as recruitment_drawn gives them
+    assert recruitment_external(rows, s, status, join_day, 4) == expected
     assert status.tobytes() == expected_status.tobytes()
     assert join_day.tobytes() == expected_day.tobytes()
 
@@ -781,8 +784,10 @@ def test_recruitment_drawn_equals_the_draw_negated(seed):
     drawn, e = anyone.draw(rate, seed=theirs)
     events = anyone.events(rate, seed=ours)
     assert events[0] == (seed % 3 == 0)
-    got, minus_e = recruitment_drawn(events)
-    assert got.tolist() == drawn.tolist()
+    got = recruitment_drawn(events)
+    assert got.shape == (2, drawn.size) and got.flags.c_contiguous
+    minus_e, people = got
+    assert people.astype(np.int64).tolist() == drawn.tolist()
     assert minus_e.tobytes() == np.negative(e).tobytes()
     assert ours.random() == theirs.random()
 

@@ -26,12 +26,12 @@ share of fans who interacted with the brand in the last 30 days.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from socialsim.day import Counts, phase
+from socialsim.fans.loyalty import kept_per_day
 from socialsim.interactions import TWO_WAY, Kind
 from socialsim.kernels import njit
 from socialsim.network.graph import work_table
@@ -45,6 +45,7 @@ __all__ = ["RECENT_DAYS", "depth", "depth_day", "depth_deepen", "depth_levels"]
 RECENT_DAYS = 30
 """Days back that count as "engaged recently" (the day itself included)."""
 _TWO_WAY = np.isin(np.arange(len(Kind)), TWO_WAY)  # by kind: is it two-way (an isin by lookup)
+_NO_TABLE = np.empty(0, np.int64)  # the scratch table of a day without rows: never read
 _KPIS = ("depth_shallow", "depth_engaged", "depth_deep", "engaged_30d_share")
 
 
@@ -53,7 +54,7 @@ def depth(day: Day, rng: np.random.Generator) -> Counts:
     """Deepen the people answered or helped today, then let one day of depth fade for all."""
     pop, params = day.population, day.scenario.relationship
     rows = pop.log.day_range(day.t)
-    return _levels(pop, day.t, _keep(params.depth_memory_days), rows, params.depth_gain)
+    return _levels(pop, day.t, kept_per_day(params.depth_memory_days), rows, params.depth_gain)
 
 
 def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
@@ -75,9 +76,11 @@ def depth_levels(pop: Population, t: int, keep: float = 1.0) -> Counts:
 
 def _levels(pop: Population, t: int, keep: float, rows: tuple[int, int], gain: float) -> Counts:
     """:func:`depth_levels` after deepening by the log's ``rows`` (:func:`depth_day`)."""
-    log = pop.log
+    log, (first, last) = pop.log, rows
+    # The scratch table only deepening reads (finding it costs a third of a quiet day's phase).
+    table = work_table(pop.status.size) if last > first else _NO_TABLE
     shallow, engaged, deep, recent, pop.max_depth = depth_day(
-        *(log.raw("person"), log.raw("kind"), *rows, _TWO_WAY, gain, work_table(len(pop))),
+        *(log.raw("person"), log.raw("kind"), first, last, _TWO_WAY, gain, table),
         *(pop.depth, pop.status, pop.last_engaged, pop.max_depth),
         keep,
         max(t - RECENT_DAYS + 1, 0),
@@ -89,13 +92,6 @@ def _levels(pop: Population, t: int, keep: float, rows: tuple[int, int], gain: f
         "depth_deep": deep,
         "engaged_30d_share": 100.0 * recent / fans if fans else float("nan"),
     }
-
-
-@lru_cache(maxsize=64)
-def _keep(memory_days: float) -> float:
-    """What a day of fading keeps, ``exp(−1/τ)``: numpy's ``exp`` (a compiled one rounds
-    otherwise), as a Python float (numba types a numpy scalar slowly), once per ``τ``."""
-    return float(np.exp(-1.0 / memory_days))
 
 
 @njit(cache=True)

@@ -14,6 +14,7 @@ Both stay within [0, 10] because each is a convex combination of values in it.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -25,16 +26,28 @@ from socialsim.population import CHURNED
 if TYPE_CHECKING:
     from socialsim.day import Day
 
-__all__ = ["memory"]
+__all__ = ["kept_per_day", "memory"]
 
 
 @phase("memory")
 def memory(day: Day, rng: np.random.Generator) -> Counts:
     """Let one day of memory fade for everyone still listening."""
     pop, params = day.population, day.scenario.loyalty
-    keep = np.exp(-1.0 / params.memory_days)
+    keep = kept_per_day(params.memory_days)
     _fade(pop.loyalty, pop.baseline, pop.status, keep, params.baseline_learning)
     return {}
+
+
+@lru_cache(maxsize=64)
+def kept_per_day(memory_days: float) -> float:
+    """What a day of fading keeps, ``exp(−1/τ)`` for a time constant ``τ`` of ``memory_days``:
+    numpy's ``exp`` (a compiled one rounds otherwise), as a Python float (numba types a numpy
+    scalar slowly), once per ``τ``.
+
+    >>> kept_per_day(30.0) == float(np.exp(-1.0 / 30.0))
+    True
+    """
+    return float(np.exp(-1.0 / memory_days))
 
 
 # One pass over everyone, in place: in numpy the same arithmetic costs seven passes and a
