@@ -40,7 +40,7 @@ from socialsim.fans.escalation import (
     escalation_reshares,
 )
 from socialsim.fans.experiences import experiences_outcomes, experiences_uniforms
-from socialsim.fans.identification import arcs, spread
+from socialsim.fans.identification import _next_arc, arcs, spread
 from socialsim.fans.recruitment import (
     recruitment_cascade,
     recruitment_drawn,
@@ -224,6 +224,22 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
     assert loyalty.tobytes() == state[3].tobytes()
     assert made.tolist() == expected_made.tolist()
     assert ours.random() == theirs.random()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_spreads_walk_ahead_visits_the_senders_arcs_in_order(seed):
+    # _spread asks for the entries of the arcs this walk visits: each of the senders' arcs
+    # once, in the order the spread takes them (rows of no arcs, repeats and all), never past.
+    rng = np.random.default_rng(seed)
+    indptr = np.r_[0, np.cumsum(rng.integers(0, 4, 30))].astype(np.int64)
+    senders = rng.integers(0, 30, int(rng.integers(0, 12)))
+    expected = [arc for u in senders for arc in range(indptr[u], indptr[u + 1])]
+    walk, (k, arc, end) = [], _next_arc(indptr, senders, -1, 0, 0)
+    while k < senders.size:
+        walk.append(arc)
+        assert indptr[senders[k]] <= arc < end == indptr[senders[k] + 1]
+        k, arc, end = _next_arc(indptr, senders, k, arc, end)
+    assert walk == expected and k == senders.size
 
 
 def word_of_mouth_inputs(seed):
