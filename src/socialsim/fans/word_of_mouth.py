@@ -50,11 +50,11 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
     """
     pop, params, churn = day.population, day.scenario.wom, day.scenario.churn
     rates = (params.promoter_rate, params.passive_rate, params.detractor_rate, churn.bitter_rate)
-    hazards, valence, top = _roles(*rates, params.passive_valence, params.negativity)
+    hazards, valence, top, promoter = _roles(*rates, params.passive_valence, params.negativity)
     # Nobody talks faster than the fastest role (a promoter as deep as anyone is): people are
     # drawn at that rate, and their roles are worked out for those few alone.
     boost = float(day.scenario.relationship.boost)
-    fastest = max(top, hazards[1] * (1.0 + boost * pop.max_depth))
+    fastest = max(top, promoter * (1.0 + boost * pop.max_depth))
     talkers, positive, negative = word_of_mouth_day(
         pop.by_activity.events(fastest, seed=rng),
         (pop.loyalty, pop.status, pop.churn_day, pop.depth, pop.segment),
@@ -81,11 +81,13 @@ _AHEAD = 16
 @lru_cache(maxsize=16)
 def _roles(
     promoter: float, passive: float, detractor: float, bitter: float, mild: float, negativity: float
-) -> tuple[np.ndarray, np.ndarray, np.float64]:
+) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Each role's hazard of talking and the valence of what it says (silent, promoter,
-    passive, detractor, bitter), and the highest hazard: a run's parameters, worked out once."""
+    passive, detractor, bitter), and the highest hazard and the promoter's as Python floats
+    (numpy scalars' arithmetic costs more): a run's parameters, worked out once."""
     hazards = hazard(np.array([0.0, promoter, passive, detractor, bitter]))
-    return hazards, np.array([0.0, 1.0, mild, -negativity, -negativity]), hazards.max()
+    valence = np.array([0.0, 1.0, mild, -negativity, -negativity])
+    return hazards, valence, float(hazards.max()), float(hazards[1])
 
 
 # The whole phase as one compiled call: a day's draw, talk, spread and feel, where two calls
