@@ -40,7 +40,7 @@ from socialsim.fans.escalation import (
     escalation_reshares,
 )
 from socialsim.fans.experiences import experiences_outcomes, experiences_uniforms
-from socialsim.fans.identification import arcs, spread
+from socialsim.fans.identification import _next_arc, arcs, spread
 from socialsim.fans.recruitment import (
     recruitment_cascade,
     recruitment_drawn,
@@ -49,9 +49,10 @@ from socialsim.fans.recruitment import (
     recruitment_pitchers,
 )
 from socialsim.fans.word_of_mouth import (
-    word_of_mouth_distinct,
+    word_of_mouth_day,
     word_of_mouth_feel,
     word_of_mouth_heard,
+    word_of_mouth_tanh,
 )
 from socialsim.interactions import BRAND_SEES, Channel, InteractionLog, Kind
 from socialsim.kernels import stream_handle
@@ -225,10 +226,24 @@ def test_experiences_outcomes_equal_their_numpy_version(seed):
     assert ours.random() == theirs.random()
 
 
-@pytest.mark.parametrize("seed", range(20))
-def test_word_of_mouth_heard_equals_its_numpy_version(seed):
-    # The candidates drawn inside the kernel (or, at a rate where a draw for everyone is
-    # cheaper, handed in), then the roles, the talk test and the spread, as numpy did them.
+@pytest.mark.parametrize("seed", range(6))
+def test_the_spreads_walk_ahead_visits_the_senders_arcs_in_order(seed):
+    # _spread asks for the entries of the arcs this walk visits: each of the senders' arcs
+    # once, in the order the spread takes them (rows of no arcs, repeats and all), never past.
+    rng = np.random.default_rng(seed)
+    indptr = np.r_[0, np.cumsum(rng.integers(0, 4, 30))].astype(np.int64)
+    senders = rng.integers(0, 30, int(rng.integers(0, 12)))
+    expected = [arc for u in senders for arc in range(indptr[u], indptr[u + 1])]
+    walk, (k, arc, end) = [], _next_arc(indptr, senders, -1, 0, 0)
+    while k < senders.size:
+        walk.append(arc)
+        assert indptr[senders[k]] <= arc < end == indptr[senders[k] + 1]
+        k, arc, end = _next_arc(indptr, senders, k, arc, end)
+    assert walk == expected and k == senders.size
+
+
+def word_of_mouth_inputs(seed):
+    """A random graph and population, and word of mouth's parameters, as the kernels take them."""
     rng = np.random.default_rng(seed)
     n = 1000
     ends = rng.integers(0, n, (2, 3000))
@@ -248,6 +263,17 @@ def test_word_of_mouth_heard_equals_its_numpy_version(seed):
     boost, since, cross = float(rng.random()), int(rng.integers(0, 40)), float(rng.random())
     effect, cap = float(rng.uniform(0.01, 1)), float(rng.uniform(0.1, 2))
     people = (loyalty, status, churn_day, depth, segment)
+    return graph, people, by_activity, drawn_at, hazards, valence, boost, since, cross, effect, cap
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_word_of_mouth_heard_equals_its_numpy_version(seed):
+    # The candidates drawn inside the kernel (or, at a rate where a draw for everyone is
+    # cheaper, handed in), then the roles, the talk test and the spread, as numpy did them.
+    graph, people, by_activity, drawn_at, *parameters = word_of_mouth_inputs(seed)
+    hazards, valence, boost, since, cross, effect, cap = parameters
+    loyalty, status, churn_day, depth, segment = people
+    n = graph.n_nodes
     ours, theirs = np.random.default_rng(seed + 100), np.random.default_rng(seed + 100)
     events = by_activity.events(drawn_at, seed=ours)
     assert events[0] == bool(seed % 5)
@@ -262,45 +288,91 @@ def test_word_of_mouth_heard_equals_its_numpy_version(seed):
     role[fan] = 1 + (loyalty[maybe][fan] < PROMOTER) + (loyalty[maybe][fan] < DETRACTOR)
     role[(status[maybe] == 2) & (churn_day[maybe] >= since)] = 4
     rate = hazards[role] * (1.0 + boost * depth[maybe] * (role == 1))
-    talks = e < activity[maybe] * rate
+    talks = e < by_activity.weights[maybe] * rate
     talkers, said = maybe[talks], valence[role[talks]]
     listeners, heard = spread(graph, talkers, said, segment, cross)
     assert got[0].tolist() == talkers.tolist()
     assert got[1].tolist() == listeners.tolist()
-    assert got[3][got[2]].tobytes() == (effect * heard / cap).tobytes()
-    assert np.unique(got[3].view(np.uint64)).size == got[3].size  # each value once
-    assert got[4:] == (np.count_nonzero(said > 0), np.count_nonzero(said < 0))
+    assert got[2].tobytes() == (effect * heard / cap).tobytes()
+    assert got[3:] == (np.count_nonzero(said > 0), np.count_nonzero(said < 0))
     assert ours.random() == theirs.random()
 
 
-@pytest.mark.parametrize("seed", range(12))
-def test_word_of_mouth_distinct_values_give_back_every_value_bit_for_bit(seed):
-    rng = np.random.default_rng(seed)
-    n = int(rng.integers(0, 3000))
-    few = rng.choice([0.0, -0.0, np.nan, 1.5, -0.25, 1e-300, np.inf], n)
-    values = few if seed % 3 == 0 else rng.integers(0, 1 + 10**seed, n) / 7.0
-    which, distinct = word_of_mouth_distinct(values)
-    assert which.dtype == np.int64 and which.size == n
-    assert distinct[which].tobytes() == values.tobytes()
-    bits = values.view(np.uint64)
-    _, first = np.unique(bits, return_index=True)
-    if first.size <= 2048:  # each value once, in order of first appearance
-        assert distinct.tobytes() == values[np.sort(first)].tobytes()
-    else:  # too many to look up: every value its own
-        assert which.tolist() == list(range(n)) and distinct.tobytes() == values.tobytes()
+@pytest.mark.parametrize("seed", range(20))
+def test_word_of_mouth_day_equals_heard_then_numpys_tanh_then_feel_at(seed):
+    # Three days on one memo: filled on the first, or (64 slots) emptied again on most.
+    graph, people, by_activity, drawn_at, *parameters = word_of_mouth_inputs(seed)
+    hazards, valence, boost, since, cross, effect, cap = parameters
+    damping = 0.4 * (seed % 3 != 0)
+    memo = tiny_tanh_memo(64 if seed % 2 else 4096)
+    ours, theirs = np.random.default_rng(seed), np.random.default_rng(seed)
+    expected = copy.deepcopy(people)
+    loyalty, status, _, depth, _ = expected
+    for _ in range(3):
+        talkers, listeners, heard, *counts = word_of_mouth_heard(
+            by_activity.events(drawn_at, seed=theirs), expected, hazards, valence, boost, since,
+            *arcs(graph), cross, effect, cap, np.empty(graph.n_nodes, np.int64),
+        )  # fmt: skip
+        moved = loyalty[listeners] + np.tanh(heard) * cap * (1.0 - damping * depth[listeners])
+        stays = status[listeners] == 2
+        loyalty[listeners] = np.where(stays, loyalty[listeners], np.clip(moved, 0.0, 10.0))
+        got = word_of_mouth_day(
+            by_activity.events(drawn_at, seed=ours), people, hazards, valence, boost, since,
+            *arcs(graph), cross, effect, cap, damping, np.empty(graph.n_nodes, np.int64), memo,
+        )  # fmt: skip
+        assert got[0].tolist() == talkers.tolist() and list(got[1:]) == counts
+        for column, expected_column in zip(people, expected, strict=True):
+            assert column.tobytes() == expected_column.tobytes()
+        assert ours.random() == theirs.random()
+
+
+def tiny_tanh_memo(slots):
+    """An empty memo for word_of_mouth_tanh of ``slots`` slots (the model's holds 8192)."""
+    return np.empty(slots, np.uint64), np.empty(slots), np.zeros(slots, bool), np.zeros(1, np.int64)
+
+
+def test_word_of_mouth_tanh_gives_numpys_tanh_of_every_value_bit_for_bit():
+    # Day after day on one memo: values seen before, new ones, the memo filling up and
+    # starting afresh, and days with more distinct values than it holds (each its own).
+    rng = np.random.default_rng(0)
+    memo = tiny_tanh_memo(64)
+    few = np.array([0.0, -0.0, np.nan, 1.5, -0.25, 1e-300, np.inf, -np.inf, 20.0, 1e-9])
+    for day in range(60):
+        n = int(rng.integers(0, 200))
+        kind = day % 4
+        if kind == 0:
+            values = rng.choice(few, n)
+        elif kind == 1:  # a handful, nearly all seen on earlier days
+            values = rng.integers(-8, 9, n) / 7.0
+        elif kind == 2:  # too many for the memo
+            values = rng.normal(0.0, 2.0, n)
+        else:
+            values = rng.integers(-40, 41, n) / 13.0
+        which, felt = word_of_mouth_tanh(values, memo)
+        assert which.dtype == np.int64 and which.size == n
+        assert felt[which].tobytes() == np.tanh(values).tobytes()
+        keys, kept, filled, count = memo
+        assert count[0] == np.count_nonzero(filled) <= 32
+        held = keys[filled].view(np.float64)
+        assert kept[filled].tobytes() == np.tanh(held).tobytes()  # nothing kept without its tanh
+        distinct = np.unique(values.view(np.uint64)).size
+        assert (which.tolist() == list(range(n))) == (distinct > 32 and n > 0)
 
 
 def test_numpys_tanh_of_a_value_does_not_depend_on_its_neighbours():
-    # Word of mouth takes tanh once per distinct value heard: that equals tanh of every value
-    # only if numpy's (vectorised) tanh gives a value the same bits wherever it stands.
+    # Word of mouth takes tanh once per distinct value heard, and keeps it for later days:
+    # that equals tanh of every value only if numpy's (vectorised) tanh gives a value the same
+    # bits wherever it stands.
     rng = np.random.default_rng(1)
     values = rng.normal(0.0, 2.0, 5_000) * rng.choice([1e-6, 0.1, 1.0, 10.0], 5_000)
     values = rng.choice(values, 20_000)
-    which, distinct = word_of_mouth_distinct(values)
+    distinct, which = np.unique(values, return_inverse=True)
     assert np.tanh(distinct)[which].tobytes() == np.tanh(values).tobytes()
     for start in range(8):  # other alignments and lengths
         part = values[start : start + 1_003]
         assert np.tanh(part).tobytes() == np.tanh(values)[start : start + 1_003].tobytes()
+        for one in part[:5]:
+            assert np.tanh(np.array([one])).tobytes() == np.tanh(one).tobytes()
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -15,10 +15,12 @@ feel is damped by their own depth (:meth:`~socialsim.population.Population.feel_
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import objmode
 
 from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
@@ -32,9 +34,10 @@ if TYPE_CHECKING:
 
 __all__ = [
     "word_of_mouth",
-    "word_of_mouth_distinct",
+    "word_of_mouth_day",
     "word_of_mouth_feel",
     "word_of_mouth_heard",
+    "word_of_mouth_tanh",
 ]
 
 
@@ -47,13 +50,12 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
     """
     pop, params, churn = day.population, day.scenario.wom, day.scenario.churn
     rates = (params.promoter_rate, params.passive_rate, params.detractor_rate, churn.bitter_rate)
-    hazards, valence, top = _roles(*rates, params.passive_valence, params.negativity)
+    hazards, valence, top, promoter = _roles(*rates, params.passive_valence, params.negativity)
     # Nobody talks faster than the fastest role (a promoter as deep as anyone is): people are
     # drawn at that rate, and their roles are worked out for those few alone.
     boost = float(day.scenario.relationship.boost)
-    fastest = max(top, hazards[1] * (1.0 + boost * pop.max_depth))
-    cap = float(params.max_daily_shift)
-    talkers, listeners, which, felt, positive, negative = word_of_mouth_heard(
+    fastest = max(top, promoter * (1.0 + boost * pop.max_depth))
+    talkers, positive, negative = word_of_mouth_day(
         pop.by_activity.events(fastest, seed=rng),
         (pop.loyalty, pop.status, pop.churn_day, pop.depth, pop.segment),
         hazards,
@@ -63,14 +65,11 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
         *arcs(day.graph),
         day.scenario.identification.cross_segment,
         float(params.effect),
-        cap,
+        float(params.max_daily_shift),
+        pop.damping if pop.max_depth > 0.0 else 0.0,  # as Population.feel_at
         work_table(day.graph.n_nodes),
+        _tanh_memo(),
     )
-    # Attention saturates; tanh stays numpy's (a compiled tanh rounds differently), once for
-    # each distinct sum heard: most listeners hear one of a few dozen.
-    np.tanh(felt, out=felt)
-    damping = pop.damping if pop.max_depth > 0.0 else 0.0  # as Population.feel_at
-    word_of_mouth_feel(pop.loyalty, pop.status, pop.depth, listeners, which, felt, cap, damping)
     day.talkers = talkers
     return {"wom_positive": positive, "wom_negative": negative}
 
@@ -82,11 +81,63 @@ _AHEAD = 16
 @lru_cache(maxsize=16)
 def _roles(
     promoter: float, passive: float, detractor: float, bitter: float, mild: float, negativity: float
-) -> tuple[np.ndarray, np.ndarray, np.float64]:
+) -> tuple[np.ndarray, np.ndarray, float, float]:
     """Each role's hazard of talking and the valence of what it says (silent, promoter,
-    passive, detractor, bitter), and the highest hazard: a run's parameters, worked out once."""
+    passive, detractor, bitter), and the highest hazard and the promoter's as Python floats
+    (numpy scalars' arithmetic costs more): a run's parameters, worked out once."""
     hazards = hazard(np.array([0.0, promoter, passive, detractor, bitter]))
-    return hazards, np.array([0.0, 1.0, mild, -negativity, -negativity]), hazards.max()
+    valence = np.array([0.0, 1.0, mild, -negativity, -negativity])
+    return hazards, valence, float(hazards.max()), float(hazards[1])
+
+
+# The whole phase as one compiled call: a day's draw, talk, spread and feel, where two calls
+# around numpy's tanh boxed and unboxed a dozen arrays (docs/performance.md).
+@njit(cache=True)
+def word_of_mouth_day(
+    events: Events,
+    people: tuple,
+    hazards: np.ndarray,
+    valence: np.ndarray,
+    boost: float,
+    bitter_since: int,
+    indptr: np.ndarray,
+    indices: np.ndarray,
+    weights: np.ndarray,
+    weighted: bool,
+    cross_segment: float,
+    effect: float,
+    cap: float,
+    damping: float,
+    table: np.ndarray,
+    memo: tuple,
+) -> tuple[np.ndarray, int, int]:
+    """Who talks, and their listeners' loyalty moved by what they hear: the talkers and how
+    many talked positively and negatively.
+
+    Equal to :func:`word_of_mouth_heard`, then numpy's ``felt = np.tanh(heard)`` (through
+    ``memo``, :func:`word_of_mouth_tanh`), then :func:`word_of_mouth_feel` of it with
+    ``damping`` (:meth:`Population.feel_at <socialsim.population.Population.feel_at>`'s).
+    """
+    talkers, listeners, heard, positive, negative = word_of_mouth_heard(
+        events,
+        people,
+        hazards,
+        valence,
+        boost,
+        bitter_since,
+        indptr,
+        indices,
+        weights,
+        weighted,
+        cross_segment,
+        effect,
+        cap,
+        table,
+    )
+    which, felt = word_of_mouth_tanh(heard, memo)
+    loyalty, status, _, depth, _ = people
+    word_of_mouth_feel(loyalty, status, depth, listeners, which, felt, cap, damping)
+    return talkers, positive, negative
 
 
 # One loop over the few thousand candidates of a day, drawn in it, then over the talkers' arcs,
@@ -108,10 +159,10 @@ def word_of_mouth_heard(
     effect: float,
     cap: float,
     table: np.ndarray,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int, int]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     """Who talks among the candidates of ``events`` (:meth:`~socialsim.chance.Arrivals.events`
     of the people by activity), and what their listeners hear before it saturates
-    (``effect · S / cap``), as each listener's index into the distinct values heard.
+    (``effect · S / cap``).
 
     ``people`` is ``(loyalty, status, churn_day, depth, segment)``. A candidate's role is 0
     silent (``hazards[0]`` is 0), 1 promoter, 2 passive, 3 detractor, 4 bitter (churned on or
@@ -127,7 +178,7 @@ def word_of_mouth_heard(
         talkers, said = maybe[talks], valence[role[talks]]
         listeners, heard = spread(graph, talkers, said, segment, cross_segment)
         heard = effect * heard / cap
-        return (talkers, listeners, which, values,  # values[which] == heard, bit for bit
+        return (talkers, listeners, heard,
                 np.count_nonzero(said > 0), np.count_nonzero(said < 0))
     """
     maybe, e, activity = arrivals_events(events)  # activity: each candidate's weight
@@ -162,44 +213,83 @@ def word_of_mouth_heard(
     )
     for k in range(heard.size):
         heard[k] = effect * heard[k] / cap
-    which, values = word_of_mouth_distinct(heard)
-    return talkers, listeners, which, values, positive, negative
+    return talkers, listeners, heard, positive, negative
 
 
-# Distinct values past this many are not worth a lookup each (a graph with tie strengths:
-# nearly every sum differs); the table of twice as many entries stays in the fastest cache.
-_MOST_DISTINCT = 2048
+# numpy's tanh of every value heard, by its bits, kept from day to day in each thread: a day
+# hears a few dozen values (28 for 954 listeners at 10k), nearly all heard on earlier days
+# (about 400 in a year), so most days call no numpy at all. A pure function's memo: which
+# values it holds changes no result.
+_tanh_memos = threading.local()
+# Slots of the memo, a power of two: at most half are filled; past that it starts afresh.
+_MEMO_SLOTS = 8192
 _FIBONACCI = np.uint64(0x9E3779B97F4A7C15)
 
 
-@njit(cache=True)
-def word_of_mouth_distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each of ``values`` once, by its bits, in order of first appearance, and where each value
-    is among them: ``distinct[which]`` is ``values``, bit for bit.
+def _tanh_memo() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """This thread's memo of numpy's tanh for :func:`word_of_mouth_tanh`: the values' bits,
+    their tanh, which slots are filled, and how many (one entry)."""
+    memo = getattr(_tanh_memos, "memo", None)
+    if memo is None:
+        memo = _tanh_memos.memo = (
+            np.empty(_MEMO_SLOTS, dtype=np.uint64),
+            np.empty(_MEMO_SLOTS),
+            np.zeros(_MEMO_SLOTS, dtype=np.bool_),
+            np.zeros(1, dtype=np.int64),
+        )
+    return memo
 
-    Past :data:`_MOST_DISTINCT` distinct values, every value is its own: ``which`` counts up
-    and ``distinct`` is a copy of ``values``.
+
+@njit(cache=True)
+def word_of_mouth_tanh(values: np.ndarray, memo: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """numpy's tanh of ``values``: ``felt[which]`` is ``np.tanh(values)``, bit for bit.
+
+    ``memo`` (:func:`_tanh_memo`) holds numpy's tanh of the values seen before, by their bits,
+    in an open-addressed table whose slots ``which`` points at, and ``felt`` is its column of
+    tanh. The values new to it are taken by numpy's ``np.tanh`` (numba's rounds differently),
+    all in one call, once each; numpy's tanh of a value does not depend on its neighbours in
+    the array. When they do not fit, the memo is emptied first; when today's values alone do
+    not fit, each is its own: ``which`` counts up and ``felt`` is ``np.tanh(values)``.
     """
-    n = values.size
+    keys, felt, filled, count = memo
+    mask = np.uint64(keys.size - 1)
+    shift = np.uint64(64 - int(np.log2(keys.size)))
     bits = values.view(np.uint64)
-    size, shift = 64, np.uint64(58)  # a power of two, and 64 minus its logarithm
-    while size < 2 * min(n, _MOST_DISTINCT):
-        size, shift = 2 * size, shift - np.uint64(1)
-    keys, at = np.empty(size, dtype=np.uint64), np.full(size, -1, dtype=np.int64)
-    which, distinct = np.empty(n, dtype=np.int64), np.empty(min(n, size // 2))
-    found = 0
-    for k in range(n):
-        key = bits[k]
-        slot = (key * _FIBONACCI) >> shift
-        while at[slot] >= 0 and keys[slot] != key:
-            slot = (slot + np.uint64(1)) & np.uint64(size - 1)
-        if at[slot] < 0:
-            if found == distinct.size:
-                return np.arange(n), values.copy()
-            keys[slot], at[slot], distinct[found] = key, found, values[k]
-            found += 1
-        which[k] = at[slot]
-    return which, distinct[:found]
+    which = np.empty(values.size, dtype=np.int64)
+    fresh = np.empty(min(values.size, keys.size // 2), dtype=np.int64)
+    while True:
+        new, fits = 0, True
+        for k in range(values.size):
+            key = bits[k]
+            slot = (key * _FIBONACCI) >> shift
+            while filled[slot] and keys[slot] != key:
+                slot = (slot + np.uint64(1)) & mask
+            if not filled[slot]:
+                if count[0] == keys.size // 2:
+                    fits = False
+                    break
+                keys[slot], filled[slot], fresh[new] = key, True, slot
+                new += 1
+                count[0] += 1
+            which[k] = slot
+        if fits:
+            if new:
+                felt[fresh[:new]] = _numpy_tanh(keys[fresh[:new]].view(np.float64))
+            return which, felt
+        alone = count[0] == new  # it held nothing else: today's values alone do not fit
+        filled[:] = False  # forget every value (today's have no tanh yet)
+        count[0] = 0
+        if alone:
+            break
+    return np.arange(values.size), _numpy_tanh(values)
+
+
+@njit(cache=True)
+def _numpy_tanh(values: np.ndarray) -> np.ndarray:
+    """Inside a compiled kernel: numpy's ``np.tanh(values)`` (numba's rounds differently)."""
+    with objmode(felt="float64[::1]"):
+        felt = np.tanh(values)
+    return felt
 
 
 @njit(cache=True)
