@@ -182,38 +182,53 @@ class History:
 
     def __init__(self) -> None:
         self._table = read_only(np.zeros((16, len(HISTORY))))
+        # Days appended and not yet written into the table: they are written when a policy
+        # first reads a column, all at once. Most policies never read the record, and writing
+        # a day's row into the read-only table cost about a tenth of a quiet day's brand.
+        self._pending: list[tuple[float, ...]] = []
         self.days = 0
         self._view: Mapping[str, np.ndarray] | None = None
 
     def append(self, day: Sequence[float]) -> None:
         """Record one day: a value for each name of :data:`HISTORY`, in that order."""
-        if self.days == len(self._table):  # full: double the room
-            self._table = read_only(np.concatenate([self._table, np.zeros_like(self._table)]))
-        self._table.setflags(write=True)
-        self._table[self.days] = day
-        self._table.setflags(write=False)
+        self._pending.append(tuple(day))
         self.days += 1
         self._view = None
 
     def view(self) -> Mapping[str, np.ndarray]:
         """The record so far as a read-only mapping of read-only arrays, day 1 first."""
         if self._view is None:
-            self._view = _Record(self._table[: self.days])
+            self._view = _Record(self, self.days)
         return self._view
+
+    def rows(self, days: int) -> np.ndarray:
+        """The first ``days`` days of the record (read-only), one row per day."""
+        if self._pending:
+            written, table = self.days - len(self._pending), self._table
+            while len(table) < self.days:  # full: double the room
+                table = np.concatenate([table, np.zeros_like(table)])
+            table.setflags(write=True)
+            table[written : self.days] = self._pending
+            self._table = read_only(table)
+            self._pending.clear()
+        return self._table[:days]
 
 
 class _Record(Mapping[str, np.ndarray]):
-    """The days of a :class:`History` so far, by name: each column a read-only view of the
-    rows, taken when it is read (a policy reads a name or two, the record grows every day)."""
+    """The first days of a :class:`History`, by name: each column a read-only view of the
+    rows, taken when it is read (a policy reads a name or two, the record grows every day).
+    Later days never change earlier rows, so a record kept from an earlier day still shows
+    that day's days."""
 
-    __slots__ = ("_rows",)
+    __slots__ = ("_days", "_history")
     _COLUMN: ClassVar[dict[str, int]] = {name: i for i, name in enumerate(HISTORY)}
 
-    def __init__(self, rows: np.ndarray) -> None:
-        self._rows = rows
+    def __init__(self, history: History, days: int) -> None:
+        self._history, self._days = history, days
 
     def __getitem__(self, name: str) -> np.ndarray:
-        return self._rows[:, self._COLUMN[name]]
+        column = self._COLUMN[name]
+        return self._history.rows(self._days)[:, column]
 
     def __iter__(self) -> Iterator[str]:
         return iter(HISTORY)
@@ -294,12 +309,13 @@ def observe(day: Day, waiting: Queue, shown: np.ndarray) -> Observation:
         The person each of today's items lists: its author, or a false positive's stand-in
         (:func:`socialsim.brand.agent.triage` draws them), one per item of ``day.flagged``.
     """
-    brand, pop = day.brand, day.population
+    brand, t = day.brand, day.t
     team, staffing, p = brand.team, brand.staffing, brand.team.params
-    n, today = len(waiting) + shown.size, day.flagged
+    n = len(waiting) + shown.size
     if n == 0:
         items = _NO_ITEMS
     else:
+        pop, today = day.population, day.flagged
         columns = [np.empty(n, dtype) for dtype in _ITEM_TYPES]
         triage_items(
             waiting.label,
@@ -319,7 +335,7 @@ def observe(day: Day, waiting: Queue, shown: np.ndarray) -> Observation:
             *columns,
         )
         items = Items(*map(read_only, columns))
-    extra, booked = staffing.extra_on(day.t), staffing.booked_after(day.t)
+    extra, booked = staffing.extra_on(t), staffing.booked_after(t)
     view = brand.team_view  # most days the team is as it was: the same view
     if view is None or (view.staff, view.extra) != (team.staff, extra) or booked.size:
         view = TeamView(
@@ -334,11 +350,5 @@ def observe(day: Day, waiting: Queue, shown: np.ndarray) -> Observation:
             hours_per_post=day.scenario.content.staff_hours_per_post,
         )
         brand.team_view = view
-    return Observation(
-        day.t,
-        items,
-        view,
-        brand.history.view(),
-        alarm=day.alert.alarm,
-        crisis_mode=day.alert.crisis_mode,
-    )
+    alert = day.alert
+    return Observation(t, items, view, brand.history.view(), alert.alarm, alert.crisis_mode)
