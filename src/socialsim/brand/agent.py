@@ -142,6 +142,7 @@ class Brand:
         self.staffing = Staffing(team.staff)
         self.history = History()
         self.team_view: TeamView | None = None  # the last day's, reused while it holds
+        self.plan = Plan()  # the last day's, reused while it holds
         self.talked = 0
         self.cut: set[str] = set()  # what the day could not hold, warned about once a run
         self.drafts = 0.0
@@ -214,7 +215,7 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     contacts = min(decision.contacts, left)
     _warn_if_cut(brand, t, "content_hours", decision.content_hours, hours, "hours of brand content")
     _warn_if_cut(brand, t, "contacts", decision.contacts, contacts, "unsolicited contacts")
-    day.plan = Plan(reply_slots=left - contacts, contacts=contacts, content_hours=hours)
+    day.plan = _plan(brand, left - contacts, contacts, hours)
     waiting, n = len(queue), len(queue) + shown.size
     if n:
         name = name_of(brand.policy)
@@ -240,6 +241,16 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
         today = Queue(**vars(flagged), **new, shown=shown, how=how[waiting:])
         day.queued = today if everything else today.take(answer[waiting:])
     return {"content_hours": hours}
+
+
+def _plan(brand: Brand, reply_slots: int, contacts: int, hours: float) -> Plan:
+    """Today's split of the team's day: the last day's :class:`Plan` while it holds the same
+    values (a Plan is frozen, and most days split alike; building one costs about a
+    microsecond). Its readers use its values only, never their types."""
+    last = brand.plan
+    if last.reply_slots != reply_slots or last.contacts != contacts or last.content_hours != hours:
+        last = brand.plan = Plan(reply_slots, contacts, hours)
+    return last
 
 
 def _warn_if_cut(brand: Brand, t: int, field: str, asked: float, got: float, what: str) -> None:
