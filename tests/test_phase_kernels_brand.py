@@ -684,21 +684,37 @@ def test_triage_queued_equals_its_numpy_version(seed):
     rng = np.random.default_rng(seed)
     w, m = int(rng.integers(0, 10)), int(rng.integers(0, 30))
     key, answer = rng.normal(size=w + m), rng.random(w + m) < [0.7, 1.0][seed % 2]
-    label, tagged = rng.integers(0, 3, m).astype(np.int8), rng.random(m) < 0.4
-    arrival = rng.random(m) * 50
+    how = rng.integers(0, 16, w + m).astype(np.uint8)
+    flagged = random_queue(rng, m, 50)  # today's items, false positives (kind -1) included
+    columns = {name: getattr(flagged, name).copy() for name in vars(Flagged.empty())}
+    columns["kind"][columns["author"] < 0] = -1
+    today = Flagged(**columns)
+    shown = np.where(today.author < 0, rng.integers(0, 50, m), today.author)
     by_policy = seed % 3 == 0
     routed = rng.integers(0, 2, w + m).astype(np.int8) if by_policy else np.empty(0, np.int8)
     routing, experts = ["tagged_to_experts", "escalate", "frontline_only"][seed % 3], seed % 2
-    out = (np.full(w + m, 7.0), np.full(m, 7, np.int8), np.full(m, 7.0), np.full(m, 7, np.int8))
+    waiting = random_queue(rng, w, 50)
+    expected_waiting = Queue.of_blocks(waiting.wide.copy(), waiting.narrow.copy())
+    blocks = np.full((5, m), 7, np.int64), np.full((7, m), 7, np.uint8)
     everything = triage_queued(
-        key, answer, label, tagged, arrival, routed, sends_tagged(routing, experts), *out
+        key,
+        answer,
+        how,
+        routed,
+        sends_tagged(routing, experts),
+        tuple(vars(today).values()),
+        shown,
+        (waiting.wide, waiting.narrow),
+        blocks,
     )
-    # the numpy of agent.triage before it was compiled
-    tier = np.zeros(w + m, np.int8)
-    tier[w:] = route(label, tagged, routing, experts)
-    tier = routed if by_policy else tier
-    expected = (key.copy(), tier[w:], arrival.copy(), np.zeros(m, np.int8))
-    assert [(c.dtype, c.tobytes()) for c in out] == [(c.dtype, c.tobytes()) for c in expected]
+    # the numpy of agent.triage before the kernel built the queue
+    tier = routed[w:] if by_policy else route(today.label, today.tagged, routing, experts)
+    expected_waiting.key, expected_waiting.how = key[:w], how[:w]
+    new = {"key": key[w:], "tier": tier, "ready": today.arrival, "outcome": np.zeros(m, np.int8)}
+    expected = Queue(**vars(today), **new, shown=shown, how=how[w:])
+    for got, wanted in ((waiting, expected_waiting), (Queue.of_blocks(*blocks), expected)):
+        assert got.wide.tobytes() == wanted.wide.tobytes()
+        assert got.narrow.tobytes() == wanted.narrow.tobytes()
     assert everything == answer[w:].all()
 
 
