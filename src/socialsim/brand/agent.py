@@ -196,29 +196,32 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     written today go out on the content calendar tomorrow (:mod:`socialsim.fans.content`).
     """
     brand, t = day.brand, day.t
-    team = brand.team
+    team, policy = brand.team, brand.policy
     team.staff = brand.staffing.on_duty(t)
     queue = team.queue
     shown = _listed(day, rng) if len(day.flagged) else _NO_ONE
-    decision = brand.policy.decide(observe(day, queue, shown))
+    decision = policy.decide(observe(day, queue, shown))
+    name = name_of(policy)
     if not isinstance(decision, Decision):
         raise TypeError(
-            f"The policy '{name_of(brand.policy)}' must return a Decision from decide(seen). "
+            f"The policy '{name}' must return a Decision from decide(seen). "
             f"Got {type(decision).__name__} instead."
         )
-    decision.check_day(name_of(brand.policy))
+    decision.check_day(name)
     if decision.hire is not None:
         brand.staffing.book(decision.hire, t)
         team.staff = brand.staffing.on_duty(t)
     hours = brand.write(decision.content_hours, day.scenario.content.staff_hours_per_post)
     left = max(0, int(team.slots_per_day - hours * 60.0 / team.params.reply_minutes))
     contacts = min(decision.contacts, left)
-    _warn_if_cut(brand, t, "content_hours", decision.content_hours, hours, "hours of brand content")
-    _warn_if_cut(brand, t, "contacts", decision.contacts, contacts, "unsolicited contacts")
+    if decision.content_hours > hours or decision.contacts > contacts:  # rare: the day cut them
+        asked = decision.content_hours
+        _warn_if_cut(brand, t, "content_hours", asked, hours, "hours of brand content")
+        _warn_if_cut(brand, t, "contacts", decision.contacts, contacts, "unsolicited contacts")
     day.plan = _plan(brand, left - contacts, contacts, hours)
-    waiting, n = len(queue), len(queue) + shown.size
+    waiting = len(queue)
+    n = waiting + shown.size
     if n:
-        name = name_of(brand.policy)
         answer, key, how = decision.per_item(n, name)
         p, flagged, m = team.params, day.flagged, shown.size
         today = np.empty((5, m), np.int64), np.empty((7, m), np.uint8)
