@@ -208,9 +208,15 @@ def test_triage_items_equal_their_numpy_version(seed):
         rng.integers(-1, 90, people).astype(np.int32),
     )
     (waiting_columns, today_columns) = columns
-    types = (np.int8, bool, float, bool, float, np.int64, np.int64, np.int64, np.int32)
-    got = [np.full(w + n, 7, dtype) for dtype in types]  # filled with anything but the answer
-    triage_items(*waiting_columns, key, who[0], *today_columns, who[1], *population, *got)
+    waiting = random_queue(rng, w, people)  # its other columns are noise the kernel must skip
+    waiting.label, waiting.tagged, waiting.arrival = waiting_columns
+    waiting.key, waiting.shown = key, who[0]
+    shapes = ((1, np.int8), (2, bool), (2, float), (3, np.int64), (1, np.int32))
+    blocks = [np.full((rows, w + n), 7, dtype) for rows, dtype in shapes]  # anything but
+    out = (blocks[0][0], *blocks[1:4], blocks[4][0])
+    triage_items((waiting.wide, waiting.narrow), *today_columns, who[1], population, out)
+    label, flags, hours, counts, engaged_ = blocks
+    got = [label[0], flags[0], hours[0], flags[1], hours[1], *counts, engaged_[0]]
     out_degree, responses, unsolicited, heard, engaged = population
     shown, is_waiting = np.concatenate(who), np.arange(w + n) < w
     expected = [np.concatenate(pair) for pair in zip(*columns, strict=True)]

@@ -557,3 +557,29 @@ def test_a_policys_route_overrides_the_teams_routing():
 def test_a_route_other_than_a_tier_is_refused():
     with pytest.raises(ValueError, match="'route' decision of policy 'p'"):
         Decision(route=np.array([0, 2])).tiers(2, "p", np.zeros(2, np.int8))
+
+
+def test_a_day_with_nothing_to_answer_shows_the_columns_of_any_other_day():
+    """Each column of ``Items`` keeps its dtype on an empty day, so a policy can compute
+    with it (``items.new``, a ``~`` of ``waiting``) on every day alike."""
+    seen_dtypes = []
+
+    class Recorder(Policy):
+        name = "recorder"
+
+        def decide(self, seen):
+            items = seen.items
+            seen_dtypes.append(
+                (
+                    len(items),
+                    {f.name: getattr(items, f.name).dtype for f in dataclasses.fields(items)},
+                )
+            )
+            assert items.new.dtype == bool
+            return Decision(priority=np.zeros(len(items)))
+
+    quiet = SMALL.replace({"graph.n": 200, "listening.chatter_rate": 0.0, "run.days": 40})
+    EngagementModel(quiet, rng=2, policy=Recorder()).run()
+    sizes = {size for size, _ in seen_dtypes}
+    assert 0 in sizes and len(sizes) > 1  # days with nothing to answer, and days with items
+    assert all(dtypes == seen_dtypes[0][1] for _, dtypes in seen_dtypes)

@@ -179,57 +179,51 @@ def triage_listed(
 
 @njit(cache=True)
 def triage_items(
-    waiting_label: np.ndarray,
-    waiting_tagged: np.ndarray,
-    waiting_arrival: np.ndarray,
-    waiting_key: np.ndarray,
-    waiting_shown: np.ndarray,
+    waiting: tuple,
     label: np.ndarray,
     tagged: np.ndarray,
     arrival: np.ndarray,
     shown: np.ndarray,
-    out_degree: np.ndarray,
-    responses: np.ndarray,
-    unsolicited: np.ndarray,
-    posts_heard: np.ndarray,
-    last_engaged: np.ndarray,
-    out_label: np.ndarray,
-    out_tagged: np.ndarray,
-    out_arrival: np.ndarray,
-    out_waiting: np.ndarray,
-    out_key: np.ndarray,
-    out_audience: np.ndarray,
-    out_interactions: np.ndarray,
-    out_posts: np.ndarray,
-    out_last_engaged: np.ndarray,
+    people: tuple,
+    out: tuple,
 ) -> None:  # pragma: no cover
-    """Fill the columns of the policy's :class:`~socialsim.brand.observation.Items` (``out_*``,
-    one entry per item; arrays given rather than returned, which costs numba a Python call
-    each).
+    """Fill the columns of the policy's :class:`~socialsim.brand.observation.Items`, one
+    entry per item, into the blocks ``out`` (arrays given rather than returned, which costs
+    numba a Python call each): ``label``, ``flags`` (rows ``tagged, waiting``), ``hours``
+    (rows ``arrival, key``), ``counts`` (rows ``audience, interactions, posts``) and
+    ``last_engaged``.
 
-    The waiting items' columns (``waiting_*``), then today's; ``shown`` is the person each
-    lists, whose metadata comes from the population's arrays. Equal to this numpy
-    (:func:`socialsim.brand.observation.observe`), with ``w`` waiting items and
+    The waiting items first, from the waiting queue's ``(wide, narrow)`` blocks
+    (:class:`~socialsim.brand.care_team.Queue`), then today's: ``label``, ``tagged``,
+    ``arrival`` and ``shown``, the person each lists; the listed people's metadata comes from
+    ``people``, everyone's ``out_degree, responses_received, unsolicited_received,
+    posts_heard, last_engaged``. Equal to this numpy
+    (:func:`socialsim.brand.observation.observe`), with ``w`` waiting items in ``queue`` and
     ``cat(a, b) = concatenate([a, b])``::
 
-        who = cat(waiting_shown, shown); is_waiting = arange(w + shown.size) < w
-        cat(waiting_label, label), cat(waiting_tagged, tagged), cat(waiting_arrival, arrival),
-        is_waiting, cat(waiting_key, full(shown.size, nan)),
-        out_degree[who].astype(int64), responses[who].astype(int64) + unsolicited[who],
-        posts_heard[who].astype(int64), last_engaged[who]
+        who = cat(queue.shown, shown); is_waiting = arange(w + shown.size) < w
+        cat(queue.label, label), cat(queue.tagged, tagged), is_waiting,
+        cat(queue.arrival, arrival), cat(queue.key, full(shown.size, nan)),
+        out_degree[who].astype(int64), responses_received[who].astype(int64) +
+        unsolicited_received[who], posts_heard[who].astype(int64), last_engaged[who]
     """
+    wide, narrow = waiting
+    waiting_label, waiting_tagged = narrow[1].view(np.int8), narrow[6].view(np.bool_)
+    waiting_arrival, waiting_key = wide[2].view(np.float64), wide[3].view(np.float64)
+    out_degree, responses, unsolicited, posts_heard, last_engaged = people
+    out_label, flags, hours, counts, out_last_engaged = out
     w = waiting_label.size
     for i in range(w):
-        out_label[i], out_tagged[i] = waiting_label[i], waiting_tagged[i]
-        out_arrival[i], out_waiting[i], out_key[i] = waiting_arrival[i], True, waiting_key[i]
+        out_label[i], flags[0, i], flags[1, i] = waiting_label[i], waiting_tagged[i], True
+        hours[0, i], hours[1, i] = waiting_arrival[i], waiting_key[i]
     for i in range(w, out_label.size):
-        out_label[i], out_tagged[i] = label[i - w], tagged[i - w]
-        out_arrival[i], out_waiting[i], out_key[i] = arrival[i - w], False, np.nan
+        out_label[i], flags[0, i], flags[1, i] = label[i - w], tagged[i - w], False
+        hours[0, i], hours[1, i] = arrival[i - w], np.nan
     for i in range(out_label.size):
-        person = waiting_shown[i] if i < w else shown[i - w]
-        out_audience[i] = out_degree[person]
-        out_interactions[i] = np.int64(responses[person]) + np.int64(unsolicited[person])
-        out_posts[i] = posts_heard[person]
+        person = wide[1, i] if i < w else shown[i - w]
+        counts[0, i] = out_degree[person]
+        counts[1, i] = np.int64(responses[person]) + np.int64(unsolicited[person])
+        counts[2, i] = posts_heard[person]
         out_last_engaged[i] = last_engaged[person]
 
 

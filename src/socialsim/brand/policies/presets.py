@@ -87,7 +87,7 @@ class Rules(Policy):
         if len(items) == 0:  # nothing to answer: no arrays to build
             return self._quiet
         key = priority(self.order, items.label, items.interactions + items.posts, items.audience)
-        return self._decision(self._answers[items.label], key)
+        return self._decision(self._answers.take(items.label), key)  # as [label], faster
 
     def _decision(self, answer: bool | np.ndarray, key: float | np.ndarray) -> Decision:
         """The decision answering ``answer`` in the order of ``key``, with the other settings."""
