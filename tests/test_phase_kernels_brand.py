@@ -48,6 +48,7 @@ from socialsim.brand.response import speed_factor
 from socialsim.brand.routing import route, sends_tagged
 from socialsim.brand.servers import serve
 from socialsim.fans.identification import arcs, spread
+from socialsim.interactions import Channel, InteractionLog, Kind
 from socialsim.kernels import stream_handle
 from socialsim.network.graph import SocialGraph, sum_by
 from socialsim.posts import Flagged
@@ -207,9 +208,15 @@ def test_triage_items_equal_their_numpy_version(seed):
         rng.integers(-1, 90, people).astype(np.int32),
     )
     (waiting_columns, today_columns) = columns
-    types = (np.int8, bool, float, bool, float, np.int64, np.int64, np.int64, np.int32)
-    got = [np.full(w + n, 7, dtype) for dtype in types]  # filled with anything but the answer
-    triage_items(*waiting_columns, key, who[0], *today_columns, who[1], *population, *got)
+    waiting = random_queue(rng, w, people)  # its other columns are noise the kernel must skip
+    waiting.label, waiting.tagged, waiting.arrival = waiting_columns
+    waiting.key, waiting.shown = key, who[0]
+    shapes = ((1, np.int8), (2, bool), (2, float), (3, np.int64), (1, np.int32))
+    blocks = [np.full((rows, w + n), 7, dtype) for rows, dtype in shapes]  # anything but
+    out = (blocks[0][0], *blocks[1:4], blocks[4][0])
+    triage_items((waiting.wide, waiting.narrow), *today_columns, who[1], population, out)
+    label, flags, hours, counts, engaged_ = blocks
+    got = [label[0], flags[0], hours[0], flags[1], hours[1], *counts, engaged_[0]]
     out_degree, responses, unsolicited, heard, engaged = population
     shown, is_waiting = np.concatenate(who), np.arange(w + n) < w
     expected = [np.concatenate(pair) for pair in zip(*columns, strict=True)]
@@ -684,21 +691,37 @@ def test_triage_queued_equals_its_numpy_version(seed):
     rng = np.random.default_rng(seed)
     w, m = int(rng.integers(0, 10)), int(rng.integers(0, 30))
     key, answer = rng.normal(size=w + m), rng.random(w + m) < [0.7, 1.0][seed % 2]
-    label, tagged = rng.integers(0, 3, m).astype(np.int8), rng.random(m) < 0.4
-    arrival = rng.random(m) * 50
+    how = rng.integers(0, 16, w + m).astype(np.uint8)
+    flagged = random_queue(rng, m, 50)  # today's items, false positives (kind -1) included
+    columns = {name: getattr(flagged, name).copy() for name in vars(Flagged.empty())}
+    columns["kind"][columns["author"] < 0] = -1
+    today = Flagged(**columns)
+    shown = np.where(today.author < 0, rng.integers(0, 50, m), today.author)
     by_policy = seed % 3 == 0
     routed = rng.integers(0, 2, w + m).astype(np.int8) if by_policy else np.empty(0, np.int8)
     routing, experts = ["tagged_to_experts", "escalate", "frontline_only"][seed % 3], seed % 2
-    out = (np.full(w + m, 7.0), np.full(m, 7, np.int8), np.full(m, 7.0), np.full(m, 7, np.int8))
+    waiting = random_queue(rng, w, 50)
+    expected_waiting = Queue.of_blocks(waiting.wide.copy(), waiting.narrow.copy())
+    blocks = np.full((5, m), 7, np.int64), np.full((7, m), 7, np.uint8)
     everything = triage_queued(
-        key, answer, label, tagged, arrival, routed, sends_tagged(routing, experts), *out
+        key,
+        answer,
+        how,
+        routed,
+        sends_tagged(routing, experts),
+        tuple(vars(today).values()),
+        shown,
+        (waiting.wide, waiting.narrow),
+        blocks,
     )
-    # the numpy of agent.triage before it was compiled
-    tier = np.zeros(w + m, np.int8)
-    tier[w:] = route(label, tagged, routing, experts)
-    tier = routed if by_policy else tier
-    expected = (key.copy(), tier[w:], arrival.copy(), np.zeros(m, np.int8))
-    assert [(c.dtype, c.tobytes()) for c in out] == [(c.dtype, c.tobytes()) for c in expected]
+    # the numpy of agent.triage before the kernel built the queue
+    tier = routed[w:] if by_policy else route(today.label, today.tagged, routing, experts)
+    expected_waiting.key, expected_waiting.how = key[:w], how[:w]
+    new = {"key": key[w:], "tier": tier, "ready": today.arrival, "outcome": np.zeros(m, np.int8)}
+    expected = Queue(**vars(today), **new, shown=shown, how=how[w:])
+    for got, wanted in ((waiting, expected_waiting), (Queue.of_blocks(*blocks), expected)):
+        assert got.wide.tobytes() == wanted.wide.tobytes()
+        assert got.narrow.tobytes() == wanted.narrow.tobytes()
     assert everything == answer[w:].all()
 
 
@@ -740,7 +763,11 @@ def test_replies_day_equals_the_phases_numpy_and_draws(seed):
     rates = (0.6, 0.3, 0.2, 0.1, float(rng.random()), float(rng.random()), 0.5 * (seed % 2))
     names = ("loyalty", "depth", "responses_received", "last_contact", "complaint_propensity")
     names += ("status", "join_day")
-    mine = SimpleNamespace(**{name: getattr(pop, name).copy() for name in names})
+    stamps = ("last_interaction", "last_engaged")
+    mine = SimpleNamespace(**{name: getattr(pop, name).copy() for name in names + stamps})
+    log = InteractionLog(capacity=1 + seed % 4)  # grows to make room, or not
+    log.append(rng.integers(0, 80, 2), day=t, hour=1.0, kind=Kind.LIKE, channel=Channel.PUBLIC)
+    start, before = log.reserve(t, n), len(pop.log)
 
     ours, theirs = np.random.default_rng(seed + 1), np.random.default_rng(seed + 1)
     got = replies_day(
@@ -753,7 +780,9 @@ def test_replies_day_equals_the_phases_numpy_and_draws(seed):
         rates,
         gains,
         t,
+        (log.buffers(), start, mine.last_interaction, mine.last_engaged),
     )
+    log.wrote(t, got[0])
     # The phase as it was: numpy's draws around the kernels, the population's own methods.
     columns = (handled.author, handled.kind, handled.outcome, handled.how, handled.complex)
     a, change, tally, total, record, asked, seen, amplified = replies_answer(
@@ -770,6 +799,8 @@ def test_replies_day_equals_the_phases_numpy_and_draws(seed):
     pop.damping = rates[6]
     pop.max_depth = float(pop.depth.max())
     pop.shift(a, change)
+    if a.size:
+        pop.record(a, day=t, hour=record[0], kind=record[1], channel=record[2])
     won = asked[theirs.random(asked.size) < rates[4]] if asked.size else asked
     pop.join(won, t)
     ignored, dismissed, lost, lost_total = replies_ignored(
@@ -782,15 +813,15 @@ def test_replies_day_equals_the_phases_numpy_and_draws(seed):
     if ignored.size:
         pop.shift(ignored, lost)
         total += lost_total
-    expected_record = (a, *record)
-    for column, want in zip(got[0], expected_record, strict=True):
-        assert column.tobytes() == want.astype(column.dtype).tobytes()
+    assert got[0] == a.size
+    for name in ("person", "day", "hour", "kind", "channel", "post"):
+        assert log.column(name)[2:].tobytes() == pop.log.column(name)[before:].tobytes()
     assert got[1][0].tolist() == [*seen[0], *ignored]
     assert got[1][1].tobytes() == np.concatenate([seen[1], lost]).tobytes()
     assert [c.tobytes() for c in got[2]] == [c.tobytes() for c in amplified]
     assert list(got[3]) == [*tally.tolist(), dismissed, won.size]
     assert np.float64(got[4]).tobytes() == np.float64(total).tobytes()
-    for name in names:
+    for name in names + stamps:
         assert getattr(mine, name).tobytes() == getattr(pop, name).tobytes(), name
     assert ours.random() == theirs.random()  # the stream left where numpy left it
 

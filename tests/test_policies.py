@@ -411,6 +411,28 @@ def test_an_observation_holds_only_brand_visible_read_only_values():
         assert not hasattr(seen, "__dict__")  # slots: nothing hangs off it
 
 
+def test_the_brands_record_holds_each_day_as_appended_and_a_kept_record_its_own_days():
+    """History writes the days appended into its table when a column is first read: each
+    column equals the days' values as float64, through the table's growth, read-only; a record
+    kept from an earlier day shows that day's days, whenever it is read."""
+    rng = np.random.default_rng(0)
+    days = [(*rng.integers(0, 2**60, 10).tolist(), float(rng.normal())) for _ in range(70)]
+    history, kept = observation.History(), {}
+    for t, day in enumerate(days, 1):
+        history.append(day)
+        if t % 9 == 0:  # a record kept, sometimes read on its day (which writes the days)
+            kept[t] = history.view()
+            if t % 2:
+                kept[t]["staff_cost"]
+    kept[len(days)] = history.view()
+    table = np.array(days, dtype=np.float64)
+    for t, record in kept.items():
+        assert list(record) == list(HISTORY)
+        for i, name in enumerate(HISTORY):
+            assert record[name].tobytes() == table[:t, i].tobytes()
+            assert not record[name].flags.writeable
+
+
 def test_a_false_positive_lists_an_author_who_looks_like_a_real_ones():
     scenario = SMALL.replace(
         {"graph.n": 3000, "listening.false_positive_rate": 0.25, "experiences.bad_rate": 0.02}
@@ -535,3 +557,29 @@ def test_a_policys_route_overrides_the_teams_routing():
 def test_a_route_other_than_a_tier_is_refused():
     with pytest.raises(ValueError, match="'route' decision of policy 'p'"):
         Decision(route=np.array([0, 2])).tiers(2, "p", np.zeros(2, np.int8))
+
+
+def test_a_day_with_nothing_to_answer_shows_the_columns_of_any_other_day():
+    """Each column of ``Items`` keeps its dtype on an empty day, so a policy can compute
+    with it (``items.new``, a ``~`` of ``waiting``) on every day alike."""
+    seen_dtypes = []
+
+    class Recorder(Policy):
+        name = "recorder"
+
+        def decide(self, seen):
+            items = seen.items
+            seen_dtypes.append(
+                (
+                    len(items),
+                    {f.name: getattr(items, f.name).dtype for f in dataclasses.fields(items)},
+                )
+            )
+            assert items.new.dtype == bool
+            return Decision(priority=np.zeros(len(items)))
+
+    quiet = SMALL.replace({"graph.n": 200, "listening.chatter_rate": 0.0, "run.days": 40})
+    EngagementModel(quiet, rng=2, policy=Recorder()).run()
+    sizes = {size for size, _ in seen_dtypes}
+    assert 0 in sizes and len(sizes) > 1  # days with nothing to answer, and days with items
+    assert all(dtypes == seen_dtypes[0][1] for _, dtypes in seen_dtypes)

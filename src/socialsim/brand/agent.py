@@ -142,6 +142,7 @@ class Brand:
         self.staffing = Staffing(team.staff)
         self.history = History()
         self.team_view: TeamView | None = None  # the last day's, reused while it holds
+        self.plan = Plan()  # the last day's, reused while it holds
         self.talked = 0
         self.cut: set[str] = set()  # what the day could not hold, warned about once a run
         self.drafts = 0.0
@@ -195,51 +196,66 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     written today go out on the content calendar tomorrow (:mod:`socialsim.fans.content`).
     """
     brand, t = day.brand, day.t
-    team = brand.team
+    team, policy = brand.team, brand.policy
     team.staff = brand.staffing.on_duty(t)
     queue = team.queue
     shown = _listed(day, rng) if len(day.flagged) else _NO_ONE
-    decision = brand.policy.decide(observe(day, queue, shown))
+    decision = policy.decide(observe(day, queue, shown))
+    name = name_of(policy)
     if not isinstance(decision, Decision):
         raise TypeError(
-            f"The policy '{name_of(brand.policy)}' must return a Decision from decide(seen). "
+            f"The policy '{name}' must return a Decision from decide(seen). "
             f"Got {type(decision).__name__} instead."
         )
-    decision.check_day(name_of(brand.policy))
+    decision.check_day(name)
     if decision.hire is not None:
         brand.staffing.book(decision.hire, t)
         team.staff = brand.staffing.on_duty(t)
     hours = brand.write(decision.content_hours, day.scenario.content.staff_hours_per_post)
     left = max(0, int(team.slots_per_day - hours * 60.0 / team.params.reply_minutes))
     contacts = min(decision.contacts, left)
-    _warn_if_cut(brand, t, "content_hours", decision.content_hours, hours, "hours of brand content")
-    _warn_if_cut(brand, t, "contacts", decision.contacts, contacts, "unsolicited contacts")
-    day.plan = Plan(reply_slots=left - contacts, contacts=contacts, content_hours=hours)
-    waiting, n = len(queue), len(queue) + shown.size
+    if decision.content_hours > hours or decision.contacts > contacts:  # rare: the day cut them
+        asked = decision.content_hours
+        _warn_if_cut(brand, t, "content_hours", asked, hours, "hours of brand content")
+        _warn_if_cut(brand, t, "contacts", decision.contacts, contacts, "unsolicited contacts")
+    day.plan = _plan(brand, left - contacts, contacts, hours)
+    waiting = len(queue)
+    n = waiting + shown.size
     if n:
-        name = name_of(brand.policy)
         answer, key, how = decision.per_item(n, name)
-        p, flagged, m = team.params, day.flagged, len(day.flagged)
-        # the keys copied (the policy may keep its array); waiting items keep their tiers
-        columns = np.empty(n), np.empty(m, np.int8), np.empty(m), np.empty(m, np.int8)
+        p, flagged, m = team.params, day.flagged, shown.size
+        today = np.empty((5, m), np.int64), np.empty((7, m), np.uint8)
         everything = triage_queued(
             key,
             answer,
-            flagged.label,
-            flagged.tagged,
-            flagged.arrival,
+            how,
             decision.tiers(n, name, _TEAM_ROUTES),
             sends_tagged(p.routing, p.experts),
-            *columns,
+            (
+                flagged.author,
+                flagged.kind,
+                flagged.label,
+                flagged.arrival,
+                flagged.complex,
+                flagged.tagged,
+            ),
+            shown,
+            (queue.wide, queue.narrow),
+            today,
         )
-        keys, tier, ready, outcome = columns
-        queue.key, queue.how = keys[:waiting], how[:waiting]
-        # The columns today's items share with day.flagged are the post's own, which no phase
-        # changes; answering all (the usual day), the queued items are today's as they are.
-        new = {"key": keys[waiting:], "tier": tier, "ready": ready, "outcome": outcome}
-        today = Queue(**vars(flagged), **new, shown=shown, how=how[waiting:])
-        day.queued = today if everything else today.take(answer[waiting:])
+        queued = Queue.of_blocks(*today)
+        day.queued = queued if everything else queued.take(answer[waiting:])
     return {"content_hours": hours}
+
+
+def _plan(brand: Brand, reply_slots: int, contacts: int, hours: float) -> Plan:
+    """Today's split of the team's day: the last day's :class:`Plan` while it holds the same
+    values (a Plan is frozen, and most days split alike; building one costs about a
+    microsecond). Its readers use its values only, never their types."""
+    last = brand.plan
+    if last.reply_slots != reply_slots or last.contacts != contacts or last.content_hours != hours:
+        last = brand.plan = Plan(reply_slots, contacts, hours)
+    return last
 
 
 def _warn_if_cut(brand: Brand, t: int, field: str, asked: float, got: float, what: str) -> None:
@@ -310,19 +326,10 @@ def _answered_kinds(answered: tuple[str, ...]) -> np.ndarray:
 def work(day: Day, rng: np.random.Generator) -> Counts:
     """The care team works the queue for a day: ``day.answered``, ``day.missed``, response times."""
     team = day.brand.team
-    if len(day.queued) == 0 and len(team.queue) == 0:  # nothing to work on
-        team.last_response_time = np.empty(0)
-        team.last_counts = dict(CareTeam.IDLE)
-        team.last_summary, team.missed_complaints = [float("nan"), float("nan"), 0.0], 0
-        return {
-            "backlog": 0,
-            "missed": 0,
-            "missed_complaints": 0,
-            "response_time_median": float("nan"),
-            "response_time_p90": float("nan"),
-            "response_hours": 0.0,
-            **team.last_counts,
-        }
+    if not (len(day.queued) or len(team.queue)):  # nothing to work on
+        team.last_response_time, team.last_counts = _NO_TIMES, dict(CareTeam.IDLE)
+        team.last_summary, team.missed_complaints = [_NAN, _NAN, 0.0], 0
+        return dict(_IDLE_DAY)
     # The kinds the policy answers, for a mislabelled post the handler sees through: a rules
     # policy's answered labels; a custom policy chose by label, so any kind it let through.
     rules = isinstance(day.brand.policy, Rules)
@@ -344,6 +351,20 @@ def work(day: Day, rng: np.random.Generator) -> Counts:
     }
 
 
+_NAN = float("nan")
+_NO_TIMES = read_only(np.empty(0))
+_IDLE_DAY: Counts = {
+    "backlog": 0,
+    "missed": 0,
+    "missed_complaints": 0,
+    "response_time_median": _NAN,
+    "response_time_p90": _NAN,
+    "response_hours": 0.0,
+    **CareTeam.IDLE,
+}
+"""The KPIs of a day with nothing to work on."""
+
+
 @phase("costs", kpis=("staff_cost", "staff_on_duty"))
 def costs(day: Day, rng: np.random.Generator) -> Counts:
     """The day's cost: frontline hours times their hourly cost (extra staff at
@@ -352,29 +373,32 @@ def costs(day: Day, rng: np.random.Generator) -> Counts:
 
     The brand also keeps how many people talked about it today, for tomorrow's mentions.
     """
-    brand, team, response = day.brand, day.scenario.team, day.scenario.response
+    brand, scenario = day.brand, day.scenario
+    team, staffing, on_duty = scenario.team, brand.staffing, brand.team.staff
     brand.talked = int(day.talkers.size)
-    extra = brand.staffing.extra_on(day.t)
     hourly = team.hours_per_day * team.hourly_cost
     staff_cost = (
-        brand.staffing.staff * hourly
-        + extra * hourly * day.scenario.policy.surge_premium
+        staffing.staff * hourly
+        + staffing.extra_on(day.t) * hourly * scenario.policy.surge_premium
         + brand.team.last_counts["expert_hours"] * team.expert_hourly_cost
-        + day.compensations * response.compensation_cost
+        + day.compensations * scenario.response.compensation_cost
     )
-    flagged = day.flagged.label
-    labels = costs_labels(flagged) if flagged.size else (0, 0, 0)
+    flagged = day.flagged.label  # one per flagged post
+    labels = costs_labels(flagged) if flagged.size else _NONE_BY_LABEL
     brand.history.append(
         (
-            len(day.flagged),
+            flagged.size,
             *labels,
             len(day.answered),
             len(day.missed),
             len(brand.team.queue),
-            brand.team.staff,
+            on_duty,
             staff_cost,
             day.plan.contacts,
             day.published,
         )
     )
-    return {"staff_cost": staff_cost, "staff_on_duty": brand.team.staff}
+    return {"staff_cost": staff_cost, "staff_on_duty": on_duty}
+
+
+_NONE_BY_LABEL = (0, 0, 0)

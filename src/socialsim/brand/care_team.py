@@ -173,7 +173,7 @@ class Queue:
         return cls.of_blocks(wide, narrow)
 
     def __len__(self) -> int:
-        return int(self.wide.shape[1])
+        return self.wide.shape[1]  # an int already
 
     def take(self, which: np.ndarray) -> Queue:
         """The entries selected by a mask or index array."""

@@ -17,6 +17,7 @@ import numpy as np
 
 from socialsim.brand.compiled import numpy_sum, replies_change, replies_unheard
 from socialsim.fans.identification import _spread
+from socialsim.interactions import interactions_row
 from socialsim.kernels import generator_of, njit
 from socialsim.network.csr import sums_of
 from socialsim.population import _feel_at, _shift
@@ -164,10 +165,11 @@ def replies_ignored(posts, queued, handled, missed, penalty):  # pragma: no cove
 
 @njit(cache=True)
 def replies_day(
-    handle, handled, late, replied, others, people, rates, gains, t
+    handle, handled, late, replied, others, people, rates, gains, t, log
 ):  # pragma: no cover
     """The replies phase after its ``np.exp``: each reply's effect on its author, the needs
-    answered that win a prospect, and the unanswered complaints, with their draws.
+    answered that win a prospect, and the unanswered complaints, with their draws; each reply
+    logged.
 
     ``handled`` holds the day's handled items' blocks (:class:`~socialsim.brand.care_team.
     Queue`) and response times; ``late`` and ``replied`` are :func:`replies_due`'s (``late``
@@ -176,21 +178,24 @@ def replies_day(
     responses_received, last_contact, complaint_propensity, status, join_day``; ``rates``
     ``policy.fix_rate``, ``team.frontline_skill``, ``response.speed_floor``,
     ``squeaky_wheel``, ``need_conversion``, ``ignored_penalty`` and the population's damping
-    (0 when everyone is shallow); ``gains`` as for :func:`replies_change`, a tuple. Equal to, with
-    ``draw`` the phase's Generator::
+    (0 when everyone is shallow); ``gains`` as for :func:`replies_change`, a tuple; ``log``
+    the interaction log's buffers (:meth:`~socialsim.interactions.InteractionLog.buffers`),
+    the first row to write (room reserved for a row per handled item) and everyone's
+    ``last_interaction, last_engaged``. Equal to, with ``draw`` the phase's Generator::
 
-        a, change, tally, total, record, asked, seen, amplified = replies_answer(
+        a, change, tally, total, (hour, kind, channel), asked, seen, amplified = replies_answer(
             handled, replied, late, draw.random(count_nonzero(replied)), rates[:3], gains,
             people[2:6], squeaky, t)
         population.shift(a, change)
+        population.record(a, day=t, hour=hour, kind=kind, channel=channel)
         won = asked[draw.random(asked.size) < need_conversion]; population.join(won, t)
         ignored, dismissed, lost, lost_total = replies_ignored(posts, queued, handled, missed,
                                                                ignored_penalty)
         population.shift(ignored, lost)   # if ignored.size; total += lost_total likewise
 
-    returning ``record`` (the replies' ``a, hour, kind, channel`` for the log), what the
-    onlookers see (``a[public], change[public]`` followed by ``ignored, lost``), the amplified
-    pair, ``tally`` followed by ``dismissed`` and ``won.size``, and ``total``.
+    returning the rows logged (``a.size``), what the onlookers see (``a[public],
+    change[public]`` followed by ``ignored, lost``), the amplified pair, ``tally`` followed
+    by ``dismissed`` and ``won.size``, and ``total``.
     """
     loyalty, depth, received, contact, propensity, status, join_day = people
     fix_rate, skill, floor, squeaky, conversion, penalty, damping = rates
@@ -214,6 +219,13 @@ def replies_day(
         t,
     )
     _shift(loyalty, depth, a, change, damping)
+    columns, start, last_interaction, last_engaged = log
+    hour, logged, channel = record
+    for i in range(a.size):  # Population.record's rows, as a kernel that logs as it goes
+        interactions_row(
+            *(columns, start + i, a[i], t, hour[i], logged[i], channel[i], -1),
+            *(last_interaction, last_engaged),
+        )
     won = 0
     for i in range(asked.size):
         if rng.random() < conversion:
@@ -233,7 +245,7 @@ def replies_day(
         total += lost_total
     seen = (np.concatenate((seen[0], ignored)), np.concatenate((seen[1], lost)))
     counts = (tally[0], tally[1], tally[2], tally[3], tally[4], tally[5], tally[6], tally[7])
-    return (a, *record), seen, amplified, (*counts, dismissed, won), total
+    return a.size, seen, amplified, (*counts, dismissed, won), total
 
 
 @njit(cache=True)

@@ -2,8 +2,8 @@
 
 At workshop size triage handles a few dozen items a day, where each numpy call costs its fixed
 overhead rather than its work, so the phase makes three calls: the stand-ins and their draws
-(:func:`triage_listed`), the policy's observation (:func:`triage_items`) and the queue's new
-columns from its decision (:func:`triage_queued`), each filling arrays it is given (an array
+(:func:`triage_listed`), the policy's observation (:func:`triage_items`) and the queue from
+its decision (:func:`triage_queued`), each filling arrays it is given (an array
 numba returns costs a Python object; docs/performance.md, section 6). Each kernel's docstring
 gives the numpy it replaces; ``tests/test_phase_kernels_brand.py`` compares the two.
 """
@@ -179,57 +179,51 @@ def triage_listed(
 
 @njit(cache=True)
 def triage_items(
-    waiting_label: np.ndarray,
-    waiting_tagged: np.ndarray,
-    waiting_arrival: np.ndarray,
-    waiting_key: np.ndarray,
-    waiting_shown: np.ndarray,
+    waiting: tuple,
     label: np.ndarray,
     tagged: np.ndarray,
     arrival: np.ndarray,
     shown: np.ndarray,
-    out_degree: np.ndarray,
-    responses: np.ndarray,
-    unsolicited: np.ndarray,
-    posts_heard: np.ndarray,
-    last_engaged: np.ndarray,
-    out_label: np.ndarray,
-    out_tagged: np.ndarray,
-    out_arrival: np.ndarray,
-    out_waiting: np.ndarray,
-    out_key: np.ndarray,
-    out_audience: np.ndarray,
-    out_interactions: np.ndarray,
-    out_posts: np.ndarray,
-    out_last_engaged: np.ndarray,
+    people: tuple,
+    out: tuple,
 ) -> None:  # pragma: no cover
-    """Fill the columns of the policy's :class:`~socialsim.brand.observation.Items` (``out_*``,
-    one entry per item; arrays given rather than returned, which costs numba a Python call
-    each).
+    """Fill the columns of the policy's :class:`~socialsim.brand.observation.Items`, one
+    entry per item, into the blocks ``out`` (arrays given rather than returned, which costs
+    numba a Python call each): ``label``, ``flags`` (rows ``tagged, waiting``), ``hours``
+    (rows ``arrival, key``), ``counts`` (rows ``audience, interactions, posts``) and
+    ``last_engaged``.
 
-    The waiting items' columns (``waiting_*``), then today's; ``shown`` is the person each
-    lists, whose metadata comes from the population's arrays. Equal to this numpy
-    (:func:`socialsim.brand.observation.observe`), with ``w`` waiting items and
+    The waiting items first, from the waiting queue's ``(wide, narrow)`` blocks
+    (:class:`~socialsim.brand.care_team.Queue`), then today's: ``label``, ``tagged``,
+    ``arrival`` and ``shown``, the person each lists; the listed people's metadata comes from
+    ``people``, everyone's ``out_degree, responses_received, unsolicited_received,
+    posts_heard, last_engaged``. Equal to this numpy
+    (:func:`socialsim.brand.observation.observe`), with ``w`` waiting items in ``queue`` and
     ``cat(a, b) = concatenate([a, b])``::
 
-        who = cat(waiting_shown, shown); is_waiting = arange(w + shown.size) < w
-        cat(waiting_label, label), cat(waiting_tagged, tagged), cat(waiting_arrival, arrival),
-        is_waiting, cat(waiting_key, full(shown.size, nan)),
-        out_degree[who].astype(int64), responses[who].astype(int64) + unsolicited[who],
-        posts_heard[who].astype(int64), last_engaged[who]
+        who = cat(queue.shown, shown); is_waiting = arange(w + shown.size) < w
+        cat(queue.label, label), cat(queue.tagged, tagged), is_waiting,
+        cat(queue.arrival, arrival), cat(queue.key, full(shown.size, nan)),
+        out_degree[who].astype(int64), responses_received[who].astype(int64) +
+        unsolicited_received[who], posts_heard[who].astype(int64), last_engaged[who]
     """
+    wide, narrow = waiting
+    waiting_label, waiting_tagged = narrow[1].view(np.int8), narrow[6].view(np.bool_)
+    waiting_arrival, waiting_key = wide[2].view(np.float64), wide[3].view(np.float64)
+    out_degree, responses, unsolicited, posts_heard, last_engaged = people
+    out_label, flags, hours, counts, out_last_engaged = out
     w = waiting_label.size
     for i in range(w):
-        out_label[i], out_tagged[i] = waiting_label[i], waiting_tagged[i]
-        out_arrival[i], out_waiting[i], out_key[i] = waiting_arrival[i], True, waiting_key[i]
+        out_label[i], flags[0, i], flags[1, i] = waiting_label[i], waiting_tagged[i], True
+        hours[0, i], hours[1, i] = waiting_arrival[i], waiting_key[i]
     for i in range(w, out_label.size):
-        out_label[i], out_tagged[i] = label[i - w], tagged[i - w]
-        out_arrival[i], out_waiting[i], out_key[i] = arrival[i - w], False, np.nan
+        out_label[i], flags[0, i], flags[1, i] = label[i - w], tagged[i - w], False
+        hours[0, i], hours[1, i] = arrival[i - w], np.nan
     for i in range(out_label.size):
-        person = waiting_shown[i] if i < w else shown[i - w]
-        out_audience[i] = out_degree[person]
-        out_interactions[i] = np.int64(responses[person]) + np.int64(unsolicited[person])
-        out_posts[i] = posts_heard[person]
+        person = wide[1, i] if i < w else shown[i - w]
+        counts[0, i] = out_degree[person]
+        counts[1, i] = np.int64(responses[person]) + np.int64(unsolicited[person])
+        counts[2, i] = posts_heard[person]
         out_last_engaged[i] = last_engaged[person]
 
 
@@ -237,45 +231,64 @@ def triage_items(
 def triage_queued(
     key: np.ndarray,
     answer: np.ndarray,
-    label: np.ndarray,
-    tagged: np.ndarray,
-    arrival: np.ndarray,
+    how: np.ndarray,
     routed: np.ndarray,
     sends_tagged: bool,
-    out_key: np.ndarray,
-    tier: np.ndarray,
-    ready: np.ndarray,
-    outcome: np.ndarray,
+    flagged: tuple,
+    shown: np.ndarray,
+    waiting: tuple,
+    today: tuple,
 ) -> bool:  # pragma: no cover
-    """The columns the policy's decision gives today's items as they join the queue, in the
-    arrays given; whether it answers them all.
+    """The policy's decision written into the queue: the waiting items' new priority and
+    handling, and today's items as queue blocks; whether it answers all of today's items.
 
-    ``key`` and ``answer`` are the decision's, one per item, waiting ones first; ``label``,
-    ``tagged`` and ``arrival`` today's items' (``day.flagged``); ``routed`` the tier the
-    policy gives each item (one per item), or empty for the team's rule, which sends the
-    complaints tagged as needing an expert to the experts if ``sends_tagged``
-    (:func:`~socialsim.brand.routing.sends_tagged`). Equal to this numpy
-    (:func:`socialsim.brand.agent.triage`), with ``w`` waiting items::
+    ``key``, ``answer`` and ``how`` are the decision's, one per item, waiting ones first;
+    ``routed`` the tier the policy gives each item (one per item), or empty for the team's
+    rule, which sends the complaints tagged as needing an expert to the experts if
+    ``sends_tagged`` (:func:`~socialsim.brand.routing.sends_tagged`); ``flagged`` today's
+    items' columns (``author, kind, label, arrival, complex, tagged`` of ``day.flagged``) and
+    ``shown`` the person each lists. ``waiting`` is the waiting queue's ``(wide, narrow)``
+    blocks, changed in place, and ``today`` the blocks of today's items, of shapes (5, m) and
+    (7, m), filled (:class:`~socialsim.brand.care_team.Queue`'s rows). Equal to this numpy
+    (:func:`socialsim.brand.agent.triage`), with ``w`` waiting items and ``queue`` and
+    ``new`` the queues of these blocks::
 
-        out_key[:] = key
-        tier[:] = routed[w:] if routed.size else route(label, tagged, routing, experts)
-        ready[:] = arrival; outcome[:] = 0
+        queue.key, queue.how = key[:w], how[:w]
+        tier = routed[w:] if routed.size else route(label, tagged, routing, experts)
+        new = Queue(*flagged, key=key[w:], tier=tier, ready=arrival, outcome=0,
+                    shown=shown, how=how[w:])
         return answer[w:].all()
 
-    >>> out, tier, ready, outcome = np.empty(3), np.empty(2, np.int8), np.empty(2), np.empty(2, np.int8)
-    >>> triage_queued(np.array([5.0, 1.0, 2.0]), np.array([True, True, False]), np.zeros(2, np.int8),
-    ...     np.array([True, False]), np.array([9.0, 10.0]), np.empty(0, np.int8), True,
-    ...     out, tier, ready, outcome), tier.tolist(), ready.tolist()
-    (False, [1, 0], [9.0, 10.0])
+    >>> queue = (np.zeros((5, 1), np.int64), np.zeros((7, 1), np.uint8))
+    >>> new = (np.empty((5, 2), np.int64), np.empty((7, 2), np.uint8))
+    >>> flagged = (np.array([3, -1]), np.array([0, -1], np.int8), np.zeros(2, np.int8),
+    ...            np.array([9.0, 10.0]), np.zeros(2, bool), np.array([True, False]))
+    >>> triage_queued(np.array([5.0, 1.0, 2.0]), np.array([True, True, False]),
+    ...     np.array([1, 2, 3], np.uint8), np.empty(0, np.int8), True, flagged,
+    ...     np.array([3, 8]), queue, new)
+    False
+    >>> queue[0][3].view(np.float64).tolist(), new[0][1].tolist(), new[1][:3].tolist()
+    ([5.0], [3, 8], [[0, 255], [0, 0], [1, 0]])
     """
-    out_key[:] = key
-    w = key.size - label.size
+    author, kind, label, arrival, complex_, tagged = flagged
+    waiting_key, waiting_how = waiting[0][3].view(np.float64), waiting[1][4]
+    w = waiting_key.size
+    for i in range(w):
+        waiting_key[i], waiting_how[i] = key[i], how[i]
+    wide, narrow = today
+    new_arrival, new_key = wide[2].view(np.float64), wide[3].view(np.float64)
+    new_ready, new_tier = wide[4].view(np.float64), narrow[2].view(np.int8)
     everything = True
-    for i in range(label.size):
+    for i in range(shown.size):
+        wide[0, i], wide[1, i] = author[i], shown[i]
+        new_arrival[i] = new_ready[i] = arrival[i]
+        new_key[i] = key[w + i]
         if routed.size:
-            tier[i] = routed[w + i]
+            new_tier[i] = routed[w + i]
         else:
-            tier[i] = sends_tagged and tagged[i] and label[i] == 0
-        ready[i], outcome[i] = arrival[i], 0
+            new_tier[i] = sends_tagged and tagged[i] and label[i] == 0
+        narrow[0, i], narrow[1, i] = kind[i], label[i]  # int8 to uint8: the same bits
+        narrow[3, i], narrow[4, i] = 0, how[w + i]
+        narrow[5, i], narrow[6, i] = complex_[i], tagged[i]
         everything = everything and answer[w + i]
     return everything

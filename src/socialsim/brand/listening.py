@@ -87,11 +87,11 @@ def listening(day: Day, rng: np.random.Generator) -> Counts:
     mean = chatter_mean(day)
     chatter = int(rng.poisson(mean)) if mean else 0
     false = int(rng.binomial(chatter, day.scenario.listening.false_positive_rate)) if chatter else 0
-    unheard = 0  # complaints
-    if len(day.posts) + false:
+    unheard, posted = 0, len(day.posts)  # complaints unheard, posts
+    if posted + false:
         day.flagged, day.unheard, unheard = _listen(day.posts, false, day.scenario, day.t, rng)
     return {
-        "mentions": len(day.posts) + chatter,
+        "mentions": posted + chatter,
         "posts_caught": len(day.flagged) - false,  # the caught posts, then the false positives
         "false_positives": false,
         "complaints_unheard": unheard,

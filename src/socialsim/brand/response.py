@@ -122,8 +122,9 @@ def _replies(day: Day, rng: np.random.Generator) -> Counts:
     rates += (pop.damping if pop.max_depth > 0.0 else 0.0,)  # as Population.shift
     people = (pop.loyalty, pop.depth, pop.responses_received, pop.last_contact)
     people += (pop.complaint_propensity, pop.status, pop.join_day)
-    posts, queued, missed = day.posts, day.queued, day.missed
-    (author, hour, kind, channel), seen, amplified, tally, total = replies_day(
+    posts, queued, missed, log = day.posts, day.queued, day.missed, pop.log
+    start = log.reserve(day.t, len(handled))  # room to log a reply to every handled item
+    logged, seen, amplified, tally, total = replies_day(
         stream_handle(rng),
         (handled.wide, handled.narrow, delay),
         late,
@@ -133,9 +134,9 @@ def _replies(day: Day, rng: np.random.Generator) -> Counts:
         rates,
         _gains(params),
         day.t,
+        (log.buffers(), start, pop.last_interaction, pop.last_engaged),
     )
-    if author.size:
-        pop.record(author, day=day.t, hour=hour, kind=kind, channel=channel)
+    log.wrote(day.t, logged)
     if seen[0].size:
         day.seen.append(seen)
     if amplified[0].size:

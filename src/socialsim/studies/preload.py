@@ -58,10 +58,17 @@ def _load_kernels() -> None:
     early_warning_day(
         label, True, three, three, three, three, three, three > 0, True, *[0.5] * 2, True, 0.5
     )
-    triage_queued(hours, no, label, no, hours, label, True, hours, label, hours, label)
-    items = (label, no, hours, no, hours, none, none, none, counts[:0])
-    triage_items(label, no, hours, hours, none, label, no, hours, none, none, *[counts] * 4, *items)
     flagged = (none, label, label, hours, no, no)
+    blocks = (np.empty((5, 0), np.int64), np.empty((7, 0), np.uint8))
+    triage_queued(hours, no, np.zeros(0, np.uint8), label, True, flagged, none, blocks, blocks)
+    items = (
+        label,
+        np.zeros((2, 0), bool),
+        np.zeros((2, 0)),
+        np.zeros((3, 0), np.int64),
+        counts[:0],
+    )
+    triage_items(blocks, label, no, hours, none, (none, *[counts] * 4), items)
     listening_heard(handle, none, label, hours, 0, *[0.5] * 4, 1, *flagged, none, label, hours)
     # The audiences' phases on a day with a post of each kind, and an act logged as content
     # logs its likes.

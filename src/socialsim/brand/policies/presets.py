@@ -77,18 +77,23 @@ class Rules(Policy):
         # Whether each label is answered, looked up by label (not a field: derived).
         answers = np.isin(np.arange(len(KINDS)), [KINDS.index(k) for k in self.answer])
         object.__setattr__(self, "_answers", answers)
+        # The decision of a day with nothing to answer depends on the settings alone, and a
+        # Decision is frozen: one is made here and returned on every such day.
+        object.__setattr__(self, "_quiet", self._decision(True, 0.0))
 
     def decide(self, seen: Observation) -> Decision:
         """Answer the chosen labels, in the chosen order; the day's contacts."""
         items = seen.items
-        quiet = len(items) == 0  # nothing to answer: no arrays to build
+        if len(items) == 0:  # nothing to answer: no arrays to build
+            return self._quiet
+        key = priority(self.order, items.label, items.interactions + items.posts, items.audience)
+        return self._decision(self._answers.take(items.label), key)  # as [label], faster
+
+    def _decision(self, answer: bool | np.ndarray, key: float | np.ndarray) -> Decision:
+        """The decision answering ``answer`` in the order of ``key``, with the other settings."""
         return Decision(
-            answer=True if quiet else self._answers[items.label],
-            priority=0.0
-            if quiet
-            else priority(
-                self.order, items.label, items.interactions + items.posts, items.audience
-            ),
+            answer=answer,
+            priority=key,
             private=self.channel == "private",
             compensate=self.compensate,
             amplify=self.amplify,
