@@ -13,13 +13,14 @@ import threading
 import time
 from concurrent.futures.process import BrokenProcessPool
 
+import click
 import mesa
 import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from socialsim import EngagementModel, Scenario
+from socialsim import EngagementModel, Scenario, __version__
 from socialsim.cli import main
 from socialsim.constraints import ConfigError
 from socialsim.studies import runner as runner_module
@@ -245,6 +246,18 @@ def test_a_store_is_written_by_one_sweep_at_a_time(tmp_path):
         sweep(spec, tmp_path, jobs=1, progress=False)
 
 
+def test_a_held_store_runs_only_its_own_study(tmp_path):
+    spec, other = small_sweep(samples=2, replicates=1), small_sweep(samples=3, replicates=1)
+    with runner_module.open_store(spec, tmp_path) as store:
+        with pytest.raises(ValueError, match="holds another study than this sweep"):
+            runner_module.run_study(runner_module.Study.of_sweep(other), store, jobs=1)
+        assert store.status() == {}
+        report = runner_module.run_study(
+            runner_module.Study.of_sweep(spec), store, jobs=1, progress=False
+        )
+        assert report.completed == 2 and store.holds("sweep", spec.to_dict())
+
+
 def test_of_two_sweeps_started_at_once_into_one_new_folder_the_second_changes_nothing(
     tmp_path, monkeypatch
 ):
@@ -281,6 +294,44 @@ def test_of_two_sweeps_started_at_once_into_one_new_folder_the_second_changes_no
 
 
 @pytest.mark.slow
+def test_the_command_holds_its_store_from_its_check_to_its_last_run(tmp_path, monkeypatch):
+    """Resuming a store started by another version says so once, while the command holds the
+    store: another process that tries the store then (as it may while a terminal is slow to
+    take the warning) is refused, instead of slipping in between the command's check and its
+    runs and making the command fail on its own store."""
+    sweep_file = tmp_path / "s.toml"
+    sweep_file.write_text(
+        '[sweep]\ndesign = "grid"\nkpis = ["fans"]\n[base]\ngraph.n = 200\nrun.days = 5\n'
+        '[parameters]\n"wom.negativity" = [1.0, 2.0]\n'
+    )
+    out = tmp_path / "o"
+    command = ["sweep", str(sweep_file), "--out", str(out), "-j", "1", "--quiet"]
+    assert CliRunner().invoke(main, command).exit_code == 0
+    stamp = f'"socialsim": "{__version__}"'
+    (out / "manifest.json").write_text(
+        (out / "manifest.json").read_text().replace(stamp, '"socialsim": "0.0.1"')
+    )
+    (out / "runs" / "p000001-r00.parquet").unlink()  # one run left to add
+    tries = []
+    echo = click.echo
+
+    def echo_and_try_the_store(message=None, *args, **kwargs):
+        if "was started with socialsim" in str(message):
+            try:
+                with runner_module.open_store(Sweep.from_toml(sweep_file), out):
+                    tries.append("got in")
+            except ConfigError as error:
+                tries.append(str(error))
+        echo(message, *args, **kwargs)
+
+    monkeypatch.setattr(click, "echo", echo_and_try_the_store)
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert result.output.count("was started with socialsim 0.0.1") == 1
+    assert len(tries) == 1 and "no other sweep or comparison is writing" in tries[0]
+    assert load_results(out)["status"].tolist() == ["ok", "ok"]
+
+
 def test_concurrent_sweep_commands_into_one_new_folder(tmp_path):
     """Two commands with different sweep files at once: one exits 0, the other exits 2 with
     one line, and the store holds the winner's manifest and only the winner's runs."""

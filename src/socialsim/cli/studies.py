@@ -221,29 +221,27 @@ def _many_runs(
     """
     from socialsim.constraints import ConfigError
     from socialsim.studies.runner import SweepAborted, open_store, run_study
-    from socialsim.studies.store import ResultsStore, StoreVersionWarning
 
-    with one_line_errors(), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        with open_store(study, out):  # before a cluster starts; the run opens it again
-            pass
-    for warning in caught:
-        click.echo(f"warning: {warning.message}", err=True)
     with contextlib.ExitStack() as stack:
+        # Checked before a cluster starts, and held to the last run written: a store let go
+        # in between could be taken by another command's check, and this one would then fail.
+        with one_line_errors(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            store = stack.enter_context(open_store(study, out))
+        for warning in caught:
+            click.echo(f"warning: {warning.message}", err=True)
         executor = stack.enter_context(_dask_client(scheduler, jobs)) if scheduler else None
-        stack.enter_context(warnings.catch_warnings())
-        warnings.simplefilter("ignore", StoreVersionWarning)  # already said above
         try:
             report = run_study(
                 study,
-                out,
+                store,
                 executor=executor,
                 jobs=jobs if executor is None else None,
                 retry_failed=retry_failed,
                 progress=not quiet,
             )
         except KeyboardInterrupt:
-            stored = sum(state == "ok" for state in ResultsStore(out).status().values())
+            stored = sum(state == "ok" for state in store.status().values())
             raise interrupted(
                 f"{stored:,} of {len(study.runs):,} runs are stored in {out}; run the same "
                 "command again to finish the rest"

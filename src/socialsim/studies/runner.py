@@ -208,7 +208,7 @@ def sweep(spec: Sweep | str | Path, out: str | Path, **options: Unpack[RunOption
 
 def run_study(
     study: Study,
-    out: str | Path,
+    out: str | Path | ResultsStore,
     *,
     executor: Any = None,
     jobs: int | None = None,
@@ -222,8 +222,11 @@ def run_study(
     ----------
     study : Study
         What to run.
-    out : str or Path
-        The store's folder: new or empty, or the store of this same study.
+    out : str, Path or ResultsStore
+        The store's folder: new or empty, or the store of this same study. Or the store itself,
+        held open by :func:`open_store` for this study: the caller then keeps its lock from
+        its own checks to the last run written, so that no other process can take the store
+        in between (the command line checks the store before it starts a cluster).
     executor : concurrent.futures.Executor-like, optional
         Anything with ``submit(fn, arg)`` returning :class:`concurrent.futures.Future`: a
         :class:`~concurrent.futures.ProcessPoolExecutor`, ``dask_client.get_executor()``, or a
@@ -248,6 +251,8 @@ def run_study(
     ------
     ConfigError
         ``jobs`` is invalid, or ``out`` holds another study or another study is writing it.
+    ValueError
+        ``out`` is an open store of another study.
     SweepAborted
         The executor broke; what finished is stored, and running it again finishes it.
     KeyboardInterrupt
@@ -259,8 +264,11 @@ def run_study(
         raise ValueError("Pass either 'executor' or 'jobs', not both.")
     if jobs is not None:
         JOBS.check("jobs", jobs)
+    if isinstance(out, ResultsStore) and not out.holds(study.kind, study.spec):
+        raise ValueError(f"The store {out.path} holds another study than this {study.kind}.")
     started = time.perf_counter()
-    with open_store(study, out) as store:
+    with contextlib.ExitStack() as held:
+        store = out if isinstance(out, ResultsStore) else held.enter_context(open_store(study, out))
         stored = store.status()
         todo = [
             run

@@ -168,7 +168,7 @@ class ResultsStore:
             ``path`` cannot be written, holds something else, or another study holds it.
         """
         path = writable_folder(path)
-        spec = json.loads(json.dumps(spec))  # the form it takes once read back from JSON
+        spec = _read_back(spec)
         with locked(path):
             if (path / MANIFEST).is_file():
                 store = cls(path)
@@ -196,6 +196,11 @@ class ResultsStore:
             yield store
 
     # ------------------------------------------------------------------ reading
+    def holds(self, kind: str, spec: Mapping[str, Any]) -> bool:
+        """Whether this store was started with this study (``kind`` and ``spec`` as given to
+        :meth:`open`)."""
+        return self.kind == kind and self.manifest[kind] == _read_back(spec)
+
     @property
     def design(self) -> Design:
         """The design the study was run with."""
@@ -335,6 +340,11 @@ def _check_same(store: ResultsStore, kind: str, spec: Mapping[str, Any], version
             StoreVersionWarning,
             stacklevel=4,
         )
+
+
+def _read_back(spec: Mapping[str, Any]) -> Any:
+    """A study's spec in the form it takes once written to the manifest and read back."""
+    return json.loads(json.dumps(spec))
 
 
 def _unstarted(path: Path) -> bool:
