@@ -36,6 +36,7 @@ command=${1:-}
 [ $# -gt 0 ] && shift
 case "$command" in
     run)  setup ""; exec "$venv/bin/socialsim" run "$@" ;;
-    test) setup "[test]"; exec "$venv/bin/python" -m pytest "$@" ;;
+    # One test file per worker, a worker per core (pytest-xdist): a file's fixtures are made once.
+    test) setup "[test]"; exec "$venv/bin/python" -m pytest -n auto --dist loadfile "$@" ;;
     *)    echo "usage: ./dev.sh run [socialsim run options] | ./dev.sh test [pytest options]" >&2; exit 2 ;;
 esac

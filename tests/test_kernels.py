@@ -18,11 +18,16 @@ import pytest
 
 from socialsim.kernels import _private_folder
 
+# Every kernel of a run is defined through socialsim.kernels.njit on importing the model (where
+# numba, left alone, would refuse to define one); one small kernel is then compiled and run.
+# A whole run would compile some sixty kernels, about two minutes of CI, to show the same.
 SMALL_RUN = (
-    "from socialsim import EngagementModel, Scenario\n"
-    "model = EngagementModel(Scenario().replace({'graph.n': 200}), rng=1)\n"
-    "model.run(days=2)\n"
-    "print(model.kpis()['fans'].iloc[-1])\n"
+    "import numpy as np\n"
+    "import socialsim.model\n"
+    "from socialsim.fans.identification import spread\n"
+    "from socialsim.network.graph import SocialGraph\n"
+    "graph = SocialGraph.from_edges([0, 1], [2, 2], n_nodes=3, directed=True)\n"
+    "print(spread(graph, np.array([0, 1]), 1.0, np.array([0, 1, 0]), 0.5)[1])\n"
 )
 HELP = "import sys\nfrom socialsim.cli import main\nsys.argv = ['socialsim', '--help']\nmain()\n"
 
@@ -62,6 +67,7 @@ def test_without_a_writable_cache_folder_the_cache_moves_to_a_private_temporary_
     again = python(SMALL_RUN, {**env, "NUMBA_DEBUG_CACHE": "1"})
     assert again.returncode == 0, again.stderr
     assert "data loaded from" in again.stdout and "data saved to" not in again.stdout
+    assert again.stdout.splitlines()[-1] == "[1.5]"
 
 
 @pytest.mark.slow
@@ -70,6 +76,7 @@ def test_without_any_cache_folder_the_kernels_compile_uncached(tmp_path):
     env = unwritable(tmp_path, "UserWideCacheLocator")
     done = python(SMALL_RUN, env)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    assert done.stdout == "[1.5]\n"
     assert not list(tmp_path.rglob("*.nbi"))
 
 
