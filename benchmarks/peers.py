@@ -339,8 +339,13 @@ def machine() -> dict[str, Any]:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             versions[package] = None
+    from llvmlite import binding
+
     return {
         "cpu": cpu,
+        # /proc/cpuinfo may name only the family ("AMD EPYC"); the compiler's name for the
+        # host tells generations apart (znver3, znver4), which time the same work differently.
+        "llvm_cpu": binding.get_host_cpu_name(),
         "cores": os.cpu_count(),
         "memory_gb": round(memory, 1),
         "platform": platform.platform(),

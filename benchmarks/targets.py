@@ -337,10 +337,12 @@ def main() -> None:
         print(f"# {name} (load {_load():.1f})", file=sys.stderr, flush=True)
         rows += MEASUREMENTS[name](args)
     print(table(rows))
-    print(f"\nload: 1-minute load average after each measurement, on {os.cpu_count()} cores")
+    host = _module("peers").machine()
+    print(f"\nload: 1-minute load average after each measurement, on {host['cores']} cores")
+    print(f"machine: {host['cpu']} ({host['llvm_cpu']}), Python {host['python']}")
     if args.json:
         record = {"command": " ".join(sys.argv), "rows": [asdict(r) for r in rows]}
-        record["machine"] = _module("peers").machine()
+        record["machine"] = host
         args.json.write_text(json.dumps(record, indent=2) + "\n")
 
 
