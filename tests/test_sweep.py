@@ -332,6 +332,7 @@ def test_the_command_holds_its_store_from_its_check_to_its_last_run(tmp_path, mo
     assert load_results(out)["status"].tolist() == ["ok", "ok"]
 
 
+@pytest.mark.slow
 def test_concurrent_sweep_commands_into_one_new_folder(tmp_path):
     """Two commands with different sweep files at once: one exits 0, the other exits 2 with
     one line, and the store holds the winner's manifest and only the winner's runs."""
