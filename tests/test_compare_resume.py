@@ -17,6 +17,8 @@ from click.testing import CliRunner
 
 from socialsim import EngagementModel, load_results
 from socialsim.cli import main
+from socialsim.constraints import ConfigError
+from socialsim.studies import runner as runner_module
 from socialsim.studies import workers
 from socialsim.studies.compare import Comparison, IncompleteComparison, compare, study
 from socialsim.studies.experiment import Experiment
@@ -207,3 +209,30 @@ def test_a_killed_compare_on_a_dask_cluster_resumes_on_another(tmp_path, dask_cl
     assert (report.skipped, report.completed) == (before, 20 - before)
     reference = compare(experiment, jobs=1, progress=False)
     pd.testing.assert_frame_equal(Comparison.load(out).daily, reference.daily)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("robust", [[], ["--robust", "2"]])
+def test_the_command_holds_its_store_until_the_report_is_written(tmp_path, monkeypatch, robust):
+    """Between its runs and its report (and its robust runs) the command keeps the store: a
+    second compare into the same folder then is refused, instead of taking the store (or the
+    robust one) first and making this command fail on its own store after all its runs."""
+    source = experiment_file(tmp_path, replicates=2, days=3)
+    out = tmp_path / "out"
+    tries = []
+    from_store = Comparison.from_store.__func__
+
+    def read_and_try_the_store(cls, experiment, store):
+        try:
+            with runner_module.open_store(study(experiment), out):
+                tries.append("got in")
+        except ConfigError as error:
+            tries.append(str(error))
+        return from_store(cls, experiment, store)
+
+    monkeypatch.setattr(Comparison, "from_store", classmethod(read_and_try_the_store))
+    command = ["compare", str(source), "--out", str(out), "-j", "1", "--quiet", *robust]
+    result = CliRunner().invoke(main, command)
+    assert result.exit_code == 0, result.output
+    assert tries and all("no other sweep or comparison is writing" in t for t in tries), tries
+    assert (out / "report.html").is_file()

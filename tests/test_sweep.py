@@ -246,16 +246,19 @@ def test_a_store_is_written_by_one_sweep_at_a_time(tmp_path):
         sweep(spec, tmp_path, jobs=1, progress=False)
 
 
-def test_a_held_store_runs_only_its_own_study(tmp_path):
+def test_a_store_passed_to_a_study_must_be_held_open_for_it(tmp_path):
     spec, other = small_sweep(samples=2, replicates=1), small_sweep(samples=3, replicates=1)
+    study = runner_module.Study.of_sweep(spec)
     with runner_module.open_store(spec, tmp_path) as store:
-        with pytest.raises(ValueError, match="holds another study than this sweep"):
+        with pytest.raises(ValueError, match="held open by open_store for this sweep"):
             runner_module.run_study(runner_module.Study.of_sweep(other), store, jobs=1)
         assert store.status() == {}
-        report = runner_module.run_study(
-            runner_module.Study.of_sweep(spec), store, jobs=1, progress=False
-        )
+        report = runner_module.run_study(study, store, jobs=1, progress=False)
         assert report.completed == 2 and store.holds("sweep", spec.to_dict())
+    assert not store.holds("sweep", spec.to_dict())  # its lock is let go
+    for unheld in (store, ResultsStore(tmp_path)):
+        with pytest.raises(ValueError, match="its block has ended"):
+            runner_module.run_study(study, unheld, jobs=1, retry_failed=True)
 
 
 def test_of_two_sweeps_started_at_once_into_one_new_folder_the_second_changes_nothing(

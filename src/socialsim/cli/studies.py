@@ -124,12 +124,16 @@ def compare_command(
                     )
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
-    report = _many_runs(study(loaded), out, scheduler, jobs, retry_failed, quiet)
-    result = Comparison.from_store(loaded, report.store)
-    if plausible is not None:
-        ran = _many_runs(plausible, out / "robust", scheduler, jobs, retry_failed, quiet)
-        result.robust = robust_study.RobustComparison.from_store(loaded, ran.store)
-    paths = result.save(out)
+    # Both stores are held until the report is written beside them: let go in between, they
+    # could be taken by another command, which this one would then fail on.
+    with contextlib.ExitStack() as held:
+        report = _many_runs(study(loaded), out, scheduler, jobs, retry_failed, quiet, held)
+        result = Comparison.from_store(loaded, report.store)
+        if plausible is not None:
+            options = (scheduler, jobs, retry_failed, quiet, held)
+            ran = _many_runs(plausible, out / "robust", *options)
+            result.robust = robust_study.RobustComparison.from_store(loaded, ran.store)
+        paths = result.save(out)
     if quiet:
         return
     table = result.differences()
@@ -204,7 +208,8 @@ def sweep_command(
             )
     for warning in caught:
         click.echo(f"warning: {warning.message}", err=True)
-    _many_runs(Study.of_sweep(spec), out, scheduler, jobs, retry_failed, quiet)
+    with contextlib.ExitStack() as held:
+        _many_runs(Study.of_sweep(spec), out, scheduler, jobs, retry_failed, quiet, held)
 
 
 def _many_runs(
@@ -214,22 +219,25 @@ def _many_runs(
     jobs: int | None,
     retry_failed: bool,
     quiet: bool,
+    held: contextlib.ExitStack,
 ) -> Any:
     """Check the store, run a study on a cluster or a pool, and say how it went.
+
+    The store is checked before a cluster starts and held, its lock taken, until ``held``
+    closes: at least until its last run is written, so that no other command can take it in
+    between and make this one fail on its own store.
 
     Exits 130 on Ctrl-C and 1 if runs failed (both with what is stored kept), 2 on bad input.
     """
     from socialsim.constraints import ConfigError
     from socialsim.studies.runner import SweepAborted, open_store, run_study
 
+    with one_line_errors(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        store = held.enter_context(open_store(study, out))
+    for warning in caught:
+        click.echo(f"warning: {warning.message}", err=True)
     with contextlib.ExitStack() as stack:
-        # Checked before a cluster starts, and held to the last run written: a store let go
-        # in between could be taken by another command's check, and this one would then fail.
-        with one_line_errors(), warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            store = stack.enter_context(open_store(study, out))
-        for warning in caught:
-            click.echo(f"warning: {warning.message}", err=True)
         executor = stack.enter_context(_dask_client(scheduler, jobs)) if scheduler else None
         try:
             report = run_study(

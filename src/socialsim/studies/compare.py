@@ -34,7 +34,7 @@ from socialsim.scenario import Scenario
 from socialsim.studies.designs import make_design
 from socialsim.studies.experiment import Experiment
 from socialsim.studies.paired import CONFIDENCE, holm, mean_interval, paired
-from socialsim.studies.runner import Study, run_study
+from socialsim.studies.runner import JOBS, Study, open_store, run_study
 from socialsim.studies.store import ResultsStore
 from socialsim.studies.sweeps import Run
 
@@ -158,11 +158,17 @@ def compare(
         from socialsim.studies import robust as worlds_study
 
         plausible = worlds_study.study(experiment, robust, priors=priors, hold=hold)
+    if jobs is not None:  # before the store is made, as run_study would
+        JOBS.check("jobs", jobs)
     options = {"executor": executor, "jobs": jobs, "retry_failed": retry_failed}
     with contextlib.ExitStack() as stack:
         if out is None:
             out = stack.enter_context(tempfile.TemporaryDirectory(prefix="socialsim-compare-"))
-        report = run_study(study(experiment), out, progress=progress, **options)
+        # The comparison's store is held until the robust runs are stored too: let go in
+        # between, another comparison could take it and then the robust store before this one.
+        runs = study(experiment)
+        store = stack.enter_context(open_store(runs, out))
+        report = run_study(runs, store, progress=progress, **options)
         result = Comparison.from_store(experiment, report.store)
         if robust is not None:
             ran = run_study(plausible, Path(out) / "robust", progress=progress, **options)

@@ -252,7 +252,7 @@ def run_study(
     ConfigError
         ``jobs`` is invalid, or ``out`` holds another study or another study is writing it.
     ValueError
-        ``out`` is an open store of another study.
+        ``out`` is a store that is not held open by :func:`open_store` for this study.
     SweepAborted
         The executor broke; what finished is stored, and running it again finishes it.
     KeyboardInterrupt
@@ -265,7 +265,10 @@ def run_study(
     if jobs is not None:
         JOBS.check("jobs", jobs)
     if isinstance(out, ResultsStore) and not out.holds(study.kind, study.spec):
-        raise ValueError(f"The store {out.path} holds another study than this {study.kind}.")
+        raise ValueError(
+            f"The store {out.path} must be held open by open_store for this {study.kind}: "
+            "it holds another study, or its block has ended."
+        )
     started = time.perf_counter()
     with contextlib.ExitStack() as held:
         store = out if isinstance(out, ResultsStore) else held.enter_context(open_store(study, out))

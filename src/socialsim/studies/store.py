@@ -103,6 +103,7 @@ class ResultsStore:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self._held = False  # inside the block of open(), which holds the store's lock
         try:
             self.manifest: dict[str, Any] = json.loads((self.path / MANIFEST).read_text())
         except (FileNotFoundError, NotADirectoryError):
@@ -146,7 +147,7 @@ class ResultsStore:
         ----------
         path : str or Path
             A new or empty folder, or the store of the same study.
-        kind : {"sweep", "comparison"}
+        kind : {"sweep", "comparison", "robust"}
             What the study is.
         spec : mapping
             The study as JSON-ready data (:meth:`socialsim.studies.sweeps.Sweep.to_dict`, or
@@ -193,13 +194,17 @@ class ResultsStore:
             else:
                 raise ConfigError("out", str(path), f"a new or empty folder, or a {kind}'s store")
             store._tidy()
-            yield store
+            store._held = True
+            try:
+                yield store
+            finally:
+                store._held = False
 
     # ------------------------------------------------------------------ reading
     def holds(self, kind: str, spec: Mapping[str, Any]) -> bool:
-        """Whether this store was started with this study (``kind`` and ``spec`` as given to
-        :meth:`open`)."""
-        return self.kind == kind and self.manifest[kind] == _read_back(spec)
+        """Whether this store is held open by :meth:`open` (its lock taken, the block not
+        ended) for this study (``kind`` and ``spec`` as given to :meth:`open`)."""
+        return self._held and self.kind == kind and self.manifest[kind] == _read_back(spec)
 
     @property
     def design(self) -> Design:
