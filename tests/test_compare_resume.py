@@ -236,3 +236,13 @@ def test_the_command_holds_its_store_until_the_report_is_written(tmp_path, monke
     assert result.exit_code == 0, result.output
     assert tries and all("no other sweep or comparison is writing" in t for t in tries), tries
     assert (out / "report.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("options", "error"),
+    [({"jobs": 0}, ConfigError), ({"executor": object(), "jobs": 1}, ValueError)],
+)
+def test_bad_run_options_leave_no_store(tmp_path, file, options, error):
+    with pytest.raises(error):
+        compare(Experiment.from_toml(file), out=tmp_path / "o", progress=False, **options)
+    assert not (tmp_path / "o").exists()

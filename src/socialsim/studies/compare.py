@@ -34,7 +34,7 @@ from socialsim.scenario import Scenario
 from socialsim.studies.designs import make_design
 from socialsim.studies.experiment import Experiment
 from socialsim.studies.paired import CONFIDENCE, holm, mean_interval, paired
-from socialsim.studies.runner import JOBS, Study, open_store, run_study
+from socialsim.studies.runner import Study, check_options, open_store, run_study
 from socialsim.studies.store import ResultsStore
 from socialsim.studies.sweeps import Run
 
@@ -158,8 +158,7 @@ def compare(
         from socialsim.studies import robust as worlds_study
 
         plausible = worlds_study.study(experiment, robust, priors=priors, hold=hold)
-    if jobs is not None:  # before the store is made, as run_study would
-        JOBS.check("jobs", jobs)
+    check_options(executor, jobs)  # before the store is made
     options = {"executor": executor, "jobs": jobs, "retry_failed": retry_failed}
     with contextlib.ExitStack() as stack:
         if out is None:

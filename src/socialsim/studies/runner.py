@@ -37,6 +37,7 @@ __all__ = [
     "Study",
     "SweepAborted",
     "SweepReport",
+    "check_options",
     "open_store",
     "run_study",
     "sweep",
@@ -206,6 +207,21 @@ def sweep(spec: Sweep | str | Path, out: str | Path, **options: Unpack[RunOption
     return run_study(Study.of_sweep(spec), out, **options)
 
 
+def check_options(executor: Any, jobs: int | None) -> None:
+    """Refuse what :func:`run_study` would refuse of ``executor`` and ``jobs``, for a caller
+    that makes the store first.
+
+    >>> check_options(None, 0)
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'jobs' parameter must be an int >= 1. Got 0 instead.
+    """
+    if executor is not None and jobs is not None:
+        raise ValueError("Pass either 'executor' or 'jobs', not both.")
+    if jobs is not None:
+        JOBS.check("jobs", jobs)
+
+
 def run_study(
     study: Study,
     out: str | Path | ResultsStore,
@@ -260,10 +276,7 @@ def run_study(
     """
     from socialsim import __version__
 
-    if executor is not None and jobs is not None:
-        raise ValueError("Pass either 'executor' or 'jobs', not both.")
-    if jobs is not None:
-        JOBS.check("jobs", jobs)
+    check_options(executor, jobs)
     if isinstance(out, ResultsStore) and not out.holds(study.kind, study.spec):
         raise ValueError(
             f"The store {out.path} must be held open by open_store for this {study.kind}: "
