@@ -309,9 +309,4 @@ def word_of_mouth_feel(
     heard = np.empty(listeners.size)
     for k in range(listeners.size):
         heard[k] = felt[which[k]] * cap
-        if k + _AHEAD < listeners.size:
-            ahead = listeners[k + _AHEAD]
-            prefetch(loyalty, ahead)
-            prefetch(status, ahead)
-            prefetch(depth, ahead)
     _feel_at(loyalty, status, depth, listeners, heard, damping)
