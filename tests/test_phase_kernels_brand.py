@@ -601,7 +601,7 @@ def test_onlookers_seen_equals_spread_and_the_audiences_size(seed):
     )
     authors = rng.integers(0, n, int(rng.integers(0, 30)))  # repeats too
     change, share = rng.normal(0, 1, authors.size), float(rng.random())
-    segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
+    segment, cross = rng.integers(0, 3, n).astype(np.int8), float(rng.random())
     table = rng.integers(-5, 50, n)  # stale scratch
     got = onlookers_seen(arcs(graph), authors, change, share, segment, cross, table)
     people, felt = spread(graph, authors, share * change, segment, cross)

@@ -242,6 +242,26 @@ def test_the_spreads_walk_ahead_visits_the_senders_arcs_in_order(seed):
     assert walk == expected and k == senders.size
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_a_population_keeps_segments_in_the_narrowest_of_int8_and_int32(seed):
+    # The spread reads segments at random for each arc, so the population keeps them in a
+    # byte where they fit; the narrowing must not change which pairs share a segment.
+    rng = np.random.default_rng(seed)
+    n = 400
+    graph = SocialGraph.from_edges(*rng.integers(0, n, (2, 2000)), n_nodes=n, directed=False)
+    wide = rng.integers(-128, 128, n) if seed % 2 else rng.integers(0, 4, n)
+    pop = Population.initialize(PopulationParams(), n, seed=rng, segment=wide)
+    assert pop.segment.dtype == np.int8 and pop.segment.tolist() == wide.tolist()
+    senders, values, cross = rng.integers(0, n, 60), rng.normal(size=60), float(rng.random())
+    ours = spread(graph, senders, values, pop.segment, cross)
+    theirs = spread(graph, senders, values, wide.astype(np.int32), cross)
+    assert ours[0].tolist() == theirs[0].tolist() and ours[1].tobytes() == theirs[1].tobytes()
+    beyond = wide.copy()
+    beyond[int(rng.integers(0, n))] = (128, -129)[seed % 2]
+    pop = Population.initialize(PopulationParams(), n, seed=rng, segment=beyond)
+    assert pop.segment.dtype == np.int32 and pop.segment.tolist() == beyond.tolist()
+
+
 def word_of_mouth_inputs(seed):
     """A random graph and population, and word of mouth's parameters, as the kernels take them."""
     rng = np.random.default_rng(seed)
@@ -253,7 +273,7 @@ def word_of_mouth_inputs(seed):
     loyalty[:5] = [PROMOTER, DETRACTOR, 0.0, 10.0, PROMOTER - 1e-12]  # the roles' edges
     status, churn_day = rng.integers(0, 3, n).astype(np.int8), rng.integers(-1, 40, n)
     activity, depth = rng.lognormal(0.0, 1.0, n), rng.random(n) * (seed % 4 != 0)
-    segment = rng.integers(0, 3, n).astype(np.int32)
+    segment = rng.integers(0, 3, n).astype(np.int8)  # as the population keeps it
     by_activity = Arrivals.of(activity)
     # 25 to 110 candidates drawn along the line, or (2.0) a draw for everyone.
     sparse = float(rng.uniform(0.2, 0.9)) * 0.125 * n / float(by_activity.start[-1])
@@ -453,7 +473,7 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
     k = int(rng.integers(0, 40))  # a person may post twice
     posts = Posts(rng.integers(0, n, k), rng.integers(0, 3, k).astype(np.int8), rng.random(k))
     people = (pop.status, pop.loyalty, pop.depth)
-    segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
+    segment, cross = rng.integers(0, 3, n).astype(np.int8), float(rng.random())
     table = np.full(n, 7, np.int64)  # stale entries
     drawn, answered = {}, {}
     for kind in (PostKind.COMPLAINT, PostKind.NEED):
@@ -758,7 +778,7 @@ def test_escalation_reshares_equal_their_numpy_version(seed):
     k = min(int(rng.integers(0, 40)), n)
     author = rng.choice(n, k, replace=bool(seed % 4 == 0))  # may complain twice
     posts = Posts(author, rng.integers(0, 3, k).astype(np.int8), rng.uniform(0, 24, k))
-    segment, cross = rng.integers(0, 3, n).astype(np.int32), float(rng.random())
+    segment, cross = rng.integers(0, 3, n).astype(np.int8), float(rng.random())
     p = float(rng.choice([0.0, 0.02, rng.random(), 0.5, 1.0]))
     made = rng.integers(0, 5, n)
     expected_made = made.copy()

@@ -64,8 +64,11 @@ class Population:
         Likelihood to recommend, in [0, 10]; for a prospect, their attitude to the brand.
     baseline : float64
         The loyalty a person drifts back to as memory fades; it follows loyalty slowly.
-    segment : int32
-        Identity segment, for peer identification.
+    segment : int8 or int32
+        Identity segment, for peer identification: int8 when every segment is in
+        -128 .. 127 (any generated graph of up to 128 segments), int32 otherwise. The spread
+        kernels read it at random for each tie; a quarter of the bytes keeps more of it in
+        cache (docs/performance.md). A segment set by hand must fit its type.
     activity : float64
         How often the person posts, relative to the average person (mean 1, heavy-tailed).
     posts_made, responses_received : int32
@@ -185,6 +188,8 @@ class Population:
             if "status" in attributes:
                 is_fan = attributes["status"].to_numpy() == "fan"
                 status[rows] = np.where(is_fan, Status.FAN, Status.PROSPECT)
+        if segment.size == 0 or (segment.min() >= -128 and segment.max() <= 127):
+            segment = segment.astype(np.int8)
         # Drawn after everything above, so that those draws stay what they were.
         relationship = relationship if relationship is not None else RelationshipParams()
         prospect = np.flatnonzero(status == Status.PROSPECT)

@@ -212,7 +212,7 @@ class PopulationParams(Section):
     segments: int = param(
         4,
         Interval(1, MAX_NODES, integer=True),
-        "Number of identity segments (generated graphs); segments are 32-bit ints.",
+        "Number of identity segments (generated graphs); segments are at most 32-bit ints.",
         prior=Uniform(2, 8, "judgement: a few identity groups"),
     )
     activity_sigma: float = param(

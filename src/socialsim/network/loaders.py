@@ -57,7 +57,7 @@ __all__ = [
 ATTRIBUTE_COLUMNS = ("segment", "loyalty", "status")
 STATUSES = ("fan", "prospect")
 
-_LARGEST_SEGMENT = 2**31 - 1  # the population keeps segments as int32
+_LARGEST_SEGMENT = 2**31 - 1  # the population keeps segments as int32 at most
 # Map ids to positions through a lookup table (linear time) rather than a sort while the largest
 # id is below this many times the number of edge ends; the table costs 9 bytes per possible id.
 _DENSE_LOOKUP_FACTOR = 2
