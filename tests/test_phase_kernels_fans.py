@@ -252,6 +252,7 @@ def test_a_population_keeps_segments_in_the_narrowest_of_int8_and_int32(seed):
     wide = rng.integers(-128, 128, n) if seed % 2 else rng.integers(0, 4, n)
     pop = Population.initialize(PopulationParams(), n, seed=rng, segment=wide)
     assert pop.segment.dtype == np.int8 and pop.segment.tolist() == wide.tolist()
+    assert pop.to_frame(graph)["segment"].dtype == np.int32  # an export users compute with
     senders, values, cross = rng.integers(0, n, 60), rng.normal(size=60), float(rng.random())
     ours = spread(graph, senders, values, pop.segment, cross)
     theirs = spread(graph, senders, values, wide.astype(np.int32), cross)

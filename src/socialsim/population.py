@@ -377,6 +377,9 @@ class Population:
         frame["status"] = pd.Categorical.from_codes(
             frame["status"], [s.name.lower() for s in Status]
         )
+        # int32 as it was before segments were kept in a byte: a user's arithmetic on the
+        # column (segment * 100) must not wrap.
+        frame["segment"] = self.segment.astype(np.int32)
         frame["score"] = np.floor(self.loyalty).astype(np.int8)
         category = np.select(
             [self.loyalty >= PROMOTER, self.loyalty >= DETRACTOR],
