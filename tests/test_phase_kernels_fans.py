@@ -40,7 +40,13 @@ from socialsim.fans.escalation import (
     escalation_reshares,
 )
 from socialsim.fans.experiences import experiences_outcomes, experiences_uniforms
-from socialsim.fans.identification import _next_arc, arcs, spread
+from socialsim.fans.identification import (
+    _next_arc,
+    _spread_in_blocks,
+    arcs,
+    listener_blocks,
+    spread,
+)
 from socialsim.fans.recruitment import (
     recruitment_cascade,
     recruitment_drawn,
@@ -265,6 +271,30 @@ def test_a_population_keeps_segments_in_the_narrowest_of_int8_and_int32(seed):
     assert pop.segment.dtype == np.int32 and pop.segment.tolist() == beyond.tolist()
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_a_spread_in_blocks_gives_each_listener_the_same_sum_grouped_by_block(seed):
+    # The same listeners as the table's spread, each feeling the same sum to the last bit (a
+    # listener's arcs are added in the same order), grouped by block in increasing order.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 300))
+    weights = rng.uniform(0.1, 2.0, 1500) if seed % 2 else None
+    graph = SocialGraph.from_edges(
+        *rng.integers(0, n, (2, 1500)), n_nodes=n, directed=bool(seed % 3), weights=weights
+    )
+    senders = rng.integers(0, n, int(rng.integers(0, 80)))  # repeats and all
+    values = rng.normal(size=senders.size)
+    segment = rng.integers(0, 3, n).astype(np.int8)
+    cross, bits = float(rng.random()), (0, 1, 3, 16)[seed % 4]
+    people, felt = _spread_in_blocks(*arcs(graph), senders, values, segment, cross, bits)
+    expected_people, expected_felt = spread(graph, senders, values, segment, cross)
+    order, expected_order = np.argsort(people), np.argsort(expected_people)
+    assert people[order].tolist() == expected_people[expected_order].tolist()
+    assert felt[order].tobytes() == expected_felt[expected_order].tobytes()
+    assert np.all(np.diff(people >> bits) >= 0)
+    # A spread in blocks pays from a million people, and packs a person into 31 bits.
+    assert [listener_blocks(s) for s in (999_999, 10**6, 2**31 - 1, 2**31)] == [0, 16, 16, 0]
+
+
 def word_of_mouth_inputs(seed):
     """A random graph and population, and word of mouth's parameters, as the kernels take them."""
     rng = np.random.default_rng(seed)
@@ -302,7 +332,7 @@ def test_word_of_mouth_heard_equals_its_numpy_version(seed):
     assert events[0] == bool(seed % 5)
     got = word_of_mouth_heard(
         events, people, hazards, valence, boost, since, *arcs(graph), cross, effect, cap,
-        np.empty(n, np.int64),
+        np.empty(n, np.int64), 0,
     )  # fmt: skip
     maybe, e = by_activity.draw(drawn_at, seed=theirs)
     k = maybe.size
@@ -323,8 +353,11 @@ def test_word_of_mouth_heard_equals_its_numpy_version(seed):
 
 @pytest.mark.parametrize("seed", range(20))
 def test_word_of_mouth_day_equals_heard_then_numpys_tanh_then_feel_at(seed):
-    # Three days on one memo: filled on the first, or (64 slots) emptied again on most.
+    # Three days on one memo: filled on the first, or (64 slots) emptied again on most. Every
+    # other seed spreads in blocks of 8 people, as ten million people do in blocks of 65,536:
+    # the listeners come in another order, and every loyalty must move exactly as before.
     graph, people, by_activity, drawn_at, *parameters = word_of_mouth_inputs(seed)
+    blocks = 3 * (seed % 2)
     hazards, valence, boost, since, cross, effect, cap = parameters
     damping = 0.4 * (seed % 3 != 0)
     memo = tiny_tanh_memo(64 if seed % 2 else 4096)
@@ -334,14 +367,15 @@ def test_word_of_mouth_day_equals_heard_then_numpys_tanh_then_feel_at(seed):
     for _ in range(3):
         talkers, listeners, heard, *counts = word_of_mouth_heard(
             by_activity.events(drawn_at, seed=theirs), expected, hazards, valence, boost, since,
-            *arcs(graph), cross, effect, cap, np.empty(graph.n_nodes, np.int64),
+            *arcs(graph), cross, effect, cap, np.empty(graph.n_nodes, np.int64), 0,
         )  # fmt: skip
         moved = loyalty[listeners] + np.tanh(heard) * cap * (1.0 - damping * depth[listeners])
         stays = status[listeners] == 2
         loyalty[listeners] = np.where(stays, loyalty[listeners], np.clip(moved, 0.0, 10.0))
         got = word_of_mouth_day(
             by_activity.events(drawn_at, seed=ours), people, hazards, valence, boost, since,
-            *arcs(graph), cross, effect, cap, damping, np.empty(graph.n_nodes, np.int64), memo,
+            *arcs(graph), cross, effect, cap, damping, np.empty(graph.n_nodes, np.int64), blocks,
+            memo,
         )  # fmt: skip
         assert got[0].tolist() == talkers.tolist() and list(got[1:]) == counts
         for column, expected_column in zip(people, expected, strict=True):

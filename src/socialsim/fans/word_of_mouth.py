@@ -24,7 +24,7 @@ from numba import objmode
 
 from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import _spread, arcs
+from socialsim.fans.identification import _spread, _spread_in_blocks, arcs, listener_blocks
 from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import work_table
 from socialsim.population import CHURNED, DETRACTOR, FAN, PROMOTER, _feel_at
@@ -68,6 +68,7 @@ def word_of_mouth(day: Day, rng: np.random.Generator) -> Counts:
         float(params.max_daily_shift),
         pop.damping if pop.max_depth > 0.0 else 0.0,  # as Population.feel_at
         work_table(day.graph.n_nodes),
+        listener_blocks(day.graph.n_nodes),
         _tanh_memo(),
     )
     day.talkers = talkers
@@ -109,6 +110,7 @@ def word_of_mouth_day(
     cap: float,
     damping: float,
     table: np.ndarray,
+    blocks: int,
     memo: tuple,
 ) -> tuple[np.ndarray, int, int]:
     """Who talks, and their listeners' loyalty moved by what they hear: the talkers and how
@@ -117,6 +119,8 @@ def word_of_mouth_day(
     Equal to :func:`word_of_mouth_heard`, then numpy's ``felt = np.tanh(heard)`` (through
     ``memo``, :func:`word_of_mouth_tanh`), then :func:`word_of_mouth_feel` of it with
     ``damping`` (:meth:`Population.feel_at <socialsim.population.Population.feel_at>`'s).
+    Each listener is moved once, on their own, so the order ``blocks`` gives them in moves no
+    loyalty: it only lets the moves at ten million people read loyalty block by block.
     """
     talkers, listeners, heard, positive, negative = word_of_mouth_heard(
         events,
@@ -133,6 +137,7 @@ def word_of_mouth_day(
         effect,
         cap,
         table,
+        blocks,
     )
     which, felt = word_of_mouth_tanh(heard, memo)
     loyalty, status, _, depth, _ = people
@@ -159,6 +164,7 @@ def word_of_mouth_heard(
     effect: float,
     cap: float,
     table: np.ndarray,
+    blocks: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
     """Who talks among the candidates of ``events`` (:meth:`~socialsim.chance.Arrivals.events`
     of the people by activity), and what their listeners hear before it saturates
@@ -166,7 +172,10 @@ def word_of_mouth_heard(
 
     ``people`` is ``(loyalty, status, churn_day, depth, segment)``. A candidate's role is 0
     silent (``hazards[0]`` is 0), 1 promoter, 2 passive, 3 detractor, 4 bitter (churned on or
-    after ``bitter_since``); a promoter's rate is raised by depth. Equal to this numpy::
+    after ``bitter_since``); a promoter's rate is raised by depth. ``blocks`` is
+    :func:`~socialsim.fans.identification.listener_blocks` of the graph: above 0 the listeners
+    come grouped by block of ``2**blocks`` people, each hearing the same sum. Equal to this
+    numpy (with ``blocks`` 0)::
 
         maybe, e = by_activity.draw(rate, seed=rng)  # the events' rate and stream
         role = np.zeros(maybe.size, np.int8)
@@ -208,9 +217,14 @@ def word_of_mouth_heard(
     for value in said[:n]:
         positive += value > 0
         negative += value < 0
-    listeners, heard = _spread(
-        indptr, indices, weights, weighted, talkers, said[:n], segment, cross_segment, table
-    )
+    if blocks:  # the same listeners, each hearing the same sum, grouped by block
+        listeners, heard = _spread_in_blocks(
+            indptr, indices, weights, weighted, talkers, said[:n], segment, cross_segment, blocks
+        )
+    else:
+        listeners, heard = _spread(
+            indptr, indices, weights, weighted, talkers, said[:n], segment, cross_segment, table
+        )
     for k in range(heard.size):
         heard[k] = effect * heard[k] / cap
     return talkers, listeners, heard, positive, negative
