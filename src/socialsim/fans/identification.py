@@ -12,6 +12,7 @@ tie's strength. People identify with similar peers (homophily; McPherson, Smith-
 from __future__ import annotations
 
 import numpy as np
+from numba import objmode
 
 from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import SocialGraph, work_table
@@ -159,7 +160,7 @@ def listener_blocks(n_nodes: int) -> int:
     >>> listener_blocks(10_000), listener_blocks(10_000_000)
     (0, 16)
     """
-    return _BLOCK_BITS if _BLOCKS_FROM <= n_nodes < 2**31 else 0
+    return _BLOCK_BITS if n_nodes >= _BLOCKS_FROM else 0
 
 
 # From a million people, sorting the arcs by block first pays for its two passes: at ten million
@@ -190,17 +191,36 @@ def _spread_in_blocks(
 ) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_spread`, its people grouped by block of ``2**bits`` people, blocks in order
     (first heard first in each): the same people, each feeling the same sum, bit for bit.
-    Senders are at most ``2**32``, people fewer than ``2**31`` (:func:`listener_blocks`)."""
+    Senders are at most ``2**32`` (an arc packs a person, under ``2**31``, and a sender)."""
     size = senders.size
     arcs = 0
     for k in range(size):
         if k + _SENDERS_AHEAD < size:
             prefetch(indptr, senders[k + _SENDERS_AHEAD])
         arcs += indptr[senders[k] + 1] - indptr[senders[k]]
+    # numpy's allocator asks Linux for huge pages for arrays of 4 MB and more, numba's does not:
+    # at ten million people, a day's 60 MB of new arrays cost 22 ms in page faults, 10 in huge
+    # pages.
+    with objmode(
+        heard_by="int32[::1]",
+        tie="float32[::1]",
+        placed="int64[::1]",
+        placed_tie="float32[::1]",
+        people="int64[::1]",
+        felt="float64[::1]",
+    ):
+        heard_by, placed, people = (
+            np.empty(arcs, np.int32),
+            np.empty(arcs, np.int64),
+            np.empty(arcs, np.int64),
+        )
+        tie, placed_tie = (
+            np.empty(arcs if weighted else 0, np.float32),
+            np.empty(arcs if weighted else 0, np.float32),
+        )
+        felt = np.empty(arcs)
     # The senders' rows copied out in order, each block's arcs counted: every row starts with a
     # cache miss, asked for a few senders ahead.
-    heard_by = np.empty(arcs, indices.dtype)
-    tie = np.empty(arcs if weighted else 0, weights.dtype)
     start = np.zeros((segment.size >> bits) + 2, np.int64)
     at = 0
     for k in range(size):
@@ -220,8 +240,6 @@ def _spread_in_blocks(
         start[b + 1] += start[b]
     # Each arc placed in its block, in the order of the walk: the listener above 32 bits, the
     # sender's position below.
-    placed = np.empty(arcs, np.int64)
-    placed_tie = np.empty(tie.size, weights.dtype)
     cursor = start[:-1].copy()
     at = 0
     for k in range(size):
@@ -236,8 +254,6 @@ def _spread_in_blocks(
     own = np.empty(size, segment.dtype)
     for k in range(size):
         own[k] = segment[senders[k]]
-    people = np.empty(arcs, dtype=np.int64)
-    felt = np.empty(arcs)
     slot_of = np.full(min(1 << bits, segment.size), -1, np.int64)  # in the block; -1: not yet
     found = 0
     for b in range(start.size - 1):
