@@ -12,7 +12,6 @@ tie's strength. People identify with similar peers (homophily; McPherson, Smith-
 from __future__ import annotations
 
 import numpy as np
-from numba import objmode
 
 from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import SocialGraph, work_table
@@ -163,11 +162,12 @@ def listener_blocks(n_nodes: int) -> int:
     return _BLOCK_BITS if n_nodes >= _BLOCKS_FROM else 0
 
 
-# From a million people, sorting the arcs by block first pays for its two passes: at ten million
-# a day's word of mouth (1.9M arcs) spread in 38 instead of 78 ms and its listeners felt in 20
-# instead of 45; at a million, 2.4 against 3.2 and 1.4 against 2.2; at 100,000, no difference
-# (docs/performance.md). Blocks of 65,536 people: a block's slots (512 kB) and segments stay
-# in the cache (2**17 was slower).
+# From a million people, sorting the arcs by block first pays for its two passes. Replaying the
+# talkers of day 100 (docs/performance.md, §6), medians of six calls: at ten million people
+# (1.9M arcs) the spread took 58 ms instead of 77 and its listeners, in block order, felt in
+# 21 ms instead of 50; at a million 3.2 and 1.7 ms instead of 4.4 and 2.4; at 100,000 the
+# spread took 0.26 ms instead of 0.18. Blocks of 65,536 people: a block's slots (512 kB) and
+# segments stay in the cache (2**17 and 2**18 were slower).
 _BLOCKS_FROM = 1_000_000
 _BLOCK_BITS = 16
 
@@ -189,38 +189,20 @@ def _spread_in_blocks(
     cross_segment: float,
     bits: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_spread`, its people grouped by block of ``2**bits`` people, blocks in order
-    (first heard first in each): the same people, each feeling the same sum, bit for bit.
-    Senders are at most ``2**32`` (an arc packs a person, under ``2**31``, and a sender)."""
+    """:func:`_spread`, its people grouped by block of ``2**bits`` people (``0 <= bits <=
+    31``), blocks in order (first heard first in each): the same people, each feeling the same
+    sum, bit for bit. Senders are fewer than ``2**32`` (an arc packs a person, under ``2**31``
+    as in any graph, and a sender)."""
     size = senders.size
     arcs = 0
     for k in range(size):
         if k + _SENDERS_AHEAD < size:
             prefetch(indptr, senders[k + _SENDERS_AHEAD])
         arcs += indptr[senders[k] + 1] - indptr[senders[k]]
-    # numpy's allocator asks Linux for huge pages for arrays of 4 MB and more, numba's does not:
-    # at ten million people, a day's 60 MB of new arrays cost 22 ms in page faults, 10 in huge
-    # pages.
-    with objmode(
-        heard_by="int32[::1]",
-        tie="float32[::1]",
-        placed="int64[::1]",
-        placed_tie="float32[::1]",
-        people="int64[::1]",
-        felt="float64[::1]",
-    ):
-        heard_by, placed, people = (
-            np.empty(arcs, np.int32),
-            np.empty(arcs, np.int64),
-            np.empty(arcs, np.int64),
-        )
-        tie, placed_tie = (
-            np.empty(arcs if weighted else 0, np.float32),
-            np.empty(arcs if weighted else 0, np.float32),
-        )
-        felt = np.empty(arcs)
     # The senders' rows copied out in order, each block's arcs counted: every row starts with a
     # cache miss, asked for a few senders ahead.
+    heard_by = np.empty(arcs, indices.dtype)
+    tie = np.empty(arcs if weighted else 0, weights.dtype)
     start = np.zeros((segment.size >> bits) + 2, np.int64)
     at = 0
     for k in range(size):
@@ -238,8 +220,11 @@ def _spread_in_blocks(
             at += 1
     for b in range(start.size - 1):
         start[b + 1] += start[b]
-    # Each arc placed in its block, in the order of the walk: the listener above 32 bits, the
-    # sender's position below.
+    # Each arc placed in its block, in the order of the walk, as one int64 (the listener above
+    # 32 bits, the sender's position below): one store per arc, into one stream per block
+    # where two arrays would write two (a trial at ten million people was faster so).
+    placed = np.empty(arcs, np.int64)
+    placed_tie = np.empty(tie.size, weights.dtype)
     cursor = start[:-1].copy()
     at = 0
     for k in range(size):
@@ -254,6 +239,8 @@ def _spread_in_blocks(
     own = np.empty(size, segment.dtype)
     for k in range(size):
         own[k] = segment[senders[k]]
+    people = np.empty(arcs, dtype=np.int64)
+    felt = np.empty(arcs)
     slot_of = np.full(min(1 << bits, segment.size), -1, np.int64)  # in the block; -1: not yet
     found = 0
     for b in range(start.size - 1):

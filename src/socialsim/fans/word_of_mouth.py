@@ -120,7 +120,7 @@ def word_of_mouth_day(
     ``memo``, :func:`word_of_mouth_tanh`), then :func:`word_of_mouth_feel` of it with
     ``damping`` (:meth:`Population.feel_at <socialsim.population.Population.feel_at>`'s).
     Each listener is moved once, on their own, so the order ``blocks`` gives them in moves no
-    loyalty: it only lets the moves at ten million people read loyalty block by block.
+    loyalty: from a million people, it lets the moves read loyalty block by block.
     """
     talkers, listeners, heard, positive, negative = word_of_mouth_heard(
         events,
@@ -217,7 +217,7 @@ def word_of_mouth_heard(
     for value in said[:n]:
         positive += value > 0
         negative += value < 0
-    if blocks:  # the same listeners, each hearing the same sum, grouped by block
+    if blocks:  # its listeners come by block: the feel then reads loyalty nearly in order
         listeners, heard = _spread_in_blocks(
             indptr, indices, weights, weighted, talkers, said[:n], segment, cross_segment, blocks
         )
