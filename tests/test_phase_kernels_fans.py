@@ -41,8 +41,9 @@ from socialsim.fans.escalation import (
 )
 from socialsim.fans.experiences import experiences_outcomes, experiences_uniforms
 from socialsim.fans.identification import (
+    _arcs_by_block,
+    _block_sums,
     _next_arc,
-    _spread_in_blocks,
     arcs,
     listener_blocks,
     spread,
@@ -271,6 +272,19 @@ def test_a_population_keeps_segments_in_the_narrowest_of_int8_and_int32(seed):
     assert pop.segment.dtype == np.int32 and pop.segment.tolist() == beyond.tolist()
 
 
+def spread_in_blocks(graph, senders, values, segment, cross, bits):
+    """The spread as word of mouth makes it from a million people: every block summed in turn."""
+    arcs_by_block = _arcs_by_block(*arcs(graph), senders, segment, bits)
+    size = arcs_by_block[0].size
+    people, felt = np.empty(size, np.int64), np.empty(size)
+    slot_of, found = np.full(min(1 << bits, graph.n_nodes), -1), 0
+    for b in range(arcs_by_block[2].size - 1):
+        args = (values, segment, cross, slot_of, people, felt, found)
+        found = _block_sums(arcs_by_block, b, bits, *args)
+        assert np.all(slot_of == -1)  # ready for the next block
+    return people[:found], felt[:found]
+
+
 @pytest.mark.parametrize("seed", range(16))
 def test_a_spread_in_blocks_gives_each_listener_the_same_sum_grouped_by_block(seed):
     # The same listeners as the table's spread, each feeling the same sum to the last bit (a
@@ -287,7 +301,7 @@ def test_a_spread_in_blocks_gives_each_listener_the_same_sum_grouped_by_block(se
     segment = rng.integers(-2, 2, n).astype((np.int8, np.int32)[seed % 3 == 0])
     cross = (0.0, float(rng.random()), 1.0)[seed % 3]  # 0: -0.0 from a negative value
     bits = (0, 1, 3, 16)[(seed // 2) % 4]
-    people, felt = _spread_in_blocks(*arcs(graph), senders, values, segment, cross, bits)
+    people, felt = spread_in_blocks(graph, senders, values, segment, cross, bits)
     expected_people, expected_felt = spread(graph, senders, values, segment, cross)
     order, expected_order = np.argsort(people), np.argsort(expected_people)
     assert people[order].tolist() == expected_people[expected_order].tolist()
@@ -334,7 +348,7 @@ def test_word_of_mouth_heard_equals_its_numpy_version(seed):
     assert events[0] == bool(seed % 5)
     got = word_of_mouth_heard(
         events, people, hazards, valence, boost, since, *arcs(graph), cross, effect, cap,
-        np.empty(n, np.int64), 0,
+        np.empty(n, np.int64),
     )  # fmt: skip
     maybe, e = by_activity.draw(drawn_at, seed=theirs)
     k = maybe.size
@@ -369,7 +383,7 @@ def test_word_of_mouth_day_equals_heard_then_numpys_tanh_then_feel_at(seed):
     for _ in range(3):
         talkers, listeners, heard, *counts = word_of_mouth_heard(
             by_activity.events(drawn_at, seed=theirs), expected, hazards, valence, boost, since,
-            *arcs(graph), cross, effect, cap, np.empty(graph.n_nodes, np.int64), 0,
+            *arcs(graph), cross, effect, cap, np.empty(graph.n_nodes, np.int64),
         )  # fmt: skip
         moved = loyalty[listeners] + np.tanh(heard) * cap * (1.0 - damping * depth[listeners])
         stays = status[listeners] == 2

@@ -152,7 +152,7 @@ _ARCS_AHEAD = 64
 
 def listener_blocks(n_nodes: int) -> int:
     """The bits of the blocks of people by which a spread over ``n_nodes`` people sorts its
-    arcs (:func:`_spread_in_blocks`), or 0 where :func:`_spread`'s table is faster.
+    arcs (:func:`_arcs_by_block`), or 0 where :func:`_spread`'s table is faster.
 
     Examples
     --------
@@ -164,10 +164,10 @@ def listener_blocks(n_nodes: int) -> int:
 
 # From a million people, sorting the arcs by block first pays for its two passes. Replaying the
 # talkers of day 100 (docs/performance.md, §6), medians of six calls: at ten million people
-# (1.9M arcs) the spread took 58 ms instead of 77 and its listeners, in block order, felt in
-# 21 ms instead of 50; at a million 3.2 and 1.7 ms instead of 4.4 and 2.4; at 100,000 the
-# spread took 0.26 ms instead of 0.18. Blocks of 65,536 people: a block's slots (512 kB) and
-# segments stay in the cache (2**17 and 2**18 were slower).
+# (1.9M arcs) the spread summed block by block took 58 ms instead of 77 and its listeners, in
+# block order, felt in 21 ms instead of 50; at a million 3.2 and 1.7 ms instead of 4.4 and 2.4;
+# at 100,000 the spread took 0.26 ms instead of 0.18. Blocks of 65,536 people: a block's slots
+# (512 kB) and segments stay in the cache (2**17 and 2**18 were slower).
 _BLOCKS_FROM = 1_000_000
 _BLOCK_BITS = 16
 
@@ -178,21 +178,24 @@ _BLOCK_BITS = 16
 # "radix-cluster" of Manegold, Boncz & Kersten 2000, VLDB Journal 9:231), keeps every read of a
 # block inside it; a listener's arcs keep their order, so each sum is added as _spread adds it.
 @njit(cache=True)
-def _spread_in_blocks(
+def _arcs_by_block(
     indptr: np.ndarray,
     indices: np.ndarray,
     weights: np.ndarray,
     weighted: bool,
     senders: np.ndarray,
-    values: np.ndarray,
     segment: np.ndarray,
-    cross_segment: float,
     bits: int,
-) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_spread`, its people grouped by block of ``2**bits`` people (``0 <= bits <=
-    31``), blocks in order (first heard first in each): the same people, each feeling the same
-    sum, bit for bit. Senders are fewer than ``2**32`` (an arc packs a person, under ``2**31``
-    as in any graph, and a sender)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The senders' arcs sorted by block of ``2**bits`` listeners (``0 <= bits <= 31``), in
+    the order of the walk within a block, for :func:`_block_sums`: each arc as ``listener << 32
+    | k`` (``k`` the sender's position: fewer than ``2**32`` senders; a listener is under
+    ``2**31`` in any graph), its tie strength (none unweighted), where each block's arcs start
+    (one more entry than blocks) and each sender's segment.
+
+    :func:`_block_sums` over every block in turn gives :func:`_spread`'s people grouped by
+    block, blocks in order (first heard first in each), each feeling the same sum, bit for bit.
+    """
     size = senders.size
     arcs = 0
     for k in range(size):
@@ -220,8 +223,7 @@ def _spread_in_blocks(
             at += 1
     for b in range(start.size - 1):
         start[b + 1] += start[b]
-    # Each arc placed in its block, in the order of the walk, as one int64 (the listener above
-    # 32 bits, the sender's position below): one store per arc, into one stream per block
+    # Each arc placed in its block as one int64: one store per arc, into one stream per block
     # where two arrays would write two (a trial at ten million people was faster so).
     placed = np.empty(arcs, np.int64)
     placed_tie = np.empty(tie.size, weights.dtype)
@@ -239,30 +241,46 @@ def _spread_in_blocks(
     own = np.empty(size, segment.dtype)
     for k in range(size):
         own[k] = segment[senders[k]]
-    people = np.empty(arcs, dtype=np.int64)
-    felt = np.empty(arcs)
-    slot_of = np.full(min(1 << bits, segment.size), -1, np.int64)  # in the block; -1: not yet
-    found = 0
-    for b in range(start.size - 1):
-        base, first = b << bits, found
-        for c in range(start[b], start[b + 1]):
-            v, k = placed[c] >> 32, placed[c] & 0xFFFFFFFF
-            effect = values[k] * (1.0 if own[k] == segment[v] else cross_segment)
-            if weighted:
-                effect *= placed_tie[c]
-            slot = slot_of[v - base]
-            if slot >= 0:
-                felt[slot] += effect
-            else:
-                slot_of[v - base] = found
-                people[found], felt[found] = v, effect
-                found += 1
-        for slot in range(first, found):
-            slot_of[people[slot] - base] = -1
-    return people[:found], felt[:found]
+    return placed, placed_tie, start, own
 
 
-# How many senders ahead _spread_in_blocks asks for a row's start (16 and 32 were alike at ten
+@njit(cache=True)
+def _block_sums(
+    arcs: tuple,
+    b: int,
+    bits: int,
+    values: np.ndarray,
+    segment: np.ndarray,
+    cross_segment: float,
+    slot_of: np.ndarray,
+    people: np.ndarray,
+    felt: np.ndarray,
+    found: int,
+) -> int:
+    """What each listener of block ``b`` of :func:`_arcs_by_block`'s ``arcs`` feels, summed
+    as :func:`_spread` sums it, written to ``people`` and ``felt`` from ``found`` on; the
+    position after the last. ``slot_of`` holds -1 for each person of a block, and does again
+    on return."""
+    placed, placed_tie, start, own = arcs
+    base, first = b << bits, found
+    for c in range(start[b], start[b + 1]):
+        v, k = placed[c] >> 32, placed[c] & 0xFFFFFFFF
+        effect = values[k] * (1.0 if own[k] == segment[v] else cross_segment)
+        if placed_tie.size:
+            effect *= placed_tie[c]
+        slot = slot_of[v - base]
+        if slot >= 0:
+            felt[slot] += effect
+        else:
+            slot_of[v - base] = found
+            people[found], felt[found] = v, effect
+            found += 1
+    for slot in range(first, found):
+        slot_of[people[slot] - base] = -1
+    return found
+
+
+# How many senders ahead _arcs_by_block asks for a row's start (16 and 32 were alike at ten
 # million people, 64 slower).
 _SENDERS_AHEAD = 16
 

@@ -24,7 +24,13 @@ from numba import objmode
 
 from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import _spread, _spread_in_blocks, arcs, listener_blocks
+from socialsim.fans.identification import (
+    _arcs_by_block,
+    _block_sums,
+    _spread,
+    arcs,
+    listener_blocks,
+)
 from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import work_table
 from socialsim.population import CHURNED, DETRACTOR, FAN, PROMOTER, _feel_at
@@ -36,7 +42,9 @@ __all__ = [
     "word_of_mouth",
     "word_of_mouth_day",
     "word_of_mouth_feel",
+    "word_of_mouth_felt_in_blocks",
     "word_of_mouth_heard",
+    "word_of_mouth_talkers",
     "word_of_mouth_tanh",
 ]
 
@@ -119,9 +127,19 @@ def word_of_mouth_day(
     Equal to :func:`word_of_mouth_heard`, then numpy's ``felt = np.tanh(heard)`` (through
     ``memo``, :func:`word_of_mouth_tanh`), then :func:`word_of_mouth_feel` of it with
     ``damping`` (:meth:`Population.feel_at <socialsim.population.Population.feel_at>`'s).
-    Each listener is moved once, on their own, so the order ``blocks`` gives them in moves no
-    loyalty: from a million people, it lets the moves read loyalty block by block.
+    With ``blocks`` (:func:`~socialsim.fans.identification.listener_blocks`) above 0, equal to
+    :func:`word_of_mouth_talkers`, then :func:`word_of_mouth_felt_in_blocks`.
     """
+    loyalty, status, _, depth, segment = people
+    if blocks:
+        talkers, said, positive, negative = word_of_mouth_talkers(
+            events, people, hazards, valence, boost, bitter_since
+        )
+        graph = indptr, indices, weights, weighted
+        word_of_mouth_felt_in_blocks(
+            graph, talkers, said, segment, cross_segment, effect, cap, damping, people, blocks, memo
+        )
+        return talkers, positive, negative
     talkers, listeners, heard, positive, negative = word_of_mouth_heard(
         events,
         people,
@@ -137,17 +155,12 @@ def word_of_mouth_day(
         effect,
         cap,
         table,
-        blocks,
     )
     which, felt = word_of_mouth_tanh(heard, memo)
-    loyalty, status, _, depth, _ = people
     word_of_mouth_feel(loyalty, status, depth, listeners, which, felt, cap, damping)
     return talkers, positive, negative
 
 
-# One loop over the few thousand candidates of a day, drawn in it, then over the talkers' arcs,
-# instead of some twenty numpy calls on them, whose fixed cost was most of the work
-# (docs/performance.md).
 @njit(cache=True)
 def word_of_mouth_heard(
     events: Events,
@@ -164,18 +177,43 @@ def word_of_mouth_heard(
     effect: float,
     cap: float,
     table: np.ndarray,
-    blocks: int,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, int, int]:
+    """Who talks (:func:`word_of_mouth_talkers`), and what their listeners hear before it
+    saturates (``effect · S / cap``). Equal to this numpy::
+
+        talkers, said, positive, negative = word_of_mouth_talkers(...)
+        listeners, heard = spread(graph, talkers, said, segment, cross_segment)
+        return talkers, listeners, effect * heard / cap, positive, negative
+    """
+    talkers, said, positive, negative = word_of_mouth_talkers(
+        events, people, hazards, valence, boost, bitter_since
+    )
+    segment = people[4]
+    listeners, heard = _spread(
+        indptr, indices, weights, weighted, talkers, said, segment, cross_segment, table
+    )
+    for k in range(heard.size):
+        heard[k] = effect * heard[k] / cap
+    return talkers, listeners, heard, positive, negative
+
+
+# One loop over the few thousand candidates of a day, drawn in it, instead of some twenty numpy
+# calls on them, whose fixed cost was most of the work (docs/performance.md).
+@njit(cache=True)
+def word_of_mouth_talkers(
+    events: Events,
+    people: tuple,
+    hazards: np.ndarray,
+    valence: np.ndarray,
+    boost: float,
+    bitter_since: int,
+) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Who talks among the candidates of ``events`` (:meth:`~socialsim.chance.Arrivals.events`
-    of the people by activity), and what their listeners hear before it saturates
-    (``effect · S / cap``).
+    of the people by activity), what each says, and how many talked positively and negatively.
 
     ``people`` is ``(loyalty, status, churn_day, depth, segment)``. A candidate's role is 0
     silent (``hazards[0]`` is 0), 1 promoter, 2 passive, 3 detractor, 4 bitter (churned on or
-    after ``bitter_since``); a promoter's rate is raised by depth. ``blocks`` is
-    :func:`~socialsim.fans.identification.listener_blocks` of the graph: above 0 the listeners
-    come grouped by block of ``2**blocks`` people, each hearing the same sum. Equal to this
-    numpy (with ``blocks`` 0)::
+    after ``bitter_since``); a promoter's rate is raised by depth. Equal to this numpy::
 
         maybe, e = by_activity.draw(rate, seed=rng)  # the events' rate and stream
         role = np.zeros(maybe.size, np.int8)
@@ -185,13 +223,10 @@ def word_of_mouth_heard(
         rate = hazards[role] * (1.0 + boost * depth[maybe] * (role == 1))
         talks = e < activity[maybe] * rate
         talkers, said = maybe[talks], valence[role[talks]]
-        listeners, heard = spread(graph, talkers, said, segment, cross_segment)
-        heard = effect * heard / cap
-        return (talkers, listeners, heard,
-                np.count_nonzero(said > 0), np.count_nonzero(said < 0))
+        return talkers, said, np.count_nonzero(said > 0), np.count_nonzero(said < 0)
     """
     maybe, e, activity = arrivals_events(events)  # activity: each candidate's weight
-    loyalty, status, churn_day, depth, segment = people
+    loyalty, status, churn_day, depth, _ = people
     talkers = np.empty(maybe.size, dtype=np.int64)
     said = np.empty(maybe.size)
     n = 0
@@ -212,22 +247,54 @@ def word_of_mouth_heard(
         # Written whether kept or not: no branch on what was read lets later loads go ahead.
         talkers[n], said[n] = i, valence[role]
         n += e[k] < activity[k] * rate
-    talkers = talkers[:n]
     positive = negative = 0
     for value in said[:n]:
         positive += value > 0
         negative += value < 0
-    if blocks:  # its listeners come by block: the feel then reads loyalty nearly in order
-        listeners, heard = _spread_in_blocks(
-            indptr, indices, weights, weighted, talkers, said[:n], segment, cross_segment, blocks
+    return talkers[:n], said[:n], positive, negative
+
+
+# From a million people (listener_blocks), the talkers' arcs sorted by block of listeners, and
+# each block heard, saturated and felt in turn: every read of a block stays in the cache, and no
+# array of all the day's listeners is made (at ten million people, 1.6M of them: their arrays
+# were some 50 MB of new memory a day, each page a fault).
+@njit(cache=True)
+def word_of_mouth_felt_in_blocks(
+    graph: tuple,
+    talkers: np.ndarray,
+    said: np.ndarray,
+    segment: np.ndarray,
+    cross_segment: float,
+    effect: float,
+    cap: float,
+    damping: float,
+    people: tuple,
+    bits: int,
+    memo: tuple,
+) -> None:
+    """What the talkers' listeners hear, saturated and felt, block by block of ``2**bits``
+    people: ``graph`` is the graph's :func:`~socialsim.fans.identification.arcs`, ``people``
+    ``(loyalty, status, churn_day, depth, segment)``. Equal to :func:`word_of_mouth_heard`'s
+    spread, ``np.tanh`` through ``memo`` and :func:`word_of_mouth_feel`: each listener hears the
+    same sum, bit for bit, and is moved once, on their own, so the order of the blocks moves
+    no loyalty."""
+    loyalty, status, _, depth, _ = people
+    arcs = _arcs_by_block(*graph, talkers, segment, bits)
+    start = arcs[2]
+    widest = 0
+    for b in range(start.size - 1):
+        widest = max(widest, start[b + 1] - start[b])
+    listeners = np.empty(widest, dtype=np.int64)
+    heard = np.empty(widest)
+    slot_of = np.full(min(1 << bits, segment.size), -1, np.int64)
+    for b in range(start.size - 1):
+        found = _block_sums(
+            arcs, b, bits, said, segment, cross_segment, slot_of, listeners, heard, 0
         )
-    else:
-        listeners, heard = _spread(
-            indptr, indices, weights, weighted, talkers, said[:n], segment, cross_segment, table
-        )
-    for k in range(heard.size):
-        heard[k] = effect * heard[k] / cap
-    return talkers, listeners, heard, positive, negative
+        for k in range(found):
+            heard[k] = effect * heard[k] / cap
+        which, felt = word_of_mouth_tanh(heard[:found], memo)
+        word_of_mouth_feel(loyalty, status, depth, listeners[:found], which, felt, cap, damping)
 
 
 # numpy's tanh of every value heard, by its bits, kept from day to day in each thread: a day
