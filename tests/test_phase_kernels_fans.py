@@ -556,9 +556,10 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
     # defence: the complaints' onlookers feel them, damped where defended
     people_felt = (pop.loyalty, pop.status, pop.depth, pop.swing_damping)
     damped, effect = float(rng.random()), 0.2
+    blocks = (0, 3)[seed % 4 >= 2]  # as from a million people, in blocks of 8
     defences = defence_felt(
         drawn[PostKind.COMPLAINT], posts.author, posts.kind, damped, effect,
-        (arcs(graph), segment, cross, table, people_felt),
+        (arcs(graph), segment, cross, table, people_felt, blocks),
     )  # fmt: skip
     defended = answered[PostKind.COMPLAINT]
     harm = np.where(defended, damped, 1.0) * effect
@@ -588,7 +589,7 @@ def test_advocacy_kernels_equal_their_numpy_version(seed):
 
     # praise seen: its onlookers feel it; what those still listening felt, in numpy's sum
     change = praise_seen_felt(
-        posts.author, posts.kind, 0.1, (arcs(graph), segment, cross, table, people_felt),
+        posts.author, posts.kind, 0.1, (arcs(graph), segment, cross, table, people_felt, blocks),
     )  # fmt: skip
     onlookers, felt = spread(graph, posts.of_kind(PostKind.PRAISE), 0.1, segment, cross)
     listening = expected.status[onlookers] != 2

@@ -27,7 +27,7 @@ import numpy as np
 from socialsim.brand.compiled import numpy_sum
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import _spread, arcs
+from socialsim.fans.identification import _felt_in_blocks, _spread, arcs, listener_blocks
 from socialsim.interactions import Channel, Kind, interactions_row
 from socialsim.kernels import generator_of, njit, outputs, stream_handle
 from socialsim.network.graph import SocialGraph, work_table
@@ -133,11 +133,13 @@ def praise_seen(day: Day, rng: np.random.Generator) -> Counts:
 def _onlookers(day: Day) -> tuple:
     """What :func:`defence_felt` and :func:`praise_seen_felt` take of who sees a post and how
     they feel it: the graph's arcs, the segments, identification across them, a work table,
-    and the people's loyalty, status, depth and damping."""
+    the people's loyalty, status, depth and damping, and the graph's
+    :func:`~socialsim.fans.identification.listener_blocks`."""
     pop, graph = day.population, day.graph
     people = (pop.loyalty, pop.status, pop.depth, pop.swing_damping)
     cross = day.scenario.identification.cross_segment
-    return arcs(graph), pop.segment, cross, work_table(graph.n_nodes), people
+    blocks = listener_blocks(graph.n_nodes)
+    return arcs(graph), pop.segment, cross, work_table(graph.n_nodes), people, blocks
 
 
 # One loop over the authors' arcs instead of ten numpy calls on them (an arc lookup, gathers,
@@ -238,8 +240,9 @@ def defence_felt(
     """The onlookers of today's complaints feel them, damped where an advocate defended one;
     how many were defended. ``drawn`` is :func:`advocacy_drawn`'s, its last row through
     ``np.expm1``; ``onlookers`` is the graph's arcs (:func:`~socialsim.fans.identification.arcs`),
-    the segments, identification across them, a work table, and the loyalty, status, depth
-    and damping :meth:`Population.feel_at` applies. Equal to::
+    the segments, identification across them, a work table, the loyalty, status, depth and
+    damping :meth:`Population.feel_at` applies, and the bits of the blocks of onlookers
+    (:func:`~socialsim.fans.identification.listener_blocks`; 0: none). Equal to::
 
         authors = author[kind == COMPLAINT]
         c = authors.size
@@ -254,9 +257,13 @@ def defence_felt(
     harm = np.empty(authors.size)
     for k in range(authors.size):
         harm[k] = -((damped if defended[k] else 1.0) * effect)
-    graph, segment, cross_segment, table, (loyalty, status, depth, damping) = onlookers
-    seen, felt = _spread(*graph, authors, harm, segment, cross_segment, table)
-    _feel_at(loyalty, status, depth, seen, felt, damping)
+    graph, segment, cross_segment, table, people, blocks = onlookers
+    if blocks:  # each onlooker is moved once, so the blocks' order moves no loyalty
+        _felt_in_blocks(graph, authors, harm, segment, cross_segment, people, blocks)
+    else:
+        loyalty, status, depth, damping = people
+        seen, felt = _spread(*graph, authors, harm, segment, cross_segment, table)
+        _feel_at(loyalty, status, depth, seen, felt, damping)
     return np.count_nonzero(defended)
 
 
@@ -329,7 +336,8 @@ def praise_seen_felt(
     """
     authors = _of_kind(author, kind, PRAISE)
     values = np.full(authors.size, effect)
-    graph, segment, cross_segment, table, (loyalty, status, depth, damping) = onlookers
+    # Never in blocks: the total is summed in the table's order of onlookers.
+    graph, segment, cross_segment, table, (loyalty, status, depth, damping), _ = onlookers
     seen, felt = _spread(*graph, authors, values, segment, cross_segment, table)
     heard = np.empty(felt.size)
     count = 0

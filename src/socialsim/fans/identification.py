@@ -15,6 +15,7 @@ import numpy as np
 
 from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import SocialGraph, work_table
+from socialsim.population import _feel_at
 
 __all__ = ["identification", "listener_blocks", "spread"]
 
@@ -278,6 +279,44 @@ def _block_sums(
     for slot in range(first, found):
         slot_of[people[slot] - base] = -1
     return found
+
+
+@njit(cache=True)
+def _felt_in_blocks(
+    graph: tuple,
+    senders: np.ndarray,
+    values: np.ndarray,
+    segment: np.ndarray,
+    cross_segment: float,
+    people: tuple,
+    bits: int,
+) -> None:
+    """The senders' audiences feel their ``values`` block by block of ``2**bits`` people, as
+    :func:`_spread` then :meth:`Population.feel_at <socialsim.population.Population.feel_at>`
+    move them: each listener once, by the same sum. ``graph`` is the graph's :func:`arcs`,
+    ``people`` the ``loyalty``, ``status``, ``depth`` and ``damping`` that ``feel_at`` takes."""
+    loyalty, status, depth, damping = people
+    arcs_by_block = _arcs_by_block(*graph, senders, segment, bits)
+    listeners, felt, slot_of = _block_buffers(arcs_by_block, segment.size, bits)
+    for b in range(arcs_by_block[2].size - 1):
+        found = _block_sums(
+            arcs_by_block, b, bits, values, segment, cross_segment, slot_of, listeners, felt, 0
+        )
+        _feel_at(loyalty, status, depth, listeners[:found], felt[:found], damping)
+
+
+@njit(cache=True)
+def _block_buffers(
+    arcs_by_block: tuple, n_nodes: int, bits: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Room for the listeners of the widest block of :func:`_arcs_by_block`'s arcs and what
+    they feel, and a block's slots, cleared (for :func:`_block_sums`)."""
+    start = arcs_by_block[2]
+    widest = 0
+    for b in range(start.size - 1):
+        widest = max(widest, start[b + 1] - start[b])
+    slot_of = np.full(min(1 << bits, n_nodes), -1, np.int64)
+    return np.empty(widest, dtype=np.int64), np.empty(widest), slot_of
 
 
 # How many senders ahead _arcs_by_block asks for a row's start (16 and 32 were alike at ten

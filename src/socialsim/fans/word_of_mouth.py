@@ -26,6 +26,7 @@ from socialsim.chance import Events, arrivals_events, hazard
 from socialsim.day import Counts, phase
 from socialsim.fans.identification import (
     _arcs_by_block,
+    _block_buffers,
     _block_sums,
     _spread,
     arcs,
@@ -280,14 +281,8 @@ def word_of_mouth_felt_in_blocks(
     no loyalty."""
     loyalty, status, _, depth, _ = people
     arcs = _arcs_by_block(*graph, talkers, segment, bits)
-    start = arcs[2]
-    widest = 0
-    for b in range(start.size - 1):
-        widest = max(widest, start[b + 1] - start[b])
-    listeners = np.empty(widest, dtype=np.int64)
-    heard = np.empty(widest)
-    slot_of = np.full(min(1 << bits, segment.size), -1, np.int64)
-    for b in range(start.size - 1):
+    listeners, heard, slot_of = _block_buffers(arcs, segment.size, bits)
+    for b in range(arcs[2].size - 1):
         found = _block_sums(
             arcs, b, bits, said, segment, cross_segment, slot_of, listeners, heard, 0
         )
