@@ -13,11 +13,13 @@ import math
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from socialsim import EngagementModel, Scenario
 from socialsim.chance import Arrivals, at_least_once, exponential, hazard
 from socialsim.day import Day
+from socialsim.fans import identification
 from socialsim.fans.advocacy import (
     advocacy_answered,
     advocacy_drawn,
@@ -42,6 +44,7 @@ from socialsim.fans.escalation import (
 from socialsim.fans.experiences import experiences_outcomes, experiences_uniforms
 from socialsim.fans.identification import (
     _arcs_by_block,
+    _block_buffers,
     _block_sums,
     _next_arc,
     arcs,
@@ -273,16 +276,17 @@ def test_a_population_keeps_segments_in_the_narrowest_of_int8_and_int32(seed):
 
 
 def spread_in_blocks(graph, senders, values, segment, cross, bits):
-    """The spread as word of mouth makes it from a million people: every block summed in turn."""
+    """The spread summed block by block, as word of mouth and defence do from a million people,
+    each block's people and sums one after the other."""
     arcs_by_block = _arcs_by_block(*arcs(graph), senders, segment, bits)
-    size = arcs_by_block[0].size
-    people, felt = np.empty(size, np.int64), np.empty(size)
-    slot_of, found = np.full(min(1 << bits, graph.n_nodes), -1), 0
+    people, felt, slot_of = _block_buffers(arcs_by_block, graph.n_nodes, bits)
+    every_people, every_felt = [np.empty(0, np.int64)], [np.empty(0)]
     for b in range(arcs_by_block[2].size - 1):
-        args = (values, segment, cross, slot_of, people, felt, found)
-        found = _block_sums(arcs_by_block, b, bits, *args)
+        found = _block_sums(arcs_by_block, b, bits, values, segment, cross, slot_of, people, felt)
         assert np.all(slot_of == -1)  # ready for the next block
-    return people[:found], felt[:found]
+        every_people.append(people[:found].copy())
+        every_felt.append(felt[:found].copy())
+    return np.concatenate(every_people), np.concatenate(every_felt)
 
 
 @pytest.mark.parametrize("seed", range(16))
@@ -307,8 +311,25 @@ def test_a_spread_in_blocks_gives_each_listener_the_same_sum_grouped_by_block(se
     assert people[order].tolist() == expected_people[expected_order].tolist()
     assert felt[order].tobytes() == expected_felt[expected_order].tobytes()
     assert np.all(np.diff(people >> bits) >= 0)
-    # A spread in blocks pays from a million people, up to the most a graph holds.
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_run_in_blocks_moves_every_number_as_the_table_does(seed, monkeypatch):
+    # Blocks pay from a million people (listener_blocks), up to the most a graph holds; a
+    # small run made to take them, in blocks of 16 or 512 people, must repeat the table's run
+    # to the last bit, word of mouth and defence included.
     assert [listener_blocks(s) for s in (999_999, 10**6, MAX_NODES)] == [0, 16, 16]
+    scenario = Scenario().replace({"graph.n": 2000, "run.days": 40})
+    table = EngagementModel(scenario, rng=seed)
+    table.run()
+    monkeypatch.setattr(identification, "_BLOCKS_FROM", 1)
+    monkeypatch.setattr(identification, "_BLOCK_BITS", (4, 9)[seed])
+    assert listener_blocks(2000) == (4, 9)[seed]  # what word of mouth and defence now take
+    blocks = EngagementModel(scenario, rng=seed)
+    blocks.run()
+    assert table.kpis()[["wom_positive", "defences"]].sum().min() > 0  # both paths ran
+    pd.testing.assert_frame_equal(blocks.kpis(), table.kpis(), check_exact=True)
+    pd.testing.assert_frame_equal(blocks.fans(), table.fans(), check_exact=True)
 
 
 def word_of_mouth_inputs(seed):

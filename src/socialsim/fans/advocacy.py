@@ -138,8 +138,8 @@ def _onlookers(day: Day) -> tuple:
     pop, graph = day.population, day.graph
     people = (pop.loyalty, pop.status, pop.depth, pop.swing_damping)
     cross = day.scenario.identification.cross_segment
-    blocks = listener_blocks(graph.n_nodes)
-    return arcs(graph), pop.segment, cross, work_table(graph.n_nodes), people, blocks
+    block_bits = listener_blocks(graph.n_nodes)
+    return arcs(graph), pop.segment, cross, work_table(graph.n_nodes), people, block_bits
 
 
 # One loop over the authors' arcs instead of ten numpy calls on them (an arc lookup, gathers,
@@ -257,9 +257,9 @@ def defence_felt(
     harm = np.empty(authors.size)
     for k in range(authors.size):
         harm[k] = -((damped if defended[k] else 1.0) * effect)
-    graph, segment, cross_segment, table, people, blocks = onlookers
-    if blocks:  # each onlooker is moved once, so the blocks' order moves no loyalty
-        _felt_in_blocks(graph, authors, harm, segment, cross_segment, people, blocks)
+    graph, segment, cross_segment, table, people, block_bits = onlookers
+    if block_bits:  # each onlooker is moved once, so the blocks' order moves no loyalty
+        _felt_in_blocks(graph, authors, harm, segment, cross_segment, people, block_bits)
     else:
         loyalty, status, depth, damping = people
         seen, felt = _spread(*graph, authors, harm, segment, cross_segment, table)

@@ -173,8 +173,8 @@ _BLOCKS_FROM = 1_000_000
 _BLOCK_BITS = 16
 
 
-# At ten million people a listener's entries in _spread's table, and later their loyalty, are
-# each a cache miss per arc. Sorting the arcs by block of listeners first, in one pass that
+# At ten million people a listener's entry in _spread's table is a cache miss per arc, and
+# their loyalty one more per listener when they feel it. Sorting the arcs by block of listeners first, in one pass that
 # counts them and one that places them (a radix sort's partition, the cache-conscious
 # "radix-cluster" of Manegold, Boncz & Kersten 2000, VLDB Journal 9:231), keeps every read of a
 # block inside it; a listener's arcs keep their order, so each sum is added as _spread adds it.
@@ -207,14 +207,15 @@ def _arcs_by_block(
     # cache miss, asked for a few senders ahead.
     heard_by = np.empty(arcs, indices.dtype)
     tie = np.empty(arcs if weighted else 0, weights.dtype)
-    start = np.zeros((segment.size >> bits) + 2, np.int64)
+    start = np.zeros(((segment.size - 1) >> bits) + 2, np.int64)
     at = 0
     for k in range(size):
         if k + _SENDERS_AHEAD < size:
             row = indptr[senders[k + _SENDERS_AHEAD]]
-            prefetch(indices, row)
-            if weighted:
-                prefetch(weights, row)
+            if row < indices.size:  # a last row may be empty
+                prefetch(indices, row)
+                if weighted:
+                    prefetch(weights, row)
         for arc in range(indptr[senders[k]], indptr[senders[k] + 1]):
             v = indices[arc]
             heard_by[at] = v
@@ -224,8 +225,8 @@ def _arcs_by_block(
             at += 1
     for b in range(start.size - 1):
         start[b + 1] += start[b]
-    # Each arc placed in its block as one int64: one store per arc, into one stream per block
-    # where two arrays would write two (a trial at ten million people was faster so).
+    # Each arc placed in its block as one int64, listener and sender together: one store per
+    # unweighted arc, into one stream per block.
     placed = np.empty(arcs, np.int64)
     placed_tie = np.empty(tie.size, weights.dtype)
     cursor = start[:-1].copy()
@@ -256,14 +257,12 @@ def _block_sums(
     slot_of: np.ndarray,
     people: np.ndarray,
     felt: np.ndarray,
-    found: int,
 ) -> int:
     """What each listener of block ``b`` of :func:`_arcs_by_block`'s ``arcs`` feels, summed
-    as :func:`_spread` sums it, written to ``people`` and ``felt`` from ``found`` on; the
-    position after the last. ``slot_of`` holds -1 for each person of a block, and does again
-    on return."""
+    as :func:`_spread` sums it, written to the start of ``people`` and ``felt``; how many
+    listeners. ``slot_of`` holds -1 for each person of a block, and does again on return."""
     placed, placed_tie, start, own = arcs
-    base, first = b << bits, found
+    base, found = b << bits, 0
     for c in range(start[b], start[b + 1]):
         v, k = placed[c] >> 32, placed[c] & 0xFFFFFFFF
         effect = values[k] * (1.0 if own[k] == segment[v] else cross_segment)
@@ -276,7 +275,7 @@ def _block_sums(
             slot_of[v - base] = found
             people[found], felt[found] = v, effect
             found += 1
-    for slot in range(first, found):
+    for slot in range(found):
         slot_of[people[slot] - base] = -1
     return found
 
@@ -300,7 +299,7 @@ def _felt_in_blocks(
     listeners, felt, slot_of = _block_buffers(arcs_by_block, segment.size, bits)
     for b in range(arcs_by_block[2].size - 1):
         found = _block_sums(
-            arcs_by_block, b, bits, values, segment, cross_segment, slot_of, listeners, felt, 0
+            arcs_by_block, b, bits, values, segment, cross_segment, slot_of, listeners, felt
         )
         _feel_at(loyalty, status, depth, listeners[:found], felt[:found], damping)
 
@@ -320,7 +319,7 @@ def _block_buffers(
 
 
 # How many senders ahead _arcs_by_block asks for a row's start (16 and 32 were alike at ten
-# million people, 64 slower).
+# million people, 64 slower: docs/performance.md, §6).
 _SENDERS_AHEAD = 16
 
 

@@ -119,7 +119,7 @@ def word_of_mouth_day(
     cap: float,
     damping: float,
     table: np.ndarray,
-    blocks: int,
+    block_bits: int,
     memo: tuple,
 ) -> tuple[np.ndarray, int, int]:
     """Who talks, and their listeners' loyalty moved by what they hear: the talkers and how
@@ -128,18 +128,19 @@ def word_of_mouth_day(
     Equal to :func:`word_of_mouth_heard`, then numpy's ``felt = np.tanh(heard)`` (through
     ``memo``, :func:`word_of_mouth_tanh`), then :func:`word_of_mouth_feel` of it with
     ``damping`` (:meth:`Population.feel_at <socialsim.population.Population.feel_at>`'s).
-    With ``blocks`` (:func:`~socialsim.fans.identification.listener_blocks`) above 0, equal to
+    With ``block_bits`` (:func:`~socialsim.fans.identification.listener_blocks`) above 0, equal to
     :func:`word_of_mouth_talkers`, then :func:`word_of_mouth_felt_in_blocks`.
     """
     loyalty, status, _, depth, segment = people
-    if blocks:
+    if block_bits:
         talkers, said, positive, negative = word_of_mouth_talkers(
             events, people, hazards, valence, boost, bitter_since
         )
         graph = indptr, indices, weights, weighted
         word_of_mouth_felt_in_blocks(
-            graph, talkers, said, segment, cross_segment, effect, cap, damping, people, blocks, memo
-        )
+            graph, talkers, said, segment, cross_segment, effect, cap, damping, people,
+            block_bits, memo,
+        )  # fmt: skip
         return talkers, positive, negative
     talkers, listeners, heard, positive, negative = word_of_mouth_heard(
         events,
@@ -283,9 +284,7 @@ def word_of_mouth_felt_in_blocks(
     arcs = _arcs_by_block(*graph, talkers, segment, bits)
     listeners, heard, slot_of = _block_buffers(arcs, segment.size, bits)
     for b in range(arcs[2].size - 1):
-        found = _block_sums(
-            arcs, b, bits, said, segment, cross_segment, slot_of, listeners, heard, 0
-        )
+        found = _block_sums(arcs, b, bits, said, segment, cross_segment, slot_of, listeners, heard)
         for k in range(found):
             heard[k] = effect * heard[k] / cap
         which, felt = word_of_mouth_tanh(heard[:found], memo)
