@@ -174,10 +174,11 @@ _BLOCK_BITS = 16
 
 
 # At ten million people a listener's entry in _spread's table is a cache miss per arc, and
-# their loyalty one more per listener when they feel it. Sorting the arcs by block of listeners first, in one pass that
-# counts them and one that places them (a radix sort's partition, the cache-conscious
-# "radix-cluster" of Manegold, Boncz & Kersten 2000, VLDB Journal 9:231), keeps every read of a
-# block inside it; a listener's arcs keep their order, so each sum is added as _spread adds it.
+# their loyalty one more per listener when they feel it. Sorting the arcs by block of listeners
+# first, in one pass that counts them and one that places them (a radix sort's partition, the
+# cache-conscious "radix-cluster" of Manegold, Boncz & Kersten 2000, VLDB Journal 9:231),
+# keeps every read of a block inside it; a listener's arcs keep their order, so each sum is
+# added as _spread adds it.
 @njit(cache=True)
 def _arcs_by_block(
     indptr: np.ndarray,

@@ -128,8 +128,8 @@ def word_of_mouth_day(
     Equal to :func:`word_of_mouth_heard`, then numpy's ``felt = np.tanh(heard)`` (through
     ``memo``, :func:`word_of_mouth_tanh`), then :func:`word_of_mouth_feel` of it with
     ``damping`` (:meth:`Population.feel_at <socialsim.population.Population.feel_at>`'s).
-    With ``block_bits`` (:func:`~socialsim.fans.identification.listener_blocks`) above 0, equal to
-    :func:`word_of_mouth_talkers`, then :func:`word_of_mouth_felt_in_blocks`.
+    With ``block_bits`` (:func:`~socialsim.fans.identification.listener_blocks`) above 0,
+    equal to :func:`word_of_mouth_talkers`, then :func:`word_of_mouth_felt_in_blocks`.
     """
     loyalty, status, _, depth, segment = people
     if block_bits:
