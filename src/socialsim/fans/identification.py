@@ -12,6 +12,7 @@ tie's strength. People identify with similar peers (homophily; McPherson, Smith-
 from __future__ import annotations
 
 import numpy as np
+from numba.cpython.unsafe.numbers import trailing_zeros
 
 from socialsim.kernels import njit, prefetch
 from socialsim.network.graph import SocialGraph, work_table
@@ -195,8 +196,8 @@ def _arcs_by_block(
     ``2**31`` in any graph), its tie strength (none unweighted), where each block's arcs start
     (one more entry than blocks) and each sender's segment.
 
-    :func:`_block_sums` over every block in turn gives :func:`_spread`'s people grouped by
-    block, blocks in order (first heard first in each), each feeling the same sum, bit for bit.
+    :func:`_block_sums` over every block in turn gives :func:`_spread`'s people in increasing
+    order, each feeling the same sum, bit for bit.
     """
     size = senders.size
     arcs = 0
@@ -247,6 +248,10 @@ def _arcs_by_block(
     return placed, placed_tie, start, own
 
 
+# A block's sums go into one entry per person of the block, a bit marking who has heard: the
+# listeners then come out in increasing order, so that feeling them reads loyalty, status and
+# depth forwards through the block instead of at random (at a million people, on a 1 MB L2,
+# that took the feel from 2.0–2.4 to 1.0–1.2 ms a day, its sums from 2.1–2.6 to 1.9–2.2).
 @njit(cache=True)
 def _block_sums(
     arcs: tuple,
@@ -255,30 +260,48 @@ def _block_sums(
     values: np.ndarray,
     segment: np.ndarray,
     cross_segment: float,
-    slot_of: np.ndarray,
+    sums: np.ndarray,
+    heard: np.ndarray,
     people: np.ndarray,
     felt: np.ndarray,
 ) -> int:
     """What each listener of block ``b`` of :func:`_arcs_by_block`'s ``arcs`` feels, summed
-    as :func:`_spread` sums it, written to the start of ``people`` and ``felt``; how many
-    listeners. ``slot_of`` holds -1 for each person of a block, and does again on return."""
+    as :func:`_spread` sums it, written to the start of ``people`` and ``felt`` in increasing
+    order of person; how many listeners. ``sums`` has room for a block's people (what it holds
+    is of no account) and ``heard`` one bit for each (all 0, and all 0 again on return)."""
     placed, placed_tie, start, own = arcs
-    base, found = b << bits, 0
-    for c in range(start[b], start[b + 1]):
+    base = b << bits
+    end = start[b + 1]
+    for c in range(start[b], end):
+        if c + _PLACED_AHEAD < end:  # a block's sums fill the L2: asked for ahead
+            ahead = placed[c + _PLACED_AHEAD] >> 32
+            prefetch(sums, ahead - base)
+            prefetch(segment, ahead)
         v, k = placed[c] >> 32, placed[c] & 0xFFFFFFFF
         effect = values[k] * (1.0 if own[k] == segment[v] else cross_segment)
         if placed_tie.size:
             effect *= placed_tie[c]
-        slot = slot_of[v - base]
-        if slot >= 0:
-            felt[slot] += effect
-        else:
-            slot_of[v - base] = found
-            people[found], felt[found] = v, effect
+        j = v - base
+        bit = np.uint64(1) << np.uint64(j & 63)
+        mark = heard[j >> 6]
+        # The first effect as it is, not added to 0.0: -0.0 stays -0.0, as in _spread.
+        sums[j] = sums[j] + effect if mark & bit else effect
+        heard[j >> 6] = mark | bit
+    found = 0
+    for word in range(heard.size):
+        marks = heard[word]
+        while marks:
+            j = (word << 6) + int(trailing_zeros(marks))
+            people[found], felt[found] = base + j, sums[j]
             found += 1
-    for slot in range(found):
-        slot_of[people[slot] - base] = -1
+            marks &= marks - np.uint64(1)  # the lowest mark taken
+        heard[word] = 0
     return found
+
+
+# How far ahead _block_sums asks for a listener's sum and segment, in arcs (at a million
+# people, 32 to 128 were alike and 16 slower).
+_PLACED_AHEAD = 64
 
 
 @njit(cache=True)
@@ -297,10 +320,10 @@ def _felt_in_blocks(
     ``people`` the ``loyalty``, ``status``, ``depth`` and ``damping`` that ``feel_at`` takes."""
     loyalty, status, depth, damping = people
     arcs_by_block = _arcs_by_block(*graph, senders, segment, bits)
-    listeners, felt, slot_of = _block_buffers(arcs_by_block, segment.size, bits)
+    sums, heard, listeners, felt = _block_buffers(arcs_by_block, segment.size, bits)
     for b in range(arcs_by_block[2].size - 1):
         found = _block_sums(
-            arcs_by_block, b, bits, values, segment, cross_segment, slot_of, listeners, felt
+            arcs_by_block, b, bits, values, segment, cross_segment, sums, heard, listeners, felt
         )
         _feel_at(loyalty, status, depth, listeners[:found], felt[:found], damping)
 
@@ -308,15 +331,16 @@ def _felt_in_blocks(
 @njit(cache=True)
 def _block_buffers(
     arcs_by_block: tuple, n_nodes: int, bits: int
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Room for the listeners of the widest block of :func:`_arcs_by_block`'s arcs and what
-    they feel, and a block's slots, cleared (for :func:`_block_sums`)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Room for :func:`_block_sums`: a block's sums and its bits of who heard (cleared), and
+    the listeners of the widest block of :func:`_arcs_by_block`'s arcs and what they feel."""
     start = arcs_by_block[2]
     widest = 0
     for b in range(start.size - 1):
         widest = max(widest, start[b + 1] - start[b])
-    slot_of = np.full(min(1 << bits, n_nodes), -1, np.int64)
-    return np.empty(widest, dtype=np.int64), np.empty(widest), slot_of
+    size = min(1 << bits, n_nodes)
+    heard = np.zeros((size + 63) >> 6, np.uint64)
+    return np.empty(size), heard, np.empty(widest, dtype=np.int64), np.empty(widest)
 
 
 # How many senders ahead _arcs_by_block asks for a row's start (16 and 32 were alike at ten

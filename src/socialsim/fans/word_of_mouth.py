@@ -282,9 +282,11 @@ def word_of_mouth_felt_in_blocks(
     no loyalty."""
     loyalty, status, _, depth, _ = people
     arcs = _arcs_by_block(*graph, talkers, segment, bits)
-    listeners, heard, slot_of = _block_buffers(arcs, segment.size, bits)
+    sums, marks, listeners, heard = _block_buffers(arcs, segment.size, bits)
     for b in range(arcs[2].size - 1):
-        found = _block_sums(arcs, b, bits, said, segment, cross_segment, slot_of, listeners, heard)
+        found = _block_sums(
+            arcs, b, bits, said, segment, cross_segment, sums, marks, listeners, heard
+        )
         for k in range(found):
             heard[k] = effect * heard[k] / cap
         which, felt = word_of_mouth_tanh(heard[:found], memo)
