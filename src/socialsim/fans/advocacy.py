@@ -27,9 +27,17 @@ import numpy as np
 from socialsim.brand.compiled import numpy_sum
 from socialsim.chance import hazard
 from socialsim.day import Counts, phase
-from socialsim.fans.identification import _felt_in_blocks, _spread, arcs, listener_blocks
+from socialsim.fans.identification import (
+    _ARCS_AHEAD,
+    _ask_rows,
+    _felt_in_blocks,
+    _next_arc,
+    _spread,
+    arcs,
+    listener_blocks,
+)
 from socialsim.interactions import Channel, Kind, interactions_row
-from socialsim.kernels import generator_of, njit, outputs, stream_handle
+from socialsim.kernels import generator_of, njit, outputs, prefetch, stream_handle
 from socialsim.network.graph import SocialGraph, work_table
 from socialsim.population import CHURNED, FAN, PROMOTER, Population, _feel_at, _shift
 from socialsim.posts import COMPLAINT, NEED, PRAISE
@@ -166,9 +174,21 @@ def advocacy_watching(
         return np.stack([watching, watching * rate])
     """
     watching = np.zeros((2, authors.size))
+    # At a million people each onlooker's entries miss the cache: a walk _ARCS_AHEAD arcs
+    # ahead asks for them, and for the rows it goes through, as _spread's does.
+    k_ahead, arc_ahead, end_ahead = -1, 0, 0
+    for _ in range(_ARCS_AHEAD):
+        k_ahead, arc_ahead, end_ahead = _next_arc(indptr, authors, k_ahead, arc_ahead, end_ahead)
     for k in range(authors.size):
         u = authors[k]
+        _ask_rows(indptr, indices, authors, k)
         for arc in range(indptr[u], indptr[u + 1]):
+            if k_ahead < authors.size:
+                prefetch(status, indices[arc_ahead])
+                prefetch(loyalty, indices[arc_ahead])
+                k_ahead, arc_ahead, end_ahead = _next_arc(
+                    indptr, authors, k_ahead, arc_ahead, end_ahead
+                )
             w = indices[arc]
             # Adding 0.0 for the others changes nothing (the sum starts at +0.0), so their
             # depth is not read: at a million people, a cache miss saved per onlooker.
