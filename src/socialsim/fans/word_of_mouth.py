@@ -233,11 +233,14 @@ def word_of_mouth_talkers(
     said = np.empty(maybe.size)
     n = 0
     for k in range(maybe.size):
-        if k + _AHEAD < maybe.size:  # at a million people, each entry is a cache miss
-            ahead = maybe[k + _AHEAD]
-            prefetch(status, ahead)
-            prefetch(loyalty, ahead)
-            prefetch(depth, ahead)
+        # At a million people each entry is a cache miss: a candidate's status is asked for
+        # first, and their loyalty and depth only if they are a fan (most candidates are
+        # not: at ten million people, replaying day 30, 7.7 ms a day instead of 10.2).
+        if k + 2 * _AHEAD < maybe.size:
+            prefetch(status, maybe[k + 2 * _AHEAD])
+        if k + _AHEAD < maybe.size and status[maybe[k + _AHEAD]] == FAN:
+            prefetch(loyalty, maybe[k + _AHEAD])
+            prefetch(depth, maybe[k + _AHEAD])
         i = maybe[k]
         if status[i] == FAN:
             role = 1 + (loyalty[i] < PROMOTER) + (loyalty[i] < DETRACTOR)
