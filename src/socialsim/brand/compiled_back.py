@@ -18,9 +18,9 @@ import numpy as np
 from socialsim.brand.compiled import numpy_sum, replies_change, replies_unheard
 from socialsim.fans.identification import _spread
 from socialsim.interactions import interactions_row
-from socialsim.kernels import generator_of, njit
+from socialsim.kernels import generator_of, njit, prefetch
 from socialsim.network.csr import sums_of
-from socialsim.population import _feel_at, _shift
+from socialsim.population import _AHEAD, _feel_at, _shift
 
 __all__ = [
     "costs_labels",
@@ -259,7 +259,15 @@ def onlookers_felt(people, felt, status, table):  # pragma: no cover
         people, felt, float(felt[status[people] != CHURNED].sum())
     """
     people, felt = sums_of(people, felt, table)
-    return people, felt, numpy_sum(felt[status[people] != 2])
+    listening = np.empty(people.size)
+    count = 0
+    for k in range(people.size):
+        if k + _AHEAD < people.size:  # at ten million people, each status is a cache miss
+            prefetch(status, people[k + _AHEAD])
+        if status[people[k]] != 2:
+            listening[count] = felt[k]
+            count += 1
+    return people, felt, numpy_sum(listening[:count])
 
 
 @njit(cache=True)

