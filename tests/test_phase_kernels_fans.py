@@ -316,6 +316,44 @@ def test_a_spread_in_blocks_gives_each_listener_the_same_sum_in_increasing_order
     assert np.all(np.diff(people) > 0)
 
 
+@pytest.mark.parametrize("seed", range(12))
+def test_a_spread_over_short_rows_and_empty_last_rows_equals_numpys_sums(seed):
+    # The walks ahead ask for rows and arcs up to 16 senders past the one summed. Rows of 0 to
+    # 3 arcs and a graph whose last people have none (a row that starts at the arc count)
+    # take those asks to the end of every array; test_kernel_bounds runs this with every
+    # read, prefetches included, bounds-checked.
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 60))
+    quiet = int(rng.integers(1, n))  # the last `quiet` people follow no one
+    m = int(rng.integers(0, 2 * (n - quiet) + 1))
+    weights = rng.uniform(0.1, 2.0, m) if seed % 2 else None
+    graph = SocialGraph.from_edges(
+        rng.integers(0, n - quiet, m), rng.integers(0, n, m), n_nodes=n, directed=True,
+        weights=weights,
+    )  # fmt: skip
+    assert graph.indptr[n - quiet] == graph.indices.size  # the quiet rows start at the end
+    senders = np.r_[rng.integers(0, n, int(rng.integers(0, 40))), n - 1]
+    values, cross = rng.normal(size=senders.size), float(rng.random())
+    segment = rng.integers(0, 2, n).astype(np.int8)
+    listener, effect = [], []
+    for value, u in zip(values, senders, strict=True):
+        row = slice(graph.indptr[u], graph.indptr[u + 1])
+        heard = graph.indices[row]
+        tie = graph.weights[row] if seed % 2 else 1.0
+        listener.append(heard)
+        effect.append(value * np.where(segment[heard] == segment[u], 1.0, cross) * tie)
+    listener = np.concatenate(listener)
+    expected_people = np.unique(listener)
+    expected_felt = np.bincount(listener, np.concatenate(effect), n)[expected_people]
+    for people, felt in (
+        spread(graph, senders, values, segment, cross),
+        spread_in_blocks(graph, senders, values, segment, cross, bits=1),
+    ):
+        order = np.argsort(people)
+        assert people[order].tolist() == expected_people.tolist()
+        assert np.array_equal(felt[order], expected_felt)  # -0.0 == 0.0
+
+
 @pytest.mark.parametrize("seed", range(2))
 def test_a_run_in_blocks_moves_every_number_as_the_table_does(seed, monkeypatch):
     # Blocks pay from a million people (listener_blocks), up to the most a graph holds; a

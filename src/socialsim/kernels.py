@@ -203,7 +203,10 @@ def prefetch(typingctx: Any, array: Any, index: Any) -> Any:
 
     A hint with no effect on any value: a loop over people at random (a million people's
     arrays do not fit in the cache) asks for the entries of a few iterations later, so that
-    their loads overlap instead of waiting one after another. ``index`` must be in bounds.
+    their loads overlap instead of waiting one after another. ``index`` must be in bounds;
+    where the kernel checks its reads' bounds (``boundscheck=True``, or ``NUMBA_BOUNDSCHECK=1``
+    for every kernel), a prefetch checks its index as a read would and raises
+    :class:`IndexError` out of them.
 
     Examples
     --------
@@ -223,7 +226,14 @@ def prefetch(typingctx: Any, array: Any, index: Any) -> Any:
         kind = signature.args[0]
         data = context.make_array(kind)(context, builder, arguments[0])
         item = cgutils.get_item_pointer(
-            context, builder, kind, data, [arguments[1]], wraparound=False
+            context,
+            builder,
+            kind,
+            data,
+            # The bounds check compares at numba's index width, as a read's does.
+            [context.cast(builder, arguments[1], signature.args[1], types.intp)],
+            wraparound=False,
+            boundscheck=context.enable_boundscheck,
         )
         byte = ir.IntType(8).as_pointer()
         word = ir.IntType(32)

@@ -164,7 +164,8 @@ def triage_listed(
     if np.any(author < 0):
         rng = generator_of(handle)
         free = triage_missed_free(author, missed_author)
-        rng.shuffle(free)
+        if free.size > 1:  # one or none draws nothing; numba's shuffle reads past an empty one
+            rng.shuffle(free)
         listed, anyone = triage_stand_ins(author, label, missed_author, missed_kind, free)
         drawn = rng.integers(0, people, anyone)
         j = 0
