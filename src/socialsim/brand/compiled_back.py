@@ -20,7 +20,7 @@ from socialsim.fans.identification import _spread
 from socialsim.interactions import interactions_row
 from socialsim.kernels import generator_of, njit, prefetch
 from socialsim.network.csr import sums_of
-from socialsim.population import _AHEAD, _feel_at, _shift
+from socialsim.population import _AHEAD, CHURNED, _feel_at, _shift
 
 __all__ = [
     "costs_labels",
@@ -264,7 +264,7 @@ def onlookers_felt(people, felt, status, table):  # pragma: no cover
     for k in range(people.size):
         if k + _AHEAD < people.size:  # at ten million people, each status is a cache miss
             prefetch(status, people[k + _AHEAD])
-        if status[people[k]] != 2:
+        if status[people[k]] != CHURNED:
             listening[count] = felt[k]
             count += 1
     return people, felt, numpy_sum(listening[:count])

@@ -12,6 +12,10 @@ tie's strength. People identify with similar peers (homophily; McPherson, Smith-
 from __future__ import annotations
 
 import numpy as np
+
+# numba's count of a word's trailing zero bits (LLVM's cttz), a single instruction. Its module
+# is numba's own, not public API: if a numba release moves it, importing this module fails,
+# and so does every test.
 from numba.cpython.unsafe.numbers import trailing_zeros
 
 from socialsim.kernels import njit, prefetch
@@ -167,7 +171,7 @@ def listener_blocks(n_nodes: int) -> int:
 # talkers of day 100 (docs/performance.md, §6), medians of six calls: at ten million people
 # (1.9M arcs) the spread summed block by block took 58 ms instead of 77 and its listeners, in
 # block order, felt in 21 ms instead of 50; at a million 3.2 and 1.7 ms instead of 4.4 and 2.4;
-# at 100,000 the spread took 0.26 ms instead of 0.18. Blocks of 65,536 people: a block's slots
+# at 100,000 the spread took 0.26 ms instead of 0.18. Blocks of 65,536 people: a block's sums
 # (512 kB) and segments stay in the cache (2**17 and 2**18 were slower).
 _BLOCKS_FROM = 1_000_000
 _BLOCK_BITS = 16
@@ -354,7 +358,10 @@ _SENDERS_AHEAD = 16
 
 
 # How many senders ahead a walk over their arcs asks for a row (and twice as far for where it
-# starts): the walk ahead of _spread reads the rows it goes through, and waited for each.
+# starts): the walk ahead of _spread reads the rows it goes through, and waited for each. The
+# asks count from the sender being summed, not from the walk ahead: they come in time for it
+# while its _ARCS_AHEAD arcs span fewer senders than this, rows of 8 arcs or more; over
+# shorter rows (a graph of a few arcs a person) the walk ahead outruns them.
 # Replaying day 200 at a million people from a cold cache, defence's and help's counts of
 # watchers (given a walk ahead at the same time) took 0.47 and 1.12 ms instead of 0.68 and 1.78.
 _ROWS_AHEAD = 8
