@@ -318,10 +318,10 @@ def test_a_spread_in_blocks_gives_each_listener_the_same_sum_in_increasing_order
 
 @pytest.mark.parametrize("seed", range(12))
 def test_a_spread_over_short_rows_and_empty_last_rows_equals_numpys_sums(seed):
-    # The walks ahead ask for rows and arcs up to 16 senders past the one summed. Rows of 0 to
-    # 3 arcs and a graph whose last people have none (a row that starts at the arc count)
-    # take those asks to the end of every array; test_kernel_bounds runs this with every
-    # read, prefetches included, bounds-checked.
+    # The walks ahead ask for rows and arcs up to 16 senders past the one summed. Rows of a
+    # few arcs (two a person at most, on average) and a graph whose last people have none (a
+    # row that starts at the arc count) take those asks to the end of every array;
+    # test_kernel_bounds runs this with every read, prefetches included, bounds-checked.
     rng = np.random.default_rng(seed)
     n = int(rng.integers(2, 60))
     quiet = int(rng.integers(1, n))  # the last `quiet` people follow no one

@@ -203,10 +203,10 @@ def prefetch(typingctx: Any, array: Any, index: Any) -> Any:
 
     A hint with no effect on any value: a loop over people at random (a million people's
     arrays do not fit in the cache) asks for the entries of a few iterations later, so that
-    their loads overlap instead of waiting one after another. ``index`` must be in bounds;
-    where the kernel checks its reads' bounds (``boundscheck=True``, or ``NUMBA_BOUNDSCHECK=1``
-    for every kernel), a prefetch checks its index as a read would and raises
-    :class:`IndexError` out of them.
+    their loads overlap instead of waiting one after another. ``index`` is an integer, and
+    must be in ``[0, len(array))``: no wraparound. Where the kernel checks its reads' bounds
+    (``boundscheck=True``, or ``NUMBA_BOUNDSCHECK=1`` for every kernel), a prefetch checks its
+    index too, and raises :class:`IndexError` outside that range (-1 included).
 
     Examples
     --------
@@ -247,6 +247,8 @@ def prefetch(typingctx: Any, array: Any, index: Any) -> Any:
         builder.call(hint, [builder.bitcast(item, byte), read, keep, data_cache])
         return context.get_dummy_value()
 
+    if not isinstance(index, types.Integer):  # a float would be cast, and ask for another entry
+        return None
     return types.void(array, index), codegen
 
 
