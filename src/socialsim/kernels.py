@@ -221,6 +221,8 @@ def prefetch(typingctx: Any, array: Any, index: Any) -> Any:
     >>> total_at(np.arange(5.0), np.array([4, 0, 2]))
     6.0
     """
+    if not isinstance(index, types.Integer):  # a float would be cast, and ask for another entry
+        return None
 
     def codegen(context: Any, builder: Any, signature: Any, arguments: Any) -> Any:
         kind = signature.args[0]
@@ -247,8 +249,6 @@ def prefetch(typingctx: Any, array: Any, index: Any) -> Any:
         builder.call(hint, [builder.bitcast(item, byte), read, keep, data_cache])
         return context.get_dummy_value()
 
-    if not isinstance(index, types.Integer):  # a float would be cast, and ask for another entry
-        return None
     return types.void(array, index), codegen
 
 
