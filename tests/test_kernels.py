@@ -1,4 +1,5 @@
-"""The compiled kernels' disk cache: used across processes, never a reason to fail.
+"""The compiled kernels' helpers: their disk cache, used across processes and never a reason
+to fail; and their stable sort, which must give numpy's order entry for entry.
 
 A read-only install folder and an unwritable home (a container, a service account) are
 simulated, root or not: numba is allowed only its user-provided and user-wide cache locators
@@ -14,9 +15,12 @@ import sys
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from socialsim.kernels import _private_folder
+from socialsim.kernels import _FEW, _private_folder, stably_sorted
 
 # Every kernel of a run is defined through socialsim.kernels.njit on importing the model (where
 # numba, left alone, would refuse to define one); one small kernel is then compiled and run.
@@ -90,3 +94,66 @@ def test_a_temporary_folder_someone_else_could_write_is_not_used(tmp_path, monke
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     shared.chmod(0o700)
     assert Path(_private_folder()) == shared
+
+
+# ----------------------------------------------------------------------------- stably_sorted
+# Values from a small pool tie often; the pool holds both zeros, both infinities, NaNs of both
+# signs and subnormals, the values a sort by bits could put out of numpy's order.
+POOL = [0.0, -0.0, 1.0, -1.0, 2.5, np.inf, -np.inf, np.nan, -np.nan, 5e-324, -5e-324, 1e300]
+
+
+def numpy_order(positions: np.ndarray, values: np.ndarray) -> np.ndarray:
+    return positions[np.argsort(values[positions], kind="stable")]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(st.sampled_from(POOL), st.floats(allow_nan=True)), min_size=1, max_size=300
+    ),
+    data=st.data(),
+)
+def test_stably_sorted_gives_numpys_stable_order(values, data):
+    values = np.array(values)
+    n = data.draw(st.integers(0, 2 * values.size))  # both the insertion and the radix sort
+    positions = np.array(
+        data.draw(st.lists(st.integers(0, values.size - 1), min_size=n, max_size=n)), np.int64
+    )
+    got = stably_sorted(positions, values)
+    np.testing.assert_array_equal(got, numpy_order(positions, values))
+    assert got is not positions
+
+
+@pytest.mark.parametrize("n", [_FEW - 1, _FEW, 5_000])
+def test_stably_sorted_keeps_the_order_of_ties_and_puts_nan_last(n):
+    rng = np.random.default_rng(n)
+    values = rng.choice(POOL, size=n)
+    positions = rng.permutation(n).astype(np.int64)
+    got = stably_sorted(positions, values)
+    np.testing.assert_array_equal(got, numpy_order(positions, values))
+    # The zeros in the order they came, whichever their sign; the NaNs last, likewise.
+    zeros = positions[values[positions] == 0.0]
+    np.testing.assert_array_equal(got[np.isin(got, zeros)], zeros)
+    nans = positions[np.isnan(values[positions])]
+    np.testing.assert_array_equal(got[n - nans.size :], nans)
+
+
+def test_two_stable_sorts_give_the_care_teams_priority_order():
+    # Keys and arrivals with many ties: by key, then by arrival, then by position (lexsort).
+    rng = np.random.default_rng(3)
+    key = rng.integers(0, 3, 2_000).astype(float)
+    arrival = rng.integers(0, 50, 2_000) / 4.0
+    positions = np.flatnonzero(rng.random(2_000) < 0.7)
+    got = stably_sorted(stably_sorted(positions, arrival), key)
+    np.testing.assert_array_equal(got, positions[np.lexsort((arrival[positions], key[positions]))])
+
+
+@pytest.mark.parametrize("odd", [0, 1, _FEW + 3])
+def test_stably_sorted_moves_the_one_value_that_differs(odd):
+    # A byte shared by all but one value still needs its pass (a radix sort may skip a byte
+    # only when every value shares it).
+    values = np.ones(_FEW + 10)
+    values[odd] = 0.5
+    got = stably_sorted(np.arange(values.size), values)
+    assert got[0] == odd
+    np.testing.assert_array_equal(got, numpy_order(np.arange(values.size), values))

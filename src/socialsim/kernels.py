@@ -56,7 +56,7 @@ from llvmlite import ir
 from numba.core import cgutils, config, types
 from numba.core.extending import intrinsic
 
-__all__ = ["generator_of", "njit", "outputs", "prefetch", "stream_handle"]
+__all__ = ["generator_of", "njit", "outputs", "prefetch", "stably_sorted", "stream_handle"]
 
 # What numba says when no cache folder can be written; any other error is a real one.
 _NO_LOCATOR = "no locator available"
@@ -250,6 +250,93 @@ def prefetch(typingctx: Any, array: Any, index: Any) -> Any:
         return context.get_dummy_value()
 
     return types.void(array, index), codegen
+
+
+# ----------------------------------------------------------------------------- sorting
+# Below this many entries an insertion sort beats the radix sort's 256-entry counts.
+_FEW = 48
+_SIGN = np.uint64(1 << 63)
+_LAST = np.uint64(0xFFFF_FFFF_FFFF_FFFF)  # NaN's place: after every number, +inf included
+_BYTE = np.uint64(0xFF)
+
+
+@njit(cache=True)
+def stably_sorted(positions: np.ndarray, values: np.ndarray) -> np.ndarray:  # pragma: no cover
+    """``positions`` ordered by ``values`` at them, ties in the order they came:
+    ``positions[np.argsort(values[positions], kind="stable")]``, for compiled callers.
+
+    The same order as numpy's and numba's stable sorts, entry for entry: ``-0.0`` ties with
+    ``0.0``, NaN comes after every number (``inf`` included), NaNs in the order they came. A
+    radix sort on the values' bits (Knuth, *The Art of Computer Programming* vol. 3, §5.2.5):
+    a byte a pass, least significant first, each pass stable; a byte that every value shares
+    leaves the order as it is and is skipped. Some five times as fast as numba's merge sort
+    on the ten thousand posts a million people's care team sorts every day (docs/performance.md).
+
+    Parameters
+    ----------
+    positions : numpy.ndarray of int64, shape (n,)
+        Positions in ``values``.
+    values : numpy.ndarray of float64
+        The sort keys, read at ``positions``.
+
+    Returns
+    -------
+    numpy.ndarray of int64, shape (n,)
+        ``positions``, reordered (a new array).
+
+    Examples
+    --------
+    >>> values = np.array([2.0, np.nan, -0.0, 1.0, 0.0, -np.inf])
+    >>> stably_sorted(np.array([0, 1, 2, 3, 4, 5]), values).tolist()
+    [5, 2, 4, 3, 0, 1]
+    >>> stably_sorted(np.array([4, 0, 2]), values).tolist()  # 0.0 before -0.0: as they came
+    [4, 2, 0]
+    """
+    n = positions.size
+    # Each value's bits as an unsigned integer in the values' order: a positive float's bits
+    # with the sign set, a negative one's all flipped; the two zeros as one.
+    floats = np.empty(n)
+    for i in range(n):
+        value = values[positions[i]]
+        floats[i] = 0.0 if value == 0.0 else value
+    keys = floats.view(np.uint64)
+    for i in range(n):
+        if np.isnan(floats[i]):
+            keys[i] = _LAST
+        elif keys[i] & _SIGN:
+            keys[i] = ~keys[i]
+        else:
+            keys[i] |= _SIGN
+    order = positions.copy()
+    if n < _FEW:
+        for i in range(1, n):
+            key, at, j = keys[i], order[i], i
+            while j > 0 and keys[j - 1] > key:  # strictly greater: ties keep their order
+                keys[j], order[j] = keys[j - 1], order[j - 1]
+                j -= 1
+            keys[j], order[j] = key, at
+        return order
+    counts = np.zeros((8, 256), np.int64)
+    for i in range(n):
+        key = keys[i]
+        for byte in range(8):
+            counts[byte, (key >> np.uint64(8 * byte)) & _BYTE] += 1
+    spare_keys, spare = np.empty(n, np.uint64), np.empty(n, np.int64)
+    for byte in range(8):
+        shift, count = np.uint64(8 * byte), counts[byte]
+        if count[(keys[0] >> shift) & _BYTE] == n:
+            continue
+        total = 0
+        for digit in range(256):
+            count[digit], total = total, total + count[digit]
+        for i in range(n):
+            digit = (keys[i] >> shift) & _BYTE
+            j = count[digit]
+            count[digit] = j + 1
+            spare_keys[j], spare[j] = keys[i], order[i]
+        keys, spare_keys = spare_keys, keys
+        order, spare = spare, order
+    return order
 
 
 # ----------------------------------------------------------------------------- outputs

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from socialsim.kernels import njit
+from socialsim.kernels import njit, stably_sorted
 
 __all__ = ["serve", "shift_starts"]
 
@@ -86,11 +86,8 @@ def shift_starts(ready, key, arrival, service, start, end, staff, busy):  # prag
     """
     if staff == 0 or ready.size == 0 or end <= start:
         return np.full(ready.size, np.nan), busy[busy > start]
-    early = np.flatnonzero(ready <= start)
-    early = early[np.argsort(arrival[early], kind="mergesort")]
-    early = early[np.argsort(key[early], kind="mergesort")]
-    late = np.flatnonzero(ready > start)
-    late = late[np.argsort(ready[late], kind="mergesort")]
+    early = stably_sorted(stably_sorted(np.flatnonzero(ready <= start), arrival), key)
+    late = stably_sorted(np.flatnonzero(ready > start), ready)
     return _serve(ready, key, arrival, service, early, late, start, end, staff, busy)
 
 
