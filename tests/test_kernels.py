@@ -1,5 +1,5 @@
-"""The compiled kernels' helpers: their disk cache, used across processes and never a reason
-to fail; and their stable sort, which must give numpy's order entry for entry.
+"""The compiled kernels' helpers: their disk cache, used across processes, never a reason to
+fail and never stale; and their stable sort, which must give numpy's order entry for entry.
 
 A read-only install folder and an unwritable home (a container, a service account) are
 simulated, root or not: numba is allowed only its user-provided and user-wide cache locators
@@ -8,7 +8,9 @@ simulated, root or not: numba is allowed only its user-provided and user-wide ca
 
 from __future__ import annotations
 
+import ast
 import os
+import shutil
 import stat
 import subprocess
 import sys
@@ -20,7 +22,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from socialsim.kernels import _FEW, _private_folder, stably_sorted
+from socialsim.kernels import _FEW, _FRONT_END, _private_folder, model_stamp, stably_sorted
 
 # Every kernel of a run is defined through socialsim.kernels.njit on importing the model (where
 # numba, left alone, would refuse to define one); one small kernel is then compiled and run.
@@ -94,6 +96,98 @@ def test_a_temporary_folder_someone_else_could_write_is_not_used(tmp_path, monke
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     shared.chmod(0o700)
     assert Path(_private_folder()) == shared
+
+
+# A kernel of one file (servers.py) calling a kernel of another (kernels.py's sort).
+SERVE = (
+    "import numpy as np\n"
+    "from socialsim.brand.servers import serve\n"
+    "begin, _ = serve(np.zeros(3), np.array([2.0, 0.0, 1.0]), np.zeros(3), np.ones(3), "
+    "(0.0, 8.0), 1, [])\n"
+    "print(begin.tolist())\n"
+)
+
+
+def copy_of_the_package(tmp_path: Path) -> Path:
+    package = Path(__file__).resolve().parents[1] / "src" / "socialsim"
+    copy = tmp_path / "src" / "socialsim"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+@pytest.mark.slow
+def test_a_cached_kernel_compiles_again_when_a_kernel_it_calls_changes(tmp_path):
+    copy = copy_of_the_package(tmp_path)
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(copy.parent),
+        "NUMBA_CACHE_DIR": str(tmp_path / "cache"),
+        "NUMBA_DEBUG_CACHE": "1",
+    }
+    first = python(SERVE, env)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout.splitlines()[-1] == "[2.0, 0.0, 1.0]"  # the lowest key first
+    # A change to the front end leaves the cached kernels valid.
+    cli = copy / "cli" / "__init__.py"
+    cli.write_text(cli.read_text() + "\n# changed\n")
+    again = python(SERVE, env)
+    assert "data loaded from" in again.stdout and "data saved to" not in again.stdout
+    # The sort turned around in kernels.py; servers.py, whose kernel calls it, unchanged.
+    kernels = copy / "kernels.py"
+    text = kernels.read_text()
+    assert text.count("keys[j - 1] > key:") == 1
+    kernels.write_text(text.replace("keys[j - 1] > key:", "keys[j - 1] < key:"))
+    changed = python(SERVE, env)
+    assert changed.returncode == 0, changed.stderr
+    assert changed.stdout.splitlines()[-1] == "[0.0, 2.0, 1.0]"  # the highest key first
+
+
+def test_the_model_stamp_covers_the_model_and_not_the_front_end(tmp_path):
+    copy = copy_of_the_package(tmp_path)
+    stamp = model_stamp(str(copy))
+    assert stamp == model_stamp.__wrapped__(str(copy))  # the same walk gives the same digest
+    for front in _FRONT_END:
+        first = sorted((copy / front).rglob("*.py"))[0]
+        first.write_text(first.read_text() + "\n# changed\n")
+    assert model_stamp.__wrapped__(str(copy)) == stamp
+    for model in ("population.py", "fans/depth.py", "network/csr.py"):
+        source = copy / model
+        kept = source.read_text()
+        source.write_text(kept + "\n# changed\n")
+        assert model_stamp.__wrapped__(str(copy)) != stamp, model
+        source.write_text(kept)
+    assert stably_sorted._cache._cache_file._source_stamp[1] == model_stamp()
+
+
+def test_no_module_with_compiled_code_imports_the_front_end():
+    # What a kernel can read (the modules its own imports, however indirectly), outside the
+    # front end: otherwise a change there would leave cached kernels stale.
+    package = Path(__file__).resolve().parents[1] / "src" / "socialsim"
+    modules = {
+        ".".join(("socialsim", *path.relative_to(package).with_suffix("").parts)).removesuffix(
+            ".__init__"
+        ): path
+        for path in package.rglob("*.py")
+    }
+
+    def imported(path: Path) -> set[str]:
+        names = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names}
+            elif isinstance(node, ast.Import):
+                names |= {a.name for a in node.names}
+        return {name for name in names if name in modules}
+
+    compiled = [m for m, path in modules.items() if "njit(" in path.read_text(encoding="utf-8")]
+    assert "socialsim.brand.servers" in compiled
+    reached, todo = set(compiled), list(compiled)
+    while todo:
+        for name in imported(modules[todo.pop()]) - reached:
+            reached.add(name)
+            todo.append(name)
+    front = {m for m in reached if m.split(".")[1] in _FRONT_END}
+    assert not front, f"modules with compiled code reach the front end: {sorted(front)}"
 
 
 # ----------------------------------------------------------------------------- stably_sorted

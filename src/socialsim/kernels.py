@@ -7,7 +7,11 @@ user's cache folder, and when none of them is writable (a read-only install and 
 home: a container, a service account) it refuses to define the function at all, so every
 command, ``socialsim --help`` included, would end in a traceback. :func:`njit` then keeps the
 cache in a private folder of the system's temporary directory (one per user, so later processes
-find it), and when even that fails, compiles in each process without a cache.
+find it), and when even that fails, compiles in each process without a cache. A cached kernel
+is loaded only while the model's sources are those it was compiled from (:func:`model_stamp`):
+any change to them, a ``git pull`` on an editable install say, compiles every kernel again
+on first use (about two minutes on two cores), where numba alone would keep running a kernel
+compiled before a change to another file it calls.
 
 A kernel may also draw from a phase's stream: :func:`stream_handle` gives the stream's
 addresses as a small array and, inside the kernel, :func:`generator_of` turns them back into
@@ -42,6 +46,7 @@ True
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import stat
 import tempfile
@@ -56,7 +61,15 @@ from llvmlite import ir
 from numba.core import cgutils, config, types
 from numba.core.extending import intrinsic
 
-__all__ = ["generator_of", "njit", "outputs", "prefetch", "stably_sorted", "stream_handle"]
+__all__ = [
+    "generator_of",
+    "model_stamp",
+    "njit",
+    "outputs",
+    "prefetch",
+    "stably_sorted",
+    "stream_handle",
+]
 
 # What numba says when no cache folder can be written; any other error is a real one.
 _NO_LOCATOR = "no locator available"
@@ -81,19 +94,63 @@ def njit(*, cache: bool = True, **options: Any) -> Callable[[Callable], Callable
     def decorate(function: Callable) -> Callable:
         if cache:
             try:
-                return numba.njit(cache=True, **options)(function)
+                return _stamped(numba.njit(cache=True, **options)(function))
             except RuntimeError as error:
                 if _NO_LOCATOR not in str(error):
                     raise
             if _use_private_cache():
                 try:
-                    return numba.njit(cache=True, **options)(function)
+                    return _stamped(numba.njit(cache=True, **options)(function))
                 except RuntimeError as error:
                     if _NO_LOCATOR not in str(error):
                         raise
         return numba.njit(**options)(function)
 
     return decorate
+
+
+# The front end: no kernel reads these (a test checks that no module with compiled code
+# imports them, however indirectly), so changing them leaves the cached kernels valid.
+_FRONT_END = ("cli", "dashboard", "studies")
+
+
+def _stamped(kernel: Any) -> Any:
+    """``kernel``, whose cached code is valid only for today's model sources.
+
+    numba checks a cached kernel against its own file alone, while a kernel's code also holds
+    the kernels it calls and the constants it reads from other files: after a change there
+    (a ``git pull`` on an editable install), it would load and run the code compiled before.
+    The stamp it checks becomes its file's and :func:`model_stamp`'s, so any change to the
+    model's sources compiles every kernel again (numba's private ``_cache``; with another
+    numba that lacks it, numba's own check stays).
+    """
+    index = getattr(getattr(kernel, "_cache", None), "_cache_file", None)
+    if index is not None and hasattr(index, "_source_stamp"):
+        index._source_stamp = (index._source_stamp, model_stamp())
+    return kernel
+
+
+@lru_cache(maxsize=8)  # the package, and in tests copies of it
+def model_stamp(package: str = os.path.dirname(__file__)) -> str:
+    """A digest of the model's sources: every ``.py`` file of ``package`` but the front end's.
+
+    >>> len(model_stamp())
+    64
+    """
+    digest = hashlib.sha256()
+    for folder, subfolders, files in os.walk(package):
+        # Pruned in place, and sorted, so that the walk is the same everywhere.
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if name != "__pycache__" and not (folder == package and name in _FRONT_END)
+        )
+        for name in sorted(f for f in files if f.endswith(".py")):
+            path = os.path.join(folder, name)
+            with open(path, "rb") as source:
+                relative = os.path.relpath(path, package).replace(os.sep, "/")
+                digest.update(relative.encode() + b"\0" + source.read())
+    return digest.hexdigest()
 
 
 def _use_private_cache() -> bool:
