@@ -15,7 +15,7 @@ from socialsim import ConfigError, EngagementModel, Scenario
 from socialsim.kpis import DECLARED, per_run
 from socialsim.kpis.declared import Summary
 from socialsim.scenario import PARAMETERS
-from socialsim.studies.answer import Formats, name_in_text
+from socialsim.studies.answer import Formats, headline, name_in_text
 from socialsim.studies.compare import Comparison, compare
 from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
 from socialsim.studies.paired import holm
@@ -352,3 +352,22 @@ def test_an_experiment_may_only_hinge_on_a_declared_parameter(tmp_path):
     )
     with pytest.raises(ConfigError, match=r"^The 'experiment.hinges_on' parameter must be a non"):
         Experiment.from_toml(file)
+
+
+def test_the_headline_says_an_undefined_difference_cannot_be_compared():
+    # A ratio KPI undefined in a replicate (no episode detected: no mean delay) is not a tie.
+    table = pd.DataFrame(
+        {
+            "strategy": ["deaf", "listening", "listening"],
+            "kpi": ["nps", "nps", "detection_delay"],
+            "difference": [0.0, 0.1, np.nan],
+            "ci_low": [0.0, -1.0, np.nan],
+            "ci_high": [0.0, 1.2, np.nan],
+            "p_value": [np.nan, 0.8, np.nan],
+            "p_holm": [np.nan, 0.8, np.nan],
+        }
+    )
+    formats = Formats({"nps": 1, "detection_delay": 1})
+    (sentence,) = headline(table, formats, ["nps", "detection_delay"], "deaf")
+    assert "detection delay cannot be compared" in sentence.text
+    assert "detection delay is not distinguishable" not in sentence.text

@@ -198,13 +198,22 @@ def headline(
         also = [
             _clause(by_kpi.loc[k], k, formats) for k in others if _distinguishable(by_kpi.loc[k])
         ]
-        unclear = [name_in_text(k) for k in others if not _distinguishable(by_kpi.loc[k])]
+        # A difference that is undefined (a ratio with nothing to divide by in a replicate,
+        # such as a detection delay where no episode was caught) is not a tie: said apart.
+        undefined = [name_in_text(k) for k in others if np.isnan(by_kpi.loc[k]["difference"])]
+        unclear = [
+            name_in_text(k)
+            for k in others
+            if not _distinguishable(by_kpi.loc[k]) and name_in_text(k) not in undefined
+        ]
         text = _listed(main)
         if also:
             text += "; it also " + _listed(also)
         if unclear:
             verb = "is" if len(unclear) == 1 else "are"
             text += f"; {_listed(unclear)} {verb} not distinguishable"
+        if undefined:
+            text += f"; {_listed(undefined)} cannot be compared (undefined in some replicates)"
         if holds and str(name) in holds:
             text += f". This holds in {holds[str(name)]:.0%} of plausible worlds"
         sentences.append(Sentence(str(name), text + "."))
