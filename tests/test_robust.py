@@ -418,13 +418,20 @@ def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path):
             "graph.n=200",
             "-j",
             "1",
-            "-q",
         ],
     )
     assert result.exit_code == 0, result.output
     report = (tmp_path / "report.md").read_text()
+    # The command printed repeats what was run, into a folder of its own (the comparison's
+    # holds the comparison at other replicates); the report, which knows no command, the name.
+    printed = (
+        f"run: socialsim compare stay-out-or-answer --set graph.n=200 --days 2 --robust 16 "
+        f"--replicates 2 --out {tmp_path.as_posix()}-robust (96 more runs)"
+    )
+    assert printed in " ".join(result.output.split())
     assert (
-        "socialsim compare stay-out-or-answer --robust 16 --replicates 2  (96 more runs)" in report
+        "socialsim compare stay-out-or-answer --robust 16 --replicates 2 --out "
+        "socialsim-compare/stay-out-or-answer-robust  (96 more runs)" in report
     )
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import shlex
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -148,9 +149,18 @@ def compare_command(
             f"[{row.ci_low:+.2f}, {row.ci_high:+.2f}]  rank {rank}{tied}"
         )
     if result.robust is None:
+        # What the user ran, repeated: the analysis is of the same comparison.
+        given = [str(experiment), *(token for s in sets for token in ("--set", s))]
+        given += [
+            t
+            for k, v in (("days", days), ("seed", seed))
+            if v is not None
+            for t in (f"--{k}", str(v))
+        ]
+        ran = " ".join(map(shlex.quote, given))
         click.echo(
             "across plausible worlds: not analysed (the intervals cover simulation noise "
-            f"only); run: {robust_command(loaded.name, len(loaded.strategies))}"
+            f"only); run: {robust_command(loaded.name, len(loaded.strategies), ran, out)}"
         )
     else:
         click.echo(f"across {result.robust.n_worlds} plausible worlds:")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -57,19 +58,41 @@ class RobustnessSection:
     html: str
 
 
-def robust_command(name: str, strategies: int) -> str:
-    """The command that runs a small robust analysis of an experiment.
+def robust_command(
+    name: str, strategies: int, ran: str | None = None, out: str | Path | None = None
+) -> str:
+    """The command that runs a small robust analysis of an experiment, as a user would type it.
 
+    Parameters
+    ----------
+    name : str
+        The experiment's name.
+    strategies : int
+        How many strategies it compares (the runs it adds are counted from it).
+    ran : str, optional
+        The experiment and options the user ran it with (``crisis.toml --set graph.n=2000``):
+        repeated as given. By default the built-in experiment's name, or ``EXPERIMENT.toml``.
+    out : str or Path, optional
+        Where the comparison went; the analysis goes beside it (``OUT-robust``), since a
+        folder holds one comparison and the analysis runs it again at fewer replicates.
+
+    Examples
+    --------
     >>> robust_command("stay-out-or-answer", 3)
-    'socialsim compare stay-out-or-answer --robust 16 --replicates 2  (96 more runs)'
+    'socialsim compare stay-out-or-answer --robust 16 --replicates 2 --out socialsim-compare/stay-out-or-answer-robust  (96 more runs)'
+    >>> robust_command("crisis", 4, ran="my.toml --days 60", out="out/c")
+    'socialsim compare my.toml --days 60 --robust 16 --replicates 2 --out out/c-robust  (128 more runs)'
     """
     from socialsim.studies.experiment import canned_experiments
 
-    target = name if name in canned_experiments() else "EXPERIMENT.toml"
+    if ran is None:
+        ran = name if name in canned_experiments() else "EXPERIMENT.toml"
+    out = Path("socialsim-compare") / name if out is None else Path(out)
     runs = SMALL["worlds"] * strategies * SMALL["replicates"]
     return (
-        f"socialsim compare {target} --robust {SMALL['worlds']} --replicates "
-        f"{SMALL['replicates']}  ({runs} more runs)"
+        f"socialsim compare {ran} --robust {SMALL['worlds']} --replicates "
+        f"{SMALL['replicates']} --out {shlex.quote(f'{out.as_posix()}-robust')}  "
+        f"({runs} more runs)"
     )
 
 
