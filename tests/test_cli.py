@@ -234,3 +234,12 @@ def test_experiments_show_prints_a_canned_experiment_to_copy(tmp_path):
         "Error: The 'experiment' parameter must be the name of a canned experiment (see "
         "socialsim experiments). Got 'crisys' instead. Did you mean 'crisis'?"
     )
+
+
+def test_help_marks_out_required_only_where_a_command_has_no_default():
+    def out_help(command: str) -> str:
+        text = CliRunner().invoke(main, [command, "--help"], terminal_width=200).output
+        return " ".join(text.split("--out", 1)[1].split("\n  -", 1)[0].split())
+
+    assert "[required]" not in out_help("compare")  # it works out socialsim-compare/NAME
+    assert "[required]" in out_help("sweep")

@@ -51,8 +51,9 @@ def test_bad_values_name_key_value_and_allowed(key, value, allowed):
 def test_unknown_key_suggests_the_closest():
     with pytest.raises(ConfigError, match=r"Did you mean 'wom.negativity'\?"):
         Scenario().replace({"wom.negatvity": 2})
-    with pytest.raises(ConfigError, match="'nonsense.key' parameter must be a known key"):
+    with pytest.raises(ConfigError, match="'nonsense.key' parameter must be a known key") as far:
         Scenario().replace({"nonsense.key": 2})
+    assert str(far.value).endswith("Got 2 instead. 'socialsim parameters' lists the known keys.")
 
 
 def test_unknown_option_suggests_the_closest():

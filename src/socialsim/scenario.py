@@ -833,6 +833,9 @@ SECTIONS: tuple[type[Section], ...] = (
 
 #: Keys of earlier releases, with what replaced them: a file written for one gets this hint
 #: instead of a guess at the nearest name.
+# Where a mistyped key is close to no known one, where to find them.
+_LISTED = "'socialsim parameters' lists the known keys."
+
 RETIRED: dict[str, str] = {
     "listening.precision": (
         "Precision is now an outcome of the mention stream; state a tool's quality with "
@@ -935,7 +938,7 @@ class Scenario:
         for key, value in expand_preset(changes).items():
             section, _, name = key.partition(".")
             if key not in PARAMETERS:
-                hint = RETIRED.get(key) or did_you_mean(key, PARAMETERS)
+                hint = RETIRED.get(key) or did_you_mean(key, PARAMETERS) or _LISTED
                 raise ConfigError(key, value, "a known key", hint)
             per_section.setdefault(section, {})[name] = value
         return dataclasses.replace(

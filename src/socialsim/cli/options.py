@@ -94,12 +94,14 @@ MANY_RUNS = _options(
 )
 
 
-def out_option(default: str | None, what: str) -> Callable[[Any], Any]:
+def out_option(default: str | None, what: str, required: bool = True) -> Callable[[Any], Any]:
+    """The ``--out`` option: a folder, ``default`` when given; without one, required unless
+    the command works one out itself (``required=False``, its help saying which)."""
     return click.option(
         "--out",
         type=click.Path(file_okay=False, path_type=Path),
         default=Path(default) if default else None,
-        required=default is None,
+        required=default is None and required,
         show_default=default is not None,
         help=what,
     )

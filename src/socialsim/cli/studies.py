@@ -62,7 +62,9 @@ __all__ = ["compare_command", "sweep_command"]
     "(repeatable).",
 )
 @out_option(
-    None, "Results store, tables, figures and report [default: socialsim-compare/EXPERIMENT]."
+    None,
+    "Results store, tables, figures and report [default: socialsim-compare/EXPERIMENT].",
+    required=False,
 )
 @QUIET
 def compare_command(
