@@ -251,3 +251,11 @@ def test_stably_sorted_moves_the_one_value_that_differs(odd):
     got = stably_sorted(np.arange(values.size), values)
     assert got[0] == odd
     np.testing.assert_array_equal(got, numpy_order(np.arange(values.size), values))
+
+
+def test_the_model_stamp_survives_an_editors_lock_file(tmp_path):
+    # Emacs marks an unsaved buffer with a symbolic link to nowhere named .#model.py.
+    copy = copy_of_the_package(tmp_path)
+    stamp = model_stamp.__wrapped__(str(copy))
+    (copy / ".#model.py").symlink_to("root@host.1:1")
+    assert model_stamp.__wrapped__(str(copy)) != stamp  # a stamp, not an error

@@ -11,7 +11,8 @@ find it), and when even that fails, compiles in each process without a cache. A 
 is loaded only while the model's sources are those it was compiled from (:func:`model_stamp`):
 any change to them, a ``git pull`` on an editable install say, compiles every kernel again
 on first use (about two minutes on two cores), where numba alone would keep running a kernel
-compiled before a change to another file it calls.
+compiled before a change to another file it calls. (Imported from a zip file, the sources
+cannot be walked and numba's own check stays.)
 
 A kernel may also draw from a phase's stream: :func:`stream_handle` gives the stream's
 addresses as a small array and, inside the kernel, :func:`generator_of` turns them back into
@@ -147,9 +148,14 @@ def model_stamp(package: str = os.path.dirname(__file__)) -> str:
         )
         for name in sorted(f for f in files if f.endswith(".py")):
             path = os.path.join(folder, name)
-            with open(path, "rb") as source:
-                relative = os.path.relpath(path, package).replace(os.sep, "/")
-                digest.update(relative.encode() + b"\0" + source.read())
+            relative = os.path.relpath(path, package).replace(os.sep, "/")
+            # An editor's lock file (Emacs' .#model.py links to nowhere), or a file gone or
+            # unreadable mid-walk, is no source: named in the digest, never a failed import.
+            try:
+                with open(path, "rb") as source:
+                    digest.update(relative.encode() + b"\0" + source.read())
+            except OSError:
+                digest.update(relative.encode() + b"\0unreadable\0")
     return digest.hexdigest()
 
 
