@@ -316,10 +316,10 @@ def prefetch(typingctx: Any, array: Any, index: Any) -> Any:
 
 
 # ----------------------------------------------------------------------------- sorting
-# Below this many entries an insertion sort. The radix sort's eight 256-entry counts cost
-# more than a merge sort up to about a thousand entries (a review of the eleventh round):
-# both give numpy's order, and the threshold is not yet set where the speed is best.
-_FEW = 48
+# Below this many entries numba's merge sort, whose order is the same: the radix sort's eight
+# 256-entry counts and its key conversion cost more than the merge sort's compares up to about
+# 1,600 of the care team's queue times on Zen 3 (benchmarks/sorts.py, docs/performance.md).
+_FEW = 1500
 _SIGN = np.uint64(1 << 63)
 _LAST = np.uint64(0xFFFF_FFFF_FFFF_FFFF)  # NaN's place: after every number, +inf included
 _BYTE = np.uint64(0xFF)
@@ -358,6 +358,8 @@ def stably_sorted(positions: np.ndarray, values: np.ndarray) -> np.ndarray:  # p
     [4, 2, 0]
     """
     n = positions.size
+    if n < _FEW:
+        return positions[np.argsort(values[positions], kind="mergesort")]
     # Each value's bits as an unsigned integer in the values' order: a positive float's bits
     # with the sign set, a negative one's all flipped; the two zeros as one.
     floats = np.empty(n)
@@ -373,14 +375,6 @@ def stably_sorted(positions: np.ndarray, values: np.ndarray) -> np.ndarray:  # p
         else:
             keys[i] |= _SIGN
     order = positions.copy()
-    if n < _FEW:
-        for i in range(1, n):
-            key, at, j = keys[i], order[i], i
-            while j > 0 and keys[j - 1] > key:  # strictly greater: ties keep their order
-                keys[j], order[j] = keys[j - 1], order[j - 1]
-                j -= 1
-            keys[j], order[j] = key, at
-        return order
     counts = np.zeros((8, 256), np.int64)
     for i in range(n):
         key = keys[i]
