@@ -143,6 +143,41 @@ def test_a_cached_kernel_compiles_again_when_a_kernel_it_calls_changes(tmp_path)
     assert changed.stdout.splitlines()[-1] == "[0.0, 2.0, 1.0]"  # the highest key first
 
 
+NOTICED = "socialsim: compiling the model's kernels"
+TWO_KERNELS = """
+import numpy as np
+from socialsim.kernels import njit
+
+@njit(cache={cache})
+def total(x):
+    return x.sum()
+
+@njit(cache={cache})
+def twice(x):
+    return 2 * total(x)
+
+print(twice(np.arange(3.0)))
+"""
+
+
+@pytest.mark.parametrize("cache", [True, False])
+def test_compiling_cached_kernels_is_said_once_and_loading_them_never(tmp_path, cache):
+    script = tmp_path / "kernels_script.py"
+    script.write_text(TWO_KERNELS.format(cache=cache))
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)]
+    runs.append(
+        subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
+    )
+    for run in runs:
+        assert run.returncode == 0, run.stderr
+        assert run.stdout.strip() == "6.0"
+    # Compiled, two kernels said once; loaded from the cache, nothing. A kernel without a
+    # cache compiles in every process, a moment for the few tests and scripts that use one.
+    assert runs[0].stderr.count(NOTICED) == (1 if cache else 0)
+    assert NOTICED not in runs[1].stderr
+
+
 def test_the_model_stamp_covers_the_model_and_not_the_front_end(tmp_path):
     copy = copy_of_the_package(tmp_path)
     stamp = model_stamp(str(copy))

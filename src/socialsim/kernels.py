@@ -50,8 +50,10 @@ import ctypes
 import hashlib
 import os
 import stat
+import sys
 import tempfile
 import threading
+import weakref
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -59,8 +61,9 @@ from typing import Any
 import numba
 import numpy as np
 from llvmlite import ir
-from numba.core import cgutils, config, types
+from numba.core import cgutils, config, event, types
 from numba.core.extending import intrinsic
+from tqdm.auto import tqdm
 
 __all__ = [
     "generator_of",
@@ -128,7 +131,39 @@ def _stamped(kernel: Any) -> Any:
     index = getattr(getattr(kernel, "_cache", None), "_cache_file", None)
     if index is not None and hasattr(index, "_source_stamp"):
         index._source_stamp = (index._source_stamp, model_stamp())
+    _cached_kernels.add(kernel)
     return kernel
+
+
+class _CompilingNotice(event.Listener):
+    """Says on stderr, once a process, that cached kernels are being compiled.
+
+    The first run after an install or a change to the model compiles every kernel, a minute
+    or two with nothing else moving on screen (a progress bar sits on its first day). numba
+    raises its ``numba:compile`` event only when it compiles, never when it loads a kernel
+    from the cache, so a run that loads them says nothing.
+    """
+
+    def __init__(self) -> None:
+        self.said = False
+
+    def on_start(self, compiling: event.Event) -> None:
+        if not self.said and compiling.data["dispatcher"] in _cached_kernels:
+            self.said = True
+            # tqdm's write, so that a progress bar on screen is drawn again below the notice
+            tqdm.write(
+                "socialsim: compiling the model's kernels for this machine, once after an "
+                "install or a change to the model (a minute or two); later runs load them "
+                "from the cache.",
+                file=sys.stderr,
+            )
+
+    def on_end(self, compiling: event.Event) -> None:
+        pass
+
+
+_cached_kernels: weakref.WeakSet = weakref.WeakSet()
+event.register("numba:compile", _CompilingNotice())
 
 
 @lru_cache(maxsize=8)  # the package, and in tests copies of it
