@@ -40,7 +40,7 @@ from socialsim.interactions import Kind
 from socialsim.kpis import DECLARED, per_run
 from socialsim.network.graph import SocialGraph
 from socialsim.scenario import PARAMETERS
-from socialsim.studies.experiment import canned_experiments, load_experiment
+from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
 
 SMALL = Scenario().replace({"graph.n": 400, "run.days": 30})
 
@@ -239,17 +239,17 @@ def test_people_and_seed_change_both_sides():
     assert Workshop().sides[0].model.graph.n_nodes == 5_000  # the default 10,000, capped
 
 
-def test_workshop_mode_loads_an_experiment_s_first_two_strategies_and_question():
+def test_workshop_mode_loads_the_strategies_an_experiment_names_and_its_question():
     experiment = load_experiment("crisis")
     w = Workshop(experiment="crisis", people=500)
-    names = list(experiment.strategies)[:2]
+    names = ["deaf, slow fix", "listening, slow fix"]  # crisis.toml's workshop, not its first two
     assert [side.name for side in w.sides] == names
     assert w.question == experiment.question and w.watch == experiment.kpis
     assert w.horizon == experiment.days and w.shared.run.seed == experiment.seed
     for side, name in zip(w.sides, names, strict=True):
         expected = experiment.scenario(name).replace({"graph.n": 500, "run.seed": experiment.seed})
         assert side.scenario == expected
-    third = list(experiment.strategies)[2]
+    third = "deaf, fast fix"
     w.choose(1, third)
     assert [side.name for side in w.sides] == [names[0], third]
     expected = experiment.scenario(third).replace({"graph.n": 500, "run.seed": experiment.seed})
@@ -263,11 +263,38 @@ def test_workshop_mode_loads_an_experiment_s_first_two_strategies_and_question()
         w.load("no-such-experiment")
 
 
+def test_the_crisis_workshop_opens_on_sides_that_show_what_the_alarm_buys():
+    # At the dashboard's own size: in a smaller world even a listening brand's alarm stays quiet.
+    w = Workshop(experiment="crisis")
+    w.step(w.horizon)
+    deaf, listening = w.sides
+    assert np.nansum(deaf.series("detections")) == 0 < np.nansum(listening.series("detections"))
+    assert listening.series("crisis_days").sum() < deaf.series("crisis_days").sum()
+    # The experiment's first two, both deaf, never hear the crisis: their fix speeds never show.
+    w.choose(1, "deaf, fast fix")
+    w.step(w.horizon)
+    for kpi in w.watch:
+        np.testing.assert_array_equal(*w.series(kpi).values())
+
+
+def test_without_a_workshop_setting_an_experiment_opens_on_its_first_two_strategies():
+    strategies = {
+        "ignore": {"policy.name": "ignore"},
+        "answer": {"policy.name": "negatives-first"},
+        "thank": {"policy.name": "positives-only"},
+    }
+    w = Workshop(experiment=Experiment(strategies, base=SMALL), people=200)
+    assert [side.name for side in w.sides] == ["ignore", "answer"]
+    w.load(Experiment(strategies, base=SMALL, workshop=["thank", "ignore"]), people=200)
+    assert [side.name for side in w.sides] == ["thank", "ignore"]  # in the order named
+    assert [side.scenario.policy.name for side in w.sides] == ["positives-only", "ignore"]
+
+
 @pytest.mark.parametrize("name", list(canned_experiments()))
 def test_every_canned_experiment_loads_its_strategies_as_the_sides_and_its_kpis_plot(name):
     experiment = load_experiment(name)
     w = Workshop(experiment=name, people=300)
-    names = list(experiment.strategies)[:2]
+    names = list(experiment.workshop or experiment.strategies)[:2]
     assert [side.name for side in w.sides] == names
     for side, strategy in zip(w.sides, names, strict=True):
         expected = experiment.scenario(strategy)
@@ -507,7 +534,7 @@ def test_choosing_each_canned_experiment_in_the_page_loads_it():
         texts = [w for w in rc.find(solara.widgets.HTML).widgets if w.tag == "div"]
         assert any(experiment.question in text.unsafe_innerHTML for text in texts)
         tabs = [tab.children[0] for tab in rc.find(v.Tab).widgets]
-        assert tabs == [*list(experiment.strategies)[:2], "World"]
+        assert tabs == [*list(experiment.workshop or experiment.strategies)[:2], "World"]
         day = rc.find(v.Html, class_="socialsim-day").widget.children[0]
         people = experiment.strategies[tabs[0]].get("graph.n", 300)  # front-end sets its own
         assert day == f"Day 0 of {experiment.days or experiment.base.run.days} · {people:,} people"

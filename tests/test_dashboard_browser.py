@@ -205,7 +205,8 @@ def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(brows
         shutil.copy(shot, os.environ["SOCIALSIM_SCREENSHOT"])
     print(f"screenshot: {shot}")
 
-    # Workshop mode: a canned experiment's strategies become the sides, its question shows.
+    # Workshop mode: the strategies a canned experiment names become the sides, its question
+    # shows.
     browser.find_element(By.CSS_SELECTOR, ".socialsim-experiment .v-select__slot").click()
     option = wait_for(
         browser,
@@ -225,7 +226,7 @@ def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(brows
         lambda d: "ignore" in d.find_element(By.CSS_SELECTOR, ".socialsim-tab-0").text.lower(),
     )
     assert (
-        browser.find_element(By.CSS_SELECTOR, ".socialsim-tab-1").text.lower() == "positives-only"
+        browser.find_element(By.CSS_SELECTOR, ".socialsim-tab-1").text.lower() == "negatives-first"
     )
     assert day(browser) == "Day 0 of 180 · 1,500 people"  # the population size is kept
     # Its KPIs are plotted, a per-run rate and a priced one among them, and step with the sides.

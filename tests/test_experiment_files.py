@@ -22,13 +22,14 @@ from socialsim.constraints import (
     Options,
     Text,
 )
-from socialsim.studies.experiment import Experiment, ExperimentSettings, load_experiment
+from socialsim.studies.experiment import Experiment, ExperimentSettings, Pair, load_experiment
 from socialsim.studies.runner import open_store
 from socialsim.studies.sweeps import Sweep, SweepSettings
 
 ONE_LINE = re.compile(r"^The '[^']+' parameter must be .+\. Got .+ instead\.( .+)?$")
 SMALL = Scenario().replace({"graph.n": 200, "run.days": 5})
 STRATEGY = '[strategies.a]\n"policy.name" = "ignore"\n'
+STRATEGIES = STRATEGY + '[strategies.b]\n"policy.name" = "negatives-first"\n'
 
 
 def invalid_values(constraint) -> list:
@@ -47,6 +48,8 @@ def invalid_values(constraint) -> list:
         return [1, "yes"]
     if isinstance(constraint, Names):
         return [[], "nps", ["nps", "nps"], ["no-such-kpi"], [3]]
+    if isinstance(constraint, Pair):
+        return [[], "a", ["a"], ["a", "a"], ["a", "b", "c"], ["a", 3]]
     raise AssertionError(f"no invalid values for {constraint!r}")
 
 
@@ -181,6 +184,31 @@ def test_sizes_that_drive_cost_are_bounded_before_anything_is_built(build, messa
             "[experiment]\nquestion = 5\n" + STRATEGY,
             "The 'experiment.question' parameter must be a string. Got 5 instead.",
         ),
+        (
+            '[experiment]\nworkshop = ["a"]\n' + STRATEGIES,
+            "The 'experiment.workshop' parameter must be a list of two distinct strategy names, "
+            "or left out. Got ['a'] instead. It names 1.",
+        ),
+        (
+            '[experiment]\nworkshop = ["a", "b", "a"]\n' + STRATEGIES,
+            "The 'experiment.workshop' parameter must be a list of two distinct strategy names, "
+            "or left out. Got ['a', 'b', 'a'] instead. It names 3.",
+        ),
+        (
+            '[experiment]\nworkshop = ["b", "b"]\n' + STRATEGIES,
+            "The 'experiment.workshop' parameter must be a list of two distinct strategy names, "
+            "or left out. Got ['b', 'b'] instead. 'b' is listed twice.",
+        ),
+        (
+            '[experiment]\nworkshop = ["a", "bb"]\n' + STRATEGIES,
+            "The 'experiment.workshop' parameter must be two of the experiment's strategies: "
+            "'a', 'b'. Got ['a', 'bb'] instead. 'bb' is not one. Did you mean 'b'?",
+        ),
+        (
+            '[experiment]\nworkshop = ["a", "c"]\n' + STRATEGIES,
+            "The 'experiment.workshop' parameter must be two of the experiment's strategies: "
+            "'a', 'b'. Got ['a', 'c'] instead. 'c' is not one.",
+        ),
     ],
 )
 def test_malformed_experiment_files_fail_in_one_line(tmp_path, text, message):
@@ -189,6 +217,16 @@ def test_malformed_experiment_files_fail_in_one_line(tmp_path, text, message):
     with pytest.raises(ConfigError) as caught:
         load_experiment(path)
     assert str(caught.value) == message
+
+
+def test_the_workshop_pair_is_kept_as_named_and_left_out_by_default(tmp_path):
+    path = tmp_path / "e.toml"
+    path.write_text('[experiment]\nworkshop = ["b", "a"]\n' + STRATEGIES)
+    named = load_experiment(path)
+    assert named.workshop == ("b", "a")
+    assert named.with_replicates(2).workshop == ("b", "a")  # as `compare --replicates` rebuilds
+    path.write_text(STRATEGIES)
+    assert load_experiment(path).workshop is None
 
 
 @pytest.mark.parametrize(

@@ -78,9 +78,10 @@ def ControlTabs(workshop: Workshop, config, change) -> None:
 
 @solara.component
 def ExperimentChoice(workshop: Workshop, config, scenario, people, change) -> None:
-    """Workshop mode: pick a canned experiment, whose first two strategies become the sides.
+    """Workshop mode: pick a canned experiment, whose two workshop strategies become the sides.
 
-    The experiment keeps the population size shown: the class chose it for this machine.
+    They are the two its ``workshop`` setting names, else its first two. The experiment keeps
+    the population size shown: the class chose it for this machine.
     """
     _ = config.value
 

@@ -107,9 +107,9 @@ class Workshop:
         The world both sides share; the built-in default when omitted. Both sides start as
         this scenario, so they run identically until a lever of one side is moved.
     experiment : str or Experiment, optional
-        A canned experiment's name (or an experiment): its base is the shared scenario, its
-        first two strategies the sides, its question and KPIs what the class is asked and
-        watches. Overrides ``scenario``.
+        A canned experiment's name (or an experiment): its base is the shared scenario, the
+        two strategies its ``workshop`` setting names (else its first two) the sides, its
+        question and KPIs what the class is asked and watches. Overrides ``scenario``.
     people : int, optional
         Population size (``graph.n``); by default the scenario's, at most
         :data:`LIVE_PEOPLE`. A graph loaded from a file keeps its own size.
@@ -217,7 +217,10 @@ class Workshop:
             self.watch = tuple(kpi for kpi in PLOTTED if kpi in DECLARED)
 
     def load(self, experiment: str | Experiment, *, people: int | None = None) -> None:
-        """Workshop mode: an experiment's base as the world, its first two strategies as sides.
+        """Workshop mode: an experiment's base as the world, two of its strategies as sides.
+
+        The sides are the two strategies the experiment's ``workshop`` setting names, else its
+        first two.
 
         Raises
         ------
@@ -228,7 +231,7 @@ class Workshop:
         base = loaded.base.replace(
             {"run.seed": loaded.seed} | ({"run.days": loaded.days} if loaded.days else {})
         )
-        names = list(loaded.strategies)[:2]
+        names = list(loaded.workshop or loaded.strategies)[:2]
         sides = [(name, dict(loaded.strategies[name])) for name in names]
         if len(sides) == 1:
             sides.append((f"{names[0]} (again)", dict(sides[0][1])))

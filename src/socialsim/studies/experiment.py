@@ -11,6 +11,8 @@ An experiment file is TOML::
     baseline = "ignore"
     hinges_on = ["response.ignored_penalty"]   # assumptions the answer turns on: the report
                                                # names them beside the answer
+    workshop = ["ignore", "negatives-first"]   # the two sides `socialsim dashboard` opens on
+                                               # (the first two strategies when left out)
 
     [base]                       # scenario overrides shared by every strategy
     graph.n = 5000
@@ -68,6 +70,35 @@ MAX_REPLICATES = 10_000
 """Most replicates per strategy. A comparison keeps every run's daily KPIs in memory, so the
 cost grows with strategies × replicates × days; paired comparisons settle with tens."""
 
+
+@dataclass(frozen=True)
+class Pair:
+    """Two distinct names, as a list: the two sides of the dashboard.
+
+    >>> Pair("strategy names").check("k", ["a", "b"])
+    ('a', 'b')
+    >>> Pair("strategy names").check("k", ["a", "b", "c"])
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'k' parameter must be a list of two distinct strategy names. Got ['a', 'b', 'c'] instead. It names 3.
+    """
+
+    what: str
+
+    def describe(self) -> str:
+        return f"a list of two distinct {self.what}"
+
+    def check(self, key: str, value: Any) -> tuple[str, ...]:
+        listed = isinstance(value, list | tuple) and all(isinstance(v, str) for v in value)
+        if not listed:
+            raise ConfigError(key, value, self.describe())
+        if len(value) != 2:
+            raise ConfigError(key, value, self.describe(), f"It names {len(value)}.")
+        if value[0] == value[1]:
+            raise ConfigError(key, value, self.describe(), f"{value[0]!r} is listed twice.")
+        return tuple(value)
+
+
 TABLES = {
     "experiment": "settings (question, replicates, days, kpis ...)",
     "base": "scenario overrides shared by every strategy",
@@ -112,6 +143,12 @@ class ExperimentSettings(Section):
         "Assumed parameters the answer is known to turn on: the report names each beside the "
         "answer, with its value, plausible range and source.",
     )
+    workshop: tuple[str, ...] | None = param(
+        None,
+        Optional(Pair("strategy names")),
+        "The two strategies the dashboard opens on, side by side (`socialsim dashboard "
+        "--experiment`); the first two when left out.",
+    )
 
 
 _DEFAULT = ExperimentSettings()
@@ -128,12 +165,13 @@ class Experiment:
         Each strategy's scenario overrides, by dotted key.
     base : Scenario, optional
         The scenario every strategy starts from.
-    replicates, seed, days, kpis, baseline, name, question
+    replicates, seed, days, kpis, baseline, name, question, hinges_on, workshop
         The settings of :class:`ExperimentSettings`: runs per strategy (replicate ``r`` of
         every strategy uses the same seed, ``SeedSequence(seed).spawn(replicates)[r]``), the
         horizon (the base scenario's ``run.days`` when None), the KPIs to summarise, the
-        strategy the others are compared with (the first one when empty), and what the
-        experiment is called and asks.
+        strategy the others are compared with (the first one when empty), what the
+        experiment is called and asks, the assumptions its answer turns on, and the two
+        strategies the dashboard opens on (the first two when None).
 
     Examples
     --------
@@ -156,6 +194,7 @@ class Experiment:
     name: str = _DEFAULT.name
     question: str = _DEFAULT.question
     hinges_on: tuple[str, ...] | None = _DEFAULT.hinges_on
+    workshop: tuple[str, ...] | None = _DEFAULT.workshop
 
     def __post_init__(self) -> None:
         settings = ExperimentSettings(**{key: getattr(self, key) for key in SETTINGS})
@@ -172,6 +211,16 @@ class Experiment:
                 "the name of one of the strategies",
                 did_you_mean(self.baseline, self.strategies),
             )
+        for name in self.workshop or ():
+            if name not in self.strategies:
+                raise ConfigError(
+                    "experiment.workshop",
+                    list(self.workshop or ()),
+                    "two of the experiment's strategies: " + ", ".join(map(repr, self.strategies)),
+                    " ".join(
+                        filter(None, [f"{name!r} is not one.", did_you_mean(name, self.strategies)])
+                    ),
+                )
         too_late: dict[str, tuple[int, int]] = {}
         for name in self.strategies:
             try:
