@@ -228,12 +228,35 @@ def test_experiments_show_prints_a_canned_experiment_to_copy(tmp_path):
     (tmp_path / "mine.toml").write_text(result.output)
     copied, canned = Experiment.from_toml(tmp_path / "mine.toml"), load_experiment("crisis")
     assert (copied.strategies, copied.kpis) == (canned.strategies, canned.kpis)
-    bad = CliRunner().invoke(main, ["experiments", "show", "crisys"])
-    assert bad.exit_code == 2
-    assert bad.output.strip() == (
-        "Error: The 'experiment' parameter must be the name of a canned experiment (see "
-        "socialsim experiments). Got 'crisys' instead. Did you mean 'crisis'?"
+
+
+CANNED = ", ".join(canned_experiments())
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["compare", "{name}", "--out", "{out}"],
+        ["experiments", "show", "{name}"],
+        ["dashboard", "--experiment", "{name}", "--port", "0"],
+    ],
+)
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [("crisys", " Did you mean 'crisis'?"), ("nonsense", "")],  # a hint only for a near miss
+)
+def test_an_unknown_experiment_name_lists_the_canned_ones(tmp_path, command, name, hint):
+    out = tmp_path / "o"
+    args = [arg.format(name=name, out=out) for arg in command]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    allowed = "a TOML file or " if command[0] != "experiments" else ""  # show prints canned only
+    assert result.output.strip() == (
+        f"Error: The 'experiment' parameter must be {allowed}one of the canned experiments: "
+        f"{CANNED}. Got '{name}' instead.{hint}"
     )
+    assert "crisis, culture-of-when" in CANNED  # the names, not an empty list
+    assert not out.exists()
 
 
 def test_help_marks_out_required_only_where_a_command_has_no_default():

@@ -174,17 +174,14 @@ def experiments(context: click.Context) -> None:
 def show(name: str) -> None:
     """Print the TOML file of the canned experiment NAME."""
     from socialsim.constraints import ConfigError, did_you_mean
-    from socialsim.studies.experiment import canned_experiments
+    from socialsim.studies.experiment import canned_experiments, one_of_the_canned
 
     canned = canned_experiments()
     if name not in canned:
         raise InputError(
             str(
                 ConfigError(
-                    "experiment",
-                    name,
-                    "the name of a canned experiment (see socialsim experiments)",
-                    did_you_mean(name, canned),
+                    "experiment", name, one_of_the_canned(canned), did_you_mean(name, canned)
                 )
             )
         )

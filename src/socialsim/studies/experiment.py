@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -305,7 +306,14 @@ def canned_experiments() -> dict[str, Path]:
 
 
 def load_experiment(name_or_path: str | Path) -> Experiment:
-    """An experiment from a file path, or a canned experiment by name."""
+    """An experiment from a file path, or a canned experiment by name.
+
+    Raises
+    ------
+    ConfigError
+        If it is neither an existing file nor a canned experiment's name (the message lists
+        them), or if the file is not a valid experiment.
+    """
     canned = canned_experiments()
     if str(name_or_path) in canned:
         return Experiment.from_toml(canned[str(name_or_path)])
@@ -314,7 +322,17 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
         raise ConfigError(
             "experiment",
             str(name_or_path),
-            "a TOML file or a canned experiment",
+            f"a TOML file or {one_of_the_canned(canned)}",
             did_you_mean(str(name_or_path), canned),
         )
     return Experiment.from_toml(path)
+
+
+def one_of_the_canned(names: Iterable[str]) -> str:
+    """What an error message says a canned experiment's name may be: the names themselves, so
+    that a name far from all of them (no 'Did you mean') still shows what there is.
+
+    >>> one_of_the_canned(["crisis", "speed-matters"])
+    'one of the canned experiments: crisis, speed-matters'
+    """
+    return "one of the canned experiments: " + ", ".join(names)
