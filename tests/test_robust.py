@@ -3,6 +3,8 @@ the answer, and the robust study on the runner (deterministic, resumable)."""
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -422,16 +424,40 @@ def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path):
     )
     assert result.exit_code == 0, result.output
     report = (tmp_path / "report.md").read_text()
-    # The command printed repeats what was run, into a folder of its own (the comparison's
-    # holds the comparison at other replicates); the report, which knows no command, the name.
-    printed = (
-        f"run: socialsim compare stay-out-or-answer --set graph.n=200 --days 2 --robust 16 "
-        f"--replicates 2 --out {tmp_path.as_posix()}-robust (96 more runs)"
+    # The command repeats what was run, into a folder of its own (the comparison's holds the
+    # comparison at other replicates), and the report suggests the one the terminal printed.
+    expected = (
+        f"socialsim compare stay-out-or-answer --set graph.n=200 --days 2 --robust 16 "
+        f"--replicates 2 --out {tmp_path.as_posix()}-robust  (96 more runs)"
     )
-    assert printed in " ".join(result.output.split())
+    suggested = re.compile(r"socialsim compare \S.*?\(\d+ more runs\)")
+    assert suggested.findall(result.output) == [expected]
+    assert suggested.findall(report) == [expected]
+    # Read back from its folder, the comparison still knows where it is, not what was typed.
+    from socialsim.studies.compare import Comparison
+
+    loaded = Comparison.load(tmp_path)
+    assert loaded.robust_command() == (
+        f"socialsim compare stay-out-or-answer --robust 16 --replicates 2 --out "
+        f"{tmp_path.as_posix()}-robust  (96 more runs)"
+    )
+
+
+def test_a_comparison_made_in_python_suggests_a_command_into_a_folder_of_its_own(tmp_path):
+    from socialsim import compare
+
+    experiment = _experiment(replicates=1, days=2)
+    kept = compare(experiment, jobs=1, progress=False, out=tmp_path / "kept")
+    report = kept.save(tmp_path / "kept")["report_md"].read_text()
     assert (
-        "socialsim compare stay-out-or-answer --robust 16 --replicates 2 --out "
-        "socialsim-compare/stay-out-or-answer-robust  (96 more runs)" in report
+        f"run: socialsim compare EXPERIMENT.toml --robust 16 --replicates 2 --out "
+        f"{tmp_path.as_posix()}/kept-robust  (96 more runs)" in report
+    )
+    # A temporary store is gone by the time the command is read: the default folder's name.
+    passing = compare(experiment, jobs=1, progress=False)
+    assert passing.out is None
+    assert passing.robust_command().endswith(
+        f"--out socialsim-compare/{experiment.name}-robust  (96 more runs)"
     )
 
 

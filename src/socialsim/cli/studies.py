@@ -97,7 +97,6 @@ def compare_command(
     from socialsim.studies import robust as robust_study
     from socialsim.studies.compare import Comparison, study
     from socialsim.studies.experiment import load_experiment
-    from socialsim.studies.robust_report import robust_command
 
     check_jobs(jobs, scheduler)
     if robust is None and (priors is not None or hold):
@@ -132,6 +131,16 @@ def compare_command(
     with contextlib.ExitStack() as held:
         report = _many_runs(study(loaded), out, scheduler, jobs, retry_failed, quiet, held)
         result = Comparison.from_store(loaded, report.store)
+        # What the user ran, repeated by the robust analysis the report and the terminal
+        # suggest: it is of the same comparison.
+        given = [str(experiment), *(token for s in sets for token in ("--set", s))]
+        given += [
+            t
+            for k, v in (("days", days), ("seed", seed))
+            if v is not None
+            for t in (f"--{k}", str(v))
+        ]
+        result.ran, result.out = " ".join(map(shlex.quote, given)), out
         if plausible is not None:
             options = (scheduler, jobs, retry_failed, quiet, held)
             ran = _many_runs(plausible, out / "robust", *options)
@@ -151,18 +160,9 @@ def compare_command(
             f"[{row.ci_low:+.2f}, {row.ci_high:+.2f}]  rank {rank}{tied}"
         )
     if result.robust is None:
-        # What the user ran, repeated: the analysis is of the same comparison.
-        given = [str(experiment), *(token for s in sets for token in ("--set", s))]
-        given += [
-            t
-            for k, v in (("days", days), ("seed", seed))
-            if v is not None
-            for t in (f"--{k}", str(v))
-        ]
-        ran = " ".join(map(shlex.quote, given))
         click.echo(
             "across plausible worlds: not analysed (the intervals cover simulation noise "
-            f"only); run: {robust_command(loaded.name, len(loaded.strategies), ran, out)}"
+            f"only); run: {result.robust_command()}"
         )
     else:
         click.echo(f"across {result.robust.n_worlds} plausible worlds:")

@@ -160,6 +160,7 @@ def compare(
         plausible = worlds_study.study(experiment, robust, priors=priors, hold=hold)
     check_options(executor, jobs)  # before the store is made
     options = {"executor": executor, "jobs": jobs, "retry_failed": retry_failed}
+    kept = None if out is None else Path(out)
     with contextlib.ExitStack() as stack:
         if out is None:
             out = stack.enter_context(tempfile.TemporaryDirectory(prefix="socialsim-compare-"))
@@ -169,6 +170,7 @@ def compare(
         store = stack.enter_context(open_store(runs, out))
         report = run_study(runs, store, progress=progress, **options)
         result = Comparison.from_store(experiment, report.store)
+        result.out = kept  # a temporary store is gone once this returns: no folder to name
         if robust is not None:
             ran = run_study(plausible, Path(out) / "robust", progress=progress, **options)
             result.robust = worlds_study.RobustComparison.from_store(experiment, ran.store)
@@ -189,6 +191,13 @@ class Comparison:
         class and parameters, as stored with its runs.
     robust : RobustComparison or None
         The strategies across plausible worlds, when the comparison ran them (``robust=N``).
+    ran : str or None
+        The experiment and options as the command line was given them, shell-quoted
+        (``crisis.toml --set graph.n=2000 --days 60``): set by ``socialsim compare``, None
+        from Python.
+    out : Path or None
+        The folder of the comparison's results store, when it has one that lasts (the ``out``
+        of :func:`compare`, the folder :meth:`load` read).
     """
 
     def __init__(
@@ -198,6 +207,8 @@ class Comparison:
         self.daily = daily
         self.policies = policies or {}
         self.robust: RobustComparison | None = None
+        self.ran: str | None = None
+        self.out: Path | None = None
 
     @classmethod
     def from_store(cls, experiment: Experiment, store: ResultsStore) -> Comparison:
@@ -249,6 +260,7 @@ class Comparison:
                 "store", str(path), "the store of a comparison", f"It holds a {store.kind}."
             )
         result = cls.from_store(experiment_of(store.manifest["comparison"]), store)
+        result.out = Path(path)
         if (Path(path) / "robust" / "manifest.json").is_file():
             from socialsim.studies.robust import RobustComparison
 
@@ -356,6 +368,24 @@ class Comparison:
             name="cost_per_nps_point",
             dtype=np.float64,
         )
+
+    def robust_command(self) -> str:
+        """The command that runs a small robust analysis of this comparison, as the terminal
+        and the report both suggest it (:func:`~socialsim.studies.robust_report.robust_command`):
+        what :attr:`ran` and :attr:`out` say, repeated, or else the experiment's name.
+
+        Examples
+        --------
+        >>> e = Experiment({"a": {}, "b": {"team.staff": 3}}, name="staffing")
+        >>> c = Comparison(e, pd.DataFrame())
+        >>> c.ran, c.out = "staffing.toml --days 30", Path("runs/staffing")
+        >>> c.robust_command()
+        'socialsim compare staffing.toml --days 30 --robust 16 --replicates 2 --out runs/staffing-robust  (64 more runs)'
+        """
+        from socialsim.studies.robust_report import robust_command
+
+        e = self.experiment
+        return robust_command(e.name, len(e.strategies), self.ran, self.out)
 
     # ------------------------------------------------------------------ figures
     def plot(self, kpis: tuple[str, ...] | None = None) -> Figure:

@@ -118,8 +118,7 @@ def robustness_section(comparison: Comparison, path: str | Path) -> RobustnessSe
         intro = [
             "Not analysed: the intervals above cover simulation noise only, for one setting of "
             "the assumptions. To see whether the answer holds across plausible values of them, "
-            "run: "
-            + robust_command(comparison.experiment.name, len(comparison.experiment.strategies))
+            "run: " + comparison.robust_command()
         ]
         markdown = "\n".join(["## Across plausible worlds", "", intro[0], ""])
         return RobustnessSection("", markdown, template.render(intro=intro, tables=None))
