@@ -1,7 +1,12 @@
 """Options and fixtures shared by the test modules: ``--update-golden`` rewrites the
-golden-number files; ``dask_client`` is a small local Dask cluster."""
+golden-number files; ``dask_client`` is a small local Dask cluster; ``empty_headings`` finds a
+report's headings with nothing under them."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -36,3 +41,22 @@ def dask_client():
         distributed.Client(cluster) as client,
     ):
         yield client
+
+
+def _empty_headings(report: Path) -> list[str]:
+    """The headings of ``report.md`` and ``report.html`` with nothing under them: followed at
+    once by another heading, or by the end."""
+    lines = [line for line in report.with_suffix(".md").read_text().splitlines() if line.strip()]
+    found = [
+        line
+        for line, after in zip(lines, [*lines[1:], "# (the end)"], strict=True)
+        if line.startswith("#") and after.startswith("#")
+    ]
+    page = report.with_suffix(".html").read_text()
+    return found + re.findall(r"<h[1-6][^>]*>.*?</h[1-6]>(?=\s*(?:<h[1-6]|</body>|$))", page)
+
+
+@pytest.fixture
+def empty_headings() -> Callable[[Path], list[str]]:
+    """The headings of a report (its path without suffix) with nothing under them."""
+    return _empty_headings

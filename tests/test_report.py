@@ -325,6 +325,43 @@ def test_a_robustness_analysis_appears_in_its_section_and_the_headline(stay_out,
     assert "<td>87%</td>" in page and "Not run for this report" not in page
 
 
+NOT_ANALYSED = "Not analysed: the intervals above cover simulation noise only"
+
+
+@pytest.mark.parametrize(
+    ("given", "shown"),
+    [
+        (None, NOT_ANALYSED),
+        ({}, NOT_ANALYSED),  # a Robustness that says nothing is no analysis
+        (
+            {"holds": {"negatives-first": 0.87}},
+            "- **negatives-first**: the answer holds in 87% of plausible worlds.",
+        ),
+        (
+            {"table": pd.DataFrame({"strategy": ["negatives-first"], "holds": ["87%"]})},
+            "| negatives-first | 87%     |",
+        ),
+        ({"figures": "Advantage by world"}, "![Advantage by world](r_robustness_1.png)"),
+    ],
+    ids=["no analysis", "empty", "shares", "table", "figure"],
+)
+def test_no_heading_of_the_report_is_left_with_nothing_under_it(
+    stay_out, tmp_path, given, shown, empty_headings
+):
+    import matplotlib.pyplot as plt
+
+    result, _ = stay_out
+    if given is not None and "figures" in given:
+        given = {"figures": {given["figures"]: plt.figure()}}
+    result.report(tmp_path / "r", None if given is None else Robustness(**given))
+    assert empty_headings(tmp_path / "r") == []
+    md = (tmp_path / "r.md").read_text()
+    # One section, under the heading the answer's "see Robustness" links to.
+    assert md.count("## Robustness\n") == 1 and "](#robustness)" in md
+    section = md.split("## Robustness\n")[1].split("\n## ")[0]
+    assert shown in section, section
+
+
 def test_the_answer_in_plain_text_is_the_reports(stay_out):
     result, page = stay_out
     lines = result.answer().splitlines()

@@ -377,7 +377,9 @@ def _file(folder) -> str:
     return str(path)
 
 
-def test_compare_robust_writes_win_shares_regret_and_flips_to_the_report_and_parquet(tmp_path):
+def test_compare_robust_writes_win_shares_regret_and_flips_to_the_report_and_parquet(
+    tmp_path, empty_headings
+):
     posterior = tmp_path / "posterior.parquet"
     pd.DataFrame({"wom.negativity": [1.0, 2.0], "weight": [0.5, 0.5]}).to_parquet(posterior)
     out = tmp_path / "out"
@@ -396,7 +398,8 @@ def test_compare_robust_writes_win_shares_regret_and_flips_to_the_report_and_par
     worlds = pd.read_parquet(out / "robust" / "worlds.parquet")
     assert set(worlds["wom.negativity"]) <= {1.0, 2.0} and "wom.effect" not in worlds
     report = (out / "report.md").read_text()
-    assert "## Across plausible worlds" in report and "### What flips the answer" in report
+    assert "## Robustness\n\nThe intervals above cover simulation noise only. Here every " in report
+    assert "### What flips the answer" in report and empty_headings(out / "report") == []
     html = (out / "report.html").read_text()
     assert "Who beats whom" in html and "data:image/png;base64," in html
     from socialsim.studies.compare import Comparison
@@ -404,7 +407,7 @@ def test_compare_robust_writes_win_shares_regret_and_flips_to_the_report_and_par
     assert Comparison.load(out).robust.n_worlds == 3
 
 
-def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path):
+def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path, empty_headings):
     result = CliRunner().invoke(
         main,
         [
@@ -433,6 +436,7 @@ def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path):
     suggested = re.compile(r"socialsim compare \S.*?\(\d+ more runs\)")
     assert suggested.findall(result.output) == [expected]
     assert suggested.findall(report) == [expected]
+    assert empty_headings(tmp_path / "report") == []
     # Read back from its folder, the comparison still knows where it is, not what was typed.
     from socialsim.studies.compare import Comparison
 

@@ -95,7 +95,11 @@ class Robustness:
     table : pandas.DataFrame, optional
         Shown after them.
     figures : mapping of str to Figure, optional
-        Caption -> figure, inlined after the table.
+        Caption -> figure, inlined after the table (the Markdown's beside it,
+        ``path_robustness_1.png`` ...).
+
+    Without paragraphs, table or figures the section lists the shares in ``holds``; a
+    Robustness with nothing at all is no analysis: the section then says how to run one.
     """
 
     holds: Mapping[str, float] = field(default_factory=dict)
@@ -128,6 +132,13 @@ def write_report(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if robustness is not None and not (
+        robustness.holds
+        or robustness.paragraphs
+        or robustness.table is not None
+        or robustness.figures
+    ):
+        robustness = None  # it says nothing: the section says how to run an analysis instead
     context = _context(comparison, robustness)
     figures = {
         "differences": (
@@ -160,7 +171,8 @@ def write_report(
         )
     else:
         context["robustness_figures"] = [
-            _figure(fig, caption, caption) for caption, fig in robustness.figures.items()
+            _figure(fig, caption, caption, path.parent / f"{path.name}_robustness_{i}.png")
+            for i, (caption, fig) in enumerate(robustness.figures.items(), 1)
         ]
     html_path, md_path = path.with_suffix(".html"), path.with_suffix(".md")
     html_path.write_text(_render("report.html", context), encoding="utf-8")
@@ -287,7 +299,19 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
             if robustness is not None and robustness.table is not None
             else None
         ),
+        "robustness_markdown_table": (
+            robustness.table.to_markdown(index=False)
+            if robustness is not None and robustness.table is not None
+            else None
+        ),
         "robustness_figures": [],
+        # Shares alone would leave the section's heading with nothing under it.
+        "robustness_holds": (
+            [(name, f"{share:.0%}") for name, share in robustness.holds.items()]
+            if robustness is not None
+            and not (robustness.paragraphs or robustness.table is not None or robustness.figures)
+            else []
+        ),
     }
 
 

@@ -1,6 +1,7 @@
 """The robustness section of a comparison's report, and its headline sentence.
 
-:func:`robustness_section` renders the section as Markdown and as an HTML fragment (through
+:func:`robustness_section` renders the section, under the report's own "Robustness" heading
+and with subheadings of the level below, as Markdown and as an HTML fragment (through
 Jinja2 with autoescaping, so strategy names reach the page as text); the report puts both
 where it assembles its parts, and the headline sentence beside its own answer. Without a
 robust analysis the section says that the intervals cover simulation noise only and gives
@@ -29,8 +30,9 @@ __all__ = ["RobustnessSection", "robust_command", "robustness_section"]
 SMALL = {"worlds": 16, "replicates": 2}
 """A first robust analysis: a few minutes for a canned experiment on two cores."""
 
-_HTML = """<h2>Across plausible worlds</h2>
-{% for paragraph in intro %}<p>{{ paragraph }}</p>
+# The report's own "Robustness" heading is the section's: a heading here would leave that one
+# empty, directly above it.
+_HTML = """{% for paragraph in intro %}<p>{{ paragraph }}</p>
 {% endfor -%}
 {% if tables %}
 <h3>Who beats whom</h3>
@@ -120,7 +122,7 @@ def robustness_section(comparison: Comparison, path: str | Path) -> RobustnessSe
             "the assumptions. To see whether the answer holds across plausible values of them, "
             "run: " + comparison.robust_command()
         ]
-        markdown = "\n".join(["## Across plausible worlds", "", intro[0], ""])
+        markdown = "\n".join([intro[0], ""])
         return RobustnessSection("", markdown, template.render(intro=intro, tables=None))
     path = Path(path)
     headline = robust.headline()
@@ -141,8 +143,6 @@ def robustness_section(comparison: Comparison, path: str | Path) -> RobustnessSe
         "worlds reverse, the advantage along the three assumptions that move it most."
     )
     markdown = [
-        "## Across plausible worlds",
-        "",
         *[f"{p}\n" for p in intro],
         "### Who beats whom",
         "",
