@@ -1,14 +1,19 @@
-"""The studies' process pools: each worker starts with the model and its compiled kernels loaded."""
+"""The studies' process pools: each worker starts with the model and its compiled kernels loaded,
+and a script that would start a study in every worker is told to guard it."""
 
 from __future__ import annotations
 
 import inspect
 import json
+import multiprocessing
+import re
 import subprocess
 import sys
 
+import pytest
 from numba.core.registry import CPUDispatcher
 
+from socialsim import Scenario, Sweep, sweep
 from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
@@ -85,3 +90,66 @@ def test_a_new_worker_has_the_kernels_loaded_before_its_first_task():
     assert set(loaded) >= KERNELS
     if pool_context().get_start_method() == "forkserver":
         assert all(loaded[name] > 0 for name in KERNELS), loaded
+
+
+# ---------------------------------------------------------------------- a script's guard
+SCRIPT = """\
+import socialsim
+from socialsim import Experiment, Scenario
+
+def main():
+    experiment = Experiment(
+        {"ignore": {"policy.name": "ignore"}, "answer": {"policy.name": "negatives-first"}},
+        base=Scenario().replace({"graph.n": 200}), days=2, replicates=2, kpis=("nps",))
+    result = socialsim.compare(experiment, jobs=2, progress=False, out=OUT)
+    print("compared", len(result.per_run()))
+
+"""
+
+
+def test_a_study_started_while_a_worker_imports_the_script_says_so_before_its_store(
+    monkeypatch, tmp_path
+):
+    # What a pool's worker is while it imports the script again (multiprocessing's own flag).
+    monkeypatch.setattr(multiprocessing.current_process(), "_inheriting", True, raising=False)
+    spec = Sweep({"wom.negativity": [1.0]}, scenario=Scenario().replace({"graph.n": 200}))
+    guard = 'put the study under `if __name__ == "__main__":`'
+    for start in (
+        lambda: sweep(spec, tmp_path / "sweep", jobs=1, progress=False),
+        pool_context,
+    ):
+        with pytest.raises(RuntimeError, match=re.escape(guard)):
+            start()
+    assert not (tmp_path / "sweep").exists()  # its parent holds it: never reached
+    monkeypatch.undo()
+    pool_context()  # this process itself is not a worker
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("guarded", [False, True], ids=["unguarded", "guarded"])
+def test_a_script_that_starts_a_study_unguarded_is_told_to_guard_it(tmp_path, guarded):
+    script = tmp_path / "study.py"
+    call = 'if __name__ == "__main__":\n    main()\n' if guarded else "main()\n"
+    script.write_text(f"OUT = {str(tmp_path / 'out')!r}\n{SCRIPT}{call}")
+    result = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, timeout=300
+    )
+    if guarded:
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.splitlines()[-1] == "compared 4"
+        return
+    line = SCRIPT.count("\n") + 2  # main(), after OUT and the script
+    assert result.returncode == 1
+    # The script's own traceback ends in what to do, said where it ran: not "run it again".
+    assert result.stderr.strip().splitlines()[-1] == (
+        "socialsim.studies.workers.SweepAborted: The worker processes stopped as they "
+        f"started: {script}, line {line}, starts this study outside "
+        '`if __name__ == "__main__":`. A process pool\'s workers import the script that '
+        "started them (as __mp_main__, to find its functions), which runs every line at its "
+        'top level: put the study under `if __name__ == "__main__":` so that only the script '
+        "itself runs it."
+    )
+    assert f"RuntimeError: The script {script}, line {line}, started a study in a worker" in (
+        result.stderr
+    )
+    assert "bootstrapping phase" not in result.stderr  # multiprocessing's obscure one

@@ -210,7 +210,10 @@ def calibrate(
     >>> result.estimates.columns.tolist()[:3]
     ['estimate', 'ci_low', 'ci_high']
     """
+    from socialsim.studies.workers import check_not_importing_main
+
     started = time.perf_counter()
+    check_not_importing_main()  # even at jobs=1: each worker would run the whole of it
     observed = (
         data
         if isinstance(data, Observed)

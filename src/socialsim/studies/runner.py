@@ -29,7 +29,13 @@ from socialsim.scenario import Scenario
 from socialsim.studies.designs import Design, python_rows
 from socialsim.studies.store import ResultsStore
 from socialsim.studies.sweeps import Run, Sweep
-from socialsim.studies.workers import JOBS, SweepAborted, Task, run_all
+from socialsim.studies.workers import (
+    JOBS,
+    SweepAborted,
+    Task,
+    check_not_importing_main,
+    run_all,
+)
 
 __all__ = [
     "JOBS",
@@ -209,13 +215,16 @@ def sweep(spec: Sweep | str | Path, out: str | Path, **options: Unpack[RunOption
 
 def check_options(executor: Any, jobs: int | None) -> None:
     """Refuse what :func:`run_study` would refuse of ``executor`` and ``jobs``, for a caller
-    that makes the store first.
+    that makes the store first; and any study in a worker process that is importing the
+    user's script again (:func:`~socialsim.studies.workers.check_not_importing_main`), before
+    it reaches the store its parent holds.
 
     >>> check_options(None, 0)
     Traceback (most recent call last):
     ...
     socialsim.constraints.ConfigError: The 'jobs' parameter must be an int >= 1. Got 0 instead.
     """
+    check_not_importing_main()
     if executor is not None and jobs is not None:
         raise ValueError("Pass either 'executor' or 'jobs', not both.")
     if jobs is not None:

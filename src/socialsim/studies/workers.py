@@ -8,12 +8,14 @@ model and never raises for a bad run: the error becomes the run's record.
 
 from __future__ import annotations
 
+import ast
 import concurrent.futures as cf
 import contextlib
 import json
 import multiprocessing
 import os
 import signal
+import sys
 import threading
 import time
 import traceback
@@ -38,11 +40,13 @@ __all__ = [
     "JOBS",
     "SweepAborted",
     "Task",
+    "check_not_importing_main",
     "cpu_count",
     "execute",
     "pool_context",
     "process_pool",
     "run_all",
+    "unguarded_script",
 ]
 
 JOBS = Interval(1, None, integer=True)
@@ -138,16 +142,109 @@ def pool_context() -> multiprocessing.context.BaseContext:
     multiprocessing.context.BaseContext
         For ``ProcessPoolExecutor(mp_context=...)``.
 
+    Raises
+    ------
+    RuntimeError
+        This process is a worker importing the script again
+        (:func:`check_not_importing_main`).
+
     Examples
     --------
     >>> pool_context().get_start_method() in ("forkserver", "spawn")
     True
     """
+    check_not_importing_main()
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["socialsim.studies.preload"])
     return context
+
+
+_GUARD = '`if __name__ == "__main__":`'
+_CURE = (
+    "A process pool's workers import the script that started them (as __mp_main__, to find "
+    "its functions), which runs every line at its top level: put the study under "
+    f"{_GUARD} so that only the script itself runs it."
+)
+
+
+def check_not_importing_main() -> None:
+    """Refuse to start a study in a worker process that is importing the user's script again.
+
+    A worker of a forkserver or spawn pool runs the main script's top level before its first
+    task. A script that starts a study there, outside ``if __name__ == "__main__":``, would
+    start it again in each worker, where multiprocessing refuses to start processes with an
+    error that names neither the script nor the cure, and the pool breaks. Every study checks
+    this before its store and before its pool, so the worker says so instead, naming the line.
+    Elsewhere (a guarded script, ``python -c``, a notebook, pytest, the command line) it does
+    nothing.
+
+    Raises
+    ------
+    RuntimeError
+        This process is still importing the script (multiprocessing's own test of it).
+    """
+    if not getattr(multiprocessing.current_process(), "_inheriting", False):
+        return
+    frame = _top_level_frame(lambda g: g.get("__name__") == "__mp_main__")
+    where = (
+        "The script"
+        if frame is None
+        else f"The script {frame.f_code.co_filename}, line {frame.f_lineno},"
+    )
+    raise RuntimeError(
+        f"{where} started a study in a worker process that was importing it again. {_CURE}"
+    )
+
+
+def _top_level_frame(is_script: Callable[[dict[str, Any]], bool]) -> Any:
+    """The frame of the script's top-level code on this thread's stack, or None."""
+    frame = sys._getframe(1)
+    while frame is not None:
+        if frame.f_code.co_name == "<module>" and is_script(frame.f_globals):
+            return frame
+        frame = frame.f_back
+    return None
+
+
+def unguarded_script() -> str | None:
+    """Why a pool broke at once, said in this process, when its workers could not start: the
+    script they import again starts this study outside ``if __name__ == "__main__":``.
+
+    Returns
+    -------
+    str or None
+        The message, naming the script and line; None when that is not so, or not known.
+        Only a main module that multiprocessing imports again counts (a script, ``python -m
+        module``; not ``python -c``, a notebook or a package's ``__main__``), and any
+        top-level ``if`` is taken for a guard: a pool that broke for another reason is never
+        blamed on the script.
+    """
+    main = sys.modules.get("__main__")
+    name = getattr(getattr(main, "__spec__", None), "name", None)
+    if name is None and getattr(main, "__file__", None) is None:
+        return None
+    if name is not None and (name == "__main__" or name.endswith(".__main__")):
+        return None
+    frame = _top_level_frame(lambda g: g is getattr(main, "__dict__", None))
+    if frame is None:
+        return None
+    path, line = frame.f_code.co_filename, frame.f_lineno
+    try:
+        with open(path, "rb") as source:  # as Python reads it: bytes, their declared encoding
+            tree = ast.parse(source.read())
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for statement in tree.body:
+        if statement.lineno <= line <= (statement.end_lineno or statement.lineno):
+            if isinstance(statement, ast.If):
+                return None
+            return (
+                f"The worker processes stopped as they started: {path}, line {line}, starts "
+                f"this study outside {_GUARD}. {_CURE}"
+            )
+    return None
 
 
 # ---------------------------------------------------------------------- one run, in a worker
@@ -303,6 +400,9 @@ def _drive(
                     # study goes on and retry_failed can try it again.
                     keep(*_failed(task, error))
             if broken is not None:
+                unguarded = unguarded_script()
+                if unguarded is not None:  # not a failure a second try would get past
+                    raise SweepAborted(unguarded) from broken
                 raise SweepAborted(
                     f"The worker pool broke ({type(broken).__name__}: {broken}); the runs that "
                     "finished are stored: run the same command again to finish the rest."
