@@ -229,6 +229,32 @@ def test_the_workshop_pair_is_kept_as_named_and_left_out_by_default(tmp_path):
     assert load_experiment(path).workshop is None
 
 
+def test_a_base_given_as_overrides_is_the_scenario_they_make():
+    made = Experiment({"a": {}, "b": {"team.staff": 3}}, base={"graph.n": 500, "run.days": 9})
+    assert made.base == Scenario().replace({"graph.n": 500, "run.days": 9})
+    assert made.scenario("b").team.staff == 3 and made.scenario("b").graph.n == 500
+
+
+@pytest.mark.parametrize(
+    ("base", "message"),
+    [
+        (
+            {"graph.n": -3},
+            "The 'base.graph.n' parameter must be an int in [2, 2147483647]. Got -3 instead.",
+        ),
+        (
+            5,
+            "The 'base' parameter must be a Scenario or a dict of scenario overrides by dotted "
+            "key. Got 5 instead.",
+        ),
+    ],
+)
+def test_a_base_that_is_no_scenario_is_refused_naming_it(base, message):
+    with pytest.raises(ConfigError) as raised:
+        Experiment({"a": {}}, base=base)
+    assert str(raised.value) == message
+
+
 @pytest.mark.parametrize(
     ("text", "message"),
     [

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -164,8 +164,9 @@ class Experiment:
     ----------
     strategies : dict of str to dict
         Each strategy's scenario overrides, by dotted key.
-    base : Scenario, optional
-        The scenario every strategy starts from.
+    base : Scenario or dict of str to object, optional
+        The scenario every strategy starts from, or the overrides of the default scenario
+        that make it, by dotted key (as a file's ``[base]`` table).
     replicates, seed, days, kpis, baseline, name, question, hinges_on, workshop
         The settings of :class:`ExperimentSettings`: runs per strategy (replicate ``r`` of
         every strategy uses the same seed, ``SeedSequence(seed).spawn(replicates)[r]``), the
@@ -186,7 +187,7 @@ class Experiment:
     """
 
     strategies: dict[str, dict[str, Any]]
-    base: Scenario = field(default_factory=Scenario)
+    base: Scenario | Mapping[str, Any] = field(default_factory=Scenario)
     replicates: int = _DEFAULT.replicates
     seed: int = _DEFAULT.seed
     days: int | None = _DEFAULT.days
@@ -203,6 +204,19 @@ class Experiment:
             object.__setattr__(self, key, getattr(settings, key))
         if not isinstance(self.strategies, dict) or not self.strategies:
             raise ConfigError("strategies", self.strategies, "at least one strategy")
+        if isinstance(self.base, Mapping):  # overrides by dotted key, as a file's [base] table
+            try:
+                object.__setattr__(self, "base", Scenario().replace(dict(self.base)))
+            except ConfigError as error:
+                raise ConfigError(
+                    f"base.{error.key}", error.value, error.allowed, error.hint
+                ) from None
+        elif not isinstance(self.base, Scenario):
+            raise ConfigError(
+                "base",
+                self.base,
+                "a Scenario or a dict of scenario overrides by dotted key",
+            )
         if not self.baseline:
             object.__setattr__(self, "baseline", next(iter(self.strategies)))
         if self.baseline not in self.strategies:
