@@ -143,7 +143,7 @@ def test_a_cached_kernel_compiles_again_when_a_kernel_it_calls_changes(tmp_path)
     assert changed.stdout.splitlines()[-1] == "[0.0, 2.0, 1.0]"  # the highest key first
 
 
-NOTICED = "socialsim: compiling the model's kernels"
+NOTICED = "socialsim: compiling kernels for this machine"
 TWO_KERNELS = """
 import numpy as np
 from socialsim.kernels import njit
@@ -165,10 +165,7 @@ def test_compiling_cached_kernels_is_said_once_and_loading_them_never(tmp_path, 
     script = tmp_path / "kernels_script.py"
     script.write_text(TWO_KERNELS.format(cache=cache))
     env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")}
-    runs = [subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)]
-    runs.append(
-        subprocess.run([sys.executable, str(script)], env=env, capture_output=True, text=True)
-    )
+    runs = [run_script(script, env) for _ in range(2)]
     for run in runs:
         assert run.returncode == 0, run.stderr
         assert run.stdout.strip() == "6.0"
@@ -176,6 +173,59 @@ def test_compiling_cached_kernels_is_said_once_and_loading_them_never(tmp_path, 
     # cache compiles in every process, a moment for the few tests and scripts that use one.
     assert runs[0].stderr.count(NOTICED) == (1 if cache else 0)
     assert NOTICED not in runs[1].stderr
+
+
+# A listener registered after socialsim's marks when numba starts compiling.
+MARKED = """
+import sys
+from numba.core import event
+import socialsim.kernels
+
+class Mark(event.Listener):
+    def on_start(self, e):
+        print("compile starts", file=sys.stderr, flush=True)
+    def on_end(self, e):
+        pass
+
+event.register("numba:compile", Mark())
+"""
+
+
+def test_the_compile_notice_comes_as_compiling_starts(tmp_path):
+    script = tmp_path / "kernels_script.py"
+    script.write_text(MARKED + TWO_KERNELS.format(cache=True))
+    run = run_script(script, {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")})
+    assert run.returncode == 0, run.stderr
+    assert NOTICED in run.stderr  # before the minutes of compiling, not after them
+    assert run.stderr.index(NOTICED) < run.stderr.index("compile starts")
+
+
+FAILING_STDERR = """
+import sys
+
+class Failing:
+    def write(self, text):
+        raise OSError("the terminal is gone")
+    def flush(self):  # Python flushes stderr as it exits: a failure there is no compile's
+        pass
+
+sys.stderr = {stderr}
+"""
+
+
+@pytest.mark.parametrize("stderr", ["Failing()", "None"])
+def test_a_stderr_that_fails_or_is_none_never_fails_a_compile(tmp_path, stderr):
+    script = tmp_path / "kernels_script.py"
+    script.write_text(FAILING_STDERR.format(stderr=stderr) + TWO_KERNELS.format(cache=True))
+    run = run_script(script, {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path / "cache")})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "6.0"  # the notice went nowhere, stdout least of all
+
+
+def run_script(script: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(script)], env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 def test_the_model_stamp_covers_the_model_and_not_the_front_end(tmp_path):

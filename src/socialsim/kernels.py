@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
+import multiprocessing
 import os
 import stat
 import sys
@@ -141,22 +142,32 @@ class _CompilingNotice(event.Listener):
     The first run after an install or a change to the model compiles every kernel, a minute
     or two with nothing else moving on screen (a progress bar sits on its first day). numba
     raises its ``numba:compile`` event only when it compiles, never when it loads a kernel
-    from the cache, so a run that loads them says nothing.
+    from the cache, so a run that loads them says nothing. Best effort: a stderr that is
+    closed, gone or failing leaves the notice unsaid and the compile untouched.
     """
 
     def __init__(self) -> None:
         self.said = False
 
     def on_start(self, compiling: event.Event) -> None:
-        if not self.said and compiling.data["dispatcher"] in _cached_kernels:
-            self.said = True
-            # tqdm's write, so that a progress bar on screen is drawn again below the notice
-            tqdm.write(
-                "socialsim: compiling the model's kernels for this machine, once after an "
-                "install or a change to the model (a minute or two); later runs load them "
-                "from the cache.",
-                file=sys.stderr,
-            )
+        if self.said or compiling.data["dispatcher"] not in _cached_kernels:
+            return
+        self.said = True
+        notice = (
+            "socialsim: compiling kernels for this machine, done once after an install or a "
+            "change to the model; all of them take a minute or two, and later runs load them "
+            "from the cache."
+        )
+        try:
+            if sys.stderr is None:  # tqdm would fall back to stdout, the program's output
+                return
+            if multiprocessing.parent_process() is None:
+                # tqdm's write, so that a progress bar on screen is drawn again below it
+                tqdm.write(notice, file=sys.stderr)
+            else:  # a pool's process: the bar, if any, is the parent's, on the line left open
+                print("\n" + notice, file=sys.stderr, flush=True)
+        except (OSError, ValueError):  # a closed or broken stderr: the compile goes on
+            pass
 
     def on_end(self, compiling: event.Event) -> None:
         pass
@@ -370,7 +381,8 @@ def stably_sorted(positions: np.ndarray, values: np.ndarray) -> np.ndarray:  # p
     radix sort on the values' bits (Knuth, *The Art of Computer Programming* vol. 3, §5.2.5):
     a byte a pass, least significant first, each pass stable; a byte that every value shares
     leaves the order as it is and is skipped. About four times as fast as numba's merge sort
-    on the ten thousand posts a million people's care team sorts every day (docs/performance.md).
+    on the ten thousand posts a million people's care team sorts every day, and slower below
+    ``_FEW`` entries, which take the merge sort (docs/performance.md).
 
     Parameters
     ----------
