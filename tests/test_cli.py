@@ -250,13 +250,27 @@ def test_an_unknown_experiment_name_lists_the_canned_ones(tmp_path, command, nam
     args = [arg.format(name=name, out=out) for arg in command]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2, result.output
-    allowed = "a TOML file or " if command[0] != "experiments" else ""  # show prints canned only
+    allowed = "an existing TOML file or " if command[0] != "experiments" else ""  # show: canned
     assert result.output.strip() == (
         f"Error: The 'experiment' parameter must be {allowed}one of the canned experiments: "
         f"{CANNED}. Got '{name}' instead.{hint}"
     )
     assert "crisis, culture-of-when" in CANNED  # the names, not an empty list
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "hint"), [("crisis.toml", " Did you mean 'crisis'?"), ("x.toml", "")]
+)
+def test_a_missing_experiment_file_is_named_with_the_canned_ones(tmp_path, monkeypatch, name, hint):
+    monkeypatch.chdir(tmp_path)  # where no crisis.toml was copied out
+    result = CliRunner().invoke(main, ["compare", name, "--out", "o"])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        "Error: The 'experiment' parameter must be an existing TOML file or one of the canned "
+        f"experiments: {CANNED}. Got '{name}' instead.{hint}"
+    )
+    assert not (tmp_path / "o").exists()
 
 
 def test_help_marks_out_required_only_where_a_command_has_no_default():

@@ -332,12 +332,14 @@ def load_experiment(name_or_path: str | Path) -> Experiment:
     if str(name_or_path) in canned:
         return Experiment.from_toml(canned[str(name_or_path)])
     path = Path(name_or_path)
-    if not path.exists() and path.suffix != ".toml":
+    if not path.exists():
+        # A missing crisis.toml is most often the canned crisis, not yet copied out.
+        near = path.stem if path.suffix == ".toml" else str(name_or_path)
         raise ConfigError(
             "experiment",
             str(name_or_path),
-            f"a TOML file or {one_of_the_canned(canned)}",
-            did_you_mean(str(name_or_path), canned),
+            f"an existing TOML file or {one_of_the_canned(canned)}",
+            did_you_mean(near, canned),
         )
     return Experiment.from_toml(path)
 
