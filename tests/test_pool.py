@@ -6,14 +6,19 @@ from __future__ import annotations
 import inspect
 import json
 import multiprocessing
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
 from numba.core.registry import CPUDispatcher
 
 from socialsim import Scenario, Sweep, sweep
+from socialsim.studies import workers
 from socialsim.studies.workers import pool_context, process_pool
 
 KERNELS = {
@@ -115,14 +120,32 @@ def test_a_study_started_while_a_worker_imports_the_script_says_so_before_its_st
     spec = Sweep({"wom.negativity": [1.0]}, scenario=Scenario().replace({"graph.n": 200}))
     guard = 'put the study under `if __name__ == "__main__":`'
     for start in (
-        lambda: sweep(spec, tmp_path / "sweep", jobs=1, progress=False),
+        lambda: sweep(spec, tmp_path / "sweep", jobs=2, progress=False),
         pool_context,
     ):
         with pytest.raises(RuntimeError, match=re.escape(guard)):
             start()
     assert not (tmp_path / "sweep").exists()  # its parent holds it: never reached
+    # A study run in the worker itself starts no pool: a script's unguarded pilot goes on.
+    sweep(spec, tmp_path / "pilot", jobs=1, progress=False)
+    assert (tmp_path / "pilot" / "manifest.json").is_file()
     monkeypatch.undo()
     pool_context()  # this process itself is not a worker
+
+
+def test_a_pool_is_blamed_on_the_script_only_before_any_run_came_back(monkeypatch):
+    # Whatever the script, a pool that delivered a run and then lost a worker (killed, out of
+    # memory) was not broken by a missing guard: the study is told to run again instead.
+    monkeypatch.setattr(workers, "unguarded_script", lambda: "the guard")
+    with workers.StudyPool(1, mp_context=pool_context()) as pool:
+        assert pool.broke_on_the_script() == "the guard"  # nothing came back yet
+        worker = pool.submit(os.getpid).result()
+        assert pool.broke_on_the_script() is None
+        running = pool.submit(time.sleep, 60)
+        os.kill(worker, signal.SIGKILL)
+        with pytest.raises(BrokenProcessPool):
+            running.result(timeout=60)
+        assert pool.broke_on_the_script() is None
 
 
 @pytest.mark.slow

@@ -213,7 +213,6 @@ def calibrate(
     from socialsim.studies.workers import check_not_importing_main
 
     started = time.perf_counter()
-    check_not_importing_main()  # even at jobs=1: each worker would run the whole of it
     observed = (
         data
         if isinstance(data, Observed)
@@ -226,6 +225,8 @@ def calibrate(
     for name, value in {"pilot": pilot, "draws": draws}.items():
         Interval(2 if name == "pilot" else 1, None, integer=True).check(name, value)
     jobs = settings["jobs"]
+    if executor is None and jobs > 1:  # it would start a pool, here in a worker of another
+        check_not_importing_main()
     echo = _echo if progress else None
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="socialsim-calib-"))
     try:

@@ -326,15 +326,15 @@ def _pool(jobs: int, executor: Any) -> Iterator[Any]:
     if executor is not None or jobs == 1:
         yield executor
         return
-    from socialsim.studies.workers import pool_context, unguarded_script
+    from socialsim.studies.workers import StudyPool, pool_context
 
     # Workers start clean of the parent's threads (Optuna's, Dask's, tqdm's), as forks of a
     # server that has the model and its kernels loaded: a fork, not an import.
-    with cf.ProcessPoolExecutor(max_workers=jobs, mp_context=pool_context()) as pool:
+    with StudyPool(max_workers=jobs, mp_context=pool_context()) as pool:
         try:
             yield pool
         except cf.BrokenExecutor as error:
-            unguarded = unguarded_script()
+            unguarded = pool.broke_on_the_script()
             if unguarded is None:
                 raise
             raise RuntimeError(unguarded) from error

@@ -34,6 +34,7 @@ from socialsim.studies.workers import (
     SweepAborted,
     Task,
     check_not_importing_main,
+    cpu_count,
     run_all,
 )
 
@@ -215,16 +216,18 @@ def sweep(spec: Sweep | str | Path, out: str | Path, **options: Unpack[RunOption
 
 def check_options(executor: Any, jobs: int | None) -> None:
     """Refuse what :func:`run_study` would refuse of ``executor`` and ``jobs``, for a caller
-    that makes the store first; and any study in a worker process that is importing the
-    user's script again (:func:`~socialsim.studies.workers.check_not_importing_main`), before
-    it reaches the store its parent holds.
+    that makes the store first; and a study that would start a process pool in a worker
+    process importing the user's script again
+    (:func:`~socialsim.studies.workers.check_not_importing_main`), before it reaches the store
+    its parent holds. (A study run in the worker itself, ``jobs=1``, goes on as before.)
 
     >>> check_options(None, 0)
     Traceback (most recent call last):
     ...
     socialsim.constraints.ConfigError: The 'jobs' parameter must be an int >= 1. Got 0 instead.
     """
-    check_not_importing_main()
+    if executor is None and (jobs or cpu_count()) > 1:
+        check_not_importing_main()
     if executor is not None and jobs is not None:
         raise ValueError("Pass either 'executor' or 'jobs', not both.")
     if jobs is not None:

@@ -38,6 +38,7 @@ from socialsim.value import value_and_cost
 
 __all__ = [
     "JOBS",
+    "StudyPool",
     "SweepAborted",
     "Task",
     "check_not_importing_main",
@@ -116,13 +117,38 @@ def process_pool(workers: int) -> Iterator[cf.ProcessPoolExecutor]:
     ...     pool.submit(abs, -2).result()
     2
     """
-    pool = cf.ProcessPoolExecutor(workers, mp_context=pool_context(), initializer=_worker_init)
+    pool = StudyPool(workers, mp_context=pool_context(), initializer=_worker_init)
     try:
         yield pool
     except BaseException:
         _terminate(pool)
         raise
     pool.shutdown(wait=True)
+
+
+class StudyPool(cf.ProcessPoolExecutor):
+    """A process pool a study starts itself, which notes whether any run has come back.
+
+    A pool that breaks before any run came back, in a script that starts the study outside
+    ``if __name__ == "__main__":``, broke because its workers import the script again
+    (:func:`unguarded_script`); one that breaks later lost a worker some other way (killed,
+    out of memory), and the study can be run again to finish.
+    """
+
+    delivered = False
+
+    def submit(self, fn: Callable, /, *args: Any, **kwargs: Any) -> cf.Future:
+        future = super().submit(fn, *args, **kwargs)
+        future.add_done_callback(self._note)
+        return future
+
+    def _note(self, future: cf.Future) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self.delivered = True
+
+    def broke_on_the_script(self) -> str | None:
+        """Why the pool broke, when it broke at its start on the script's missing guard."""
+        return None if self.delivered else unguarded_script()
 
 
 def pool_context() -> multiprocessing.context.BaseContext:
@@ -400,7 +426,9 @@ def _drive(
                     # study goes on and retry_failed can try it again.
                     keep(*_failed(task, error))
             if broken is not None:
-                unguarded = unguarded_script()
+                unguarded = (
+                    executor.broke_on_the_script() if isinstance(executor, StudyPool) else None
+                )
                 if unguarded is not None:  # not a failure a second try would get past
                     raise SweepAborted(unguarded) from broken
                 raise SweepAborted(
