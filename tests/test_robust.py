@@ -3,7 +3,9 @@ the answer, and the robust study on the runner (deterministic, resumable)."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+import shlex
 
 import numpy as np
 import pandas as pd
@@ -429,22 +431,22 @@ def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path, e
     report = (tmp_path / "report.md").read_text()
     # The command repeats what was run, into a folder of its own (the comparison's holds the
     # comparison at other replicates), and the report suggests the one the terminal printed.
+    # 16 worlds and the comparison again, 3 strategies at 2 replicates each: 102 runs.
     expected = (
         f"socialsim compare stay-out-or-answer --set graph.n=200 --days 2 --robust 16 "
-        f"--replicates 2 --out {tmp_path.as_posix()}-robust  (96 more runs)"
+        f"--replicates 2 --out {tmp_path.as_posix()}-robust  # 102 runs"
     )
-    suggested = re.compile(r"socialsim compare \S.*?\(\d+ more runs\)")
+    suggested = re.compile(r"socialsim compare \S.*?# \d+ runs")
     assert suggested.findall(result.output) == [expected]
-    assert suggested.findall(report) == [expected]
+    assert f"```sh\n{expected}\n```" in report  # a code block, pasted whole
     assert empty_headings(tmp_path / "report") == []
-    # Read back from its folder, the comparison still knows where it is, not what was typed.
+    # Read back from its folder, the comparison suggests what was typed, in a later report too.
     from socialsim.studies.compare import Comparison
 
     loaded = Comparison.load(tmp_path)
-    assert loaded.robust_command() == (
-        f"socialsim compare stay-out-or-answer --robust 16 --replicates 2 --out "
-        f"{tmp_path.as_posix()}-robust  (96 more runs)"
-    )
+    assert loaded.robust_command() == expected
+    later = loaded.report(tmp_path / "later")["report_md"].read_text()
+    assert suggested.findall(later) == [expected]
 
 
 def test_a_comparison_made_in_python_suggests_a_command_into_a_folder_of_its_own(tmp_path):
@@ -454,15 +456,43 @@ def test_a_comparison_made_in_python_suggests_a_command_into_a_folder_of_its_own
     kept = compare(experiment, jobs=1, progress=False, out=tmp_path / "kept")
     report = kept.save(tmp_path / "kept")["report_md"].read_text()
     assert (
-        f"run: socialsim compare EXPERIMENT.toml --robust 16 --replicates 2 --out "
-        f"{tmp_path.as_posix()}/kept-robust  (96 more runs)" in report
+        f"socialsim compare EXPERIMENT.toml --robust 16 --replicates 2 --out "
+        f"{tmp_path.as_posix()}/kept-robust  # 102 runs" in report
     )
     # A temporary store is gone by the time the command is read: the default folder's name.
     passing = compare(experiment, jobs=1, progress=False)
     assert passing.out is None
     assert passing.robust_command().endswith(
-        f"--out socialsim-compare/{experiment.name}-robust  (96 more runs)"
+        f"--out socialsim-compare/{experiment.name}-robust  # 102 runs"
     )
+
+
+def test_a_changed_canned_experiment_is_never_suggested_by_its_name(tmp_path):
+    from socialsim.studies.compare import Comparison
+    from socialsim.studies.experiment import load_experiment
+
+    canned = load_experiment("crisis")
+    same = Comparison(dataclasses.replace(canned, replicates=3), pd.DataFrame())
+    assert same.robust_command().startswith("socialsim compare crisis --robust")
+    changed = Comparison(dataclasses.replace(canned, days=10), pd.DataFrame())
+    assert changed.robust_command().startswith("socialsim compare EXPERIMENT.toml --robust")
+
+
+def test_the_suggested_command_quotes_what_the_shell_would_split(tmp_path):
+    folder = tmp_path / "my dir"
+    folder.mkdir()
+    file = folder / "it's.toml"
+    file.write_text(CliRunner().invoke(main, ["experiments", "show", "stay-out-or-answer"]).output)
+    out = tmp_path / "out dir"
+    args = ["--out", str(out), "--replicates", "1", "--days", "2", "--seed", "5"]
+    result = CliRunner().invoke(main, ["compare", str(file), *args, "--set", "graph.n = 200"])
+    assert result.exit_code == 0, result.output
+    command = result.output.split("run: ", 1)[1].splitlines()[0]
+    # What the shell reads back is what was given, the seed included.
+    assert shlex.split(command, comments=True) == [
+        "socialsim", "compare", str(file), "--set", "graph.n = 200", "--days", "2",
+        "--seed", "5", "--robust", "16", "--replicates", "2", "--out", f"{out}-robust",
+    ]  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ independent means.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -45,6 +46,10 @@ if TYPE_CHECKING:
     from socialsim.studies.robust import RobustComparison
 
 __all__ = ["CONFIDENCE", "Comparison", "IncompleteComparison", "compare", "experiment_of", "study"]
+
+
+COMMAND = "command.txt"
+"""The file of a comparison's folder that keeps what ``socialsim compare`` was given."""
 
 
 class IncompleteComparison(RuntimeError):
@@ -193,7 +198,8 @@ class Comparison:
         The strategies across plausible worlds, when the comparison ran them (``robust=N``).
     ran : str or None
         The experiment and options as the command line was given them, shell-quoted
-        (``crisis.toml --set graph.n=2000 --days 60``): set by ``socialsim compare``, None
+        (``crisis.toml --set graph.n=2000 --days 60``): set by ``socialsim compare``, kept
+        in the folder by :meth:`save` (``command.txt``) and read back by :meth:`load`; None
         from Python.
     out : Path or None
         The folder of the comparison's results store, when it has one that lasts (the ``out``
@@ -261,6 +267,8 @@ class Comparison:
             )
         result = cls.from_store(experiment_of(store.manifest["comparison"]), store)
         result.out = Path(path)
+        if (Path(path) / COMMAND).is_file():
+            result.ran = (Path(path) / COMMAND).read_text(encoding="utf-8").strip()
         if (Path(path) / "robust" / "manifest.json").is_file():
             from socialsim.studies.robust import RobustComparison
 
@@ -380,12 +388,19 @@ class Comparison:
         >>> c = Comparison(e, pd.DataFrame())
         >>> c.ran, c.out = "staffing.toml --days 30", Path("runs/staffing")
         >>> c.robust_command()
-        'socialsim compare staffing.toml --days 30 --robust 16 --replicates 2 --out runs/staffing-robust  (64 more runs)'
+        'socialsim compare staffing.toml --days 30 --robust 16 --replicates 2 --out runs/staffing-robust  # 68 runs'
         """
+        from socialsim.studies.experiment import canned_experiments, load_experiment
         from socialsim.studies.robust_report import robust_command
 
-        e = self.experiment
-        return robust_command(e.name, len(e.strategies), self.ran, self.out)
+        e, ran = self.experiment, self.ran
+        # From Python, the canned experiment's name only when it is that experiment: the
+        # command would otherwise analyse another comparison under this one's name.
+        if ran is None and e.name in canned_experiments():
+            canned = load_experiment(e.name)
+            if dataclasses.replace(canned, replicates=e.replicates) != e:
+                ran = "EXPERIMENT.toml"
+        return robust_command(e.name, len(e.strategies), ran, self.out)
 
     # ------------------------------------------------------------------ figures
     def plot(self, kpis: tuple[str, ...] | None = None) -> Figure:
@@ -428,6 +443,9 @@ class Comparison:
         self.per_run().to_csv(paths["runs_csv"], index=False)
         self.summary().to_csv(paths["summary_csv"], index=False)
         self.differences().to_csv(paths["differences_csv"], index=False)
+        if self.ran is not None:  # read back by load(): a report written later suggests it too
+            paths["command"] = out / COMMAND
+            paths["command"].write_text(self.ran + "\n", encoding="utf-8")
         if self.robust is not None:
             paths.update(self.robust.save(out / "robust"))
         paths.update(self.report(out / "report", robustness))

@@ -34,6 +34,8 @@ SMALL = {"worlds": 16, "replicates": 2}
 # empty, directly above it.
 _HTML = """{% for paragraph in intro %}<p>{{ paragraph }}</p>
 {% endfor -%}
+{% if command %}<pre><code>{{ command }}</code></pre>
+{% endif -%}
 {% if tables %}
 <h3>Who beats whom</h3>
 {{ tables.wins | safe }}
@@ -80,21 +82,23 @@ def robust_command(
 
     Examples
     --------
+    The runs it takes follow as a shell comment, so that the whole line can be pasted: the
+    plausible worlds' and the comparison's again, at the small analysis' replicates.
+
     >>> robust_command("stay-out-or-answer", 3)
-    'socialsim compare stay-out-or-answer --robust 16 --replicates 2 --out socialsim-compare/stay-out-or-answer-robust  (96 more runs)'
+    'socialsim compare stay-out-or-answer --robust 16 --replicates 2 --out socialsim-compare/stay-out-or-answer-robust  # 102 runs'
     >>> robust_command("crisis", 4, ran="my.toml --days 60", out="out/c")
-    'socialsim compare my.toml --days 60 --robust 16 --replicates 2 --out out/c-robust  (128 more runs)'
+    'socialsim compare my.toml --days 60 --robust 16 --replicates 2 --out out/c-robust  # 136 runs'
     """
     from socialsim.studies.experiment import canned_experiments
 
     if ran is None:
         ran = name if name in canned_experiments() else "EXPERIMENT.toml"
     out = Path("socialsim-compare") / name if out is None else Path(out)
-    runs = SMALL["worlds"] * strategies * SMALL["replicates"]
+    runs = (SMALL["worlds"] + 1) * strategies * SMALL["replicates"]
     return (
         f"socialsim compare {ran} --robust {SMALL['worlds']} --replicates "
-        f"{SMALL['replicates']} --out {shlex.quote(f'{out.as_posix()}-robust')}  "
-        f"({runs} more runs)"
+        f"{SMALL['replicates']} --out {shlex.quote(f'{out.as_posix()}-robust')}  # {runs} runs"
     )
 
 
@@ -117,13 +121,15 @@ def robustness_section(comparison: Comparison, path: str | Path) -> RobustnessSe
     robust = comparison.robust
     template = jinja2.Environment(autoescape=True).from_string(_HTML)
     if robust is None:
-        intro = [
+        said = (
             "Not analysed: the intervals above cover simulation noise only, for one setting of "
             "the assumptions. To see whether the answer holds across plausible values of them, "
-            "run: " + comparison.robust_command()
-        ]
-        markdown = "\n".join([intro[0], ""])
-        return RobustnessSection("", markdown, template.render(intro=intro, tables=None))
+            "run:"
+        )
+        command = comparison.robust_command()
+        markdown = f"{said}\n\n```sh\n{command}\n```\n"
+        html = template.render(intro=[said], command=command, tables=None)
+        return RobustnessSection("", markdown, html)
     path = Path(path)
     headline = robust.headline()
     intro = [_design(robust), headline]
