@@ -233,6 +233,7 @@ def test_a_base_given_as_overrides_is_the_scenario_they_make():
     made = Experiment({"a": {}, "b": {"team.staff": 3}}, base={"graph.n": 500, "run.days": 9})
     assert made.base == Scenario().replace({"graph.n": 500, "run.days": 9})
     assert made.scenario("b").team.staff == 3 and made.scenario("b").graph.n == 500
+    assert Experiment({"a": {}}, base=None).base == Scenario()
 
 
 @pytest.mark.parametrize(

@@ -342,8 +342,13 @@ NOT_ANALYSED = "Not analysed: the intervals above cover simulation noise only"
             "| negatives-first | 87%     |",
         ),
         ({"figures": "Advantage by world"}, "![Advantage by world](r_robustness_1.png)"),
+        ({"table": pd.DataFrame()}, NOT_ANALYSED),  # a table of nothing is no table
+        (
+            {"table": pd.DataFrame({"strategy": ["a|b"], "holds": ["87%"]})},
+            "| a\\|b       | 87%     |",  # a bar in a cell would split it
+        ),
     ],
-    ids=["no analysis", "empty", "shares", "table", "figure"],
+    ids=["no analysis", "empty", "shares", "table", "figure", "empty table", "bar in a cell"],
 )
 def test_no_heading_of_the_report_is_left_with_nothing_under_it(
     stay_out, tmp_path, given, shown, empty_headings
@@ -360,6 +365,8 @@ def test_no_heading_of_the_report_is_left_with_nothing_under_it(
     assert md.count("## Robustness\n") == 1 and "](#robustness)" in md
     section = md.split("## Robustness\n")[1].split("\n## ")[0]
     assert shown in section, section
+    for image in re.findall(r"!\[[^]]*\]\(([^)]+)\)", md):
+        assert (tmp_path / image).is_file(), image  # every figure the Markdown shows is there
 
 
 def test_the_answer_in_plain_text_is_the_reports(stay_out):

@@ -166,7 +166,8 @@ class Experiment:
         Each strategy's scenario overrides, by dotted key.
     base : Scenario or dict of str to object, optional
         The scenario every strategy starts from, or the overrides of the default scenario
-        that make it, by dotted key (as a file's ``[base]`` table).
+        that make it, by dotted key (as a file's ``[base]`` table); the default scenario
+        when omitted or None.
     replicates, seed, days, kpis, baseline, name, question, hinges_on, workshop
         The settings of :class:`ExperimentSettings`: runs per strategy (replicate ``r`` of
         every strategy uses the same seed, ``SeedSequence(seed).spawn(replicates)[r]``), the
@@ -187,7 +188,7 @@ class Experiment:
     """
 
     strategies: dict[str, dict[str, Any]]
-    base: Scenario | Mapping[str, Any] = field(default_factory=Scenario)
+    base: Scenario | Mapping[str, Any] | None = field(default_factory=Scenario)
     replicates: int = _DEFAULT.replicates
     seed: int = _DEFAULT.seed
     days: int | None = _DEFAULT.days
@@ -204,7 +205,9 @@ class Experiment:
             object.__setattr__(self, key, getattr(settings, key))
         if not isinstance(self.strategies, dict) or not self.strategies:
             raise ConfigError("strategies", self.strategies, "at least one strategy")
-        if isinstance(self.base, Mapping):  # overrides by dotted key, as a file's [base] table
+        if self.base is None:
+            object.__setattr__(self, "base", Scenario())
+        elif isinstance(self.base, Mapping):  # overrides by dotted key, as a file's [base] table
             try:
                 object.__setattr__(self, "base", Scenario().replace(dict(self.base)))
             except ConfigError as error:

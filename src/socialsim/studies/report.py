@@ -17,7 +17,7 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -132,6 +132,8 @@ def write_report(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if robustness is not None and robustness.table is not None and robustness.table.empty:
+        robustness = replace(robustness, table=None)  # a table of nothing is no table
     if robustness is not None and not (
         robustness.holds
         or robustness.paragraphs
@@ -300,7 +302,7 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
             else None
         ),
         "robustness_markdown_table": (
-            robustness.table.to_markdown(index=False)
+            _escaped(robustness.table).to_markdown(index=False)
             if robustness is not None and robustness.table is not None
             else None
         ),
@@ -313,6 +315,21 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
             else []
         ),
     }
+
+
+def _escaped(table: pd.DataFrame) -> pd.DataFrame:
+    r"""``table`` with every ``|`` of its cells and column names escaped, as Markdown needs.
+
+    >>> print(_escaped(pd.DataFrame({"a|b": ["x|y"]})).to_markdown(index=False))
+    | a\|b   |
+    |:-------|
+    | x\|y   |
+    """
+
+    def escape(text: Any) -> str:
+        return str(text).replace("|", "\\|")
+
+    return table.map(escape).rename(columns=escape)
 
 
 def _hinges(e: Experiment) -> list[dict[str, str]]:
