@@ -201,10 +201,11 @@ def check_not_importing_main() -> None:
     A worker of a forkserver or spawn pool runs the main script's top level before its first
     task. A script that starts a study there, outside ``if __name__ == "__main__":``, would
     start it again in each worker, where multiprocessing refuses to start processes with an
-    error that names neither the script nor the cure, and the pool breaks. Every study checks
-    this before its store and before its pool, so the worker says so instead, naming the line.
-    Elsewhere (a guarded script, ``python -c``, a notebook, pytest, the command line) it does
-    nothing.
+    error that names neither the script nor the cure, and the pool breaks. A study that would
+    start a pool checks this before its store, and every pool before it starts, so the worker
+    says so instead, naming the line; a study the worker would run itself (``jobs=1``) goes
+    on. Elsewhere (a guarded script, ``python -c``, a notebook, pytest, the command line) it
+    does nothing.
 
     Raises
     ------
@@ -244,8 +245,8 @@ def unguarded_script() -> str | None:
         The message, naming the script and line; None when that is not so, or not known.
         Only a main module that multiprocessing imports again counts (a script, ``python -m
         module``; not ``python -c``, a notebook or a package's ``__main__``), and any
-        top-level ``if`` is taken for a guard: a pool that broke for another reason is never
-        blamed on the script.
+        top-level ``if`` is taken for a guard. :class:`StudyPool` asks only when no run has
+        come back, so that a pool that broke later, for another reason, is not blamed on it.
     """
     main = sys.modules.get("__main__")
     name = getattr(getattr(main, "__spec__", None), "name", None)
