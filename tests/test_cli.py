@@ -243,7 +243,12 @@ CANNED = ", ".join(canned_experiments())
 )
 @pytest.mark.parametrize(
     ("name", "hint"),
-    [("crisys", " Did you mean 'crisis'?"), ("nonsense", "")],  # a hint only for a near miss
+    # A hint only for a near miss, whatever its case.
+    [
+        ("crisys", " Did you mean 'crisis'?"),
+        ("CRISIS", " Did you mean 'crisis'?"),
+        ("nonsense", ""),
+    ],
 )
 def test_an_unknown_experiment_name_lists_the_canned_ones(tmp_path, command, name, hint):
     out = tmp_path / "o"

@@ -79,11 +79,17 @@ def _show(value: Any) -> str:
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
     """A 'Did you mean ...?' hint for a mistyped name, or an empty string.
 
+    Case is ignored in the match (a name typed in capitals is still found), never in the hint.
+
     >>> did_you_mean("wom.negatvity", ["wom.negativity", "wom.effect"])
     "Did you mean 'wom.negativity'?"
+    >>> did_you_mean("CRISIS", ["crisis", "front-end"])
+    "Did you mean 'crisis'?"
     """
-    close = difflib.get_close_matches(name, list(candidates), n=1, cutoff=0.6)
-    return f"Did you mean '{close[0]}'?" if close else ""
+    candidates = list(candidates)
+    by_lower = {c.lower(): c for c in reversed(candidates)}  # the first of a case-blind tie
+    close = difflib.get_close_matches(name.lower(), list(by_lower), n=1, cutoff=0.6)
+    return f"Did you mean '{by_lower[close[0]]}'?" if close else ""
 
 
 def check_beta_sd(key: str, sd: float, mean_key: str, mean: float) -> None:
