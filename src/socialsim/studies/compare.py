@@ -18,7 +18,6 @@ independent means.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import json
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -380,7 +379,8 @@ class Comparison:
     def robust_command(self) -> str:
         """The command that runs a small robust analysis of this comparison, as the terminal
         and the report both suggest it (:func:`~socialsim.studies.robust_report.robust_command`):
-        what :attr:`ran` and :attr:`out` say, repeated, or else the experiment's name.
+        what :attr:`ran` and :attr:`out` say, repeated, or else the experiment's name when it
+        is the canned one.
 
         Examples
         --------
@@ -390,17 +390,9 @@ class Comparison:
         >>> c.robust_command()
         'socialsim compare staffing.toml --days 30 --robust 16 --replicates 2 --out runs/staffing-robust  # 68 runs'
         """
-        from socialsim.studies.experiment import canned_experiments, load_experiment
         from socialsim.studies.robust_report import robust_command
 
-        e, ran = self.experiment, self.ran
-        # From Python, the canned experiment's name only when it is that experiment: the
-        # command would otherwise analyse another comparison under this one's name.
-        if ran is None and e.name in canned_experiments():
-            canned = load_experiment(e.name)
-            if dataclasses.replace(canned, replicates=e.replicates) != e:
-                ran = "EXPERIMENT.toml"
-        return robust_command(e.name, len(e.strategies), ran, self.out)
+        return robust_command(self.experiment, self.ran, self.out)
 
     # ------------------------------------------------------------------ figures
     def plot(self, kpis: tuple[str, ...] | None = None) -> Figure:

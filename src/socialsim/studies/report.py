@@ -193,7 +193,7 @@ def _render(template: str, context: Mapping[str, Any]) -> str:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    environment.filters["cell"] = lambda text: str(text).replace("|", "\\|")
+    environment.filters["cell"] = _cell
     environment.filters["code"] = _code_spans
     return environment.get_template(template).render(context)
 
@@ -317,19 +317,20 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
     }
 
 
+def _cell(text: Any) -> str:
+    """``text`` as a Markdown table's cell: its ``|`` escaped, which would end the cell."""
+    return str(text).replace("|", "\\|")
+
+
 def _escaped(table: pd.DataFrame) -> pd.DataFrame:
-    r"""``table`` with every ``|`` of its cells and column names escaped, as Markdown needs.
+    r"""``table`` with every cell and column name a Markdown cell (:func:`_cell`).
 
     >>> print(_escaped(pd.DataFrame({"a|b": ["x|y"]})).to_markdown(index=False))
     | a\|b   |
     |:-------|
     | x\|y   |
     """
-
-    def escape(text: Any) -> str:
-        return str(text).replace("|", "\\|")
-
-    return table.map(escape).rename(columns=escape)
+    return table.map(_cell).rename(columns=_cell)
 
 
 def _hinges(e: Experiment) -> list[dict[str, str]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import io
 import shlex
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
     from socialsim.studies.compare import Comparison
+    from socialsim.studies.experiment import Experiment
     from socialsim.studies.robust import RobustComparison
 
 __all__ = ["RobustnessSection", "robust_command", "robustness_section"]
@@ -63,19 +64,19 @@ class RobustnessSection:
 
 
 def robust_command(
-    name: str, strategies: int, ran: str | None = None, out: str | Path | None = None
+    experiment: Experiment, ran: str | None = None, out: str | Path | None = None
 ) -> str:
     """The command that runs a small robust analysis of an experiment, as a user would type it.
 
     Parameters
     ----------
-    name : str
-        The experiment's name.
-    strategies : int
-        How many strategies it compares (the runs it adds are counted from it).
+    experiment : Experiment
+        The experiment compared (the runs the command adds are counted from its strategies).
     ran : str, optional
         The experiment and options the user ran it with (``crisis.toml --set graph.n=2000``):
-        repeated as given. By default the built-in experiment's name, or ``EXPERIMENT.toml``.
+        repeated as given. By default the canned experiment's name when it is that experiment
+        (its replicates aside), else ``EXPERIMENT.toml``: a canned name for a changed
+        experiment would analyse another comparison under this one's name.
     out : str or Path, optional
         Where the comparison went; the analysis goes beside it (``OUT-robust``), since a
         folder holds one comparison and the analysis runs it again at fewer replicates.
@@ -85,17 +86,22 @@ def robust_command(
     The runs it takes follow as a shell comment, so that the whole line can be pasted: the
     plausible worlds' and the comparison's again, at the small analysis' replicates.
 
-    >>> robust_command("stay-out-or-answer", 3)
+    >>> from socialsim.studies.experiment import load_experiment
+    >>> robust_command(load_experiment("stay-out-or-answer"))
     'socialsim compare stay-out-or-answer --robust 16 --replicates 2 --out socialsim-compare/stay-out-or-answer-robust  # 102 runs'
-    >>> robust_command("crisis", 4, ran="my.toml --days 60", out="out/c")
+    >>> robust_command(load_experiment("crisis"), ran="my.toml --days 60", out="out/c")
     'socialsim compare my.toml --days 60 --robust 16 --replicates 2 --out out/c-robust  # 136 runs'
     """
-    from socialsim.studies.experiment import canned_experiments
+    from socialsim.studies.experiment import canned_experiments, load_experiment
 
+    name = experiment.name
     if ran is None:
-        ran = name if name in canned_experiments() else "EXPERIMENT.toml"
+        canned = name in canned_experiments() and replace(
+            load_experiment(name), replicates=experiment.replicates
+        )
+        ran = name if canned == experiment else "EXPERIMENT.toml"
     out = Path("socialsim-compare") / name if out is None else Path(out)
-    runs = (SMALL["worlds"] + 1) * strategies * SMALL["replicates"]
+    runs = (SMALL["worlds"] + 1) * len(experiment.strategies) * SMALL["replicates"]
     return (
         f"socialsim compare {ran} --robust {SMALL['worlds']} --replicates "
         f"{SMALL['replicates']} --out {shlex.quote(f'{out.as_posix()}-robust')}  # {runs} runs"
