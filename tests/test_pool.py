@@ -3,6 +3,7 @@ and a script that would start a study in every worker is told to guard it."""
 
 from __future__ import annotations
 
+import importlib.util
 import inspect
 import json
 import multiprocessing
@@ -12,6 +13,7 @@ import signal
 import subprocess
 import sys
 import time
+import types
 from concurrent.futures.process import BrokenProcessPool
 
 import pytest
@@ -133,6 +135,31 @@ def test_a_study_started_while_a_worker_imports_the_script_says_so_before_its_st
     pool_context()  # this process itself is not a worker
 
 
+def test_a_study_whose_script_is_not_a_file_says_so_before_its_store(monkeypatch, tmp_path):
+    # A script read from standard input: workers would run "<stdin>" again, and could not.
+    piped = types.ModuleType("__main__")
+    piped.__file__, piped.__spec__ = "<stdin>", None
+    monkeypatch.setitem(sys.modules, "__main__", piped)
+    spec = Sweep({"wom.negativity": [1.0]}, scenario=Scenario().replace({"graph.n": 200}))
+    said = "The main script, '<stdin>', is not a file"
+    for start in (
+        lambda: sweep(spec, tmp_path / "sweep", jobs=2, progress=False),
+        pool_context,
+    ):
+        with pytest.raises(RuntimeError, match=re.escape(said)) as error:
+            start()
+        assert "(jobs=1, --jobs 1)" in str(error.value)
+    assert not (tmp_path / "sweep").exists()
+    sweep(spec, tmp_path / "here", jobs=1, progress=False)  # run in this process: no pool
+    assert (tmp_path / "here" / "manifest.json").is_file()
+    # A script run from its file, relative to where the process started, is one.
+    piped.__file__ = os.path.relpath(__file__, multiprocessing.process.ORIGINAL_DIR)
+    pool_context()
+    piped.__spec__ = importlib.util.find_spec("socialsim")  # python -m: imported by name
+    piped.__file__ = "<gone>"
+    pool_context()
+
+
 def test_a_pool_is_blamed_on_the_script_only_before_any_run_came_back(monkeypatch):
     # Whatever the script, a pool that delivered a run and then lost a worker (killed, out of
     # memory) was not broken by a missing guard: the study is told to run again instead.
@@ -176,3 +203,23 @@ def test_a_script_that_starts_a_study_unguarded_is_told_to_guard_it(tmp_path, gu
         result.stderr
     )
     assert "bootstrapping phase" not in result.stderr  # multiprocessing's obscure one
+
+
+@pytest.mark.slow
+def test_a_guarded_script_read_from_standard_input_is_told_to_save_it(tmp_path):
+    call = 'if __name__ == "__main__":\n    main()\n'
+    result = subprocess.run(
+        [sys.executable, "-"],
+        input=f"OUT = {str(tmp_path / 'out')!r}\n{SCRIPT}{call}",
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 1
+    assert (
+        result.stderr.strip()
+        .splitlines()[-1]
+        .startswith("RuntimeError: The main script, '<stdin>', is not a file")
+    )
+    assert "BrokenProcessPool" not in result.stderr
+    assert not (tmp_path / "out").exists()

@@ -210,7 +210,7 @@ def calibrate(
     >>> result.estimates.columns.tolist()[:3]
     ['estimate', 'ci_low', 'ci_high']
     """
-    from socialsim.studies.workers import check_not_importing_main
+    from socialsim.studies.workers import check_workers_can_start
 
     started = time.perf_counter()
     observed = (
@@ -225,8 +225,8 @@ def calibrate(
     for name, value in {"pilot": pilot, "draws": draws}.items():
         Interval(2 if name == "pilot" else 1, None, integer=True).check(name, value)
     jobs = settings["jobs"]
-    if executor is None and jobs > 1:  # it would start a pool, here in a worker of another
-        check_not_importing_main()
+    if executor is None and jobs > 1:  # it would start a pool: can its workers start?
+        check_workers_can_start()
     echo = _echo if progress else None
     folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="socialsim-calib-"))
     try:

@@ -33,7 +33,7 @@ from socialsim.studies.workers import (
     JOBS,
     SweepAborted,
     Task,
-    check_not_importing_main,
+    check_workers_can_start,
     cpu_count,
     run_all,
 )
@@ -216,10 +216,10 @@ def sweep(spec: Sweep | str | Path, out: str | Path, **options: Unpack[RunOption
 
 def check_options(executor: Any, jobs: int | None) -> None:
     """Refuse what :func:`run_study` would refuse of ``executor`` and ``jobs``, for a caller
-    that makes the store first; and a study that would start a process pool in a worker
-    process importing the user's script again
-    (:func:`~socialsim.studies.workers.check_not_importing_main`), before it reaches the store
-    its parent holds. (A study run in the worker itself, ``jobs=1``, goes on as before.)
+    that makes the store first; and a study that would start a process pool whose workers
+    could not start (:func:`~socialsim.studies.workers.check_workers_can_start`: in a worker
+    process importing the user's script again, or from a script that is not a file), before
+    it reaches the store. (A study run in this process, ``jobs=1``, goes on as before.)
 
     >>> check_options(None, 0)
     Traceback (most recent call last):
@@ -227,7 +227,7 @@ def check_options(executor: Any, jobs: int | None) -> None:
     socialsim.constraints.ConfigError: The 'jobs' parameter must be an int >= 1. Got 0 instead.
     """
     if executor is None and (jobs or cpu_count()) > 1:
-        check_not_importing_main()
+        check_workers_can_start()
     if executor is not None and jobs is not None:
         raise ValueError("Pass either 'executor' or 'jobs', not both.")
     if jobs is not None:

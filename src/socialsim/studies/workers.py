@@ -41,7 +41,7 @@ __all__ = [
     "StudyPool",
     "SweepAborted",
     "Task",
-    "check_not_importing_main",
+    "check_workers_can_start",
     "cpu_count",
     "execute",
     "pool_context",
@@ -171,15 +171,15 @@ def pool_context() -> multiprocessing.context.BaseContext:
     Raises
     ------
     RuntimeError
-        This process is a worker importing the script again
-        (:func:`check_not_importing_main`).
+        The workers could not start: this process is a worker importing the script again,
+        or the script is not a file (:func:`check_workers_can_start`).
 
     Examples
     --------
     >>> pool_context().get_start_method() in ("forkserver", "spawn")
     True
     """
-    check_not_importing_main()
+    check_workers_can_start()
     if "forkserver" not in multiprocessing.get_all_start_methods():
         return multiprocessing.get_context("spawn")
     context = multiprocessing.get_context("forkserver")
@@ -195,34 +195,66 @@ _CURE = (
 )
 
 
-def check_not_importing_main() -> None:
-    """Refuse to start a study in a worker process that is importing the user's script again.
+def check_workers_can_start() -> None:
+    """Refuse to start a process pool whose workers could not start: say why, and the cure.
 
-    A worker of a forkserver or spawn pool runs the main script's top level before its first
-    task. A script that starts a study there, outside ``if __name__ == "__main__":``, would
-    start it again in each worker, where multiprocessing refuses to start processes with an
-    error that names neither the script nor the cure, and the pool breaks. A study that would
-    start a pool checks this before its store, and every pool before it starts, so the worker
-    says so instead, naming the line; a study the worker would run itself (``jobs=1``) goes
-    on. Elsewhere (a guarded script, ``python -c``, a notebook, pytest, the command line) it
-    does nothing.
+    A worker of a forkserver or spawn pool runs the main script's top level again, from its
+    file, before its first task. So:
+
+    - in a worker process that is importing the user's script again, a study that would
+      start a pool of its own is refused, naming the line: a script that starts a study
+      outside ``if __name__ == "__main__":`` would start it again in each worker, where
+      multiprocessing refuses to start processes with an error that names neither the
+      script nor the cure, and the pool breaks;
+    - a script read from standard input (``python - < script.py``), or whose file has gone,
+      is refused: the workers cannot read it again, and the pool would break at its start.
+
+    A study that would start a pool checks this before its store, and every pool before it
+    starts; a study this process runs itself (``jobs=1``) goes on. Elsewhere (a script run
+    from its file, ``python -c``, ``python -m``, a notebook, pytest, the command line) it does
+    nothing.
 
     Raises
     ------
     RuntimeError
-        This process is still importing the script (multiprocessing's own test of it).
+        This process is still importing the script (multiprocessing's own test of it), or the
+        workers would run a main script that is not a file.
     """
-    if not getattr(multiprocessing.current_process(), "_inheriting", False):
-        return
-    frame = _top_level_frame(lambda g: g.get("__name__") == "__mp_main__")
-    where = (
-        "The script"
-        if frame is None
-        else f"The script {frame.f_code.co_filename}, line {frame.f_lineno},"
-    )
-    raise RuntimeError(
-        f"{where} started a study in a worker process that was importing it again. {_CURE}"
-    )
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        frame = _top_level_frame(lambda g: g.get("__name__") == "__mp_main__")
+        where = (
+            "The script"
+            if frame is None
+            else f"The script {frame.f_code.co_filename}, line {frame.f_lineno},"
+        )
+        raise RuntimeError(
+            f"{where} started a study in a worker process that was importing it again. {_CURE}"
+        )
+    path = _main_path()
+    if path is not None and not os.path.isfile(path):
+        raise RuntimeError(
+            f"The main script, {sys.modules['__main__'].__file__!r}, is not a file: a process "
+            "pool's workers "
+            "import the script that started them again, from its file, and could not start. "
+            "Save the script to a file and run that, or run the study in this process "
+            "(jobs=1, --jobs 1)."
+        )
+
+
+def _main_path() -> str | None:
+    """The file a spawned or forkserver worker runs as the main script, or None (none, or a
+    module run by name): as CPython's ``multiprocessing.spawn.get_preparation_data`` finds it,
+    a relative ``__file__`` taken from the directory the process started in."""
+    main = sys.modules.get("__main__")
+    if getattr(getattr(main, "__spec__", None), "name", None) is not None:
+        return None
+    path = getattr(main, "__file__", None)
+    if path is None:
+        return None
+    started_in = multiprocessing.process.ORIGINAL_DIR
+    if not os.path.isabs(path) and started_in is not None:
+        path = os.path.join(started_in, path)
+    return os.path.normpath(path)
 
 
 def _top_level_frame(is_script: Callable[[dict[str, Any]], bool]) -> Any:
