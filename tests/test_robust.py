@@ -582,3 +582,20 @@ def test_the_python_api_runs_the_worlds_beside_the_comparison(tmp_path):
     result = compare(experiment, robust=2, jobs=1, progress=False, out=tmp_path)
     assert result.robust.n_worlds == 2 and len(result.robust.runs) == 2 * 3
     assert (tmp_path / "robust" / "manifest.json").is_file()
+
+
+@pytest.mark.parametrize(
+    ("out", "beside"),
+    [(".", "../study-robust"), ("..", "../../runs-robust"), ("runs/study/", "runs/study-robust")],
+)
+def test_a_comparison_in_the_working_folder_suggests_the_folder_beside_it(
+    monkeypatch, tmp_path, out, beside
+):
+    from socialsim.studies.experiment import load_experiment
+    from socialsim.studies.robust_report import robust_command
+
+    (tmp_path / "runs" / "study").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "runs" / "study" if out != "runs/study/" else tmp_path)
+    # Not '.-robust', a hidden folder inside this one: the folder beside it, named after it.
+    command = robust_command(load_experiment("crisis"), out=out)
+    assert command.endswith(f"--out {beside}  # 136 runs")

@@ -78,8 +78,10 @@ def robust_command(
         (its replicates aside), else ``EXPERIMENT.toml``: a canned name for a changed
         experiment would analyse another comparison under this one's name.
     out : str or Path, optional
-        Where the comparison went; the analysis goes beside it (``OUT-robust``), since a
-        folder holds one comparison and the analysis runs it again at fewer replicates.
+        Where the comparison went, as typed; the analysis goes beside it (``OUT-robust``),
+        since a folder holds one comparison and the analysis runs it again at fewer
+        replicates. ``.`` or ``..`` is named after the folder it is, from this process's
+        working directory.
 
     Examples
     --------
@@ -101,6 +103,8 @@ def robust_command(
         )
         ran = name if canned == experiment else "EXPERIMENT.toml"
     out = Path("socialsim-compare") / name if out is None else Path(out)
+    if out.name in ("", ".."):  # '.', '..', '/': the folder beside it is named after it
+        out = out / ".." / (out.resolve().name or name)
     runs = (SMALL["worlds"] + 1) * len(experiment.strategies) * SMALL["replicates"]
     return (
         f"socialsim compare {ran} --robust {SMALL['worlds']} --replicates "
