@@ -229,6 +229,24 @@ def test_the_workshop_pair_is_kept_as_named_and_left_out_by_default(tmp_path):
     assert load_experiment(path).workshop is None
 
 
+@pytest.mark.parametrize(
+    ("key", "setting"), [("run.days", "experiment.days"), ("run.seed", "experiment.seed")]
+)
+def test_a_strategy_may_not_set_the_days_or_seed_every_strategy_shares(tmp_path, key, setting):
+    # Set in one strategy, either would unpair the comparison: its differences would come
+    # from a shorter horizon, or be silently zero since the seed was never used.
+    with pytest.raises(ConfigError, match=re.escape(f"The 'strategies.b.{key}' parameter")) as e:
+        Experiment({"a": {}, "b": {key: 5}}, base=SMALL, days=20)
+    assert f"({setting}" in str(e.value) and str(e.value).endswith("Got 5 instead.")
+    path = tmp_path / "e.toml"
+    path.write_text(f'[strategies.a]\n[strategies.b]\n"{key}" = 5\n')
+    with pytest.raises(ConfigError, match=re.escape(f"'strategies.b.{key}'")):
+        load_experiment(path)
+    # The experiment's days are every strategy's; the base's when it has none.
+    assert Experiment({"a": {}}, base=SMALL, days=20).scenario("a").run.days == 20
+    assert Experiment({"a": {}}, base=SMALL).scenario("a").run.days == SMALL.run.days
+
+
 def test_a_base_given_as_overrides_is_the_scenario_they_make():
     made = Experiment({"a": {}, "b": {"team.staff": 3}}, base={"graph.n": 500, "run.days": 9})
     assert made.base == Scenario().replace({"graph.n": 500, "run.days": 9})

@@ -155,6 +155,14 @@ class ExperimentSettings(Section):
 _DEFAULT = ExperimentSettings()
 SETTINGS = tuple(f.name for f in dataclasses.fields(ExperimentSettings))
 
+# What a strategy may not set, since the experiment's settings set it for every strategy.
+_SHARED = {
+    "run.days": "left out: every strategy runs the experiment's days (experiment.days, or the "
+    "base scenario's run.days)",
+    "run.seed": "left out: the experiment's seed and replicates seed every strategy's runs "
+    "alike (experiment.seed)",
+}
+
 
 @dataclass(frozen=True)
 class Experiment:
@@ -241,6 +249,11 @@ class Experiment:
                 )
         too_late: dict[str, tuple[int, int]] = {}
         for name in self.strategies:
+            for key, why in _SHARED.items():
+                if key in self.strategies[name]:
+                    # Every strategy runs on the same days and seeds, or the differences
+                    # would not be paired: the experiment's settings set them for all.
+                    raise ConfigError(f"strategies.{name}.{key}", self.strategies[name][key], why)
             try:
                 scenario = self.scenario(name)
             except ConfigError as error:
@@ -273,7 +286,7 @@ class Experiment:
         """The full scenario of one strategy."""
         overrides = dict(self.strategies[strategy])
         if self.days is not None:
-            overrides.setdefault("run.days", self.days)
+            overrides["run.days"] = self.days
         return self.base.replace(overrides)
 
     def with_replicates(self, replicates: int) -> Experiment:
