@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from socialsim import ConfigError, Scenario
+from socialsim import ConfigError, Experiment, Scenario
 from socialsim.assumptions import Fixed, Lever, LogUniform, Triangular, Uniform, role
 from socialsim.cli import main
 from socialsim.scenario import GRAPH_KINDS, PARAMETERS
@@ -366,6 +366,22 @@ def test_a_bad_posterior_is_one_clear_error(table, message):
 
     with pytest.raises(ConfigError, match=message):
         read_posterior(pd.DataFrame(table))
+
+
+def test_a_single_held_key_or_a_posterior_of_another_type_is_one_clear_error():
+    from socialsim.studies.robust import study
+    from socialsim.studies.worlds import read_posterior
+
+    experiment = Experiment({"a": {}, "b": {"team.staff": 4}}, replicates=1)
+    # A string is not taken for its characters ('w', 'o', ...).
+    with pytest.raises(ConfigError, match=re.escape("Got 'wom.negativity' instead.")):
+        study(experiment, 3, hold="wom.negativity")
+    with pytest.raises(ConfigError, match=re.escape("Got 'wom.negativity' instead.")):
+        draw_worlds(Scenario(), 3, seed=1, hold="wom.negativity")
+    values = study(experiment, 3, hold=["wom.negativity"]).runs[0].values
+    assert "wom.negativity" not in values and "wom.effect" in values  # held, not drawn
+    with pytest.raises(ConfigError, match=re.escape("The 'priors' parameter must be a Parquet")):
+        read_posterior([1, 2])
 
 
 # ---------------------------------------------------------------------- command and report

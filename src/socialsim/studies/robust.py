@@ -36,7 +36,7 @@ from socialsim.studies.runner import RunOptions, Study, run_study
 from socialsim.studies.store import ResultsStore
 from socialsim.studies.sweeps import Run
 from socialsim.studies.wins import directions_of, regrets, win_shares, world_means
-from socialsim.studies.worlds import check_posterior_keys, draw_worlds, read_posterior
+from socialsim.studies.worlds import check_posterior_keys, draw_worlds, held, read_posterior
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -92,7 +92,7 @@ def study(
         experiment.base,
         worlds,
         experiment.seed,
-        hold=(*hold, *compared),
+        hold=(*held(hold), *compared),
         posterior=posterior,
     )
     names = list(experiment.strategies)

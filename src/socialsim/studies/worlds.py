@@ -16,6 +16,7 @@ same hypercube; the assumptions it does not cover still come from their priors.
 from __future__ import annotations
 
 import hashlib
+import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,7 +29,15 @@ from socialsim.assumptions import Lever, LogUniform, Triangular, Uniform, role
 from socialsim.constraints import ConfigError, Interval, did_you_mean
 from socialsim.scenario import PARAMETERS, Scenario
 
-__all__ = ["MAX_WORLDS", "WORLDS", "Worlds", "draw_worlds", "read_posterior", "varied"]
+__all__ = [
+    "MAX_WORLDS",
+    "WORLDS",
+    "Worlds",
+    "draw_worlds",
+    "held",
+    "read_posterior",
+    "varied",
+]
 
 MAX_WORLDS = 100_000
 """Most worlds one robust comparison may draw (each runs every strategy and replicate)."""
@@ -83,6 +92,28 @@ class Worlds:
         }
 
 
+def held(hold: Iterable[str]) -> tuple[str, ...]:
+    """The assumptions held at the base scenario's values, each once, in the order given.
+
+    Raises
+    ------
+    ConfigError
+        A single key given as a string, which would be taken for its characters.
+
+    Examples
+    --------
+    >>> held(["wom.negativity", "wom.negativity"])
+    ('wom.negativity',)
+    >>> held("wom.negativity")
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'hold' parameter must be a list of assumptions (dotted keys), even of one. Got 'wom.negativity' instead.
+    """
+    if isinstance(hold, str):
+        raise ConfigError("hold", hold, "a list of assumptions (dotted keys), even of one")
+    return tuple(dict.fromkeys(hold))
+
+
 def varied(
     base: Scenario, hold: Iterable[str] = ()
 ) -> dict[str, Uniform | LogUniform | Triangular]:
@@ -105,15 +136,15 @@ def varied(
     socialsim.constraints.ConfigError: The 'hold' parameter must be assumptions with a prior (socialsim parameters says which). Got 'team.staff' instead. It is a lever: the brand decides it.
     """
     flat = base.flat()
-    held = set(hold)
-    for key in held:
+    kept = held(hold)
+    for key in kept:
         _check_assumption("hold", key)
     return {
         key: prior
         for key in PARAMETERS
         if isinstance(prior := role(key), Uniform | LogUniform | Triangular)
         and prior.applies(flat)
-        and key not in held
+        and key not in kept
     }
 
 
@@ -161,7 +192,7 @@ def draw_worlds(
     [0, 1, 2, 3]
     """
     WORLDS.check("robust", n)
-    hold = tuple(dict.fromkeys(hold))
+    hold = held(hold)
     from_posterior: list[str] = []
     if posterior is not None:
         from_posterior = [c for c in posterior.columns if c != WEIGHT]
@@ -217,6 +248,10 @@ def read_posterior(source: str | Path | pd.DataFrame) -> pd.DataFrame:
     """
     if isinstance(source, pd.DataFrame):
         table = source.reset_index(drop=True)
+    elif not isinstance(source, str | os.PathLike):
+        raise ConfigError(
+            "priors", source, "a Parquet file of posterior draws (its path) or a DataFrame"
+        )
     else:
         try:
             table = pd.read_parquet(source)
