@@ -415,3 +415,17 @@ def test_the_headline_says_an_undefined_difference_cannot_be_compared():
     (sentence,) = headline(table, formats, ["nps", "detection_delay"], "deaf")
     assert "detection delay cannot be compared" in sentence.text
     assert "detection delay is not distinguishable" not in sentence.text
+
+
+def test_one_replicate_gives_no_interval_and_no_test():
+    # A difference seen once says nothing of its spread: not "known exactly", p < 0.001.
+    one = comparison_of({"a": [{"nps": 20.0}], "b": [{"nps": 21.0}]}, ("nps",))
+    row = one.differences().set_index("strategy").loc["b"]
+    assert row["difference"] == 1.0
+    assert np.isnan([row["ci_low"], row["ci_high"], row["p_value"], row["p_holm"]]).all()
+    means = one.summary().set_index("strategy").loc["b"]
+    assert means["mean"] == 21.0 and np.isnan([means["ci_low"], means["ci_high"]]).all()
+    # Two replicates that agree are still known exactly (a deterministic difference).
+    two = comparison_of({"a": [{"nps": 20.0}] * 2, "b": [{"nps": 21.0}] * 2}, ("nps",))
+    row = two.differences().set_index("strategy").loc["b"]
+    assert (row["ci_low"], row["ci_high"], row["p_value"]) == (1.0, 1.0, 0.0)

@@ -29,12 +29,16 @@ def mean_interval(values: npt.ArrayLike) -> tuple[float, float, float]:
     (2.0, 2.0, 2.0)
     >>> mean_interval([0.1 + 0.2, 0.3])  # equal but for rounding
     (0.30000000000000004, 0.30000000000000004, 0.30000000000000004)
+    >>> mean_interval([2.0])  # one replicate: no spread seen, so no interval
+    (2.0, nan, nan)
     """
     from scipy import stats  # here: importing socialsim should not pay for scipy.stats
 
     values = np.asarray(values, dtype=np.float64)
     mean = float(np.mean(values))
-    if values.size < 2 or _alike(values):
+    if values.size < 2:
+        return mean, np.nan, np.nan
+    if _alike(values):
         return mean, mean, mean
     low, high = stats.ttest_1samp(values, mean).confidence_interval(CONFIDENCE)
     return mean, float(low), float(high)
@@ -53,18 +57,24 @@ def paired(difference: npt.ArrayLike) -> tuple[float, float, float, float]:
     mean, low, high, p : float
         When every replicate gives the same difference it is known exactly: the interval is
         that value, and ``p`` is 1 if it is 0, else 0. NaN throughout if any replicate is NaN.
+        One replicate is no test: the interval and ``p`` are NaN (a difference seen once says
+        nothing of its spread, and would otherwise read as known exactly).
 
     Examples
     --------
     >>> mean, low, high, p = paired([1.0, 2.0, 1.5, 2.5])
     >>> round(mean, 2), round(low, 2), round(high, 2), round(p, 3)
     (1.75, 0.72, 2.78, 0.012)
+    >>> paired([0.5])
+    (0.5, nan, nan, nan)
     """
     from scipy import stats
 
     values = np.asarray(difference, dtype=np.float64)
     mean = float(values.mean())
-    if values.size < 2 or _alike(values):
+    if values.size < 2:
+        return mean, np.nan, np.nan, np.nan
+    if _alike(values):
         return mean, mean, mean, (1.0 if mean == 0 else 0.0)
     test = stats.ttest_1samp(values, 0.0)
     low, high = test.confidence_interval(CONFIDENCE)
