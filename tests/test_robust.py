@@ -423,6 +423,14 @@ def test_compare_robust_writes_win_shares_regret_and_flips_to_the_report_and_par
     from socialsim.studies.compare import Comparison
 
     assert Comparison.load(out).robust.n_worlds == 3
+    # Run again without --robust: the analysis it holds stays in the report, not "not analysed".
+    again = CliRunner().invoke(main, [*args[:2], "-j", "1", "--out", str(out)])
+    assert again.exit_code == 0, again.output
+    assert "across 3 plausible worlds:" in again.output and "not analysed" not in again.output
+    assert (out / "report.md").read_text() == report
+    from socialsim import compare, load_experiment
+
+    assert compare(load_experiment(_file(tmp_path)), out=out, progress=False).robust.n_worlds == 3
 
 
 def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path, empty_headings):

@@ -95,7 +95,7 @@ def compare_command(
     import pandas as pd
 
     from socialsim.studies import robust as robust_study
-    from socialsim.studies.compare import Comparison, study
+    from socialsim.studies.compare import Comparison, robust_kept_in, study
     from socialsim.studies.experiment import load_experiment
 
     check_jobs(jobs, scheduler)
@@ -145,6 +145,8 @@ def compare_command(
             options = (scheduler, jobs, retry_failed, quiet, held)
             ran = _many_runs(plausible, out / "robust", *options)
             result.robust = robust_study.RobustComparison.from_store(loaded, ran.store)
+        else:  # run again without --robust: what it analysed before stays in the report
+            result.robust = robust_kept_in(out)
         paths = result.save(out)
     if quiet:
         return

@@ -178,7 +178,18 @@ def compare(
         if robust is not None:
             ran = run_study(plausible, Path(out) / "robust", progress=progress, **options)
             result.robust = worlds_study.RobustComparison.from_store(experiment, ran.store)
+        elif kept is not None:  # run again without robust=: what it analysed before stays
+            result.robust = robust_kept_in(kept)
         return result
+
+
+def robust_kept_in(path: Path) -> RobustComparison | None:
+    """The robust comparison a comparison's folder holds (``path/robust``), or None."""
+    if not (path / "robust" / "manifest.json").is_file():
+        return None
+    from socialsim.studies.robust import RobustComparison
+
+    return RobustComparison.load(path / "robust")
 
 
 class Comparison:
@@ -268,10 +279,7 @@ class Comparison:
         result.out = Path(path)
         if (Path(path) / COMMAND).is_file():
             result.ran = (Path(path) / COMMAND).read_text(encoding="utf-8").strip()
-        if (Path(path) / "robust" / "manifest.json").is_file():
-            from socialsim.studies.robust import RobustComparison
-
-            result.robust = RobustComparison.load(Path(path) / "robust")
+        result.robust = robust_kept_in(Path(path))
         return result
 
     # ------------------------------------------------------------------ numbers
