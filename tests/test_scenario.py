@@ -116,6 +116,48 @@ def test_from_toml_errors_name_the_file(tmp_path):
         Scenario.from_toml(typo)
 
 
+_SCENARIO = "[graph]\nn = 500\n"
+_EXPERIMENT = '[experiment]\nreplicates = 2\n[strategies.a]\npolicy.name = "ignore"\n'
+_SWEEP = '[sweep]\ndesign = "grid"\n[parameters]\n"wom.negativity" = [1.0, 2.0]\n'
+
+
+@pytest.mark.parametrize(
+    ("command", "text", "said"),
+    [
+        ("run", _EXPERIMENT, "an experiment file: run it with `socialsim compare`."),
+        ("run", _SWEEP, "a sweep file: run it with `socialsim sweep`."),
+        ("compare", _SCENARIO, "a scenario file: run it with `socialsim run`."),
+        ("compare", _SWEEP, "a sweep file: run it with `socialsim sweep`."),
+        ("sweep", _EXPERIMENT, "an experiment file: run it with `socialsim compare`."),
+        ("sweep", _SCENARIO, "a scenario file: run it with `socialsim run`."),
+    ],
+)
+def test_a_file_of_another_kind_is_named_with_the_command_that_runs_it(
+    tmp_path, command, text, said
+):
+    path = tmp_path / "file.toml"
+    path.write_text(text)
+    result = CliRunner().invoke(main, [command, str(path)])
+    assert result.exit_code == 2
+    (line,) = result.output.strip().splitlines()  # one line, not the file's whole table
+    assert line.endswith(f"It looks like {said}")
+    assert "{" not in line
+
+
+def test_a_value_whose_repr_spans_lines_is_shown_on_one():
+    import pandas as pd
+
+    with pytest.raises(ConfigError) as caught:
+        Scenario().replace({"graph.n": pd.Series([200, 300])})
+    assert "\n" not in str(caught.value)
+    assert "Got a Series (0 200 1 300 dtype: int64) instead." in str(caught.value)
+    with pytest.raises(ConfigError) as caught:
+        Scenario().replace({"graph.n": np.arange(100)})
+    assert "Got a ndarray (array([ 0, 1, 2, " in str(caught.value) and "99])) instead" in str(
+        caught.value
+    )
+
+
 def test_round_trip_through_nested_tables():
     scenario = Scenario().replace({"wom.negativity": 2.5, "recruitment.rule": "bass"})
     assert Scenario.from_dict(scenario.to_dict()) == scenario

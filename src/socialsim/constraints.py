@@ -37,6 +37,7 @@ __all__ = [
     "check_beta_sd",
     "check_tables",
     "did_you_mean",
+    "other_kind",
     "param",
     "read_toml",
 ]
@@ -67,13 +68,23 @@ class ConfigError(ValueError):
 
 
 def _show(value: Any) -> str:
-    """A value as an error message shows it: numpy scalars as plain numbers, and an int so
-    long it would hide the message (400 digits) cut in the middle."""
+    """A value as an error message shows it: numpy scalars as plain numbers; an int so long
+    it would hide the message (400 digits) cut in the middle; a value whose repr spans lines
+    (a Series, a frame, a long array) on one line, named by its type, and cut likewise.
+
+    >>> _show(np.float64(0.5)), _show(10**100)[:12]
+    ('0.5', '100000000000')
+    >>> import pandas as pd
+    >>> _show(pd.Series({"graph.n": 200}))
+    'a Series (graph.n 200 dtype: int64)'
+    """
     value = value.item() if isinstance(value, np.generic) else value
     text = repr(value)
-    if isinstance(value, int) and len(text) > 60:
-        return f"{text[:28]}...{text[-28:]}"
-    return text
+    if "\n" in text:
+        text = f"a {type(value).__name__} ({' '.join(text.split())})"
+    elif not isinstance(value, int):
+        return text
+    return f"{text[:28]}...{text[-28:]}" if len(text) > 60 else text
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str:
@@ -419,9 +430,42 @@ def check_tables(data: Mapping[str, Any], tables: Mapping[str, str]) -> None:
         if key not in tables:
             raise ConfigError(
                 key,
-                value,
+                f"[{key}]" if isinstance(value, Mapping) else value,
                 "one of the tables " + ", ".join(f"[{name}]" for name in tables),
-                did_you_mean(key, tables),
+                did_you_mean(key, tables) or other_kind(data, tables),
             )
         if not isinstance(value, Mapping):
             raise ConfigError(key, value, f"a table [{key}] of {tables[key]}")
+
+
+# The tables that mark a file of another kind, and the command that runs it.
+_KINDS = {
+    "experiment": "an experiment file: run it with `socialsim compare`",
+    "strategies": "an experiment file: run it with `socialsim compare`",
+    "sweep": "a sweep file: run it with `socialsim sweep`",
+    "parameters": "a sweep file: run it with `socialsim sweep`",
+}
+
+
+def other_kind(data: Mapping[str, Any], tables: Iterable[str]) -> str:
+    """Which other kind of file a TOML file's tables make it, as a hint, or ``""``.
+
+    ``tables`` are those of the kind it was read as; a table of an experiment or a sweep, or
+    a scenario section, outside them names the kind and the command that runs it.
+
+    >>> other_kind({"experiment": {}, "strategies": {}}, ["graph", "wom"])
+    'It looks like an experiment file: run it with `socialsim compare`.'
+    >>> other_kind({"graph": {"n": 500}}, ["experiment", "base", "strategies"])
+    'It looks like a scenario file: run it with `socialsim run`.'
+    """
+    from socialsim.scenario import PARAMETERS  # which imports this module
+
+    sections = {key.partition(".")[0] for key in PARAMETERS}
+    for key in data:
+        if key in tables:
+            continue
+        if key in _KINDS:
+            return f"It looks like {_KINDS[key]}."
+        if key in sections:
+            return "It looks like a scenario file: run it with `socialsim run`."
+    return ""

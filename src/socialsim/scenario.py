@@ -33,6 +33,7 @@ from socialsim.constraints import (
     Text,
     check_beta_sd,
     did_you_mean,
+    other_kind,
     param,
     read_toml,
 )
@@ -915,7 +916,10 @@ class Scenario:
         (:func:`resolve_paths`).
         """
         path = Path(path)
-        return cls.from_dict(resolve_paths(read_toml(path, "scenario"), path.parent))
+        data = read_toml(path, "scenario")
+        if hint := other_kind(data, [f.name for f in dataclasses.fields(cls)]):
+            raise ConfigError("scenario", str(path), "a scenario file", hint)
+        return cls.from_dict(resolve_paths(data, path.parent))
 
     def replace(self, changes: Mapping[str, Any]) -> Scenario:
         """A copy with ``changes`` applied, given as dotted keys or nested tables.
