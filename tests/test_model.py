@@ -118,6 +118,28 @@ def test_rng_none_draws_a_fresh_seed_that_is_recorded_and_repeats_the_run():
     assert "seed" not in first.kpis()  # a run's seed is not a KPI
 
 
+@pytest.mark.parametrize("seed", [2**63, 2**70, -1, np.int64(-1)])
+def test_an_int_rng_outside_the_range_of_run_seed_is_refused_before_the_run(seed):
+    with pytest.raises(
+        ConfigError,
+        match=r"^The 'rng' parameter must be an int in \[0, 9223372036854775807\], a numpy",
+    ):
+        EngagementModel(SMALL, rng=seed)
+    assert EngagementModel(SMALL.replace({"graph.n": 300}), rng=2**63 - 1).seed == 2**63 - 1
+
+
+@pytest.mark.parametrize("fresh", [np.random.SeedSequence, np.random.default_rng])
+def test_a_seed_sequence_or_generator_beyond_63_bits_is_recorded_and_repeats(fresh):
+    tiny = SMALL.replace({"graph.n": 300, "run.days": 3})
+    first = run(tiny, rng=fresh())
+    assert first.seed >= 2**63  # fresh entropy is 128 bits: below 2**63 by odds of 2**-65
+    recorded = first.datacollector.get_model_vars_dataframe()["seed"]
+    assert (recorded == first.seed).all()
+    again = run(tiny, rng=np.random.SeedSequence(first.seed))
+    pd.testing.assert_frame_equal(again.kpis(), first.kpis())
+    pd.testing.assert_series_equal(first.kpis().dtypes, run(tiny, rng=1).kpis().dtypes)
+
+
 @pytest.mark.filterwarnings("ignore:The `iterations` keyword argument is deprecated")
 def test_mesa_batch_run_iterations_are_independent_replicates():
     tiny = SMALL.replace({"graph.n": 300})

@@ -135,8 +135,10 @@ class _DailyRecord(mesa.DataCollector):
         inserted first; built from one numpy array per column, since pandas' inference of the
         type of a column of Python numbers costs several times numpy's.
         """
-        columns = {name: _array(values) for name, values in self.model_vars.items()}
-        del columns["seed"]
+        # The seed is left out before typing: one from a seed sequence may exceed int64.
+        columns = {
+            name: _array(values) for name, values in self.model_vars.items() if name != "seed"
+        }
         return pd.DataFrame({"day": np.arange(len(self._collection_steps)), **columns})
 
 
@@ -159,8 +161,9 @@ class EngagementModel(mesa.Model):
     scenario : Scenario, optional
         The configuration; the built-in default when omitted.
     rng : int, numpy.random.SeedSequence, numpy.random.Generator or None, optional
-        Root of every random draw, graph included. When omitted, ``scenario.run.seed``, so a
-        scenario alone fixes the numbers. Replicates pass ``SeedSequence(seed).spawn(n)``.
+        Root of every random draw, graph included; an int in the range of ``run.seed``,
+        [0, 2**63). When omitted, ``scenario.run.seed``, so a scenario alone fixes the
+        numbers. Replicates pass ``SeedSequence(seed).spawn(n)``.
         ``None`` asks for fresh entropy, as :class:`mesa.Model` does: every such model is an
         independent replicate (this is what :func:`mesa.batch_run` passes for its
         iterations), and records the seed it drew in :attr:`seed` and in the DataCollector's
@@ -288,7 +291,9 @@ class EngagementModel(mesa.Model):
         """The root seed this run used: passed back as ``rng``, it repeats the run.
 
         For a run handed a spawned seed sequence (a replicate), the sequence's spawn key
-        (``seed_sequence.spawn_key``) is needed as well.
+        (``seed_sequence.spawn_key``) is needed as well. A seed sequence or Generator made
+        without a seed (``numpy.random.default_rng()``) has 128 bits of entropy, beyond the
+        ints ``rng`` takes: ``numpy.random.SeedSequence(seed)`` passes it back.
         """
         return int(self.seed_sequence.entropy)
 

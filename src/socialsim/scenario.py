@@ -40,6 +40,7 @@ from socialsim.constraints import (
 from socialsim.crisis import EarlyWarningParams, EscalationParams, ReactionParams, RootCauseParams
 from socialsim.network.graph import MAX_NODES
 from socialsim.relationship import ContentParams, RelationshipParams
+from socialsim.streams import SEED
 from socialsim.value import CostParams, ValueParams
 
 __all__ = ["Scenario", "flatten_keys", "missing_files", "parse_value", "resolve_paths"]
@@ -70,7 +71,7 @@ class RunParams(Section):
     )
     seed: int = param(
         20261123,
-        Interval(0, 2**63 - 1, integer=True),
+        SEED,
         "Root seed of every random draw, used when the model is not handed an `rng`; a 64-bit "
         "int, as results stores keep it.",
         prior=Fixed("the root of the random draws; studies set it per replicate"),

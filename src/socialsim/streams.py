@@ -26,7 +26,15 @@ from collections.abc import Iterable
 
 import numpy as np
 
-__all__ = ["SETUP_STREAMS", "fresh_seed", "root_sequence", "spawn_streams", "stream_key"]
+from socialsim.constraints import ConfigError, Interval
+
+__all__ = ["SEED", "SETUP_STREAMS", "fresh_seed", "root_sequence", "spawn_streams", "stream_key"]
+
+SEED = Interval(0, 2**63 - 1, integer=True)
+"""What a root seed given as an int may be (``run.seed``, ``rng``): 63 bits, the int64 that
+TOML files, Parquet and CSV readers and results stores keep, so a recorded seed reads back."""
+
+_RNG = f"{SEED.describe()}, a numpy.random.SeedSequence, a numpy.random.Generator or None"
 
 SETUP_STREAMS: tuple[str, ...] = ("mesa", "graph", "population")
 """Streams used while the model is built; each phase of the day adds its own (its name)."""
@@ -60,8 +68,11 @@ def root_sequence(
 
     Raises
     ------
+    ConfigError
+        For an int outside :data:`SEED`, the range ``run.seed`` allows: a larger seed
+        would be recorded, then fail to fit the int64 the seed is kept as.
     TypeError
-        For anything else (a negative int, a bool, a float ...).
+        For anything else (a bool, a float ...).
 
     Examples
     --------
@@ -76,12 +87,14 @@ def root_sequence(
         return rng
     if isinstance(rng, np.random.Generator):
         return rng.bit_generator.seed_seq
-    if isinstance(rng, int | np.integer) and not isinstance(rng, bool) and rng >= 0:
-        return np.random.SeedSequence(int(rng))
-    raise TypeError(
-        "The 'rng' parameter must be a non-negative int, a numpy.random.SeedSequence, a "
-        f"numpy.random.Generator or None. Got {rng!r} instead."
-    )
+    if isinstance(rng, int | np.integer) and not isinstance(rng, bool):
+        try:
+            return np.random.SeedSequence(SEED.check("rng", rng))
+        except ConfigError:
+            big = rng > SEED.high
+            hint = "A larger seed can be passed as numpy.random.SeedSequence(seed)." if big else ""
+            raise ConfigError("rng", rng, _RNG, hint) from None
+    raise TypeError(f"The 'rng' parameter must be {_RNG}. Got {rng!r} instead.")
 
 
 def stream_key(name: str) -> int:
