@@ -9,6 +9,7 @@ from click.testing import CliRunner
 
 from socialsim import ConfigError, EngagementModel, Scenario
 from socialsim.cli import main
+from socialsim.studies.calibration import calibrate
 from socialsim.studies.observed import read_observed, synthetic
 from socialsim.studies.priors import prior_for
 from socialsim.studies.series import SERIES, nps_standard_error, series_values
@@ -71,6 +72,32 @@ def test_followers_come_from_the_first_observed_follower_count(tmp_path):
         ("day,kpi,value,weight\n1,nps,3,1\n", {}, "in long form"),
         ("day,complaints\n1,3\n", {}, "The 'followers' parameter must be the brand's follower"),
         ("day,nps\n1,3\n", {"followers": -5}, "The 'followers' parameter must be a number > 0"),
+        ("day,nps\n1,150\n", {}, "The 'data.csv.nps' parameter must be a float in [-100, 100]"),
+        (
+            "day,promoter_share,promoter_share_n\n1,1.5,100\n",
+            {},
+            "The 'data.csv.promoter_share' parameter must be a float in [0, 1]. Got 1.5 instead.",
+        ),
+        (
+            "day,kpi,value\n1,complaints,3\n2,complaints,-2\n",
+            {"followers": 10},
+            "The 'data.csv.complaints' parameter must be a float >= 0. Got -2.0 instead.",
+        ),
+        ("day,mean_loyalty\n1,11\n", {}, "must be a float in [0, 10]. Got 11.0 instead."),
+        ("day,engagement_rate\n1,-1\n", {}, "must be a float in [0, 100]. Got -1.0 instead."),
+        (
+            "day,nps\n1,\n2,\n",
+            {},
+            "The 'data.csv.nps' parameter must be a number on at least one day. Got nan instead.",
+        ),
+        ("day,nps\n", {}, "The 'data.csv.nps' parameter must be a number on at least one day."),
+        ("day,kpi,value\n1,nps,\n", {}, "The 'data.csv.value' parameter must be a number on"),
+        (
+            "day,nps,nps_se\n1,10,\n2,12,\n3,,4\n",
+            {},
+            "The 'data.csv.nps_se' parameter must be a number > 0 on an observed day. Got nan",
+        ),
+        ("day,kpi,value,se\n1,nps,10,\n", {}, "The 'data.csv.se' parameter must be a number > 0"),
     ],
 )
 def test_bad_data_gets_one_line_errors(tmp_path, text, kwargs, message):
@@ -78,6 +105,47 @@ def test_bad_data_gets_one_line_errors(tmp_path, text, kwargs, message):
         read_observed(write(tmp_path, text), **kwargs)
     assert message in str(error.value)
     assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [
+        (
+            pd.DataFrame({"day": [0, 10], "nps": [20.0, 11.0], "nps_se": np.nan}),
+            "The 'data.nps_se' parameter must be a number > 0 on an observed day. Got nan instead.",
+        ),
+        (
+            pd.DataFrame({"day": [0, 10], "nps": np.nan}),
+            "The 'data.nps' parameter must be a number on at least one day. Got nan instead.",
+        ),
+        (
+            pd.DataFrame({"day": [], "nps": []}),
+            "The 'data.nps' parameter must be a number on at least one day. Got [] instead.",
+        ),
+    ],
+)
+def test_a_frame_column_without_a_number_is_an_error(frame, message):
+    with pytest.raises(ConfigError) as error:
+        read_observed(frame)
+    assert str(error.value) == message
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, 2**63, True])
+def test_calibrate_refuses_a_seed_outside_the_range_of_run_seed(seed):
+    data = pd.DataFrame({"day": [0, 10], "nps": [20.0, 11.0], "nps_se": 3.0})
+    with pytest.raises(ConfigError, match=r"^The 'seed' parameter must be an int in \[0, 92"):
+        calibrate(
+            data,
+            ["experiences.bad_rate"],
+            method="optimize",
+            scenario=TINY,
+            seed=seed,
+            trials=1,
+            repeats=1,
+            pilot=2,
+            draws=1,
+            progress=False,
+        )
 
 
 def test_unreadable_files_get_one_line_errors(tmp_path):
@@ -202,6 +270,9 @@ def test_synthetic_data_reads_back_with_its_truth(tmp_path):
         ("team.max_wait_hours", None, "must be given bounds"),
         ("wom.negativity", (2, 1), "must be bounds LOW:HIGH with LOW < HIGH"),
         ("wom.negativity", (1, 12), "must be bounds inside its range (a float in [0, 10])"),
+        ("wom.negativity", (1, 2, 3), "must be bounds (LOW, HIGH), a pair of numbers. Got (1, 2"),
+        ("wom.negativity", ("1", "2"), "must be bounds (LOW, HIGH), a pair of numbers"),
+        ("wom.negativity", 2, "must be bounds (LOW, HIGH), a pair of numbers. Got 2 instead."),
     ],
 )
 def test_priors_reject_what_cannot_be_fitted(key, bounds, message):

@@ -26,6 +26,7 @@ import pandas as pd
 
 from socialsim.constraints import ConfigError, Interval, did_you_mean
 from socialsim.scenario import Scenario
+from socialsim.streams import SEED
 from socialsim.studies import fitting
 from socialsim.studies.calibration_report import draw_weighted, estimates
 from socialsim.studies.observed import read_observed
@@ -169,8 +170,8 @@ def calibrate(
     executor : dask.distributed.Client, optional
         Run the simulations on a Dask cluster instead.
     seed : int, default 0
-        Root seed of the fit (the pilot runs, pyABC's proposals, Optuna's sampler, the seeds of
-        every simulation and the predictive draws).
+        Root seed of the fit, in [0, 2**63) as ``run.seed`` (the pilot runs, pyABC's
+        proposals, Optuna's sampler, the seeds of every simulation and the predictive draws).
     population : int, default 200
         ABC: particles per generation.
     generations : int, default 6
@@ -220,6 +221,7 @@ def calibrate(
     )
     scenario = scenario if scenario is not None else Scenario()
     observed.check_horizon(scenario.run.days)
+    seed = SEED.check("seed", seed)
     priors = _priors(params, bounds or {})
     settings = _settings(method, jobs, population, generations, min_acceptance, trials, repeats)
     for name, value in {"pilot": pilot, "draws": draws}.items():

@@ -73,8 +73,10 @@ def read_observed(
     ------
     ConfigError
         Unreadable file, no ``day``/``date`` column, an unknown series or column, a value that
-        is not a number, a day that is negative, fractional or repeated within a series, a bad
-        ``se``/``n``, or a count series without a follower count.
+        is not a number or outside its series' range
+        (:attr:`~socialsim.studies.series.Series.allowed`), a column without a single number,
+        a day that is negative, fractional or repeated within a series, a bad ``se``/``n``, or
+        a count series without a follower count.
 
     Examples
     --------
@@ -271,13 +273,18 @@ def _long(frame: pd.DataFrame, days: np.ndarray, name: str) -> pd.DataFrame:
         _check_series(s, name)
     tidy = pd.DataFrame({"series": series, "day": days})
     tidy["value"] = _numbers(frame["value"], f"{name}.value", "a number")
+    _some_number(tidy["value"], f"{name}.value", "a number on at least one day")
     for extra in EXTRAS:
         tidy[extra] = (
             _numbers(frame[extra], f"{name}.{extra}", _ALLOWED[extra])
             if extra in frame.columns
             else np.nan
         )
-    return _checked_extras(tidy.dropna(subset=["value"]), name)
+    tidy = tidy.dropna(subset=["value"])
+    for extra in EXTRAS:
+        if extra in frame.columns:
+            _some_number(tidy[extra], f"{name}.{extra}", f"{_ALLOWED[extra]} on an observed day")
+    return _checked(tidy, name)
 
 
 def _wide(frame: pd.DataFrame, days: np.ndarray, name: str) -> pd.DataFrame:
@@ -290,6 +297,7 @@ def _wide(frame: pd.DataFrame, days: np.ndarray, name: str) -> pd.DataFrame:
         _check_series(column, name)
         part = pd.DataFrame({"series": column, "day": days})
         part["value"] = _numbers(frame[column], f"{name}.{column}", "a number")
+        _some_number(part["value"], f"{name}.{column}", "a number on at least one day")
         for extra in EXTRAS:
             key = f"{column}_{extra}"
             part[extra] = (
@@ -297,6 +305,11 @@ def _wide(frame: pd.DataFrame, days: np.ndarray, name: str) -> pd.DataFrame:
                 if key in frame.columns
                 else np.nan
             )
+        part = part.dropna(subset=["value"])
+        for extra in EXTRAS:
+            key = f"{column}_{extra}"
+            if key in frame.columns:
+                _some_number(part[extra], f"{name}.{key}", f"{_ALLOWED[extra]} on an observed day")
         parts.append(part)
     for column in extras:
         base = column.rsplit("_", 1)[0]
@@ -306,7 +319,7 @@ def _wide(frame: pd.DataFrame, days: np.ndarray, name: str) -> pd.DataFrame:
             )
     if not parts:
         raise ConfigError(f"{name}.columns", list(frame.columns), "at least one series column")
-    return _checked_extras(pd.concat(parts, ignore_index=True).dropna(subset=["value"]), name)
+    return _checked(pd.concat(parts, ignore_index=True), name)
 
 
 _ALLOWED = {
@@ -316,7 +329,19 @@ _ALLOWED = {
 }
 
 
-def _checked_extras(tidy: pd.DataFrame, name: str) -> pd.DataFrame:
+def _some_number(values: pd.Series, key: str, allowed: str) -> None:
+    """Refuse a column given without a single number on an observed day: none of it is used."""
+    if values.isna().all():
+        # Every cell is blank: one of them shows the column, or [] when it has no rows.
+        shown = values.iloc[0] if len(values) else []
+        raise ConfigError(key, shown, allowed)
+
+
+def _checked(tidy: pd.DataFrame, name: str) -> pd.DataFrame:
+    """The observations, each value in its series' range and each se, n and passives allowed."""
+    for series, values in tidy.groupby("series", sort=False)["value"]:
+        for value in values:
+            SERIES[series].allowed.check(f"{name}.{series}", value)
     checks = {
         "se": lambda x: x > 0,
         "n": lambda x: (x >= 1) & (x == np.floor(x)),

@@ -7,6 +7,8 @@ user gives). The robust-comparison issue adds priors to the parameter declaratio
 
 from __future__ import annotations
 
+import numbers
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -61,8 +63,9 @@ def prior_for(key: str, bounds: tuple[float, float] | None = None) -> Prior:
     Raises
     ------
     ConfigError
-        An unknown key, a parameter that is not a real number, bounds outside the declared
-        range or not increasing, or an open range without bounds.
+        An unknown key, a parameter that is not a real number, bounds that are not a pair of
+        numbers, outside the declared range or not increasing, or an open range without
+        bounds.
 
     Examples
     --------
@@ -89,7 +92,12 @@ def prior_for(key: str, bounds: tuple[float, float] | None = None) -> Prior:
                 f"({constraint.describe()})",
             )
         return Prior(key, float(constraint.low), float(constraint.high))
-    low, high = (float(b) for b in bounds)
+    pair = list(bounds) if isinstance(bounds, Iterable) and not isinstance(bounds, str) else []
+    if len(pair) != 2 or not all(
+        isinstance(b, numbers.Real) and not isinstance(b, bool) for b in pair
+    ):
+        raise ConfigError(key, bounds, "bounds (LOW, HIGH), a pair of numbers")
+    low, high = (float(b) for b in pair)
     if not low < high:
         raise ConfigError(key, f"{low:g}:{high:g}", "bounds LOW:HIGH with LOW < HIGH")
     for end in (low, high):

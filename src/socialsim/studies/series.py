@@ -20,11 +20,17 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from socialsim.constraints import ConfigError
+from socialsim.constraints import ConfigError, Interval
 from socialsim.kpis import DECLARED, KPIS
 from socialsim.kpis.declared import Summary
 
 __all__ = ["SERIES", "Observed", "Series", "accumulates", "nps_standard_error", "series_values"]
+
+
+COUNT = Interval(0, None)
+"""What a count may be: never negative."""
+SHARE = Interval(0, 1)
+"""What a share may be."""
 
 
 @dataclass(frozen=True)
@@ -42,12 +48,15 @@ class Series:
         A share: the sum divided by this KPI (0 when it is 0).
     doc : str
         What the series is.
+    allowed : Interval
+        What an observation may be; by default a count (:data:`COUNT`).
     """
 
     kpis: tuple[str, ...]
     scaled: bool
     per: str | None = None
     doc: str = ""
+    allowed: Interval = COUNT
 
 
 # KPIs that do not grow with the population: scores, hours, and the team's cost (which grows
@@ -55,6 +64,17 @@ class Series:
 INTENSIVE = frozenset(
     {"nps", "mean_loyalty", "response_time_median", "response_time_p90", "staff_cost"}
 )
+
+# What an observation of a KPI may be, by the unit it is declared in: counts of fans, people,
+# posts, events and days, hours and costs are never negative, a percentage lies in [0, 100];
+# points are a score on its scale, or a change of loyalty, which goes either way.
+_SCORES = {"nps": Interval(-100, 100), "mean_loyalty": Interval(0, 10)}
+_BY_UNIT = {"%": Interval(0, 100), "points": Interval(None, None)}
+
+
+def _allowed(kpi: str) -> Interval:
+    return _SCORES.get(kpi) or _BY_UNIT.get(DECLARED[kpi].unit, COUNT)
+
 
 ALIASES: dict[str, Series] = {
     "followers": Series(("fans",), True, doc="The brand's followers (the model's fans)."),
@@ -72,12 +92,19 @@ ALIASES: dict[str, Series] = {
         True,
         doc="Replies the care team posted today (to the right kind of post or not).",
     ),
-    "promoter_share": Series(("promoters",), False, "fans", "Share of fans who are promoters."),
-    "detractor_share": Series(("detractors",), False, "fans", "Share of fans who are detractors."),
+    "promoter_share": Series(
+        ("promoters",), False, "fans", "Share of fans who are promoters.", SHARE
+    ),
+    "detractor_share": Series(
+        ("detractors",), False, "fans", "Share of fans who are detractors.", SHARE
+    ),
 }
 
 SERIES: dict[str, Series] = {
-    **{name: Series((name,), name not in INTENSIVE, doc=doc) for name, doc in KPIS.items()},
+    **{
+        name: Series((name,), name not in INTENSIVE, doc=doc, allowed=_allowed(name))
+        for name, doc in KPIS.items()
+    },
     **ALIASES,
 }
 """Every observable series by name: each model KPI under its own name, and the aliases above."""
