@@ -64,7 +64,14 @@ def test_scenario_file_and_set_combine(tmp_path):
         (["--set", "novalue"], "The '--set' option must be KEY=VALUE"),
         (["--days", "0"], "The 'run.days' parameter must be an int in [1, 36500]"),
         (["missing.toml"], "missing.toml"),
-        (["--set", "graph.kind=file", "--set", "graph.path=nowhere.txt"], "nowhere.txt"),
+        (
+            ["--set", "graph.kind=file", "--set", "graph.path=nowhere.txt"],
+            "The 'graph.path' parameter must be an existing file. Got 'nowhere.txt' instead.",
+        ),
+        (
+            ["--set", "graph.attributes=nowhere.csv"],
+            "The 'graph.attributes' parameter must be an existing file.",
+        ),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):

@@ -69,8 +69,9 @@ def run(
     parameters`); without it the built-in default runs: 10,000 people on a Barabási–Albert
     graph for 180 days. One run is one process: there is no --jobs.
     """
+    from socialsim.constraints import ConfigError
     from socialsim.model import EngagementModel
-    from socialsim.scenario import Scenario
+    from socialsim.scenario import Scenario, missing_files
     from socialsim.studies.folders import writable_folder
     from socialsim.studies.plotting import plot_kpis
 
@@ -79,6 +80,8 @@ def run(
         changes = overrides(sets)
         changes.update({k: v for k, v in (("run.seed", seed), ("run.days", days)) if v is not None})
         config = config.replace(changes)
+        for key, path in missing_files(config).items():  # named by its key, before any work
+            raise ConfigError(key, path, "an existing file")
         writable_folder(out)
         started = time.perf_counter()
         try:
