@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from socialsim import EngagementModel, load_results
+from socialsim import EngagementModel, Scenario, load_results
+from socialsim.brand.policies import Decision, Policy
 from socialsim.cli import main
 from socialsim.constraints import ConfigError
 from socialsim.studies import runner as runner_module
@@ -135,6 +136,36 @@ def test_a_store_refuses_another_comparison_and_a_sweep_refuses_it(tmp_path, fil
         f"Got '{tmp_path}' instead. It holds a different comparison (experiment.replicates was "
         "1, now 6); use another --out, or the comparison it was started with."
     ]
+
+
+class AnswerAll(Policy):
+    """Answers every item, or none: two of them differ in one parameter alone."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+
+    def decide(self, seen):
+        return Decision(answer=self.answer)
+
+
+def test_a_store_refuses_a_comparison_whose_base_follows_another_policy_object(tmp_path):
+    def experiment(policy: Policy | None) -> Experiment:
+        base = Scenario().replace({"graph.n": 200})
+        base = base if policy is None else base.with_policy(policy)
+        strategies = {"one": {"team.staff": 1}, "three": {"team.staff": 3}}
+        return Experiment(strategies, base=base, days=3, replicates=1, kpis=("nps",))
+
+    first = compare(experiment(AnswerAll(answer=False)), out=tmp_path, jobs=1, progress=False)
+    changes = {
+        "base_policy.parameters.answer was False, now True": AnswerAll(answer=True),
+        "base_policy.class was 'test_compare_resume:AnswerAll', now '(unset)'": None,
+    }
+    for change, policy in changes.items():
+        with pytest.raises(ConfigError, match=re.escape(f"a different comparison ({change}")):
+            compare(experiment(policy), out=tmp_path, jobs=1, progress=False)
+    # An equal policy, built anew (as a new process would), reads the runs back.
+    again = compare(experiment(AnswerAll(answer=False)), out=tmp_path, jobs=1, progress=False)
+    pd.testing.assert_frame_equal(again.daily, first.daily)
 
 
 # ---------------------------------------------------------------------- the command

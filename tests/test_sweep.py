@@ -21,6 +21,7 @@ import pytest
 from click.testing import CliRunner
 
 from socialsim import EngagementModel, Scenario, __version__
+from socialsim.brand.policies import Decision, Policy
 from socialsim.cli import main
 from socialsim.constraints import ConfigError
 from socialsim.studies import runner as runner_module
@@ -235,6 +236,35 @@ def test_a_store_refuses_another_sweep_and_foreign_folders(tmp_path):
     (tmp_path / "b" / "notes.txt").write_text("mine")
     with pytest.raises(ConfigError, match="a new or empty folder"):
         sweep(small_sweep(), tmp_path / "b", jobs=1, progress=False)
+
+
+class AnswerAll(Policy):
+    """Answers every item, or none: two of them differ in one parameter alone."""
+
+    def __init__(self, answer: bool = True) -> None:
+        self.answer = answer
+
+    def decide(self, seen):
+        return Decision(answer=self.answer)
+
+
+def test_a_store_refuses_a_sweep_whose_base_follows_another_policy_object(tmp_path):
+    def policy_sweep(policy: Policy | None) -> Sweep:
+        base = SMALL.replace({"run.days": 5})
+        base = base if policy is None else base.with_policy(policy)
+        return Sweep({"wom.negativity": [1.0, 2.0]}, scenario=base, kpis=KPIS)
+
+    sweep(policy_sweep(AnswerAll(answer=False)), tmp_path, jobs=1, progress=False)
+    changes = {
+        "base_policy.parameters.answer was False, now True": AnswerAll(answer=True),
+        "base_policy.class was 'test_sweep:AnswerAll', now '(unset)'": None,
+    }
+    for change, policy in changes.items():
+        with pytest.raises(ConfigError, match=re.escape(f"It holds a different sweep ({change}")):
+            sweep(policy_sweep(policy), tmp_path, jobs=1, progress=False)
+    # An equal policy, built anew (as a new process would), finds its runs stored.
+    report = sweep(policy_sweep(AnswerAll(answer=False)), tmp_path, jobs=1, progress=False)
+    assert (report.skipped, report.completed) == (2, 0)
 
 
 def test_a_store_is_written_by_one_sweep_at_a_time(tmp_path):

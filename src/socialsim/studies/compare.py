@@ -472,7 +472,8 @@ class Comparison:
 def experiment_of(spec: Mapping[str, Any]) -> Experiment:
     """The experiment a store's spec describes (:func:`_spec` written, then read back)."""
     settings = dict(spec["experiment"], kpis=tuple(spec["experiment"]["kpis"]))
-    # A policy object was stored as its record; the runs it made are read, not rerun.
+    # A policy object (a strategy's, or the base's in "base_policy") was stored as its record;
+    # the runs it made are read, not rerun.
     strategies = {
         name: {k: v for k, v in overrides.items() if not isinstance(v, dict)}
         for name, overrides in spec["strategies"].items()
@@ -483,7 +484,7 @@ def experiment_of(spec: Mapping[str, Any]) -> Experiment:
 def _spec(experiment: Experiment) -> dict[str, Any]:
     """The experiment as JSON-ready tables; a store refuses to complete another one."""
     e = experiment
-    return {
+    spec = {
         "experiment": {
             "name": e.name,
             "question": e.question,
@@ -500,6 +501,11 @@ def _spec(experiment: Experiment) -> dict[str, Any]:
             for name, overrides in e.strategies.items()
         },
     }
+    # The base's policy object is not in flat(): its record, as a sweep keeps it
+    # (Sweep.to_dict), so a store refuses runs of another policy.
+    if e.base.policy_object is not None:
+        spec["base_policy"] = describe(e.base.policy_object)
+    return spec
 
 
 def _plain_policy(policy: Any) -> Any:

@@ -46,6 +46,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
+from socialsim.brand.policies.protocol import describe
 from socialsim.constraints import (
     Boolean,
     ConfigError,
@@ -385,17 +386,31 @@ class Sweep:
     def to_dict(self) -> dict[str, Any]:
         """The sweep as JSON-ready tables (``base`` is every scenario parameter, flat).
 
+        A base scenario that follows a policy object (:meth:`Scenario.with_policy`) adds
+        ``base_policy``, the policy's record (:func:`~socialsim.brand.policies.describe`):
+        it is what a store checks to refuse runs of another policy, and it names the object
+        without holding it, so :meth:`from_dict` refuses it.
+
         >>> s = Sweep({"wom.negativity": [1.0, 2.0]}, replicates=3)
         >>> Sweep.from_dict(s.to_dict()).to_dict() == s.to_dict()
         True
+        >>> from socialsim.brand.policies import preset
+        >>> s = Sweep({"wom.negativity": [1.0]}, scenario=Scenario().with_policy(preset("ignore")))
+        >>> s.to_dict()["base_policy"]["name"]
+        'ignore'
         """
         settings = dataclasses.asdict(self.settings)
         settings["kpis"] = list(settings["kpis"])
-        return {
+        data = {
             "sweep": settings,
             "base": self.scenario.flat(),
             "parameters": {name: f.to_dict() for name, f in self.parameters.items()},
         }
+        # Not a parameter, so not in flat(); only when set, so a store started without one
+        # (before the policy was recorded, too) still takes the same sweep.
+        if self.scenario.policy_object is not None:
+            data["base_policy"] = describe(self.scenario.policy_object)
+        return data
 
     def __repr__(self) -> str:
         s = self.settings
