@@ -7,6 +7,7 @@ Strategies compared in one test share their seeds (common random numbers).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import pickle
 import re
@@ -300,6 +301,85 @@ def test_a_custom_policy_runs_in_a_sweep_on_a_pool_and_on_dask_and_every_run_rec
         on_dask.sort_values("run_id")[columns].reset_index(drop=True),
         pooled.sort_values("run_id")[columns].reset_index(drop=True),
     )
+
+
+def is_loud(items) -> np.ndarray:
+    return items.audience > 20
+
+
+class Threshold:
+    """A helper object a policy holds: no repr of its own, so the default one has an address."""
+
+    def __init__(self, audience: int = 20) -> None:
+        self.audience = audience
+        self._seen = 0  # private: not part of the record
+
+    def loud(self, items) -> np.ndarray:
+        return items.audience > self.audience
+
+
+@dataclasses.dataclass
+class Weights:
+    complaint: float = 0.0
+    helper: Threshold = dataclasses.field(default_factory=Threshold)
+
+
+class WithHelpers(Policy):
+    """Holds what a default repr would record with a memory address, and a set."""
+
+    def __init__(self) -> None:
+        self.rule = is_loud
+        self.kind = Threshold
+        self.threshold = Threshold(50)
+        self.method = self.threshold.loud
+        self.partial = functools.partial(is_loud)
+        self.weights = Weights()
+        self.labels = {"praise", "complaint", "need"}
+
+    def decide(self, seen):
+        return Decision(priority=np.where(self.rule(seen.items), 0.0, 1.0))
+
+
+def test_a_policys_record_names_functions_classes_and_objects_without_a_memory_address():
+    threshold = {"class": "test_policies:Threshold", "attributes": {"audience": 50}}
+    assert describe(WithHelpers())["parameters"] == {
+        "rule": "test_policies:is_loud",
+        "kind": "test_policies:Threshold",
+        "threshold": threshold,
+        "method": {"method": "test_policies:Threshold.loud", "of": threshold},
+        "partial": {"partial": "test_policies:is_loud", "args": [], "keywords": {}},
+        "weights": {
+            "class": "test_policies:Weights",
+            "attributes": {
+                "complaint": 0.0,
+                "helper": {"class": "test_policies:Threshold", "attributes": {"audience": 20}},
+            },
+        },
+        "labels": ["complaint", "need", "praise"],  # sorted: a set's order changes by process
+    }
+
+
+def test_an_object_met_again_in_a_policys_record_is_recorded_by_its_class_alone():
+    policy = WithHelpers()
+    policy.threshold.owner = policy
+    owner = describe(policy)["parameters"]["threshold"]["attributes"]["owner"]
+    assert owner["parameters"]["threshold"] == {"class": "test_policies:Threshold"}
+
+
+def test_a_comparison_of_a_policy_holding_functions_and_objects_resumes_with_a_new_one(tmp_path):
+    def experiment(policy: Policy) -> Experiment:
+        return Experiment(
+            {"fifo": {}, "mine": {"policy": policy}},
+            base=Scenario().replace({"graph.n": 200}),
+            days=3,
+            replicates=1,
+            kpis=("nps",),
+        )
+
+    first_policy = WithHelpers()  # kept alive, so the new one's objects are at other addresses
+    first = compare(experiment(first_policy), out=tmp_path, jobs=1, progress=False)
+    again = compare(experiment(WithHelpers()), out=tmp_path, jobs=1, progress=False)
+    pd.testing.assert_frame_equal(again.daily, first.daily)
 
 
 def test_a_policy_by_import_path_travels_as_its_path():

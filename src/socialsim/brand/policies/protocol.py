@@ -30,8 +30,11 @@ may: the model works on its own copy of the policy, so state never passes betwee
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import math
 import re
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import IntFlag
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
@@ -335,15 +338,75 @@ def describe(policy: Any) -> dict[str, Any]:
 
 
 def _plain(value: Any) -> Any:
-    """A parameter as JSON-ready data (a nested policy as its own record)."""
-    if isinstance(value, PolicyLike):
-        return describe(value)
+    """A parameter as JSON-ready data, the same in every process (a nested policy as its own
+    record), so that a store started by one process takes the same study from another.
+
+    A default ``repr`` holds a memory address, different in each process, so it is never used:
+    functions and classes are recorded by ``module:qualname``; a bound method by its function
+    and the object it is bound to; a ``functools.partial`` by its function and arguments; an
+    object without a ``repr`` of its own, or a dataclass, by its class and its public
+    attributes (its fields), or by its class alone when it has none or is already being
+    recorded (a cycle). A set is sorted, as its order changes from process to process. Any
+    other object is recorded by its own ``repr`` (an array, a path).
+
+    >>> class Helper:
+    ...     def __init__(self):
+    ...         self.scale, self._cache = 2.0, {}
+    >>> _plain([math.sqrt, Helper, Helper(), {"b", "a"}])
+    ['math:sqrt', 'socialsim.brand.policies.protocol:Helper', {'class': 'socialsim.brand.policies.protocol:Helper', 'attributes': {'scale': 2.0}}, ['a', 'b']]
+    """
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
     if isinstance(value, np.generic):
         return value.item()
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, dict):
         return {str(k): _plain(v) for k, v in value.items()}
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
+    if isinstance(value, set | frozenset):
+        return sorted((_plain(v) for v in value), key=repr)
+    if inspect.ismethod(value):
+        return {"method": _path(value.__func__), "of": _plain(value.__self__)}
+    if isinstance(value, functools.partial):
+        return {
+            "partial": _plain(value.func),
+            "args": _plain(value.args),
+            "keywords": _plain(value.keywords),
+        }
+    # Before policies: a policy class has a decide() too, but no record of its own.
+    if hasattr(value, "__qualname__"):  # a function or a class (an instance has no qualname)
+        return _path(value)
+    if isinstance(value, PolicyLike):
+        return describe(value)
+    if dataclasses.is_dataclass(value) or type(value).__repr__ is object.__repr__:
+        return _object(value)
     return repr(value)
+
+
+def _path(value: Any) -> str:
+    """Where a function or class is imported from: ``module:qualname``."""
+    return f"{value.__module__}:{value.__qualname__}"
+
+
+_RECORDING: ContextVar[frozenset[int]] = ContextVar("_RECORDING", default=frozenset())
+"""The ids of the objects whose attributes are being recorded, in this thread: one met again
+(an attribute that leads back to it) is recorded by its class alone, not without end."""
+
+
+def _object(value: Any) -> dict[str, Any]:
+    """An object's record: its class, and its public attributes (a dataclass: its fields)."""
+    record: dict[str, Any] = {"class": _path(type(value))}
+    recording = _RECORDING.get()
+    if id(value) in recording:
+        return record
+    if dataclasses.is_dataclass(value):
+        values = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    else:
+        values = {k: v for k, v in getattr(value, "__dict__", {}).items() if not k.startswith("_")}
+    if values:
+        token = _RECORDING.set(recording | {id(value)})
+        try:
+            record["attributes"] = {k: _plain(v) for k, v in values.items()}
+        finally:
+            _RECORDING.reset(token)
+    return record
