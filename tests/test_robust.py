@@ -623,3 +623,32 @@ def test_a_comparison_in_the_working_folder_suggests_the_folder_beside_it(
     # Not '.-robust', a hidden folder inside this one: the folder beside it, named after it.
     command = robust_command(load_experiment("crisis"), out=out)
     assert command.endswith(f"--out {beside}  # 136 runs")
+
+
+class _Answers:
+    """A policy as code that answers every item, or none."""
+
+    def __init__(self, answer: bool) -> None:
+        self.answer = answer
+
+    def decide(self, seen):
+        from socialsim.brand.policies.protocol import Decision
+
+        return Decision(answer=self.answer)
+
+
+def test_a_strategy_given_as_a_policy_object_follows_it_in_every_plausible_world():
+    from socialsim.studies.robust import study
+
+    none, every = _Answers(False), _Answers(True)
+    experiment = Experiment(
+        {"none": {"policy": none}, "every": {"policy": every}},
+        base=Scenario().replace({"graph.n": 200}),
+        days=3,
+        replicates=1,
+    )
+    robust = study(experiment, 3)
+    # Each world's runs rebuild the strategy's own policy, as the comparison's do: not the
+    # base's policy, which would make every difference between them exactly 0.
+    assert [o.get("policy") for o in robust.overrides] == [none, every] * 3
+    assert robust.overrides[1]["wom.negativity"] == robust.design.values.iloc[1]["wom.negativity"]

@@ -82,7 +82,7 @@ def study(experiment: Experiment) -> Study:
         runs=runs,
         base=experiment.base,
         # Every parameter of the strategy's scenario, so a worker rebuilds exactly it.
-        overrides=[_overrides(experiment.scenario(name)) for name in names],
+        overrides=[strategy_overrides(experiment.scenario(name)) for name in names],
         # Every declared KPI: the daily ones are kept day by day (value and costs priced with
         # each strategy's own parameters), so any KPI can be reported from the store later.
         kpis=tuple(DECLARED),
@@ -512,7 +512,7 @@ def _plain_policy(policy: Any) -> Any:
     return policy if isinstance(policy, str) else describe(policy)
 
 
-def _overrides(scenario: Scenario) -> dict[str, Any]:
+def strategy_overrides(scenario: Scenario) -> dict[str, Any]:
     """Every parameter of a strategy's scenario, and its policy object if it has one, so a
     worker rebuilds exactly it (an object travels pickled, or as its import path)."""
     flat = scenario.flat()

@@ -29,6 +29,7 @@ import pandas as pd
 from socialsim.assumptions import LogUniform, Triangular, Uniform, role
 from socialsim.constraints import ConfigError
 from socialsim.kpis import per_run
+from socialsim.scenario import PARAMETERS
 from socialsim.studies import compare as comparison
 from socialsim.studies.designs import Design, Levels, python_rows
 from socialsim.studies.experiment import Experiment
@@ -87,7 +88,11 @@ def study(
     posterior = None if priors is None else read_posterior(priors)
     if posterior is not None:
         check_posterior_keys(posterior, fixed)
-    compared = [key for key in fixed if isinstance(role(key), Uniform | LogUniform | Triangular)]
+    compared = [  # a policy object ("policy") is no parameter: it has no prior
+        key
+        for key in fixed
+        if key in PARAMETERS and isinstance(role(key), Uniform | LogUniform | Triangular)
+    ]
     drawn = draw_worlds(
         experiment.base,
         worlds,
@@ -115,7 +120,7 @@ def study(
         except ConfigError as error:
             where = f"(in plausible world {w}, strategy '{name}'; hold it or change the base)"
             raise ConfigError(error.key, error.value, error.allowed, where) from None
-        overrides.append(scenario.flat())
+        overrides.append(comparison.strategy_overrides(scenario))  # its policy object too
     nominal = comparison.study(experiment)
     runs = [
         Run(
