@@ -247,6 +247,22 @@ def test_a_strategy_may_not_set_the_days_or_seed_every_strategy_shares(tmp_path,
     assert Experiment({"a": {}}, base=SMALL).scenario("a").run.days == SMALL.run.days
 
 
+def test_a_strategy_may_not_set_the_policy_section_the_base_policy_object_overrides():
+    from socialsim.brand.policies import preset
+
+    base = SMALL.with_policy(preset("ignore"))
+    # The base's object decides every strategy's policy: a name or parameter would be ignored.
+    for changes in ({"policy.name": "respond-all"}, {"policy": {"fix_rate": 0.5}}):
+        with pytest.raises(ConfigError, match=r"^The 'strategies\.b\.policy\.") as caught:
+            Experiment({"a": {}, "b": changes}, base=base)
+        assert "left out while the base follows a policy object" in str(caught.value)
+    # A strategy's own object replaces the base's; without a base object, names are read.
+    own = Experiment({"a": {}, "b": {"policy": preset("respond-all")}}, base=base)
+    assert own.scenario("b").policy_object.name == "respond-all"
+    named = Experiment({"a": {}, "b": {"policy.name": "respond-all"}}, base=SMALL)
+    assert named.scenario("b").policy.name == "respond-all"
+
+
 def test_a_base_given_as_overrides_is_the_scenario_they_make():
     made = Experiment({"a": {}, "b": {"team.staff": 3}}, base={"graph.n": 500, "run.days": 9})
     assert made.base == Scenario().replace({"graph.n": 500, "run.days": 9})

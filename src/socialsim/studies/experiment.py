@@ -52,7 +52,13 @@ from socialsim.constraints import (
     read_toml,
 )
 from socialsim.kpis import DECLARED
-from socialsim.scenario import PARAMETERS, Scenario, missing_files, resolve_paths
+from socialsim.scenario import (
+    PARAMETERS,
+    Scenario,
+    flatten_keys,
+    missing_files,
+    resolve_paths,
+)
 
 __all__ = [
     "KPI_NAMES",
@@ -249,11 +255,22 @@ class Experiment:
                 )
         too_late: dict[str, tuple[int, int]] = {}
         for name in self.strategies:
+            own = flatten_keys(self.strategies[name])
             for key, why in _SHARED.items():
-                if key in self.strategies[name]:
+                if key in own:
                     # Every strategy runs on the same days and seeds, or the differences
                     # would not be paired: the experiment's settings set them for all.
-                    raise ConfigError(f"strategies.{name}.{key}", self.strategies[name][key], why)
+                    raise ConfigError(f"strategies.{name}.{key}", own[key], why)
+            if self.base.policy_object is not None and "policy" not in own:
+                for key, value in own.items():
+                    if key.startswith("policy."):  # the base's object decides: ignored
+                        raise ConfigError(
+                            f"strategies.{name}.{key}",
+                            value,
+                            "left out while the base follows a policy object",
+                            "Give the strategy its own policy object ('policy'), or build "
+                            "the base without one.",
+                        )
             try:
                 scenario = self.scenario(name)
             except ConfigError as error:
