@@ -193,6 +193,27 @@ def test_compare_from_the_cli(tmp_path):
     assert bad.exit_code == 2 and "'experiment.replicates' parameter must be" in bad.output
 
 
+def test_one_strategy_is_refused_before_any_run(tmp_path):
+    """Compared with nothing, a strategy would run and give an empty report; as an
+    experiment alone (the dashboard's) it stays valid."""
+    from socialsim.studies.robust import robust_compare
+
+    alone = small({"a": {}})
+    message = "The 'strategies' parameter must be at least two strategies to compare"
+    with pytest.raises(ConfigError, match=message):
+        compare(alone, out=tmp_path / "python", jobs=1, progress=False)
+    with pytest.raises(ConfigError, match=message):
+        robust_compare(alone, 2, out=tmp_path / "robust", jobs=1, progress=False)
+    experiment = tmp_path / "e.toml"
+    experiment.write_text("[strategies.a]\n")
+    for robust in ([], ["--robust", "2"]):
+        out = tmp_path / f"cli{len(robust)}"
+        result = CliRunner().invoke(main, ["compare", str(experiment), "--out", str(out), *robust])
+        assert result.exit_code == 2 and result.output.count("\n") == 1, result.output
+        assert message in result.output
+    assert not any(tmp_path.glob("*/"))  # no store made
+
+
 # ---------------------------------------------------------------------- rankings and the report
 def comparison_of(runs: dict[str, list[float]], kpi: str = "nps", **settings) -> Comparison:
     """A comparison whose runs are given: one KPI value per replicate, on days 0 and 1."""

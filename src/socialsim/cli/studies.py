@@ -113,6 +113,7 @@ def compare_command(
             base=loaded.base.replace(changes),
             **{k: v for k, v in settings.items() if v is not None},
         )
+        runs = study(loaded)  # checked before any run, as the worlds are
         plausible = None
         if robust is not None:  # drawn and checked before any run
             plausible = robust_study.study(loaded, robust, priors=priors, hold=hold)
@@ -129,7 +130,7 @@ def compare_command(
     # Both stores are held until the report is written beside them: let go in between, they
     # could be taken by another command, which this one would then fail on.
     with contextlib.ExitStack() as held:
-        report = _many_runs(study(loaded), out, scheduler, jobs, retry_failed, quiet, held)
+        report = _many_runs(runs, out, scheduler, jobs, retry_failed, quiet, held)
         result = Comparison.from_store(loaded, report.store)
         # What the user ran, repeated by the robust analysis the report and the terminal
         # suggest: it is of the same comparison.

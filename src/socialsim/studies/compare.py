@@ -61,15 +61,28 @@ def study(experiment: Experiment) -> Study:
     :func:`~socialsim.studies.runner.run_study` runs it into a store (what :func:`compare`
     does), :meth:`Comparison.load` reads it back.
 
+    Raises
+    ------
+    ConfigError
+        A seed the store cannot keep, or a single strategy: nothing to compare it with.
+
     Examples
     --------
     >>> e = Experiment({"a": {}, "b": {"team.staff": 4}}, replicates=2, seed=5)
     >>> [(r.run_id, r.values["strategy"], r.spawn_key) for r in study(e).runs]
     [('p000000-r00', 'a', (0,)), ('p000001-r00', 'b', (0,)), ('p000000-r01', 'a', (1,)), ('p000001-r01', 'b', (1,))]
+    >>> study(Experiment({"a": {}}))
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'strategies' parameter must be at least two strategies to compare. Got ['a'] instead.
     """
     if experiment.seed >= 2**63:  # the store keeps seeds as int64
         raise ConfigError("experiment.seed", experiment.seed, "an int in [0, 2**63)")
     names = list(experiment.strategies)
+    # Checked here, not by Experiment: one strategy is a valid experiment to look at (the
+    # dashboard opens one), but compared with nothing it would run and report nothing.
+    if len(names) < 2:
+        raise ConfigError("strategies", names, "at least two strategies to compare")
     runs = [
         Run(f"p{point:06d}-r{r:02d}", point, r, {"strategy": name}, experiment.seed, (r,))
         for r in range(experiment.replicates)  # whole replicates first, as in a sweep

@@ -29,7 +29,7 @@ import pandas as pd
 from socialsim.assumptions import LogUniform, Triangular, Uniform, role
 from socialsim.constraints import ConfigError
 from socialsim.kpis import per_run
-from socialsim.scenario import PARAMETERS
+from socialsim.scenario import PARAMETERS, flatten_keys
 from socialsim.studies import compare as comparison
 from socialsim.studies.designs import Design, Levels, python_rows
 from socialsim.studies.experiment import Experiment
@@ -75,7 +75,8 @@ def study(
     Raises
     ------
     ConfigError
-        A bad number of worlds, held key or posterior, or a world whose scenario is invalid.
+        A single strategy, a bad number of worlds, held key or posterior, or a world whose
+        scenario is invalid.
 
     Examples
     --------
@@ -84,7 +85,12 @@ def study(
     >>> len(s.runs), s.runs[7].run_id, s.runs[7].values["world"], s.runs[7].spawn_key
     (12, 'p000001-r01', 0, (1,))
     """
-    fixed = {key: f"strategy '{name}'" for name, o in experiment.strategies.items() for key in o}
+    nominal = comparison.study(experiment)  # its checks first, before worlds are drawn
+    fixed = {
+        key: f"strategy '{name}'"
+        for name, o in experiment.strategies.items()
+        for key in flatten_keys(o)
+    }
     posterior = None if priors is None else read_posterior(priors)
     if posterior is not None:
         check_posterior_keys(posterior, fixed)
@@ -121,7 +127,6 @@ def study(
             where = f"(in plausible world {w}, strategy '{name}'; hold it or change the base)"
             raise ConfigError(error.key, error.value, error.allowed, where) from None
         overrides.append(comparison.strategy_overrides(scenario))  # its policy object too
-    nominal = comparison.study(experiment)
     runs = [
         Run(
             f"p{point:06d}-r{r:02d}",
