@@ -398,6 +398,36 @@ def test_an_experiment_may_only_hinge_on_a_declared_parameter(tmp_path):
         Experiment.from_toml(file)
 
 
+def test_a_price_per_nps_point_is_said_only_for_a_gain_that_costs(tmp_path):
+    """Per point lost, or for a gain that costs less, the ratio is no price: the report said
+    "(−20 per NPS point)"."""
+
+    def runs(nps: list[float], cost: list[float]) -> list[dict[str, float]]:
+        return [{"nps": n, "total_cost": c} for n, c in zip(nps, cost, strict=True)]
+
+    up, down = [35, 36, 37, 38.5], [25, 26, 27, 27.5]
+    more, less = [1400, 1500, 1650, 1700], [900, 1010, 1095, 1190]
+    strategies = {
+        "base": runs([30, 31, 32, 33], [1000, 1100, 1200, 1300]),
+        "dearer": runs(up, more),
+        "cheaper": runs(up, less),
+        "worse": runs(down, more),
+        "worse-cheaper": runs(down, less),
+    }
+    result = comparison_of(strategies, ("nps", "total_cost"))
+    lines = dict(line.split(" ", 1) for line in result.answer().splitlines()[1:])
+    assert lines["dearer"].endswith("(80 per NPS point).")
+    assert lines["cheaper"].endswith("costs 101 less [88, 115] (cheaper and better).")
+    for name in ("worse", "worse-cheaper"):
+        assert "NPS point" not in lines[name] and "cheaper and" not in lines[name]
+    markdown = result.report(tmp_path / "report")["report_md"].read_text(encoding="utf-8")
+    table = markdown.split("| Cost per NPS point gained |")[1].split("\n\n")[0]
+    assert re.findall(r"^\| (\w\S*) \| (.+) \|$", table, re.M) == [
+        ("dearer", "80"),
+        ("cheaper", "cheaper and better"),
+    ]
+
+
 def test_the_headline_says_an_undefined_difference_cannot_be_compared():
     # A ratio KPI undefined in a replicate (no episode detected: no mean delay) is not a tie.
     table = pd.DataFrame(

@@ -21,12 +21,14 @@ from socialsim.kpis import DECLARED, HIGHER, LOWER
 
 __all__ = [
     "ALPHA",
+    "CHEAPER",
     "Formats",
     "Sentence",
     "direction_word",
     "format_p",
     "headline",
     "name_in_text",
+    "prices",
     "unit_of",
 ]
 
@@ -34,6 +36,9 @@ ALPHA = 0.05
 """A difference is called distinguishable when its Holm-adjusted p-value is below this."""
 
 MINUS = "\N{MINUS SIGN}"
+
+CHEAPER = "cheaper and better"
+"""What the report says instead of a price per NPS point when a strategy gains NPS for less."""
 
 _UNIT = {"currency": "currency units", "%": "%"}
 _DIFFERENCE_UNIT = {"currency": "", "%": "percentage points"}
@@ -167,8 +172,8 @@ def headline(
     baseline : str
         The strategy the others are compared with.
     cost_per_point : mapping, optional
-        Per strategy, what a point of NPS gained costs; said after the cost when the NPS
-        difference is distinguishable.
+        Per strategy, what a point of NPS gained costs; said after the cost as
+        :func:`prices` says it.
     holds : mapping, optional
         Per strategy, the share (0–1) of plausible worlds in which the answer holds (the
         robustness analysis); said last.
@@ -182,18 +187,18 @@ def headline(
     ['raises NPS by 2.7 points [1.2, 4.2].']
     """
     lead = list(dict.fromkeys([kpis[0], *(k for k in ("total_cost", "net_value") if k in kpis)]))
+    said = prices(differences, formats, cost_per_point or {})
     sentences = []
     for name, rows in differences[differences["strategy"] != baseline].groupby(
         "strategy", sort=False
     ):
         by_kpi = rows.set_index("kpi")
         main = [_clause(by_kpi.loc[k], k, formats) for k in lead]
-        if "nps" in by_kpi.index and "total_cost" in lead and cost_per_point:
-            per_point = cost_per_point.get(str(name), np.nan)
-            nps = by_kpi.loc["nps"]
-            if np.isfinite(per_point) and _distinguishable(nps):
-                where = lead.index("total_cost")
-                main[where] += f" ({formats.number('total_cost', per_point)} per NPS point)"
+        if "total_cost" in lead and str(name) in said:
+            price = said[str(name)]
+            main[lead.index("total_cost")] += (
+                f" ({price})" if price == CHEAPER else f" ({price} per NPS point)"
+            )
         others = [k for k in kpis if k not in lead]
         also = [
             _clause(by_kpi.loc[k], k, formats) for k in others if _distinguishable(by_kpi.loc[k])
@@ -218,6 +223,52 @@ def headline(
             text += f". This holds in {holds[str(name)]:.0%} of plausible worlds"
         sentences.append(Sentence(str(name), text + "."))
     return sentences
+
+
+def prices(
+    differences: pd.DataFrame, formats: Formats, cost_per_point: Mapping[str, float]
+) -> dict[str, str]:
+    """What a point of NPS gained costs each strategy, as the report says it.
+
+    The price is said only where NPS is distinguishably raised: per point lost, or per point
+    of noise, it means nothing. A strategy that also costs distinguishably less has a
+    negative ratio, which reads as no price: it is :data:`CHEAPER`. One that gains NPS and
+    costs less only within noise gets nothing said.
+
+    Parameters
+    ----------
+    differences : pandas.DataFrame
+        :meth:`~socialsim.studies.compare.Comparison.differences`.
+    formats : Formats
+        The numbers' formats.
+    cost_per_point : mapping of str to float
+        :meth:`~socialsim.studies.compare.Comparison.cost_per_nps_point`.
+
+    Returns
+    -------
+    dict of str to str
+        Per strategy that gains NPS, its price per point, or :data:`CHEAPER`.
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"strategy": list("bbccdd"), "kpi": ["nps", "total_cost"] * 3,
+    ...     "difference": [2.0, 400, 2.0, -90, -2.0, 400], "p_holm": 0.001})
+    >>> prices(table, Formats({"total_cost": 0}), {"b": 200, "c": -45, "d": -200})
+    {'b': '200', 'c': 'cheaper and better'}
+    """
+    rows = differences.set_index(["strategy", "kpi"])
+    said = {}
+    for name, value in cost_per_point.items():
+        if (name, "nps") not in rows.index or not np.isfinite(value):
+            continue
+        nps = rows.loc[(name, "nps")]
+        if not (_distinguishable(nps) and nps["difference"] > 0):
+            continue
+        if value >= 0:
+            said[name] = formats.number("total_cost", value)
+        elif _distinguishable(rows.loc[(name, "total_cost")]):
+            said[name] = CHEAPER
+    return said
 
 
 def _distinguishable(row: pd.Series) -> bool:

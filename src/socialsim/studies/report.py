@@ -32,6 +32,7 @@ from socialsim.studies.answer import (
     direction_word,
     format_p,
     headline,
+    prices,
     unit_of,
 )
 
@@ -76,7 +77,9 @@ READING = (
 PER_POINT = (
     "Mean paired difference in total cost divided by that in NPS, against {baseline}; "
     "a ratio of two noisy numbers, with no interval: read it beside the NPS difference above. "
-    "Amounts are in the currency units of team.hourly_cost."
+    "Amounts are in the currency units of team.hourly_cost. Shown where NPS is "
+    "distinguishably raised; 'cheaper and better' where total cost is distinguishably "
+    "lowered too, a gain with no price."
 )
 
 
@@ -233,19 +236,15 @@ def answer(comparison: Comparison, robustness: Robustness | None = None) -> str:
 
 def _answer(
     comparison: Comparison, differences: pd.DataFrame, robustness: Robustness | None
-) -> tuple[str, list[Sentence], Formats, dict[str, float]]:
+) -> tuple[str, list[Sentence], Formats, dict[str, str]]:
     """The headline's preface and sentences, the formats of the differences, and the cost per
-    NPS point of the strategies whose NPS difference is distinguishable."""
+    NPS point as the report says it (:func:`~socialsim.studies.answer.prices`)."""
     e = comparison.experiment
     others = differences[differences["strategy"] != e.baseline]
     formats = Formats.of(others)
     per_point: dict[str, float] = {}
     if {"nps", "total_cost"} <= set(e.kpis):
-        # a cost per point is said only where the NPS difference is more than noise
-        clear = set(others[(others["kpi"] == "nps") & (others["p_holm"] < ALPHA)]["strategy"])
-        per_point = {
-            name: value for name, value in comparison.cost_per_nps_point().items() if name in clear
-        }
+        per_point = comparison.cost_per_nps_point().to_dict()
     days = int(comparison.daily["day"].max())
     preface = (
         f"Compared with {e.baseline}, over {days} days and {e.replicates} paired replicates, "
@@ -253,7 +252,7 @@ def _answer(
     )
     holds = robustness.holds if robustness is not None else None
     sentences = headline(differences, formats, e.kpis, e.baseline, per_point, holds)
-    return preface, sentences, formats, per_point
+    return preface, sentences, formats, prices(differences, formats, per_point)
 
 
 def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str, Any]:
@@ -280,9 +279,7 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
         ),
         "reading": READING,
         "differences": _difference_groups(others, formats, e.kpis),
-        "per_point": [
-            (name, formats.number("total_cost", value)) for name, value in per_point.items()
-        ],
+        "per_point": list(per_point.items()),
         "per_point_note": PER_POINT.format(baseline=e.baseline),
         "strategies": list(e.strategies),
         "means": _mean_rows(summary, Formats.of(summary, "mean"), e.kpis, list(e.strategies)),
