@@ -15,6 +15,7 @@ from socialsim import ConfigError, EngagementModel, Scenario
 from socialsim.kpis import DECLARED, per_run
 from socialsim.kpis.declared import Summary
 from socialsim.scenario import PARAMETERS
+from socialsim.studies import report
 from socialsim.studies.answer import Formats, headline, name_in_text
 from socialsim.studies.compare import Comparison, compare
 from socialsim.studies.experiment import Experiment, canned_experiments, load_experiment
@@ -426,6 +427,33 @@ def test_a_price_per_nps_point_is_said_only_for_a_gain_that_costs(tmp_path):
         ("dearer", "80"),
         ("cheaper", "cheaper and better"),
     ]
+
+
+def test_one_of_anything_is_said_in_the_singular():
+    table = pd.DataFrame(
+        {
+            "strategy": ["a", "b", "a", "b"],
+            "kpi": ["detections", "detections", "media_days", "media_days"],
+            "difference": [0.0, 1.0, 0.0, 2.0],
+            "ci_low": [0.0, 0.6, 0.0, 1.6],
+            "ci_high": [0.0, 1.4, 0.0, 2.4],
+            "p_value": [np.nan, 0.001, np.nan, 0.001],
+            "p_holm": [np.nan, 0.002, np.nan, 0.002],
+        }
+    )
+    formats = Formats({"detections": 0, "media_days": 0})
+    (sentence,) = headline(table, formats, ["detections", "media_days"], "a")
+    assert sentence.text == (
+        "raises episodes detected by 1 event [1, 1]; it also raises media pick-up days by "
+        "2 days [2, 2]."
+    )
+    # one replicate of one day, and a single test
+    result = comparison_of({"a": [{"nps": 1.0}], "b": [{"nps": 2.0}]}, ("nps",))
+    assert result.answer().startswith("Compared with a, over 1 day and 1 paired replicate,")
+    context = report._context(result, None)
+    assert context["design"].startswith("2 strategies, 1 paired replicate each (")
+    assert context["design"].endswith(", 1 day. Baseline: a.")
+    assert context["multiplicity"].startswith("This report makes 1 test (")
 
 
 def test_the_headline_says_an_undefined_difference_cannot_be_compared():

@@ -24,6 +24,7 @@ __all__ = [
     "CHEAPER",
     "Formats",
     "Sentence",
+    "counted",
     "direction_word",
     "format_p",
     "headline",
@@ -42,8 +43,19 @@ CHEAPER = "cheaper and better"
 
 _UNIT = {"currency": "currency units", "%": "%"}
 _DIFFERENCE_UNIT = {"currency": "", "%": "percentage points"}
-_SINGULAR = {"fans": "fan", "people": "person", "posts": "post", "hours": "hour", "points": "point"}
-_SINGULAR["percentage points"] = "percentage point"
+_SINGULAR = {"people": "person", "strategies": "strategy"}
+"""The plurals not made by adding an s."""
+
+
+def counted(number: int | str, noun: str) -> str:
+    """A number and its plural noun, made singular for one (as shown: "1.0" too).
+
+    >>> counted(1, "paired replicates"), counted("1.0", "people"), counted(3, "strategies")
+    ('1 paired replicate', '1.0 person', '3 strategies')
+    """
+    one = float(str(number).replace(",", "")) == 1
+    singular = _SINGULAR.get(noun, noun.removesuffix("s"))
+    return f"{number} {singular if one else noun}"
 
 
 def unit_of(kpi: str, difference: bool = False) -> str:
@@ -299,10 +311,7 @@ def _clause(row: pd.Series, kpi: str, formats: Formats) -> str:
     caveat = "" if _distinguishable(row) else ", not distinguishable after Holm's adjustment"
     if kpi == "total_cost":
         return f"costs {numbers[0]} {'more' if up else 'less'}{spread}{caveat}"
-    unit = unit_of(kpi, difference=True)
-    if numbers[0] in ("1", "1.0", "1.00", "1.000"):
-        unit = _SINGULAR.get(unit, unit)
-    by = f"{numbers[0]} {unit}".strip()
+    by = counted(numbers[0], unit_of(kpi, difference=True)).strip()
     return f"{'raises' if up else 'lowers'} {name} by {by}{spread}{caveat}"
 
 

@@ -29,6 +29,7 @@ from socialsim.studies.answer import (
     ALPHA,
     Formats,
     Sentence,
+    counted,
     direction_word,
     format_p,
     headline,
@@ -58,7 +59,7 @@ NOISE = (
 )
 
 MULTIPLICITY = (
-    "This report makes {m} tests (each strategy against the baseline on each KPI). Their "
+    "This report makes {tests} (each strategy against the baseline on each KPI). Their "
     "p-values are adjusted for multiplicity by Holm's step-down method (Holm 1979), which "
     "keeps the chance of any false 'distinguishable' at most {alpha:.0%}; 'distinguishable' "
     "means an adjusted p below {alpha:g}. Each interval is a 95% interval for its comparison "
@@ -247,7 +248,8 @@ def _answer(
         per_point = comparison.cost_per_nps_point().to_dict()
     days = int(comparison.daily["day"].max())
     preface = (
-        f"Compared with {e.baseline}, over {days} days and {e.replicates} paired replicates, "
+        f"Compared with {e.baseline}, over {counted(days, 'days')} and "
+        f"{counted(e.replicates, 'paired replicates')}, "
         "with 95% intervals:"
     )
     holds = robustness.holds if robustness is not None else None
@@ -271,11 +273,12 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
         "sentences": sentences,
         "hinges": _hinges(e),
         "noise": NOISE,
-        "multiplicity": MULTIPLICITY.format(m=tests, alpha=ALPHA),
+        "multiplicity": MULTIPLICITY.format(tests=counted(tests, "tests"), alpha=ALPHA),
         "holm_title": "Adjusted for every test in this table by Holm's method (Holm 1979).",
         "design": (
-            f"{len(e.strategies)} strategies, {e.replicates} paired replicates each (common "
-            f"random numbers, seed {e.seed}), {days} days. Baseline: {e.baseline}."
+            f"{counted(len(e.strategies), 'strategies')}, "
+            f"{counted(e.replicates, 'paired replicates')} each (common random numbers, seed "
+            f"{e.seed}), {counted(days, 'days')}. Baseline: {e.baseline}."
         ),
         "reading": READING,
         "differences": _difference_groups(others, formats, e.kpis),

@@ -31,6 +31,7 @@ from socialsim.constraints import ConfigError
 from socialsim.kpis import per_run
 from socialsim.scenario import PARAMETERS, flatten_keys
 from socialsim.studies import compare as comparison
+from socialsim.studies.answer import counted
 from socialsim.studies.designs import Design, Levels, python_rows
 from socialsim.studies.experiment import Experiment
 from socialsim.studies.runner import RunOptions, Study, run_study
@@ -336,8 +337,8 @@ class RobustComparison:
         pair = wins[(wins["kpi"] == kpi) & (wins["strategy"] == top.strategy)]
         pair = pair[pair["versus"] == other].iloc[0]
         return (
-            f"On {kpi}, {top.strategy} beats {other} in {pair.share:.0%} of {pair.worlds} "
-            f"plausible worlds (95% interval {pair.low:.0%}–{pair.high:.0%}), and is the best "
+            f"On {kpi}, {top.strategy} beats {other} in {pair.share:.0%} of "
+            f"{counted(pair.worlds, 'plausible worlds')} (95% interval {pair.low:.0%}–{pair.high:.0%}), and is the best "
             f"of the {len(ranked)} strategies in {top.best_share:.0%} of them; its regret (how "
             f"far it falls short of each world's best) is {top.mean_regret:.3g} on average and "
             f"{top.worst_regret:.3g} at worst."

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from socialsim.studies.answer import counted
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
@@ -148,7 +150,7 @@ def robustness_section(comparison: Comparison, path: str | Path) -> RobustnessSe
     sentences = list(dict.fromkeys(flips["description"]))
     if len(limits):
         sentences.append(
-            f"A box found in {robust.n_worlds} worlds is a hint, not a finding: a limit whose "
+            f"A box found in {counted(robust.n_worlds, 'worlds')} is a hint, not a finding: a limit whose "
             "quasi-p-value is above 0.05 may be chance, and more worlds sharpen every boundary."
         )
     figures = _figures(robust, flips, path)
@@ -196,15 +198,15 @@ def robustness_section(comparison: Comparison, path: str | Path) -> RobustnessSe
 
 def _design(robust: RobustComparison) -> str:
     drawn, e = robust.drawn, robust.experiment
-    source = f"{len(drawn['priors'])} assumptions drawn from their priors"
+    source = f"{counted(len(drawn['priors']), 'assumptions')} drawn from their priors"
     if drawn["posterior"]:
         source += f" and {len(drawn['posterior'])} from posterior draws"
     held = f"; held: {', '.join(drawn['held'])}" if drawn["held"] else ""
     return (
         f"The intervals above cover simulation noise only. Here every strategy ran in "
-        f"{robust.n_worlds} plausible worlds (a Latin hypercube over {source}, seed "
-        f"{drawn['seed']}{held}), each on the same {e.replicates} replicates (common random "
-        "numbers). A world's winner is the strategy with the better mean over its replicates; "
+        f"{counted(robust.n_worlds, 'plausible worlds')} (a Latin hypercube over {source}, "
+        f"seed {drawn['seed']}{held}), each on the same {counted(e.replicates, 'replicates')} "
+        "(common random numbers). A world's winner is the strategy with the better mean over its replicates; "
         "shares of worlds come with 95% Wilson intervals, and regret is how far a strategy "
         "falls short of each world's best, in the KPI's unit. See docs/robustness.md."
     )
