@@ -209,6 +209,16 @@ def test_sizes_that_drive_cost_are_bounded_before_anything_is_built(build, messa
             "The 'experiment.workshop' parameter must be two of the experiment's strategies: "
             "'a', 'b'. Got ['a', 'c'] instead. 'c' is not one.",
         ),
+        (
+            '[experiment]\nbaseline = "c"\n' + STRATEGIES,
+            "The 'experiment.baseline' parameter must be the name of one of the strategies: "
+            "'a', 'b'. Got 'c' instead.",
+        ),
+        (
+            '[experiment]\nbaseline = "bb"\n' + STRATEGIES,
+            "The 'experiment.baseline' parameter must be the name of one of the strategies: "
+            "'a', 'b'. Got 'bb' instead. Did you mean 'b'?",
+        ),
     ],
 )
 def test_malformed_experiment_files_fail_in_one_line(tmp_path, text, message):

@@ -199,6 +199,10 @@ class Experiment:
     Traceback (most recent call last):
     ...
     socialsim.constraints.ConfigError: The 'experiment.kpis' parameter must be a non-empty list of distinct KPI names (see `socialsim kpis`). Got ('npss',) instead. 'npss' is not one. Did you mean 'nps'?
+    >>> Experiment({"a": {}, "b": {}}, baseline="c")
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'experiment.baseline' parameter must be the name of one of the strategies: 'a', 'b'. Got 'c' instead.
     """
 
     strategies: dict[str, dict[str, Any]]
@@ -236,11 +240,13 @@ class Experiment:
             )
         if not self.baseline:
             object.__setattr__(self, "baseline", next(iter(self.strategies)))
+        # A name not found is shown with those there are: a typo is then seen at once.
+        named = ", ".join(map(repr, self.strategies))
         if self.baseline not in self.strategies:
             raise ConfigError(
                 "experiment.baseline",
                 self.baseline,
-                "the name of one of the strategies",
+                f"the name of one of the strategies: {named}",
                 did_you_mean(self.baseline, self.strategies),
             )
         for name in self.workshop or ():
@@ -248,7 +254,7 @@ class Experiment:
                 raise ConfigError(
                     "experiment.workshop",
                     list(self.workshop or ()),
-                    "two of the experiment's strategies: " + ", ".join(map(repr, self.strategies)),
+                    f"two of the experiment's strategies: {named}",
                     " ".join(
                         filter(None, [f"{name!r} is not one.", did_you_mean(name, self.strategies)])
                     ),
