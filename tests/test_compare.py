@@ -193,6 +193,25 @@ def test_compare_from_the_cli(tmp_path):
     assert bad.exit_code == 2 and "'experiment.replicates' parameter must be" in bad.output
 
 
+def test_the_terminal_shows_an_undefined_difference_as_the_report_does(tmp_path):
+    # No episode scheduled: no detection, so no detection delay, in any replicate.
+    experiment = tmp_path / "e.toml"
+    experiment.write_text(
+        '[experiment]\nreplicates = 2\ndays = 5\nkpis = ["detection_delay", "nps"]\n'
+        "[base]\ngraph.n = 300\nroot_causes.start = 0\n"
+        "[strategies.deaf]\nlistening.recall = 0.3\n[strategies.listening]\nlistening.recall = 0.9\n"
+    )
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["compare", str(experiment), "-j", "1", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (line,) = [line for line in result.output.splitlines() if "detection_delay" in line]
+    assert line.split() == ["detection_delay", "listening", "–", "rank", "–"]
+    assert "nan" not in result.output
+    assert "| Detection delay (days) | lower | listening | – | – | – |" in (
+        (out / "report.md").read_text(encoding="utf-8")
+    )
+
+
 def test_one_strategy_is_refused_before_any_run(tmp_path):
     """Compared with nothing, a strategy would run and give an empty report; as an
     experiment alone (the dashboard's) it stays valid."""

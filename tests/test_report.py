@@ -487,3 +487,23 @@ def test_one_replicate_gives_no_interval_and_no_test():
     two = comparison_of({"a": [{"nps": 20.0}] * 2, "b": [{"nps": 21.0}] * 2}, ("nps",))
     row = two.differences().set_index("strategy").loc["b"]
     assert (row["ci_low"], row["ci_high"], row["p_value"]) == (1.0, 1.0, 0.0)
+
+
+def test_the_headline_says_whether_a_difference_is_undefined_in_every_replicate_or_some():
+    # A deaf baseline detects no episode: its mean delay is undefined in every replicate.
+    nan = float("nan")
+    kpis = ("detection_delay", "nps", "mean_loyalty")
+    deaf = [
+        {"detections": 0.0, "detection_delay_days": 0.0, "nps": 1.0, "mean_loyalty": loyalty}
+        for loyalty in (nan, 0.5)
+    ]
+    listening = [
+        {"detections": 1.0, "detection_delay_days": delay, "nps": 2.0, "mean_loyalty": 0.6}
+        for delay in (1.0, 2.0)
+    ]
+    result = comparison_of({"deaf": deaf, "listening": listening}, kpis)
+    text = result.answer().splitlines()[1]
+    assert text.startswith("listening leaves detection delay undefined in every replicate")
+    assert text.endswith("; mean loyalty cannot be compared (undefined in some replicates).")
+    defined = result.differences().query("strategy == 'listening'").set_index("kpi")["defined"]
+    assert defined.to_dict() == {"detection_delay": 0, "nps": 2, "mean_loyalty": 1}

@@ -158,10 +158,13 @@ def compare_command(
     for row in table.itertuples():
         tied = "  (cannot be told from the best)" if row.tied_with_best else ""
         rank = "–" if pd.isna(row.rank) else row.rank
-        click.echo(
-            f"  {row.kpi:24} {row.strategy:28} {row.difference:+10.2f} "
-            f"[{row.ci_low:+.2f}, {row.ci_high:+.2f}]  rank {rank}{tied}"
+        # An undefined difference (no episode detected: no delay) is '–', as in the report.
+        shown = (
+            f"{row.difference:+10.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}]"
+            if pd.notna(row.difference)
+            else f"{'–':>10}"
         )
+        click.echo(f"  {row.kpi:24} {row.strategy:28} {shown}  rank {rank}{tied}")
     if result.robust is None:
         click.echo(
             "across plausible worlds: not analysed (the intervals cover simulation noise "

@@ -148,8 +148,8 @@ class Formats:
 
     def interval(self, kpi: str, value: float, low: float, high: float, signed: bool = True) -> str:
         """The value and its interval, "+2.7 [+1.2, +4.2]"; the value alone when it is the same
-        in every replicate."""
-        if value == low == high:
+        in every replicate, and "–" alone when it is undefined."""
+        if value == low == high or not np.isfinite(value):
             return self.number(kpi, value, signed)
         parts = (self.number(kpi, x, signed) for x in (value, low, high))
         return "{} [{}, {}]".format(*parts)
@@ -217,11 +217,13 @@ def headline(
         ]
         # A difference that is undefined (a ratio with nothing to divide by in a replicate,
         # such as a detection delay where no episode was caught) is not a tie: said apart.
-        undefined = [name_in_text(k) for k in others if np.isnan(by_kpi.loc[k]["difference"])]
+        undefined = {
+            k: _undefined_in(by_kpi.loc[k]) for k in others if np.isnan(by_kpi.loc[k]["difference"])
+        }
         unclear = [
             name_in_text(k)
             for k in others
-            if not _distinguishable(by_kpi.loc[k]) and name_in_text(k) not in undefined
+            if not _distinguishable(by_kpi.loc[k]) and k not in undefined
         ]
         text = _listed(main)
         if also:
@@ -229,8 +231,9 @@ def headline(
         if unclear:
             verb = "is" if len(unclear) == 1 else "are"
             text += f"; {_listed(unclear)} {verb} not distinguishable"
-        if undefined:
-            text += f"; {_listed(undefined)} cannot be compared (undefined in some replicates)"
+        for where in dict.fromkeys(undefined.values()):
+            names = [name_in_text(k) for k, said in undefined.items() if said == where]
+            text += f"; {_listed(names)} cannot be compared (undefined {where})"
         if holds and str(name) in holds:
             text += f". This holds in {holds[str(name)]:.0%} of plausible worlds"
         sentences.append(Sentence(str(name), text + "."))
@@ -283,6 +286,12 @@ def prices(
     return said
 
 
+def _undefined_in(row: pd.Series) -> str:
+    """Where a difference is undefined: 'in every replicate', else 'in some replicates'
+    (from the differences' ``defined`` count; some, when a table has none)."""
+    return "in every replicate" if row.get("defined", 1) == 0 else "in some replicates"
+
+
 def _distinguishable(row: pd.Series) -> bool:
     return bool(np.isfinite(row["p_holm"]) and row["p_holm"] < ALPHA)
 
@@ -294,7 +303,7 @@ def _clause(row: pd.Series, kpi: str, formats: Formats) -> str:
     value, low, high = row["difference"], row["ci_low"], row["ci_high"]
     name = name_in_text(kpi)
     if not np.isfinite(value):
-        return f"leaves {name} undefined in some replicates"
+        return f"leaves {name} undefined {_undefined_in(row)}"
     exact = value == low == high
     if exact and value == 0:
         return "costs the same" if kpi == "total_cost" else f"leaves {name} unchanged"

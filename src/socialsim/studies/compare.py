@@ -339,7 +339,8 @@ class Comparison:
         strategy whose paired difference with a best one has an interval containing 0 shares
         rank 1 and is marked ``tied_with_best``: the replicates cannot tell it from the best.
         A strategy whose KPI is undefined (NaN) in any replicate has no rank (``<NA>``): it is
-        never ranked first.
+        never ranked first. ``defined`` counts the replicates whose paired difference is
+        defined; the difference is NaN unless it is all of them.
         """
         runs = self.per_run().set_index(["strategy", "replicate"])
         base = self.experiment.baseline
@@ -353,7 +354,8 @@ class Comparison:
                 ranks[:] = np.nan
             best = [name for name in ranks.index if ranks[name] == 1]
             for name in self.experiment.strategies:
-                mean, low, high, p = paired(values[name] - values[base])
+                difference = values[name] - values[base]
+                mean, low, high, p = paired(difference)
                 tied = name not in best and any(
                     _includes_zero(values[name] - values[b]) for b in best
                 )
@@ -367,6 +369,7 @@ class Comparison:
                         "p_value": np.nan if name == base else p,
                         "rank": 1 if tied else ranks[name],
                         "tied_with_best": tied,
+                        "defined": int(difference.notna().sum()),
                     }
                 )
         table = pd.DataFrame(rows)
