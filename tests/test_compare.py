@@ -210,6 +210,12 @@ def test_the_terminal_shows_an_undefined_difference_as_the_report_does(tmp_path)
     assert "| Detection delay (days) | lower | listening | – | – | – |" in (
         (out / "report.md").read_text(encoding="utf-8")
     )
+    # One replicate gives a difference but no interval: '–' too, never 'nan'.
+    args = ["compare", str(experiment), "-j", "1", "--replicates", "1", "--out", str(out) + "1"]
+    one = CliRunner().invoke(main, args)
+    assert one.exit_code == 0, one.output
+    (line,) = [line for line in one.output.splitlines() if line.startswith("  nps ")]
+    assert line.split()[3:5] == ["[–,", "–]"] and "nan" not in one.output
 
 
 def test_one_strategy_is_refused_before_any_run(tmp_path):

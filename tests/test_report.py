@@ -507,3 +507,12 @@ def test_the_headline_says_whether_a_difference_is_undefined_in_every_replicate_
     assert text.endswith("; mean loyalty cannot be compared (undefined in some replicates).")
     defined = result.differences().query("strategy == 'listening'").set_index("kpi")["defined"]
     assert defined.to_dict() == {"detection_delay": 0, "nps": 2, "mean_loyalty": 1}
+
+
+def test_a_report_of_one_replicate_says_it_has_no_intervals(tmp_path):
+    one = comparison_of({"a": [{"nps": 20.0}], "b": [{"nps": 21.0}]}, ("nps",))
+    first = one.answer().splitlines()[0]
+    assert first.startswith("Compared with a, over 1 day and 1 paired replicate, without")
+    assert "95% intervals" not in first
+    two = comparison_of({"a": [{"nps": 20.0}] * 2, "b": [{"nps": 21.0}] * 2}, ("nps",))
+    assert two.answer().splitlines()[0].endswith("with 95% intervals:")

@@ -158,11 +158,11 @@ def compare_command(
     for row in table.itertuples():
         tied = "  (cannot be told from the best)" if row.tied_with_best else ""
         rank = "–" if pd.isna(row.rank) else row.rank
-        # An undefined difference (no episode detected: no delay) is '–', as in the report.
+        # An undefined difference (no episode detected: no delay) is '–', as in the report,
+        # and so is an interval one replicate cannot give.
+        low, high = (f"{x:+.2f}" if pd.notna(x) else "–" for x in (row.ci_low, row.ci_high))
         shown = (
-            f"{row.difference:+10.2f} [{row.ci_low:+.2f}, {row.ci_high:+.2f}]"
-            if pd.notna(row.difference)
-            else f"{'–':>10}"
+            f"{row.difference:+10.2f} [{low}, {high}]" if pd.notna(row.difference) else f"{'–':>10}"
         )
         click.echo(f"  {row.kpi:24} {row.strategy:28} {shown}  rank {rank}{tied}")
     if result.robust is None:

@@ -250,7 +250,12 @@ def _answer(
     preface = (
         f"Compared with {e.baseline}, over {counted(days, 'days')} and "
         f"{counted(e.replicates, 'paired replicates')}, "
-        "with 95% intervals:"
+        + (
+            "with 95% intervals:"
+            if e.replicates > 1
+            else "without intervals or tests, which one replicate cannot give (run two or "
+            "more to tell a difference from noise):"
+        )
     )
     holds = robustness.holds if robustness is not None else None
     sentences = headline(differences, formats, e.kpis, e.baseline, per_point, holds)
