@@ -453,7 +453,12 @@ def test_one_of_anything_is_said_in_the_singular():
     context = report._context(result, None)
     assert context["design"].startswith("2 strategies, 1 paired replicate each (")
     assert context["design"].endswith(", 1 day. Baseline: a.")
-    assert context["multiplicity"].startswith("This report makes 1 test (")
+    # one replicate makes no test; two make one
+    assert context["multiplicity"].startswith("This report makes 0 tests (")
+    two = comparison_of(
+        {"a": [{"nps": 1.0}, {"nps": 1.0}], "b": [{"nps": 2.0}, {"nps": 3.0}]}, ("nps",)
+    )
+    assert report._context(two, None)["multiplicity"].startswith("This report makes 1 test (")
 
 
 def test_the_headline_says_an_undefined_difference_cannot_be_compared():
