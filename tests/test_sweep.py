@@ -427,6 +427,18 @@ def test_leftovers_of_a_killed_writer_are_tidied(tmp_path):
         ({"wom.negativity": [1.0]}, {"kpis": ["nsp"]}, r"'sweep.kpis'.*Did you mean 'nps'"),
         ({"wom.negativity": [1.0]}, {"repilcates": 2}, r"'sweep.repilcates'.*'replicates'"),
         ({}, {}, r"'parameters'.*at least one"),
+        # settings the design does not read are refused, not ignored
+        ({"wom.negativity": [1.0]}, {"samples": 50}, r"'sweep.samples'.*'grid'.*Got 50 "),
+        (
+            {"wom.negativity": {"low": 0, "high": 1}},
+            {"design": "lhs", "second_order": False},
+            r"'sweep.second_order'.*'lhs' \(only saltelli read it\)",
+        ),
+        (
+            {"wom.negativity": {"low": 0, "high": 1}},
+            {"design": "saltelli", "samples": 4, "num_levels": 6},
+            r"'sweep.num_levels'.*'saltelli' \(only morris read it\)\. Got 6 ",
+        ),
     ],
 )
 def test_bad_sweeps_fail_in_one_line(parameters, settings, message):

@@ -48,6 +48,7 @@ from socialsim.studies.factors import (
 __all__ = [
     "DESIGNS",
     "MAX_LEVELS",
+    "READ_BY",
     "Design",
     "DesignSettings",
     "Factor",
@@ -65,11 +66,26 @@ MAX_LEVELS = 1000
 """Most levels of a Morris grid: SALib keeps an array of half as many starting levels, and
 screening designs use 4 to 10 (Saltelli et al. 2004, Sensitivity Analysis in Practice, §4.2)."""
 
+READ_BY: dict[str, tuple[str, ...]] = {
+    "samples": ("lhs", "sobol", "saltelli", "morris"),
+    "second_order": ("saltelli",),
+    "num_levels": ("morris",),
+}
+"""The designs that read each setting of :class:`DesignSettings` beyond ``design``. Another
+design refuses the setting unless it is left at its default: ignoring it would run a sweep
+other than the one asked for (a grid's size comes from its levels, not ``samples``)."""
+
 
 @dataclass(frozen=True)
 class DesignSettings(Section):
     """How a design is drawn: the design part of a sweep's ``[sweep]`` table.
 
+    A setting the design does not read (:data:`READ_BY`) must be left at its default.
+
+    >>> DesignSettings(design="grid", samples=50)
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'sweep.samples' parameter must be left out with design = 'grid' (only lhs, sobol, saltelli, morris read it). Got 50 instead.
     >>> DesignSettings(design="sobol", samples=10)
     Traceback (most recent call last):
     ...
@@ -84,7 +100,7 @@ class DesignSettings(Section):
         64,
         Interval(1, MAX_POINTS, integer=True),
         "Points (lhs, sobol), base sample N (saltelli: N(2d+2) points, N(d+2) without second "
-        "order) or trajectories (morris: N(d+1) points); a grid ignores it.",
+        "order) or trajectories (morris: N(d+1) points); a grid's size comes from its levels.",
         "assumption: 64 points are a first look; the upper bound is the design-size limit",
     )
     second_order: bool = param(
@@ -98,6 +114,18 @@ class DesignSettings(Section):
     )
 
     def _check_together(self) -> None:
+        for name, designs in READ_BY.items():
+            value = getattr(self, name)
+            # A default passes: a sweep's record lists every setting, read or not.
+            if (
+                self.design not in designs
+                and value != type(self).__dataclass_fields__[name].default
+            ):
+                raise ConfigError(
+                    f"{self.section}.{name}",
+                    value,
+                    f"left out with design = {self.design!r} (only {', '.join(designs)} read it)",
+                )
         if self.design in ("sobol", "saltelli") and self.samples & (self.samples - 1):
             raise ConfigError(
                 "sweep.samples",
@@ -224,14 +252,16 @@ def make_design(
     factors : mapping of str to Range, Levels or their TOML forms
         The parameters and how each varies.
     samples : int, default 64
-        Points (lhs, sobol), base sample N (saltelli) or trajectories (morris); a grid ignores
-        it. Sobol' and Saltelli designs need a power of 2 to keep their balance.
+        Points (lhs, sobol), base sample N (saltelli) or trajectories (morris); a grid takes
+        the default only. Sobol' and Saltelli designs need a power of 2 to keep their balance.
     seed : int or numpy.random.SeedSequence, default 0
         Root of the design's random draws (scrambling, Latin hypercube cells, Morris starts).
     second_order : bool, default True
-        Saltelli: also draw the points that second-order indices need.
+        Saltelli: also draw the points that second-order indices need (other designs take
+        the default only).
     num_levels : int, default 4
-        Morris: levels of the grid the trajectories move on (even).
+        Morris: levels of the grid the trajectories move on (even; other designs take the
+        default only).
 
     Returns
     -------
