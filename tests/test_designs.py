@@ -124,6 +124,10 @@ def test_parse_factor_reads_every_toml_form():
         (lambda: make_design("lhs", BOX, samples=0), r"'sweep.samples'.*an int in \[1, 10000000\]"),
         (lambda: make_design("morris", BOX, num_levels=3), r"'sweep.num_levels'.*even"),
         (lambda: make_design("grid", {"a": Range(0, 1)}), r"'parameters.a'.*'num' levels"),
+        (
+            lambda: make_design("lhs", {"a": Range(0, 1, num=3)}, samples=4),
+            r"'parameters.a.num'.*design = 'lhs' \(only a grid reads it\)\. Got 3 ",
+        ),
         (lambda: make_design("lhs", {}), r"'parameters'.*at least one"),
         (lambda: parse_factor("a", {"low": 2, "high": 1}), r"'parameters.a'.*low < high"),
         (lambda: parse_factor("a", {"low": 0, "high": 1, "log": True}), r"low > 0"),

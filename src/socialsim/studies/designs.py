@@ -332,7 +332,8 @@ def make_design(
 def design_size(settings: DesignSettings, factors: Mapping[str, Factor]) -> int:
     """Number of points a design will have, computed without drawing it.
 
-    A grid needs every range to have ``num`` levels; it is refused here otherwise.
+    A range's ``num`` is read by a grid only, which needs it on every range; a range that
+    breaks this is refused here.
 
     >>> design_size(DesignSettings(), {"a": Levels((1, 2)), "b": Levels((1, 2, 3))})
     6
@@ -340,15 +341,23 @@ def design_size(settings: DesignSettings, factors: Mapping[str, Factor]) -> int:
     20
     """
     d, samples = len(factors), settings.samples
+    ranges = {name: f for name, f in factors.items() if isinstance(f, Range)}
     if settings.design == "grid":
-        for name, f in factors.items():
-            if isinstance(f, Range) and f.num is None:
+        for name, f in ranges.items():
+            if f.num is None:
                 raise ConfigError(
                     f"parameters.{name}",
                     f.to_dict(),
                     "a list of levels, or a range with 'num' levels, for a grid design",
                 )
         return grid_size(factors)
+    for name, f in ranges.items():
+        if f.num is not None:
+            raise ConfigError(
+                f"parameters.{name}.num",
+                f.num,
+                f"left out with design = {settings.design!r} (only a grid reads it)",
+            )
     if settings.design == "saltelli":
         return samples * (2 * d + 2 if settings.second_order else d + 2)
     if settings.design == "morris":
