@@ -439,6 +439,11 @@ def test_leftovers_of_a_killed_writer_are_tidied(tmp_path):
             {"design": "saltelli", "samples": 4, "num_levels": 6},
             r"'sweep.num_levels'.*'saltelli' \(only morris read it\)\. Got 6 ",
         ),
+        (
+            {"team.staff": {"low": 0, "high": 2, "num": 5}},
+            {},
+            r"'parameters.team.staff.num'.*distinct.*Got 5 .*round to 3 distinct integers",
+        ),
     ],
 )
 def test_bad_sweeps_fail_in_one_line(parameters, settings, message):

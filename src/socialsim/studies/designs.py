@@ -332,13 +332,17 @@ def make_design(
 def design_size(settings: DesignSettings, factors: Mapping[str, Factor]) -> int:
     """Number of points a design will have, computed without drawing it.
 
-    A range's ``num`` is read by a grid only, which needs it on every range; a range that
-    breaks this is refused here.
+    A range's ``num`` is read by a grid only, which needs it on every range, as many
+    distinct levels as it says; a range that breaks this is refused here.
 
     >>> design_size(DesignSettings(), {"a": Levels((1, 2)), "b": Levels((1, 2, 3))})
     6
     >>> design_size(DesignSettings(design="morris", samples=10), {"a": Range(0, 1)})
     20
+    >>> design_size(DesignSettings(), {"a": Range(0, 2, num=5, integer=True)})
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'parameters.a.num' parameter must be a number of levels that stay distinct when rounded to integers. Got 5 instead. The 5 levels of [0, 2] round to 3 distinct integers: ask for fewer, or list the levels.
     """
     d, samples = len(factors), settings.samples
     ranges = {name: f for name, f in factors.items() if isinstance(f, Range)}
@@ -349,6 +353,15 @@ def design_size(settings: DesignSettings, factors: Mapping[str, Factor]) -> int:
                     f"parameters.{name}",
                     f.to_dict(),
                     "a list of levels, or a range with 'num' levels, for a grid design",
+                )
+            # Rounding merges close levels of an integer range: fewer points than asked.
+            if (distinct := f.n_levels()) < f.num:
+                raise ConfigError(
+                    f"parameters.{name}.num",
+                    f.num,
+                    "a number of levels that stay distinct when rounded to integers",
+                    f"The {f.num} levels of [{f.low}, {f.high}] round to {distinct} distinct "
+                    "integers: ask for fewer, or list the levels.",
                 )
         return grid_size(factors)
     for name, f in ranges.items():

@@ -54,7 +54,8 @@ class Range:
     low, high : float
         The ends, ``low < high``; both are reachable.
     num : int, optional
-        Evenly spaced levels for a grid design (the other designs refuse it).
+        Evenly spaced levels for a grid design (the other designs refuse it); an integer
+        range's must stay distinct when rounded.
     log : bool, default False
         Spread the values evenly on a log scale (``low > 0``), for rates that span orders of
         magnitude.
