@@ -4,6 +4,7 @@ interruptions, failures and retries with every run stored exactly once."""
 from __future__ import annotations
 
 import concurrent.futures as cf
+import json
 import os
 import re
 import signal
@@ -450,6 +451,25 @@ def test_bad_sweeps_fail_in_one_line(parameters, settings, message):
     with pytest.raises(ConfigError, match=message) as caught:
         Sweep(parameters, scenario=SMALL, **settings)
     assert ONE_LINE.match(str(caught.value))
+
+
+def test_numpy_levels_and_range_ends_are_taken_as_python_numbers():
+    spec = Sweep(
+        {
+            "team.staff": [np.int64(1), np.int64(2)],
+            "wom.negativity": {"low": np.float32(0.5), "high": np.int64(3)},
+        },
+        scenario=SMALL,
+        design="lhs",
+        samples=4,
+    )
+    assert spec.parameters["team.staff"].values == (1, 2)
+    assert spec.design.values.dtypes.astype(str).tolist() == ["int64", "float64"]
+    record = json.loads(json.dumps(spec.to_dict()))  # the store's manifest is JSON
+    assert record["parameters"] == {
+        "team.staff": [1, 2],
+        "wom.negativity": {"low": 0.5, "high": 3},
+    }
 
 
 def test_a_bad_combination_is_caught_at_its_design_point():

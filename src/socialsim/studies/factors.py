@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -79,16 +79,22 @@ class Range:
     integer: bool = False
 
     def check(self, name: str) -> Range:
-        """Return ``self`` if it is a usable range, else raise :class:`ConfigError`."""
+        """The range with numpy scalars as Python ones, or :class:`ConfigError` if unusable.
+
+        >>> Range(np.int64(1), np.float32(2.5), num=np.int64(3)).check("a").to_dict()
+        {'low': 1, 'high': 2.5, 'num': 3}
+        """
+        given = {key: _python(getattr(self, key)) for key in RANGE_KEYS}
         for key, constraint in RANGE_KEYS.items():
-            constraint.check(f"parameters.{name}.{key}", getattr(self, key))
-        if not self.low < self.high:
-            raise ConfigError(f"parameters.{name}", self.to_dict(), "a range with low < high")
-        if self.log and self.low <= 0:
+            constraint.check(f"parameters.{name}.{key}", given[key])
+        checked = replace(self, **given)
+        if not checked.low < checked.high:
+            raise ConfigError(f"parameters.{name}", checked.to_dict(), "a range with low < high")
+        if checked.log and checked.low <= 0:
             raise ConfigError(
-                f"parameters.{name}", self.to_dict(), "a range with low > 0 when log = true"
+                f"parameters.{name}", checked.to_dict(), "a range with low > 0 when log = true"
             )
-        return self
+        return checked
 
     def from_unit(self, u: np.ndarray) -> np.ndarray:
         """Map points of [0, 1] to values of the range (vectorized)."""
@@ -176,17 +182,22 @@ class Levels:
     values: tuple[Any, ...]
 
     def check(self, name: str) -> Levels:
-        """Return ``self`` if it is a usable list of levels, else raise :class:`ConfigError`."""
+        """The levels with numpy scalars as Python ones, or :class:`ConfigError` if unusable.
+
+        >>> Levels((np.int64(1), np.float32(0.5), np.str_("x"))).check("a").values
+        (1, 0.5, 'x')
+        """
         key = f"parameters.{name}"
-        if not self.values:
-            raise ConfigError(key, list(self.values), "a non-empty list of levels")
-        for value in self.values:
+        values = tuple(_python(v) for v in self.values)
+        if not values:
+            raise ConfigError(key, list(values), "a non-empty list of levels")
+        for value in values:
             if not isinstance(value, bool | int | float | str):
-                raise ConfigError(key, list(self.values), "a list of numbers, strings or booleans")
+                raise ConfigError(key, list(values), "a list of numbers, strings or booleans")
         # Compare by type as well as value: 1 == 1.0 == True in Python but not as levels.
-        if len({(type(v), v) for v in self.values}) < len(self.values):
-            raise ConfigError(key, list(self.values), "a list of distinct levels")
-        return self
+        if len({(type(v), v) for v in values}) < len(values):
+            raise ConfigError(key, list(values), "a list of distinct levels")
+        return Levels(values)
 
     def _index(self, u: np.ndarray) -> np.ndarray:
         k = len(self.values)
@@ -272,6 +283,12 @@ def parse_factor(name: str, spec: Any) -> Factor:
     raise ConfigError(
         f"parameters.{name}", spec, "a list of levels or a range {low = ..., high = ...}"
     )
+
+
+def _python(value: Any) -> Any:
+    """A numpy scalar as the Python one (others as they are): a store's manifest is JSON, and
+    a column's type is read from its levels' Python types."""
+    return value.item() if isinstance(value, np.generic) else value
 
 
 def grid_size(factors: Mapping[str, Factor]) -> int:
