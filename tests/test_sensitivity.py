@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from SALib.test_functions import Ishigami
 
+from socialsim.constraints import ConfigError
 from socialsim.studies.designs import Design, Range, make_design
 from socialsim.studies.sensitivity import (
     main_effects,
@@ -155,6 +156,21 @@ def test_indices_need_the_matching_design_and_every_point():
     runs.loc[3, "status"] = "failed"
     with pytest.raises(ValueError, match="1 of 16 have none"):
         morris_indices(morris, runs, "y")
+
+
+def test_a_kpi_that_is_not_numbers_or_a_list_of_names_is_refused_in_one_line():
+    design = make_design("morris", {"x1": Range(0, 1), "kind": ["a", "b"]}, samples=4)
+    runs = store_shaped(design, np.ones(design.n_points))
+    calls = [
+        (lambda: morris_indices(design, runs, "kind"), r"'kpi'.*numeric KPI column.*'kind'"),
+        (lambda: main_effects(runs, ["x1"], "y"), r"'parameter'.*one column name.*\['x1'\]"),
+        (lambda: main_effects(runs, "x1", "kind"), r"'kpi'.*numeric KPI column.*'kind'"),
+        (lambda: plot_heatmap(runs, "x1", ["kind"], "y"), r"'y'.*one column name.*\['kind'\]"),
+    ]
+    for call, message in calls:
+        with pytest.raises(ConfigError, match=message) as caught:
+            call()
+        assert "\n" not in str(caught.value)
 
 
 def test_point_means_average_replicates_of_successful_runs_only():

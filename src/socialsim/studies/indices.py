@@ -16,14 +16,18 @@ must be finite in every successful run (:func:`point_means` says why when it is 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from scipy import stats
 
+from socialsim.constraints import ConfigError
 from socialsim.studies.designs import Design
 
 __all__ = [
     "UNDEFINED_WHEN",
+    "check_column",
     "elementary_effects",
     "morris_indices",
     "point_means",
@@ -61,6 +65,8 @@ def point_means(design: Design, runs: pd.DataFrame, kpi: str) -> np.ndarray:
 
     Raises
     ------
+    KeyError, ConfigError
+        The KPI is not a numeric column of the runs (:func:`check_column`).
     ValueError
         A design point has no successful run (finish the sweep), or the KPI is NaN or
         infinite in a successful run; a NaN that the KPI's definition produces (no replies,
@@ -75,8 +81,7 @@ def point_means(design: Design, runs: pd.DataFrame, kpi: str) -> np.ndarray:
     >>> point_means(d, runs, "y")
     array([2., 6.])
     """
-    if kpi not in runs.columns:
-        raise KeyError(f"The 'kpi' parameter must be a column of the runs. Got {kpi!r} instead.")
+    check_column(runs, "kpi", kpi, numeric=True)
     if "status" in runs.columns:
         runs = runs[runs["status"] == "ok"]
     missing = np.setdiff1d(np.arange(design.n_points), runs["point"].to_numpy())
@@ -108,6 +113,47 @@ def point_means(design: Design, runs: pd.DataFrame, kpi: str) -> np.ndarray:
         )
     means = runs.groupby("point")[kpi].mean().reindex(range(design.n_points))
     return means.to_numpy(dtype=float)
+
+
+def check_column(runs: pd.DataFrame, argument: str, name: Any, *, numeric: bool = False) -> None:
+    """Refuse a ``name`` that is not one column of the runs, or not a numeric one if asked.
+
+    Parameters
+    ----------
+    runs : pandas.DataFrame
+        The runs.
+    argument : str
+        The argument that gave ``name``, as the error names it (``"kpi"``, ``"parameter"``).
+    name : str
+        The column.
+    numeric : bool, default False
+        Whether the column must hold numbers (a KPI to average).
+
+    Raises
+    ------
+    ConfigError
+        ``name`` is not a string (a list where one name is expected), or holds no numbers
+        where numbers are asked for.
+    KeyError
+        ``name`` is not a column of the runs.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"kind": ["a", "b"], "y": [1.0, 2.0]})
+    >>> check_column(runs, "kpi", "kind", numeric=True)
+    Traceback (most recent call last):
+    ...
+    socialsim.constraints.ConfigError: The 'kpi' parameter must be a numeric KPI column of the runs. Got 'kind' instead.
+    """
+    # A list or another unhashable name would otherwise fail inside pandas, naming no argument.
+    if not isinstance(name, str):
+        raise ConfigError(argument, name, "one column name of the runs (a string)")
+    if name not in runs.columns:
+        raise KeyError(
+            f"The {argument!r} parameter must be a column of the runs. Got {name!r} instead."
+        )
+    if numeric and not pd.api.types.is_numeric_dtype(runs[name]):
+        raise ConfigError(argument, name, "a numeric KPI column of the runs")
 
 
 def sobol_indices(

@@ -21,6 +21,7 @@ from scipy import stats
 
 from socialsim.studies.indices import (
     UNDEFINED_WHEN,
+    check_column,
     elementary_effects,
     morris_indices,
     point_means,
@@ -79,11 +80,8 @@ def main_effects(
     """
     if "status" in runs.columns:
         runs = runs[runs["status"] == "ok"]
-    for column, what in ((parameter, "parameter"), (kpi, "kpi")):
-        if column not in runs.columns:
-            raise KeyError(
-                f"The {what!r} parameter must be a column of the runs. Got {column!r} instead."
-            )
+    check_column(runs, "parameter", parameter)
+    check_column(runs, "kpi", kpi, numeric=True)
     x = runs[parameter]
     if x.nunique() <= bins or not pd.api.types.is_numeric_dtype(x) or x.dtype == bool:
         groups = runs.groupby(parameter, sort=True)
@@ -169,6 +167,9 @@ def plot_heatmap(
     >>> fig.axes[0].images[0].get_array().shape
     (4, 4)
     """
+    check_column(runs, "x", x)
+    check_column(runs, "y", y)
+    check_column(runs, "kpi", kpi, numeric=True)
     if "status" in runs.columns:
         runs = runs[runs["status"] == "ok"]
     x_groups, x_labels = _axis(runs[x], bins)
