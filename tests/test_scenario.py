@@ -158,6 +158,11 @@ def test_a_value_whose_repr_spans_lines_is_shown_on_one():
     )
 
 
+def test_numpy_strings_are_kept_as_python_ones():
+    flat = Scenario().replace({"graph.kind": np.str_("erdos_renyi")}).flat()
+    assert type(flat["graph.kind"]) is str
+
+
 def test_round_trip_through_nested_tables():
     scenario = Scenario().replace({"wom.negativity": 2.5, "recruitment.rule": "bass"})
     assert Scenario.from_dict(scenario.to_dict()) == scenario

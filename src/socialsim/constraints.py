@@ -233,7 +233,7 @@ class Options:
         if value not in self.values:
             hint = did_you_mean(value, self.values) if isinstance(value, str) else ""
             raise ConfigError(key, value, self.describe(), hint)
-        return value
+        return str(value)  # a numpy string as a Python one, as a record or manifest keeps it
 
 
 @dataclass(frozen=True)
@@ -259,7 +259,7 @@ class Text:
     def check(self, key: str, value: Any) -> str:
         if not isinstance(value, str):
             raise ConfigError(key, value, self.describe())
-        return value
+        return str(value)  # a numpy string as a Python one, as a record or manifest keeps it
 
 
 @dataclass(frozen=True)
