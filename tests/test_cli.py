@@ -26,6 +26,12 @@ def test_run_writes_kpis_figure_and_scenario(tmp_path):
     assert result.exit_code == 0, result.output
     kpis = pd.read_csv(tmp_path / "kpis.csv")
     assert len(kpis) == 6 and kpis["fans"].iloc[0] > 0
+    # Every daily KPI `socialsim kpis` lists: all but the ratios, which exist per run only.
+    from socialsim.kpis import DECLARED
+    from socialsim.kpis.declared import Summary
+
+    daily = {k for k, d in DECLARED.items() if d.summary is not Summary.RATIO}
+    assert daily <= set(kpis.columns) and kpis["total_cost"].iloc[1:].gt(0).all()
     assert (tmp_path / "kpis.png").stat().st_size > 10_000
     assert len(pd.read_csv(tmp_path / "fans.csv")) == 300
     assert '"n": 300' in (tmp_path / "scenario.json").read_text()

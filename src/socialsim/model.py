@@ -348,7 +348,22 @@ class EngagementModel(mesa.Model):
 
     # ------------------------------------------------------------------ output
     def kpis(self) -> pd.DataFrame:
-        """The KPIs, one row per day (day 0 is the initial state), as a tidy DataFrame."""
+        """The KPIs, one row per day (day 0 is the initial state), as a tidy DataFrame.
+
+        These are the model's own. :func:`socialsim.value.value_and_cost` adds the priced and
+        derived daily KPIs (fan value, costs, net value, fans joined ...), and
+        :func:`socialsim.kpis.per_run` sums a run up, its ratios (churn rate ...) included.
+
+        Examples
+        --------
+        >>> from socialsim import Scenario
+        >>> from socialsim.value import value_and_cost
+        >>> model = EngagementModel(Scenario().replace({"graph.n": 200, "run.days": 3}), rng=1)
+        >>> model.run()
+        >>> daily = value_and_cost(model.kpis(), value=model.scenario.value, cost=model.scenario.cost)
+        >>> len(daily), "net_value" in daily
+        (4, True)
+        """
         return self.datacollector.kpis()
 
     def fans(self) -> pd.DataFrame:

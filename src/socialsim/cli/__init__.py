@@ -74,6 +74,7 @@ def run(
     from socialsim.scenario import Scenario, missing_files
     from socialsim.studies.folders import writable_folder
     from socialsim.studies.plotting import plot_kpis
+    from socialsim.value import value_and_cost
 
     with one_line_errors():
         config = Scenario.from_toml(scenario) if scenario is not None else Scenario()
@@ -97,7 +98,8 @@ def run(
             ) from None
         elapsed = time.perf_counter() - started
 
-    kpis = model.kpis()
+    # Every daily KPI `socialsim kpis` lists, the priced and derived ones too, as studies keep.
+    kpis = value_and_cost(model.kpis(), value=config.value, cost=config.cost)
     kpis.to_csv(out / "kpis.csv", index=False)
     (out / "scenario.json").write_text(json.dumps(config.to_dict(), indent=2) + "\n")
     plot_kpis(kpis, out / "kpis.png")
@@ -197,6 +199,9 @@ def kpis_command(markdown: bool) -> None:
     """List every KPI: its unit, which way is better, how a run sums it up, and its meaning.
 
     `-` under "better" marks a KPI that is neither better higher nor lower: it is never ranked.
+    A run's daily table (`socialsim run`'s kpis.csv, a study's) holds every KPI but the ratios
+    ("ratio of totals"), which exist per run only; from Python, `model.kpis()` holds the
+    model's own and `socialsim.value.value_and_cost` adds the priced and derived ones.
     """
     from socialsim.kpis import listing  # here: the other commands do not need it
 
