@@ -431,6 +431,13 @@ def test_compare_robust_writes_win_shares_regret_and_flips_to_the_report_and_par
     from socialsim import compare, load_experiment
 
     assert compare(load_experiment(_file(tmp_path)), out=out, progress=False).robust.n_worlds == 3
+    # An unfinished analysis (a run missing: stopped) is left out with a warning, not a crash.
+    next((out / "robust" / "runs").iterdir()).unlink()
+    partial = CliRunner().invoke(main, [*args[:2], "-j", "1", "--out", str(out)])
+    assert partial.exit_code == 0, partial.output
+    assert "holds an unfinished robust analysis" in partial.output
+    assert "run the same robust analysis again to finish the rest" in partial.output
+    assert "across plausible worlds: not analysed" in partial.output
 
 
 def test_without_robust_the_report_and_the_command_say_how_to_run_it(tmp_path, empty_headings):

@@ -147,7 +147,11 @@ def compare_command(
             ran = _many_runs(plausible, out / "robust", *options)
             result.robust = robust_study.RobustComparison.from_store(loaded, ran.store)
         else:  # run again without --robust: what it analysed before stays in the report
-            result.robust = robust_kept_in(out)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                result.robust = robust_kept_in(out)
+            for warning in caught:
+                click.echo(f"warning: {warning.message}", err=True)
         paths = result.save(out)
     if quiet:
         return

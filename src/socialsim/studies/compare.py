@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
+import warnings
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -197,12 +198,22 @@ def compare(
 
 
 def robust_kept_in(path: Path) -> RobustComparison | None:
-    """The robust comparison a comparison's folder holds (``path/robust``), or None."""
+    """The robust comparison a comparison's folder holds (``path/robust``), or None: also when
+    it is unfinished (stopped, or a run failed), which is said in a warning, not raised, since
+    the comparison itself is complete."""
     if not (path / "robust" / "manifest.json").is_file():
         return None
     from socialsim.studies.robust import RobustComparison
 
-    return RobustComparison.load(path / "robust")
+    try:
+        return RobustComparison.load(path / "robust")
+    except IncompleteComparison as error:
+        warnings.warn(
+            f"{path / 'robust'} holds an unfinished robust analysis, left out of the report "
+            f"({error}).",
+            stacklevel=3,
+        )
+        return None
 
 
 class Comparison:

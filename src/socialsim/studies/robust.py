@@ -242,11 +242,15 @@ class RobustComparison:
         failed = records[records["status"] != "ok"]
         if len(failed) or len(records) < total:
             first = f"; the first: {failed['error'].iloc[0]}" if len(failed) else ""
+            again = (
+                "run it again with --retry-failed (retry_failed=True) once the cause is fixed"
+                if len(failed)
+                else "run the same robust analysis again to finish the rest"
+            )
             raise comparison.IncompleteComparison(
                 f"{len(records) - len(failed)} of {total} runs of '{experiment.name}' across "
                 f"{drawn['n']} worlds finished and {len(failed)} failed{first}. Every run that "
-                f"finished is stored in {store.path}; run it again with --retry-failed "
-                "(retry_failed=True) once the cause is fixed."
+                f"finished is stored in {store.path}; {again}."
             )
         points = store.design.values
         kpis = list(experiment.kpis)
