@@ -262,7 +262,7 @@ def test_a_strategy_may_not_set_the_policy_section_the_base_policy_object_overri
 
     base = SMALL.with_policy(preset("ignore"))
     # The base's object decides every strategy's policy: a name or parameter would be ignored.
-    for changes in ({"policy.name": "respond-all"}, {"policy": {"fix_rate": 0.5}}):
+    for changes in ({"policy.name": "respond-all"}, {"policy": {"order": "fifo"}}):
         with pytest.raises(ConfigError, match=r"^The 'strategies\.b\.policy\.") as caught:
             Experiment({"a": {}, "b": changes}, base=base)
         assert "left out while the base follows a policy object" in str(caught.value)
@@ -271,6 +271,9 @@ def test_a_strategy_may_not_set_the_policy_section_the_base_policy_object_overri
     assert own.scenario("b").policy_object.name == "respond-all"
     named = Experiment({"a": {}, "b": {"policy.name": "respond-all"}}, base=SMALL)
     assert named.scenario("b").policy.name == "respond-all"
+    # What the model reads whatever the policy (the fix rate ...) may still be set.
+    fixing = Experiment({"a": {}, "b": {"policy.fix_rate": 0.95}}, base=base)
+    assert fixing.scenario("b").policy.fix_rate == 0.95
 
 
 def test_a_base_given_as_overrides_is_the_scenario_they_make():

@@ -45,6 +45,7 @@ __all__ = [
     "ENTRY_POINTS",
     "ORDERS",
     "PRESETS",
+    "READ_WHATEVER_THE_POLICY",
     "PolicyParams",
     "checked",
     "priority",
@@ -123,6 +124,14 @@ NEUTRAL: dict[str, Any] = {
     "posts_per_day": 0.0,
     "broadcast_share": 0.0,
 }
+
+
+READ_WHATEVER_THE_POLICY = frozenset({"policy.fix_rate", "policy.channel", "policy.surge_premium"})
+"""The ``[policy]`` settings the model reads whatever policy decides, a policy object too: how
+often the team's reply fixes a problem (:mod:`socialsim.brand.response`), the channel a
+complaint is answered on, which escalation reads (:mod:`socialsim.fans.escalation`), and the
+premium surge staff are paid (:mod:`socialsim.brand.agent`). The others only build the
+policy a scenario without a policy object follows."""
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 
+from socialsim.brand.policy import READ_WHATEVER_THE_POLICY
 from socialsim.constraints import (
     ConfigError,
     Interval,
@@ -269,7 +270,8 @@ class Experiment:
                     raise ConfigError(f"strategies.{name}.{key}", own[key], why)
             if self.base.policy_object is not None and "policy" not in own:
                 for key, value in own.items():
-                    if key.startswith("policy."):  # the base's object decides: ignored
+                    # The base's object decides: the settings that build a policy are unread.
+                    if key.startswith("policy.") and key not in READ_WHATEVER_THE_POLICY:
                         raise ConfigError(
                             f"strategies.{name}.{key}",
                             value,
