@@ -163,6 +163,18 @@ def test_numpy_strings_are_kept_as_python_ones():
     assert type(flat["graph.kind"]) is str
 
 
+def test_a_str_enum_member_is_kept_as_its_value():
+    import enum
+
+    class Kind(str, enum.Enum):  # noqa: UP042 (not StrEnum: its str() is already the value)
+        ER = "erdos_renyi"
+
+    flat = Scenario().replace({"graph.kind": Kind.ER, "graph.path": Kind.ER}).flat()
+    assert [(flat[k], type(flat[k])) for k in ("graph.kind", "graph.path")] == [
+        ("erdos_renyi", str)
+    ] * 2
+
+
 def test_round_trip_through_nested_tables():
     scenario = Scenario().replace({"wom.negativity": 2.5, "recruitment.rule": "bass"})
     assert Scenario.from_dict(scenario.to_dict()) == scenario

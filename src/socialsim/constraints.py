@@ -233,7 +233,8 @@ class Options:
         if value not in self.values:
             hint = did_you_mean(value, self.values) if isinstance(value, str) else ""
             raise ConfigError(key, value, self.describe(), hint)
-        return str(value)  # a numpy string as a Python one, as a record or manifest keeps it
+        # The option itself, a Python str: not a numpy string, nor a str enum's member name.
+        return next(option for option in self.values if option == value)
 
 
 @dataclass(frozen=True)
@@ -259,7 +260,8 @@ class Text:
     def check(self, key: str, value: Any) -> str:
         if not isinstance(value, str):
             raise ConfigError(key, value, self.describe())
-        return str(value)  # a numpy string as a Python one, as a record or manifest keeps it
+        # Its text as a Python str: a numpy string's, and a str enum's value (not its name).
+        return str.__str__(value)
 
 
 @dataclass(frozen=True)
