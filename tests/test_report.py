@@ -454,7 +454,7 @@ def test_one_of_anything_is_said_in_the_singular():
     assert context["design"].startswith("2 strategies, 1 paired replicate each (")
     assert context["design"].endswith(", 1 day. Baseline: a.")
     # one replicate makes no test; two make one
-    assert context["multiplicity"].startswith("This report makes 0 tests (")
+    assert context["multiplicity"].startswith("This report makes no test")
     two = comparison_of(
         {"a": [{"nps": 1.0}, {"nps": 1.0}], "b": [{"nps": 2.0}, {"nps": 3.0}]}, ("nps",)
     )
@@ -516,8 +516,11 @@ def test_the_headline_says_whether_a_difference_is_undefined_in_every_replicate_
 
 def test_a_report_of_one_replicate_says_it_has_no_intervals(tmp_path):
     one = comparison_of({"a": [{"nps": 20.0}], "b": [{"nps": 21.0}]}, ("nps",))
-    first = one.answer().splitlines()[0]
+    first, sentence = one.answer().splitlines()[:2]
     assert first.startswith("Compared with a, over 1 day and 1 paired replicate, without")
     assert "95% intervals" not in first
+    # Neither "distinguishable" nor not: untested.
+    assert sentence == "b raises NPS by 1 point in its one replicate."
+    assert report._context(one, None)["multiplicity"].startswith("This report makes no test")
     two = comparison_of({"a": [{"nps": 20.0}] * 2, "b": [{"nps": 21.0}] * 2}, ("nps",))
     assert two.answer().splitlines()[0].endswith("with 95% intervals:")

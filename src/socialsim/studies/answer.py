@@ -220,10 +220,13 @@ def headline(
         undefined = {
             k: _undefined_in(by_kpi.loc[k]) for k in others if np.isnan(by_kpi.loc[k]["difference"])
         }
+        untested = [name_in_text(k) for k in others if _untested(by_kpi.loc[k])]
         unclear = [
             name_in_text(k)
             for k in others
-            if not _distinguishable(by_kpi.loc[k]) and k not in undefined
+            if not _distinguishable(by_kpi.loc[k])
+            and k not in undefined
+            and not _untested(by_kpi.loc[k])
         ]
         text = _listed(main)
         if also:
@@ -231,6 +234,8 @@ def headline(
         if unclear:
             verb = "is" if len(unclear) == 1 else "are"
             text += f"; {_listed(unclear)} {verb} not distinguishable"
+        if untested:
+            text += f"; {_listed(untested)} {'is' if len(untested) == 1 else 'are'} untested"
         for where in dict.fromkeys(undefined.values()):
             names = [name_in_text(k) for k, said in undefined.items() if said == where]
             text += f"; {_listed(names)} cannot be compared (undefined {where})"
@@ -292,6 +297,11 @@ def _undefined_in(row: pd.Series) -> str:
     return "in every replicate" if row.get("defined", 1) == 0 else "in some replicates"
 
 
+def _untested(row: pd.Series) -> bool:
+    """A difference seen in one replicate: defined, but with no interval and no test."""
+    return bool(np.isfinite(row["difference"]) and np.isnan(row["ci_low"]))
+
+
 def _distinguishable(row: pd.Series) -> bool:
     return bool(np.isfinite(row["p_holm"]) and row["p_holm"] < ALPHA)
 
@@ -304,6 +314,15 @@ def _clause(row: pd.Series, kpi: str, formats: Formats) -> str:
     name = name_in_text(kpi)
     if not np.isfinite(value):
         return f"leaves {name} undefined {_undefined_in(row)}"
+    if _untested(row):
+        if value == 0:
+            same = "costs the same" if kpi == "total_cost" else f"leaves {name} unchanged"
+            return f"{same} in its one replicate"
+        number = formats.number(kpi, abs(value))
+        if kpi == "total_cost":
+            return f"costs {number} {'more' if value > 0 else 'less'} in its one replicate"
+        by = counted(number, unit_of(kpi, difference=True)).strip()
+        return f"{'raises' if value > 0 else 'lowers'} {name} by {by} in its one replicate"
     exact = value == low == high
     if exact and value == 0:
         return "costs the same" if kpi == "total_cost" else f"leaves {name} unchanged"

@@ -66,6 +66,12 @@ MULTIPLICITY = (
     "alone."
 )
 
+UNTESTED = (
+    "This report makes no test: a difference is tested against the spread of its replicates, "
+    "and one replicate has none. Run two or more (ten or more to tell small differences "
+    "apart) to test them."
+)
+
 READING = (
     "Differences are paired: replicate r of every strategy ran on the same simulated fans "
     "(common random numbers), and the interval is that of the mean paired difference. Ranks "
@@ -278,7 +284,9 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
         "sentences": sentences,
         "hinges": _hinges(e),
         "noise": NOISE,
-        "multiplicity": MULTIPLICITY.format(tests=counted(tests, "tests"), alpha=ALPHA),
+        "multiplicity": (
+            MULTIPLICITY.format(tests=counted(tests, "tests"), alpha=ALPHA) if tests else UNTESTED
+        ),
         "holm_title": "Adjusted for every test in this table by Holm's method (Holm 1979).",
         "design": (
             f"{counted(len(e.strategies), 'strategies')}, "
