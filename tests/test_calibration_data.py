@@ -79,6 +79,11 @@ def test_followers_come_from_the_first_observed_follower_count(tmp_path):
             "The 'data.csv.promoter_share' parameter must be a float in [0, 1]. Got 1.5 instead.",
         ),
         (
+            "day,promoter_share,promoter_share_n\n1,45,100\n",
+            {},
+            "Got 45.0 instead. A share is a fraction: 45% is 0.45.",
+        ),
+        (
             "day,kpi,value\n1,complaints,3\n2,complaints,-2\n",
             {"followers": 10},
             "The 'data.csv.complaints' parameter must be a float >= 0. Got -2.0 instead.",

@@ -124,7 +124,8 @@ class DesignSettings(Section):
                 raise ConfigError(
                     f"{self.section}.{name}",
                     value,
-                    f"left out with design = {self.design!r} (only {', '.join(designs)} read it)",
+                    f"left out with design = {self.design!r} (only {', '.join(designs)} "
+                    f"{'reads' if len(designs) == 1 else 'read'} it)",
                 )
         if self.design in ("sobol", "saltelli") and self.samples & (self.samples - 1):
             raise ConfigError(

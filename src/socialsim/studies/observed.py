@@ -340,8 +340,15 @@ def _some_number(values: pd.Series, key: str, allowed: str) -> None:
 def _checked(tidy: pd.DataFrame, name: str) -> pd.DataFrame:
     """The observations, each value in its series' range and each se, n and passives allowed."""
     for series, values in tidy.groupby("series", sort=False)["value"]:
+        allowed = SERIES[series].allowed
         for value in values:
-            SERIES[series].allowed.check(f"{name}.{series}", value)
+            try:
+                allowed.check(f"{name}.{series}", value)
+            except ConfigError as error:
+                if allowed.high != 1 or not 1 < value <= 100:
+                    raise
+                hint = f"A share is a fraction: {value:g}% is {value / 100:g}."
+                raise ConfigError(error.key, error.value, error.allowed, hint) from None
     checks = {
         "se": lambda x: x > 0,
         "n": lambda x: (x >= 1) & (x == np.floor(x)),

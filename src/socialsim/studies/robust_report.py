@@ -205,8 +205,13 @@ def _design(robust: RobustComparison) -> str:
     return (
         f"The intervals above cover simulation noise only. Here every strategy ran in "
         f"{counted(robust.n_worlds, 'plausible worlds')} (a Latin hypercube over {source}, "
-        f"seed {drawn['seed']}{held}), each on the same {counted(e.replicates, 'replicates')} "
-        "(common random numbers). A world's winner is the strategy with the better mean over its replicates; "
+        f"seed {drawn['seed']}{held}), "
+        + (
+            f"each on the same {e.replicates} replicates (common random numbers). "
+            if e.replicates > 1
+            else "each on the same replicate (common random numbers). "
+        )
+        + "A world's winner is the strategy with the better mean over its replicates; "
         "shares of worlds come with 95% Wilson intervals, and regret is how far a strategy "
         "falls short of each world's best, in the KPI's unit. See docs/robustness.md."
     )
