@@ -201,6 +201,15 @@ def test_an_out_folder_of_another_calibration_is_refused(tmp_path):
     assert stored["priors"] == {"population.loyalty_mean": [0.0, 10.0]}
     with pytest.raises(ConfigError, match="its seed differ"):
         calibrate(data, keys, out=tmp_path, seed=9, draws=1, progress=False, **settings)
+    # A fit of a policy object is another fit: it is refused, with or without the object.
+    from socialsim.brand.policies import preset
+
+    followed = {**settings, "scenario": TINY.with_policy(preset("ignore"))}
+    with pytest.raises(ConfigError, match="its policy differ"):
+        calibrate(data, keys, out=tmp_path, draws=1, progress=False, **followed)
+    calibrate(data, keys, out=tmp_path / "p", draws=1, progress=False, **followed)
+    with pytest.raises(ConfigError, match="its policy differ"):
+        calibrate(data, keys, out=tmp_path / "p", draws=1, progress=False, **settings)
 
 
 def test_cli_fits_and_writes_its_report(tmp_path):

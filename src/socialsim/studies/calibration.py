@@ -24,6 +24,7 @@ from typing import Any
 
 import pandas as pd
 
+from socialsim.brand.policies.protocol import describe
 from socialsim.constraints import ConfigError, Interval, did_you_mean
 from socialsim.scenario import Scenario
 from socialsim.streams import SEED
@@ -336,8 +337,10 @@ def _settings(method: str, jobs: int, *counts: float) -> dict[str, Any]:
 def _spec(
     method: str, priors: Mapping[str, Prior], observed: Observed, scenario: Scenario, seed: int
 ) -> dict[str, Any]:
-    """What a stored fit must share with this call to be continued by it."""
-    return {
+    """What a stored fit must share with this call to be continued by it: the scenario's
+    policy object too, by its record, when it has one (a fit made before the record was kept
+    has none, and is continued as before by a scenario without one)."""
+    spec = {
         "method": method,
         "priors": {k: [p.low, p.high] for k, p in priors.items()},
         "data": observed.data.round(12).to_dict(orient="list"),
@@ -345,6 +348,9 @@ def _spec(
         "scenario": {k: v for k, v in scenario.flat().items() if k not in priors},
         "seed": seed,
     }
+    if scenario.policy_object is not None:
+        spec["policy"] = describe(scenario.policy_object)
+    return spec
 
 
 def _resume(folder: Path, spec: Mapping[str, Any]) -> dict[str, float] | None:
@@ -354,7 +360,9 @@ def _resume(folder: Path, spec: Mapping[str, Any]) -> dict[str, float] | None:
         return None
     stored = json.loads(path.read_text())
     fresh = json.loads(json.dumps(spec))  # the same round trip as the stored copy
-    differ = [k for k in fresh if stored.get(k) != fresh[k]]
+    # The policy is compared when either has one: a fit of one policy is not continued
+    # without it.
+    differ = [k for k in dict.fromkeys([*fresh, "policy"]) if stored.get(k) != fresh.get(k)]
     if differ:
         raise ConfigError(
             "out",
