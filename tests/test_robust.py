@@ -325,7 +325,10 @@ def test_an_interrupted_robust_comparison_resumes_without_recomputing(
     resumed = RobustComparison.load(tmp_path)
     for name, table in _tables(serial).items():
         pd.testing.assert_frame_equal(_tables(resumed)[name], table, obj=name)
-    with pytest.raises(ConfigError, match="It holds a different robust"):
+    with pytest.raises(
+        ConfigError,
+        match=r"same robust analysis\. .* It holds a different robust analysis \(worlds\.n was 4, now 5",
+    ):
         run_study(study(_experiment(), 5), tmp_path, jobs=1, progress=False)
 
 

@@ -320,23 +320,27 @@ def load_results(path: str | Path, *, trajectories: bool = False) -> pd.DataFram
     return store.trajectories() if trajectories else store.load()
 
 
+# A study's kind as a sentence names it.
+_NAMED = {"robust": "robust analysis"}
+
+
 def _check_same(store: ResultsStore, kind: str, spec: Mapping[str, Any], version: str) -> None:
     """Refuse to complete a store with another study than the one it was started with."""
-    path = store.path
+    path, named = store.path, _NAMED.get(kind, kind)
     if store.kind != kind:
         raise ConfigError(
             "out",
             str(path),
-            f"a new folder, or the store of this same {kind}",
-            f"It holds a {store.kind}; use another --out.",
+            f"a new folder, or the store of this same {named}",
+            f"It holds a {_NAMED.get(store.kind, store.kind)}; use another --out.",
         )
     if store.manifest[kind] != spec:
         raise ConfigError(
             "out",
             str(path),
-            f"a new folder, or the store of this same {kind}",
-            f"It holds a different {kind} ({_differences(store.manifest[kind], spec)}); "
-            f"use another --out, or the {kind} it was started with.",
+            f"a new folder, or the store of this same {named}",
+            f"It holds a different {named} ({_differences(store.manifest[kind], spec)}); "
+            f"use another --out, or the {named} it was started with.",
         )
     if store.manifest["socialsim"] != version:
         warnings.warn(
