@@ -298,3 +298,29 @@ def test_help_marks_out_required_only_where_a_command_has_no_default():
 
     assert "[required]" not in out_help("compare")  # it works out socialsim-compare/NAME
     assert "[required]" in out_help("sweep")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["run", "--days", "1"],
+        ["compare", "stay-out-or-answer", "--days", "1"],
+        ["sweep", "experiments/sweeps/nps-sobol.toml"],
+        ["calibrate", "experiments/calibration/observed.csv", "--params", "wom.negativity"],
+    ],
+    ids=lambda c: c[0],
+)
+def test_an_out_that_is_a_file_is_one_line_and_exit_2(tmp_path, command):
+    import pathlib
+
+    root = pathlib.Path(__file__).parents[1]
+    command = [str(root / a) if a.startswith("experiments/") else a for a in command]
+    afile = tmp_path / "afile"
+    afile.write_text("kept")
+    result = CliRunner().invoke(main, [*command, "--out", str(afile)])
+    assert result.exit_code == 2, result.output
+    assert result.output.strip() == (
+        f"Error: The 'out' parameter must be a folder that can be written. Got {str(afile)!r} "
+        "instead. (File exists)"
+    )
+    assert afile.read_text() == "kept"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from socialsim.cli.options import InputError, overrides
+from socialsim.cli.options import InputError, out_option, overrides
 
 
 def _load_scenario(path: Path | None, sets: tuple[str, ...]):
@@ -51,12 +51,9 @@ def _load_scenario(path: Path | None, sets: tuple[str, ...]):
 )
 @click.option("--followers", type=float, help="The brand's followers on day 0 (scales counts).")
 @click.option("--start", metavar="DATE", help="The date of day 0 (default: before the first).")
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("socialsim-calibration"),
-    show_default=True,
-    help="Folder of the fit: run the same command again to continue an interrupted fit.",
+@out_option(
+    "socialsim-calibration",
+    "Folder of the fit: run the same command again to continue an interrupted fit.",
 )
 @click.option("--jobs", "-j", type=int, default=1, show_default=True, help="Processes (-1: all).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Root seed of the fit.")

@@ -99,7 +99,7 @@ def out_option(default: str | None, what: str, required: bool = True) -> Callabl
     the command works one out itself (``required=False``, its help saying which)."""
     return click.option(
         "--out",
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(path_type=Path),  # a file given is refused in one line, as bad input is
         default=Path(default) if default else None,
         required=default is None and required,
         show_default=default is not None,

@@ -30,6 +30,7 @@ from socialsim.scenario import Scenario
 from socialsim.streams import SEED
 from socialsim.studies import fitting
 from socialsim.studies.calibration_report import draw_weighted, estimates
+from socialsim.studies.folders import writable_folder
 from socialsim.studies.observed import read_observed
 from socialsim.studies.priors import Prior, prior_for
 from socialsim.studies.series import Observed
@@ -231,7 +232,12 @@ def calibrate(
     if executor is None and jobs > 1:  # it would start a pool: can its workers start?
         check_workers_can_start()
     echo = _echo if progress else None
-    folder = Path(out) if out is not None else Path(tempfile.mkdtemp(prefix="socialsim-calib-"))
+    # A folder that cannot be written (a file, say) is refused before any run, not after.
+    folder = (
+        writable_folder(out)
+        if out is not None
+        else Path(tempfile.mkdtemp(prefix="socialsim-calib-"))
+    )
     try:
         spec = _spec(method, priors, observed, scenario, seed)
         scales = _resume(folder, spec)
