@@ -363,7 +363,8 @@ def test_an_object_met_again_in_a_policys_record_is_recorded_by_its_class_alone(
     policy = WithHelpers()
     policy.threshold.owner = policy
     owner = describe(policy)["parameters"]["threshold"]["attributes"]["owner"]
-    assert owner["parameters"]["threshold"] == {"class": "test_policies:Threshold"}
+    # The policy itself is being recorded while its parameters are: met again, its class.
+    assert owner == {"class": "test_policies:WithHelpers"}
 
 
 def test_a_comparison_of_a_policy_holding_functions_and_objects_resumes_with_a_new_one(tmp_path):
@@ -380,6 +381,118 @@ def test_a_comparison_of_a_policy_holding_functions_and_objects_resumes_with_a_n
     first = compare(experiment(first_policy), out=tmp_path, jobs=1, progress=False)
     again = compare(experiment(WithHelpers()), out=tmp_path, jobs=1, progress=False)
     pd.testing.assert_frame_equal(again.daily, first.daily)
+
+
+class Holder(Policy):
+    """A policy holding whatever it is given, for records."""
+
+    def __init__(self, **values) -> None:
+        for key, value in values.items():
+            setattr(self, key, value)
+
+    def decide(self, seen):
+        return Decision()
+
+    def score(self, items) -> np.ndarray:
+        return items.audience
+
+
+def record_of(value) -> object:
+    """The record of a value a policy holds, as JSON read back (what a store compares)."""
+    return json.loads(json.dumps(describe(Holder(value=value))["parameters"]["value"]))
+
+
+def above(n: int):
+    return lambda items: items.audience > n
+
+
+class Slotted:
+    __slots__ = ("_seen", "audience")
+
+    def __init__(self, audience: int) -> None:
+        self.audience, self._seen = audience, 0
+
+
+def test_a_policy_that_refers_back_to_itself_is_recorded_by_its_class_where_it_does():
+    own_method = Holder()
+    own_method.key = own_method.score
+    itself = Holder()
+    itself.me = itself
+    parent = Holder()
+    parent.child = Holder(parent=parent)
+    again = {"class": "test_policies:Holder"}
+    assert describe(own_method)["parameters"] == {
+        "key": {"method": "test_policies:Holder.score", "of": again}
+    }
+    assert own_method.describe()["parameters"]["key"]["of"] == again
+    assert describe(itself)["parameters"] == {"me": again}
+    assert describe(parent)["parameters"]["child"]["parameters"] == {"parent": again}
+
+
+def test_a_policys_record_holds_a_generators_state_and_no_address():
+    assert record_of(np.random.default_rng(1)) == record_of(np.random.default_rng(1))
+    assert record_of(np.random.default_rng(1)) != record_of(np.random.default_rng(2))
+    used = np.random.default_rng(1)
+    used.random()
+    assert record_of(used) != record_of(np.random.default_rng(1))
+    assert record_of(np.random.default_rng(1))["class"] == "numpy.random._generator:Generator"
+    lock = __import__("threading").Lock()
+    assert record_of(lock) == {"class": "_thread:lock"}  # its repr holds an address
+    assert "0x" not in json.dumps(record_of([np.random.default_rng(1), lock]))
+
+
+def test_a_policys_record_tells_apart_values_that_a_repr_would_not():
+    assert record_of(above(10)) == {
+        "function": "test_policies:above.<locals>.<lambda>",
+        "closure": [10],
+        "defaults": None,
+    }
+    assert record_of(above(10)) != record_of(above(1000))
+    assert record_of(is_loud) == "test_policies:is_loud"  # no closure: as before
+    assert record_of(Slotted(1)) == {
+        "class": "test_policies:Slotted",
+        "attributes": {"audience": 1},
+    }
+    assert record_of(Slotted(1)) != record_of(Slotted(2))
+    big, changed = np.arange(5000), np.arange(5000)
+    changed[2500] = -1  # out of what a repr shows
+    assert record_of(big) != record_of(changed)
+    assert record_of(big) == record_of(np.arange(5000))
+    assert record_of(big)["shape"] == [5000]
+    assert record_of(np.arange(3.0)) != record_of(np.arange(3))
+    long, other = pd.Series(np.arange(1000)), pd.Series(np.arange(1000))
+    other[500] = -1
+    assert record_of(long) != record_of(other)
+    frame = pd.DataFrame({"a": [1.0, 2.0]})
+    shown = record_of(frame)
+    with pd.option_context("display.precision", 1, "display.max_rows", 1):
+        assert record_of(frame) == shown  # display options do not change it
+    assert record_of(frame) != record_of(pd.DataFrame({"b": [1.0, 2.0]}))
+
+
+def test_a_comparison_of_a_policy_holding_a_generator_resumes_with_a_new_one(tmp_path):
+    class RandomOrder(Policy):
+        def __init__(self, seed: int) -> None:
+            self.rng = np.random.default_rng(seed)
+
+        def decide(self, seen):
+            return Decision(priority=self.rng.random(len(seen.items)))
+
+    def experiment(policy: Policy) -> Experiment:
+        return Experiment(
+            {"fifo": {}, "random": {"policy": policy}},
+            base=Scenario().replace({"graph.n": 200}),
+            days=3,
+            replicates=1,
+            kpis=("nps",),
+        )
+
+    first_policy = RandomOrder(1)  # kept alive, so the new generator is at another address
+    first = compare(experiment(first_policy), out=tmp_path, jobs=1, progress=False)
+    again = compare(experiment(RandomOrder(1)), out=tmp_path, jobs=1, progress=False)
+    pd.testing.assert_frame_equal(again.daily, first.daily)
+    with pytest.raises(ConfigError, match="It holds a different comparison"):
+        compare(experiment(RandomOrder(2)), out=tmp_path, jobs=1, progress=False)
 
 
 def test_a_policy_by_import_path_travels_as_its_path():

@@ -29,11 +29,16 @@ may: the model works on its own copy of the policy, so state never passes betwee
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
+import hashlib
 import inspect
+import json
 import math
 import re
+import sys
+from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import IntFlag
@@ -294,16 +299,17 @@ class Policy:
         >>> Quiet().describe()["name"], Quiet().describe()["parameters"]
         ('quiet', {'hours': 2.0})
         """
-        if dataclasses.is_dataclass(self):
-            values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        else:
-            values = {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        values = _attributes(self)
         values.pop("name", None)
         kind = type(self)
+        # While its parameters are recorded, the policy is being recorded: one that leads
+        # back to it (p.me = p, a bound method of its own) is recorded by its class alone.
+        with _recording(self):
+            parameters = {k: _plain(v) for k, v in values.items()}
         return {
             "name": name_of(self),
             "class": f"{kind.__module__}:{kind.__qualname__}",
-            "parameters": {k: _plain(v) for k, v in values.items()},
+            "parameters": parameters,
         }
 
 
@@ -324,89 +330,223 @@ def name_of(policy: Any) -> str:
 def describe(policy: Any) -> dict[str, Any]:
     """The record of any policy: its own :meth:`~Policy.describe`, or its name and class.
 
+    A policy met again while its own record is being made (one that refers back to it) is
+    recorded by its class alone, so a cycle ends.
+
     >>> class Bare:
     ...     def decide(self, seen):
     ...         return Decision()
     >>> describe(Bare())["name"]
     'bare'
     """
+    kind = type(policy)
+    if id(policy) in _RECORDING.get():
+        return {"class": _path(kind)}
     own = getattr(policy, "describe", None)
     if callable(own):
-        return own()
-    kind = type(policy)
-    return {"name": name_of(policy), "class": f"{kind.__module__}:{kind.__qualname__}"}
+        with _recording(policy):
+            return own()
+    return {"name": name_of(policy), "class": _path(kind)}
 
 
 def _plain(value: Any) -> Any:
     """A parameter as JSON-ready data, the same in every process (a nested policy as its own
-    record), so that a store started by one process takes the same study from another.
+    record), so that a store started by one process takes the same study from another, and
+    different for values that make a policy behave differently.
 
     A default ``repr`` holds a memory address, different in each process, so it is never used:
-    functions and classes are recorded by ``module:qualname``; a bound method by its function
-    and the object it is bound to; a ``functools.partial`` by its function and arguments; an
-    object without a ``repr`` of its own, or a dataclass, by its class and its public
-    attributes (its fields), or by its class alone when it has none or is already being
-    recorded (a cycle). A set is sorted, as its order changes from process to process. Any
-    other object is recorded by its own ``repr`` (an array, a path).
+    functions and classes are recorded by ``module:qualname`` (a function with a closure or
+    default arguments also by what they hold); a bound method by its function and the object
+    it is bound to; a ``functools.partial`` by its function and arguments; an object without
+    a ``repr`` of its own, or a dataclass, by its class and its public attributes (its fields,
+    or its slots), or by its class alone when it has none. An object met again while its own
+    record is being made (a cycle: an attribute, a method or a closure that leads back to it,
+    a policy included) is recorded by its class alone. A set is sorted, as its order changes
+    from process to process. A numpy array is recorded by its dtype, shape and the SHA-256 of
+    its bytes, a pandas Series, DataFrame or Index by its shape and a digest of its values
+    (:func:`pandas.util.hash_pandas_object`; their ``repr`` is cut short and depends on
+    display options), a numpy ``Generator``, bit generator or ``RandomState`` by its class and
+    its state. Any other object is recorded by its own ``repr`` (a path, an enum member, a
+    ``SeedSequence``), unless that ``repr`` holds a memory address (``" at 0x"``): such an
+    object is recorded by its class alone, and cannot be told from another of its class.
 
     >>> class Helper:
     ...     def __init__(self):
     ...         self.scale, self._cache = 2.0, {}
     >>> _plain([math.sqrt, Helper, Helper(), {"b", "a"}])
     ['math:sqrt', 'socialsim.brand.policies.protocol:Helper', {'class': 'socialsim.brand.policies.protocol:Helper', 'attributes': {'scale': 2.0}}, ['a', 'b']]
+    >>> def above(n):
+    ...     return lambda x: x > n
+    >>> _plain(above(10))
+    {'function': 'socialsim.brand.policies.protocol:above.<locals>.<lambda>', 'closure': [10], 'defaults': None}
+    >>> _plain(np.arange(3, dtype=np.int64))["shape"]
+    [3]
     """
     if value is None or isinstance(value, bool | int | float | str):
         return value
     if isinstance(value, np.generic):
         return value.item()
+    if isinstance(value, np.ndarray):
+        return _array(value)
+    if id(value) in _RECORDING.get():  # met again while its own record is being made
+        return _path(value) if inspect.isfunction(value) else {"class": _path(type(value))}
     if isinstance(value, tuple | list):
-        return [_plain(v) for v in value]
+        with _recording(value):
+            return [_plain(v) for v in value]
     if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
+        with _recording(value):
+            return {_key(k): _plain(v) for k, v in value.items()}
     if isinstance(value, set | frozenset):
         return sorted((_plain(v) for v in value), key=repr)
     if inspect.ismethod(value):
         return {"method": _path(value.__func__), "of": _plain(value.__self__)}
     if isinstance(value, functools.partial):
-        return {
-            "partial": _plain(value.func),
-            "args": _plain(value.args),
-            "keywords": _plain(value.keywords),
-        }
+        with _recording(value):
+            return {
+                "partial": _plain(value.func),
+                "args": _plain(value.args),
+                "keywords": _plain(value.keywords),
+            }
+    if inspect.isfunction(value) and (
+        value.__closure__ or value.__defaults__ or value.__kwdefaults__
+    ):
+        return _function(value)
     # Before policies: a policy class has a decide() too, but no record of its own.
     if hasattr(value, "__qualname__"):  # a function or a class (an instance has no qualname)
         return _path(value)
+    state = _random_state(value)
+    if state is not None:
+        return {"class": _path(type(value)), "state": _plain(state)}
+    pandas = sys.modules.get("pandas")  # not imported: value is no pandas object
+    if pandas is not None and isinstance(value, pandas.Series | pandas.DataFrame | pandas.Index):
+        return _pandas(value, pandas)
+    # After pandas: a DataFrame with a 'decide' column has a decide attribute.
     if isinstance(value, PolicyLike):
         return describe(value)
     if dataclasses.is_dataclass(value) or type(value).__repr__ is object.__repr__:
         return _object(value)
-    return repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # a broken repr: the record never fails
+        return {"class": _path(type(value))}
+    if " at 0x" in text:  # a memory address: the class is all that is the same everywhere
+        return {"class": _path(type(value))}
+    return text
 
 
 def _path(value: Any) -> str:
     """Where a function or class is imported from: ``module:qualname``."""
-    return f"{value.__module__}:{value.__qualname__}"
+    return f"{getattr(value, '__module__', None)}:{getattr(value, '__qualname__', '?')}"
+
+
+def _key(key: Any) -> str:
+    """A dict key as a string: its ``str``, or its record when that holds a memory address."""
+    text = str(key)
+    if " at 0x" in text:
+        return json.dumps(_plain(key), sort_keys=True, default=str)
+    return text
+
+
+def _function(value: Any) -> dict[str, Any]:
+    """A function with a closure or defaults: its path and what they hold, as two made by the
+    same factory with other arguments (``threshold(10)``, ``threshold(1000)``) differ."""
+    with _recording(value):  # a function whose closure holds itself (a recursive one)
+        cells = []
+        for cell in value.__closure__ or ():
+            try:
+                cells.append(_plain(cell.cell_contents))
+            except ValueError:  # a cell not yet filled
+                cells.append(None)
+        record = {
+            "function": _path(value),
+            "closure": cells,
+            "defaults": _plain(value.__defaults__),
+        }
+        if value.__kwdefaults__:
+            record["keyword_defaults"] = _plain(value.__kwdefaults__)
+    return record
+
+
+def _array(value: np.ndarray) -> dict[str, Any]:
+    """An array by its dtype, shape and the SHA-256 of its bytes (its ``repr`` is cut short
+    past a thousand entries, and rounds floats); an array of objects by its entries."""
+    record: dict[str, Any] = {"array": str(value.dtype), "shape": list(value.shape)}
+    if value.dtype.hasobject:  # its bytes are addresses
+        record["values"] = _plain(value.tolist())
+    else:
+        record["sha256"] = hashlib.sha256(np.ascontiguousarray(value).tobytes()).hexdigest()
+    return record
+
+
+def _pandas(value: Any, pandas: Any) -> dict[str, Any]:
+    """A Series, DataFrame or Index by its class, shape, labels, dtypes and a digest of its
+    values and index (:func:`pandas.util.hash_pandas_object`), not its display."""
+    record: dict[str, Any] = {"class": _path(type(value)), "shape": list(value.shape)}
+    if isinstance(value, pandas.DataFrame):
+        record["columns"] = _plain(list(value.columns))
+        record["dtypes"] = [str(t) for t in value.dtypes]
+    else:
+        record["name"] = _plain(value.name)
+        record["dtype"] = str(value.dtype)
+    try:
+        hashes = pandas.util.hash_pandas_object(value).to_numpy()
+        digest = hashlib.sha256(np.ascontiguousarray(hashes).tobytes())
+    except Exception:  # unhashable entries (lists): their records instead
+        data = _plain(value.to_numpy().tolist())
+        digest = hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode())
+    record["sha256"] = digest.hexdigest()
+    return record
+
+
+def _random_state(value: Any) -> Any:
+    """The state of a numpy ``Generator``, bit generator or ``RandomState``, else None."""
+    random = np.random
+    if isinstance(value, random.Generator):
+        return value.bit_generator.state
+    if isinstance(value, random.BitGenerator):
+        return value.state
+    if isinstance(value, random.RandomState):
+        return value.get_state(legacy=False)
+    return None
 
 
 _RECORDING: ContextVar[frozenset[int]] = ContextVar("_RECORDING", default=frozenset())
-"""The ids of the objects whose attributes are being recorded, in this thread: one met again
-(an attribute that leads back to it) is recorded by its class alone, not without end."""
+"""The ids of the objects whose records are being made, in this thread: one met again (an
+attribute that leads back to it) is recorded by its class alone, not without end."""
+
+
+@contextlib.contextmanager
+def _recording(value: Any) -> Iterator[None]:
+    """Count ``value`` as being recorded while the block runs."""
+    token = _RECORDING.set(_RECORDING.get() | {id(value)})
+    try:
+        yield
+    finally:
+        _RECORDING.reset(token)
+
+
+def _attributes(value: Any) -> dict[str, Any]:
+    """An object's public attributes: a dataclass's fields, or its ``__dict__`` and slots."""
+    if dataclasses.is_dataclass(value):
+        return {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
+    values = {k: v for k, v in getattr(value, "__dict__", {}).items() if not k.startswith("_")}
+    for kind in type(value).__mro__:
+        slots = kind.__dict__.get("__slots__", ())
+        for name in (slots,) if isinstance(slots, str) else slots:
+            if name.startswith("_") or name in values:
+                continue
+            try:
+                values[name] = getattr(value, name)
+            except AttributeError:  # a slot never set
+                continue
+    return values
 
 
 def _object(value: Any) -> dict[str, Any]:
     """An object's record: its class, and its public attributes (a dataclass: its fields)."""
     record: dict[str, Any] = {"class": _path(type(value))}
-    recording = _RECORDING.get()
-    if id(value) in recording:
-        return record
-    if dataclasses.is_dataclass(value):
-        values = {f.name: getattr(value, f.name) for f in dataclasses.fields(value)}
-    else:
-        values = {k: v for k, v in getattr(value, "__dict__", {}).items() if not k.startswith("_")}
+    values = _attributes(value)
     if values:
-        token = _RECORDING.set(recording | {id(value)})
-        try:
+        with _recording(value):
             record["attributes"] = {k: _plain(v) for k, v in values.items()}
-        finally:
-            _RECORDING.reset(token)
     return record
