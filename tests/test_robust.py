@@ -635,22 +635,12 @@ def test_a_comparison_in_the_working_folder_suggests_the_folder_beside_it(
     assert command.endswith(f"--out {beside}  # 136 runs")
 
 
-class _Answers:
-    """A policy as code that answers every item, or none."""
-
-    def __init__(self, answer: bool) -> None:
-        self.answer = answer
-
-    def decide(self, seen):
-        from socialsim.brand.policies.protocol import Decision
-
-        return Decision(answer=self.answer)
-
-
 def test_a_strategy_given_as_a_policy_object_follows_it_in_every_plausible_world():
+    from test_compare_resume import AnswerAll
+
     from socialsim.studies.robust import study
 
-    none, every = _Answers(False), _Answers(True)
+    none, every = AnswerAll(False), AnswerAll(True)
     experiment = Experiment(
         {"none": {"policy": none}, "every": {"policy": every}},
         base=Scenario().replace({"graph.n": 200}),

@@ -20,9 +20,10 @@ import numpy as np
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from test_compare_resume import AnswerAll  # a policy object two of which differ in one value
 
 from socialsim import EngagementModel, Scenario, __version__
-from socialsim.brand.policies import Decision, Policy
+from socialsim.brand.policies import Policy
 from socialsim.cli import main
 from socialsim.constraints import ConfigError
 from socialsim.studies import runner as runner_module
@@ -239,16 +240,6 @@ def test_a_store_refuses_another_sweep_and_foreign_folders(tmp_path):
         sweep(small_sweep(), tmp_path / "b", jobs=1, progress=False)
 
 
-class AnswerAll(Policy):
-    """Answers every item, or none: two of them differ in one parameter alone."""
-
-    def __init__(self, answer: bool = True) -> None:
-        self.answer = answer
-
-    def decide(self, seen):
-        return Decision(answer=self.answer)
-
-
 def test_a_store_refuses_a_sweep_whose_base_follows_another_policy_object(tmp_path):
     def policy_sweep(policy: Policy | None) -> Sweep:
         base = SMALL.replace({"run.days": 5})
@@ -258,7 +249,7 @@ def test_a_store_refuses_a_sweep_whose_base_follows_another_policy_object(tmp_pa
     sweep(policy_sweep(AnswerAll(answer=False)), tmp_path, jobs=1, progress=False)
     changes = {
         "base_policy.parameters.answer was False, now True": AnswerAll(answer=True),
-        "base_policy.class was 'test_sweep:AnswerAll', now '(unset)'": None,
+        "base_policy.class was 'test_compare_resume:AnswerAll', now '(unset)'": None,
     }
     for change, policy in changes.items():
         with pytest.raises(ConfigError, match=re.escape(f"It holds a different sweep ({change}")):
@@ -433,12 +424,12 @@ def test_leftovers_of_a_killed_writer_are_tidied(tmp_path):
         (
             {"wom.negativity": {"low": 0, "high": 1}},
             {"design": "lhs", "second_order": False},
-            r"'sweep.second_order'.*'lhs' \(only saltelli read it\)",
+            r"'sweep.second_order'.*'lhs' \(only saltelli reads it\)",
         ),
         (
             {"wom.negativity": {"low": 0, "high": 1}},
             {"design": "saltelli", "samples": 4, "num_levels": 6},
-            r"'sweep.num_levels'.*'saltelli' \(only morris read it\)\. Got 6 ",
+            r"'sweep.num_levels'.*'saltelli' \(only morris reads it\)\. Got 6 ",
         ),
         (
             {"team.staff": {"low": 0, "high": 2, "num": 5}},
