@@ -3,6 +3,7 @@ resumable, and the resumed comparison equals an uninterrupted one to the last di
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import signal
@@ -277,3 +278,20 @@ def test_bad_run_options_leave_no_store(tmp_path, file, options, error):
     with pytest.raises(error):
         compare(Experiment.from_toml(file), out=tmp_path / "o", progress=False, **options)
     assert not (tmp_path / "o").exists()
+
+
+def test_a_comparison_stored_with_a_strategys_unused_seed_still_loads(tmp_path):
+    # Stores made before a strategy's run.seed was refused may hold one: it was never used.
+    experiment = Experiment(
+        {"a": {}, "b": {"team.staff": 3}},
+        base=Scenario().replace({"graph.n": 200}),
+        days=2,
+        replicates=1,
+        kpis=("nps",),
+    )
+    first = compare(experiment, out=tmp_path, jobs=1, progress=False)
+    manifest = tmp_path / "manifest.json"
+    stored = json.loads(manifest.read_text())
+    stored["comparison"]["strategies"]["b"]["run.seed"] = 7
+    manifest.write_text(json.dumps(stored))
+    pd.testing.assert_frame_equal(Comparison.load(tmp_path).daily, first.daily)

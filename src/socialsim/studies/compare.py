@@ -501,8 +501,10 @@ def experiment_of(spec: Mapping[str, Any]) -> Experiment:
     settings = dict(spec["experiment"], kpis=tuple(spec["experiment"]["kpis"]))
     # A policy object (a strategy's, or the base's in "base_policy") was stored as its record;
     # the runs it made are read, not rerun.
+    # A strategy's run.seed, which stores made before it was refused may hold, was never
+    # used (the experiment's seed seeds every strategy): dropped, so its runs still load.
     strategies = {
-        name: {k: v for k, v in overrides.items() if not isinstance(v, dict)}
+        name: {k: v for k, v in overrides.items() if not isinstance(v, dict) and k != "run.seed"}
         for name, overrides in spec["strategies"].items()
     }
     return Experiment(strategies, base=Scenario.from_dict(spec["base"]), **settings)
