@@ -167,6 +167,13 @@ def test_a_store_refuses_a_comparison_whose_base_follows_another_policy_object(t
     # An equal policy, built anew (as a new process would), reads the runs back.
     again = compare(experiment(AnswerAll(answer=False)), out=tmp_path, jobs=1, progress=False)
     pd.testing.assert_frame_equal(again.daily, first.daily)
+    # A store started before the base's policy was recorded says why it is refused.
+    manifest = tmp_path / "manifest.json"
+    stored = json.loads(manifest.read_text())
+    del stored["comparison"]["base_policy"]
+    manifest.write_text(json.dumps(stored))
+    with pytest.raises(ConfigError, match="recorded the base's policy object has none"):
+        compare(experiment(AnswerAll(answer=False)), out=tmp_path, jobs=1, progress=False)
 
 
 # ---------------------------------------------------------------------- the command

@@ -335,12 +335,19 @@ def _check_same(store: ResultsStore, kind: str, spec: Mapping[str, Any], version
             f"It holds a {_NAMED.get(store.kind, store.kind)}; use another --out.",
         )
     if store.manifest[kind] != spec:
+        stored = store.manifest[kind]
+        # Stores started before the base's policy object was recorded have no record of it.
+        older = (
+            " A store started before socialsim recorded the base's policy object has none."
+            if "base_policy" in spec and "base_policy" not in stored
+            else ""
+        )
         raise ConfigError(
             "out",
             str(path),
             f"a new folder, or the store of this same {named}",
-            f"It holds a different {named} ({_differences(store.manifest[kind], spec)}); "
-            f"use another --out, or the {named} it was started with.",
+            f"It holds a different {named} ({_differences(stored, spec)}); "
+            f"use another --out, or the {named} it was started with.{older}",
         )
     if store.manifest["socialsim"] != version:
         warnings.warn(
