@@ -237,7 +237,7 @@ def headline(
         if untested:
             text += f"; {_listed(untested)} {'is' if len(untested) == 1 else 'are'} untested"
         for where in dict.fromkeys(undefined.values()):
-            names = [name_in_text(k) for k, said in undefined.items() if said == where]
+            names = [name_in_text(k) for k, place in undefined.items() if place == where]
             text += f"; {_listed(names)} cannot be compared (undefined {where})"
         if holds and str(name) in holds:
             text += f". This holds in {holds[str(name)]:.0%} of plausible worlds"
