@@ -367,19 +367,21 @@ def test_an_object_met_again_in_a_policys_record_is_recorded_by_its_class_alone(
     assert owner == {"class": "test_policies:WithHelpers"}
 
 
-def test_a_comparison_of_a_policy_holding_functions_and_objects_resumes_with_a_new_one(tmp_path):
-    def experiment(policy: Policy) -> Experiment:
-        return Experiment(
-            {"fifo": {}, "mine": {"policy": policy}},
-            base=Scenario().replace({"graph.n": 200}),
-            days=3,
-            replicates=1,
-            kpis=("nps",),
-        )
+def _against_fifo(policy: Policy) -> Experiment:
+    """A small comparison of ``policy`` with the default one."""
+    return Experiment(
+        {"fifo": {}, "mine": {"policy": policy}},
+        base=Scenario().replace({"graph.n": 200}),
+        days=3,
+        replicates=1,
+        kpis=("nps",),
+    )
 
+
+def test_a_comparison_of_a_policy_holding_functions_and_objects_resumes_with_a_new_one(tmp_path):
     first_policy = WithHelpers()  # kept alive, so the new one's objects are at other addresses
-    first = compare(experiment(first_policy), out=tmp_path, jobs=1, progress=False)
-    again = compare(experiment(WithHelpers()), out=tmp_path, jobs=1, progress=False)
+    first = compare(_against_fifo(first_policy), out=tmp_path, jobs=1, progress=False)
+    again = compare(_against_fifo(WithHelpers()), out=tmp_path, jobs=1, progress=False)
     pd.testing.assert_frame_equal(again.daily, first.daily)
 
 
@@ -478,21 +480,12 @@ def test_a_comparison_of_a_policy_holding_a_generator_resumes_with_a_new_one(tmp
         def decide(self, seen):
             return Decision(priority=self.rng.random(len(seen.items)))
 
-    def experiment(policy: Policy) -> Experiment:
-        return Experiment(
-            {"fifo": {}, "random": {"policy": policy}},
-            base=Scenario().replace({"graph.n": 200}),
-            days=3,
-            replicates=1,
-            kpis=("nps",),
-        )
-
     first_policy = RandomOrder(1)  # kept alive, so the new generator is at another address
-    first = compare(experiment(first_policy), out=tmp_path, jobs=1, progress=False)
-    again = compare(experiment(RandomOrder(1)), out=tmp_path, jobs=1, progress=False)
+    first = compare(_against_fifo(first_policy), out=tmp_path, jobs=1, progress=False)
+    again = compare(_against_fifo(RandomOrder(1)), out=tmp_path, jobs=1, progress=False)
     pd.testing.assert_frame_equal(again.daily, first.daily)
     with pytest.raises(ConfigError, match="It holds a different comparison"):
-        compare(experiment(RandomOrder(2)), out=tmp_path, jobs=1, progress=False)
+        compare(_against_fifo(RandomOrder(2)), out=tmp_path, jobs=1, progress=False)
 
 
 def test_a_policy_by_import_path_travels_as_its_path():
