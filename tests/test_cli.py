@@ -95,6 +95,28 @@ def test_parameters_lists_defaults_ranges_and_meaning():
     assert CliRunner().invoke(main, ["parameters", "zzz"]).exit_code == 2
 
 
+def test_every_reference_cited_is_in_docs_with_its_section():
+    """A default's source ('references-brand.md §3') is one a user can open: the file is in
+    docs/, as ``socialsim parameters`` says, and has the section cited."""
+    import pathlib
+    import re
+
+    root = pathlib.Path(__file__).parents[1]
+    assert "docs/references-brand.md" in invoke("parameters", "listening").output
+    texts = [*root.glob("src/socialsim/**/*.py"), *root.glob("docs/*.md")]
+    cited = {
+        (name, section)
+        for path in texts
+        for name, section in re.findall(
+            r"(references(?:-brand)?\.md)(?: ?§ ?(\d+))?", path.read_text(encoding="utf-8")
+        )
+    }
+    assert ("references-brand.md", "3") in cited and ("references.md", "") in cited
+    for name, section in cited:
+        text = (root / "docs" / name).read_text(encoding="utf-8")
+        assert not section or re.search(rf"^## {section}\. ", text, re.M), (name, section)
+
+
 def test_help_explains_every_option():
     result = invoke("run", "--help")
     for option in ("--set", "--seed", "--days", "--out", "--fans"):

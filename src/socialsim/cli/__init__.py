@@ -154,6 +154,15 @@ def parameters(prefix: str, role: str | None) -> None:
         click.echo(f"{key} = {defaults[key]!r}    ({meta['constraint'].describe()})")
         click.echo(f"    {meta['doc']}")
         click.echo(f"    {describe_role(key)}")
+    click.echo(f"\n{SOURCES}")
+
+
+SOURCES = (
+    "Sources: every default's is in the parameter tables of docs/model.md (§7, Submodels);\n"
+    "those cited as 'references.md' or 'references-brand.md §N' are docs/references.md and\n"
+    "docs/references-brand.md, in socialsim's repository."
+)
+"""Where the sources ``socialsim parameters`` cites are: the files are the repository's."""
 
 
 # ---------------------------------------------------------------------- canned experiments
