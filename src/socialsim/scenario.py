@@ -111,7 +111,8 @@ class GraphParams(Section):
     n: int = param(
         10_000,
         Interval(2, MAX_NODES, integer=True),
-        "Number of people (nodes); at most 2^31 - 1, as the graph numbers nodes with 32-bit ints.",
+        "Number of people (nodes) a generator makes; a loaded graph (kind = 'file') has its "
+        "file's. At most 2^31 - 1, as the graph numbers nodes with 32-bit ints.",
         prior=Lever("the size of the audience studied"),
     )
     m: int = param(
