@@ -318,13 +318,14 @@ def _clause(row: pd.Series, kpi: str, formats: Formats) -> str:
         if value == 0:
             same = "costs the same" if kpi == "total_cost" else f"leaves {name} unchanged"
             return f"{same} in its one replicate"
-        return _in_each(value, kpi, name, row, formats)
+        number = formats.number(kpi, abs(value))
+        if kpi == "total_cost":
+            return f"costs {number} {'more' if value > 0 else 'less'} in its one replicate"
+        by = counted(number, unit_of(kpi, difference=True)).strip()
+        return f"{'raises' if value > 0 else 'lowers'} {name} by {by} in its one replicate"
     exact = value == low == high
     if exact and value == 0:
         return "costs the same" if kpi == "total_cost" else f"leaves {name} unchanged"
-    if exact and not _distinguishable(row) and not row["p_value"] < ALPHA:
-        # the same in so few replicates that a tie by chance is likely (the sign test's p)
-        return _in_each(value, kpi, name, row, formats) + ", too few to tell from chance"
     if not _distinguishable(row) and not row["p_value"] < ALPHA:
         signed = formats.interval(kpi, value, low, high)
         if kpi == "total_cost":
@@ -340,21 +341,6 @@ def _clause(row: pd.Series, kpi: str, formats: Formats) -> str:
         return f"costs {numbers[0]} {'more' if up else 'less'}{spread}{caveat}"
     by = counted(numbers[0], unit_of(kpi, difference=True)).strip()
     return f"{'raises' if up else 'lowers'} {name} by {by}{spread}{caveat}"
-
-
-def _in_each(value: float, kpi: str, name: str, row: pd.Series, formats: Formats) -> str:
-    """'raises NPS by 1 point in its one replicate', 'costs 300 more in each of its 3
-    replicates': a difference the same in each of few replicates, said with how many."""
-    n = row.get("defined", 1 if _untested(row) else np.nan)
-    if n == 1:
-        where = "in its one replicate"
-    else:  # a table without the count (written by hand) says no number
-        where = f"in each of its {n:.0f} replicates" if np.isfinite(n) else "in every replicate"
-    number = formats.number(kpi, abs(value))
-    if kpi == "total_cost":
-        return f"costs {number} {'more' if value > 0 else 'less'} {where}"
-    by = counted(number, unit_of(kpi, difference=True)).strip()
-    return f"{'raises' if value > 0 else 'lowers'} {name} by {by} {where}"
 
 
 def _listed(items: Sequence[str]) -> str:

@@ -339,8 +339,7 @@ class Comparison:
     def differences(self) -> pd.DataFrame:
         """Paired differences against the baseline: mean, 95% interval, p-values, and a ranking.
 
-        ``p_value`` is each paired t test's own (the sign test's for a difference the same in
-        every replicate); ``p_holm`` is adjusted for every test in the
+        ``p_value`` is each paired t test's own; ``p_holm`` is adjusted for every test in the
         table (each strategy but the baseline, on each KPI) by Holm's method
         (:func:`~socialsim.studies.paired.holm`). The baseline's rows have no test (NaN).
 
@@ -349,9 +348,7 @@ class Comparison:
         bad (``better(kpi) == 0``, e.g. posts handled) is never ranked. Equal means share a
         rank, so the ranking does not depend on the order the strategies are listed in. A
         strategy whose paired difference with a best one has an interval containing 0 shares
-        rank 1 and is marked ``tied_with_best``: the replicates cannot tell it from the best
-        (for a difference the same in every replicate, its sign test cannot:
-        :func:`~socialsim.studies.paired.paired`).
+        rank 1 and is marked ``tied_with_best``: the replicates cannot tell it from the best.
         A strategy whose KPI is undefined (NaN) in any replicate has no rank (``<NA>``): it is
         never ranked first. ``defined`` counts the replicates whose paired difference is
         defined; the difference is NaN unless it is all of them.
@@ -554,8 +551,5 @@ def strategy_overrides(scenario: Scenario) -> dict[str, Any]:
 
 
 def _includes_zero(difference: pd.Series) -> bool:
-    """Whether the replicates cannot tell a difference from 0: its interval holds 0 or, for
-    one the same in every replicate (an interval of one value), its sign test cannot reject 0
-    at the interval's level, as the interval of a t test holds 0 exactly when its test cannot."""
-    _, low, high, p = paired(difference)
-    return bool(low <= 0 <= high or (low == high and p >= 1 - CONFIDENCE))
+    _, low, high, _ = paired(difference)
+    return bool(low <= 0 <= high)

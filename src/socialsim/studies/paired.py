@@ -1,8 +1,7 @@
 """The statistics of a comparison: t intervals, paired differences and Holm's adjustment.
 
 Differences between strategies are paired by replicate (common random numbers), so each is
-a one-sample t test on the per-replicate differences; a difference that is the same in every
-replicate has no spread for a t test, and takes the sign test instead. A report tests every strategy against
+a one-sample t test on the per-replicate differences. A report tests every strategy against
 the baseline on every KPI, fifteen to twenty tests at once: :func:`holm` adjusts their
 p-values so that the chance of calling any one of them distinguishable by luck stays at most
 the stated level (the family-wise error rate; Holm 1979).
@@ -26,7 +25,7 @@ def mean_interval(values: npt.ArrayLike) -> tuple[float, float, float]:
     --------
     >>> [round(x, 2) for x in mean_interval([1.0, 2.0, 3.0])]
     [2.0, -0.48, 4.48]
-    >>> mean_interval([2.0, 2.0])  # identical replicates: no spread seen, the interval is the value
+    >>> mean_interval([2.0, 2.0])  # identical replicates: the mean is known exactly
     (2.0, 2.0, 2.0)
     >>> mean_interval([0.1 + 0.2, 0.3])  # equal but for rounding
     (0.30000000000000004, 0.30000000000000004, 0.30000000000000004)
@@ -56,19 +55,10 @@ def paired(difference: npt.ArrayLike) -> tuple[float, float, float, float]:
     Returns
     -------
     mean, low, high, p : float
-        NaN throughout if any replicate is NaN. One replicate is no test: the interval and
-        ``p`` are NaN (a difference seen once says nothing of its spread).
-
-        When every replicate gives the same difference, the interval is that value (no
-        spread was seen), and ``p`` is the two-sided sign test's: 1 for a difference of 0,
-        else ``2 ** (1 - n)``, the chance that ``n`` replicates all fall on one side of 0
-        when a strategy changes nothing (Conover 1999, §3.4). A t test would give 0, and a
-        count that ties by chance in two or three replicates (one alarm more in each) would
-        read as certain; a difference fixed by the strategy (a tool's price) needs six
-        replicates to reach ``p < 0.05``, which no method can do with fewer without assuming
-        more than the replicates show.
-
-        Conover, W. J. (1999). *Practical Nonparametric Statistics* (3rd ed.). Wiley.
+        When every replicate gives the same difference it is known exactly: the interval is
+        that value, and ``p`` is 1 if it is 0, else 0. NaN throughout if any replicate is NaN.
+        One replicate is no test: the interval and ``p`` are NaN (a difference seen once says
+        nothing of its spread, and would otherwise read as known exactly).
 
     Examples
     --------
@@ -77,8 +67,6 @@ def paired(difference: npt.ArrayLike) -> tuple[float, float, float, float]:
     (1.75, 0.72, 2.78, 0.012)
     >>> paired([0.5])
     (0.5, nan, nan, nan)
-    >>> paired([1.0, 1.0, 1.0])  # the same in three replicates: 1 in 4 by chance
-    (1.0, 1.0, 1.0, 0.25)
     """
     from scipy import stats
 
@@ -87,7 +75,7 @@ def paired(difference: npt.ArrayLike) -> tuple[float, float, float, float]:
     if values.size < 2:
         return mean, np.nan, np.nan, np.nan
     if _alike(values):
-        return mean, mean, mean, (1.0 if mean == 0 else min(1.0, 2.0 ** (1 - values.size)))
+        return mean, mean, mean, (1.0 if mean == 0 else 0.0)
     test = stats.ttest_1samp(values, 0.0)
     low, high = test.confidence_interval(CONFIDENCE)
     return mean, float(low), float(high), float(test.pvalue)

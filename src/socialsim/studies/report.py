@@ -78,9 +78,7 @@ READING = (
     "are among all the strategies, the baseline included; rank 1 is best for the brand; '(tied)' means the replicates cannot tell the strategy from the "
     "best; '–' means not ranked: the KPI is neither good nor bad (see 'Better when'), or it is "
     "undefined in a replicate. A difference shown without an interval is the same in every "
-    "replicate; it is tested by the sign test, since it has no spread for a t test: the same "
-    "difference in n replicates has a chance of 2^(1−n) when the strategy changes nothing, "
-    "so it takes six replicates to tell it from chance."
+    "replicate."
 )
 
 PER_POINT = (
