@@ -218,6 +218,28 @@ def test_the_terminal_shows_an_undefined_difference_as_the_report_does(tmp_path)
     assert line.split()[3:5] == ["[–,", "–]"] and "nan" not in one.output
 
 
+def test_the_terminal_shows_a_difference_the_same_in_every_replicate_without_an_interval(
+    tmp_path,
+):
+    # A dearer listening tool costs its price a day in every replicate, as the report says
+    # it: the value alone, not an interval of one value.
+    experiment = tmp_path / "e.toml"
+    experiment.write_text(
+        '[experiment]\nreplicates = 2\ndays = 3\nkpis = ["total_cost", "nps"]\n'
+        "[base]\ngraph.n = 150\n[strategies.cheap]\n"
+        "[strategies.dear]\ncost.listening_tool_per_day = 1000.0\n"
+    )
+    args = ["compare", str(experiment), "-j", "1", "--out", str(tmp_path / "out")]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    (cost,) = [line for line in result.output.splitlines() if line.startswith("  total_cost ")]
+    extra = 3 * (1000.0 - Scenario().cost.listening_tool_per_day)
+    assert cost.split()[2:6] == [f"{extra:+.2f}", "in", "every", "replicate"]
+    # the price moves nobody: NPS is the same too
+    (nps,) = [line for line in result.output.splitlines() if line.startswith("  nps ")]
+    assert nps.split()[2:6] == ["+0.00", "in", "every", "replicate"]
+
+
 def test_one_strategy_is_refused_before_any_run(tmp_path):
     """Compared with nothing, a strategy would run and give an empty report; as an
     experiment alone (the dashboard's) it stays valid."""

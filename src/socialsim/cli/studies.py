@@ -165,9 +165,10 @@ def compare_command(
         # An undefined difference (no episode detected: no delay) is '–', as in the report,
         # and so is an interval one replicate cannot give.
         low, high = (f"{x:+.2f}" if pd.notna(x) else "–" for x in (row.ci_low, row.ci_high))
-        shown = (
-            f"{row.difference:+10.2f} [{low}, {high}]" if pd.notna(row.difference) else f"{'–':>10}"
-        )
+        # A difference the same in every replicate has no interval to show, as in the report.
+        same = row.difference == row.ci_low == row.ci_high
+        spread = "in every replicate" if same else f"[{low}, {high}]"
+        shown = f"{row.difference:+10.2f} {spread}" if pd.notna(row.difference) else f"{'–':>10}"
         click.echo(f"  {row.kpi:24} {row.strategy:28} {shown}  rank {rank}{tied}")
     if result.robust is None:
         click.echo(
