@@ -32,7 +32,7 @@ from typing import Any
 
 spent: Counter[str] = Counter()
 in_kernels: Counter[str] = Counter()  # seconds in compiled kernels, by phase
-dispatch: Counter[str] = Counter()  # kernel calls, by phase and kernel, for their dispatch
+dispatch: Counter[tuple[str, str]] = Counter()  # kernel calls by phase and kernel
 running = ["(outside the phases)"]  # the phase now running
 # This thread's CPU time, which a busy machine disturbs less than wall time; --kernels takes
 # wall time, whose clock costs a tenth as much a call here (a kernel call is a few us).
