@@ -117,6 +117,13 @@ def test_every_reference_cited_is_in_docs_with_its_section():
         assert not section or re.search(rf"^## {section}\. ", text, re.M), (name, section)
 
 
+def test_a_sweep_without_its_out_folder_is_one_line_and_exit_2():
+    # click 8.2+ took the explicit default None for a value given: a traceback followed
+    result = CliRunner().invoke(main, ["sweep", "experiments/sweeps/nps-sobol.toml"])
+    assert result.exit_code == 2 and "Missing option '--out'" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_help_explains_every_option():
     result = invoke("run", "--help")
     for option in ("--set", "--seed", "--days", "--out", "--fans"):

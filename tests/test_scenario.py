@@ -137,7 +137,7 @@ def test_a_file_of_another_kind_is_named_with_the_command_that_runs_it(
 ):
     path = tmp_path / "file.toml"
     path.write_text(text)
-    result = CliRunner().invoke(main, [command, str(path)])
+    result = CliRunner().invoke(main, [command, str(path), "--out", str(tmp_path / "out")])
     assert result.exit_code == 2
     (line,) = result.output.strip().splitlines()  # one line, not the file's whole table
     assert line.endswith(f"It looks like {said}")

@@ -97,13 +97,16 @@ MANY_RUNS = _options(
 def out_option(default: str | None, what: str, required: bool = True) -> Callable[[Any], Any]:
     """The ``--out`` option: a folder, ``default`` when given; without one, required unless
     the command works one out itself (``required=False``, its help saying which)."""
+    # No default at all, rather than None: click 8.2 and later take an explicit None for a
+    # value given, and never ask for a required option.
+    given = {"default": Path(default)} if default else {}
     return click.option(
         "--out",
         type=click.Path(path_type=Path),  # a file given is refused in one line, as bad input is
-        default=Path(default) if default else None,
         required=default is None and required,
         show_default=default is not None,
         help=what,
+        **given,
     )
 
 
