@@ -320,6 +320,34 @@ def test_unsolicited_contact_raises_backlash():
     assert backlash[2] / 1600 > backlash[1] / 400
 
 
+@pytest.mark.parametrize("heard", [True, False])
+def test_outreach_skips_the_needs_the_brand_saw_and_only_those(heard):
+    """Contacts go to fans who asked for nothing as far as the brand can see: a need its
+    listening missed is unknown to it, so its author can be contacted that day."""
+    listening = {"listening.recall": 1.0 if heard else 0.0, "listening.label_accuracy": 1.0}
+    scenario = SMALL.replace(
+        {**listening, "listening.false_positive_rate": 0.0, "experiences.need_rate": 0.05}
+    )
+    # a team large enough to contact every fan: nobody is left out by chance
+    everyone = {"team.staff": 50, "policy.unsolicited_per_day": 2_000}
+    model = EngagementModel(scenario.replace(everyone), rng=3)
+    contacted_needing = 0
+    for _ in range(5):
+        before = model.population.unsolicited_received.copy()
+        model.step()
+        contacted = model.population.unsolicited_received > before
+        needing = model.posts.of_kind(PostKind.NEED)
+        needing = needing[model.population.fans[needing]]
+        assert needing.size  # fans posted needs today
+        contacted_needing += int(contacted[needing].sum())
+        assert model.today["proactive_contacts"] == contacted.sum()
+        assert contacted[model.population.fans].mean() > 0.9  # nearly every fan
+    if heard:
+        assert contacted_needing == 0
+    else:
+        assert contacted_needing > 0
+
+
 def test_answering_a_prospects_need_can_win_a_fan():
     result = totals(
         SMALL.replace({"policy.name": "proactive", "response.need_conversion": 1.0}),

@@ -124,6 +124,9 @@ class Day:
     unheard : Posts
         Today's posts listening missed (listening): the pool a false positive's stand-in
         author is drawn from (triage).
+    listed : numpy.ndarray of int64
+        The person each of ``flagged`` lists, as the brand sees it: its author, or a false
+        positive's stand-in (triage).
     alert : Alert
         What the brand's early-warning detector shows today, its alarm included (early
         warning): the brand's side, for the policy.
@@ -173,6 +176,7 @@ class Day:
     reshares: np.ndarray = field(default_factory=lambda: _NO_ONE)
     flagged: Flagged = _NOTHING_FLAGGED
     unheard: Posts = _NO_POSTS
+    listed: np.ndarray = field(default_factory=lambda: _NO_ONE)
     alert: Alert = _QUIET
     plan: Plan = _NO_PLAN
     queued: Queue = _NO_QUEUE

@@ -199,7 +199,7 @@ def triage(day: Day, rng: np.random.Generator) -> Counts:
     team, policy = brand.team, brand.policy
     team.staff = brand.staffing.on_duty(t)
     queue = team.queue
-    shown = _listed(day, rng) if len(day.flagged) else _NO_ONE
+    shown = day.listed = _listed(day, rng) if len(day.flagged) else _NO_ONE
     decision = policy.decide(observe(day, queue, shown))
     name = name_of(policy)
     if not isinstance(decision, Decision):

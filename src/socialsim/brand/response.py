@@ -175,12 +175,15 @@ def _gains(p: ResponseParams) -> tuple[float, ...]:
 
 @phase("outreach", kpis=("proactive_contacts", "backlash"))
 def outreach(day: Day, rng: np.random.Generator) -> Counts:
-    """Contact ``day.plan.contacts`` fans who asked for nothing today."""
+    """Contact ``day.plan.contacts`` fans who, as far as the brand can see, asked for nothing
+    today: the fans but those its listening showed with a post labelled a need (a need it
+    missed it cannot know of, and a false positive's stand-in looks like any author)."""
     if day.plan.contacts == 0:  # the usual case; finding the candidates costs a pass over everyone
         return {"proactive_contacts": 0, "backlash": 0}
     pop, params = day.population, day.scenario.response
     candidates = np.flatnonzero(pop.fans)
-    candidates = candidates[~np.isin(candidates, day.posts.of_kind(PostKind.NEED))]
+    asked = day.listed[day.flagged.label == PostKind.NEED]
+    candidates = candidates[~np.isin(candidates, asked)]
     chosen = rng.choice(candidates, size=min(day.plan.contacts, candidates.size), replace=False)
     intrusive = rng.random(chosen.size) < 1 - (1 - params.backlash) ** (
         1 + pop.unsolicited_received[chosen]
