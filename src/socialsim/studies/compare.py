@@ -347,8 +347,10 @@ class Comparison:
         KPI's declaration says (:func:`socialsim.kpis.better`); a KPI that is neither good nor
         bad (``better(kpi) == 0``, e.g. posts handled) is never ranked. Equal means share a
         rank, so the ranking does not depend on the order the strategies are listed in. A
-        strategy whose paired difference with a best one has an interval containing 0 shares
-        rank 1 and is marked ``tied_with_best``: the replicates cannot tell it from the best.
+        strategy whose paired difference with a best one has an interval containing 0 is
+        marked ``tied_with_best``: the replicates cannot tell it from the best. It keeps the
+        rank of its mean, so ranks follow the means: a noisy strategy far behind the best
+        on average is never ranked above a steady one close behind it.
         A strategy whose KPI is undefined (NaN) in any replicate has no rank (``<NA>``): it is
         never ranked first. ``defined`` counts the replicates whose paired difference is
         defined; the difference is NaN unless it is all of them.
@@ -378,7 +380,7 @@ class Comparison:
                         "ci_low": low,
                         "ci_high": high,
                         "p_value": np.nan if name == base else p,
-                        "rank": 1 if tied else ranks[name],
+                        "rank": ranks[name],
                         "tied_with_best": tied,
                         "defined": int(difference.notna().sum()),
                     }
