@@ -223,7 +223,10 @@ def test_the_page_loads_reacts_to_a_lever_and_fetches_nothing_from_outside(brows
     )
     wait_for(
         browser,
-        lambda d: "ignore" in d.find_element(By.CSS_SELECTOR, ".socialsim-tab-0").text.lower(),
+        lambda d: (
+            "stay out of negatives"
+            in d.find_element(By.CSS_SELECTOR, ".socialsim-tab-0").text.lower()
+        ),
     )
     assert (
         browser.find_element(By.CSS_SELECTOR, ".socialsim-tab-1").text.lower() == "negatives-first"

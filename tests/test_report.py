@@ -373,7 +373,9 @@ def test_no_heading_of_the_report_is_left_with_nothing_under_it(
 def test_the_answer_in_plain_text_is_the_reports(stay_out):
     result, page = stay_out
     lines = result.answer().splitlines()
-    assert lines[0].startswith("Compared with ignore, over 20 days and 3 paired replicates")
+    assert lines[0].startswith(
+        "Compared with stay out of negatives, over 20 days and 3 paired replicates"
+    )
     assert lines[1:] == [f"{name} {text}" for name, text in headline_of(page).items()]
 
 
