@@ -14,7 +14,10 @@ from socialsim.cli.options import InputError
 @click.argument("scenario", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--experiment", help="Open a canned experiment (workshop mode), e.g. crisis.")
 @click.option(
-    "--people", type=int, help="Population size (default: the scenario's, at most 5,000)."
+    "--people",
+    type=int,
+    help="Population size (default: the scenario's, capped at 5,000 so that the page steps "
+    "quickly; a size given is taken as it is).",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option(
