@@ -289,14 +289,29 @@ def test_every_canned_report_shows_cost_net_value_and_the_tables_numbers(name, t
     result = compare(small, jobs=1, progress=False)
     page = result.report(tmp_path / "report")["report_html"].read_text(encoding="utf-8")
     for label in ("Total cost", "Net value"):
-        assert f'<td class="kpi" rowspan="{len(small.strategies) - 1}">{label}<' in page
+        assert f'<td class="kpi" rowspan="{len(small.strategies)}">{label}<' in page
     assert_headline_is_the_table(result, page)
+
+
+def test_the_differences_table_ranks_the_baseline_too_and_names_ties_with_the_best(tmp_path):
+    # 'noisy' is far behind the best on average, but its replicates cannot tell it from it;
+    # the baseline is steadily behind. Its row shows the rank 2 the others' ranks skip.
+    values = {"base": [20.0, 21.0, 22.0], "best": [30.0, 31.0, 32.0], "noisy": [10.0, 35.0, 15.0]}
+    result = comparison_of({n: [{"nps": v} for v in vs] for n, vs in values.items()}, ("nps",))
+    md = result.report(tmp_path / "report")["report_md"].read_text(encoding="utf-8")
+    rows = [[c.strip() for c in line.split("|")] for line in md.splitlines()]
+    rows = [row for row in rows if len(row) > 6 and row[2] == "higher"]  # the differences
+    assert [(row[3], row[4], row[6]) for row in rows] == [
+        ("best", "+10", "1"),
+        ("noisy", "−1 [−33, +31]", "3 (tied with 1)"),
+        ("base", "(baseline)", "2"),
+    ]
 
 
 def test_the_report_shows_cost_and_net_value_with_labels_and_units(stay_out):
     _, page = stay_out
     for label in ("Total cost", "Net value", "Churn rate", "NPS"):
-        assert f'<td class="kpi" rowspan="2">{label}<span class="unit">' in page
+        assert f'<td class="kpi" rowspan="3">{label}<span class="unit">' in page
     assert "percentage points" in page and "currency units" in page
     assert "churn_rate" not in page and "net_value" not in page  # no code names
 

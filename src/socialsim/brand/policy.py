@@ -56,7 +56,7 @@ KINDS = ("complaint", "praise", "need")
 ORDERS = ("fifo", "negatives_first", "needs_first", "engaged_first", "influencers_first")
 
 PRESETS: dict[str, dict[str, Any]] = {
-    # listen only: the baseline every strategy is compared with
+    # listen only: no reply at all, the reference for what answering changes
     "ignore": {"answer": ()},
     "respond-all": {"answer": KINDS, "order": "fifo"},
     # thank praise and stay out of negatives (American Express's stance, seed 000)

@@ -75,8 +75,10 @@ UNTESTED = (
 READING = (
     "Differences are paired: replicate r of every strategy ran on the same simulated fans "
     "(common random numbers), and the interval is that of the mean paired difference. Ranks "
-    "are among all the strategies, the baseline included; rank 1 is best for the brand; '(tied)' means the replicates cannot tell the strategy from the "
-    "best; '–' means not ranked: the KPI is neither good nor bad (see 'Better when'), or it is "
+    "order the strategies' means, the baseline's included; rank 1 is best for the brand; "
+    "'(tied with 1)' means the replicates cannot tell the strategy from the best (its paired "
+    "interval against it holds 0); '–' means not ranked: the KPI is neither good nor bad (see "
+    "'Better when'), or it is "
     "undefined in a replicate. A difference shown without an interval is the same in every "
     "replicate."
 )
@@ -294,7 +296,7 @@ def _context(comparison: Comparison, robustness: Robustness | None) -> dict[str,
             f"{e.seed}), {counted(days, 'days')}. Baseline: {e.baseline}."
         ),
         "reading": READING,
-        "differences": _difference_groups(others, formats, e.kpis),
+        "differences": _difference_groups(differences, formats, e.kpis, e.baseline),
         "per_point": list(per_point.items()),
         "per_point_note": PER_POINT.format(baseline=e.baseline),
         "strategies": list(e.strategies),
@@ -357,11 +359,14 @@ def _hinges(e: Experiment) -> list[dict[str, str]]:
 
 
 def _difference_groups(
-    table: pd.DataFrame, formats: Formats, kpis: Sequence[str]
+    table: pd.DataFrame, formats: Formats, kpis: Sequence[str], baseline: str
 ) -> list[dict[str, Any]]:
+    """Each KPI's rows of the differences table: every strategy but the baseline, then the
+    baseline, whose rank is among the others' (without it, ranks would seem to skip one)."""
     groups = []
     for kpi in kpis:
         rows = table[table["kpi"] == kpi]
+        rows = pd.concat([rows[rows["strategy"] != baseline], rows[rows["strategy"] == baseline]])
         groups.append(
             {
                 "kpi": kpi,
@@ -371,7 +376,11 @@ def _difference_groups(
                 "rows": [
                     {
                         "strategy": r.strategy,
-                        "difference": formats.interval(kpi, r.difference, r.ci_low, r.ci_high),
+                        "difference": (
+                            "(baseline)"
+                            if r.strategy == baseline
+                            else formats.interval(kpi, r.difference, r.ci_low, r.ci_high)
+                        ),
                         "p": format_p(r.p_holm),
                         "rank": _rank(r.rank, r.tied_with_best),
                     }
@@ -400,6 +409,7 @@ def _mean_rows(
 
 
 def _rank(rank: Any, tied: bool) -> str:
+    """'2', or '3 (tied with 1)' when the replicates cannot tell the strategy from the best."""
     if pd.isna(rank):
         return "–"
-    return f"{rank} (tied)" if tied else str(rank)
+    return f"{rank} (tied with 1)" if tied else str(rank)
