@@ -204,8 +204,9 @@ def test_the_terminal_shows_an_undefined_difference_as_the_report_does(tmp_path)
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["compare", str(experiment), "-j", "1", "--out", str(out)])
     assert result.exit_code == 0, result.output
-    (line,) = [line for line in result.output.splitlines() if "detection_delay" in line]
+    line, baseline = [line for line in result.output.splitlines() if "detection_delay" in line]
     assert line.split() == ["detection_delay", "listening", "–", "rank", "–"]
+    assert baseline.split() == ["detection_delay", "deaf", "(baseline)", "rank", "–"]
     assert "nan" not in result.output
     assert "| Detection delay (days) | lower | listening | – | – | – |" in (
         (out / "report.md").read_text(encoding="utf-8")
@@ -214,7 +215,7 @@ def test_the_terminal_shows_an_undefined_difference_as_the_report_does(tmp_path)
     args = ["compare", str(experiment), "-j", "1", "--replicates", "1", "--out", str(out) + "1"]
     one = CliRunner().invoke(main, args)
     assert one.exit_code == 0, one.output
-    (line,) = [line for line in one.output.splitlines() if line.startswith("  nps ")]
+    line, _ = [line for line in one.output.splitlines() if line.startswith("  nps ")]
     assert line.split()[3:5] == ["[–,", "–]"] and "nan" not in one.output
 
 
@@ -232,11 +233,14 @@ def test_the_terminal_shows_a_difference_the_same_in_every_replicate_without_an_
     args = ["compare", str(experiment), "-j", "1", "--out", str(tmp_path / "out")]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    (cost,) = [line for line in result.output.splitlines() if line.startswith("  total_cost ")]
+    cost, baseline = [
+        line for line in result.output.splitlines() if line.startswith("  total_cost ")
+    ]
+    assert baseline.split()[1:3] == ["cheap", "(baseline)"]
     extra = 3 * (1000.0 - Scenario().cost.listening_tool_per_day)
     assert cost.split()[2:6] == [f"{extra:+.2f}", "in", "every", "replicate"]
     # the price moves nobody: NPS is the same too
-    (nps,) = [line for line in result.output.splitlines() if line.startswith("  nps ")]
+    nps, _ = [line for line in result.output.splitlines() if line.startswith("  nps ")]
     assert nps.split()[2:6] == ["+0.00", "in", "every", "replicate"]
 
 

@@ -156,7 +156,10 @@ def compare_command(
     if quiet:
         return
     table = result.differences()
-    table = table[table["strategy"] != loaded.baseline]
+    # each KPI's strategies, then the baseline: its rank is among theirs, as in the report
+    baseline = table["strategy"] == loaded.baseline
+    table = table.assign(last=baseline).sort_values(["last"], kind="stable")
+    table = table.sort_values("kpi", key=lambda k: k.map(list(loaded.kpis).index), kind="stable")
     click.echo(f"{loaded.name}: {loaded.question}")
     click.echo(f"difference from '{loaded.baseline}' (paired, 95% CI):")
     for row in table.itertuples():
@@ -169,6 +172,8 @@ def compare_command(
         same = row.difference == row.ci_low == row.ci_high
         spread = "in every replicate" if same else f"[{low}, {high}]"
         shown = f"{row.difference:+10.2f} {spread}" if pd.notna(row.difference) else f"{'–':>10}"
+        if row.last:
+            shown = f"{'(baseline)':>10}"
         click.echo(f"  {row.kpi:24} {row.strategy:28} {shown}  rank {rank}{tied}")
     if result.robust is None:
         click.echo(
