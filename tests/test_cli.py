@@ -176,6 +176,13 @@ def test_compare_takes_set_days_seed_and_replicates(tmp_path, files):
     assert (load_results(out)["seed"] == 9).all()
 
 
+def test_a_sweep_says_how_to_read_its_runs(tmp_path, files):
+    out = tmp_path / "out"
+    result = invoke(*command_line("sweep", files, "--days", "2"), "-j", "1", "--out", str(out))
+    assert result.exit_code == 0
+    assert f"\nread them in Python: socialsim.load_results({str(out)!r})" in result.output
+
+
 def test_sweep_takes_set_days_and_seed(tmp_path, files):
     out = tmp_path / "out"
     result = invoke(

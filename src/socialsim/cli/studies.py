@@ -238,6 +238,11 @@ def sweep_command(
         click.echo(f"warning: {warning.message}", err=True)
     with contextlib.ExitStack() as held:
         _many_runs(Study.of_sweep(spec), out, scheduler, jobs, retry_failed, quiet, held)
+    if not quiet:
+        click.echo(
+            f"read them in Python: socialsim.load_results({str(out)!r}); sensitivity "
+            "indices and plots: docs/sweeps.md, 'Analysis'"
+        )
 
 
 def _many_runs(
