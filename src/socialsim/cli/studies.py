@@ -157,9 +157,9 @@ def compare_command(
         return
     table = result.differences()
     # each KPI's strategies, then the baseline: its rank is among theirs, as in the report
-    baseline = table["strategy"] == loaded.baseline
-    table = table.assign(last=baseline).sort_values(["last"], kind="stable")
-    table = table.sort_values("kpi", key=lambda k: k.map(list(loaded.kpis).index), kind="stable")
+    table = table.assign(
+        order=table["kpi"].map(list(loaded.kpis).index), last=table["strategy"] == loaded.baseline
+    ).sort_values(["order", "last"], kind="stable")
     click.echo(f"{loaded.name}: {loaded.question}")
     click.echo(f"difference from '{loaded.baseline}' (paired, 95% CI):")
     for row in table.itertuples():
